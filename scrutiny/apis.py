@@ -1,0 +1,105 @@
+"""The REST API of the core: one APIView an operation, with its own output serializer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.reverse import reverse
+from rest_framework.views import APIView
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from scrutiny import permissions, selectors
+from scrutiny.errors import ApplicationError
+from scrutiny.models import Agency, Area, Job, User
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """Domain errors become a 400 with their message; everything else as DRF decides."""
+    if isinstance(exc, ApplicationError):
+        return Response({"detail": exc.message, **exc.extra}, status=status.HTTP_400_BAD_REQUEST)
+    return drf_exception_handler(exc, context)
+
+
+class ApiRootApi(APIView):
+    @extend_schema(operation_id="api_root", responses={200: dict})
+    def get(self, request: Request) -> Response:
+        def link(name: str) -> str:
+            return reverse(name, request=request)
+
+        return Response(
+            {
+                "me": link("api-me"),
+                "agencies": link("api-agency-list"),
+                "areas": link("api-area-list"),
+                "token": link("api-token"),
+                "schema": link("api-schema"),
+                "docs": link("api-docs"),
+            }
+        )
+
+
+class MeApi(APIView):
+    class MeOutputSerializer(serializers.ModelSerializer):
+        agency = serializers.SlugRelatedField(slug_field="code", read_only=True)
+        role_name = serializers.CharField(source="get_role_display")
+
+        class Meta:
+            model = User
+            fields = ["id", "email", "full_name", "role", "role_name", "agency"]
+
+    @extend_schema(responses=MeOutputSerializer)
+    def get(self, request: Request) -> Response:
+        return Response(self.MeOutputSerializer(request.user).data)
+
+
+class AgencyOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Agency
+        fields = ["id", "code", "name", "type", "workforce"]
+
+
+class AgencyListApi(APIView):
+    @extend_schema(responses=AgencyOutputSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        agencies = permissions.agencies_visible_to(request.user).order_by("code")
+        return Response(AgencyOutputSerializer(agencies, many=True).data)
+
+
+class AgencyDetailApi(APIView):
+    @extend_schema(responses=AgencyOutputSerializer)
+    def get(self, request: Request, agency_id: int) -> Response:
+        agency = permissions.access_agency_for_user(request.user, agency_id)
+        return Response(AgencyOutputSerializer(agency).data)
+
+
+class AreaListApi(APIView):
+    class AreaListOutputSerializer(serializers.ModelSerializer):
+        class Meta:
+            model = Area
+            fields = ["id", "code", "name"]
+
+    @extend_schema(responses=AreaListOutputSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        user = request.user
+        partnership_id = getattr(user, "partnership_id", None)
+        return Response(
+            self.AreaListOutputSerializer(
+                selectors.area_list(partnership_id=partnership_id), many=True
+            ).data
+        )
+
+
+class JobDetailApi(APIView):
+    class JobDetailOutputSerializer(serializers.ModelSerializer):
+        class Meta:
+            model = Job
+            fields = ["id", "kind", "status", "progress", "message", "result", "updated_at"]
+
+    @extend_schema(responses=JobDetailOutputSerializer)
+    def get(self, request: Request, job_id: int) -> Response:
+        job = permissions.access_job_for_user(request.user, job_id)
+        return Response(self.JobDetailOutputSerializer(job).data)

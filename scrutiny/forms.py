@@ -1,0 +1,37 @@
+"""Forms of the core pages, and the renderer every form of the platform uses.
+
+The renderer's templates (templates/components/) give each field a visible label, its hint and
+error linked by aria-describedby, and each form an error summary that links to the fields.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm, UsernameField
+from django.forms.renderers import TemplatesSetting
+
+from scrutiny.models import Partnership
+
+
+class AccessibleFormRenderer(TemplatesSetting):
+    form_template_name = "components/form.html"
+    field_template_name = "components/field.html"
+
+
+class PartnershipForm(forms.ModelForm):
+    class Meta:
+        model = Partnership
+        fields = ["name", "contact_email", "accessibility_statement", "privacy_notice"]
+        widgets = {
+            "accessibility_statement": forms.Textarea(attrs={"rows": 14}),
+            "privacy_notice": forms.Textarea(attrs={"rows": 14}),
+        }
+
+
+class LoginForm(AuthenticationForm):
+    """Django's login form, asking for an e-mail address in the words people expect."""
+
+    username = UsernameField(
+        label="Email address",
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
+    )

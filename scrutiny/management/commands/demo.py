@@ -1,0 +1,24 @@
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from scrutiny.demo import demo_load
+from scrutiny.errors import ApplicationError
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the demo partnership, its scrutiny and its logins. Running it twice changes nothing."
+    )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            logins = demo_load()
+        except ApplicationError as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(self.style.SUCCESS("Demo loaded."))
+        self.stdout.write(f"Demo logins (password for all: {settings.DEMO_PASSWORD}):")
+        for login in logins:
+            agency = f" ({login.agency_code})" if login.agency_code else ""
+            self.stdout.write(f"  {login.role:<14} {login.email}{agency}")

@@ -1,0 +1,182 @@
+"""The partnership, its agencies and areas, and the people who use the platform."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+code_validator = RegexValidator(
+    r"^[A-Za-z0-9][A-Za-z0-9_-]*$",
+    "Use letters, numbers, hyphens and underscores only, starting with a letter or number.",
+)
+
+
+class Partnership(models.Model):
+    """A safeguarding partnership: the local authority, police and health with relevant agencies.
+
+    Its accessibility statement and privacy notice are its own words, published on public pages.
+    """
+
+    name = models.CharField(max_length=200, unique=True)
+    contact_email = models.EmailField(blank=True)
+    accessibility_statement = models.TextField(
+        blank=True,
+        help_text="Shown on the public accessibility statement page. Blank lines make paragraphs.",
+    )
+    privacy_notice = models.TextField(
+        blank=True,
+        help_text="Shown on the public privacy notice page. Blank lines make paragraphs.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Agency(models.Model):
+    class Type(models.TextChoices):
+        LOCAL_AUTHORITY = "local_authority", "Local authority"
+        POLICE = "police", "Police"
+        HEALTH = "health", "Health"
+        EDUCATION = "education", "Education"
+        PROBATION = "probation", "Probation"
+        VOLUNTARY = "voluntary", "Voluntary sector"
+        OTHER = "other", "Other"
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="agencies")
+    code = models.CharField(max_length=20, validators=[code_validator])
+    name = models.CharField(max_length=200)
+    type = models.CharField(max_length=20, choices=Type.choices, default=Type.OTHER)
+    workforce = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="How many practitioners the agency has, for response rates.",
+    )
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name_plural = "agencies"
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "code"], name="agency_code_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
+class Area(models.Model):
+    partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="areas")
+    code = models.CharField(max_length=20, validators=[code_validator])
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "code"], name="area_code_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def _create(self, email: str, password: str | None, **extra: Any) -> User:
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        extra.setdefault("role", User.Role.ADMINISTRATOR)
+        return self._create(email, password, **extra)
+
+    def get_by_natural_key(self, username: str | None) -> User:
+        # E-mail addresses are stored lower-case, so a login is not case-sensitive.
+        return self.get(email__iexact=username or "")
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person with an account. Logs in with an e-mail address.
+
+    What a role may do is decided in scrutiny.permissions, nowhere else.
+    """
+
+    class Role(models.TextChoices):
+        ADMINISTRATOR = "administrator", "Partnership administrator"
+        SCRUTINEER = "scrutineer", "Independent Scrutineer"
+        AUDITOR = "auditor", "Auditor"
+        AGENCY_LEAD = "agency_lead", "Agency lead"
+        BOARD_MEMBER = "board_member", "Board member"
+        PRACTITIONER = "practitioner", "Practitioner"
+
+    ROLES_NEEDING_AGENCY: ClassVar[tuple[str, ...]] = (Role.AUDITOR, Role.AGENCY_LEAD)
+
+    email = models.EmailField(unique=True)
+    full_name = models.CharField(max_length=200, blank=True)
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.PROTECT, null=True, blank=True, related_name="users"
+    )
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.PRACTITIONER)
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="users"
+    )
+    is_staff = models.BooleanField(default=False, help_text="Can log in to the Django admin site.")
+    is_active = models.BooleanField(default=True)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
+
+    class Meta:
+        ordering = ["email"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(role__in=["auditor", "agency_lead"]) | Q(agency__isnull=False),
+                name="user_agency_role_has_agency",
+                violation_error_message="Auditors and agency leads must belong to an agency.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def clean(self) -> None:
+        super().clean()
+        self.email = self.email.lower()
+        if self.role in self.ROLES_NEEDING_AGENCY and self.agency_id is None:
+            raise ValidationError({"agency": "Auditors and agency leads must belong to an agency."})
+        if (
+            self.agency_id
+            and self.partnership_id
+            and self.agency.partnership_id != self.partnership_id
+        ):
+            raise ValidationError({"agency": "The agency belongs to another partnership."})
+
+    def get_full_name(self) -> str:
+        return self.full_name or self.email
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else self.email

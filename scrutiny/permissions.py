@@ -1,0 +1,98 @@
+"""Who may do what. Pages, the API and commands all ask here, and nowhere else.
+
+Fetches named `access_<thing>_for_user` return the object only when the user may see it and raise
+Http404 otherwise, so that changing an id in a URL neither reaches nor reveals another agency's
+objects.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import QuerySet
+from django.http import Http404
+
+from scrutiny.models import Agency, Job, User
+
+AnyUser = User | AnonymousUser
+
+PARTNERSHIP_WIDE_ROLES = (User.Role.ADMINISTRATOR, User.Role.SCRUTINEER)
+
+
+def _role(user: AnyUser) -> str | None:
+    if not user.is_authenticated or not user.is_active:
+        return None
+    assert isinstance(user, User)
+    if user.is_superuser:
+        return User.Role.ADMINISTRATOR
+    return user.role
+
+
+def is_administrator(user: AnyUser) -> bool:
+    """The partnership's business unit: configures everything."""
+    return _role(user) == User.Role.ADMINISTRATOR
+
+
+def is_scrutineer(user: AnyUser) -> bool:
+    return _role(user) == User.Role.SCRUTINEER
+
+
+def can_manage_partnership(user: AnyUser) -> bool:
+    """Edit the partnership's details, public statements, agencies, areas and people."""
+    return is_administrator(user)
+
+
+def can_see_all_agencies(user: AnyUser) -> bool:
+    return _role(user) in PARTNERSHIP_WIDE_ROLES
+
+
+def can_see_agency_people(user: AnyUser, agency: Agency) -> bool:
+    """Who works for an agency on the platform: the business unit and that agency's lead."""
+    role = _role(user)
+    if role == User.Role.ADMINISTRATOR:
+        return True
+    assert isinstance(user, User) or role is None
+    return role == User.Role.AGENCY_LEAD and user.agency_id == agency.pk
+
+
+def can_use_api_docs(user: AnyUser) -> bool:
+    return user.is_authenticated and user.is_active
+
+
+def agencies_visible_to(user: AnyUser) -> QuerySet[Agency]:
+    """Agencies whose pages the user may open: all of the partnership's for the business unit and
+    the scrutineer, their own agency for agency staff, none for anyone else."""
+    role = _role(user)
+    agencies = Agency.objects.all()
+    if role is None:
+        return agencies.none()
+    assert isinstance(user, User)
+    if user.is_superuser:
+        return agencies
+    if role in PARTNERSHIP_WIDE_ROLES:
+        return agencies.filter(partnership_id=user.partnership_id)
+    if (
+        role in (User.Role.AUDITOR, User.Role.AGENCY_LEAD, User.Role.PRACTITIONER)
+        and user.agency_id
+    ):
+        return agencies.filter(pk=user.agency_id)
+    return agencies.none()
+
+
+def access_agency_for_user(user: AnyUser, agency_id: int) -> Agency:
+    try:
+        return agencies_visible_to(user).get(pk=agency_id)
+    except Agency.DoesNotExist:
+        raise Http404("No such agency.") from None
+
+
+def access_job_for_user(user: AnyUser, job_id: int) -> Job:
+    """A job's progress is for the person who started it, and for the business unit."""
+    jobs = Job.objects.all()
+    if not is_administrator(user):
+        if not user.is_authenticated:
+            raise Http404("No such job.")
+        jobs = jobs.filter(created_by_id=user.pk)
+    try:
+        return jobs.get(pk=job_id)
+    except Job.DoesNotExist:
+        raise Http404("No such job.") from None

@@ -1,0 +1,93 @@
+"""Pages of the core: home, agencies, the partnership's public statements, health and jobs.
+
+Each view checks permission, parses, calls one service or selector, and renders.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from scrutiny import permissions, selectors, services
+from scrutiny.forms import PartnershipForm
+from scrutiny.health import health_check
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "scrutiny/home.html", {"partnership": selectors.partnership_current()})
+
+
+def accessibility_statement(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "scrutiny/statement.html",
+        {"partnership": selectors.partnership_current(), "which": "accessibility"},
+    )
+
+
+def privacy_notice(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "scrutiny/statement.html",
+        {"partnership": selectors.partnership_current(), "which": "privacy"},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def partnership_edit(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_manage_partnership(request.user):
+        raise PermissionDenied("Only the partnership's business unit can edit its details.")
+    partnership = selectors.partnership_current()
+    if partnership is None:
+        raise PermissionDenied("There is no partnership yet: create one in the admin site first.")
+    form = PartnershipForm(request.POST or None, instance=partnership)
+    if request.method == "POST" and form.is_valid():
+        services.partnership_update(partnership=partnership, **form.cleaned_data)
+        messages.success(request, "The partnership's details are saved.")
+        return redirect("partnership-edit")
+    return render(request, "scrutiny/partnership_edit.html", {"form": form})
+
+
+@login_required
+def agency_list(request: HttpRequest) -> HttpResponse:
+    agencies = permissions.agencies_visible_to(request.user).order_by("code")
+    return render(request, "scrutiny/agency_list.html", {"agencies": agencies})
+
+
+@login_required
+def agency_detail(request: HttpRequest, agency_id: int) -> HttpResponse:
+    agency = permissions.access_agency_for_user(request.user, agency_id)
+    people = (
+        selectors.agency_people(agency=agency)
+        if permissions.can_see_agency_people(request.user, agency)
+        else None
+    )
+    return render(request, "scrutiny/agency_detail.html", {"agency": agency, "people": people})
+
+
+@never_cache
+def health(request: HttpRequest) -> JsonResponse:
+    result = health_check()
+    return JsonResponse(result, status=200 if result["status"] == "ok" else 503)
+
+
+@login_required
+@require_POST
+def selfcheck_start(request: HttpRequest) -> HttpResponse:
+    if not permissions.is_administrator(request.user):
+        raise PermissionDenied("Only the business unit can check the background workers.")
+    job = services.job_start_selfcheck(user=request.user)  # type: ignore[arg-type]
+    return redirect("job-detail", job_id=job.pk)
+
+
+@login_required
+@never_cache
+def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
+    job = permissions.access_job_for_user(request.user, job_id)
+    return render(request, "scrutiny/job_detail.html", {"job": job})

@@ -1,0 +1,124 @@
+"""The public statements, the partnership page, health, the admin and the API schema."""
+
+from __future__ import annotations
+
+import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.urls import reverse
+
+from scrutiny.models import Job
+from tests.conftest import client_for
+
+
+@pytest.mark.django_db
+def test_statements_are_public_and_editable_by_the_business_unit(
+    client, business_unit, partnership
+):
+    page = client.get(reverse("accessibility"))
+    assert page.status_code == 200
+    assert "has not yet published its accessibility statement" in page.content.decode()
+
+    response = client_for(business_unit).post(
+        reverse("partnership-edit"),
+        {
+            "name": partnership.name,
+            "contact_email": "unit@fernhill.invalid",
+            "accessibility_statement": "We aim for WCAG 2.2 AA.\n\nTell us of problems.",
+            "privacy_notice": "We keep survey data for 24 months.",
+        },
+    )
+    assert response.status_code == 302
+    body = client.get(reverse("accessibility")).content.decode()
+    assert "<p>We aim for WCAG 2.2 AA.</p>" in body
+    assert "unit@fernhill.invalid" in body
+    assert "24 months" in client.get(reverse("privacy")).content.decode()
+
+
+@pytest.mark.django_db
+def test_bad_partnership_input_changes_nothing(business_unit, partnership):
+    response = client_for(business_unit).post(
+        reverse("partnership-edit"),
+        {
+            "name": "",
+            "contact_email": "not an address",
+            "accessibility_statement": "",
+            "privacy_notice": "",
+        },
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "There is a problem" in body
+    assert 'href="#id_contact_email"' in body
+    partnership.refresh_from_db()
+    assert partnership.name == "Fernhill Safeguarding Children Partnership"
+
+
+@pytest.mark.django_db
+def test_only_the_business_unit_edits_the_partnership(scrutineer, auditor_council):
+    for user in (scrutineer, auditor_council):
+        assert client_for(user).get(reverse("partnership-edit")).status_code == 403
+
+
+@pytest.mark.django_db
+def test_health_checks_the_database(client):
+    response = client.get(reverse("health"))
+    assert response.status_code == 200
+    assert response.json()["checks"]["database"] == "ok"
+
+
+@pytest.mark.django_db
+def test_admin_lists_every_model_with_search(client, business_unit):
+    business_unit.is_superuser = True
+    business_unit.save()
+    client = client_for(business_unit)
+    ours = [m for m in apps.get_models() if m._meta.app_label in {"scrutiny", "audits", "surveys"}]
+    assert ours
+    for model in ours:
+        assert model in admin.site._registry, f"{model.__name__} is not in the admin"
+        url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+        response = client.get(url, {"q": "fernhill"})
+        assert response.status_code == 200, url
+
+
+@pytest.mark.django_db
+def test_api_root_schema_and_docs(client, auditor_council):
+    client = client_for(auditor_council)
+    assert "agencies" in client.get(reverse("api-root")).json()
+    schema = client.get(reverse("api-schema"), HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    assert schema.status_code == 200
+    assert "/api/agencies/{agency_id}/" in schema.json()["paths"]
+    assert client.get(reverse("api-docs")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_token_authentication(client, auditor_council, password):
+    token = client.post(
+        reverse("api-token"), {"username": "sam@fernhill.invalid", "password": password}
+    ).json()["token"]
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    assert api.get(reverse("api-me")).json()["email"] == "sam@fernhill.invalid"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_background_selfcheck_reports_progress(business_unit):
+    from tests.jobs import wait_for_job
+
+    client = client_for(business_unit)
+    response = client.post(reverse("selfcheck-start"))
+    job = Job.objects.get()
+    assert response["Location"] == reverse("job-detail", args=[job.pk])
+    job = wait_for_job(job)
+    assert job.status == Job.Status.DONE
+    assert job.progress == 100
+    assert "hostname" in job.result
+    assert client.get(reverse("api-job-detail", args=[job.pk])).json()["status"] == "done"
+
+
+@pytest.mark.django_db
+def test_someone_elses_job_is_not_found(business_unit, auditor_council):
+    job = Job.objects.create(kind="selfcheck", created_by=business_unit)
+    assert client_for(auditor_council).get(reverse("job-detail", args=[job.pk])).status_code == 404

@@ -2,7 +2,25 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
-from scrutiny.models import Agency, Area, Job, Partnership, User
+from scrutiny.models import (
+    Agency,
+    Answer,
+    Area,
+    FactorLink,
+    Instrument,
+    InstrumentVersion,
+    Job,
+    Option,
+    OptionList,
+    Partnership,
+    PractitionerRole,
+    Question,
+    Response,
+    Scrutiny,
+    Section,
+    SuccessFactor,
+    User,
+)
 
 admin.site.site_header = "Safeguarding scrutiny administration"
 admin.site.site_title = "Safeguarding scrutiny"
@@ -87,3 +105,123 @@ class JobAdmin(admin.ModelAdmin):
     search_fields = ["kind", "message"]
     readonly_fields = ["kind", "status", "progress", "message", "result", "worker", "created_by"]
     list_select_related = ["created_by"]
+
+
+@admin.register(PractitionerRole)
+class PractitionerRoleAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "partnership"]
+    list_filter = ["partnership"]
+    search_fields = ["code", "name"]
+
+
+class SuccessFactorInline(admin.TabularInline):
+    model = SuccessFactor
+    extra = 0
+
+
+@admin.register(Scrutiny)
+class ScrutinyAdmin(admin.ModelAdmin):
+    list_display = ["slug", "title", "status", "starts", "ends"]
+    list_filter = ["status", "partnership"]
+    search_fields = ["slug", "title", "priority"]
+    inlines = [SuccessFactorInline]
+
+
+@admin.register(SuccessFactor)
+class SuccessFactorAdmin(admin.ModelAdmin):
+    list_display = ["code", "statement", "scrutiny"]
+    list_filter = ["scrutiny"]
+    search_fields = ["code", "statement"]
+    list_select_related = ["scrutiny"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Versions and evidence are changed only through the platform's own services, which keep
+    an answered version intact and every response validated and scored."""
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(Instrument)
+class InstrumentAdmin(admin.ModelAdmin):
+    list_display = ["code", "title", "kind", "scrutiny"]
+    list_filter = ["kind", "scrutiny"]
+    search_fields = ["code", "title"]
+    list_select_related = ["scrutiny"]
+    readonly_fields = ["scrutiny", "code", "kind"]
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(InstrumentVersion)
+class InstrumentVersionAdmin(ReadOnlyAdmin):
+    list_display = ["instrument", "number", "created_at"]
+    list_filter = ["instrument__scrutiny"]
+    search_fields = ["instrument__code", "instrument__title"]
+    list_select_related = ["instrument"]
+
+
+@admin.register(Section)
+class SectionAdmin(ReadOnlyAdmin):
+    list_display = ["title", "position", "version"]
+    search_fields = ["title"]
+    list_select_related = ["version__instrument"]
+
+
+@admin.register(Question)
+class QuestionAdmin(ReadOnlyAdmin):
+    list_display = ["code", "text", "type", "required", "is_scored", "version"]
+    list_filter = ["type", "required", "is_scored"]
+    search_fields = ["code", "text"]
+    list_select_related = ["version__instrument"]
+
+
+@admin.register(OptionList)
+class OptionListAdmin(ReadOnlyAdmin):
+    list_display = ["name", "version"]
+    search_fields = ["name"]
+    list_select_related = ["version__instrument"]
+
+
+@admin.register(Option)
+class OptionAdmin(ReadOnlyAdmin):
+    list_display = ["value", "label", "points", "option_list"]
+    search_fields = ["value", "label"]
+    list_select_related = ["option_list"]
+
+
+@admin.register(FactorLink)
+class FactorLinkAdmin(ReadOnlyAdmin):
+    list_display = ["question", "factor", "weight"]
+    list_filter = ["factor__scrutiny"]
+    search_fields = ["question__code", "factor__code"]
+    list_select_related = ["question", "factor"]
+
+
+@admin.register(Response)
+class ResponseAdmin(ReadOnlyAdmin):
+    list_display = [
+        "pk",
+        "instrument",
+        "status",
+        "source",
+        "agency",
+        "area",
+        "case_ref",
+        "submitted_at",
+    ]
+    list_filter = ["status", "source", "channel", "scrutiny", "agency", "area"]
+    search_fields = ["ref", "case_ref", "instrument__code"]
+    list_select_related = ["instrument", "agency", "area"]
+
+
+@admin.register(Answer)
+class AnswerAdmin(ReadOnlyAdmin):
+    list_display = ["response", "question", "option", "score"]
+    search_fields = ["question__code", "response__ref"]
+    list_select_related = ["response__instrument", "question", "option"]

@@ -1,4 +1,34 @@
+from scrutiny.models.evidence import Answer, Response
+from scrutiny.models.instruments import (
+    FactorLink,
+    Instrument,
+    InstrumentVersion,
+    Option,
+    OptionList,
+    Question,
+    Section,
+)
 from scrutiny.models.jobs import Job
 from scrutiny.models.people import Agency, Area, Partnership, User
+from scrutiny.models.scrutinies import PractitionerRole, Scrutiny, Source, SuccessFactor
 
-__all__ = ["Agency", "Area", "Job", "Partnership", "User"]
+__all__ = [
+    "Agency",
+    "Answer",
+    "Area",
+    "FactorLink",
+    "Instrument",
+    "InstrumentVersion",
+    "Job",
+    "Option",
+    "OptionList",
+    "Partnership",
+    "PractitionerRole",
+    "Question",
+    "Response",
+    "Scrutiny",
+    "Section",
+    "Source",
+    "SuccessFactor",
+    "User",
+]

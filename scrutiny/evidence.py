@@ -1,0 +1,385 @@
+"""Evidence in: the one way every channel validates, saves and submits responses.
+
+Workbook imports, the audit and survey wizards and the API all call these functions, so every
+response is stored, validated and scored the same way:
+
+- `answers_clean` checks raw answers (question code to value) against a compiled version: option
+  values in their list, numbers and dates readable, required questions answered (on submit),
+  and answers to questions whose show_if does not hold dropped, not stored;
+- `response_save_draft` and `response_submit` write one response;
+- `ResponseWriter` writes many (imports) in batches, inside the caller's transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from scrutiny.errors import ApplicationError
+from scrutiny.instruments import CompiledQuestion, CompiledVersion
+from scrutiny.models import Answer, Question, Response, User
+
+EMPTY = (None, "", [], ())
+
+
+@dataclass(frozen=True)
+class CleanAnswer:
+    question_id: int
+    option_id: int | None = None
+    text: str = ""
+    number: Decimal | None = None
+    date: dt.date | None = None
+    score: float | None = None
+
+    def key(self) -> tuple[Any, ...]:
+        return (
+            self.question_id,
+            self.option_id,
+            self.text,
+            str(self.number or ""),
+            str(self.date or ""),
+        )
+
+
+@dataclass(frozen=True)
+class ResponseDetails:
+    """Who and what a response is about: all optional."""
+
+    agency_id: int | None = None
+    area_id: int | None = None
+    role_id: int | None = None
+    case_ref: str = ""
+    ref: str = ""
+    submitted_at: dt.datetime | None = None
+
+
+def _split_multiple(value: Any) -> list[str]:
+    if isinstance(value, list | tuple | set):
+        items = [str(v) for v in value]
+    else:
+        items = str(value).split(";")
+    return [item.strip() for item in items if item.strip()]
+
+
+def _clean_one(question: CompiledQuestion, value: Any) -> tuple[list[CleanAnswer], str | None]:
+    qid = question.id
+    if question.type == Question.Type.SINGLE:
+        option = question.options.get(str(value).strip())
+        if option is None:
+            allowed = ", ".join(question.options)
+            return [], f"{value!r} is not an option of {question.code}; use one of: {allowed}"
+        return [CleanAnswer(qid, option_id=option.id, score=option.score)], None
+    if question.type == Question.Type.MULTIPLE:
+        chosen = _split_multiple(value)
+        unknown = [v for v in chosen if v not in question.options]
+        if unknown:
+            allowed = ", ".join(question.options)
+            return [], (
+                f"{', '.join(repr(u) for u in unknown)} "
+                f"{'is not an option' if len(unknown) == 1 else 'are not options'} of "
+                f"{question.code}; use values from: {allowed}, separated by ;"
+            )
+        return [
+            CleanAnswer(qid, option_id=question.options[v].id) for v in dict.fromkeys(chosen)
+        ], None
+    if question.type == Question.Type.NUMBER:
+        try:
+            number = Decimal(str(value).strip().replace(",", ""))
+        except InvalidOperation:
+            return [], f"{value!r} is not a number"
+        if not number.is_finite():
+            return [], f"{value!r} is not a number"
+        return [CleanAnswer(qid, number=number)], None
+    if question.type == Question.Type.DATE:
+        if isinstance(value, dt.datetime):
+            return [CleanAnswer(qid, date=value.date())], None
+        if isinstance(value, dt.date):
+            return [CleanAnswer(qid, date=value)], None
+        try:
+            return [CleanAnswer(qid, date=dt.date.fromisoformat(str(value).strip()))], None
+        except ValueError:
+            return [], f"{value!r} is not a date; write it as YYYY-MM-DD"
+    text = str(value).strip()
+    return [CleanAnswer(qid, text=text)], None
+
+
+def answers_clean(
+    compiled: CompiledVersion, values: dict[str, Any], *, complete: bool
+) -> tuple[list[CleanAnswer], dict[str, str]]:
+    """Check raw answers; return the answers to store and the errors by question code.
+
+    `complete` asks for every required question that is shown to be answered (submitting);
+    a draft may leave them empty.
+    """
+    errors: dict[str, str] = {}
+    for code in values:
+        if code not in compiled.questions:
+            errors[code] = f"{code} is not a question of {compiled.instrument_code}"
+    choice_answers: dict[str, Any] = {}
+    for code, question in compiled.questions.items():
+        value = values.get(code)
+        if value not in EMPTY and question.type in (Question.Type.SINGLE, Question.Type.MULTIPLE):
+            choice_answers[code] = (
+                _split_multiple(value)
+                if question.type == Question.Type.MULTIPLE
+                else str(value).strip()
+            )
+    cleaned: list[CleanAnswer] = []
+    for code, question in compiled.questions.items():
+        value = values.get(code)
+        if isinstance(value, str):
+            value = value.strip()
+        if not compiled.visible(code, choice_answers):
+            continue  # the answer to a hidden question is not stored
+        if value in EMPTY:
+            if complete and question.required:
+                errors[code] = f"{code} is required: answer “{question.text}”"
+            continue
+        answers, error = _clean_one(question, value)
+        if error:
+            errors[code] = error
+        cleaned += answers
+    return cleaned, errors
+
+
+def _fingerprint(details: ResponseDetails, status: str, answers: Iterable[CleanAnswer]) -> str:
+    content = [
+        details.agency_id,
+        details.area_id,
+        details.role_id,
+        details.case_ref,
+        details.submitted_at.isoformat() if details.submitted_at else None,
+        status,
+        sorted(a.key() for a in answers),
+    ]
+    return hashlib.sha256(json.dumps(content, default=str).encode()).hexdigest()
+
+
+def _answer_rows(response_id: int, answers: Iterable[CleanAnswer]) -> list[Answer]:
+    return [
+        Answer(
+            response_id=response_id,
+            question_id=a.question_id,
+            option_id=a.option_id,
+            text=a.text,
+            number=a.number,
+            date=a.date,
+            score=a.score,
+        )
+        for a in answers
+    ]
+
+
+def _raise_errors(compiled: CompiledVersion, errors: dict[str, str]) -> None:
+    if errors:
+        raise ApplicationError(
+            f"The answers to {compiled.instrument_code} have {len(errors)} problem"
+            f"{'s' if len(errors) > 1 else ''}: " + "; ".join(errors.values()),
+            extra={"errors": errors},
+        )
+
+
+@transaction.atomic
+def _response_write(
+    *,
+    compiled: CompiledVersion,
+    values: dict[str, Any],
+    details: ResponseDetails,
+    status: str,
+    channel: str,
+    user: User | None,
+    response: Response | None,
+) -> Response:
+    answers, errors = answers_clean(compiled, values, complete=status == Response.Status.SUBMITTED)
+    _raise_errors(compiled, errors)
+    if response is not None:
+        response = Response.objects.select_for_update().get(pk=response.pk)
+        if response.status == Response.Status.SUBMITTED and status == Response.Status.DRAFT:
+            raise ApplicationError("This response has been submitted; it can no longer be a draft.")
+        if response.version_id != compiled.version_id:
+            raise ApplicationError("This response belongs to another version of the instrument.")
+    else:
+        response = Response(
+            scrutiny_id=compiled.scrutiny_id,
+            instrument_id=compiled.instrument_id,
+            version_id=compiled.version_id,
+            source=compiled.kind,
+            channel=channel,
+            created_by=user,
+        )
+    submitted_at = details.submitted_at
+    if status == Response.Status.SUBMITTED and submitted_at is None:
+        submitted_at = response.submitted_at or timezone.now()
+    details = ResponseDetails(
+        details.agency_id,
+        details.area_id,
+        details.role_id,
+        details.case_ref,
+        details.ref,
+        submitted_at,
+    )
+    response.status = status
+    response.agency_id = details.agency_id
+    response.area_id = details.area_id
+    response.role_id = details.role_id
+    response.case_ref = details.case_ref
+    response.ref = details.ref or response.ref
+    response.submitted_at = submitted_at if status == Response.Status.SUBMITTED else None
+    response.fingerprint = _fingerprint(details, status, answers)
+    response.save()
+    response.answers.all().delete()
+    Answer.objects.bulk_create(_answer_rows(response.pk, answers))
+    return response
+
+
+def response_save_draft(
+    *,
+    compiled: CompiledVersion,
+    values: dict[str, Any],
+    details: ResponseDetails = ResponseDetails(),
+    channel: str,
+    user: User | None = None,
+    response: Response | None = None,
+) -> Response:
+    """Save what has been typed so far. Nothing typed is lost: values that are wrong are refused
+    with their messages, and the rest of the draft stays as it was."""
+    return _response_write(
+        compiled=compiled,
+        values=values,
+        details=details,
+        status=Response.Status.DRAFT,
+        channel=channel,
+        user=user,
+        response=response,
+    )
+
+
+def response_submit(
+    *,
+    compiled: CompiledVersion,
+    values: dict[str, Any],
+    details: ResponseDetails = ResponseDetails(),
+    channel: str,
+    user: User | None = None,
+    response: Response | None = None,
+) -> Response:
+    """Submit a response: every shown required question answered, every answer valid."""
+    return _response_write(
+        compiled=compiled,
+        values=values,
+        details=details,
+        status=Response.Status.SUBMITTED,
+        channel=channel,
+        user=user,
+        response=response,
+    )
+
+
+class ResponseWriter:
+    """Submits many responses in batches (imports). Use inside the caller's transaction.
+
+    `add` validates one row and returns its errors by question code, writing nothing for a row
+    with errors; the caller collects them and raises to roll everything back. A row whose ref
+    was written before updates that response, and is skipped when nothing in it changed.
+    """
+
+    BATCH = 2000
+
+    def __init__(
+        self, *, compiled: CompiledVersion, channel: str, user: User | None = None
+    ) -> None:
+        self.compiled = compiled
+        self.channel = channel
+        self.user = user
+        self.existing: dict[str, tuple[int, str, int]] = {
+            ref: (pk, fingerprint, version_id)
+            for ref, pk, fingerprint, version_id in Response.objects.filter(
+                instrument_id=compiled.instrument_id
+            )
+            .exclude(ref="")
+            .values_list("ref", "pk", "fingerprint", "version_id")
+        }
+        self.seen_refs: set[str] = set()
+        self.pending: list[tuple[Response, list[CleanAnswer]]] = []
+        self.replaced: list[int] = []
+        self.created = 0
+        self.updated = 0
+        self.unchanged = 0
+
+    def add(self, *, values: dict[str, Any], details: ResponseDetails) -> dict[str, str]:
+        compiled = self.compiled
+        if details.ref in self.seen_refs:
+            return {"ref": f"ref {details.ref!r} is used by an earlier row"}
+        answers, errors = answers_clean(compiled, values, complete=True)
+        if errors:
+            return errors
+        if details.ref:
+            self.seen_refs.add(details.ref)
+        fingerprint = _fingerprint(details, Response.Status.SUBMITTED, answers)
+        response = Response(
+            scrutiny_id=compiled.scrutiny_id,
+            instrument_id=compiled.instrument_id,
+            version_id=compiled.version_id,
+            source=compiled.kind,
+            status=Response.Status.SUBMITTED,
+            channel=self.channel,
+            ref=details.ref,
+            agency_id=details.agency_id,
+            area_id=details.area_id,
+            role_id=details.role_id,
+            case_ref=details.case_ref,
+            submitted_at=details.submitted_at or timezone.now(),
+            fingerprint=fingerprint,
+            created_by=self.user,
+        )
+        previous = self.existing.get(details.ref) if details.ref else None
+        if previous is not None:
+            pk, old_fingerprint, version_id = previous
+            if old_fingerprint == fingerprint and version_id == compiled.version_id:
+                self.unchanged += 1
+                return {}
+            response.pk = pk
+            self.replaced.append(pk)
+            self.updated += 1
+        else:
+            self.created += 1
+        self.pending.append((response, answers))
+        if len(self.pending) >= self.BATCH:
+            self.flush()
+        return {}
+
+    def flush(self) -> None:
+        if not self.pending:
+            return
+        if self.replaced:
+            Answer.objects.filter(response_id__in=self.replaced).delete()
+            Response.objects.bulk_update(
+                [r for r, _ in self.pending if r.pk in set(self.replaced)],
+                [
+                    "version",
+                    "agency",
+                    "area",
+                    "role",
+                    "case_ref",
+                    "submitted_at",
+                    "fingerprint",
+                    "status",
+                    "channel",
+                ],
+            )
+        new = [r for r, _ in self.pending if r.pk is None]
+        Response.objects.bulk_create(new)
+        rows: list[Answer] = []
+        for response, answers in self.pending:
+            rows += _answer_rows(response.pk, answers)
+        Answer.objects.bulk_create(rows, batch_size=5000)
+        self.pending.clear()
+        self.replaced.clear()

@@ -1,0 +1,116 @@
+"""Evidence: responses and their answers, stored once whatever the channel.
+
+Each answer carries its score (SCORING.md §2) fixed when it is saved. That is safe because a
+version with responses is never changed, and it makes every score a database aggregate.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from scrutiny.models.instruments import Instrument, InstrumentVersion, Option, Question
+from scrutiny.models.people import Agency, Area
+from scrutiny.models.scrutinies import PractitionerRole, Scrutiny, Source
+
+
+class Response(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
+
+    class Channel(models.TextChoices):
+        WORKBOOK = "workbook", "Workbook import"
+        AUDIT = "audit", "Case-file audit"
+        SURVEY = "survey", "Questionnaire"
+        API = "api", "API"
+        DEMO = "demo", "Demo data"
+
+    # scrutiny, instrument and source repeat what the version says, so that scoring a
+    # scrutiny reads one table without joins through versions and instruments.
+    scrutiny = models.ForeignKey(Scrutiny, on_delete=models.CASCADE, related_name="responses")
+    instrument = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="responses")
+    version = models.ForeignKey(
+        InstrumentVersion, on_delete=models.RESTRICT, related_name="responses"
+    )
+    source = models.CharField(max_length=30, choices=Source.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    ref = models.CharField(max_length=100, blank=True, help_text="The response's own reference.")
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="responses"
+    )
+    area = models.ForeignKey(
+        Area, on_delete=models.PROTECT, null=True, blank=True, related_name="responses"
+    )
+    role = models.ForeignKey(
+        PractitionerRole, on_delete=models.PROTECT, null=True, blank=True, related_name="responses"
+    )
+    case_ref = models.CharField(
+        max_length=100, blank=True, help_text="Pseudonymised case reference."
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    fingerprint = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="Of the answers and details, so an unchanged re-import is skipped.",
+    )
+    superseded_by = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="supersedes",
+        help_text="The moderated, agreed response that replaces this contribution.",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["instrument", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["instrument", "ref"],
+                condition=~models.Q(ref=""),
+                name="response_ref_unique",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["scrutiny", "status", "source"], name="response_counting_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.instrument.code} response {self.ref or self.pk}"
+
+
+class Answer(models.Model):
+    """One answer. A multiple-choice answer is one row per chosen option."""
+
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.RESTRICT, related_name="answers")
+    option = models.ForeignKey(
+        Option, on_delete=models.RESTRICT, null=True, blank=True, related_name="answers"
+    )
+    text = models.TextField(blank=True)
+    number = models.DecimalField(max_digits=18, decimal_places=6, null=True, blank=True)
+    date = models.DateField(null=True, blank=True)
+    score = models.FloatField(
+        null=True, blank=True, help_text="0 to 1 for a scored option (SCORING.md §2), else empty."
+    )
+
+    class Meta:
+        ordering = ["response", "question__position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["response", "question", "option"], name="answer_option_unique"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["question", "option"], name="answer_distribution_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question.code}: {self.option or self.text or self.number or self.date}"

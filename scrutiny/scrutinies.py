@@ -1,0 +1,165 @@
+"""Setting up a scrutiny: its settings, success factors and source weights, and the partnership's
+shared lists (agencies, areas, practitioner roles) that come with it.
+
+`scrutiny_save` takes plain data (what a scrutiny workbook or the settings page gives) and creates
+or updates the scrutiny; saving the same data twice changes nothing. Agencies, areas and roles
+belong to the partnership: rows are added or updated, never deleted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from scrutiny.errors import ApplicationError
+from scrutiny.models import (
+    Agency,
+    Area,
+    Partnership,
+    PractitionerRole,
+    Scrutiny,
+    Source,
+    SuccessFactor,
+)
+
+
+@dataclass(frozen=True)
+class ScrutinySettings:
+    slug: str
+    title: str
+    priority: str = ""
+    starts: dt.date | None = None
+    ends: dt.date | None = None
+    strong_threshold: float = 75
+    some_threshold: float = 50
+    min_responses: int = 5
+    suppression_threshold: int = 5
+
+
+@dataclass(frozen=True)
+class AgencyData:
+    code: str
+    name: str
+    type: str = Agency.Type.OTHER
+    workforce: int | None = None
+
+
+@dataclass(frozen=True)
+class ScrutinyData:
+    settings: ScrutinySettings
+    factors: tuple[tuple[str, str], ...]  # (code, statement)
+    source_weights: dict[str, float] = field(default_factory=dict)
+    agencies: tuple[AgencyData, ...] = ()
+    areas: tuple[tuple[str, str], ...] = ()
+    roles: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class ScrutinySaveResult:
+    scrutiny: Scrutiny
+    created: bool
+    changed: bool
+
+
+def _check(instance: object, what: str) -> None:
+    try:
+        instance.full_clean(validate_unique=False, validate_constraints=False)  # type: ignore[attr-defined]
+    except ValidationError as exc:
+        problems = "; ".join(f"{name}: {' '.join(msgs)}" for name, msgs in exc.message_dict.items())
+        raise ApplicationError(f"{what}: {problems}") from None
+
+
+def _upsert(model: type, lookup: dict[str, object], values: dict[str, object], what: str) -> bool:
+    """Create or update one row; True when anything changed."""
+    instance = model.objects.filter(**lookup).first()
+    if instance is None:
+        instance = model(**lookup, **values)
+        _check(instance, what)
+        instance.save()
+        return True
+    if all(getattr(instance, name) == value for name, value in values.items()):
+        return False
+    for name, value in values.items():
+        setattr(instance, name, value)
+    _check(instance, what)
+    instance.save()
+    return True
+
+
+@transaction.atomic
+def scrutiny_save(*, partnership: Partnership, data: ScrutinyData) -> ScrutinySaveResult:
+    """Create or update a scrutiny with its factors, weights and the partnership's lists."""
+    settings = data.settings
+    if settings.some_threshold > settings.strong_threshold:
+        raise ApplicationError(
+            f"some_threshold ({settings.some_threshold:g}) is above strong_threshold "
+            f"({settings.strong_threshold:g}): the some-evidence line must be the lower one."
+        )
+    unknown = sorted(set(data.source_weights) - set(Source.values))
+    if unknown:
+        raise ApplicationError(
+            f"Unknown source {', '.join(unknown)}: use {', '.join(Source.values)}."
+        )
+    for kind, weight in data.source_weights.items():
+        if not weight > 0:
+            raise ApplicationError(f"The weight of source {kind} must be above 0, not {weight:g}.")
+    codes = [code for code, _ in data.factors]
+    if len(set(codes)) != len(codes):
+        raise ApplicationError("A success factor code is used twice: each needs its own code.")
+
+    changed = False
+    for agency in data.agencies:
+        changed |= _upsert(
+            Agency,
+            {"partnership": partnership, "code": agency.code},
+            {"name": agency.name, "type": agency.type, "workforce": agency.workforce},
+            f"Agency {agency.code}",
+        )
+    for code, name in data.areas:
+        changed |= _upsert(
+            Area, {"partnership": partnership, "code": code}, {"name": name}, f"Area {code}"
+        )
+    for code, name in data.roles:
+        changed |= _upsert(
+            PractitionerRole,
+            {"partnership": partnership, "code": code},
+            {"name": name},
+            f"Role {code}",
+        )
+
+    existing = Scrutiny.objects.select_for_update().filter(slug=settings.slug).first()
+    if existing is not None and existing.partnership_id != partnership.pk:
+        raise ApplicationError(f"Scrutiny {settings.slug} belongs to another partnership.")
+    weights = {kind: float(weight) for kind, weight in sorted(data.source_weights.items())}
+    created = existing is None
+    changed |= _upsert(
+        Scrutiny,
+        {"slug": settings.slug},
+        {
+            "partnership": partnership,
+            "title": settings.title,
+            "priority": settings.priority,
+            "starts": settings.starts,
+            "ends": settings.ends,
+            "strong_threshold": float(settings.strong_threshold),
+            "some_threshold": float(settings.some_threshold),
+            "min_responses": settings.min_responses,
+            "suppression_threshold": settings.suppression_threshold,
+            "source_weights": weights,
+        },
+        f"Scrutiny {settings.slug}",
+    )
+    scrutiny = Scrutiny.objects.get(slug=settings.slug)
+    for code, statement in data.factors:
+        changed |= _upsert(
+            SuccessFactor,
+            {"scrutiny": scrutiny, "code": code},
+            {"statement": statement},
+            f"Success factor {code}",
+        )
+    # Factors are not deleted by a workbook that leaves them out: questions and findings may
+    # point at them. Removing one is a deliberate act in the admin.
+    return ScrutinySaveResult(scrutiny, created, changed)

@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.authtoken.views import obtain_auth_token
 
-from scrutiny import apis
+from scrutiny.apis import core as apis
 
 urlpatterns = [
     path("", apis.ApiRootApi.as_view(), name="api-root"),

@@ -8,10 +8,11 @@ objects.
 from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
-from scrutiny.models import Agency, Job, User
+from scrutiny.models import Agency, Job, Scrutiny, User
 
 AnyUser = User | AnonymousUser
 
@@ -96,3 +97,40 @@ def access_job_for_user(user: AnyUser, job_id: int) -> Job:
         return jobs.get(pk=job_id)
     except Job.DoesNotExist:
         raise Http404("No such job.") from None
+
+
+# Scrutinies -----------------------------------------------------------------------------------
+
+SCRUTINY_READERS = (User.Role.ADMINISTRATOR, User.Role.SCRUTINEER, User.Role.BOARD_MEMBER)
+
+
+def can_configure_scrutinies(user: AnyUser) -> bool:
+    """Set up scrutinies and instruments, import evidence: the business unit and the scrutineer."""
+    return _role(user) in PARTNERSHIP_WIDE_ROLES
+
+
+def scrutinies_visible_to(user: AnyUser) -> QuerySet[Scrutiny]:
+    """Scrutinies whose instruments and (suppressed) scores the user may read."""
+    role = _role(user)
+    if role not in SCRUTINY_READERS:
+        return Scrutiny.objects.none()
+    assert isinstance(user, User)
+    if user.is_superuser:
+        return Scrutiny.objects.all()
+    return Scrutiny.objects.filter(partnership_id=user.partnership_id)
+
+
+def access_scrutiny_for_user(user: AnyUser, slug: str) -> Scrutiny:
+    try:
+        return scrutinies_visible_to(user).get(slug=slug)
+    except Scrutiny.DoesNotExist:
+        raise Http404("No such scrutiny.") from None
+
+
+def access_scrutiny_to_configure(user: AnyUser, slug: str) -> Scrutiny:
+    """The scrutiny, for someone who may change it; 404 for anyone who may not see it, 403 for
+    a reader who may not change it."""
+    scrutiny = access_scrutiny_for_user(user, slug)
+    if not can_configure_scrutinies(user):
+        raise PermissionDenied("Only the business unit and the scrutineer can change a scrutiny.")
+    return scrutiny

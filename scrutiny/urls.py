@@ -1,6 +1,6 @@
 from django.urls import path
 
-from scrutiny import views
+from scrutiny.views import core as views
 
 urlpatterns = [
     path("", views.home, name="home"),

@@ -1,0 +1,1 @@
+"""Pages, split by sub-domain: core (home, agencies, statements, jobs) and scrutinies."""

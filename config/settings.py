@@ -245,3 +245,7 @@ LOGGING = {
 # `manage.py demo` creates logins with a shared, published password: development only.
 DEMO_LOGINS_ALLOWED = env_bool("DEMO_LOGINS_ALLOWED", DEBUG)
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "demo-scrutiny-2026")
+
+# Largest workbook accepted for import. Workbooks are zip files that can expand a great deal;
+# reading them stream-wise keeps memory flat, but a limit stops accidents early.
+WORKBOOK_MAX_BYTES = env_int("WORKBOOK_MAX_BYTES", 50 * 1024 * 1024)

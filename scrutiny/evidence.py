@@ -314,6 +314,13 @@ class ResponseWriter:
         self.updated = 0
         self.unchanged = 0
 
+    def knows(self, ref: str) -> bool:
+        return ref in self.existing
+
+    def recognise(self, ref: str, *, response_id: int, fingerprint: str, version_id: int) -> None:
+        """Treat `ref` as naming an existing response (one stored without a ref of its own)."""
+        self.existing[ref] = (response_id, fingerprint, version_id)
+
     def add(self, *, values: dict[str, Any], details: ResponseDetails) -> dict[str, str]:
         compiled = self.compiled
         if details.ref in self.seen_refs:
@@ -360,9 +367,10 @@ class ResponseWriter:
         if not self.pending:
             return
         if self.replaced:
-            Answer.objects.filter(response_id__in=self.replaced).delete()
+            replaced = set(self.replaced)
+            Answer.objects.filter(response_id__in=replaced).delete()
             Response.objects.bulk_update(
-                [r for r, _ in self.pending if r.pk in set(self.replaced)],
+                [r for r, _ in self.pending if r.pk in replaced],
                 [
                     "version",
                     "agency",

@@ -95,7 +95,12 @@ class InstrumentDefinition:
 
 
 def _without_where(data: dict[str, Any]) -> dict[str, Any]:
+    """The definition as plain JSON: no locations, and 2, 2.0 and Decimal("2.00") alike."""
     data.pop("where", None)
+    if data.get("points") is not None:
+        data["points"] = float(data["points"])
+    for factor in data.get("factors", ()):
+        factor["weight"] = float(factor["weight"])
     return data
 
 

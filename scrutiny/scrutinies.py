@@ -37,6 +37,9 @@ class ScrutinySettings:
     some_threshold: float = 50
     min_responses: int = 5
     suppression_threshold: int = 5
+    # None: left as they are (a scrutiny workbook carries neither; the settings page does).
+    status: str | None = None
+    redaction_terms: str | None = None
 
 
 @dataclass(frozen=True)
@@ -149,6 +152,14 @@ def scrutiny_save(*, partnership: Partnership, data: ScrutinyData) -> ScrutinySa
             "min_responses": settings.min_responses,
             "suppression_threshold": settings.suppression_threshold,
             "source_weights": weights,
+            **{
+                name: value
+                for name, value in (
+                    ("status", settings.status),
+                    ("redaction_terms", settings.redaction_terms),
+                )
+                if value is not None
+            },
         },
         f"Scrutiny {settings.slug}",
     )

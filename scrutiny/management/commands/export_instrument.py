@@ -1,0 +1,35 @@
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from scrutiny.errors import ApplicationError
+from scrutiny.instruments import definition_from_version, instrument_current_version
+from scrutiny.management.commands.import_instrument import scrutiny_by_slug
+from scrutiny.management.commands.import_responses import instrument_by_code
+from scrutiny.workbooks import instrument_to_workbook
+
+
+class Command(BaseCommand):
+    help = "Write instrument CODE of scrutiny SLUG (its current version) as an instrument workbook."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("slug", metavar="SLUG")
+        parser.add_argument("code", metavar="CODE")
+        parser.add_argument("--out", required=True, metavar="FILE.xlsx")
+
+    def handle(self, *args: Any, slug: str, code: str, out: str, **options: Any) -> None:
+        instrument = instrument_by_code(scrutiny_by_slug(slug), code)
+        try:
+            version = instrument_current_version(instrument)
+        except ApplicationError as exc:
+            raise CommandError(str(exc)) from exc
+        path = Path(out)
+        if not path.parent.is_dir():
+            raise CommandError(f"There is no folder {path.parent} to write {path.name} into.")
+        instrument_to_workbook(definition_from_version(version)).save(path)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Instrument {instrument.code} (version {version.number}) written to {path}."
+            )
+        )

@@ -1,0 +1,40 @@
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from scrutiny.errors import ApplicationError
+from scrutiny.management.commands.import_instrument import scrutiny_by_slug
+from scrutiny.models import Instrument, Scrutiny
+from scrutiny.workbooks import responses_import
+
+
+def instrument_by_code(scrutiny: Scrutiny, code: str) -> Instrument:
+    """The scrutiny's instrument, or a CommandError that lists the codes there are."""
+    instrument = Instrument.objects.filter(scrutiny=scrutiny, code=code).first()
+    if instrument is None:
+        codes = list(scrutiny.instruments.order_by("code").values_list("code", flat=True))
+        known = ", ".join(codes) if codes else "none yet: run import_instrument first"
+        raise CommandError(
+            f"Scrutiny {scrutiny.slug} has no instrument {code!r}. Its instruments: {known}."
+        )
+    return instrument
+
+
+class Command(BaseCommand):
+    help = (
+        "Import a responses workbook as submitted responses to instrument CODE of scrutiny SLUG "
+        "(docs/workbooks.md). All or nothing; importing it twice changes nothing."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("slug", metavar="SLUG")
+        parser.add_argument("code", metavar="CODE")
+        parser.add_argument("file", metavar="FILE.xlsx")
+
+    def handle(self, *args: Any, slug: str, code: str, file: str, **options: Any) -> None:
+        instrument = instrument_by_code(scrutiny_by_slug(slug), code)
+        try:
+            result = responses_import(instrument=instrument, file=file)
+        except ApplicationError as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(self.style.SUCCESS(f"Responses to {instrument.code}: {result}."))

@@ -1,0 +1,398 @@
+"""The scrutiny workbook (WORKBOOKS.md §1): settings, success factors, source weights and the
+partnership's agencies, areas and practitioner roles."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+from typing import Any
+
+from openpyxl.workbook.workbook import Workbook
+
+from scrutiny.models import Agency, Area, Partnership, PractitionerRole, Scrutiny, Source
+from scrutiny.scrutinies import (
+    AgencyData,
+    ScrutinyData,
+    ScrutinySaveResult,
+    ScrutinySettings,
+    scrutiny_save,
+)
+from scrutiny.workbooks.reading import (
+    FormulaCell,
+    Problems,
+    Sheet,
+    WorkbookFile,
+    cell_text,
+    date_from,
+    key_values_read,
+    normal_name,
+    number_from,
+    sheet_find,
+    sheet_read,
+    value_at,
+    workbook_open,
+)
+from scrutiny.workbooks.writing import number_cell_value, sheet_write
+
+SCRUTINY_KEYS = (
+    "slug",
+    "title",
+    "priority",
+    "starts",
+    "ends",
+    "strong_threshold",
+    "some_threshold",
+    "min_responses",
+    "suppression_threshold",
+)
+_SLUG = re.compile(r"^[a-z0-9-]+$")
+_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+_CODE_ADVICE = (
+    "use letters, numbers, hyphens and underscores only, starting with a letter or number"
+)
+_CODE_LENGTH = 20
+_NAME_LENGTH = 200
+
+
+# ---------------------------------------------------------------------------------------------
+# Writing.
+
+
+def _number(value: float | int | None) -> Any:
+    return None if value is None else number_cell_value(Decimal(repr(value)))
+
+
+def scrutiny_to_workbook(scrutiny: Scrutiny) -> Workbook:
+    """A scrutiny with its partnership's lists as a workbook that imports back unchanged."""
+    workbook = Workbook()
+    sheet_write(
+        workbook,
+        title="scrutiny",
+        header=("key", "value"),
+        rows=[
+            ("slug", scrutiny.slug),
+            ("title", scrutiny.title),
+            ("priority", scrutiny.priority),
+            ("starts", scrutiny.starts),
+            ("ends", scrutiny.ends),
+            ("strong_threshold", _number(scrutiny.strong_threshold)),
+            ("some_threshold", _number(scrutiny.some_threshold)),
+            ("min_responses", scrutiny.min_responses),
+            ("suppression_threshold", scrutiny.suppression_threshold),
+        ],
+        widths=(24, 60),
+        first=True,
+    )
+    sheet_write(
+        workbook,
+        title="success_factors",
+        header=("code", "statement"),
+        rows=[(f.code, f.statement) for f in scrutiny.factors.order_by("code")],
+        widths=(10, 90),
+    )
+    sheet_write(
+        workbook,
+        title="sources",
+        header=("kind", "weight"),
+        rows=[(kind, _number(w)) for kind, w in sorted(scrutiny.source_weights.items())],
+        widths=(24, 10),
+    )
+    partnership_id = scrutiny.partnership_id
+    sheet_write(
+        workbook,
+        title="agencies",
+        header=("code", "name", "type", "workforce"),
+        rows=[
+            (a.code, a.name, a.type, a.workforce)
+            for a in Agency.objects.filter(partnership_id=partnership_id).order_by("code")
+        ],
+        widths=(10, 50, 18, 12),
+    )
+    for title, model in (("areas", Area), ("roles", PractitionerRole)):
+        sheet_write(
+            workbook,
+            title=title,
+            header=("code", "name"),
+            rows=model.objects.filter(partnership_id=partnership_id)
+            .order_by("code")
+            .values_list("code", "name"),
+            widths=(10, 50),
+        )
+    return workbook
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading.
+
+
+def _settings_read(workbook: Workbook, problems: Problems) -> ScrutinySettings | None:
+    found = key_values_read(workbook, sheet_name="scrutiny", keys=SCRUTINY_KEYS, problems=problems)
+    if found is None:
+        return None
+    values: dict[str, Any] = {}
+    defaults = ScrutinySettings(slug="", title="")
+    for key in ("slug", "title"):
+        if key not in found:
+            problems.add("scrutiny", None, "", f"there is no row with key {key}: add one")
+    for key in SCRUTINY_KEYS:
+        if key not in found:
+            continue
+        raw, row, sheet = found[key]
+        column = sheet.column("value")
+        text = cell_text(raw)
+        if key in ("slug", "title"):
+            if not text:
+                problems.add("scrutiny", row, column, f"the {key} is empty")
+            elif key == "slug" and not _SLUG.match(text):
+                problems.add(
+                    "scrutiny",
+                    row,
+                    column,
+                    f"slug {text!r} may hold lower-case letters, numbers and hyphens only, e.g. "
+                    "learning-from-practice-2024",
+                )
+            elif len(text) > (80 if key == "slug" else 200):
+                problems.add("scrutiny", row, column, f"the {key} is too long")
+            values[key] = text
+        elif key == "priority":
+            if len(text) > 300:
+                problems.add("scrutiny", row, column, "the priority is longer than 300 characters")
+            values[key] = text
+        elif key in ("starts", "ends"):
+            if raw is None:
+                continue
+            date = date_from(raw)
+            if date is None:
+                problems.add(
+                    "scrutiny", row, column, f"{text!r} is not a date; write it as YYYY-MM-DD"
+                )
+            values[key] = date
+        elif raw is not None:
+            number = number_from(raw)
+            whole = key in ("min_responses", "suppression_threshold")
+            lowest = 1 if key == "suppression_threshold" else 0
+            if number is None or (whole and number != number.to_integral_value()):
+                kind = "a whole number" if whole else "a number"
+                problems.add("scrutiny", row, column, f"{key} {text!r} is not {kind}")
+            elif number < lowest or (not whole and number > 100):
+                problems.add(
+                    "scrutiny",
+                    row,
+                    column,
+                    f"{key} must be {'from 0 to 100' if not whole else f'at least {lowest}'}, "
+                    f"not {text}",
+                )
+            else:
+                values[key] = int(number) if whole else float(number)
+    strong = values.get("strong_threshold", defaults.strong_threshold)
+    some = values.get("some_threshold", defaults.some_threshold)
+    if some > strong:
+        row = found.get("some_threshold", found.get("strong_threshold", (None, None, None)))[1]
+        problems.add(
+            "scrutiny",
+            row,
+            "",
+            f"some_threshold ({some:g}) is above strong_threshold ({strong:g}): the "
+            "some-evidence line must be the lower one",
+        )
+    starts, ends = values.get("starts"), values.get("ends")
+    if isinstance(starts, dt.date) and isinstance(ends, dt.date) and ends < starts:
+        problems.add("scrutiny", found["ends"][1], "", "the scrutiny ends before it starts")
+    if "slug" not in values or "title" not in values:
+        return None
+    return ScrutinySettings(**values)
+
+
+def _table(
+    workbook: Workbook,
+    name: str,
+    problems: Problems,
+    *,
+    required: tuple[str, ...],
+    optional_sheet: bool,
+) -> tuple[Sheet | None, list[tuple[int, dict[str, Any]]]]:
+    """Rows of a list sheet as {column: value}; formulas are problems and the row is left out."""
+    worksheet = sheet_find(workbook, name)
+    if worksheet is None:
+        if not optional_sheet:
+            problems.add(
+                name,
+                None,
+                "",
+                f"the workbook has no sheet named {name}: add one with columns "
+                + ", ".join(required),
+            )
+        return None, []
+    sheet = sheet_read(worksheet, name=name, problems=problems, required=required)
+    if sheet is None:
+        return None, []
+    rows: list[tuple[int, dict[str, Any]]] = []
+    for row, values in sheet.rows():
+        record: dict[str, Any] = {}
+        ok = True
+        for column, index in sheet.columns.items():
+            value = value_at(values, index)
+            if isinstance(value, FormulaCell):
+                problems.add(name, row, sheet.column_at(index), value.message())
+                ok = False
+            record[column] = value
+        if ok:
+            rows.append((row, record))
+    return sheet, rows
+
+
+def _code_rows(
+    workbook: Workbook,
+    name: str,
+    problems: Problems,
+    *,
+    second: str,
+    optional_sheet: bool = True,
+    code_length: int = _CODE_LENGTH,
+) -> tuple[Sheet | None, list[tuple[int, str, str, dict[str, Any]]]]:
+    """The sheet and (row, code, name-or-statement, record) of a code list; empty, bad and
+    repeated codes are problems."""
+    sheet, rows = _table(
+        workbook, name, problems, required=("code", second), optional_sheet=optional_sheet
+    )
+    result: list[tuple[int, str, str, dict[str, Any]]] = []
+    seen: dict[str, int] = {}
+    for row, record in rows:
+        assert sheet is not None
+        code = cell_text(record.get("code"))
+        text = cell_text(record.get(second))
+        if not code:
+            problems.add(name, row, sheet.column("code"), "the code is empty")
+        elif not _CODE.match(code) or len(code) > code_length:
+            problems.add(
+                name,
+                row,
+                sheet.column("code"),
+                f"code {code!r}: {_CODE_ADVICE}, at most {code_length} characters",
+            )
+        elif code in seen:
+            problems.add(
+                name,
+                row,
+                sheet.column("code"),
+                f"code {code} is also in row {seen[code]}; each code may appear once",
+            )
+        if not text:
+            problems.add(name, row, sheet.column(second), f"the {second} is empty")
+        elif second == "name" and len(text) > _NAME_LENGTH:
+            problems.add(
+                name,
+                row,
+                sheet.column(second),
+                f"the name is longer than {_NAME_LENGTH} characters",
+            )
+        if code and code not in seen:
+            seen[code] = row
+        result.append((row, code, text, record))
+    return sheet, result
+
+
+def _agency_type(text: str) -> str | None:
+    wanted = normal_name(text)
+    if not wanted:
+        return Agency.Type.OTHER
+    for value, label in Agency.Type.choices:
+        if wanted in (value, normal_name(label)):
+            return value
+    return None
+
+
+def scrutiny_from_workbook(file: WorkbookFile) -> ScrutinyData:
+    """Read a scrutiny workbook (WORKBOOKS.md §1). Raises ApplicationError listing every error
+    with its sheet, row and column."""
+    problems = Problems()
+    with workbook_open(file) as workbook:
+        settings = _settings_read(workbook, problems)
+        _, factors = _code_rows(
+            workbook, "success_factors", problems, second="statement", optional_sheet=False
+        )
+        weights: dict[str, float] = {}
+        sheet, rows = _table(workbook, "sources", problems, required=("kind",), optional_sheet=True)
+        for row, record in rows:
+            assert sheet is not None
+            kind = normal_name(record.get("kind"))
+            raw_weight = record.get("weight")
+            weight = Decimal(1) if raw_weight is None else number_from(raw_weight)
+            if kind not in Source.values:
+                problems.add(
+                    "sources",
+                    row,
+                    sheet.column("kind"),
+                    f"kind {cell_text(record.get('kind'))!r} is not one of "
+                    f"{', '.join(Source.values)}",
+                )
+            elif kind in weights:
+                problems.add(
+                    "sources", row, sheet.column("kind"), f"{kind} is given a weight twice"
+                )
+            if weight is None or not weight > 0:
+                problems.add(
+                    "sources",
+                    row,
+                    sheet.column("weight"),
+                    f"weight {cell_text(raw_weight)!r} must be a number above 0 (empty means 1)",
+                )
+            elif kind in Source.values:
+                weights[kind] = float(weight)
+        agencies: list[AgencyData] = []
+        agency_sheet, agency_rows = _code_rows(workbook, "agencies", problems, second="name")
+        for row, code, name, record in agency_rows:
+            type_text = cell_text(record.get("type"))
+            agency_type = _agency_type(type_text)
+            raw_workforce = record.get("workforce")
+            workforce = None if raw_workforce is None else number_from(raw_workforce)
+            if agency_type is None:
+                problems.add(
+                    "agencies",
+                    row,
+                    _column(agency_sheet, "type"),
+                    f"type {type_text!r} is not one of "
+                    + ", ".join(label.lower() for _, label in Agency.Type.choices),
+                )
+            if raw_workforce is not None and (
+                workforce is None or workforce < 0 or workforce != workforce.to_integral_value()
+            ):
+                problems.add(
+                    "agencies",
+                    row,
+                    _column(agency_sheet, "workforce"),
+                    f"workforce {cell_text(raw_workforce)!r} must be a whole number of "
+                    "practitioners (or empty)",
+                )
+                workforce = None
+            agencies.append(
+                AgencyData(
+                    code,
+                    name,
+                    agency_type or Agency.Type.OTHER,
+                    None if workforce is None else int(workforce),
+                )
+            )
+        _, area_rows = _code_rows(workbook, "areas", problems, second="name")
+        _, role_rows = _code_rows(workbook, "roles", problems, second="name")
+    problems.raise_if_any("The scrutiny workbook")
+    assert settings is not None
+    return ScrutinyData(
+        settings=settings,
+        factors=tuple((code, statement) for _, code, statement, _ in factors),
+        source_weights=weights,
+        agencies=tuple(agencies),
+        areas=tuple((code, name) for _, code, name, _ in area_rows),
+        roles=tuple((code, name) for _, code, name, _ in role_rows),
+    )
+
+
+def _column(sheet: Sheet | None, name: str) -> str:
+    return sheet.column(name) if sheet is not None and name in sheet.columns else ""
+
+
+def scrutiny_import(*, partnership: Partnership, file: WorkbookFile) -> ScrutinySaveResult:
+    """Create or update a scrutiny from a scrutiny workbook; the same workbook twice changes
+    nothing."""
+    return scrutiny_save(partnership=partnership, data=scrutiny_from_workbook(file))

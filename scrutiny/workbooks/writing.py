@@ -1,0 +1,118 @@
+"""Writing workbooks safely: text stays text, whatever it starts with.
+
+openpyxl writes a str that starts with `=` as a formula, and one that reads like `#N/A` as an
+error cell. A comment typed by a practitioner must never become a formula in the board's copy
+of a spreadsheet, so every str is written as a string cell (data_type "s"): Excel, LibreOffice and
+Google Sheets show it as the text it is and never evaluate it.
+
+Text that starts with `=`, `+`, `-`, `@`, a tab or a carriage return also gets Excel's
+"quote prefix" style: the value is unchanged (so a round trip gives back exactly what was
+exported), but if someone edits the cell in Excel it stays text instead of turning into a
+formula. We do not add a leading apostrophe to the value itself: that would change the text,
+and the workbook round trip must preserve it exactly. (Copying the cells into a CSV is outside
+what these workbooks promise; a CSV consumer must do its own escaping.)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import Any
+
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook.workbook import Workbook
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+BOLD = Font(bold=True)
+
+
+def clean_text(value: str) -> str:
+    """Text as a worksheet can hold it: control characters other than tab and line breaks
+    cannot be stored in an .xlsx at all, so they are left out."""
+    return ILLEGAL_CHARACTERS_RE.sub("", value)
+
+
+def number_cell_value(value: Decimal | float | int) -> int | float | str:
+    """A number as a workbook cell that reads back as the same number.
+
+    Excel holds numbers as doubles; a decimal with more digits than a double keeps is written as
+    text, so that nothing is lost on the way back.
+    """
+    if isinstance(value, Decimal):
+        normal = value.normalize()
+        if normal == normal.to_integral_value() and abs(normal) < 2**53:
+            return int(normal)
+        as_float = float(normal)
+        if Decimal(repr(as_float)) == normal:
+            return as_float
+        return format(normal, "f")
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return int(value)
+    return value
+
+
+def _set(cell: Any, value: Any) -> Any:
+    if isinstance(value, str):
+        text = clean_text(value)
+        cell.value = text
+        cell.data_type = "s"  # never a formula, never an error cell
+        if text.startswith(FORMULA_STARTS):
+            cell.quotePrefix = True
+    elif isinstance(value, Decimal):
+        _set(cell, number_cell_value(value))
+    else:
+        if isinstance(value, dt.datetime) and value.tzinfo is not None:
+            raise ValueError("write datetimes in local time without a time zone")
+        cell.value = value
+        if isinstance(value, dt.datetime) and value.time() != dt.time(0):
+            cell.number_format = "yyyy-mm-dd hh:mm:ss"
+        elif isinstance(value, dt.date):
+            cell.number_format = "yyyy-mm-dd"
+    return cell
+
+
+def sheet_write(
+    workbook: Workbook,
+    *,
+    title: str,
+    header: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    widths: Sequence[int] = (),
+    first: bool = False,
+) -> None:
+    """Add a sheet: a bold header row, then the rows, every str as a string cell.
+
+    Works on a normal and on a write-only workbook (large exports stream their rows).
+    """
+    if getattr(workbook, "write_only", False):
+        worksheet = workbook.create_sheet(title)
+        for index, width in enumerate(widths, start=1):
+            worksheet.column_dimensions[get_column_letter(index)].width = width
+        worksheet.freeze_panes = "A2"
+        head = []
+        for name in header:
+            cell = _set(WriteOnlyCell(worksheet), name)
+            cell.font = BOLD
+            head.append(cell)
+        worksheet.append(head)
+        for row in rows:
+            worksheet.append([_set(WriteOnlyCell(worksheet), v) for v in row])
+        return
+    if first:
+        worksheet = workbook.active
+        worksheet.title = title
+    else:
+        worksheet = workbook.create_sheet(title)
+    for column, name in enumerate(header, start=1):
+        _set(worksheet.cell(row=1, column=column), name).font = BOLD
+    for row_number, row in enumerate(rows, start=2):
+        for column, value in enumerate(row, start=1):
+            if value is None or value == "":
+                continue
+            _set(worksheet.cell(row=row_number, column=column), value)
+    for index, width in enumerate(widths, start=1):
+        worksheet.column_dimensions[get_column_letter(index)].width = width
+    worksheet.freeze_panes = "A2"

@@ -35,6 +35,7 @@ class ApiRootApi(APIView):
                 "me": link("api-me"),
                 "agencies": link("api-agency-list"),
                 "areas": link("api-area-list"),
+                "scrutinies": link("api-scrutiny-list"),
                 "token": link("api-token"),
                 "schema": link("api-schema"),
                 "docs": link("api-docs"),

@@ -1,0 +1,272 @@
+"""Small-number suppression (SCORING.md §9) and redaction of free text (§10)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from scrutiny.disclosure import (
+    REMOVED,
+    Redactor,
+    nhs_number_is_valid,
+    redact,
+    scores_for_publication,
+    suppressed_codes,
+    upn_check_letter,
+    upn_is_valid,
+)
+from scrutiny.scoring import Cell, FactorScores, Rating, ScrutinyScores, scrutiny_scores
+from tests.scrutiny.test_scoring_builders import (
+    Evidence,
+    Q,
+    build_worked_example,
+    make_instrument,
+    make_scrutiny,
+)
+
+# §9 Suppression ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("counts", "hidden"),
+    [
+        # Nothing below 5: nothing hidden. 5 itself is not below 5.
+        ({"POL": 9, "EDU": 5, "FHC": 12}, set()),
+        # EDU alone below 5; POL has the next smallest n, so it goes too.
+        ({"POL": 9, "EDU": 3, "FHC": 12}, {"EDU", "POL"}),
+        # Two below 5 already protect each other: nothing more.
+        ({"POL": 2, "EDU": 3, "FHC": 12}, {"POL", "EDU"}),
+        # A tie for the next smallest goes to the code that sorts first.
+        ({"POL": 7, "EDU": 4, "FHC": 7, "AVH": 9}, {"EDU", "FHC"}),
+        # A breakdown of one cell has nothing else to hide.
+        ({"POL": 1}, {"POL"}),
+        ({}, set()),
+    ],
+)
+def test_primary_and_secondary_suppression(counts, hidden):
+    assert suppressed_codes(counts, threshold=5) == hidden
+
+
+def reference_suppression(counts: dict[str, int], threshold: int) -> set[str]:
+    """§9 in plain words: hide the small cells; if exactly one is hidden, hide the next smallest
+    too, the first code in order winning a tie."""
+    hidden = [code for code in counts if counts[code] < threshold]
+    if len(hidden) == 1:
+        rest = [code for code in sorted(counts) if code not in hidden]
+        if rest:
+            smallest = min(counts[code] for code in rest)
+            hidden.append(next(code for code in rest if counts[code] == smallest))
+    return set(hidden)
+
+
+@given(
+    counts=st.dictionaries(
+        st.sampled_from(["AVH", "EDU", "FHC", "NBC", "POL", "PRB", "VOL"]),
+        st.integers(1, 12),
+        max_size=7,
+    ),
+    threshold=st.integers(1, 10),
+)
+def test_suppression_matches_the_rule(counts, threshold):
+    hidden = suppressed_codes(counts, threshold=threshold)
+    assert hidden == reference_suppression(counts, threshold)
+    assert {code for code, n in counts.items() if n < threshold} <= hidden
+    if len(counts) >= 2:
+        assert len(hidden) != 1  # no single hidden cell to be worked out from the rest
+
+
+def _scores(**cells: dict[str, Cell]) -> ScrutinyScores:
+    factor = FactorScores(
+        code="SF1",
+        statement="Learning reaches practice",
+        score=0.5,
+        display=50.0,
+        rating=Rating.SOME,
+        n=40,
+        sources=cells.get("sources", {}),
+        agencies=cells.get("agencies", {}),
+        areas=cells.get("areas", {}),
+    )
+    return ScrutinyScores(slug="s", title="S", factors=(factor,))
+
+
+@pytest.mark.django_db
+def test_suppressed_cells_keep_neither_score_nor_n(partnership):
+    scrutiny = make_scrutiny(partnership, suppression_threshold=10)
+    scores = _scores(
+        sources={"file_audit": Cell(0.25, 3), "practitioner_survey": Cell(0.75, 37)},
+        agencies={"POL": Cell(0.7, 9), "EDU": Cell(0.1, 2), "FHC": Cell(0.5, 29)},
+        areas={"NTH": Cell(0.6, 10), "STH": Cell(0.4, 30)},
+    )
+    factor = scores_for_publication(scores, scrutiny=scrutiny)["factors"][0]
+    # With a threshold of 10: EDU (2) and POL (9, the next smallest) are hidden.
+    assert factor["agencies"] == {
+        "EDU": {"suppressed": True},
+        "FHC": {"score": 50.0, "n": 29},
+        "POL": {"suppressed": True},
+    }
+    assert factor["areas"] == {"NTH": {"score": 60.0, "n": 10}, "STH": {"score": 40.0, "n": 30}}
+    # Sources are not a breakdown of people: shown however small (see scrutiny.disclosure).
+    assert factor["sources"] == {
+        "file_audit": {"score": 25.0, "n": 3},
+        "practitioner_survey": {"score": 75.0, "n": 37},
+    }
+    assert list(factor) == [
+        "code",
+        "statement",
+        "score",
+        "rating",
+        "n",
+        "sources",
+        "agencies",
+        "areas",
+    ]
+
+
+@pytest.mark.django_db
+def test_publication_of_real_evidence_is_plain_json(partnership):
+    scrutiny = build_worked_example(partnership)
+    published = scores_for_publication(scrutiny_scores(scrutiny=scrutiny), scrutiny=scrutiny)
+    assert json.loads(json.dumps(published)) == published
+    assert published["factors"][1]["score"] is None
+
+
+# §10 Redaction ----------------------------------------------------------------------------------
+
+
+def test_nhs_numbers_pass_modulus_11():
+    # 9·10 + 4·9 + 3·8 + 4·7 + 7·6 + 6·5 + 5·4 + 9·3 + 1·2 = 299; 299 mod 11 = 2; 11 - 2 = 9. ✓
+    assert nhs_number_is_valid("9434765919")
+    # 9·10 + 9·9 + 9·8 + 1·7 + 2·6 + 3·5 + 4·4 + 5·3 + 6·2 = 320; 320 mod 11 = 1; 11 - 1 = 10:
+    # no valid number starts 999123456.
+    assert not nhs_number_is_valid("9991234560")
+    assert not nhs_number_is_valid("9434765918")
+    assert not nhs_number_is_valid("943476591")
+
+
+def test_upn_check_letter():
+    # D999000012345: 9·2 + 9·3 + 9·4 + 0·5 + 0·6 + 0·7 + 0·8 + 1·9 + 2·10 + 3·11 + 4·12 + 5·13
+    # = 256; 256 mod 23 = 3; the fourth of ABCDEFGHJKLMNPQRTUVWXYZ is D.
+    assert upn_check_letter("999000012345") == "D"
+    assert upn_is_valid("D999000012345")
+    assert not upn_is_valid("E999000012345")
+    # A temporary UPN ends in a letter, counted by its place: A = 0. 9·2 + 9·3 + 9·4 + 1·9
+    # + 2·10 + 3·11 + 4·12 + 0·13 = 191; 191 mod 23 = 7: H.
+    assert upn_is_valid("H99900001234A")
+    # The DfE's own published example.
+    assert upn_is_valid("B801200005001")
+    assert not upn_is_valid("A801200005001")
+
+
+def nhs_check_digit(nine: str) -> int:
+    """10 means none: no NHS number starts with these nine digits."""
+    check = 11 - sum(int(d) * w for d, w in zip(nine, range(10, 1, -1), strict=True)) % 11
+    return 0 if check == 11 else check
+
+
+@given(
+    nine=st.text(alphabet="0123456789", min_size=9, max_size=9).filter(lambda t: t[0] != "0"),
+    spaced=st.booleans(),
+    wrong=st.integers(1, 9),
+)
+def test_every_valid_nhs_number_goes_and_no_invalid_one(nine, spaced, wrong):
+    check = nhs_check_digit(nine)
+    redactor = Redactor.for_terms([])
+    for digit, valid in ((check, True), ((check + wrong) % 11, False)):
+        if digit == 10:
+            continue
+        number = nine + str(digit)
+        if spaced:
+            number = f"{number[:3]} {number[3:6]} {number[6:]}"
+        text = f"Seen by GP (NHS no. {number}), follow up."
+        expected = f"Seen by GP (NHS no. {REMOVED}), follow up." if valid else text
+        assert redactor.redact(text) == expected
+
+
+@given(
+    letter=st.sampled_from("ABCDEFGHJKLMNPQRTUVWXYZ"),
+    eleven=st.text(alphabet="0123456789", min_size=11, max_size=11),
+    last=st.sampled_from("0123456789ABCDEFGHJKLMNPQRTUVWXYZ"),
+)
+def test_a_upn_goes_exactly_when_its_check_letter_is_right(letter, eleven, last):
+    upn = letter + eleven + last
+    redacted = Redactor.for_terms([]).redact(f"UPN {upn} left")
+    valid = upn_check_letter(eleven + last) == letter
+    assert redacted == (f"UPN {REMOVED} left" if valid else f"UPN {upn} left")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("NHS number 943 476 5919 on file", f"NHS number {REMOVED} on file"),
+        ("NHS 9434765919.", f"NHS {REMOVED}."),
+        ("NHS 943-476-5919", f"NHS {REMOVED}"),
+        ("ref 999 123 4560 stays", "ref 999 123 4560 stays"),  # fails modulus 11
+        ("UPN D999000012345 moved school", f"UPN {REMOVED} moved school"),
+        ("UPN H99900001234A (temporary)", f"UPN {REMOVED} (temporary)"),
+        ("UPN E999000012345 is not one", "UPN E999000012345 is not one"),
+        ("mum emailed jo.bloggs+school@example.org.uk", f"mum emailed {REMOVED}"),
+        ("call 01632 960 123 today", f"call {REMOVED} today"),
+        ("mobile +44 7700 900123", f"mobile {REMOVED}"),
+        ("mobile 07700900123", f"mobile {REMOVED}"),
+        ("office 020 7946 0000", f"office {REMOVED}"),
+        ("office (01632) 960123", f"office {REMOVED}"),
+        ("office +44 (0)20 7946 0000", f"office {REMOVED}"),
+        ("lives at NE1 4ST now", f"lives at {REMOVED} now"),
+        ("moved to SW1A 1AA.", f"moved to {REMOVED}."),
+        ("moved to sw1a1aa", f"moved to {REMOVED}"),
+        ("M1 1AE", REMOVED),
+        # Ordinary numbers and words are left alone.
+        ("Year 10 pupil, 12 cases, Section 11 on 2023-01-15 at 10:30", None),
+        ("Reviewed 3 times in 2 weeks; score 4/5", None),
+    ],
+)
+def test_identifiers_are_removed(text, expected):
+    assert Redactor.for_terms([]).redact(text) == (text if expected is None else expected)
+
+
+@pytest.mark.django_db
+def test_case_references_and_the_redaction_list(partnership, django_assert_num_queries):
+    scrutiny = make_scrutiny(partnership)
+    scrutiny.redaction_terms = "Jayden\nFernhill  Academy\n\n  Ms Okafor \n"
+    scrutiny.save()
+    audit = make_instrument(scrutiny, code="A1", kind="file_audit", questions=[Q("Q1")])
+    Evidence(scrutiny).submit(audit, {"Q1": "3"}, case_ref="C-1042")
+    other = make_scrutiny(partnership, slug="another")
+    other_audit = make_instrument(other, code="A1", kind="file_audit", questions=[Q("Q1")])
+    Evidence(other).submit(other_audit, {"Q1": "3"}, case_ref="C-9999")
+
+    with django_assert_num_queries(1):
+        redactor = Redactor.for_scrutiny(scrutiny)
+    comments = [
+        "C-1042: JAYDEN's plan names fernhill academy; see c-1042 again",
+        "Ms  Okafor chaired. Jaydenson and C-10421 are not on the list; C-9999 is another's.",
+        "Nothing to remove.",
+    ]
+    with django_assert_num_queries(0):
+        redacted = [redactor.redact(comment) for comment in comments]
+    assert redacted == [
+        f"{REMOVED}: {REMOVED}'s plan names {REMOVED}; see {REMOVED} again",
+        f"{REMOVED} chaired. Jaydenson and C-10421 are not on the list; C-9999 is another's.",
+        "Nothing to remove.",
+    ]
+    assert redact("Jayden at NE1 4ST", scrutiny=scrutiny) == f"{REMOVED} at {REMOVED}"
+
+
+@pytest.mark.django_db
+def test_the_example_of_the_documentation(partnership):
+    from pathlib import Path
+
+    scrutiny = make_scrutiny(partnership)
+    scrutiny.redaction_terms = "Jayden"
+    scrutiny.save()
+    audit = make_instrument(scrutiny, code="A1", kind="file_audit", questions=[Q("Q1")])
+    Evidence(scrutiny).submit(audit, {"Q1": "3"}, case_ref="C-1042")
+    comment = "C-1042: Jayden's mum (07700 900123) moved to NE1 4ST"
+    redacted = "[removed]: [removed]'s mum ([removed]) moved to [removed]"
+    assert redact(comment, scrutiny=scrutiny) == redacted
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "scoring.md").read_text(encoding="utf-8")
+    assert f'"{comment}" leaves the screen as\n"{redacted}"' in doc

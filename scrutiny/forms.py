@@ -35,3 +35,9 @@ class LoginForm(AuthenticationForm):
         label="Email address",
         widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
     )
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": (
+            "Enter a correct email address and password. The password is case-sensitive."
+        ),
+    }

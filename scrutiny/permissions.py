@@ -104,6 +104,11 @@ def access_job_for_user(user: AnyUser, job_id: int) -> Job:
 SCRUTINY_READERS = (User.Role.ADMINISTRATOR, User.Role.SCRUTINEER, User.Role.BOARD_MEMBER)
 
 
+def can_read_scrutinies(user: AnyUser) -> bool:
+    """Whether the person may read scrutinies at all (even before any exists)."""
+    return _role(user) in SCRUTINY_READERS
+
+
 def can_configure_scrutinies(user: AnyUser) -> bool:
     """Set up scrutinies and instruments, import evidence: the business unit and the scrutineer."""
     return _role(user) in PARTNERSHIP_WIDE_ROLES

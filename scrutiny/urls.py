@@ -1,6 +1,10 @@
 from django.urls import path
 
 from scrutiny.views import core as views
+from scrutiny.views import instrument_builder as builder
+from scrutiny.views import scrutinies
+
+instrument = "scrutinies/<slug:slug>/instruments/<int:instrument_id>/"
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -12,4 +16,42 @@ urlpatterns = [
     path("health/", views.health, name="health"),
     path("jobs/selfcheck/", views.selfcheck_start, name="selfcheck-start"),
     path("jobs/<int:job_id>/", views.job_detail, name="job-detail"),
+    # Scrutinies: set up, instruments, builder, preview, workbooks.
+    path("scrutinies/", scrutinies.scrutiny_list, name="scrutiny-list"),
+    path("scrutinies/new/", scrutinies.scrutiny_new, name="scrutiny-new"),
+    path("scrutinies/import/", scrutinies.scrutiny_import, name="scrutiny-import"),
+    path("scrutinies/<slug:slug>/", scrutinies.scrutiny_detail, name="scrutiny-detail"),
+    path("scrutinies/<slug:slug>/settings/", scrutinies.scrutiny_edit, name="scrutiny-edit"),
+    path(
+        "scrutinies/<slug:slug>/instruments/new/",
+        scrutinies.instrument_new,
+        name="instrument-new",
+    ),
+    path(
+        "scrutinies/<slug:slug>/instruments/import/",
+        scrutinies.instrument_import,
+        name="instrument-import",
+    ),
+    path(instrument, scrutinies.instrument_detail, name="instrument-detail"),
+    path(f"{instrument}settings/", builder.instrument_settings, name="instrument-settings"),
+    path(f"{instrument}questions/", builder.question_edit, name="instrument-question"),
+    path(
+        f"{instrument}questions/remove/",
+        builder.question_delete,
+        name="instrument-question-remove",
+    ),
+    path(f"{instrument}questions/move/", builder.question_move, name="instrument-question-move"),
+    path(f"{instrument}lists/", builder.option_list_edit, name="instrument-list"),
+    path(
+        f"{instrument}lists/remove/",
+        builder.option_list_delete,
+        name="instrument-list-remove",
+    ),
+    path(f"{instrument}workbook/", scrutinies.instrument_workbook, name="instrument-workbook"),
+    path(
+        f"{instrument}responses/import/",
+        scrutinies.responses_import,
+        name="instrument-responses-import",
+    ),
+    path(f"{instrument}preview/", scrutinies.instrument_preview, name="instrument-preview"),
 ]

@@ -21,6 +21,13 @@ from tests.factories import PASSWORD, AgencyFactory, AreaFactory, PartnershipFac
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings) -> None:
+    """Persona passwords are hashed and checked in most tests: the production hasher adds over
+    half a second each time and checks nothing these tests are about."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def partnership(db) -> Partnership:
     return PartnershipFactory()

@@ -122,3 +122,27 @@ def test_background_selfcheck_reports_progress(business_unit):
 def test_someone_elses_job_is_not_found(business_unit, auditor_council):
     job = Job.objects.create(kind="selfcheck", created_by=business_unit)
     assert client_for(auditor_council).get(reverse("job-detail", args=[job.pk])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_scrutinies_link_is_offered_only_to_those_who_may_read_them(
+    board_member, scrutineer, auditor_council
+):
+    link = f'<a href="{reverse("scrutiny-list")}">Scrutinies</a>'
+    for person, offered in ((board_member, True), (scrutineer, True), (auditor_council, False)):
+        page = client_for(person).get(reverse("home")).content.decode()
+        assert (link in page) is offered, person.role
+
+
+@pytest.mark.django_db
+def test_every_page_title_names_the_page_and_the_service(client):
+    page = client.get(reverse("login")).content.decode()
+    assert "<title>Sign in \N{EN DASH} Safeguarding scrutiny</title>" in page
+
+
+@pytest.mark.django_db
+def test_api_documentation_pages_declare_their_language(auditor_council):
+    client = client_for(auditor_council)
+    for name in ("api-docs", "api-redoc"):
+        assert '<html lang="en-GB">' in client.get(reverse(name)).content.decode(), name
+    assert "scrutinies" in client.get(reverse("api-root")).json()

@@ -108,6 +108,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "scrutiny.context_processors.navigation",
+                "audits.context_processors.navigation",
             ],
         },
     },

@@ -283,6 +283,49 @@ def response_submit(
     )
 
 
+@transaction.atomic
+def response_reopen(*, response: Response) -> Response:
+    """Make a submitted response a draft again, so that it can be corrected and resubmitted.
+
+    The caller checks who may reopen and records why; a response that a moderated, agreed
+    response has superseded stays as it is, because the agreement was made on it.
+    """
+    response = Response.objects.select_for_update().get(pk=response.pk)
+    if response.status != Response.Status.SUBMITTED:
+        raise ApplicationError("Only a submitted response can be reopened; this one is a draft.")
+    if response.superseded_by_id is not None:
+        raise ApplicationError(
+            "This response has been moderated into an agreed response and cannot be reopened."
+        )
+    response.status = Response.Status.DRAFT
+    response.submitted_at = None
+    response.fingerprint = ""
+    response.save(update_fields=["status", "submitted_at", "fingerprint", "updated_at"])
+    return response
+
+
+@transaction.atomic
+def responses_supersede(*, agreed: Response, contributions: Iterable[Response]) -> int:
+    """Let one agreed response count in place of the contributions it was moderated from
+    (SCORING.md §5). Returns how many contributions it now supersedes."""
+    agreed = Response.objects.select_for_update().get(pk=agreed.pk)
+    if agreed.status != Response.Status.SUBMITTED:
+        raise ApplicationError("The agreed response must be submitted before it supersedes.")
+    ids = [c.pk for c in contributions]
+    if agreed.pk in ids:
+        raise ApplicationError("An agreed response cannot supersede itself.")
+    rows = list(Response.objects.select_for_update().filter(pk__in=ids))
+    for row in rows:
+        if row.instrument_id != agreed.instrument_id:
+            raise ApplicationError(
+                f"Response {row.pk} answers another instrument than the agreed response."
+            )
+        if row.status != Response.Status.SUBMITTED:
+            raise ApplicationError(f"Response {row.pk} is a draft: only submitted ones are agreed.")
+    Response.objects.filter(pk__in=ids).update(superseded_by=agreed)
+    return len(rows)
+
+
 class ResponseWriter:
     """Submits many responses in batches (imports). Use inside the caller's transaction.
 

@@ -21,7 +21,14 @@ class AccessibleFormRenderer(TemplatesSetting):
 class PartnershipForm(forms.ModelForm):
     class Meta:
         model = Partnership
-        fields = ["name", "contact_email", "accessibility_statement", "privacy_notice"]
+        fields = [
+            "name",
+            "contact_email",
+            "safeguarding_lead_name",
+            "safeguarding_lead_email",
+            "accessibility_statement",
+            "privacy_notice",
+        ]
         widgets = {
             "accessibility_statement": forms.Textarea(attrs={"rows": 14}),
             "privacy_notice": forms.Textarea(attrs={"rows": 14}),

@@ -17,9 +17,13 @@ def partnership_update(
     contact_email: str,
     accessibility_statement: str,
     privacy_notice: str,
+    safeguarding_lead_name: str = "",
+    safeguarding_lead_email: str = "",
 ) -> Partnership:
     partnership.name = name.strip()
     partnership.contact_email = contact_email.strip()
+    partnership.safeguarding_lead_name = safeguarding_lead_name.strip()
+    partnership.safeguarding_lead_email = safeguarding_lead_email.strip()
     partnership.accessibility_statement = accessibility_statement.strip()
     partnership.privacy_notice = privacy_notice.strip()
     partnership.full_clean()

@@ -25,6 +25,17 @@ class Partnership(models.Model):
 
     name = models.CharField(max_length=200, unique=True)
     contact_email = models.EmailField(blank=True)
+    safeguarding_lead_name = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The named safeguarding lead told at once when an auditor raises an immediate "
+        "concern about a child.",
+    )
+    safeguarding_lead_email = models.EmailField(
+        blank=True,
+        help_text="Where immediate concerns are sent. Case details never leave the platform: "
+        "the email carries a link only.",
+    )
     accessibility_statement = models.TextField(
         blank=True,
         help_text="Shown on the public accessibility statement page. Blank lines make paragraphs.",

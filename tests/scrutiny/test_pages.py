@@ -24,11 +24,15 @@ def test_statements_are_public_and_editable_by_the_business_unit(
         {
             "name": partnership.name,
             "contact_email": "unit@fernhill.invalid",
+            "safeguarding_lead_name": "Sam Okafor",
+            "safeguarding_lead_email": "lead@fernhill.invalid",
             "accessibility_statement": "We aim for WCAG 2.2 AA.\n\nTell us of problems.",
             "privacy_notice": "We keep survey data for 24 months.",
         },
     )
     assert response.status_code == 302
+    partnership.refresh_from_db()
+    assert partnership.safeguarding_lead_email == "lead@fernhill.invalid"
     body = client.get(reverse("accessibility")).content.decode()
     assert "<p>We aim for WCAG 2.2 AA.</p>" in body
     assert "unit@fernhill.invalid" in body

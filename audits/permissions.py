@@ -1,0 +1,119 @@
+"""Who may see and do what in case-file audits. Built on scrutiny.permissions; pages, the API
+and commands of the audits app ask here and nowhere else.
+
+- The business unit and the Independent Scrutineer draw samples, assign, moderate and see all.
+- An auditor sees the audits assigned to them and their own agency's contributions to the same
+  case files, except that an independent second auditor's audit and the first auditor's are
+  hidden from each other until both are submitted (blind second audit).
+- Nobody else sees case references.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from audits.models import Assignment, CaseFile
+from scrutiny import permissions
+from scrutiny.models import Response, Scrutiny, User
+from scrutiny.permissions import AnyUser
+
+
+def can_run_audits(user: AnyUser) -> bool:
+    """Draw samples, assign auditors, moderate: the business unit and the scrutineer."""
+    return permissions.can_configure_scrutinies(user)
+
+
+def is_auditor(user: AnyUser) -> bool:
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and isinstance(user, User)
+        and user.role == User.Role.AUDITOR
+        and user.agency_id is not None
+    )
+
+
+def access_scrutiny_audits_for_user(user: AnyUser, slug: str) -> Scrutiny:
+    """The scrutiny, for someone who runs its audits; 404 for everyone else."""
+    if not can_run_audits(user):
+        raise Http404("No such scrutiny.")
+    return permissions.access_scrutiny_for_user(user, slug)
+
+
+def assignments_visible_to(user: AnyUser) -> QuerySet[Assignment]:
+    """Assignments whose case reference and contribution the user may see (before the blind
+    rule, which `can_see_contribution` applies to one assignment at a time)."""
+    everything = Assignment.objects.select_related("case__sample__scrutiny", "agency", "auditor")
+    if can_run_audits(user):
+        assert isinstance(user, User)
+        if user.is_superuser:
+            return everything
+        return everything.filter(case__sample__scrutiny__partnership_id=user.partnership_id)
+    if is_auditor(user):
+        assert isinstance(user, User)
+        return everything.filter(
+            Q(auditor=user)
+            | Q(
+                agency_id=user.agency_id,
+                case__sample__scrutiny__partnership_id=user.partnership_id,
+            )
+        )
+    return everything.none()
+
+
+def assignments_for_auditor(user: AnyUser) -> QuerySet[Assignment]:
+    """The audits assigned to this person: their own page."""
+    if not user.is_authenticated:
+        return Assignment.objects.none()
+    return assignments_visible_to(user).filter(auditor=user)
+
+
+def _blind_hidden(user: User, assignment: Assignment) -> bool:
+    """True while an independent second audit and the first audit of the same agency hide
+    each other from their auditors, i.e. until both are submitted."""
+    if assignment.auditor_id == user.pk:
+        return False
+    own = Assignment.objects.filter(
+        case_id=assignment.case_id, agency_id=assignment.agency_id, auditor=user
+    ).exclude(role=assignment.role)
+    if not own.exists():
+        return False
+    pair = Assignment.objects.filter(case_id=assignment.case_id, agency_id=assignment.agency_id)
+    submitted = pair.filter(response__status=Response.Status.SUBMITTED).count()
+    return submitted < pair.count()
+
+
+def can_see_contribution(user: AnyUser, assignment: Assignment) -> bool:
+    if can_run_audits(user):
+        return True
+    if not is_auditor(user):
+        return False
+    assert isinstance(user, User)
+    if assignment.auditor_id != user.pk and assignment.agency_id != user.agency_id:
+        return False
+    return not _blind_hidden(user, assignment)
+
+
+def access_assignment_for_user(user: AnyUser, assignment_id: int) -> Assignment:
+    """An assignment the user may see; 404 otherwise, so an id changed in a URL reveals
+    nothing."""
+    assignment = assignments_visible_to(user).filter(pk=assignment_id).first()
+    if assignment is None or not can_see_contribution(user, assignment):
+        raise Http404("No such audit.")
+    return assignment
+
+
+def access_assignment_to_complete(user: AnyUser, assignment_id: int) -> Assignment:
+    """An assignment the user may fill in: only its own auditor."""
+    assignment = assignments_visible_to(user).filter(pk=assignment_id, auditor_id=user.pk).first()
+    if assignment is None:
+        raise Http404("No such audit.")
+    return assignment
+
+
+def can_see_case(user: AnyUser, case: CaseFile) -> bool:
+    """Whether the user may see this case file's reference at all."""
+    if can_run_audits(user):
+        return permissions.scrutinies_visible_to(user).filter(pk=case.sample.scrutiny_id).exists()
+    return assignments_visible_to(user).filter(case=case).exists()

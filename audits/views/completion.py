@@ -1,0 +1,7 @@
+"""completion pages (to be filled)."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

@@ -2,7 +2,7 @@ from django.urls import path
 
 from scrutiny.views import core as views
 from scrutiny.views import instrument_builder as builder
-from scrutiny.views import scrutinies
+from scrutiny.views import library, scrutinies
 
 instrument = "scrutinies/<slug:slug>/instruments/<int:instrument_id>/"
 
@@ -22,6 +22,12 @@ urlpatterns = [
     path("scrutinies/import/", scrutinies.scrutiny_import, name="scrutiny-import"),
     path("scrutinies/<slug:slug>/", scrutinies.scrutiny_detail, name="scrutiny-detail"),
     path("scrutinies/<slug:slug>/settings/", scrutinies.scrutiny_edit, name="scrutiny-edit"),
+    path("scrutinies/<slug:slug>/library/", library.template_library, name="template-library"),
+    path(
+        "scrutinies/<slug:slug>/library/<slug:template>.xlsx",
+        library.template_workbook,
+        name="template-workbook",
+    ),
     path(
         "scrutinies/<slug:slug>/instruments/new/",
         scrutinies.instrument_new,

@@ -1,0 +1,77 @@
+"""The template library on the web: listed, downloadable, and added to a scrutiny."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from scrutiny.library import TEMPLATES
+from scrutiny.models import Instrument, Scrutiny
+from scrutiny.scrutinies import ScrutinyData, ScrutinySettings, scrutiny_save
+from tests.conftest import client_for
+
+
+@pytest.fixture
+def scrutiny(partnership) -> Scrutiny:
+    factors = tuple((f"SF{n}", f"Success factor {n}") for n in range(1, 7))
+    data = ScrutinyData(settings=ScrutinySettings(slug="lfp", title="Learning"), factors=factors)
+    return scrutiny_save(partnership=partnership, data=data).scrutiny
+
+
+@pytest.mark.django_db
+def test_the_library_lists_every_template_and_adds_one(scrutineer, scrutiny):
+    client = client_for(scrutineer)
+    url = reverse("template-library", args=[scrutiny.slug])
+    page = client.get(url).content.decode()
+    for template in TEMPLATES:
+        assert template.definition.title in page
+    response = client.post(url, {"template": "case-file-audit", "with_factors": "yes"})
+    assert response.status_code == 302
+    audit = Instrument.objects.get(scrutiny=scrutiny)
+    assert audit.kind == "file_audit"
+    again = client.post(url, {"template": "case-file-audit", "with_factors": "yes"}, follow=True)
+    assert "was already there, unchanged" in again.content.decode()
+    assert Instrument.objects.filter(scrutiny=scrutiny).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_template_needing_factors_the_scrutiny_lacks_is_explained(scrutineer, partnership):
+    bare = scrutiny_save(
+        partnership=partnership,
+        data=ScrutinyData(settings=ScrutinySettings(slug="bare", title="Bare"), factors=()),
+    ).scrutiny
+    url = reverse("template-library", args=[bare.slug])
+    response = client_for(scrutineer).post(
+        url, {"template": "practitioner-survey", "with_factors": "yes"}
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "<title>Error: Template library" in body
+    assert "which scrutiny bare does not have" in body
+    assert not Instrument.objects.filter(scrutiny=bare).exists()
+    added = client_for(scrutineer).post(
+        url, {"template": "practitioner-survey", "with_factors": "no"}
+    )
+    assert added.status_code == 302
+    assert Instrument.objects.filter(scrutiny=bare).count() == 1
+
+
+@pytest.mark.django_db
+def test_download_and_who_may_add(board_member, auditor_council, scrutiny):
+    url = reverse("template-library", args=[scrutiny.slug])
+    reader = client_for(board_member)
+    assert reader.get(url).status_code == 200
+    assert "Add the template" not in reader.get(url).content.decode()
+    assert (
+        reader.post(url, {"template": "case-file-audit", "with_factors": "yes"}).status_code == 404
+    )
+    download = reader.get(reverse("template-workbook", args=[scrutiny.slug, "board-questionnaire"]))
+    book = load_workbook(io.BytesIO(b"".join(download.streaming_content)))
+    assert "questions" in book.sheetnames
+    missing = reverse("template-workbook", args=[scrutiny.slug, "no-such-template"])
+    assert reader.get(missing).status_code == 404
+    assert client_for(auditor_council).get(url).status_code == 404
+    assert not Instrument.objects.exists()

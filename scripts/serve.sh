@@ -6,5 +6,5 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 .venv/bin/python manage.py migrate --noinput
 .venv/bin/python manage.py demo
-echo "Serving on http://127.0.0.1:8000"
+echo "Serving on http://${PORT:-127.0.0.1:8000}"
 exec .venv/bin/python manage.py runserver "${PORT:-127.0.0.1:8000}"

@@ -60,4 +60,5 @@ urlpatterns = [
         name="instrument-responses-import",
     ),
     path(f"{instrument}preview/", scrutinies.instrument_preview, name="instrument-preview"),
+    path(f"{instrument}copy/", library.instrument_copy_page, name="instrument-copy"),
 ]

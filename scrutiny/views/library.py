@@ -1,5 +1,6 @@
-"""The template library on the web: see what ships with the product, download a template's
-workbook, or add it to a scrutiny as it is."""
+"""Reusing instruments: the template library (see what ships with the product, download a
+template's workbook, or add it to a scrutiny as it is) and copying an instrument into another
+scrutiny."""
 
 from __future__ import annotations
 
@@ -7,13 +8,15 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from scrutiny import permissions
 from scrutiny.errors import ApplicationError
+from scrutiny.instruments import instrument_copy
 from scrutiny.library import TEMPLATES, template_get, template_import
-from scrutiny.models import Source
+from scrutiny.models import Instrument, Scrutiny, Source
 
 OUTCOMES = {
     "created": "is added",
@@ -79,3 +82,63 @@ def template_workbook(request: HttpRequest, slug: str, template: str) -> FileRes
     except ApplicationError:
         raise Http404("No such template.") from None
     return FileResponse(chosen.path.open("rb"), as_attachment=True, filename=chosen.filename)
+
+
+class InstrumentCopyForm(forms.Form):
+    to_scrutiny = forms.ModelChoiceField(
+        label="Copy into",
+        queryset=Scrutiny.objects.none(),
+        empty_label=None,
+        help_text="Questions keep their links to success factors with the same codes there.",
+    )
+    code = forms.CharField(
+        label="Code in that scrutiny",
+        max_length=40,
+        required=False,
+        help_text="Leave empty to keep the same code.",
+        widget=forms.TextInput(attrs={"spellcheck": "false", "autocapitalize": "none"}),
+    )
+
+    def __init__(self, *args: object, scrutinies: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["to_scrutiny"].queryset = scrutinies  # type: ignore[attr-defined]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def instrument_copy_page(request: HttpRequest, slug: str, instrument_id: int) -> HttpResponse:
+    scrutiny = permissions.access_scrutiny_to_configure(request.user, slug)
+    instrument = get_object_or_404(Instrument, scrutiny=scrutiny, pk=instrument_id)
+    targets = permissions.scrutinies_visible_to(request.user).exclude(pk=scrutiny.pk)
+    form = InstrumentCopyForm(
+        request.POST if request.method == "POST" else None, scrutinies=targets
+    )
+    if request.method == "POST" and form.is_valid():
+        target = form.cleaned_data["to_scrutiny"]
+        try:
+            result = instrument_copy(
+                instrument=instrument, to_scrutiny=target, code=form.cleaned_data["code"]
+            )
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(
+                request,
+                f"{result.instrument.code} {OUTCOMES.get(result.outcome, result.outcome)} "
+                f"in {target.title}.",
+            )
+            return redirect(
+                "instrument-detail", slug=target.slug, instrument_id=result.instrument.pk
+            )
+    return render(
+        request,
+        "scrutiny/scrutinies/form_page.html",
+        {
+            "form": form,
+            "scrutiny": scrutiny,
+            "instrument": instrument,
+            "title": f"Copy {instrument.code} into another scrutiny",
+            "submit": "Copy the instrument",
+            "cancel_url": reverse("instrument-detail", args=[scrutiny.slug, instrument.pk]),
+        },
+    )

@@ -75,3 +75,48 @@ def test_download_and_who_may_add(board_member, auditor_council, scrutiny):
     assert reader.get(missing).status_code == 404
     assert client_for(auditor_council).get(url).status_code == 404
     assert not Instrument.objects.exists()
+
+
+@pytest.mark.django_db
+def test_copy_an_instrument_into_another_scrutiny_maps_factors_by_code(
+    scrutineer, scrutiny, partnership
+):
+    from scrutiny.instruments import definition_from_version
+    from scrutiny.library import template_import
+
+    source = template_import(scrutiny=scrutiny, slug="case-file-audit").instrument
+    factors = tuple((f"SF{n}", f"Next year's factor {n}") for n in range(1, 7))
+    later = scrutiny_save(
+        partnership=partnership,
+        data=ScrutinyData(
+            settings=ScrutinySettings(slug="lfp-next", title="Next"), factors=factors
+        ),
+    ).scrutiny
+    client = client_for(scrutineer)
+    url = reverse("instrument-copy", args=[scrutiny.slug, source.pk])
+    response = client.post(url, {"to_scrutiny": later.pk, "code": ""})
+    assert response.status_code == 302
+    copy = Instrument.objects.get(scrutiny=later)
+    original = definition_from_version(source.versions.get())
+    copied = definition_from_version(copy.versions.get())
+    assert copied.questions == original.questions
+    links = copy.versions.get().sections.values_list(
+        "questions__factor_links__factor__scrutiny__slug", flat=True
+    )
+    assert set(links) - {None} == {"lfp-next"}
+
+
+@pytest.mark.django_db
+def test_copy_refused_where_the_factors_are_missing(scrutineer, scrutiny, partnership):
+    from scrutiny.library import template_import
+
+    source = template_import(scrutiny=scrutiny, slug="case-file-audit").instrument
+    bare = scrutiny_save(
+        partnership=partnership,
+        data=ScrutinyData(settings=ScrutinySettings(slug="bare", title="Bare"), factors=()),
+    ).scrutiny
+    url = reverse("instrument-copy", args=[scrutiny.slug, source.pk])
+    response = client_for(scrutineer).post(url, {"to_scrutiny": bare.pk})
+    assert response.status_code == 200
+    assert "Scrutiny bare has no success factor SF1" in response.content.decode()
+    assert not Instrument.objects.filter(scrutiny=bare).exists()

@@ -18,6 +18,7 @@ import datetime as dt
 import random
 from dataclasses import dataclass, field
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
@@ -135,6 +136,8 @@ class DemoResult:
     # Submitted responses by instrument code: agencies' audit contributions and agreed audits alike.
     responses: dict[str, int] = field(default_factory=dict)
     agreed_audits: int = 0
+    # What the other apps (audits, surveys) added, a line each.
+    extras: list[str] = field(default_factory=list)
 
 
 @transaction.atomic
@@ -149,6 +152,8 @@ def demo_load() -> DemoResult:
         name=PARTNERSHIP_NAME,
         defaults={
             "contact_email": "business.unit@demo.invalid",
+            "safeguarding_lead_name": "Jo Adebayo",
+            "safeguarding_lead_email": "safeguarding.lead@demo.invalid",
             "accessibility_statement": ACCESSIBILITY_STATEMENT,
             "privacy_notice": PRIVACY_NOTICE,
         },
@@ -156,6 +161,7 @@ def demo_load() -> DemoResult:
     scrutiny = _scrutiny_load(partnership)
     _logins_load(partnership)
     _evidence_load(scrutiny, partnership)
+    extras = _app_demos_load(scrutiny)
     counts = dict(
         Response.objects.filter(scrutiny=scrutiny, status=Response.Status.SUBMITTED)
         .values_list("instrument__code")
@@ -165,7 +171,21 @@ def demo_load() -> DemoResult:
     agreed = Response.objects.filter(
         scrutiny=scrutiny, source="file_audit", supersedes__isnull=False
     ).distinct()
-    return DemoResult(LOGINS, scrutiny, counts, agreed.count())
+    return DemoResult(LOGINS, scrutiny, counts, agreed.count(), extras)
+
+
+def _app_demos_load(scrutiny: Scrutiny) -> list[str]:
+    """The other apps' parts of the demo. An app's config may offer `demo_load(scrutiny=...)`,
+    returning a line saying what it added; found through the app registry, so that the core
+    imports none of the apps built on it."""
+    lines = []
+    for config in apps.get_app_configs():
+        loader = getattr(config, "demo_load", None)
+        if callable(loader):
+            line = loader(scrutiny=scrutiny)
+            if line:
+                lines.append(line)
+    return lines
 
 
 def _scrutiny_load(partnership: Partnership) -> Scrutiny:

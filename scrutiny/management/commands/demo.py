@@ -28,6 +28,8 @@ class Command(BaseCommand):
             f"  of which {result.agreed_audits} agreed case-file audits, each superseding its "
             "agencies' contributions."
         )
+        for line in result.extras:
+            self.stdout.write(f"  {line}")
         self.stdout.write(f"Demo logins (password for all: {settings.DEMO_PASSWORD}):")
         for login in result.logins:
             agency = f" ({login.agency_code})" if login.agency_code else ""

@@ -11,6 +11,7 @@ from scrutiny.workbooks.instruments import (
     instrument_import,
     instrument_to_workbook,
 )
+from scrutiny.workbooks.lists import case_list_read, invitation_list_read
 from scrutiny.workbooks.reading import workbook_max_bytes
 from scrutiny.workbooks.responses import ImportResult, responses_import, responses_to_workbook
 from scrutiny.workbooks.scrutinies import (
@@ -21,9 +22,11 @@ from scrutiny.workbooks.scrutinies import (
 
 __all__ = [
     "ImportResult",
+    "case_list_read",
     "instrument_from_workbook",
     "instrument_import",
     "instrument_to_workbook",
+    "invitation_list_read",
     "responses_import",
     "responses_to_workbook",
     "scrutiny_from_workbook",

@@ -1,0 +1,586 @@
+"""Case lists and invitation lists (WORKBOOKS.md §4), from an .xlsx workbook or a CSV file.
+
+- A **case list** has a `case_ref` column, unique in the file, and any other columns the
+  performance team likes; every value is kept as the text it shows (a workbook's numbers and
+  dates as a person writes them, so that a CSV and a workbook of the same rows read the same).
+- An **invitation list** has columns `email` (required, a valid address), `agency` (an agency
+  code of the partnership, required) and `role` (a practitioner role code, optional).
+
+A workbook is read from its first sheet through `reading.workbook_open` (size limit, zip-bomb and
+XML-entity checks; formulas refused with the cell named). A CSV is UTF-8, a byte-order mark
+allowed, with a header row; its separator is a comma, or a semicolon or tab when the header has
+no comma. Header names are case-insensitive. Reading is all-or-nothing: any error raises one
+ApplicationError listing every error (the first fifty) with its row and column.
+
+Both readers also give the SHA-256 of the file's bytes, which a sample records so that a draw
+can be repeated from the very same file.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from openpyxl.utils import get_column_letter
+
+from scrutiny.errors import ApplicationError
+from scrutiny.models import Agency, Partnership, PractitionerRole
+from scrutiny.workbooks.reading import (
+    FormulaCell,
+    Problem,
+    Problems,
+    cell_text,
+    normal_name,
+    sheet_read,
+    value_at,
+    workbook_max_bytes,
+    workbook_open,
+)
+
+CASE_REF_MAX_LENGTH = 100
+EMAIL_MAX_LENGTH = 254
+
+_CSV_ADVICE = "In Excel use File → Save As → CSV UTF-8 (Comma delimited) (.csv)."
+
+
+def list_sha256(content: bytes) -> str:
+    """The SHA-256 of a file's bytes, as 64 lower-case hex digits."""
+    return hashlib.sha256(content).hexdigest()
+
+
+def list_file_content(path: str | Path) -> bytes:
+    """A list file's bytes from disk (for commands), refused when missing or too big."""
+    path = Path(path)
+    if not path.is_file():
+        raise ApplicationError(f"There is no file {path}: check the name and the folder.")
+    limit = workbook_max_bytes()
+    size = path.stat().st_size
+    if size > limit:
+        raise ApplicationError(
+            f"The file is {size / (1024 * 1024):.1f} MB; the largest list this installation "
+            f"accepts is {limit / (1024 * 1024):.1f} MB (setting WORKBOOK_MAX_BYTES). Remove the "
+            "columns you do not need, or split the list."
+        )
+    return path.read_bytes()
+
+
+def list_upload_content(file: Any) -> bytes:
+    """An uploaded list file's bytes (pages, the API), refused before reading when too big."""
+    limit = workbook_max_bytes()
+    size = getattr(file, "size", None)
+    if size is not None and size > limit:
+        raise ApplicationError(
+            f"The file is {size / (1024 * 1024):.1f} MB; the largest list this installation "
+            f"accepts is {limit / (1024 * 1024):.1f} MB (setting WORKBOOK_MAX_BYTES). Remove the "
+            "columns you do not need, or split the list."
+        )
+    return bytes(file.read(limit + 1))
+
+
+# ---------------------------------------------------------------------------------------------
+# What the readers return.
+
+
+@dataclass(frozen=True)
+class Case:
+    """One row of a case list."""
+
+    row: int  # as a spreadsheet numbers it: the header is row 1
+    case_ref: str
+    data: dict[str, str]  # the other columns, by their header as written → the text given
+
+
+@dataclass(frozen=True)
+class CaseList:
+    file_sha256: str
+    columns: tuple[str, ...]  # every header as written, in the file's order
+    case_ref_column: str  # the header of the case_ref column as written
+    cases: tuple[Case, ...]
+
+    @property
+    def other_columns(self) -> tuple[str, ...]:
+        """The columns besides case_ref, in order: those a draw may filter or stratify by."""
+        return tuple(c for c in self.columns if c != self.case_ref_column)
+
+    def column(self, name: str) -> str | None:
+        """The header as written of the column called `name` (case-insensitive; spaces and
+        hyphens as underscores), or None when the list has no such column besides case_ref."""
+        wanted = normal_name(name)
+        for column in self.other_columns:
+            if normal_name(column) == wanted:
+                return column
+        return None
+
+    def values(self, column: str) -> dict[str, int]:
+        """The distinct values of a column, in the order they first appear, with their counts."""
+        counts: dict[str, int] = {}
+        for case in self.cases:
+            value = case.data.get(column, "")
+            counts[value] = counts.get(value, 0) + 1
+        return counts
+
+
+@dataclass(frozen=True)
+class Invitee:
+    """One row of an invitation list."""
+
+    row: int
+    email: str  # lower-case, as the platform stores addresses
+    agency_id: int
+    agency_code: str
+    role_id: int | None = None
+    role_code: str = ""
+
+
+@dataclass(frozen=True)
+class InvitationList:
+    file_sha256: str
+    invitees: tuple[Invitee, ...] = field(default_factory=tuple)
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading a table: a header row, then rows, from a workbook's first sheet or a CSV.
+
+
+@dataclass
+class _Table:
+    sheet: str  # the sheet's name for a workbook; "" for a CSV
+    headers: list[str]  # as written (stripped), by position
+    columns: dict[str, int]  # normal name → position
+
+    def column(self, name: str) -> str:
+        """How messages name a column: its letter and header, e.g. "C (team)"."""
+        return self.column_at(self.columns[name])
+
+    def column_at(self, index: int) -> str:
+        return f"{get_column_letter(index + 1)} ({self.headers[index]})"
+
+
+def _is_workbook(content: bytes, file_name: str) -> bool:
+    name = file_name.lower()
+    if name.endswith(".csv"):
+        return False
+    if name.endswith((".xlsx", ".xlsm", ".xls")):
+        return True
+    # No telling name: a zip (an .xlsx) or an old Excel file goes to the workbook reader, which
+    # explains what it refuses; anything else is read as CSV text.
+    return content.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0"))
+
+
+def _place(problem: Problem) -> str:
+    parts = [f"sheet {problem.sheet}"] if problem.sheet else []
+    if problem.row is not None:
+        parts.append(f"row {problem.row}")
+    if problem.column:
+        parts.append(f"column {problem.column}")
+    place = ", ".join(parts)
+    return f"{place[0].upper()}{place[1:]}: {problem.message}" if place else problem.message
+
+
+def _raise_problems(problems: Problems, *, what: str, outcome: str) -> None:
+    if not problems:
+        return
+    lines = [f"- {_place(p)}" for p in problems.items]
+    if problems.count > len(problems.items):
+        lines.append(f"- and {problems.count - len(problems.items)} more")
+    s = "" if problems.count == 1 else "s"
+    raise ApplicationError(
+        f"The {what} has {problems.count} error{s}; {outcome}. Correct the file and use it "
+        "again.\n" + "\n".join(lines),
+        extra={
+            "errors": [_place(p) for p in problems.items],
+            "error_count": problems.count,
+            "problems": [
+                {"sheet": p.sheet, "row": p.row, "column": p.column, "message": p.message}
+                for p in problems.items
+            ],
+        },
+    )
+
+
+def _csv_text(content: bytes) -> str:
+    if len(content) > workbook_max_bytes():
+        limit = workbook_max_bytes() / (1024 * 1024)
+        raise ApplicationError(
+            f"The file is {len(content) / (1024 * 1024):.1f} MB; the largest list this "
+            f"installation accepts is {limit:.1f} MB (setting WORKBOOK_MAX_BYTES). Remove the "
+            "columns you do not need, or split the list."
+        )
+    if not content.strip():
+        raise ApplicationError("The file is empty: the first row must name the columns.")
+    if b"\x00" in content:
+        raise ApplicationError(
+            "The file is not a CSV text file (it holds binary data). Upload an Excel workbook "
+            "(.xlsx) or a CSV file. " + _CSV_ADVICE
+        )
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ApplicationError(
+            f"The CSV file is not UTF-8 text (byte {exc.start + 1} cannot be read). " + _CSV_ADVICE
+        ) from None
+
+
+def _csv_delimiter(text: str) -> str:
+    header = text.splitlines()[0] if text else ""
+    if "," in header:
+        return ","
+    for delimiter in (";", "\t"):
+        if delimiter in header:
+            return delimiter
+    return ","
+
+
+def _header_read(
+    headers: list[str], *, sheet: str, problems: Problems, required: tuple[str, ...]
+) -> _Table | None:
+    """A CSV header as a table (the workbook's header is read by reading.sheet_read)."""
+    table = _Table(sheet, headers, {})
+    ok = True
+    for index, header in enumerate(headers):
+        key = normal_name(header)
+        if not key:
+            continue
+        if key in table.columns:
+            first = get_column_letter(table.columns[key] + 1)
+            problems.add(
+                sheet,
+                1,
+                table.column_at(index),
+                f"the column {header!r} is also column {first}; each column name may appear once",
+            )
+            ok = False
+            continue
+        table.columns[key] = index
+    if not table.columns:
+        problems.add(sheet, 1, "", f"row 1 must name the columns ({', '.join(required)}, ...)")
+        return None
+    missing = [c for c in required if c not in table.columns]
+    if missing:
+        s = "" if len(missing) == 1 else "s"
+        problems.add(
+            sheet,
+            1,
+            "",
+            f"the header has no column{s} {', '.join(missing)}: add "
+            f"{'it' if not s else 'them'} to row 1",
+        )
+        ok = False
+    return table if ok else None
+
+
+def _csv_rows(
+    text: str, *, problems: Problems, required: tuple[str, ...]
+) -> tuple[_Table | None, Iterator[tuple[int, list[Any]]]]:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_csv_delimiter(text))
+    try:
+        first = next(reader, [])
+    except csv.Error as exc:
+        raise ApplicationError(
+            f"Row 1 of the CSV file cannot be read ({exc}). {_CSV_ADVICE}"
+        ) from None
+    table = _header_read([h.strip() for h in first], sheet="", problems=problems, required=required)
+
+    def rows() -> Iterator[tuple[int, list[Any]]]:
+        number = 1
+        while True:
+            number += 1
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                raise ApplicationError(
+                    f"Row {number} of the CSV file cannot be read ({exc}). {_CSV_ADVICE}"
+                ) from None
+            values: list[Any] = [c.strip() or None for c in cells]
+            if not any(v is not None for v in values):
+                continue
+            if table is not None and len(values) > len(table.headers):
+                extra = values[len(table.headers) :]
+                if any(v is not None for v in extra):
+                    problems.add(
+                        "",
+                        number,
+                        "",
+                        f"the row has {len(values)} values but the header names "
+                        f"{len(table.headers)} columns; check for a stray separator or quote",
+                    )
+                    continue
+            yield number, values
+
+    return table, rows()
+
+
+@contextmanager
+def _table_open(
+    content: bytes, file_name: str, *, problems: Problems, required: tuple[str, ...]
+) -> Iterator[tuple[_Table | None, Iterator[tuple[int, list[Any]]]]]:
+    """The header and the rows of the file (the table is None when its header is unusable,
+    with the problems noted). Each value is text, None for an empty cell, or a FormulaCell for
+    a workbook cell that may not be read."""
+    if not _is_workbook(content, file_name):
+        table, rows = _csv_rows(_csv_text(content), problems=problems, required=required)
+        yield table, rows if table is not None else iter(())
+        return
+    with workbook_open(io.BytesIO(content)) as workbook:
+        if not workbook.worksheets:
+            raise ApplicationError("The workbook has no sheet.")
+        worksheet = workbook.worksheets[0]
+        sheet = sheet_read(worksheet, name=worksheet.title, problems=problems, required=required)
+        if sheet is None:
+            yield None, iter(())
+            return
+
+        def rows() -> Iterator[tuple[int, list[Any]]]:
+            for number, values in sheet.rows():
+                yield number, [_as_text(v) for v in values]
+
+        yield _Table(sheet.name, [h.strip() for h in sheet.headers], dict(sheet.columns)), rows()
+
+
+def _as_text(value: Any) -> Any:
+    if value is None or isinstance(value, FormulaCell):
+        return value
+    return cell_text(value)
+
+
+def _text_at(
+    table: _Table, values: list[Any], index: int, number: int, problems: Problems
+) -> str | None:
+    """The text of a cell; None (with a problem noted) for a formula or an error cell."""
+    value = value_at(values, index)
+    if isinstance(value, FormulaCell):
+        problems.add(table.sheet, number, table.column_at(index), value.message())
+        return None
+    return "" if value is None else str(value)
+
+
+# ---------------------------------------------------------------------------------------------
+# Case lists.
+
+
+def case_list_read(*, content: bytes, file_name: str = "") -> CaseList:
+    """Read a case list (.xlsx or .csv, told by the name or else by the content), all or
+    nothing. Raises ApplicationError naming the row and column of every error."""
+    problems = Problems()
+    with _table_open(content, file_name, problems=problems, required=("case_ref",)) as (
+        table,
+        rows,
+    ):
+        case_list = _cases_read(table, rows, problems, sha256=list_sha256(content))
+    _raise_problems(problems, what="case list", outcome="no sample was drawn")
+    assert case_list is not None
+    return case_list
+
+
+def _cases_read(
+    table: _Table | None,
+    rows: Iterator[tuple[int, list[Any]]],
+    problems: Problems,
+    *,
+    sha256: str,
+) -> CaseList | None:
+    if table is None:
+        return None
+    ref_index = table.columns["case_ref"]
+    ref_column = table.column("case_ref")
+    named = [(i, h) for i, h in enumerate(table.headers) if normal_name(h)]
+    seen: dict[str, int] = {}
+    cases: list[Case] = []
+    for number, values in rows:
+        ok = True
+        data: dict[str, str] = {}
+        for index, header in named:
+            if index == ref_index:
+                continue
+            text = _text_at(table, values, index, number, problems)
+            if text is None:
+                ok = False
+            else:
+                data[header] = text
+        case_ref = _text_at(table, values, ref_index, number, problems)
+        if case_ref is None:
+            continue
+        error = ""
+        if not case_ref:
+            error = (
+                "the case reference is empty; give every row its pseudonymised case reference, "
+                "or delete the row"
+            )
+        elif len(case_ref) > CASE_REF_MAX_LENGTH:
+            error = f"the case reference is longer than {CASE_REF_MAX_LENGTH} characters"
+        elif case_ref in seen:
+            error = (
+                f"the case reference {case_ref!r} is also in row {seen[case_ref]}; each case "
+                "file may appear once"
+            )
+        if error:
+            problems.add(table.sheet, number, ref_column, error)
+            continue
+        seen[case_ref] = number
+        if ok:
+            cases.append(Case(row=number, case_ref=case_ref, data=data))
+    if not seen and not problems:
+        problems.add(table.sheet, None, "", "the list has no case files under its header")
+    return CaseList(
+        file_sha256=sha256,
+        columns=tuple(h for _, h in named),
+        case_ref_column=table.headers[ref_index],
+        cases=tuple(cases),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Invitation lists.
+
+
+def _code_find(table: dict[str, tuple[int, str]], code: str) -> tuple[int, str] | None:
+    if code in table:
+        return table[code]
+    folded = [found for known, found in table.items() if known.casefold() == code.casefold()]
+    return folded[0] if len(folded) == 1 else None
+
+
+def _listing(codes: list[str], limit: int = 20) -> str:
+    if not codes:
+        return "(none yet: add them to the partnership)"
+    text = ", ".join(codes[:limit])
+    return text + (f" and {len(codes) - limit} more" if len(codes) > limit else "")
+
+
+def invitation_list_read(
+    *, content: bytes, file_name: str = "", partnership: Partnership
+) -> InvitationList:
+    """Read an invitation list (.xlsx or .csv), all or nothing: every address valid and given
+    once, every agency (and role, when given) a code of the partnership. Codes match exactly,
+    or case-insensitively when that is unambiguous."""
+    agencies = {
+        code: (pk, code)
+        for pk, code in Agency.objects.filter(partnership=partnership).values_list("pk", "code")
+    }
+    roles = {
+        code: (pk, code)
+        for pk, code in PractitionerRole.objects.filter(partnership=partnership).values_list(
+            "pk", "code"
+        )
+    }
+    problems = Problems()
+    with _table_open(content, file_name, problems=problems, required=("email", "agency")) as (
+        table,
+        rows,
+    ):
+        invitees = _invitees_read(table, rows, problems, agencies=agencies, roles=roles)
+    _raise_problems(problems, what="invitation list", outcome="no one was invited")
+    return InvitationList(file_sha256=list_sha256(content), invitees=tuple(invitees))
+
+
+def _invitees_read(
+    table: _Table | None,
+    rows: Iterator[tuple[int, list[Any]]],
+    problems: Problems,
+    *,
+    agencies: dict[str, tuple[int, str]],
+    roles: dict[str, tuple[int, str]],
+) -> list[Invitee]:
+    if table is None:
+        return []
+    role_index = table.columns.get("role")
+    seen: dict[str, int] = {}
+    invitees: list[Invitee] = []
+    for number, values in rows:
+        email = _email_read(table, values, number, problems, seen)
+        agency = _agency_read(table, values, number, problems, agencies)
+        role: tuple[int, str] | None = None
+        role_ok = True
+        if role_index is not None:
+            role_code = _text_at(table, values, role_index, number, problems)
+            role_ok = role_code is not None
+            if role_code:
+                role = _code_find(roles, role_code)
+                if role is None:
+                    problems.add(
+                        table.sheet,
+                        number,
+                        table.column_at(role_index),
+                        f"{role_code!r} is not a role code of the partnership; use one of: "
+                        f"{_listing(sorted(roles))}, or leave the cell empty",
+                    )
+                    role_ok = False
+        if email and agency is not None and role_ok:
+            invitees.append(
+                Invitee(
+                    row=number,
+                    email=email,
+                    agency_id=agency[0],
+                    agency_code=agency[1],
+                    role_id=role[0] if role else None,
+                    role_code=role[1] if role else "",
+                )
+            )
+    if not seen and not problems:
+        problems.add(table.sheet, None, "", "the list has no one to invite under its header")
+    return invitees
+
+
+def _email_read(
+    table: _Table, values: list[Any], number: int, problems: Problems, seen: dict[str, int]
+) -> str | None:
+    email = _text_at(table, values, table.columns["email"], number, problems)
+    if email is None:
+        return None
+    email = email.lower()
+    error = ""
+    if not email:
+        error = "the email address is empty"
+    elif len(email) > EMAIL_MAX_LENGTH or not _valid_email(email):
+        error = f"{email!r} is not an email address; write it as name@example.org"
+    elif email in seen:
+        error = f"{email} is also in row {seen[email]}; give each person once"
+    if error:
+        problems.add(table.sheet, number, table.column("email"), error)
+        return None
+    seen[email] = number
+    return email
+
+
+def _agency_read(
+    table: _Table,
+    values: list[Any],
+    number: int,
+    problems: Problems,
+    agencies: dict[str, tuple[int, str]],
+) -> tuple[int, str] | None:
+    code = _text_at(table, values, table.columns["agency"], number, problems)
+    if code is None:
+        return None
+    agency = _code_find(agencies, code) if code else None
+    if agency is None:
+        problems.add(
+            table.sheet,
+            number,
+            table.column("agency"),
+            (
+                f"{code!r} is not an agency code of the partnership"
+                if code
+                else "the agency is empty"
+            )
+            + f"; use one of: {_listing(sorted(agencies))}",
+        )
+    return agency
+
+
+def _valid_email(email: str) -> bool:
+    try:
+        validate_email(email)
+    except ValidationError:
+        return False
+    return True

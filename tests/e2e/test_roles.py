@@ -23,7 +23,7 @@ EXPECTED = {
         ["Home", "Scrutinies", "Agencies", "API"],
         ["Fernhill Council", "Fernhill Police"],
     ),
-    "auditor_council": (["Home", "Agencies", "API"], ["Fernhill Council"]),
+    "auditor_council": (["Home", "Your audits", "Agencies", "API"], ["Fernhill Council"]),
     "agency_lead": (["Home", "Agencies", "API"], ["Fernhill Council"]),
     "board_member": (["Home", "Scrutinies", "API"], None),
     "practitioner": (["Home", "Agencies", "API"], ["Fernhill Council"]),

@@ -1,0 +1,199 @@
+"""Reads for assigning and completing audits. Each decides its own joins, so a list costs a fixed
+number of queries however many audits it holds.
+
+An audit's status, in words: not started (nothing saved), in draft, submitted, moderated (the
+moderation meeting agreed the case file), overdue (not submitted and past its due date).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from audits.models import Assignment, AuditEvent, CaseFile, ImmediateConcern, Moderation, Sample
+from audits.permissions import assignments_for_auditor, can_run_audits
+from scrutiny.models import Response, Scrutiny, User
+from scrutiny.permissions import AnyUser
+
+NOT_STARTED = "not_started"
+DRAFT = "draft"
+SUBMITTED = "submitted"
+MODERATED = "moderated"
+OVERDUE = "overdue"
+
+STATUS_WORDS = {
+    NOT_STARTED: "Not started",
+    DRAFT: "In draft",
+    SUBMITTED: "Submitted",
+    MODERATED: "Moderated",
+    OVERDUE: "Overdue",
+}
+
+
+def _moderated_case() -> Exists:
+    return Exists(
+        Moderation.objects.filter(case_id=OuterRef("case_id"), moderated_at__isnull=False)
+    )
+
+
+def assignment_status(
+    assignment: Assignment, *, moderated: bool, today: dt.date | None = None
+) -> str:
+    """The audit's status (one of the constants above), from the assignment with its response
+    loaded and whether its case file is moderated."""
+    today = today or timezone.localdate()
+    response = assignment.response
+    submitted = response is not None and response.status == Response.Status.SUBMITTED
+    if submitted and (moderated or response.superseded_by_id is not None):  # type: ignore[union-attr]
+        return MODERATED
+    if submitted:
+        return SUBMITTED
+    if assignment.due is not None and assignment.due < today:
+        return OVERDUE
+    return DRAFT if response is not None else NOT_STARTED
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    assignment: Assignment
+    status: str
+
+    @property
+    def status_words(self) -> str:
+        return STATUS_WORDS[self.status]
+
+
+def audit_list_for_auditor(*, user: AnyUser) -> list[AuditRow]:
+    """The audits assigned to this person, soonest due first, with their status (one query)."""
+    rows = (
+        assignments_for_auditor(user)
+        .select_related("case__sample__scrutiny", "agency", "response")
+        .annotate(case_moderated=_moderated_case())
+        .order_by(F("due").asc(nulls_last=True), "case__sample_id", "case__position", "pk")
+    )
+    today = timezone.localdate()
+    return [
+        AuditRow(row, assignment_status(row, moderated=row.case_moderated, today=today))
+        for row in rows
+    ]
+
+
+def audit_detail(*, assignment_id: int) -> AuditRow:
+    """One audit with its case, agency, auditor and response, and its status (one query)."""
+    row = (
+        Assignment.objects.select_related("case__sample__scrutiny", "agency", "auditor", "response")
+        .annotate(case_moderated=_moderated_case())
+        .get(pk=assignment_id)
+    )
+    return AuditRow(row, assignment_status(row, moderated=row.case_moderated))
+
+
+def audit_events(*, assignment: Assignment) -> QuerySet[AuditEvent]:
+    """The audit's history, newest first (one query)."""
+    return (
+        AuditEvent.objects.filter(assignment=assignment)
+        .select_related("user")
+        .order_by("-at", "-pk")
+    )
+
+
+# The assignment page ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CaseAssignments:
+    case: CaseFile
+    rows: list[AuditRow]
+
+
+def scrutiny_sample(*, scrutiny: Scrutiny) -> Sample | None:
+    return Sample.objects.filter(scrutiny=scrutiny).select_related("instrument").first()
+
+
+def sample_assignments(*, sample: Sample) -> list[CaseAssignments]:
+    """Every sampled case file in order, each with its assignments (two queries)."""
+    assignments = (
+        Assignment.objects.select_related("agency", "auditor", "response")
+        .annotate(case_moderated=_moderated_case())
+        .order_by("agency__code", "role")
+    )
+    cases = (
+        CaseFile.objects.filter(sample=sample)
+        .select_related("area")
+        .prefetch_related(Prefetch("assignments", queryset=assignments, to_attr="assignment_list"))
+        .order_by("position")
+    )
+    today = timezone.localdate()
+    return [
+        CaseAssignments(
+            case,
+            [
+                AuditRow(a, assignment_status(a, moderated=a.case_moderated, today=today))
+                for a in case.assignment_list  # type: ignore[attr-defined]
+            ],
+        )
+        for case in cases
+    ]
+
+
+def auditor_list(*, partnership_id: int) -> list[User]:
+    """The partnership's active auditors, by agency and name, each with its agency (one query)."""
+    return list(
+        User.objects.filter(
+            partnership_id=partnership_id,
+            role=User.Role.AUDITOR,
+            is_active=True,
+            agency__isnull=False,
+            agency__partnership_id=partnership_id,
+        )
+        .select_related("agency")
+        .order_by("agency__code", "full_name", "email")
+    )
+
+
+# Immediate concerns -----------------------------------------------------------------------------
+
+
+def _is_named_lead(user: User, concern: ImmediateConcern) -> bool:
+    partnership = concern.case.sample.scrutiny.partnership
+    lead = (partnership.safeguarding_lead_email or "").strip().lower()
+    return bool(lead) and user.partnership_id == partnership.pk and user.email.lower() == lead
+
+
+def access_concern_for_user(user: AnyUser, concern_id: int) -> ImmediateConcern:
+    """An immediate concern, for the business unit and the scrutineer of its partnership, the
+    partnership's named safeguarding lead (by their email address) and the person who raised
+    it; 404 for everyone else."""
+    concern = (
+        ImmediateConcern.objects.select_related(
+            "case__sample__scrutiny__partnership",
+            "case__area",
+            "assignment__agency",
+            "raised_by__agency",
+            "acknowledged_by",
+        )
+        .filter(pk=concern_id)
+        .first()
+    )
+    if concern is None or not user.is_authenticated or not user.is_active:
+        raise Http404("No such concern.")
+    assert isinstance(user, User)
+    partnership_id = concern.case.sample.scrutiny.partnership_id
+    if (
+        concern.raised_by_id == user.pk
+        or (can_run_audits(user) and (user.is_superuser or user.partnership_id == partnership_id))
+        or _is_named_lead(user, concern)
+    ):
+        return concern
+    raise Http404("No such concern.")
+
+
+def concern_may_acknowledge(user: AnyUser, concern: ImmediateConcern) -> bool:
+    """The lead, the business unit and the scrutineer acknowledge; the raiser alone does not."""
+    if not isinstance(user, User):
+        return False
+    return can_run_audits(user) or _is_named_lead(user, concern)

@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 urlpatterns = [
     path("", include("scrutiny.urls")),
     path("", include("audits.urls")),
+    path("", include("surveys.urls")),
     path("accounts/", include("scrutiny.account_urls")),
     path("admin/", admin.site.urls),
     path("api/", include("scrutiny.api_urls")),

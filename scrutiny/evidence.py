@@ -197,6 +197,7 @@ def _response_write(
     channel: str,
     user: User | None,
     response: Response | None,
+    anonymous: bool = False,
 ) -> Response:
     answers, errors = answers_clean(compiled, values, complete=status == Response.Status.SUBMITTED)
     _raise_errors(compiled, errors)
@@ -218,6 +219,8 @@ def _response_write(
     submitted_at = details.submitted_at
     if status == Response.Status.SUBMITTED and submitted_at is None:
         submitted_at = response.submitted_at or timezone.now()
+    if anonymous and submitted_at is not None:
+        submitted_at = _day_start(submitted_at)
     details = ResponseDetails(
         details.agency_id,
         details.area_id,
@@ -234,10 +237,23 @@ def _response_write(
     response.ref = details.ref or response.ref
     response.submitted_at = submitted_at if status == Response.Status.SUBMITTED else None
     response.fingerprint = _fingerprint(details, status, answers)
+    if anonymous:
+        response.created_by = None
     response.save()
     response.answers.all().delete()
     Answer.objects.bulk_create(_answer_rows(response.pk, answers))
+    if anonymous:
+        # No time finer than the day: the row's own timestamps are coarsened too.
+        day = _day_start(timezone.now())
+        Response.objects.filter(pk=response.pk).update(created_at=day, updated_at=day)
+        response.created_at = response.updated_at = day
     return response
+
+
+def _day_start(moment: dt.datetime) -> dt.datetime:
+    """Midnight UTC of the moment's day (UTC)."""
+    day = moment.astimezone(dt.UTC).date()
+    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
 
 
 def response_save_draft(
@@ -270,8 +286,13 @@ def response_submit(
     channel: str,
     user: User | None = None,
     response: Response | None = None,
+    anonymous: bool = False,
 ) -> Response:
-    """Submit a response: every shown required question answered, every answer valid."""
+    """Submit a response: every shown required question answered, every answer valid.
+
+    `anonymous` keeps no time finer than the day (submitted_at, created_at and updated_at at
+    midnight UTC of the day) and no user; the caller cuts any link of its own to the response.
+    """
     return _response_write(
         compiled=compiled,
         values=values,
@@ -280,6 +301,7 @@ def response_submit(
         channel=channel,
         user=user,
         response=response,
+        anonymous=anonymous,
     )
 
 

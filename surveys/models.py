@@ -1,0 +1,148 @@
+"""Surveys: an instrument sent to practitioners, board members or families, by an open link
+and by personal invitations.
+
+Every answer is a core Response written through scrutiny.evidence (channel "survey"). What is
+around it here:
+
+- `Survey`: which instrument, when it is open, whether it is anonymous, and the open link's
+  unguessable public key;
+- `Invitation`: one person invited by email. Its single-use token is stored only as a SHA-256
+  hash (the plain token is in the email only). While the person answers, `draft` points at their
+  draft Response so that the same link resumes; on submitting an anonymous survey that link is
+  cut and only the day the invitation was used is kept (LimeSurvey's approach);
+- `OpenDraft`: an open-link respondent's draft, found again by a random resume key kept in a
+  cookie in their browser and stored here hashed. It is cut from the response in the same way.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.db import models
+
+from scrutiny.models import (
+    Agency,
+    Instrument,
+    PractitionerRole,
+    Response,
+    Scrutiny,
+    Source,
+)
+
+SURVEY_KINDS = (Source.PRACTITIONER_SURVEY, Source.BOARD_QUESTIONNAIRE, Source.FAMILY_FEEDBACK)
+
+
+def new_public_key() -> str:
+    return secrets.token_urlsafe(16)
+
+
+def new_token() -> str:
+    """A single-use token or resume key (plain: never stored)."""
+    return secrets.token_urlsafe(24)
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class Survey(models.Model):
+    scrutiny = models.ForeignKey(Scrutiny, on_delete=models.CASCADE, related_name="surveys")
+    instrument = models.ForeignKey(Instrument, on_delete=models.PROTECT, related_name="surveys")
+    title = models.CharField(max_length=200)
+    opens_at = models.DateTimeField(help_text="Answers are taken from this moment.")
+    closes_at = models.DateTimeField(
+        null=True, blank=True, help_text="No answers are taken after this moment."
+    )
+    anonymous = models.BooleanField(
+        default=True,
+        help_text="A submitted response keeps no link to the person, the link they used, "
+        "nor a time finer than the day.",
+    )
+    open_link_enabled = models.BooleanField(
+        default=True, help_text="Anyone with the open link may answer."
+    )
+    public_key = models.CharField(max_length=40, unique=True, default=new_public_key)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["scrutiny", "-opens_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Invitation(models.Model):
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    role = models.ForeignKey(
+        PractitionerRole, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    token_sha256 = models.CharField(max_length=64, unique=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    reminders_sent = models.PositiveSmallIntegerField(default=0)
+    started_at = models.DateField(null=True, blank=True, help_text="The day only.")
+    used_at = models.DateField(null=True, blank=True, help_text="The day only.")
+    current_step = models.CharField(max_length=20, blank=True)
+    draft = models.ForeignKey(
+        Response,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The response being answered; cut when an anonymous survey is submitted.",
+    )
+    response = models.ForeignKey(
+        Response,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The submitted response, for surveys that are not anonymous only.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["survey", "email"]
+        constraints = [
+            models.UniqueConstraint(fields=["survey", "email"], name="invitation_email_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} to {self.survey}"
+
+
+class OpenDraft(models.Model):
+    """An open-link respondent's answers in progress, found again by their resume key."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="open_drafts")
+    key_sha256 = models.CharField(max_length=64, unique=True)
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    role = models.ForeignKey(
+        PractitionerRole, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    current_step = models.CharField(max_length=20, blank=True)
+    draft = models.ForeignKey(
+        Response, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    response = models.ForeignKey(
+        Response,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The submitted response, for surveys that are not anonymous only.",
+    )
+    started_at = models.DateField(help_text="The day only.")
+    used_at = models.DateField(null=True, blank=True, help_text="The day only.")
+
+    class Meta:
+        ordering = ["survey", "pk"]
+
+    def __str__(self) -> str:
+        return f"Open-link draft {self.pk} of {self.survey}"

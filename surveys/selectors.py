@@ -1,0 +1,51 @@
+"""Reads for the survey pages: counts in one query, whatever the number of surveys."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from scrutiny.models import Scrutiny
+from surveys.models import Invitation, OpenDraft, Survey
+
+
+def _count(model: Any, **filters: Any) -> Coalesce:
+    rows = (
+        model.objects.filter(survey=OuterRef("pk"), **filters)
+        .order_by()
+        .values("survey")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
+
+
+def survey_list(*, scrutiny: Scrutiny) -> QuerySet[Survey]:
+    """The scrutiny's surveys with counts: invited, invitations started and used, open-link
+    responses started and submitted."""
+    return (
+        Survey.objects.filter(scrutiny=scrutiny)
+        .select_related("instrument")
+        .annotate(
+            invited=_count(Invitation),
+            invitations_started=_count(Invitation, started_at__isnull=False),
+            invitations_used=_count(Invitation, used_at__isnull=False),
+            open_started=_count(OpenDraft),
+            open_used=_count(OpenDraft, used_at__isnull=False),
+        )
+        .order_by("-opens_at", "pk")
+    )
+
+
+def survey_counts(*, survey: Survey) -> Survey:
+    return survey_list(scrutiny=survey.scrutiny).get(pk=survey.pk)
+
+
+def invitation_list(*, survey: Survey) -> QuerySet[Invitation]:
+    return (
+        Invitation.objects.filter(survey=survey)
+        .select_related("agency", "role")
+        .order_by("agency__code", "email")
+    )

@@ -1,0 +1,410 @@
+"""Setting up surveys, inviting people, and answering: every answer goes through
+scrutiny.evidence (channel "survey"), so web responses are validated and scored like imported
+ones.
+
+A respondent's place in a survey is held by an Invitation (personal link) or an OpenDraft (open
+link): both carry the agency and role, the draft Response and the page to resume at. Saving a
+page and submitting lock that row (select_for_update), so a double click, a back button or a
+second tab never submits twice: the second submission is refused with a polite message and
+nothing is written.
+
+Anonymity (LimeSurvey's approach): when an anonymous survey is submitted, the invitation or open
+draft keeps only the day it was used and loses its link to the response; the response keeps no
+user, no token, no IP address (none is ever stored) and no time finer than the day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from scrutiny.errors import ApplicationError
+from scrutiny.evidence import ResponseDetails, response_save_draft, response_submit
+from scrutiny.instruments import CompiledVersion, instrument_current_version, version_compile
+from scrutiny.models import (
+    Agency,
+    Instrument,
+    InstrumentVersion,
+    PractitionerRole,
+    Response,
+    Scrutiny,
+    Source,
+    User,
+)
+from scrutiny.questionnaires import response_values
+from scrutiny.workbooks.lists import invitation_list_read
+from surveys.models import (
+    SURVEY_KINDS,
+    Invitation,
+    OpenDraft,
+    Survey,
+    new_token,
+    token_hash,
+)
+
+CHECK_STEP = "check"
+NOT_OPEN = "not_open"
+OPEN = "open"
+CLOSED = "closed"
+
+Holder = Invitation | OpenDraft
+
+
+class AlreadySubmitted(ApplicationError):
+    """The response was submitted before (another tab, a double click); nothing was written."""
+
+
+def today() -> dt.date:
+    return timezone.now().astimezone(dt.UTC).date()
+
+
+# ---------------------------------------------------------------------------------------------
+# Surveys
+
+
+def survey_state(survey: Survey, *, now: dt.datetime | None = None) -> str:
+    now = now or timezone.now()
+    if now < survey.opens_at:
+        return NOT_OPEN
+    if survey.closes_at is not None and now >= survey.closes_at:
+        return CLOSED
+    return OPEN
+
+
+def default_anonymous(kind: str) -> bool:
+    """Practitioner surveys and family feedback are anonymous unless said otherwise; board
+    questionnaires go to named board members."""
+    return kind != Source.BOARD_QUESTIONNAIRE
+
+
+@transaction.atomic
+def survey_save(
+    *,
+    scrutiny: Scrutiny,
+    instrument: Instrument,
+    title: str,
+    opens_at: dt.datetime,
+    closes_at: dt.datetime | None = None,
+    anonymous: bool | None = None,
+    open_link_enabled: bool = True,
+    user: User | None = None,
+    survey: Survey | None = None,
+) -> Survey:
+    """Create a survey of `instrument` (or change `survey`). `anonymous=None` takes the
+    default for the instrument's kind."""
+    if instrument.scrutiny_id != scrutiny.pk:
+        raise ApplicationError("The instrument belongs to another scrutiny.")
+    if instrument.kind not in SURVEY_KINDS:
+        raise ApplicationError(
+            f"“{instrument.title}” is a {instrument.get_kind_display().lower()}: choose a "
+            "practitioner survey, board questionnaire or family feedback instrument."
+        )
+    title = title.strip()
+    if not title:
+        raise ApplicationError("Give the survey a title.")
+    if closes_at is not None and closes_at <= opens_at:
+        raise ApplicationError("The survey must close after it opens.")
+    if survey is None:
+        survey = Survey(scrutiny=scrutiny, created_by=user)
+    elif survey.scrutiny_id != scrutiny.pk:
+        raise ApplicationError("The survey belongs to another scrutiny.")
+    survey.instrument = instrument
+    survey.title = title
+    survey.opens_at = opens_at
+    survey.closes_at = closes_at
+    survey.anonymous = default_anonymous(instrument.kind) if anonymous is None else anonymous
+    survey.open_link_enabled = open_link_enabled
+    survey.save()
+    return survey
+
+
+def _site_link(name: str, *args: Any) -> str:
+    return f"{settings.SITE_URL}{reverse(name, args=args)}"
+
+
+def open_link(survey: Survey) -> str:
+    return _site_link("survey-open", survey.public_key)
+
+
+# ---------------------------------------------------------------------------------------------
+# Invitations
+
+
+@dataclass(frozen=True)
+class InvitationResult:
+    created: int
+    already_invited: int
+    invitation_ids: tuple[int, ...]
+
+
+@transaction.atomic
+def invitations_create(
+    *, survey: Survey, content: bytes, file_name: str = "", send: bool = True
+) -> InvitationResult:
+    """Invite everyone on an invitation list (.xlsx or .csv, WORKBOOKS.md §4), all or nothing.
+
+    An address already invited to the survey is not invited again. The emails go after the
+    transaction commits (a celery task); each invitation's token is made when its email is sent.
+    """
+    partnership = survey.scrutiny.partnership
+    listed = invitation_list_read(content=content, file_name=file_name, partnership=partnership)
+    known = set(
+        Invitation.objects.filter(
+            survey=survey, email__in=[i.email for i in listed.invitees]
+        ).values_list("email", flat=True)
+    )
+    rows = [
+        Invitation(
+            survey=survey,
+            email=invitee.email,
+            agency_id=invitee.agency_id,
+            role_id=invitee.role_id,
+            # A placeholder nobody holds: the real token is made when the email is sent.
+            token_sha256=token_hash(new_token()),
+        )
+        for invitee in listed.invitees
+        if invitee.email not in known
+    ]
+    created = Invitation.objects.bulk_create(rows)
+    ids = tuple(row.pk for row in created)
+    if send and ids:
+        invitations_send_later(invitation_ids=ids)
+    return InvitationResult(created=len(created), already_invited=len(known), invitation_ids=ids)
+
+
+def invitations_send_later(*, invitation_ids: tuple[int, ...] | list[int]) -> None:
+    from surveys.tasks import invitations_email
+
+    ids = list(invitation_ids)
+    transaction.on_commit(lambda: invitations_email.delay(invitation_ids=ids))
+
+
+def _invitation_body(invitation: Invitation, link: str) -> str:
+    survey = invitation.survey
+    closes = ""
+    if survey.closes_at is not None:
+        local = timezone.localtime(survey.closes_at)
+        closes = f"It closes on {local.day} {local:%B %Y} at {local:%H:%M}.\n\n"
+    recorded = (
+        "Your answers are anonymous: they are not linked to you, to this email or to this "
+        "link once you submit them.\n\n"
+        if survey.anonymous
+        else "Your answers are recorded with your name.\n\n"
+    )
+    return (
+        f"Hello,\n\n"
+        f"{survey.scrutiny.partnership.name} asks you to answer “{survey.title}”.\n\n"
+        f"Answer here (no account is needed):\n{link}\n\n"
+        f"{closes}{recorded}"
+        "This link is personal: please do not forward it. You can stop and come back to it; "
+        "your answers are saved on every page.\n"
+    )
+
+
+def invitations_send(*, invitation_ids: list[int]) -> int:
+    """Email each invitation not yet sent; returns how many were sent.
+
+    The token is made here: its hash is stored and the plain token goes in the email only.
+    An invitation whose email has gone is marked at once, so a retried task sends no one a
+    second email.
+    """
+    sent = 0
+    for pk in invitation_ids:
+        with transaction.atomic():
+            invitation = (
+                Invitation.objects.select_for_update(of=("self",))
+                .select_related("survey__scrutiny__partnership")
+                .filter(pk=pk, sent_at__isnull=True, used_at__isnull=True)
+                .first()
+            )
+            if invitation is None:
+                continue
+            token = new_token()
+            invitation.token_sha256 = token_hash(token)
+            invitation.sent_at = timezone.now()
+            invitation.save(update_fields=["token_sha256", "sent_at"])
+            send_mail(
+                subject=f"Please answer: {invitation.survey.title}",
+                message=_invitation_body(invitation, _site_link("survey-invitation", token)),
+                from_email=None,
+                recipient_list=[invitation.email],
+            )
+            sent += 1
+    return sent
+
+
+def invitation_for_token(token: str) -> Invitation | None:
+    return (
+        Invitation.objects.select_related(
+            "survey__scrutiny__partnership", "survey__instrument", "agency", "role"
+        )
+        .filter(token_sha256=token_hash(token))
+        .first()
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Open link
+
+
+def open_draft_for_key(survey: Survey, key: str) -> OpenDraft | None:
+    if not key:
+        return None
+    return (
+        OpenDraft.objects.select_related("agency", "role")
+        .filter(survey=survey, key_sha256=token_hash(key))
+        .first()
+    )
+
+
+@transaction.atomic
+def open_draft_start(
+    *, survey: Survey, agency_id: int, role_id: int | None
+) -> tuple[OpenDraft, str]:
+    """Begin an open-link response with the agency and role the respondent chose. Returns
+    the draft and its plain resume key (for the respondent's browser only)."""
+    _check_open(survey)
+    if not survey.open_link_enabled:
+        raise ApplicationError("This survey is answered by invitation only.")
+    partnership_id = survey.scrutiny.partnership_id
+    agency = Agency.objects.filter(pk=agency_id, partnership_id=partnership_id).first()
+    if agency is None:
+        raise ApplicationError("Choose your agency from the list.")
+    role = None
+    if role_id is not None:
+        role = PractitionerRole.objects.filter(pk=role_id, partnership_id=partnership_id).first()
+        if role is None:
+            raise ApplicationError("Choose your role from the list.")
+    key = new_token()
+    draft = OpenDraft.objects.create(
+        survey=survey, key_sha256=token_hash(key), agency=agency, role=role, started_at=today()
+    )
+    return draft, key
+
+
+# ---------------------------------------------------------------------------------------------
+# Answering
+
+
+def _check_open(survey: Survey) -> None:
+    state = survey_state(survey)
+    if state == NOT_OPEN:
+        raise ApplicationError("This survey is not open yet.")
+    if state == CLOSED:
+        raise ApplicationError("This survey has closed: answers can no longer be taken.")
+
+
+def holder_compiled(holder: Holder) -> CompiledVersion:
+    """The version being answered: the draft's, else the instrument's current one."""
+    if holder.draft_id is not None:
+        return version_compile(InstrumentVersion(pk=holder.draft.version_id))  # type: ignore[union-attr]
+    return version_compile(instrument_current_version(holder.survey.instrument))
+
+
+def holder_values(holder: Holder) -> dict[str, Any]:
+    if holder.draft_id is None:
+        return {}
+    return response_values(response=holder.draft)  # type: ignore[arg-type]
+
+
+def _locked(holder: Holder) -> Holder:
+    model = type(holder)
+    locked = (
+        model.objects.select_for_update(of=("self",))
+        .select_related("survey__instrument", "draft")
+        .get(pk=holder.pk)
+    )
+    if locked.used_at is not None:
+        raise AlreadySubmitted(
+            "These answers have already been submitted, so nothing more was saved. "
+            "Thank you for taking part."
+        )
+    _check_open(locked.survey)
+    return locked
+
+
+def _details(holder: Holder) -> ResponseDetails:
+    return ResponseDetails(agency_id=holder.agency_id, role_id=holder.role_id)
+
+
+@transaction.atomic
+def survey_save_page(*, holder: Holder, step: str, values: dict[str, Any]) -> Holder:
+    """Save all the answers so far as a draft, and the page to resume at."""
+    locked = _locked(holder)
+    compiled = holder_compiled(locked)
+    response = response_save_draft(
+        compiled=compiled,
+        values=values,
+        details=_details(locked),
+        channel=Response.Channel.SURVEY,
+        response=locked.draft,
+    )
+    locked.draft = response
+    locked.current_step = step
+    fields = ["draft", "current_step"]
+    if isinstance(locked, Invitation) and locked.started_at is None:
+        locked.started_at = today()
+        fields.append("started_at")
+    locked.save(update_fields=fields)
+    return locked
+
+
+@transaction.atomic
+def survey_submit(*, holder: Holder) -> Response:
+    """Submit the saved answers, once. For an anonymous survey the link from the invitation or
+    open draft to the response is cut; only the day it was used is kept."""
+    locked = _locked(holder)
+    compiled = holder_compiled(locked)
+    anonymous = locked.survey.anonymous
+    response = response_submit(
+        compiled=compiled,
+        values=holder_values(locked),
+        details=_details(locked),
+        channel=Response.Channel.SURVEY,
+        response=locked.draft,
+        anonymous=anonymous,
+    )
+    locked.used_at = today()
+    locked.current_step = ""
+    locked.draft = None if anonymous else response
+    locked.response = None if anonymous else response
+    fields = ["used_at", "current_step", "draft", "response"]
+    if isinstance(locked, Invitation) and locked.started_at is None:
+        locked.started_at = locked.used_at
+        fields.append("started_at")
+    locked.save(update_fields=fields)
+    return response
+
+
+# ---------------------------------------------------------------------------------------------
+# The command line
+
+
+@transaction.atomic
+def survey_for_instrument(*, scrutiny: Scrutiny, code: str) -> Survey:
+    """The survey that instrument CODE is sent with (`manage.py invite`): its latest, or a new
+    one open from now, without a closing date, anonymous as usual for its kind."""
+    instrument = Instrument.objects.filter(scrutiny=scrutiny, code=code).first()
+    if instrument is None:
+        codes = ", ".join(
+            Instrument.objects.filter(scrutiny=scrutiny, kind__in=SURVEY_KINDS)
+            .order_by("code")
+            .values_list("code", flat=True)
+        )
+        raise ApplicationError(
+            f"{scrutiny.slug} has no instrument {code!r}; its survey instruments are: "
+            f"{codes or '(none yet: import one first)'}"
+        )
+    survey = Survey.objects.filter(instrument=instrument).order_by("-opens_at", "-pk").first()
+    if survey is not None:
+        return survey
+    return survey_save(
+        scrutiny=scrutiny, instrument=instrument, title=instrument.title, opens_at=timezone.now()
+    )

@@ -1,0 +1,6 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("surveys.views.manage")),
+    path("", include("surveys.views.respond")),
+]

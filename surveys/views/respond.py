@@ -1,0 +1,461 @@
+"""Respondents' pages: no account needed, the link is the key.
+
+- `/i/<token>/` (`survey-invitation`): a personal invitation. The token is single-use: once the
+  answers are submitted the link says so. The same link resumes a response in progress from any
+  browser, because the draft is kept in the database.
+- `/s/<public_key>/` (`survey-open`): the open link. The respondent picks their agency and role
+  on the first page; their draft is found again by a random resume key kept in a cookie.
+
+Both then go page by page through the instrument (scrutiny.questionnaires), saving a draft on
+every page, to a check-your-answers page that submits once, and to a thank-you page. A survey
+that is not open yet, or has closed, says so politely (HTTP 200).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils.decorators import method_decorator
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from scrutiny.errors import ApplicationError
+from scrutiny.evidence import EMPTY, answers_clean
+from scrutiny.instruments import CHOICE_TYPES
+from scrutiny.models import Agency, PractitionerRole
+from scrutiny.questionnaires import InstrumentWizardView, answer_display
+from surveys import services
+from surveys.models import Invitation, OpenDraft, Survey
+
+CHECK = services.CHECK_STEP
+RESUME_DAYS = 120
+
+
+def _cookie_name(survey: Survey) -> str:
+    return f"survey_resume_{survey.pk}"
+
+
+def _state_page(request: HttpRequest, survey: Survey | None, state: str, **extra: Any) -> Any:
+    status = 404 if state == "unknown" else 200
+    return render(
+        request,
+        "surveys/respond/state.html",
+        {"survey": survey, "state": state, **extra},
+        status=status,
+    )
+
+
+def _survey_closed_page(request: HttpRequest, survey: Survey) -> HttpResponse | None:
+    state = services.survey_state(survey)
+    if state == services.OPEN:
+        return None
+    return _state_page(request, survey, state)
+
+
+# ---------------------------------------------------------------------------------------------
+# Start pages
+
+
+@never_cache
+def invitation_start(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = services.invitation_for_token(token)
+    if invitation is None:
+        return _state_page(request, None, "unknown")
+    survey = invitation.survey
+    if invitation.used_at is not None:
+        return _state_page(request, survey, "used", used_at=invitation.used_at)
+    closed = _survey_closed_page(request, survey)
+    if closed is not None:
+        return closed
+    return render(
+        request,
+        "surveys/respond/start.html",
+        {
+            "survey": survey,
+            "invitation": invitation,
+            "in_progress": invitation.draft_id is not None,
+            "start_url": reverse("survey-invitation-step", args=[token, "resume"]),
+        },
+    )
+
+
+class OpenStartForm(forms.Form):
+    agency = forms.ModelChoiceField(
+        queryset=Agency.objects.none(),
+        label="Which agency do you work for?",
+        empty_label="Choose your agency",
+        error_messages={"required": "Choose your agency.", "invalid_choice": "Choose your agency."},
+    )
+    role = forms.ModelChoiceField(
+        queryset=PractitionerRole.objects.none(),
+        label="What is your role?",
+        empty_label="Choose your role",
+        error_messages={"required": "Choose your role.", "invalid_choice": "Choose your role."},
+    )
+
+    def __init__(self, *args: Any, survey: Survey, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        partnership_id = survey.scrutiny.partnership_id
+        self.fields["agency"].queryset = Agency.objects.filter(  # type: ignore[attr-defined]
+            partnership_id=partnership_id
+        ).order_by("name")
+        roles = PractitionerRole.objects.filter(partnership_id=partnership_id).order_by("name")
+        self.fields["role"].queryset = roles  # type: ignore[attr-defined]
+        if not roles.exists():
+            del self.fields["role"]
+
+
+def _open_survey(public_key: str) -> Survey | None:
+    return (
+        Survey.objects.select_related("scrutiny__partnership", "instrument")
+        .filter(public_key=public_key, open_link_enabled=True)
+        .first()
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def open_start(request: HttpRequest, public_key: str) -> HttpResponse:
+    survey = _open_survey(public_key)
+    if survey is None:
+        return _state_page(request, None, "unknown")
+    closed = _survey_closed_page(request, survey)
+    if closed is not None:
+        return closed
+    current = services.open_draft_for_key(survey, request.COOKIES.get(_cookie_name(survey), ""))
+    in_progress = current is not None and current.used_at is None
+    form = OpenStartForm(request.POST if request.method == "POST" else None, survey=survey)
+    if request.method == "POST" and form.is_valid():
+        role = form.cleaned_data.get("role")
+        try:
+            _, key = services.open_draft_start(
+                survey=survey,
+                agency_id=form.cleaned_data["agency"].pk,
+                role_id=role.pk if role else None,
+            )
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            response = redirect("survey-open-step", public_key, "resume")
+            response.set_cookie(
+                _cookie_name(survey),
+                key,
+                max_age=RESUME_DAYS * 24 * 3600,
+                path=reverse("survey-open", args=[public_key]),
+                secure=request.is_secure(),
+                httponly=True,
+                samesite="Lax",
+            )
+            return response
+    return render(
+        request,
+        "surveys/respond/start.html",
+        {
+            "survey": survey,
+            "form": form,
+            "in_progress": in_progress,
+            "start_url": reverse("survey-open-step", args=[public_key, "resume"]),
+        },
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The pages of the instrument
+
+
+@method_decorator(never_cache, name="dispatch")
+class SurveyWizard(InstrumentWizardView):
+    """The instrument's pages over django-formtools. As for audits, the database draft is the
+    truth: the session storage only carries the current step within a request."""
+
+    template_name = "surveys/respond/page.html"
+    enforce_required = True
+    survey: Survey
+    holder: Invitation | OpenDraft
+
+    # -- what subclasses give ------------------------------------------------------------------
+
+    def load(self) -> HttpResponse | None:
+        """Set self.survey and self.holder, or return the page to show instead."""
+        raise NotImplementedError
+
+    def step_url(self, step: str | None = None) -> str:
+        raise NotImplementedError
+
+    def start_url(self) -> str:
+        raise NotImplementedError
+
+    def thanks_url(self) -> str:
+        raise NotImplementedError
+
+    # -- building the pages from the database draft ---------------------------------------------
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        early = self.load()
+        if early is not None:
+            return early
+        if self.holder.used_at is not None:
+            return _state_page(request, self.survey, "used", used_at=self.holder.used_at)
+        closed = _survey_closed_page(request, self.survey)
+        if closed is not None:
+            return closed
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_compiled(self) -> Any:
+        compiled = services.holder_compiled(self.holder)
+        self.draft: dict[str, Any] = services.holder_values(self.holder)
+        return compiled
+
+    def get_prefix(self, request: HttpRequest, *args: Any, **kwargs: Any) -> str:
+        return f"survey_{type(self.holder).__name__.lower()}_{self.holder.pk}"
+
+    def answers_so_far(self, *, exclude: str | None = None) -> dict[str, Any]:
+        if exclude is None or exclude == CHECK:
+            return dict(self.draft)
+        codes = set(self.compiled.sections[int(exclude)].codes)
+        return {code: value for code, value in self.draft.items() if code not in codes}
+
+    def get_form_kwargs(self, step: str | None = None) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs(step)
+        kwargs["enforce_required"] = self.enforce_required
+        return kwargs
+
+    def get_form_initial(self, step: str) -> dict[str, Any]:
+        codes = self.compiled.sections[int(step)].codes
+        return {code: self.draft[code] for code in codes if code in self.draft}
+
+    def _forget_steps(self) -> None:
+        for name in ("_resolved_form_list", "_cache_signature"):
+            self.__dict__.pop(name, None)
+
+    # -- requests -----------------------------------------------------------------------------
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        step = kwargs.get("step")
+        steps = list(self.get_form_list())
+        if step == "resume":
+            resume = self.holder.current_step
+            if resume != CHECK and resume not in steps:
+                resume = steps[0] if steps else CHECK
+            return redirect(self.step_url(resume))
+        if step == CHECK:
+            return self.render_check()
+        if step not in steps:
+            return redirect(self.step_url("resume"))
+        self.storage.current_step = step
+        return self.render(self.get_form(step))
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        step = kwargs.get("step")
+        if step == CHECK:
+            return self.post_check()
+        if step not in self.get_form_list():
+            messages.info(
+                request,
+                "That page does not apply, given your other answers, so nothing on it was saved.",
+            )
+            return redirect(self.step_url("resume"))
+        self.storage.current_step = step
+        action = request.POST.get("action", "continue")
+        if action not in ("continue", "later", "previous"):
+            action = "continue"
+        self.enforce_required = action == "continue"
+        form = self.get_form(step, data=request.POST)
+        if not form.is_valid():
+            return self.render(form)
+        saved = self.draft
+        self.draft = {**saved, **form.answer_values()}
+        self._forget_steps()
+        if action == "continue":
+            resume = self.get_next_step(step) or CHECK
+        elif action == "previous":
+            resume = self.get_prev_step(step) or step
+        else:
+            resume = step
+        try:
+            services.survey_save_page(holder=self.holder, step=resume, values=self.draft)
+        except services.AlreadySubmitted:
+            return redirect(self.thanks_url())
+        except ApplicationError as exc:
+            self.draft = saved
+            self._forget_steps()
+            field_errors = exc.extra.get("errors") or {}
+            if not field_errors:
+                form.add_error(None, exc.message)
+            for code, message in field_errors.items():
+                form.add_error(code if code in form.fields else None, message)
+            return self.render(form)
+        if action == "later":
+            return render(
+                request,
+                "surveys/respond/saved.html",
+                {"survey": self.survey, "resume_url": self.step_url("resume"), **self._mode()},
+            )
+        return redirect(self.step_url(resume))
+
+    def done(self, form_list: Any, **kwargs: Any) -> HttpResponse:
+        return redirect(self.step_url(CHECK))  # not reached: every page saves itself
+
+    # -- context ---------------------------------------------------------------------------
+
+    def _mode(self) -> dict[str, Any]:
+        return {"is_invitation": isinstance(self.holder, Invitation)}
+
+    def get_context_data(self, form: Any, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(form=form, **kwargs)
+        step = self.steps.current
+        context.update(self._mode())
+        context["survey"] = self.survey
+        context["previous_step"] = self.get_prev_step(step)
+        context["next_step"] = self.get_next_step(step)
+        context["page_number"] = self.steps.step1
+        context["page_count"] = self.steps.count
+        return context
+
+    def _check_sections(self) -> list[dict[str, Any]]:
+        shown = {row["code"]: row["answer"] for row in answer_display(self.compiled, self.draft)}
+        sections = []
+        for step in self.get_form_list():
+            section = self.compiled.sections[int(step)]
+            rows = [
+                {
+                    "question": self.compiled.questions[code].text,
+                    "answer": shown.get(code, ""),
+                    "required": self.compiled.questions[code].required,
+                }
+                for code in section.codes
+                if self.compiled.visible(code, self.draft)
+            ]
+            sections.append({"title": section.title, "rows": rows, "url": self.step_url(step)})
+        return sections
+
+    def _problems(self, errors: dict[str, str]) -> list[dict[str, str]]:
+        step_of = {
+            code: str(i)
+            for i, section in enumerate(self.compiled.sections)
+            for code in section.codes
+        }
+        problems = []
+        for code, message in errors.items():
+            question = self.compiled.questions.get(code)
+            if question is None or code not in step_of:
+                problems.append({"message": message, "url": ""})
+                continue
+            step = step_of[code]
+            anchor = f"id_{step}-{code}" + ("_0" if question.type in CHOICE_TYPES else "")
+            if self.draft.get(code) in EMPTY:
+                message = f"Answer “{question.text}”"
+            problems.append({"message": message, "url": f"{self.step_url(step)}#{anchor}"})
+        return problems
+
+    def render_check(
+        self, *, errors: dict[str, str] | None = None, message: str = ""
+    ) -> HttpResponse:
+        _, missing = answers_clean(self.compiled, self.draft, complete=True)
+        context = {
+            **self._mode(),
+            "survey": self.survey,
+            "compiled": self.compiled,
+            "sections": self._check_sections(),
+            "missing": self._problems(missing),
+            "errors": self._problems(errors or {}),
+            "message": message,
+            "later_url": self.start_url(),
+        }
+        return render(self.request, "surveys/respond/check.html", context)
+
+    def post_check(self) -> HttpResponse:
+        try:
+            services.survey_submit(holder=self.holder)
+        except services.AlreadySubmitted:
+            return _state_page(self.request, self.survey, "used", used_at=None)
+        except ApplicationError as exc:
+            errors = exc.extra.get("errors") or {}
+            return self.render_check(errors=errors, message="" if errors else exc.message)
+        return redirect(self.thanks_url())
+
+
+class InvitationWizard(SurveyWizard):
+    def load(self) -> HttpResponse | None:
+        invitation = services.invitation_for_token(self.kwargs["token"])
+        if invitation is None:
+            return _state_page(self.request, None, "unknown")
+        self.holder = invitation
+        self.survey = invitation.survey
+        return None
+
+    def step_url(self, step: str | None = None) -> str:
+        return reverse("survey-invitation-step", args=[self.kwargs["token"], step or "resume"])
+
+    def start_url(self) -> str:
+        return reverse("survey-invitation", args=[self.kwargs["token"]])
+
+    def thanks_url(self) -> str:
+        return reverse("survey-invitation-thanks", args=[self.kwargs["token"]])
+
+
+class OpenWizard(SurveyWizard):
+    def load(self) -> HttpResponse | None:
+        public_key = self.kwargs["public_key"]
+        survey = _open_survey(public_key)
+        if survey is None:
+            return _state_page(self.request, None, "unknown")
+        self.survey = survey
+        draft = services.open_draft_for_key(
+            survey, self.request.COOKIES.get(_cookie_name(survey), "")
+        )
+        if draft is None:
+            messages.info(
+                self.request,
+                "We could not find answers in progress in this browser: start here.",
+            )
+            return redirect("survey-open", public_key)
+        draft.survey = survey
+        self.holder = draft
+        return None
+
+    def step_url(self, step: str | None = None) -> str:
+        return reverse("survey-open-step", args=[self.kwargs["public_key"], step or "resume"])
+
+    def start_url(self) -> str:
+        return reverse("survey-open", args=[self.kwargs["public_key"]])
+
+    def thanks_url(self) -> str:
+        return reverse("survey-open-thanks", args=[self.kwargs["public_key"]])
+
+
+@never_cache
+def invitation_thanks(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = services.invitation_for_token(token)
+    if invitation is None:
+        return _state_page(request, None, "unknown")
+    if invitation.used_at is None:
+        return redirect("survey-invitation", token)
+    return render(request, "surveys/respond/thanks.html", {"survey": invitation.survey})
+
+
+@never_cache
+def open_thanks(request: HttpRequest, public_key: str) -> HttpResponse:
+    survey = _open_survey(public_key)
+    if survey is None:
+        return _state_page(request, None, "unknown")
+    return render(request, "surveys/respond/thanks.html", {"survey": survey})
+
+
+urlpatterns = [
+    path("i/<str:token>/", invitation_start, name="survey-invitation"),
+    path("i/<str:token>/thanks/", invitation_thanks, name="survey-invitation-thanks"),
+    path(
+        "i/<str:token>/<str:step>/",
+        InvitationWizard.as_view(),
+        name="survey-invitation-step",
+    ),
+    path("s/<str:public_key>/", open_start, name="survey-open"),
+    path("s/<str:public_key>/thanks/", open_thanks, name="survey-open-thanks"),
+    path("s/<str:public_key>/<str:step>/", OpenWizard.as_view(), name="survey-open-step"),
+]

@@ -1,0 +1,245 @@
+"""The respondents' pages (no account) and the business unit's survey pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from scrutiny.models import Response
+from surveys.models import Invitation, OpenDraft, Survey
+from tests.conftest import client_for
+from tests.surveys.conftest import make_invitation, make_survey
+
+pytestmark = pytest.mark.django_db
+
+
+def _step(token: str, step: str) -> str:
+    return reverse("survey-invitation-step", args=[token, step])
+
+
+def test_invitation_journey_resumes_from_the_same_link_and_submits_once(survey, council):
+    invitation, token = make_invitation(survey, "ash@fernhill.invalid", council)
+    phone = Client()
+    start = phone.get(reverse("survey-invitation", args=[token]))
+    assert start.status_code == 200
+    assert "What is recorded" in start.text and "anonymous" in start.text
+    assert "IP address" in start.text
+
+    assert phone.get(_step(token, "resume")).url == _step(token, "0")
+    page = phone.get(_step(token, "0"))
+    assert page.status_code == 200
+    assert "Page 1 of 2" in page.text and "<progress" in page.text
+    assert "<fieldset" in page.text and "<legend" in page.text
+
+    # Errors are summarised at the top and linked to the field.
+    missing = phone.post(_step(token, "0"), {"action": "continue"})
+    assert missing.status_code == 200
+    assert "<title>Error: " in missing.text and "There is a problem" in missing.text
+    assert 'href="#id_0-Q1_0"' in missing.text
+
+    saved = phone.post(_step(token, "0"), {"0-Q1": "yes", "0-Q2": "A plan", "action": "later"})
+    assert saved.status_code == 200 and "Your answers are saved" in saved.text
+
+    # Days later, on another device: the same link opens where they were, with the answers.
+    laptop = Client()
+    assert laptop.get(_step(token, "resume")).url == _step(token, "0")
+    again = laptop.get(_step(token, "0"))
+    assert "A plan" in again.text
+    going_on = laptop.post(_step(token, "0"), {"0-Q1": "yes", "0-Q2": "A plan"})
+    assert going_on.url == _step(token, "1")
+    assert "Page 2 of 2" in laptop.get(_step(token, "1")).text
+    assert laptop.post(_step(token, "1"), {"1-Q6": "3"}).url == _step(token, "check")
+    check = laptop.get(_step(token, "check"))
+    assert "Check your answers" in check.text and "Good" in check.text
+
+    submitted = laptop.post(_step(token, "check"), {"action": "submit"})
+    assert submitted.url == reverse("survey-invitation-thanks", args=[token])
+    assert "Thank you" in laptop.get(submitted.url).text
+
+    # A double click, the back button, the phone's old tab: refused politely, nothing doubled.
+    for client in (laptop, phone):
+        twice = client.post(_step(token, "check"), {"action": "submit"})
+        assert twice.status_code == 200 and "already been submitted" in twice.text
+    back = phone.post(_step(token, "1"), {"1-Q6": "2"})
+    assert back.status_code == 200 and "already been submitted" in back.text
+    link = phone.get(reverse("survey-invitation", args=[token]))
+    assert link.status_code == 200 and "already been submitted" in link.text
+    assert Response.objects.filter(status=Response.Status.SUBMITTED).count() == 1
+    assert Response.objects.count() == 1
+    invitation.refresh_from_db()
+    assert invitation.used_at is not None and invitation.draft is None
+
+
+def test_open_link_asks_agency_and_role_and_resumes_in_the_same_browser(
+    survey, council, social_worker
+):
+    browser = Client()
+    start = browser.get(reverse("survey-open", args=[survey.public_key]))
+    assert start.status_code == 200
+    assert "Which agency do you work for?" in start.text and "Social worker" in start.text
+    chosen = browser.post(
+        reverse("survey-open", args=[survey.public_key]),
+        {"agency": council.pk, "role": social_worker.pk},
+    )
+    resume = reverse("survey-open-step", args=[survey.public_key, "resume"])
+    assert chosen.url == resume
+    cookie = chosen.cookies[f"survey_resume_{survey.pk}"]
+    assert cookie["httponly"] and cookie.value
+    draft = OpenDraft.objects.get()
+    assert draft.key_sha256 != cookie.value  # stored hashed
+
+    first = reverse("survey-open-step", args=[survey.public_key, "0"])
+    assert browser.get(resume).url == first
+    browser.post(first, {"0-Q1": "yes", "0-Q2": "A plan", "action": "later"})
+    # Another browser has no resume key: it is sent to the start.
+    stranger = Client().get(first)
+    assert stranger.url == reverse("survey-open", args=[survey.public_key])
+    # The same browser comes back where it left.
+    assert "You have started answering" in browser.get(start.request["PATH_INFO"]).text
+    browser.post(first, {"0-Q1": "yes", "0-Q2": "A plan"})
+    browser.post(reverse("survey-open-step", args=[survey.public_key, "1"]), {"1-Q6": "3"})
+    check = reverse("survey-open-step", args=[survey.public_key, "check"])
+    assert browser.post(check).url == reverse("survey-open-thanks", args=[survey.public_key])
+    assert "already been submitted" in browser.post(check).text
+    response = Response.objects.get()
+    assert (response.agency, response.role, response.status) == (
+        council,
+        social_worker,
+        Response.Status.SUBMITTED,
+    )
+
+
+@pytest.mark.parametrize(
+    ("opens", "closes", "words"),
+    [(-10, -1, "This survey has closed"), (1, 10, "This survey is not open yet")],
+)
+def test_a_closed_or_unopened_survey_says_so_politely(survey_tool, council, opens, closes, words):
+    now = timezone.now()
+    survey = make_survey(
+        survey_tool,
+        opens_at=now + dt.timedelta(days=opens),
+        closes_at=now + dt.timedelta(days=closes),
+    )
+    _, token = make_invitation(survey, "ash@fernhill.invalid", council)
+    for url in (
+        reverse("survey-invitation", args=[token]),
+        _step(token, "0"),
+        reverse("survey-open", args=[survey.public_key]),
+    ):
+        page = Client().get(url)
+        assert page.status_code == 200 and words in page.text
+    assert Client().post(_step(token, "0"), {"0-Q1": "no"}).status_code == 200
+    assert not Response.objects.exists()
+
+
+def test_an_unknown_token_gives_a_clear_page(survey):
+    for url in (
+        reverse("survey-invitation", args=["not-a-token"]),
+        _step("not-a-token", "0"),
+        reverse("survey-open", args=["nope"]),
+    ):
+        page = Client().get(url)
+        assert page.status_code == 404 and "This link does not work" in page.text
+
+
+def test_invitation_only_survey_has_no_open_link(survey_tool):
+    survey = make_survey(survey_tool, open_link_enabled=False)
+    assert Client().get(reverse("survey-open", args=[survey.public_key])).status_code == 404
+
+
+# ---------------------------------------------------------------------------------------------
+# The business unit's pages
+
+
+def test_survey_pages_are_for_the_business_unit_only(
+    survey, business_unit, scrutineer, board_member, practitioner, auditor_council
+):
+    slug = survey.scrutiny.slug
+    urls = [
+        reverse("survey-list", args=[slug]),
+        reverse("survey-new", args=[slug]),
+        reverse("survey-detail", args=[slug, survey.pk]),
+        reverse("survey-invite", args=[slug, survey.pk]),
+    ]
+    for url in urls:
+        assert client_for(business_unit).get(url).status_code == 200
+        assert client_for(scrutineer).get(url).status_code == 200
+        for user in (board_member, practitioner, auditor_council):
+            assert client_for(user).get(url).status_code == 404
+        assert Client().get(url).status_code == 302  # to sign in
+
+
+def test_survey_list_shows_links_and_counts_in_flat_queries(survey_tool, business_unit, council):
+    client = client_for(business_unit)
+    url = reverse("survey-list", args=[survey_tool.scrutiny.slug])
+    make_survey(survey_tool)
+    client.get(url)
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    for i in range(4):
+        survey = make_survey(survey_tool, title=f"Wave {i}")
+        for j in range(3):
+            make_invitation(survey, f"p{j}@fernhill.invalid", council)
+    with CaptureQueriesContext(connection) as five:
+        page = client.get(url)
+    assert len(five.captured_queries) == len(one.captured_queries)
+    assert page.text.count('href="/scrutinies/') >= 5 and "Wave 3" in page.text
+
+
+def test_set_up_a_survey(survey_tool, business_unit):
+    slug = survey_tool.scrutiny.slug
+    page = client_for(business_unit).post(
+        reverse("survey-new", args=[slug]),
+        {
+            "instrument": survey_tool.pk,
+            "title": "Practitioners 2025",
+            "opens_at": "2025-03-01T09:00",
+            "closes_at": "2025-03-31T17:00",
+            "anonymous": "",
+            "open_link_enabled": "on",
+        },
+    )
+    survey = Survey.objects.get()
+    assert page.url == reverse("survey-detail", args=[slug, survey.pk])
+    assert survey.anonymous and survey.open_link_enabled and len(survey.public_key) >= 20
+    detail = client_for(business_unit).get(page.url)
+    assert reverse("survey-open", args=[survey.public_key]) in detail.text
+
+
+def test_set_up_refuses_closing_before_opening(survey_tool, business_unit):
+    page = client_for(business_unit).post(
+        reverse("survey-new", args=[survey_tool.scrutiny.slug]),
+        {
+            "instrument": survey_tool.pk,
+            "title": "Practitioners 2025",
+            "opens_at": "2025-03-31T09:00",
+            "closes_at": "2025-03-01T17:00",
+        },
+    )
+    assert page.status_code == 200 and "must close after it opens" in page.text
+    assert not Survey.objects.exists()
+
+
+def test_invitation_upload_reports_rows_and_imports_nothing(
+    survey, business_unit, council, mailoutbox, eager_tasks
+):
+    url = reverse("survey-invite", args=[survey.scrutiny.slug, survey.pk])
+    bad = SimpleUploadedFile(
+        "list.csv", b"email,agency\nash@fernhill.invalid,FHC\nnope,FHC\n", "text/csv"
+    )
+    page = client_for(business_unit).post(url, {"file": bad})
+    assert page.status_code == 200 and "<title>Error: " in page.text
+    assert "Row 3" in page.text and not Invitation.objects.exists()
+
+    good = SimpleUploadedFile("list.csv", b"email,agency\nash@fernhill.invalid,FHC\n", "text/csv")
+    with_commit = client_for(business_unit)
+    done = with_commit.post(url, {"file": good})
+    assert done.url == reverse("survey-detail", args=[survey.scrutiny.slug, survey.pk])
+    assert Invitation.objects.get().email == "ash@fernhill.invalid"

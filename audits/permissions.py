@@ -13,7 +13,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from audits.models import Assignment, CaseFile
+from audits.models import Assignment
 from scrutiny import permissions
 from scrutiny.models import Response, Scrutiny, User
 from scrutiny.permissions import AnyUser
@@ -110,10 +110,3 @@ def access_assignment_to_complete(user: AnyUser, assignment_id: int) -> Assignme
     if assignment is None:
         raise Http404("No such audit.")
     return assignment
-
-
-def can_see_case(user: AnyUser, case: CaseFile) -> bool:
-    """Whether the user may see this case file's reference at all."""
-    if can_run_audits(user):
-        return permissions.scrutinies_visible_to(user).filter(pk=case.sample.scrutiny_id).exists()
-    return assignments_visible_to(user).filter(case=case).exists()

@@ -40,6 +40,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from formtools.wizard.views import SessionWizardView
 
+from scrutiny.evidence import EMPTY, answers_clean
 from scrutiny.instruments import (
     CHOICE_TYPES,
     CompiledQuestion,
@@ -474,3 +475,117 @@ class InstrumentWizardView(SessionWizardView):
         context["compiled"] = self.compiled
         context["section"] = self.compiled.sections[int(self.steps.current)]
         return context
+
+
+class DraftWizardView(InstrumentWizardView):
+    """An instrument wizard whose answers live in a database draft, not in the session.
+
+    The channels' wizards (audits, surveys) subclass it: `get_compiled()` also sets `self.draft`
+    (the draft's answers, see `response_values`), `step_url(step)` gives a page's address, and
+    the subclass saves the draft after each page through its own service. The session storage
+    only carries the current step within a request. The check-your-answers page is the step
+    CHECK_STEP, after the instrument's own pages.
+    """
+
+    CHECK_STEP: ClassVar[str] = "check"
+    ACTIONS: ClassVar[tuple[str, ...]] = ("continue", "later", "previous")
+    enforce_required = True
+    draft: dict[str, Any]
+
+    def step_url(self, step: str | None = None) -> str:
+        raise NotImplementedError
+
+    def answers_so_far(self, *, exclude: str | None = None) -> dict[str, Any]:
+        """The draft's answers, but those of page `exclude` (its form brings its own)."""
+        if exclude is None or exclude == self.CHECK_STEP:
+            return dict(self.draft)
+        codes = set(self.compiled.sections[int(exclude)].codes)
+        return {code: value for code, value in self.draft.items() if code not in codes}
+
+    def get_form_kwargs(self, step: str | None = None) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs(step)
+        kwargs["enforce_required"] = self.enforce_required
+        return kwargs
+
+    def get_form_initial(self, step: str) -> dict[str, Any]:
+        codes = self.compiled.sections[int(step)].codes
+        return {code: self.draft[code] for code in codes if code in self.draft}
+
+    def _forget_steps(self) -> None:
+        """The draft changed: which pages are shown is worked out again."""
+        for name in ("_resolved_form_list", "_cache_signature"):
+            self.__dict__.pop(name, None)
+
+    def draft_merge(self, form: QuestionnairePage) -> dict[str, Any]:
+        """Take a valid page's answers into the draft; returns the draft as it was, to put
+        back with `draft_restore` when saving fails."""
+        saved = self.draft
+        self.draft = {**saved, **form.answer_values()}
+        self._forget_steps()
+        return saved
+
+    def draft_restore(self, saved: dict[str, Any]) -> None:
+        self.draft = saved
+        self._forget_steps()
+
+    def posted_action(self) -> str:
+        """What the page's button asked: continue, save for later, or go back a page. Leaving
+        a page (for later, or back) keeps what is typed even if required answers are missing;
+        going on needs them."""
+        action = self.request.POST.get("action", "continue")
+        if action not in self.ACTIONS:
+            action = "continue"
+        self.enforce_required = action == "continue"
+        return action
+
+    def resume_step(self, step: str, action: str) -> str:
+        """The page to open next (and to resume at) after saving page `step`."""
+        if action == "continue":
+            return self.get_next_step(step) or self.CHECK_STEP
+        if action == "previous":
+            return self.get_prev_step(step) or step
+        return step
+
+    def check_sections(self) -> list[dict[str, Any]]:
+        """The shown pages with their shown questions and answers, for check-your-answers."""
+        compiled = self.compiled
+        shown = {row["code"]: row["answer"] for row in answer_display(compiled, self.draft)}
+        sections = []
+        for step in self.get_form_list():
+            section = compiled.sections[int(step)]
+            rows = [
+                {
+                    "code": code,
+                    "question": compiled.questions[code].text,
+                    "answer": shown.get(code, ""),
+                    "required": compiled.questions[code].required,
+                }
+                for code in section.codes
+                if compiled.visible(code, self.draft)
+            ]
+            sections.append(
+                {"step": step, "title": section.title, "rows": rows, "url": self.step_url(step)}
+            )
+        return sections
+
+    def answer_problems(self, errors: Mapping[str, str]) -> list[dict[str, str]]:
+        """Each problem (question code → message) with a link to its question on its page."""
+        sections = self.compiled.sections
+        step_of = {code: str(i) for i, section in enumerate(sections) for code in section.codes}
+        problems = []
+        for code, message in errors.items():
+            question = self.compiled.questions.get(code)
+            if question is None or code not in step_of:
+                problems.append({"message": message, "url": ""})
+                continue
+            step = step_of[code]
+            anchor = f"id_{step}-{code}" + ("_0" if question.type in CHOICE_TYPES else "")
+            if self.draft.get(code) in EMPTY:
+                message = f"Answer “{question.text}”"
+            problems.append({"message": message, "url": f"{self.step_url(step)}#{anchor}"})
+        return problems
+
+    def missing_problems(self) -> list[dict[str, str]]:
+        """What still stops the draft being submitted, linked to the pages."""
+        _, missing = answers_clean(self.compiled, self.draft, complete=True)
+        return self.answer_problems(missing)

@@ -18,6 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from audits import agreement
 from audits import moderation as mod
 from audits.models import Assignment, CaseFile
 from audits.permissions import access_scrutiny_audits_for_user
@@ -185,7 +186,10 @@ class AuditAgreementApi(APIView):
     )
     def get(self, request: Request, slug: str) -> Response:
         scrutiny = access_scrutiny_audits_for_user(request.user, slug)
-        data = {"scrutiny": scrutiny.slug, "tools": mod.agreement_statistics(scrutiny=scrutiny)}
+        data = {
+            "scrutiny": scrutiny.slug,
+            "tools": agreement.agreement_statistics(scrutiny=scrutiny),
+        }
         return Response(self.AuditAgreementListOutputSerializer(data).data)
 
 

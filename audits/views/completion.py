@@ -36,10 +36,8 @@ from audits import completion, permissions, selectors
 from audits.models import Assignment, AuditEvent, CaseFile
 from audits.trail import audit_event_record
 from scrutiny.errors import ApplicationError
-from scrutiny.evidence import EMPTY, answers_clean
-from scrutiny.instruments import CHOICE_TYPES
 from scrutiny.models import Response, User
-from scrutiny.questionnaires import DATE_INPUT_FORMATS, InstrumentWizardView, answer_display
+from scrutiny.questionnaires import DATE_INPUT_FORMATS, DraftWizardView, answer_display
 
 CHECK = completion.CHECK_STEP
 
@@ -80,7 +78,7 @@ def audit_mine(request: HttpRequest) -> HttpResponse:
 
 
 @method_decorator([login_required, never_cache], name="dispatch")
-class AuditWizard(InstrumentWizardView):
+class AuditWizard(DraftWizardView):
     """The audit tool over django-formtools and the core's instrument forms.
 
     The session storage only carries the current step within a request: answers, the page to
@@ -89,7 +87,6 @@ class AuditWizard(InstrumentWizardView):
 
     template_name = "audits/completion/fill.html"
     check_template_name = "audits/completion/check.html"
-    enforce_required = True
 
     # -- building the pages from the database draft -------------------------------------------
 
@@ -107,27 +104,6 @@ class AuditWizard(InstrumentWizardView):
 
     def get_prefix(self, request: HttpRequest, *args: Any, **kwargs: Any) -> str:
         return f"audit_{self.assignment.pk}"
-
-    def answers_so_far(self, *, exclude: str | None = None) -> dict[str, Any]:
-        """The draft's answers, but those of page `exclude` (its form brings its own)."""
-        if exclude is None or exclude == CHECK:
-            return dict(self.draft)
-        codes = set(self.compiled.sections[int(exclude)].codes)
-        return {code: value for code, value in self.draft.items() if code not in codes}
-
-    def get_form_kwargs(self, step: str | None = None) -> dict[str, Any]:
-        kwargs = super().get_form_kwargs(step)
-        kwargs["enforce_required"] = self.enforce_required
-        return kwargs
-
-    def get_form_initial(self, step: str) -> dict[str, Any]:
-        codes = self.compiled.sections[int(step)].codes
-        return {code: self.draft[code] for code in codes if code in self.draft}
-
-    def _forget_steps(self) -> None:
-        """The draft changed: which pages are shown is worked out again."""
-        for name in ("_resolved_form_list", "_cache_signature"):
-            self.__dict__.pop(name, None)
 
     def step_url(self, step: str | None = None) -> str:
         if step is None:
@@ -182,25 +158,13 @@ class AuditWizard(InstrumentWizardView):
             )
             return redirect(self.step_url())
         self.storage.current_step = step
-        action = request.POST.get("action", "continue")
-        if action not in ("continue", "later", "previous"):
-            action = "continue"
-        # Leaving a page (for later, or back) keeps what is typed even if required answers
-        # are missing; going on needs them.
-        self.enforce_required = action == "continue"
+        action = self.posted_action()
         form = self.get_form(step, data=request.POST)
         if not form.is_valid():
             return self.render(form)
 
-        saved = self.draft
-        self.draft = {**saved, **form.answer_values()}
-        self._forget_steps()
-        if action == "continue":
-            resume = self.get_next_step(step) or CHECK
-        elif action == "previous":
-            resume = self.get_prev_step(step) or step
-        else:
-            resume = step
+        saved = self.draft_merge(form)
+        resume = self.resume_step(step, action)
         try:
             completion.audit_save_page(
                 assignment=self.assignment,
@@ -210,8 +174,7 @@ class AuditWizard(InstrumentWizardView):
                 user=request.user,  # type: ignore[arg-type]
             )
         except ApplicationError as exc:
-            self.draft = saved
-            self._forget_steps()
+            self.draft_restore(saved)
             stale = isinstance(exc, completion.StaleRevision)
             field_errors = exc.extra.get("errors") or {}
             if stale or not field_errors:
@@ -253,52 +216,14 @@ class AuditWizard(InstrumentWizardView):
         context["reload_url"] = self.step_url(step)
         return context
 
-    def _check_sections(self) -> list[dict[str, Any]]:
-        shown = {row["code"]: row["answer"] for row in answer_display(self.compiled, self.draft)}
-        sections = []
-        for step in self.get_form_list():
-            section = self.compiled.sections[int(step)]
-            rows = [
-                {
-                    "code": code,
-                    "question": self.compiled.questions[code].text,
-                    "answer": shown.get(code, ""),
-                    "required": self.compiled.questions[code].required,
-                }
-                for code in section.codes
-                if self.compiled.visible(code, self.draft)
-            ]
-            sections.append(
-                {"step": step, "title": section.title, "rows": rows, "url": self.step_url(step)}
-            )
-        return sections
-
-    def _problems(self, errors: dict[str, str]) -> list[dict[str, str]]:
-        """Each problem with a link to its question on its page."""
-        sections = self.compiled.sections
-        step_of = {code: str(i) for i, section in enumerate(sections) for code in section.codes}
-        problems = []
-        for code, message in errors.items():
-            question = self.compiled.questions.get(code)
-            if question is None or code not in step_of:
-                problems.append({"message": message, "url": ""})
-                continue
-            step = step_of[code]
-            anchor = f"id_{step}-{code}" + ("_0" if question.type in CHOICE_TYPES else "")
-            if self.draft.get(code) in EMPTY:
-                message = f"Answer “{question.text}”"
-            problems.append({"message": message, "url": f"{self.step_url(step)}#{anchor}"})
-        return problems
-
     def render_check(
         self, *, errors: dict[str, str] | None = None, message: str = "", stale: bool = False
     ) -> HttpResponse:
-        _, missing = answers_clean(self.compiled, self.draft, complete=True)
         context = {
             **self._common_context(),
-            "sections": self._check_sections(),
-            "missing": self._problems(missing),
-            "errors": self._problems(errors or {}),
+            "sections": self.check_sections(),
+            "missing": self.missing_problems(),
+            "errors": self.answer_problems(errors or {}),
             "message": message,
             "stale": stale,
             "reload_url": self.step_url(CHECK),

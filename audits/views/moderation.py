@@ -25,6 +25,7 @@ from django.urls import NoReverseMatch, URLPattern, path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from audits import agreement
 from audits import moderation as mod
 from audits.models import AuditEvent, CaseFile
 from audits.permissions import access_scrutiny_audits_for_user
@@ -291,7 +292,7 @@ def audit_agreement(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "audits/moderation/agreement.html",
-        {"scrutiny": scrutiny, "tools": mod.agreement_statistics(scrutiny=scrutiny)},
+        {"scrutiny": scrutiny, "tools": agreement.agreement_statistics(scrutiny=scrutiny)},
     )
 
 

@@ -25,10 +25,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from scrutiny.errors import ApplicationError
-from scrutiny.evidence import EMPTY, answers_clean
-from scrutiny.instruments import CHOICE_TYPES
 from scrutiny.models import Agency, PractitionerRole
-from scrutiny.questionnaires import InstrumentWizardView, answer_display
+from scrutiny.questionnaires import DraftWizardView
 from surveys import services
 from surveys.models import Invitation, OpenDraft, Survey
 
@@ -169,12 +167,11 @@ def open_start(request: HttpRequest, public_key: str) -> HttpResponse:
 
 
 @method_decorator(never_cache, name="dispatch")
-class SurveyWizard(InstrumentWizardView):
+class SurveyWizard(DraftWizardView):
     """The instrument's pages over django-formtools. As for audits, the database draft is the
     truth: the session storage only carries the current step within a request."""
 
     template_name = "surveys/respond/page.html"
-    enforce_required = True
     survey: Survey
     holder: Invitation | OpenDraft
 
@@ -182,9 +179,6 @@ class SurveyWizard(InstrumentWizardView):
 
     def load(self) -> HttpResponse | None:
         """Set self.survey and self.holder, or return the page to show instead."""
-        raise NotImplementedError
-
-    def step_url(self, step: str | None = None) -> str:
         raise NotImplementedError
 
     def start_url(self) -> str:
@@ -214,25 +208,6 @@ class SurveyWizard(InstrumentWizardView):
     def get_prefix(self, request: HttpRequest, *args: Any, **kwargs: Any) -> str:
         return f"survey_{type(self.holder).__name__.lower()}_{self.holder.pk}"
 
-    def answers_so_far(self, *, exclude: str | None = None) -> dict[str, Any]:
-        if exclude is None or exclude == CHECK:
-            return dict(self.draft)
-        codes = set(self.compiled.sections[int(exclude)].codes)
-        return {code: value for code, value in self.draft.items() if code not in codes}
-
-    def get_form_kwargs(self, step: str | None = None) -> dict[str, Any]:
-        kwargs = super().get_form_kwargs(step)
-        kwargs["enforce_required"] = self.enforce_required
-        return kwargs
-
-    def get_form_initial(self, step: str) -> dict[str, Any]:
-        codes = self.compiled.sections[int(step)].codes
-        return {code: self.draft[code] for code in codes if code in self.draft}
-
-    def _forget_steps(self) -> None:
-        for name in ("_resolved_form_list", "_cache_signature"):
-            self.__dict__.pop(name, None)
-
     # -- requests -----------------------------------------------------------------------------
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -261,29 +236,18 @@ class SurveyWizard(InstrumentWizardView):
             )
             return redirect(self.step_url("resume"))
         self.storage.current_step = step
-        action = request.POST.get("action", "continue")
-        if action not in ("continue", "later", "previous"):
-            action = "continue"
-        self.enforce_required = action == "continue"
+        action = self.posted_action()
         form = self.get_form(step, data=request.POST)
         if not form.is_valid():
             return self.render(form)
-        saved = self.draft
-        self.draft = {**saved, **form.answer_values()}
-        self._forget_steps()
-        if action == "continue":
-            resume = self.get_next_step(step) or CHECK
-        elif action == "previous":
-            resume = self.get_prev_step(step) or step
-        else:
-            resume = step
+        saved = self.draft_merge(form)
+        resume = self.resume_step(step, action)
         try:
             services.survey_save_page(holder=self.holder, step=resume, values=self.draft)
         except services.AlreadySubmitted:
             return redirect(self.thanks_url())
         except ApplicationError as exc:
-            self.draft = saved
-            self._forget_steps()
+            self.draft_restore(saved)
             field_errors = exc.extra.get("errors") or {}
             if not field_errors:
                 form.add_error(None, exc.message)
@@ -317,53 +281,16 @@ class SurveyWizard(InstrumentWizardView):
         context["page_count"] = self.steps.count
         return context
 
-    def _check_sections(self) -> list[dict[str, Any]]:
-        shown = {row["code"]: row["answer"] for row in answer_display(self.compiled, self.draft)}
-        sections = []
-        for step in self.get_form_list():
-            section = self.compiled.sections[int(step)]
-            rows = [
-                {
-                    "question": self.compiled.questions[code].text,
-                    "answer": shown.get(code, ""),
-                    "required": self.compiled.questions[code].required,
-                }
-                for code in section.codes
-                if self.compiled.visible(code, self.draft)
-            ]
-            sections.append({"title": section.title, "rows": rows, "url": self.step_url(step)})
-        return sections
-
-    def _problems(self, errors: dict[str, str]) -> list[dict[str, str]]:
-        step_of = {
-            code: str(i)
-            for i, section in enumerate(self.compiled.sections)
-            for code in section.codes
-        }
-        problems = []
-        for code, message in errors.items():
-            question = self.compiled.questions.get(code)
-            if question is None or code not in step_of:
-                problems.append({"message": message, "url": ""})
-                continue
-            step = step_of[code]
-            anchor = f"id_{step}-{code}" + ("_0" if question.type in CHOICE_TYPES else "")
-            if self.draft.get(code) in EMPTY:
-                message = f"Answer “{question.text}”"
-            problems.append({"message": message, "url": f"{self.step_url(step)}#{anchor}"})
-        return problems
-
     def render_check(
         self, *, errors: dict[str, str] | None = None, message: str = ""
     ) -> HttpResponse:
-        _, missing = answers_clean(self.compiled, self.draft, complete=True)
         context = {
             **self._mode(),
             "survey": self.survey,
             "compiled": self.compiled,
-            "sections": self._check_sections(),
-            "missing": self._problems(missing),
-            "errors": self._problems(errors or {}),
+            "sections": self.check_sections(),
+            "missing": self.missing_problems(),
+            "errors": self.answer_problems(errors or {}),
             "message": message,
             "later_url": self.start_url(),
         }

@@ -7,14 +7,14 @@ from fractions import Fraction
 
 import pytest
 
-from audits.models import Assignment
-from audits.moderation import (
+from audits.agreement import (
     NOTHING_COMPARED,
     agreement_of,
     agreement_pooled,
     agreement_statistics,
     kappa_words,
 )
+from audits.models import Assignment
 from tests.audits.conftest_moderation import answers, make_audits
 from tests.audits.conftest_moderation import audits as audits
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 from django.http import Http404
 
 from scrutiny import permissions
-from scrutiny.models import Scrutiny
+from scrutiny.models import Instrument, Scrutiny
 from scrutiny.permissions import AnyUser
-from surveys.models import Survey
+from surveys.models import SURVEY_KINDS, Survey
 
 
 def can_run_surveys(user: AnyUser) -> bool:
@@ -33,3 +33,17 @@ def access_survey_for_user(user: AnyUser, slug: str, survey_id: int) -> Survey:
         )
     except Survey.DoesNotExist:
         raise Http404("No such survey.") from None
+
+
+def access_survey_instrument_for_user(user: AnyUser, slug: str, code: str) -> Instrument:
+    """A survey instrument of the scrutiny (for response rates), for someone who runs its
+    surveys; 404 for everyone else and for any other instrument."""
+    scrutiny = access_scrutiny_surveys_for_user(user, slug)
+    instrument = (
+        Instrument.objects.select_related("scrutiny")
+        .filter(scrutiny=scrutiny, code=code, kind__in=SURVEY_KINDS)
+        .first()
+    )
+    if instrument is None:
+        raise Http404("No such questionnaire.")
+    return instrument

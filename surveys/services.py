@@ -387,11 +387,14 @@ def survey_submit(*, holder: Holder) -> Response:
 # The command line
 
 
-@transaction.atomic
-def survey_for_instrument(*, scrutiny: Scrutiny, code: str) -> Survey:
-    """The survey that instrument CODE is sent with (`manage.py invite`): its latest, or a new
-    one open from now, without a closing date, anonymous as usual for its kind."""
-    instrument = Instrument.objects.filter(scrutiny=scrutiny, code=code).first()
+def survey_instrument(*, scrutiny: Scrutiny, code: str) -> Instrument:
+    """The scrutiny's survey instrument CODE (a practitioner survey, board questionnaire or
+    family feedback), or an error that lists the codes there are."""
+    instrument = (
+        Instrument.objects.select_related("scrutiny")
+        .filter(scrutiny=scrutiny, code=code, kind__in=SURVEY_KINDS)
+        .first()
+    )
     if instrument is None:
         codes = ", ".join(
             Instrument.objects.filter(scrutiny=scrutiny, kind__in=SURVEY_KINDS)
@@ -402,6 +405,14 @@ def survey_for_instrument(*, scrutiny: Scrutiny, code: str) -> Survey:
             f"{scrutiny.slug} has no instrument {code!r}; its survey instruments are: "
             f"{codes or '(none yet: import one first)'}"
         )
+    return instrument
+
+
+@transaction.atomic
+def survey_for_instrument(*, scrutiny: Scrutiny, code: str) -> Survey:
+    """The survey that instrument CODE is sent with (`manage.py invite`): its latest, or a new
+    one open from now, without a closing date, anonymous as usual for its kind."""
+    instrument = survey_instrument(scrutiny=scrutiny, code=code)
     survey = Survey.objects.filter(instrument=instrument).order_by("-opens_at", "-pk").first()
     if survey is not None:
         return survey

@@ -4,6 +4,8 @@ else):
 - `survey-list`: a scrutiny's surveys with their links and counts;
 - `survey-new`: a survey of one of the scrutiny's survey instruments;
 - `survey-detail`: one survey, its open link, counts and invitations;
+- `survey-rates`: the response rates of one survey instrument, as a chart and its table, small
+  cells suppressed;
 - `survey-invite`: upload an invitation list (.xlsx or .csv); errors by row, nothing imported
   unless every row is right.
 """
@@ -24,7 +26,7 @@ from django.views.decorators.http import require_http_methods
 from scrutiny.errors import ApplicationError
 from scrutiny.models import Instrument, Scrutiny
 from scrutiny.workbooks.lists import list_upload_content
-from surveys import permissions, selectors, services
+from surveys import permissions, rates, selectors, services
 from surveys.models import SURVEY_KINDS
 
 
@@ -201,10 +203,25 @@ def survey_invite(request: HttpRequest, slug: str, survey_id: int) -> HttpRespon
     )
 
 
+@login_required
+def survey_rates(request: HttpRequest, slug: str, code: str) -> HttpResponse:
+    instrument = permissions.access_survey_instrument_for_user(request.user, slug, code)
+    return render(
+        request,
+        "surveys/manage/rates.html",
+        {
+            "scrutiny": instrument.scrutiny,
+            "instrument": instrument,
+            "rates": rates.instrument_rates(instrument=instrument),
+        },
+    )
+
+
 urlpatterns = [
     path("scrutinies/<slug:slug>/surveys/", survey_list, name="survey-list"),
     path("scrutinies/<slug:slug>/surveys/new/", survey_new, name="survey-new"),
     path("scrutinies/<slug:slug>/surveys/<int:survey_id>/", survey_detail, name="survey-detail"),
+    path("scrutinies/<slug:slug>/surveys/rates/<str:code>/", survey_rates, name="survey-rates"),
     path(
         "scrutinies/<slug:slug>/surveys/<int:survey_id>/invite/",
         survey_invite,

@@ -1,0 +1,227 @@
+"""Response rates of a survey instrument: who was invited, who started, who submitted, by agency
+and by role (CLI.md `response_rates SLUG CODE --json`).
+
+- `invited` counts the invitations to every survey of the instrument;
+- `started` counts the responses begun, whatever their channel: drafts saved from a personal
+  or open link, and every submitted response (an imported return was started too);
+- `submitted` counts every submitted response to the instrument: from invitations, the open
+  link, the API and imported workbooks alike.
+
+A rate is `submitted` as a percentage of the agency's workforce where the partnership has
+entered one, else of `invited`, rounded half-up to one decimal; absent when neither is known.
+The workforce is how many practitioners an agency has, so it is the denominator for
+practitioner surveys only: a board questionnaire or family feedback is measured against the
+people invited to it.
+
+`rates_for_publication` is the only way the numbers leave: a cell whose submitted count is at
+least 1 and below the scrutiny's suppression threshold is suppressed, with secondary suppression
+as SCORING.md §9 (`scrutiny.disclosure.suppressed_codes`) among the cells with at least one
+submitted response. Cells with none submitted still show, since who did not answer is what the
+rate is for. Five queries, however many invitations and responses.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.db.models import Count, Q
+
+from scrutiny.disclosure import SUPPRESSED, suppressed_codes
+from scrutiny.models import Agency, Instrument, PractitionerRole, Response, Source
+from surveys.models import Invitation
+
+
+@dataclass(frozen=True)
+class RateCell:
+    code: str
+    name: str
+    invited: int
+    submitted: int
+    workforce: int | None = None
+
+    @property
+    def base(self) -> int | None:
+        """What the rate is a percentage of: the workforce where known, else the invited."""
+        if self.workforce:
+            return self.workforce
+        return self.invited or None
+
+    @property
+    def rate(self) -> float | None:
+        if self.base is None:
+            return None
+        value = Decimal(self.submitted) * 100 / Decimal(self.base)
+        return float(value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
+@dataclass(frozen=True)
+class ResponseRates:
+    """Unsuppressed: for the scrutineer's own screen, or `rates_for_publication`."""
+
+    instrument: str
+    title: str
+    invited: int
+    started: int
+    submitted: int
+    agencies: tuple[RateCell, ...]  # in code order
+    roles: tuple[RateCell, ...]
+
+
+def _counts(rows: Any, key: str) -> dict[int, int]:
+    return {row[key]: row["n"] for row in rows.values(key).annotate(n=Count("pk")).order_by()}
+
+
+def response_rates(*, instrument: Instrument) -> ResponseRates:
+    """The instrument's response rates, counted in the database."""
+    invitations = Invitation.objects.filter(survey__instrument=instrument)
+    responses = Response.objects.filter(instrument=instrument, superseded_by__isnull=True)
+    submitted = responses.filter(status=Response.Status.SUBMITTED)
+
+    invited_by_agency = _counts(invitations, "agency_id")
+    invited_by_role = _counts(invitations.filter(role__isnull=False), "role_id")
+    submitted_by_agency = _counts(submitted.filter(agency__isnull=False), "agency_id")
+    submitted_by_role = _counts(submitted.filter(role__isnull=False), "role_id")
+    totals = responses.aggregate(
+        started=Count("pk"),
+        submitted=Count("pk", filter=Q(status=Response.Status.SUBMITTED)),
+    )
+    invited = sum(invited_by_agency.values())
+
+    uses_workforce = instrument.kind == Source.PRACTITIONER_SURVEY
+    partnership_id = instrument.scrutiny.partnership_id
+    agencies = []
+    for agency in Agency.objects.filter(partnership_id=partnership_id).order_by("code"):
+        workforce = agency.workforce if uses_workforce else None
+        cell = RateCell(
+            code=agency.code,
+            name=agency.name,
+            invited=invited_by_agency.get(agency.pk, 0),
+            submitted=submitted_by_agency.get(agency.pk, 0),
+            workforce=workforce or None,
+        )
+        if cell.invited or cell.submitted or cell.workforce:
+            agencies.append(cell)
+    roles = []
+    for role in PractitionerRole.objects.filter(partnership_id=partnership_id).order_by("code"):
+        cell = RateCell(
+            code=role.code,
+            name=role.name,
+            invited=invited_by_role.get(role.pk, 0),
+            submitted=submitted_by_role.get(role.pk, 0),
+        )
+        if cell.invited or cell.submitted:
+            roles.append(cell)
+    return ResponseRates(
+        instrument=instrument.code,
+        title=instrument.title,
+        invited=invited,
+        started=totals["started"],
+        submitted=totals["submitted"],
+        agencies=tuple(agencies),
+        roles=tuple(roles),
+    )
+
+
+def hidden_codes(cells: tuple[RateCell, ...], *, threshold: int) -> set[str]:
+    """The cells to suppress: small submitted counts (at least 1), with secondary suppression
+    among the cells with at least one submitted response."""
+    answered = {cell.code: cell.submitted for cell in cells if cell.submitted > 0}
+    return suppressed_codes(answered, threshold=threshold)
+
+
+@dataclass(frozen=True)
+class PublishedCell:
+    """One row of a breakdown as it may be shown: `figures` is None where it is suppressed."""
+
+    code: str
+    name: str
+    figures: dict[str, Any] | None
+
+    @property
+    def suppressed(self) -> bool:
+        return self.figures is None
+
+    @property
+    def bar_percent(self) -> float | None:
+        """The rate for a bar chart, at most 100 (an open link can bring more returns than
+        invitations)."""
+        if self.figures is None or "rate" not in self.figures:
+            return None
+        return min(float(self.figures["rate"]), 100.0)
+
+
+@dataclass(frozen=True)
+class PublishedRates:
+    instrument: str
+    title: str
+    invited: int
+    started: int
+    submitted: int
+    threshold: int
+    agencies: tuple[PublishedCell, ...]
+    roles: tuple[PublishedCell, ...]
+
+    def as_json(self) -> dict[str, Any]:
+        """The JSON of CLI.md `response_rates SLUG CODE --json`."""
+
+        def breakdown(cells: tuple[PublishedCell, ...]) -> dict[str, Any]:
+            return {
+                cell.code: dict(SUPPRESSED) if cell.figures is None else dict(cell.figures)
+                for cell in cells
+            }
+
+        return {
+            "instrument": self.instrument,
+            "invited": self.invited,
+            "started": self.started,
+            "submitted": self.submitted,
+            "agencies": breakdown(self.agencies),
+            "roles": breakdown(self.roles),
+        }
+
+
+def _figures(cell: RateCell, *, with_workforce: bool) -> dict[str, Any]:
+    out: dict[str, Any] = {"invited": cell.invited, "submitted": cell.submitted}
+    if with_workforce and cell.workforce:
+        out["workforce"] = cell.workforce
+    if cell.rate is not None:
+        out["rate"] = cell.rate
+    return out
+
+
+def _published(
+    cells: tuple[RateCell, ...], *, threshold: int, with_workforce: bool
+) -> tuple[PublishedCell, ...]:
+    hidden = hidden_codes(cells, threshold=threshold)
+    return tuple(
+        PublishedCell(
+            code=cell.code,
+            name=cell.name,
+            figures=None if cell.code in hidden else _figures(cell, with_workforce=with_workforce),
+        )
+        for cell in cells
+    )
+
+
+def rates_for_publication(rates: ResponseRates, *, threshold: int) -> PublishedRates:
+    """The response rates as they may leave the scrutineer's screen (pages, API, command)."""
+    return PublishedRates(
+        instrument=rates.instrument,
+        title=rates.title,
+        invited=rates.invited,
+        started=rates.started,
+        submitted=rates.submitted,
+        threshold=threshold,
+        agencies=_published(rates.agencies, threshold=threshold, with_workforce=True),
+        roles=_published(rates.roles, threshold=threshold, with_workforce=False),
+    )
+
+
+def instrument_rates(*, instrument: Instrument) -> PublishedRates:
+    """The instrument's response rates as they may be shown, with its scrutiny's threshold."""
+    return rates_for_publication(
+        response_rates(instrument=instrument),
+        threshold=instrument.scrutiny.suppression_threshold,
+    )

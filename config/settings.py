@@ -196,6 +196,10 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
+# celery beat: survey reminders are looked for every hour (each survey sets its own days).
+CELERY_BEAT_SCHEDULE = {
+    "survey-reminders": {"task": "surveys.tasks.reminders_schedule", "schedule": 3600.0},
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

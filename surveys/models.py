@@ -7,7 +7,9 @@ around it here:
 - `Survey`: which instrument, when it is open, whether it is anonymous, and the open link's
   unguessable public key;
 - `Invitation`: one person invited by email. Its single-use token is stored only as a SHA-256
-  hash (the plain token is in the email only). While the person answers, `draft` points at their
+  hash (the plain token is in the emails only); it is an HMAC of the invitation and a random
+  salt under the secret key, so a reminder can carry the same link as the first email. While
+  the person answers, `draft` points at their
   draft Response so that the same link resumes; on submitting an anonymous survey that link is
   cut and only the day the invitation was used is kept (LimeSurvey's approach);
 - `OpenDraft`: an open-link respondent's draft, found again by a random resume key kept in a
@@ -63,6 +65,16 @@ class Survey(models.Model):
     open_link_enabled = models.BooleanField(
         default=True, help_text="Anyone with the open link may answer."
     )
+    reminder_days = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        default=7,
+        help_text="Days between reminders to people invited who have not submitted; empty for "
+        "no reminders.",
+    )
+    reminder_limit = models.PositiveSmallIntegerField(
+        default=2, help_text="How many reminders each person is sent at most."
+    )
     public_key = models.CharField(max_length=40, unique=True, default=new_public_key)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -84,6 +96,12 @@ class Invitation(models.Model):
         PractitionerRole, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     token_sha256 = models.CharField(max_length=64, unique=True)
+    token_salt = models.CharField(
+        max_length=40,
+        default=new_public_key,
+        help_text="With the secret key, makes the link's token again for a reminder; the token "
+        "itself is never stored.",
+    )
     sent_at = models.DateTimeField(null=True, blank=True)
     reminders_sent = models.PositiveSmallIntegerField(default=0)
     started_at = models.DateField(null=True, blank=True, help_text="The day only.")

@@ -22,8 +22,10 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from scrutiny.errors import ApplicationError
 from scrutiny.evidence import ResponseDetails, response_save_draft, response_submit
@@ -94,6 +96,8 @@ def survey_save(
     closes_at: dt.datetime | None = None,
     anonymous: bool | None = None,
     open_link_enabled: bool = True,
+    reminder_days: int | None = 7,
+    reminder_limit: int = 2,
     user: User | None = None,
     survey: Survey | None = None,
 ) -> Survey:
@@ -111,6 +115,10 @@ def survey_save(
         raise ApplicationError("Give the survey a title.")
     if closes_at is not None and closes_at <= opens_at:
         raise ApplicationError("The survey must close after it opens.")
+    if reminder_days is not None and not 1 <= reminder_days <= 90:
+        raise ApplicationError("Remind every 1 to 90 days, or leave it empty for no reminders.")
+    if not 0 <= reminder_limit <= 10:
+        raise ApplicationError("Send at most 10 reminders.")
     if survey is None:
         survey = Survey(scrutiny=scrutiny, created_by=user)
     elif survey.scrutiny_id != scrutiny.pk:
@@ -121,6 +129,8 @@ def survey_save(
     survey.closes_at = closes_at
     survey.anonymous = default_anonymous(instrument.kind) if anonymous is None else anonymous
     survey.open_link_enabled = open_link_enabled
+    survey.reminder_days = reminder_days
+    survey.reminder_limit = reminder_limit
     survey.save()
     return survey
 
@@ -186,8 +196,14 @@ def invitations_send_later(*, invitation_ids: tuple[int, ...] | list[int]) -> No
     transaction.on_commit(lambda: invitations_email.delay(invitation_ids=ids))
 
 
-def _invitation_body(invitation: Invitation, link: str) -> str:
+def _invitation_body(invitation: Invitation, link: str, *, reminder: bool = False) -> str:
     survey = invitation.survey
+    asks = (
+        f"A reminder: {survey.scrutiny.partnership.name} would still like you to answer "
+        f"“{survey.title}”. If you have started, the link opens where you stopped."
+        if reminder
+        else f"{survey.scrutiny.partnership.name} asks you to answer “{survey.title}”."
+    )
     closes = ""
     if survey.closes_at is not None:
         local = timezone.localtime(survey.closes_at)
@@ -200,7 +216,7 @@ def _invitation_body(invitation: Invitation, link: str) -> str:
     )
     return (
         f"Hello,\n\n"
-        f"{survey.scrutiny.partnership.name} asks you to answer “{survey.title}”.\n\n"
+        f"{asks}\n\n"
         f"Answer here (no account is needed):\n{link}\n\n"
         f"{closes}{recorded}"
         "This link is personal: please do not forward it. You can stop and come back to it; "
@@ -208,12 +224,20 @@ def _invitation_body(invitation: Invitation, link: str) -> str:
     )
 
 
+def invitation_token(invitation: Invitation) -> str:
+    """The invitation's link token: an HMAC of the invitation and its random salt under the
+    secret key, so the first email and every reminder carry the same link while the database
+    holds only its hash. (Changing SECRET_KEY ends every link, as it ends password resets.)"""
+    return salted_hmac(
+        "surveys.invitation", f"{invitation.pk}:{invitation.token_salt}", algorithm="sha256"
+    ).hexdigest()[:40]
+
+
 def invitations_send(*, invitation_ids: list[int]) -> int:
     """Email each invitation not yet sent; returns how many were sent.
 
-    The token is made here: its hash is stored and the plain token goes in the email only.
-    An invitation whose email has gone is marked at once, so a retried task sends no one a
-    second email.
+    The token's hash is stored here and the plain token goes in the email only. An invitation
+    whose email has gone is marked at once, so a retried task sends no one a second email.
     """
     sent = 0
     for pk in invitation_ids:
@@ -226,13 +250,87 @@ def invitations_send(*, invitation_ids: list[int]) -> int:
             )
             if invitation is None:
                 continue
-            token = new_token()
+            token = invitation_token(invitation)
             invitation.token_sha256 = token_hash(token)
             invitation.sent_at = timezone.now()
             invitation.save(update_fields=["token_sha256", "sent_at"])
             send_mail(
                 subject=f"Please answer: {invitation.survey.title}",
                 message=_invitation_body(invitation, _site_link("survey-invitation", token)),
+                from_email=None,
+                recipient_list=[invitation.email],
+            )
+            sent += 1
+    return sent
+
+
+# ---------------------------------------------------------------------------------------------
+# Reminders
+
+
+def reminders_due(*, now: dt.datetime | None = None) -> list[int]:
+    """The invitations owed a reminder now: their survey is open and sends reminders, their
+    first email went at least `reminder_days` days before each reminder so far plus one, they
+    have had fewer than the survey's limit, and they have not submitted. A few queries for each
+    survey that sends reminders, however many people it invited."""
+    now = now or timezone.now()
+    due: list[int] = []
+    surveys = Survey.objects.filter(
+        reminder_days__gt=0, reminder_limit__gt=0, opens_at__lte=now
+    ).filter(Q(closes_at__isnull=True) | Q(closes_at__gt=now))
+    for survey in surveys.only("pk", "reminder_days", "reminder_limit"):
+        waiting = Invitation.objects.filter(
+            survey=survey, sent_at__isnull=False, used_at__isnull=True
+        )
+        for sent_so_far in range(survey.reminder_limit):
+            gap = dt.timedelta(days=survey.reminder_days * (sent_so_far + 1))  # type: ignore[operator]
+            due.extend(
+                waiting.filter(reminders_sent=sent_so_far, sent_at__lte=now - gap)
+                .order_by("pk")
+                .values_list("pk", flat=True)
+            )
+    return sorted(due)
+
+
+def _owed_reminder(invitation: Invitation, now: dt.datetime) -> bool:
+    """The rule of `reminders_due`, for one invitation already loaded (and locked)."""
+    survey = invitation.survey
+    if not survey.reminder_days or invitation.reminders_sent >= survey.reminder_limit:
+        return False
+    if invitation.sent_at is None or invitation.used_at is not None:
+        return False
+    if survey_state(survey, now=now) != OPEN:
+        return False
+    gap = dt.timedelta(days=survey.reminder_days * (invitation.reminders_sent + 1))
+    return invitation.sent_at <= now - gap
+
+
+def reminders_send(*, invitation_ids: list[int], now: dt.datetime | None = None) -> int:
+    """Email a reminder to each invitation still owed one; returns how many were sent.
+
+    Each invitation is locked and checked again before its email goes, so someone who submitted
+    in the meantime is never reminded, and a retried task reminds no one twice."""
+    now = now or timezone.now()
+    sent = 0
+    for pk in invitation_ids:
+        with transaction.atomic():
+            invitation = (
+                Invitation.objects.select_for_update(of=("self",))
+                .select_related("survey__scrutiny__partnership")
+                .filter(pk=pk)
+                .first()
+            )
+            if invitation is None or not _owed_reminder(invitation, now):
+                continue
+            invitation.reminders_sent += 1
+            invitation.save(update_fields=["reminders_sent"])
+            send_mail(
+                subject=f"Reminder: please answer {invitation.survey.title}",
+                message=_invitation_body(
+                    invitation,
+                    _site_link("survey-invitation", invitation_token(invitation)),
+                    reminder=True,
+                ),
                 from_email=None,
                 recipient_list=[invitation.email],
             )

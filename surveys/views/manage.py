@@ -93,6 +93,33 @@ class SurveyForm(forms.Form):
         initial=True,
     )
 
+    reminder_days = forms.IntegerField(
+        label="Remind people who have not answered every (days)",
+        help_text="Reminders go by email to people invited who have not submitted, never to "
+        "anyone who has. Leave empty for no reminders.",
+        required=False,
+        min_value=1,
+        max_value=90,
+        initial=7,
+        error_messages={
+            "invalid": "Enter a whole number of days.",
+            "min_value": "Remind every 1 to 90 days.",
+            "max_value": "Remind every 1 to 90 days.",
+        },
+    )
+    reminder_limit = forms.IntegerField(
+        label="Reminders to each person, at most",
+        required=False,
+        min_value=0,
+        max_value=10,
+        initial=2,
+        error_messages={
+            "invalid": "Enter a whole number.",
+            "min_value": "Send from 0 to 10 reminders.",
+            "max_value": "Send from 0 to 10 reminders.",
+        },
+    )
+
     def __init__(self, *args: Any, scrutiny: Scrutiny, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["instrument"].queryset = Instrument.objects.filter(  # type: ignore[attr-defined]
@@ -120,6 +147,8 @@ def survey_new(request: HttpRequest, slug: str) -> HttpResponse:
                 closes_at=data["closes_at"],
                 anonymous=anonymous,
                 open_link_enabled=data["open_link_enabled"],
+                reminder_days=data["reminder_days"],
+                reminder_limit=2 if data["reminder_limit"] is None else data["reminder_limit"],
                 user=request.user,  # type: ignore[arg-type]
             )
         except ApplicationError as exc:

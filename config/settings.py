@@ -109,6 +109,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "scrutiny.context_processors.navigation",
                 "audits.context_processors.navigation",
+                "surveys.context_processors.navigation",
             ],
         },
     },

@@ -37,6 +37,10 @@ def is_scrutineer(user: AnyUser) -> bool:
     return _role(user) == User.Role.SCRUTINEER
 
 
+def is_board_member(user: AnyUser) -> bool:
+    return _role(user) == User.Role.BOARD_MEMBER
+
+
 def can_manage_partnership(user: AnyUser) -> bool:
     """Edit the partnership's details, public statements, agencies, areas and people."""
     return is_administrator(user)

@@ -13,7 +13,9 @@ around it here:
   draft Response so that the same link resumes; on submitting an anonymous survey that link is
   cut and only the day the invitation was used is kept (LimeSurvey's approach);
 - `OpenDraft`: an open-link respondent's draft, found again by a random resume key kept in a
-  cookie in their browser and stored here hashed. It is cut from the response in the same way.
+  cookie in their browser and stored here hashed, or the draft of someone signed in (a board
+  member, or a rights officer entering a family's feedback). It is cut from the response in the
+  same way when the survey is anonymous.
 """
 
 from __future__ import annotations
@@ -136,11 +138,23 @@ class Invitation(models.Model):
 
 
 class OpenDraft(models.Model):
-    """An open-link respondent's answers in progress, found again by their resume key."""
+    """Answers in progress without an invitation: an open-link respondent's, found again by
+    their resume key, or those of someone signed in (`entered_by`): a board member answering
+    the board questionnaire by name, or a rights officer entering what a child or family said."""
 
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="open_drafts")
     key_sha256 = models.CharField(max_length=64, unique=True)
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Who answered or entered it, signed in; empty for the open link.",
+    )
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     role = models.ForeignKey(
         PractitionerRole, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

@@ -387,6 +387,35 @@ def open_draft_start(
     return draft, key
 
 
+@transaction.atomic
+def signed_in_draft_start(*, survey: Survey, user: User) -> OpenDraft:
+    """Begin answering signed in (the caller has checked `kinds_answered_signed_in`).
+
+    A board member answers a board questionnaire once, by name: this returns their draft in
+    progress if they have one, and refuses once they have submitted. Family feedback is entered
+    by a rights officer once for each family: every start is a new response, with the officer's
+    agency.
+    """
+    survey = Survey.objects.select_for_update().select_related("instrument").get(pk=survey.pk)
+    _check_open(survey)
+    if survey.instrument.kind == Source.BOARD_QUESTIONNAIRE:
+        mine = OpenDraft.objects.filter(survey=survey, entered_by=user).first()
+        if mine is not None and mine.used_at is not None:
+            raise AlreadySubmitted(
+                f"You submitted your answers to “{survey.title}” on "
+                f"{mine.used_at.day} {mine.used_at:%B %Y}. Thank you."
+            )
+        if mine is not None:
+            return mine
+    return OpenDraft.objects.create(
+        survey=survey,
+        key_sha256=token_hash(new_token()),  # never used: the draft is found by who they are
+        entered_by=user,
+        agency_id=user.agency_id,
+        started_at=today(),
+    )
+
+
 # ---------------------------------------------------------------------------------------------
 # Answering
 
@@ -416,7 +445,9 @@ def _locked(holder: Holder) -> Holder:
     model = type(holder)
     locked = (
         model.objects.select_for_update(of=("self",))
-        .select_related("survey__instrument", "draft")
+        .select_related(
+            "survey__instrument", "draft", *(["entered_by"] if model is OpenDraft else [])
+        )
         .get(pk=holder.pk)
     )
     if locked.used_at is not None:
@@ -426,6 +457,12 @@ def _locked(holder: Holder) -> Holder:
         )
     _check_open(locked.survey)
     return locked
+
+
+def _named_user(holder: Holder) -> User | None:
+    """Who answered, signed in (kept on the response only where the survey is not anonymous:
+    scrutiny.evidence drops it otherwise)."""
+    return holder.entered_by if isinstance(holder, OpenDraft) else None
 
 
 def _details(holder: Holder) -> ResponseDetails:
@@ -442,6 +479,7 @@ def survey_save_page(*, holder: Holder, step: str, values: dict[str, Any]) -> Ho
         values=values,
         details=_details(locked),
         channel=Response.Channel.SURVEY,
+        user=_named_user(locked),
         response=locked.draft,
     )
     locked.draft = response
@@ -466,6 +504,7 @@ def survey_submit(*, holder: Holder) -> Response:
         values=holder_values(locked),
         details=_details(locked),
         channel=Response.Channel.SURVEY,
+        user=_named_user(locked),
         response=locked.draft,
         anonymous=anonymous,
     )

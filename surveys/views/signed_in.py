@@ -1,0 +1,109 @@
+"""Questionnaires answered signed in, without a link (see surveys.permissions):
+
+- `answer-list`: the open board questionnaires a board member answers by name, or the open
+  family feedback forms a rights officer enters on a family's behalf, with their drafts;
+- `answer-start`: begin (a board member's second start resumes their draft);
+- `answer-step`: the instrument's pages, the same wizard as every other respondent's;
+- `answer-thanks`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils.decorators import method_decorator
+from django.views.decorators.http import require_POST
+
+from scrutiny.errors import ApplicationError
+from surveys import permissions, services
+from surveys.models import OpenDraft
+from surveys.views.respond import SurveyWizard
+
+
+@login_required
+def answer_list(request: HttpRequest) -> HttpResponse:
+    surveys = [
+        survey
+        for survey in permissions.surveys_to_answer_for_user(request.user).order_by(
+            "closes_at", "title"
+        )
+        if services.survey_state(survey) == services.OPEN
+    ]
+    mine = list(
+        OpenDraft.objects.filter(entered_by=request.user, survey__in=surveys)
+        .select_related("survey")
+        .order_by("pk")
+    )
+    drafts = {draft.survey_id: draft for draft in mine}
+    in_progress = [draft for draft in mine if draft.used_at is None]
+    for survey in surveys:
+        survey.mine = drafts.get(survey.pk)  # type: ignore[attr-defined]
+    return render(
+        request,
+        "surveys/signed_in/list.html",
+        {
+            "surveys": surveys,
+            "in_progress": in_progress,
+            "kinds": permissions.kinds_answered_signed_in(request.user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def answer_start(request: HttpRequest, survey_id: int) -> HttpResponse:
+    survey = permissions.access_survey_to_answer_for_user(request.user, survey_id)
+    try:
+        draft = services.signed_in_draft_start(survey=survey, user=request.user)  # type: ignore[arg-type]
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("answer-list")
+    return redirect("answer-step", draft.pk, "resume")
+
+
+@method_decorator(login_required, name="dispatch")
+class SignedInWizard(SurveyWizard):
+    def load(self) -> HttpResponse | None:
+        draft = permissions.access_signed_in_draft_for_user(
+            self.request.user, self.kwargs["draft_id"]
+        )
+        self.holder = draft
+        self.survey = draft.survey
+        return None
+
+    def _mode(self) -> dict[str, Any]:
+        return {"is_invitation": False, "is_signed_in": True}
+
+    def step_url(self, step: str | None = None) -> str:
+        return reverse("answer-step", args=[self.kwargs["draft_id"], step or "resume"])
+
+    def start_url(self) -> str:
+        return reverse("answer-list")
+
+    def thanks_url(self) -> str:
+        return reverse("answer-thanks", args=[self.kwargs["draft_id"]])
+
+
+@login_required
+def answer_thanks(request: HttpRequest, draft_id: int) -> HttpResponse:
+    draft = permissions.access_signed_in_draft_for_user(request.user, draft_id)
+    if draft.used_at is None:
+        return redirect("answer-step", draft.pk, "resume")
+    return render(
+        request,
+        "surveys/respond/thanks.html",
+        {"survey": draft.survey, "is_signed_in": True},
+    )
+
+
+urlpatterns = [
+    path("answer/", answer_list, name="answer-list"),
+    path("answer/<int:survey_id>/start/", answer_start, name="answer-start"),
+    path("answer/draft/<int:draft_id>/thanks/", answer_thanks, name="answer-thanks"),
+    path("answer/draft/<int:draft_id>/<str:step>/", SignedInWizard.as_view(), name="answer-step"),
+]

@@ -493,17 +493,23 @@ def survey_save_page(*, holder: Holder, step: str, values: dict[str, Any]) -> Ho
 
 
 @transaction.atomic
-def survey_submit(*, holder: Holder) -> Response:
-    """Submit the saved answers, once. For an anonymous survey the link from the invitation or
-    open draft to the response is cut; only the day it was used is kept."""
+def survey_submit(
+    *,
+    holder: Holder,
+    values: dict[str, Any] | None = None,
+    channel: str = Response.Channel.SURVEY,
+) -> Response:
+    """Submit the saved answers (or, from the API, `values` given whole), once. For an
+    anonymous survey the link from the invitation or open draft to the response is cut; only
+    the day it was used is kept."""
     locked = _locked(holder)
     compiled = holder_compiled(locked)
     anonymous = locked.survey.anonymous
     response = response_submit(
         compiled=compiled,
-        values=holder_values(locked),
+        values=holder_values(locked) if values is None else values,
         details=_details(locked),
-        channel=Response.Channel.SURVEY,
+        channel=channel,
         user=_named_user(locked),
         response=locked.draft,
         anonymous=anonymous,
@@ -518,6 +524,37 @@ def survey_submit(*, holder: Holder) -> Response:
         fields.append("started_at")
     locked.save(update_fields=fields)
     return response
+
+
+@transaction.atomic
+def open_response_submit(
+    *, survey: Survey, agency_code: str, role_code: str = "", values: dict[str, Any]
+) -> Response:
+    """A whole response through the open link, from another front end (the API): the agency
+    and role by the partnership's codes. All or nothing: a wrong code or answer stores
+    nothing."""
+    partnership = survey.scrutiny.partnership
+    agency = Agency.objects.filter(partnership=partnership, code=agency_code).first()
+    if agency is None:
+        codes = ", ".join(
+            Agency.objects.filter(partnership=partnership)
+            .order_by("code")
+            .values_list("code", flat=True)
+        )
+        raise ApplicationError(f"Unknown agency {agency_code!r}: use one of {codes}.")
+    role_id = None
+    if role_code:
+        role = PractitionerRole.objects.filter(partnership=partnership, code=role_code).first()
+        if role is None:
+            codes = ", ".join(
+                PractitionerRole.objects.filter(partnership=partnership)
+                .order_by("code")
+                .values_list("code", flat=True)
+            )
+            raise ApplicationError(f"Unknown role {role_code!r}: use one of {codes or 'none'}.")
+        role_id = role.pk
+    draft, _ = open_draft_start(survey=survey, agency_id=agency.pk, role_id=role_id)
+    return survey_submit(holder=draft, values=values, channel=Response.Channel.API)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,0 +1,224 @@
+"""The surveys API: one APIView an operation.
+
+- POST /api/surveys/open/<public_key>/responses/        a whole response through the open link
+- POST /api/surveys/invitations/<token>/response/       a whole response through an invitation
+- GET  /api/scrutinies/<slug>/instruments/<code>/response-rates/   CLI.md's response rates
+- GET  /api/scrutinies/<slug>/instruments/<code>/distributions/    answers per option
+
+Submitting needs no account, as answering a survey's pages does: the link's key is the key, and
+a response goes through the same services (surveys.services, then scrutiny.evidence) as one
+typed into the pages, so it is validated, stored, anonymised and scored the same way. An
+invitation answers once (409 after that). An anonymous response's answer carries no id, so a
+client cannot link it to the person either. Response rates leave through surveys.rates
+(suppressed) and are for those who run the surveys; distributions are for every reader of the
+scrutiny.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404
+from django.urls import path
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from scrutiny import permissions as scrutiny_permissions
+from scrutiny.models import Instrument
+from scrutiny.models import Response as ScrutinyResponse
+from scrutiny.scoring import question_distributions
+from surveys import permissions, rates, services
+from surveys.models import Survey
+
+
+class SurveyAnswersField(serializers.DictField):
+    """Question code to value: an option value, a list of values (multiple choice), the text,
+    number or date (YYYY-MM-DD)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(child=serializers.JSONField(), **kwargs)
+
+
+class SurveyResponseOutputSerializer(serializers.Serializer):
+    status = serializers.CharField()
+    submitted = serializers.DateField(help_text="The day only.")
+    id = serializers.IntegerField(
+        required=False, help_text="The response's id, for surveys that are not anonymous only."
+    )
+
+
+class SurveyErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    errors = serializers.DictField(
+        child=serializers.CharField(), required=False, help_text="Question code to its problem."
+    )
+
+
+ERRORS = {
+    400: OpenApiResponse(SurveyErrorSerializer, description="Input a person can fix."),
+    404: OpenApiResponse(description="No such survey or link."),
+}
+
+
+def _submitted(response: Any, survey: Survey) -> Response:
+    body: dict[str, Any] = {"status": "submitted", "submitted": response.submitted_at.date()}
+    if not survey.anonymous:
+        body["id"] = response.pk
+    return Response(SurveyResponseOutputSerializer(body).data, status=status.HTTP_201_CREATED)
+
+
+class OpenResponseSubmitApi(APIView):
+    authentication_classes: list[type] = []
+    permission_classes = [AllowAny]
+
+    class OpenResponseInputSerializer(serializers.Serializer):
+        agency = serializers.CharField(help_text="An agency code of the partnership.")
+        role = serializers.CharField(
+            required=False, allow_blank=True, help_text="A role code of the partnership."
+        )
+        answers = SurveyAnswersField()
+
+    @extend_schema(
+        operation_id="survey_open_response_submit",
+        request=OpenResponseInputSerializer,
+        responses={201: SurveyResponseOutputSerializer, **ERRORS},
+    )
+    def post(self, request: Request, public_key: str) -> Response:
+        survey = (
+            Survey.objects.select_related("scrutiny__partnership", "instrument")
+            .filter(public_key=public_key, open_link_enabled=True)
+            .first()
+        )
+        if survey is None:
+            raise Http404("No such survey.")
+        data = self.OpenResponseInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        response = services.open_response_submit(
+            survey=survey,
+            agency_code=data.validated_data["agency"],
+            role_code=data.validated_data.get("role", ""),
+            values=data.validated_data["answers"],
+        )
+        return _submitted(response, survey)
+
+
+class InvitationResponseSubmitApi(APIView):
+    authentication_classes: list[type] = []
+    permission_classes = [AllowAny]
+
+    class InvitationResponseInputSerializer(serializers.Serializer):
+        answers = SurveyAnswersField()
+
+    @extend_schema(
+        operation_id="survey_invitation_response_submit",
+        request=InvitationResponseInputSerializer,
+        responses={
+            201: SurveyResponseOutputSerializer,
+            **ERRORS,
+            409: OpenApiResponse(
+                SurveyErrorSerializer, description="Already submitted; nothing was written."
+            ),
+        },
+    )
+    def post(self, request: Request, token: str) -> Response:
+        invitation = services.invitation_for_token(token)
+        if invitation is None:
+            raise Http404("No such invitation.")
+        data = self.InvitationResponseInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            response = services.survey_submit(
+                holder=invitation,
+                values=data.validated_data["answers"],
+                channel=ScrutinyResponse.Channel.API,
+            )
+        except services.AlreadySubmitted as exc:
+            return Response({"detail": exc.message}, status=status.HTTP_409_CONFLICT)
+        return _submitted(response, invitation.survey)
+
+
+class RateCellOutputSerializer(serializers.Serializer):
+    invited = serializers.IntegerField(required=False)
+    submitted = serializers.IntegerField(required=False)
+    workforce = serializers.IntegerField(required=False)
+    rate = serializers.FloatField(required=False, help_text="A percentage, one decimal place.")
+    suppressed = serializers.BooleanField(
+        required=False, help_text="Present (true) alone, in place of the figures."
+    )
+
+
+class ResponseRatesOutputSerializer(serializers.Serializer):
+    instrument = serializers.CharField()
+    invited = serializers.IntegerField()
+    started = serializers.IntegerField()
+    submitted = serializers.IntegerField()
+    agencies = serializers.DictField(child=RateCellOutputSerializer())
+    roles = serializers.DictField(child=RateCellOutputSerializer())
+
+
+class ResponseRatesApi(APIView):
+    @extend_schema(
+        operation_id="survey_response_rates",
+        responses={200: ResponseRatesOutputSerializer, 404: OpenApiResponse()},
+    )
+    def get(self, request: Request, slug: str, code: str) -> Response:
+        instrument = permissions.access_survey_instrument_for_user(request.user, slug, code)
+        return Response(rates.instrument_rates(instrument=instrument).as_json())
+
+
+class OptionCountOutputSerializer(serializers.Serializer):
+    value = serializers.CharField()
+    label = serializers.CharField()
+    points = serializers.FloatField(allow_null=True)
+    count = serializers.IntegerField()
+
+
+class DistributionOutputSerializer(serializers.Serializer):
+    version = serializers.IntegerField()
+    code = serializers.CharField()
+    type = serializers.CharField()
+    text = serializers.CharField()
+    answered = serializers.IntegerField(help_text="Counting responses that answered it.")
+    options = OptionCountOutputSerializer(many=True)
+
+
+class DistributionListApi(APIView):
+    @extend_schema(
+        operation_id="instrument_distributions",
+        responses={200: DistributionOutputSerializer(many=True), 404: OpenApiResponse()},
+    )
+    def get(self, request: Request, slug: str, code: str) -> Response:
+        scrutiny = scrutiny_permissions.access_scrutiny_for_user(request.user, slug)
+        instrument = Instrument.objects.filter(scrutiny=scrutiny, code=code).first()
+        if instrument is None:
+            raise Http404("No such instrument.")
+        rows = question_distributions(scrutiny=scrutiny, instrument=instrument)
+        return Response(DistributionOutputSerializer(rows, many=True).data)
+
+
+urlpatterns = [
+    path(
+        "surveys/open/<str:public_key>/responses/",
+        OpenResponseSubmitApi.as_view(),
+        name="api-survey-open-submit",
+    ),
+    path(
+        "surveys/invitations/<str:token>/response/",
+        InvitationResponseSubmitApi.as_view(),
+        name="api-survey-invitation-submit",
+    ),
+    path(
+        "scrutinies/<slug:slug>/instruments/<str:code>/response-rates/",
+        ResponseRatesApi.as_view(),
+        name="api-survey-response-rates",
+    ),
+    path(
+        "scrutinies/<slug:slug>/instruments/<str:code>/distributions/",
+        DistributionListApi.as_view(),
+        name="api-instrument-distributions",
+    ),
+]

@@ -1,0 +1,129 @@
+"""The surveys API: whole responses from other front ends, response rates and distributions."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from scrutiny.models import Response
+from scrutiny.scoring import scrutiny_scores
+from surveys.models import Invitation, OpenDraft
+from tests.surveys.conftest import COMPLETE, SLUG, make_invitation
+
+pytestmark = pytest.mark.django_db
+
+
+def _api(user=None) -> APIClient:
+    client = APIClient()
+    if user is not None:
+        client.force_authenticate(user)
+    return client
+
+
+def _open_url(survey) -> str:
+    return reverse("api-survey-open-submit", args=[survey.public_key])
+
+
+def test_open_link_response_is_stored_anonymously_and_scored(survey, police, social_worker):
+    answer = _api().post(
+        _open_url(survey),
+        {"agency": "POL", "role": "SW", "answers": COMPLETE},
+        format="json",
+    )
+    assert answer.status_code == 201, answer.content
+    assert answer.json()["status"] == "submitted" and "id" not in answer.json()
+    response = Response.objects.get()
+    assert (response.channel, response.agency, response.role) == ("api", police, social_worker)
+    assert response.created_by is None and response.submitted_at.hour == 0
+    assert not OpenDraft.objects.filter(response__isnull=False).exists()
+    sf1 = next(f for f in scrutiny_scores(scrutiny=survey.scrutiny).factors if f.code == "SF1")
+    assert sf1.n == 1 and sf1.score == pytest.approx(2 / 3)  # "3" on the 1-4 grade
+
+
+def test_bad_input_is_explained_and_stores_nothing(survey, police):
+    client = _api()
+    wrong_agency = client.post(
+        _open_url(survey), {"agency": "NOPE", "answers": COMPLETE}, format="json"
+    )
+    assert wrong_agency.status_code == 400
+    assert "Unknown agency 'NOPE': use one of" in wrong_agency.json()["detail"]
+    missing = client.post(
+        _open_url(survey), {"agency": "POL", "answers": {"Q1": "yes"}}, format="json"
+    )
+    assert missing.status_code == 400
+    assert set(missing.json()["errors"]) == {"Q2", "Q6"}
+    no_answers = client.post(_open_url(survey), {"agency": "POL"}, format="json")
+    assert no_answers.status_code == 400 and "answers" in no_answers.json()
+    assert not Response.objects.exists() and not OpenDraft.objects.exists()
+    assert client.post("/api/surveys/open/no-such-key/responses/", {}).status_code == 404
+
+
+def test_a_closed_survey_refuses_api_answers(survey, police):
+    from django.utils import timezone
+
+    survey.closes_at = timezone.now()
+    survey.save()
+    refused = _api().post(_open_url(survey), {"agency": "POL", "answers": COMPLETE}, format="json")
+    assert refused.status_code == 400 and "closed" in refused.json()["detail"]
+    assert not Response.objects.exists()
+
+
+def test_invitation_answers_once(board_survey, council):
+    invitation, token = make_invitation(board_survey, "kit@fernhill.invalid", council)
+    url = reverse("api-survey-invitation-submit", args=[token])
+    first = _api().post(url, {"answers": COMPLETE}, format="json")
+    assert first.status_code == 201
+    response = Response.objects.get()
+    assert first.json()["id"] == response.pk  # a board questionnaire is not anonymous
+    invitation.refresh_from_db()
+    assert invitation.response == response and invitation.used_at is not None
+    again = _api().post(url, {"answers": COMPLETE}, format="json")
+    assert again.status_code == 409 and "already been submitted" in again.json()["detail"]
+    assert Response.objects.count() == 1
+    assert (
+        _api().post(reverse("api-survey-invitation-submit", args=["nope"]), {}).status_code == 404
+    )
+
+
+def test_response_rates_for_those_who_run_surveys_only(survey, council, scrutineer, board_member):
+    make_invitation(survey, "a@fernhill.invalid", council)
+    url = reverse("api-survey-response-rates", args=[SLUG, "PS"])
+    rates = _api(scrutineer).get(url)
+    assert rates.status_code == 200
+    assert rates.json() == {
+        "instrument": "PS",
+        "invited": 1,
+        "started": 0,
+        "submitted": 0,
+        "agencies": {"FHC": {"invited": 1, "submitted": 0, "rate": 0.0}},
+        "roles": {},
+    }
+    assert _api(board_member).get(url).status_code == 404
+    assert _api().get(url).status_code in (401, 403)
+
+
+def test_distributions_for_readers_of_the_scrutiny(survey, council, board_member, auditor_police):
+    _, token = make_invitation(survey, "a@fernhill.invalid", council)
+    _api().post(
+        reverse("api-survey-invitation-submit", args=[token]), {"answers": COMPLETE}, format="json"
+    )
+    url = reverse("api-instrument-distributions", args=[SLUG, "PS"])
+    rows = _api(board_member).get(url)
+    assert rows.status_code == 200
+    q6 = next(row for row in rows.json() if row["code"] == "Q6")
+    assert q6["answered"] == 1
+    assert {o["value"]: o["count"] for o in q6["options"]}["3"] == 1
+    assert _api(auditor_police).get(url).status_code == 404
+    assert Invitation.objects.get().used_at is not None
+
+
+def test_the_schema_describes_the_survey_operations(scrutineer):
+    schema = _api(scrutineer).get(
+        reverse("api-schema"), HTTP_ACCEPT="application/vnd.oai.openapi+json"
+    )
+    paths = schema.json()["paths"]
+    assert "post" in paths["/api/surveys/open/{public_key}/responses/"]
+    assert "409" in paths["/api/surveys/invitations/{token}/response/"]["post"]["responses"]
+    assert "get" in paths["/api/scrutinies/{slug}/instruments/{code}/response-rates/"]
+    assert "get" in paths["/api/scrutinies/{slug}/instruments/{code}/distributions/"]

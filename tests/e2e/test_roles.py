@@ -25,7 +25,7 @@ EXPECTED = {
     ),
     "auditor_council": (["Home", "Your audits", "Agencies", "API"], ["Fernhill Council"]),
     "agency_lead": (["Home", "Agencies", "API"], ["Fernhill Council"]),
-    "board_member": (["Home", "Scrutinies", "API"], None),
+    "board_member": (["Home", "Scrutinies", "Board questionnaires", "API"], None),
     "practitioner": (["Home", "Agencies", "API"], ["Fernhill Council"]),
     "practitioner_without_agency": (["Home", "API"], None),
 }

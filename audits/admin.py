@@ -10,6 +10,7 @@ from scrutiny.admin import ReadOnlyAdmin
 @admin.register(Sample)
 class SampleAdmin(ReadOnlyAdmin):
     list_display = ["scrutiny", "by", "per", "seed", "population", "drawn_at", "drawn_by"]
+    list_filter = ["scrutiny"]
     search_fields = ["scrutiny__slug", "file_name", "file_sha256"]
     list_select_related = ["scrutiny", "drawn_by"]
 
@@ -37,6 +38,7 @@ class AssignmentAdmin(admin.ModelAdmin):
 @admin.register(Moderation)
 class ModerationAdmin(ReadOnlyAdmin):
     list_display = ["case", "moderated_by", "moderated_at"]
+    list_filter = ["case__sample__scrutiny"]
     search_fields = ["case__case_ref"]
     list_select_related = ["case", "moderated_by"]
 

@@ -29,6 +29,7 @@ admin.site.site_title = "Safeguarding scrutiny"
 @admin.register(Partnership)
 class PartnershipAdmin(admin.ModelAdmin):
     list_display = ["name", "contact_email", "updated_at"]
+    list_filter = ["updated_at"]
     search_fields = ["name"]
 
 
@@ -169,6 +170,7 @@ class InstrumentVersionAdmin(ReadOnlyAdmin):
 @admin.register(Section)
 class SectionAdmin(ReadOnlyAdmin):
     list_display = ["title", "position", "version"]
+    list_filter = ["version__instrument__scrutiny"]
     search_fields = ["title"]
     list_select_related = ["version__instrument"]
 
@@ -184,6 +186,7 @@ class QuestionAdmin(ReadOnlyAdmin):
 @admin.register(OptionList)
 class OptionListAdmin(ReadOnlyAdmin):
     list_display = ["name", "version"]
+    list_filter = ["version__instrument__scrutiny"]
     search_fields = ["name"]
     list_select_related = ["version__instrument"]
 
@@ -191,6 +194,7 @@ class OptionListAdmin(ReadOnlyAdmin):
 @admin.register(Option)
 class OptionAdmin(ReadOnlyAdmin):
     list_display = ["value", "label", "points", "option_list"]
+    list_filter = ["option_list__version__instrument__scrutiny"]
     search_fields = ["value", "label"]
     list_select_related = ["option_list"]
 
@@ -223,5 +227,6 @@ class ResponseAdmin(ReadOnlyAdmin):
 @admin.register(Answer)
 class AnswerAdmin(ReadOnlyAdmin):
     list_display = ["response", "question", "option", "score"]
+    list_filter = ["response__scrutiny", "response__status"]
     search_fields = ["question__code", "response__ref"]
     list_select_related = ["response__instrument", "question", "option"]

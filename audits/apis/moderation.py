@@ -20,8 +20,9 @@ from rest_framework.views import APIView
 
 from audits import agreement
 from audits import moderation as mod
-from audits.models import Assignment, CaseFile
+from audits.models import Assignment, AuditEvent, CaseFile
 from audits.permissions import access_scrutiny_audits_for_user
+from audits.trail import audit_event_record
 from scrutiny.models import Scrutiny
 
 # Serializers nested in others live at module level; each name is unique in the schema.
@@ -215,7 +216,15 @@ class AuditModerationApi(APIView):
     )
     def get(self, request: Request, slug: str, case_id: int) -> Response:
         scrutiny = access_scrutiny_audits_for_user(request.user, slug)
-        sheet = mod.moderation_sheet(case=_case_in(scrutiny, case_id))
+        case = _case_in(scrutiny, case_id)
+        sheet = mod.moderation_sheet(case=case)
+        audit_event_record(
+            scrutiny=scrutiny,
+            action=AuditEvent.Action.VIEWED,
+            user=request.user,
+            case=case,
+            detail="Moderation API: every agency's answers.",
+        )
         return Response(AuditModerationOutputSerializer(_sheet_data(sheet)).data)
 
     @extend_schema(

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from audits.models import Assignment, Moderation
+from audits.models import Assignment, AuditEvent, Moderation
 from scrutiny.models import Response
 from tests.audits.conftest_moderation import answers, make_audits
 from tests.audits.conftest_moderation import audits as audits
@@ -104,6 +104,9 @@ def test_moderation_sheet(audits, case, scrutineer):
     assert (q6["disagree"], q6["agreed"]) == (True, None)
     q3 = next(q for q in data["questions"] if q["code"] == "Q3")
     assert q3["answers"][0]["value"] == ["briefing"]
+    # Reading every agency's answers is in the audit trail, as on the page.
+    viewed = AuditEvent.objects.get(case=case, action=AuditEvent.Action.VIEWED)
+    assert viewed.user == scrutineer and "Moderation API" in viewed.detail
 
 
 def test_record_moderation(audits, case, scrutineer):

@@ -72,7 +72,7 @@ def test_health_checks_the_database(client):
 
 
 @pytest.mark.django_db
-def test_admin_lists_every_model_with_search(client, business_unit):
+def test_admin_lists_every_model_with_search_and_filters(client, business_unit):
     business_unit.is_superuser = True
     business_unit.save()
     client = client_for(business_unit)
@@ -80,6 +80,9 @@ def test_admin_lists_every_model_with_search(client, business_unit):
     assert ours
     for model in ours:
         assert model in admin.site._registry, f"{model.__name__} is not in the admin"
+        model_admin = admin.site._registry[model]
+        assert model_admin.search_fields, f"{model.__name__} has no search in the admin"
+        assert model_admin.list_filter, f"{model.__name__} has no filters in the admin"
         url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
         response = client.get(url, {"q": "fernhill"})
         assert response.status_code == 200, url

@@ -6,7 +6,10 @@ from scrutiny.models import (
     Agency,
     Answer,
     Area,
+    EventPack,
+    EvidenceNote,
     FactorLink,
+    Finding,
     Instrument,
     InstrumentVersion,
     Job,
@@ -15,6 +18,7 @@ from scrutiny.models import (
     Partnership,
     PractitionerRole,
     Question,
+    Quote,
     Response,
     Scrutiny,
     Section,
@@ -230,3 +234,32 @@ class AnswerAdmin(ReadOnlyAdmin):
     list_filter = ["response__scrutiny", "response__status"]
     search_fields = ["question__code", "response__ref"]
     list_select_related = ["response__instrument", "question", "option"]
+
+
+@admin.register(Finding)
+class FindingAdmin(admin.ModelAdmin):
+    list_display = ["factor", "scrutiny", "signed_off_at", "updated_at"]
+    list_filter = ["scrutiny", "signed_off_at"]
+    search_fields = ["factor__code", "strengths", "improvements"]
+    readonly_fields = ["frozen", "signed_off_at", "signed_off_by"]
+
+
+@admin.register(Quote)
+class QuoteAdmin(ReadOnlyAdmin):
+    list_display = ["factor", "scrutiny", "source", "label", "created_at"]
+    list_filter = ["scrutiny", "source"]
+    search_fields = ["text", "factor__code"]
+
+
+@admin.register(EvidenceNote)
+class EvidenceNoteAdmin(admin.ModelAdmin):
+    list_display = ["kind", "scrutiny", "recorded_by", "recorded_at"]
+    list_filter = ["kind", "scrutiny"]
+    search_fields = ["text"]
+
+
+@admin.register(EventPack)
+class EventPackAdmin(ReadOnlyAdmin):
+    list_display = ["scrutiny", "built_at", "built_by", "data_version"]
+    list_filter = ["scrutiny"]
+    search_fields = ["scrutiny__slug", "data_version"]

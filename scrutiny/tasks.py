@@ -18,3 +18,26 @@ def selfcheck(*, job_id: int) -> None:
         result={"hostname": socket.gethostname(), "pid": os.getpid()},
         message="Background work is running.",
     )
+
+
+@shared_task(acks_late=True)
+def event_pack_build(*, pack_id: int) -> None:
+    """Build a queued event pack, reporting its progress through the pack's job."""
+    from scrutiny.models import EventPack
+    from scrutiny.packs.build import pack_build
+
+    pack = EventPack.objects.select_related("scrutiny__partnership").get(pk=pack_id)
+    job_id = pack.job_id
+    assert job_id is not None
+
+    def progress(percent: int, message: str) -> None:
+        services.job_progress(job_id=job_id, progress=percent, message=message)
+
+    try:
+        pack_build(pack=pack, progress=progress)
+    except Exception as exc:
+        services.job_fail(job_id=job_id, message=f"The pack could not be built: {exc}")
+        raise
+    services.job_finish(
+        job_id=job_id, result={"pack": pack.pk}, message="The event pack is ready to download."
+    )

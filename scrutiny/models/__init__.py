@@ -1,4 +1,5 @@
 from scrutiny.models.evidence import Answer, Response
+from scrutiny.models.findings import EventPack, EvidenceNote, Finding, Quote
 from scrutiny.models.instruments import (
     FactorLink,
     Instrument,
@@ -16,7 +17,10 @@ __all__ = [
     "Agency",
     "Answer",
     "Area",
+    "EventPack",
+    "EvidenceNote",
     "FactorLink",
+    "Finding",
     "Instrument",
     "InstrumentVersion",
     "Job",
@@ -25,6 +29,7 @@ __all__ = [
     "Partnership",
     "PractitionerRole",
     "Question",
+    "Quote",
     "Response",
     "Scrutiny",
     "Section",

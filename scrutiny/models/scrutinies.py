@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 
 from scrutiny.models.people import Partnership, code_validator
@@ -66,6 +66,23 @@ class Scrutiny(models.Model):
         blank=True,
         help_text="One term a line (names of people, places, schools) removed from every comment "
         "that leaves the scrutineer's screen.",
+    )
+    divergence_margin = models.FloatField(
+        default=20,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text="A factor whose sources' scores differ by more than this many points is "
+        "flagged as divergent.",
+    )
+    event_date = models.DateField(
+        null=True, blank=True, help_text="The day of the multi-agency scrutiny event."
+    )
+    previous = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="An earlier scrutiny to compare with, factor by factor (by factor code).",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

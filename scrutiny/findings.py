@@ -1,0 +1,256 @@
+"""Findings, quotes and notes: what the scrutineer writes from the evidence.
+
+- `findings_ensure` gives every success factor a finding, drafted from the data (rating, n,
+  sources and how far they diverge, the strongest and weakest linked questions); the drafted
+  text of a finding not yet signed off follows the data, while what the scrutineer wrote stays.
+- `finding_update` saves the scrutineer's strengths and areas for improvement: one a line, each
+  citing its evidence (a question code, a source, a quote, a note).
+- `findings_sign_off` freezes every finding with the data it was drawn from; a signed-off finding
+  is not changed again.
+- `quote_tag` keeps a comment for the pack, redacted and labelled as `scrutiny.workspace` allows.
+- `note_record` keeps qualitative evidence the numbers miss, tagged to factors.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from scrutiny.disclosure import Redactor
+from scrutiny.errors import ApplicationError
+from scrutiny.models import (
+    Answer,
+    EvidenceNote,
+    Finding,
+    Quote,
+    Response,
+    Scrutiny,
+    SuccessFactor,
+    User,
+)
+from scrutiny.scoring import ScrutinyScores, scrutiny_scores
+from scrutiny.workspace import (
+    SOURCE_LABELS,
+    QuestionEvidence,
+    ScorecardRow,
+    comment_questions,
+    factor_evidence,
+    shown_labels,
+)
+
+# ---------------------------------------------------------------------------------------------
+# Drafting from the data
+
+
+@dataclass(frozen=True)
+class QuestionScore:
+    code: str
+    text: str
+    source: str
+    score: float  # 100 x the mean answer score of those who gave a scored option
+    n: int
+
+
+def question_scores(questions: tuple[QuestionEvidence, ...]) -> list[QuestionScore]:
+    """Each scored linked question's mean answer score (SCORING.md §2), from its distribution."""
+    scored = []
+    for item in questions:
+        points = [o.points for o in item.distribution.options if o.points is not None]
+        if len(set(points)) < 2:
+            continue
+        lo, hi = min(points), max(points)
+        total = n = 0.0
+        for option in item.distribution.options:
+            if option.points is None or not option.count:
+                continue
+            total += option.count * (option.points - lo) / (hi - lo)
+            n += option.count
+        if n:
+            scored.append(
+                QuestionScore(
+                    item.distribution.code,
+                    item.distribution.text,
+                    item.source,
+                    round(100 * total / n, 1),
+                    int(n),
+                )
+            )
+    return scored
+
+
+def finding_draft_text(row: ScorecardRow, questions: tuple[QuestionEvidence, ...]) -> str:
+    """What the data says about one factor, in sentences a scrutineer can edit from."""
+    if row.score is None:
+        return f"{row.code}: no counting response answered its questions yet."
+    lines = [
+        f"{row.code} {row.statement}",
+        f"{row.rating_label}: {row.score:.1f} from {row.n} responses.",
+    ]
+    if row.sources:
+        lines.append(
+            "By source: "
+            + "; ".join(f"{bar.label} {bar.score:.1f} (n {bar.n})" for bar in row.sources)
+            + "."
+        )
+    if row.divergent and row.spread is not None:
+        high = max(row.sources, key=lambda bar: bar.score)
+        low = min(row.sources, key=lambda bar: bar.score)
+        lines.append(
+            f"The sources diverge by {row.spread:.1f} points: {high.label} {high.score:.1f} "
+            f"against {low.label} {low.score:.1f}. Why?"
+        )
+    scored = sorted(question_scores(questions), key=lambda q: (q.score, q.code))
+    if scored:
+        strongest, weakest = scored[-1], scored[0]
+        lines.append(
+            f"Strongest question: {strongest.code} “{strongest.text}” ({strongest.score:.1f}, "
+            f"n {strongest.n}, {SOURCE_LABELS[strongest.source].lower()})."
+        )
+        if weakest.code != strongest.code:
+            lines.append(
+                f"Weakest question: {weakest.code} “{weakest.text}” ({weakest.score:.1f}, "
+                f"n {weakest.n}, {SOURCE_LABELS[weakest.source].lower()})."
+            )
+    if row.change is not None:
+        lines.append(
+            f"Since the earlier scrutiny: {row.change:+.1f} points (from {row.previous:.1f})."
+        )
+    return "\n".join(lines)
+
+
+@transaction.atomic
+def findings_ensure(*, scrutiny: Scrutiny, scores: ScrutinyScores | None = None) -> list[Finding]:
+    """Every factor's finding, its drafted text brought up to date unless signed off."""
+    scores = scores or scrutiny_scores(scrutiny=scrutiny)
+    findings = {f.factor_id: f for f in Finding.objects.filter(scrutiny=scrutiny)}
+    result = []
+    for factor in SuccessFactor.objects.filter(scrutiny=scrutiny).order_by("code"):
+        finding = findings.get(factor.pk) or Finding(scrutiny=scrutiny, factor=factor)
+        if not finding.is_signed_off:
+            evidence = factor_evidence(scrutiny=scrutiny, factor=factor, scores=scores)
+            drafted = finding_draft_text(evidence.row, evidence.questions)
+            if finding.pk is None or finding.drafted != drafted:
+                finding.drafted = drafted
+                finding.save()
+        finding.factor = factor
+        result.append(finding)
+    return result
+
+
+def _lines(text: str) -> str:
+    return "\n".join(line.strip() for line in text.splitlines() if line.strip())
+
+
+@transaction.atomic
+def finding_update(*, finding: Finding, strengths: str, improvements: str, user: User) -> Finding:
+    finding = Finding.objects.select_for_update().select_related("factor").get(pk=finding.pk)
+    if finding.is_signed_off:
+        raise ApplicationError(
+            f"The finding for {finding.factor.code} was signed off on "
+            f"{timezone.localtime(finding.signed_off_at):%-d %B %Y}: it can no longer change."
+        )
+    finding.strengths = _lines(strengths)
+    finding.improvements = _lines(improvements)
+    finding.updated_by = user
+    finding.save()
+    return finding
+
+
+@transaction.atomic
+def findings_sign_off(*, scrutiny: Scrutiny, user: User) -> list[Finding]:
+    """Sign off every finding, frozen with its factor's data now. Refused, changing nothing,
+    while a finding has neither a strength nor an area for improvement."""
+    scores = scrutiny_scores(scrutiny=scrutiny)
+    findings = findings_ensure(scrutiny=scrutiny, scores=scores)
+    empty = [f.factor.code for f in findings if not (f.strengths or f.improvements)]
+    if empty:
+        raise ApplicationError(
+            "Write at least one strength or area for improvement for "
+            + ", ".join(empty)
+            + " before signing the findings off."
+        )
+    now = timezone.now()
+    for finding in findings:
+        if finding.is_signed_off:
+            continue
+        evidence = factor_evidence(scrutiny=scrutiny, factor=finding.factor, scores=scores)
+        finding.frozen = {
+            "row": evidence.row.as_dict(),
+            "questions": [q.__dict__ for q in question_scores(evidence.questions)],
+            "drafted": finding.drafted,
+        }
+        finding.signed_off_at = now
+        finding.signed_off_by = user
+        finding.save()
+    return findings
+
+
+# ---------------------------------------------------------------------------------------------
+# Quotes and notes
+
+
+@transaction.atomic
+def quote_tag(*, scrutiny: Scrutiny, factor: SuccessFactor, answer_id: int, user: User) -> Quote:
+    """Keep a comment on the factor for the pack (once), redacted, with the label it may carry."""
+    answer = (
+        Answer.objects.filter(
+            comment_questions(factor=factor),
+            pk=answer_id,
+            response__scrutiny=scrutiny,
+            response__status=Response.Status.SUBMITTED,
+            response__superseded_by__isnull=True,
+        )
+        .exclude(text="")
+        .select_related("question__version__instrument", "response__agency", "response__area")
+        .first()
+    )
+    if answer is None:
+        raise ApplicationError(f"That comment is not evidence for {factor.code}.")
+    existing = Quote.objects.filter(factor=factor, answer=answer).first()
+    if existing is not None:
+        return existing
+    agencies, areas = shown_labels(scrutiny=scrutiny, factor_code=factor.code)
+    response = answer.response
+    label = ", ".join(
+        part
+        for part in (
+            response.agency.name if response.agency and response.agency.code in agencies else "",
+            response.area.name if response.area and response.area.code in areas else "",
+        )
+        if part
+    )
+    return Quote.objects.create(
+        scrutiny=scrutiny,
+        factor=factor,
+        answer=answer,
+        text=Redactor.for_scrutiny(scrutiny).redact(answer.text),
+        source=answer.question.version.instrument.kind,
+        label=label,
+        tagged_by=user,
+    )
+
+
+def quote_remove(*, quote: Quote) -> None:
+    quote.delete()
+
+
+@transaction.atomic
+def note_record(
+    *, scrutiny: Scrutiny, kind: str, text: str, factor_codes: list[str], user: User
+) -> EvidenceNote:
+    text = text.strip()
+    if not text:
+        raise ApplicationError("Write the note: what was said, and by whom (their role, not name).")
+    if kind not in EvidenceNote.Kind.values:
+        raise ApplicationError("Choose where the note comes from.")
+    factors = list(SuccessFactor.objects.filter(scrutiny=scrutiny, code__in=factor_codes))
+    if not factors:
+        raise ApplicationError("Tag the note to at least one success factor.")
+    unknown = sorted(set(factor_codes) - {f.code for f in factors})
+    if unknown:
+        raise ApplicationError(f"Unknown success factors: {', '.join(unknown)}.")
+    note = EvidenceNote.objects.create(scrutiny=scrutiny, kind=kind, text=text, recorded_by=user)
+    note.factors.set(factors)
+    return note

@@ -1,0 +1,65 @@
+"""Building and storing an event pack (`pack_build`), from the page (a celery task with its
+progress in a Job), the API and `manage.py event_pack` alike."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from scrutiny.disclosure import Redactor
+from scrutiny.models import EventPack, Job, Scrutiny, User
+from scrutiny.packs.data import comment_rows, pack_data, response_sheets
+from scrutiny.packs.pdf import render_pdf
+from scrutiny.packs.xlsx import render_xlsx
+
+Progress = Callable[[int, str], None]
+
+
+def pack_files(
+    *, scrutiny: Scrutiny, pdf: bool = True, xlsx: bool = True, progress: Progress | None = None
+) -> tuple[str, bytes | None, bytes | None]:
+    """The pack's data version and its files, built from the data as it is now."""
+    progress = progress or (lambda percent, message: None)
+    progress(5, "Gathering the scores, findings and quotes.")
+    data = pack_data(scrutiny=scrutiny)
+    pdf_bytes = xlsx_bytes = None
+    if pdf:
+        progress(30, "Writing the PDF.")
+        pdf_bytes = render_pdf(data, progress=progress)
+    if xlsx:
+        progress(70, "Writing the workbook.")
+        xlsx_bytes = render_xlsx(
+            data,
+            comments=comment_rows(scrutiny, Redactor.for_scrutiny(scrutiny)),
+            responses=response_sheets(scrutiny),
+            progress=progress,
+        )
+    return data.version, pdf_bytes, xlsx_bytes
+
+
+def pack_start(*, scrutiny: Scrutiny, user: User) -> EventPack:
+    """Queue a pack to be built by a celery task (after the transaction commits)."""
+    from scrutiny.tasks import event_pack_build
+
+    with transaction.atomic():
+        job = Job.objects.create(kind="event pack", created_by=user)
+        pack = EventPack.objects.create(scrutiny=scrutiny, job=job, built_by=user)
+        transaction.on_commit(lambda: event_pack_build.delay(pack_id=pack.pk))
+    return pack
+
+
+def pack_build(*, pack: EventPack, progress: Progress | None = None) -> EventPack:
+    """Build both files of a queued pack and store them with the time and the data version."""
+    version, pdf_bytes, xlsx_bytes = pack_files(scrutiny=pack.scrutiny, progress=progress)
+    stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
+    name = f"{pack.scrutiny.slug}-event-pack-{stamp}"
+    assert pdf_bytes is not None and xlsx_bytes is not None
+    pack.pdf.save(f"{name}.pdf", ContentFile(pdf_bytes), save=False)
+    pack.xlsx.save(f"{name}.xlsx", ContentFile(xlsx_bytes), save=False)
+    pack.data_version = version
+    pack.built_at = timezone.now()
+    pack.save()
+    return pack

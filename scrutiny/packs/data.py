@@ -1,0 +1,360 @@
+"""What goes into an event pack, as plain data: every number through `scrutiny.disclosure`'s
+suppression and every text through its redaction, so that the renderers (`pdf`, `xlsx`) cannot
+leak what the rules keep back, whatever they do.
+
+`pack_data` reads a fixed number of queries. The counting responses, one row each for the
+workbook, are not gathered here but streamed by `response_rows`, so that a pack of a million
+answers does not hold them in memory.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.apps import apps
+from django.db.models import Count
+from django.utils import timezone
+
+from scrutiny.disclosure import Redactor, suppressed_codes
+from scrutiny.findings import findings_ensure
+from scrutiny.models import (
+    Answer,
+    EvidenceNote,
+    Instrument,
+    Question,
+    Quote,
+    Response,
+    Scrutiny,
+    SuccessFactor,
+    User,
+)
+from scrutiny.scoring import QuestionDistribution, question_distributions, scrutiny_scores
+from scrutiny.workspace import (
+    SOURCE_LABELS,
+    BreakdownCell,
+    QuestionEvidence,
+    ScorecardRow,
+    factor_evidence,
+    scorecard,
+)
+
+
+@dataclass(frozen=True)
+class FactorPack:
+    row: ScorecardRow
+    strengths: tuple[str, ...]
+    improvements: tuple[str, ...]
+    drafted: str
+    signed_off: bool
+    quotes: tuple[tuple[str, str, str], ...]  # (text, source label, label)
+    notes: tuple[tuple[str, str], ...]  # (kind label, text)
+    questions: tuple[QuestionEvidence, ...]
+    agencies: tuple[BreakdownCell, ...]
+    areas: tuple[BreakdownCell, ...]
+
+
+@dataclass(frozen=True)
+class PackData:
+    partnership: str
+    title: str
+    slug: str
+    event_date: str
+    chair: str
+    built_at: str
+    threshold: int
+    scorecard: tuple[ScorecardRow, ...]
+    method: tuple[tuple[str, str], ...]
+    factors: tuple[FactorPack, ...]
+    actions: tuple[tuple[str, str, str], ...]  # (factor code, rating label, action)
+    discussion: tuple[str, ...]
+    distributions: tuple[tuple[str, QuestionDistribution], ...]  # (source label, distribution)
+    comments: tuple[tuple[str, str, str, str], ...] = field(default_factory=tuple)
+
+    @property
+    def version(self) -> str:
+        """A fingerprint of the data (not of when it was built)."""
+        body = {
+            "scorecard": [row.as_dict() for row in self.scorecard],
+            "factors": [
+                [f.strengths, f.improvements, f.quotes, f.notes, f.signed_off] for f in self.factors
+            ],
+            "method": self.method,
+        }
+        return hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _chair(scrutiny: Scrutiny) -> str:
+    scrutineer = (
+        User.objects.filter(
+            partnership_id=scrutiny.partnership_id, role=User.Role.SCRUTINEER, is_active=True
+        )
+        .order_by("pk")
+        .first()
+    )
+    return scrutineer.get_full_name() if scrutineer else "the Independent Scrutineer"
+
+
+def _method(scrutiny: Scrutiny, counts: dict[str, int]) -> list[tuple[str, str]]:
+    """What was gathered: case files audited by area, returns by source, and what the other
+    apps add (an app's config may offer `pack_method(scrutiny=...)`, e.g. response rates)."""
+    lines: list[tuple[str, str]] = []
+    audited = (
+        Response.objects.filter(
+            scrutiny=scrutiny,
+            source="file_audit",
+            status=Response.Status.SUBMITTED,
+            superseded_by__isnull=True,
+        )
+        .exclude(case_ref="")
+        .values("area__name")
+        .annotate(n=Count("case_ref", distinct=True))
+        .order_by("area__name")
+    )
+    by_area = [(row["area__name"] or "No area", row["n"]) for row in audited]
+    if by_area:
+        lines.append(
+            (
+                "Case files audited",
+                f"{sum(n for _, n in by_area)}: " + ", ".join(f"{name} {n}" for name, n in by_area),
+            )
+        )
+    for source, label in SOURCE_LABELS.items():
+        if counts.get(source):
+            lines.append((label, f"{counts[source]} counting responses"))
+    for config in apps.get_app_configs():
+        provider = getattr(config, "pack_method", None)
+        if callable(provider):
+            lines.extend(provider(scrutiny=scrutiny))
+    return lines
+
+
+def _discussion(rows: list[ScorecardRow]) -> list[str]:
+    questions = []
+    for row in rows:
+        if row.divergent and len(row.sources) > 1:
+            high = max(row.sources, key=lambda bar: bar.score)
+            low = min(row.sources, key=lambda bar: bar.score)
+            questions.append(
+                f"{row.code}: why does {high.label.lower()} ({high.score:.1f}) see this so "
+                f"differently from {low.label.lower()} ({low.score:.1f})?"
+            )
+        if row.rating in ("limited", "insufficient"):
+            questions.append(
+                f"{row.code}: what would it take for “{row.statement}” to be true for every "
+                "child, and who will lead it?"
+            )
+    return questions
+
+
+def pack_data(*, scrutiny: Scrutiny) -> PackData:
+    scores = scrutiny_scores(scrutiny=scrutiny)
+    rows = scorecard(scrutiny=scrutiny, scores=scores)
+    findings = {f.factor_id: f for f in findings_ensure(scrutiny=scrutiny, scores=scores)}
+    redactor = Redactor.for_scrutiny(scrutiny)
+    quotes: dict[int, list[tuple[str, str, str]]] = defaultdict(list)
+    for quote in Quote.objects.filter(scrutiny=scrutiny).order_by("pk"):
+        quotes[quote.factor_id].append(
+            (redactor.redact(quote.text), SOURCE_LABELS.get(quote.source, ""), quote.label)
+        )
+    notes: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    for note in EvidenceNote.objects.filter(scrutiny=scrutiny).prefetch_related("factors"):
+        for factor in note.factors.all():
+            notes[factor.pk].append((note.get_kind_display(), redactor.redact(note.text)))
+    factors = []
+    actions = []
+    by_code = {row.code: row for row in rows}
+    for factor in SuccessFactor.objects.filter(scrutiny=scrutiny).order_by("code"):
+        evidence = factor_evidence(scrutiny=scrutiny, factor=factor, scores=scores)
+        finding = findings[factor.pk]
+        improvements = tuple(redactor.redact(line) for line in finding.improvements.splitlines())
+        factors.append(
+            FactorPack(
+                row=by_code[factor.code],
+                strengths=tuple(redactor.redact(line) for line in finding.strengths.splitlines()),
+                improvements=improvements,
+                drafted=redactor.redact(finding.drafted),
+                signed_off=finding.is_signed_off,
+                quotes=tuple(quotes.get(factor.pk, ())),
+                notes=tuple(notes.get(factor.pk, ())),
+                questions=evidence.questions,
+                agencies=evidence.agencies,
+                areas=evidence.areas,
+            )
+        )
+        row = by_code[factor.code]
+        if row.rating != "strong":
+            for line in improvements or ("Action to be agreed at the scrutiny event.",):
+                actions.append((factor.code, row.rating_label, line))
+    kinds = dict(Instrument.objects.filter(scrutiny=scrutiny).values_list("code", "kind"))
+    distributions = tuple(
+        (SOURCE_LABELS[kinds[d.instrument_code]], d)
+        for d in question_distributions(scrutiny=scrutiny)
+    )
+    counts = dict(
+        counting_responses(scrutiny)
+        .values("source")
+        .annotate(n=Count("pk"))
+        .values_list("source", "n")
+        .order_by()
+    )
+    return PackData(
+        partnership=scrutiny.partnership.name,
+        title=scrutiny.title,
+        slug=scrutiny.slug,
+        event_date=f"{scrutiny.event_date:%-d %B %Y}" if scrutiny.event_date else "to be set",
+        chair=_chair(scrutiny),
+        built_at=f"{timezone.localtime():%-d %B %Y, %H:%M}",
+        threshold=scrutiny.suppression_threshold,
+        scorecard=tuple(rows),
+        method=tuple(_method(scrutiny, counts)),
+        factors=tuple(factors),
+        actions=tuple(actions),
+        discussion=tuple(_discussion(rows)),
+        distributions=distributions,
+        comments=tuple(comment_rows(scrutiny, redactor)),
+    )
+
+
+def counting_responses(scrutiny: Scrutiny) -> Any:
+    return Response.objects.filter(
+        scrutiny=scrutiny, status=Response.Status.SUBMITTED, superseded_by__isnull=True
+    )
+
+
+def comment_rows(scrutiny: Scrutiny, redactor: Redactor) -> Iterator[tuple[str, str, str, str]]:
+    """Every comment of a counting response, redacted: (source, instrument, question, text).
+    Not labelled with an agency or area: a comment in the workbook stands alone."""
+    answers = (
+        Answer.objects.filter(
+            response__in=counting_responses(scrutiny), question__type=Question.Type.TEXT
+        )
+        .exclude(text="")
+        .select_related("question__version__instrument")
+        .order_by("question__version__instrument__code", "question__position", "pk")
+    )
+    for answer in answers.iterator(chunk_size=2000):
+        instrument = answer.question.version.instrument
+        yield (
+            SOURCE_LABELS[instrument.kind],
+            instrument.code,
+            answer.question.code,
+            redactor.redact(answer.text),
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# Every counting response, one row each (streamed)
+
+
+@dataclass(frozen=True)
+class ResponseSheet:
+    instrument: str
+    title: str
+    header: tuple[str, ...]
+    rows: Iterator[list[Any]]
+
+
+def _small(counts: dict[Any, int], threshold: int) -> set[Any]:
+    return suppressed_codes({k: v for k, v in counts.items() if k is not None}, threshold=threshold)
+
+
+def response_sheets(scrutiny: Scrutiny) -> Iterator[ResponseSheet]:
+    """One sheet an instrument: each counting response a row, pseudonymised (a running number,
+    no case reference, no name), every text redacted. An agency, area or role with fewer than
+    the suppression threshold of responses to the instrument is left blank, and so is the next
+    smallest where only one would be, as in a breakdown."""
+    redactor = Redactor.for_scrutiny(scrutiny)
+    threshold = scrutiny.suppression_threshold
+    for instrument in Instrument.objects.filter(scrutiny=scrutiny).order_by("code"):
+        responses = counting_responses(scrutiny).filter(instrument=instrument)
+        if not responses.exists():
+            continue
+        codes = list(
+            Question.objects.filter(version__instrument=instrument)
+            .order_by("version__number", "position")
+            .values_list("code", flat=True)
+            .distinct()
+        )
+        codes = list(dict.fromkeys(codes))
+        hidden = {
+            field: _small(
+                dict(responses.values_list(f"{field}__code").annotate(n=Count("pk")).order_by()),
+                threshold,
+            )
+            for field in ("agency", "area", "role")
+        }
+        yield ResponseSheet(
+            instrument=instrument.code,
+            title=instrument.title,
+            header=("response", "version", "agency", "area", "role", "submitted", *codes),
+            rows=_response_rows(responses, codes, hidden, redactor),
+        )
+
+
+def _response_rows(
+    responses: Any, codes: list[str], hidden: dict[str, set[Any]], redactor: Redactor
+) -> Iterator[list[Any]]:
+    position = {code: i for i, code in enumerate(codes)}
+    answers = (
+        Answer.objects.filter(response__in=responses)
+        .values_list(
+            "response_id",
+            "response__version__number",
+            "response__agency__code",
+            "response__area__code",
+            "response__role__code",
+            "response__submitted_at",
+            "question__code",
+            "option__value",
+            "text",
+            "number",
+            "date",
+        )
+        .order_by("response_id", "question__position", "option__position")
+    )
+    current: int | None = None
+    row: list[Any] = []
+    number = 0
+    for (
+        response_id,
+        version,
+        agency,
+        area,
+        role,
+        submitted,
+        code,
+        option,
+        text,
+        value,
+        day,
+    ) in answers.iterator(chunk_size=5000):
+        if response_id != current:
+            if current is not None:
+                yield row
+            current = response_id
+            number += 1
+            row = [
+                f"R{number:06d}",
+                version,
+                "" if agency in hidden["agency"] else agency or "",
+                "" if area in hidden["area"] else area or "",
+                "" if role in hidden["role"] else role or "",
+                submitted.date() if submitted else None,
+                *([""] * len(codes)),
+            ]
+        slot = 6 + position[code]
+        if option is not None:
+            row[slot] = f"{row[slot]};{option}" if row[slot] else option
+        elif text:
+            row[slot] = redactor.redact(text)
+        elif value is not None:
+            row[slot] = value
+        elif day is not None:
+            row[slot] = day
+    if current is not None:
+        yield row

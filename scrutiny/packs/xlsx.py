@@ -1,0 +1,190 @@
+"""The event pack as a workbook (openpyxl, write-only so that memory stays flat however many
+responses there are): Summary, Factors, Sources, Breakdowns, Distributions, Comments, Quotes,
+and a sheet per instrument with every counting response one row each (pseudonymised, redacted).
+
+Takes plain data and iterators of plain rows; never queries. Every text is a string cell
+(`scrutiny.workbooks.writing`): nothing a practitioner typed can become a live formula.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from io import BytesIO
+from typing import Any
+
+from openpyxl import Workbook
+
+from scrutiny.packs.data import PackData, ResponseSheet
+from scrutiny.workbooks.writing import sheet_write
+
+Progress = Callable[[int, str], None]
+
+
+def _summary(data: PackData) -> Iterator[list[Any]]:
+    yield ["Partnership", data.partnership]
+    yield ["Scrutiny", data.title]
+    yield ["Scrutiny event", data.event_date]
+    yield ["Chaired by", data.chair]
+    yield ["Built", data.built_at]
+    yield ["Suppression threshold", data.threshold]
+    for key, value in data.method:
+        yield [key, value]
+
+
+def _sheet_title(code: str, used: set[str]) -> str:
+    title = f"Responses {code}"[:31]
+    for char in "[]:*?/\\":
+        title = title.replace(char, "-")
+    while title in used:
+        title = title[:28] + f"~{len(used)}"
+    used.add(title)
+    return title
+
+
+def render_xlsx(
+    data: PackData,
+    *,
+    comments: Iterable[tuple[str, str, str, str]],
+    responses: Iterable[ResponseSheet],
+    progress: Progress | None = None,
+) -> bytes:
+    progress = progress or (lambda percent, message: None)
+    workbook = Workbook(write_only=True)
+    sheet_write(
+        workbook, title="Summary", header=["Item", "Value"], rows=_summary(data), widths=[28, 80]
+    )
+    sheet_write(
+        workbook,
+        title="Factors",
+        header=[
+            "Factor",
+            "Statement",
+            "Score",
+            "Rating",
+            "n",
+            "Spread",
+            "Divergent",
+            "Earlier score",
+            "Change",
+            "Strengths",
+            "Areas for improvement",
+            "Signed off",
+        ],
+        rows=(
+            [
+                f.row.code,
+                f.row.statement,
+                f.row.score,
+                f.row.rating_label,
+                f.row.n,
+                f.row.spread,
+                "yes" if f.row.divergent else "no",
+                f.row.previous,
+                f.row.change,
+                "\n".join(f.strengths),
+                "\n".join(f.improvements),
+                "yes" if f.signed_off else "no",
+            ]
+            for f in data.factors
+        ),
+        widths=[8, 50, 8, 22, 6, 8, 10, 12, 8, 50, 50, 10],
+    )
+    sheet_write(
+        workbook,
+        title="Sources",
+        header=["Factor", "Source", "Score", "n"],
+        rows=(
+            [row.code, bar.label, bar.score, bar.n] for row in data.scorecard for bar in row.sources
+        ),
+        widths=[8, 32, 8, 8],
+    )
+    sheet_write(
+        workbook,
+        title="Breakdowns",
+        header=["Factor", "By", "Code", "Name", "Score", "n"],
+        rows=(
+            [
+                f.row.code,
+                by,
+                cell.code,
+                cell.name,
+                f"fewer than {data.threshold}" if cell.suppressed else cell.score,
+                "" if cell.suppressed else cell.n,
+            ]
+            for f in data.factors
+            for by, cells in (("agency", f.agencies), ("area", f.areas))
+            for cell in cells
+        ),
+        widths=[8, 8, 10, 40, 12, 8],
+    )
+    sheet_write(
+        workbook,
+        title="Distributions",
+        header=[
+            "Source",
+            "Instrument",
+            "Version",
+            "Question",
+            "Text",
+            "Answer",
+            "Label",
+            "Points",
+            "Responses",
+            "Answered",
+        ],
+        rows=(
+            [
+                source,
+                d.instrument_code,
+                d.version,
+                d.code,
+                d.text,
+                o.value,
+                o.label,
+                o.points,
+                o.count,
+                d.answered,
+            ]
+            for source, d in data.distributions
+            for o in d.options
+        ),
+        widths=[24, 10, 8, 12, 50, 12, 30, 8, 10, 10],
+    )
+    sheet_write(
+        workbook,
+        title="Quotes",
+        header=["Factor", "Quote", "Source", "Agency or area"],
+        rows=(
+            [f.row.code, text, source, label]
+            for f in data.factors
+            for text, source, label in f.quotes
+        ),
+        widths=[8, 80, 24, 30],
+    )
+    sheet_write(
+        workbook,
+        title="Actions (draft)",
+        header=["Factor", "Rating", "Action"],
+        rows=([code, rating, text] for code, rating, text in data.actions),
+        widths=[8, 22, 90],
+    )
+    progress(75, "Writing the comments.")
+    sheet_write(
+        workbook,
+        title="Comments",
+        header=["Source", "Instrument", "Question", "Comment (redacted)"],
+        rows=(list(row) for row in comments),
+        widths=[24, 10, 12, 100],
+    )
+    progress(85, "Writing every counting response.")
+    used: set[str] = set()
+    for sheet in responses:
+        sheet_write(
+            workbook,
+            title=_sheet_title(sheet.instrument, used),
+            header=list(sheet.header),
+            rows=sheet.rows,
+        )
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,53 @@
+"""`manage.py event_pack SLUG --pdf FILE.pdf --xlsx FILE.xlsx` (CLI.md): builds the scrutiny
+event pack, either file or both, the same files as the workspace's "Build the event pack"
+(`scrutiny.packs.build.pack_files`), through the same suppression and redaction."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from scrutiny.errors import ApplicationError
+from scrutiny.management.commands.import_instrument import scrutiny_by_slug
+from scrutiny.packs.build import pack_files
+
+
+class Command(BaseCommand):
+    help = "Build a scrutiny's event pack as a PDF, a workbook (.xlsx), or both."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("slug", metavar="SLUG")
+        parser.add_argument("--pdf", metavar="FILE.pdf", help="Where to write the PDF.")
+        parser.add_argument("--xlsx", metavar="FILE.xlsx", help="Where to write the workbook.")
+
+    def handle(
+        self, *args: Any, slug: str, pdf: str | None, xlsx: str | None, **options: Any
+    ) -> None:
+        if not pdf and not xlsx:
+            raise CommandError(
+                "Say which files to build: --pdf FILE.pdf, --xlsx FILE.xlsx or both."
+            )
+        targets = [Path(p) for p in (pdf, xlsx) if p]
+        for target in targets:
+            if not target.parent.exists():
+                raise CommandError(f"There is no folder {target.parent} to write {target.name} in.")
+        scrutiny = scrutiny_by_slug(slug)
+        verbose = options.get("verbosity", 1) > 1
+        try:
+            version, pdf_bytes, xlsx_bytes = pack_files(
+                scrutiny=scrutiny,
+                pdf=bool(pdf),
+                xlsx=bool(xlsx),
+                progress=(lambda p, m: self.stderr.write(f"{p:3d}% {m}")) if verbose else None,
+            )
+        except ApplicationError as exc:
+            raise CommandError(str(exc)) from exc
+        if pdf and pdf_bytes is not None:
+            Path(pdf).write_bytes(pdf_bytes)
+            self.stdout.write(f"Wrote {pdf} ({len(pdf_bytes):,} bytes).")
+        if xlsx and xlsx_bytes is not None:
+            Path(xlsx).write_bytes(xlsx_bytes)
+            self.stdout.write(f"Wrote {xlsx} ({len(xlsx_bytes):,} bytes).")
+        self.stdout.write(f"Data version {version[:12]}.")

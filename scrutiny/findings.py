@@ -46,6 +46,7 @@ from scrutiny.workspace import (
 
 @dataclass(frozen=True)
 class QuestionScore:
+    instrument: str
     code: str
     text: str
     source: str
@@ -70,6 +71,7 @@ def question_scores(questions: tuple[QuestionEvidence, ...]) -> list[QuestionSco
         if n:
             scored.append(
                 QuestionScore(
+                    item.distribution.instrument_code,
                     item.distribution.code,
                     item.distribution.text,
                     item.source,
@@ -78,6 +80,14 @@ def question_scores(questions: tuple[QuestionEvidence, ...]) -> list[QuestionSco
                 )
             )
     return scored
+
+
+def _question_line(question: QuestionScore) -> str:
+    source = SOURCE_LABELS[question.source].lower()
+    return (
+        f"{question.instrument} {question.code} “{question.text}” "
+        f"({question.score:.1f}, n {question.n}, {source})"
+    )
 
 
 def finding_draft_text(row: ScorecardRow, questions: tuple[QuestionEvidence, ...]) -> str:
@@ -101,18 +111,12 @@ def finding_draft_text(row: ScorecardRow, questions: tuple[QuestionEvidence, ...
             f"The sources diverge by {row.spread:.1f} points: {high.label} {high.score:.1f} "
             f"against {low.label} {low.score:.1f}. Why?"
         )
-    scored = sorted(question_scores(questions), key=lambda q: (q.score, q.code))
+    scored = sorted(question_scores(questions), key=lambda q: (q.score, q.instrument, q.code))
     if scored:
         strongest, weakest = scored[-1], scored[0]
-        lines.append(
-            f"Strongest question: {strongest.code} “{strongest.text}” ({strongest.score:.1f}, "
-            f"n {strongest.n}, {SOURCE_LABELS[strongest.source].lower()})."
-        )
-        if weakest.code != strongest.code:
-            lines.append(
-                f"Weakest question: {weakest.code} “{weakest.text}” ({weakest.score:.1f}, "
-                f"n {weakest.n}, {SOURCE_LABELS[weakest.source].lower()})."
-            )
+        lines.append(f"Strongest question: {_question_line(strongest)}.")
+        if weakest != strongest:
+            lines.append(f"Weakest question: {_question_line(weakest)}.")
     if row.change is not None:
         lines.append(
             f"Since the earlier scrutiny: {row.change:+.1f} points (from {row.previous:.1f})."

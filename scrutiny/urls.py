@@ -2,9 +2,10 @@ from django.urls import path
 
 from scrutiny.views import core as views
 from scrutiny.views import instrument_builder as builder
-from scrutiny.views import library, scrutinies
+from scrutiny.views import library, scrutinies, workspace
 
 instrument = "scrutinies/<slug:slug>/instruments/<int:instrument_id>/"
+space = "scrutinies/<slug:slug>/workspace/"
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -61,4 +62,27 @@ urlpatterns = [
     ),
     path(f"{instrument}preview/", scrutinies.instrument_preview, name="instrument-preview"),
     path(f"{instrument}copy/", library.instrument_copy_page, name="instrument-copy"),
+    # The scrutineer's workspace: scorecard, evidence, findings, event packs.
+    path(space, workspace.workspace, name="workspace"),
+    path(f"{space}compare/", workspace.workspace_compare, name="workspace-compare"),
+    path(f"{space}sign-off/", workspace.workspace_sign_off, name="workspace-sign-off"),
+    path(f"{space}packs/", workspace.workspace_pack_build, name="workspace-pack-build"),
+    path(
+        f"{space}packs/<int:pack_id>/<str:kind>/",
+        workspace.workspace_pack_download,
+        name="workspace-pack-download",
+    ),
+    path(f"{space}factors/<str:code>/", workspace.workspace_factor, name="workspace-factor"),
+    path(
+        f"{space}factors/<str:code>/finding/",
+        workspace.workspace_finding,
+        name="workspace-finding",
+    ),
+    path(f"{space}factors/<str:code>/quotes/", workspace.workspace_quote, name="workspace-quote"),
+    path(
+        f"{space}factors/<str:code>/quotes/<int:quote_id>/remove/",
+        workspace.workspace_quote_remove,
+        name="workspace-quote-remove",
+    ),
+    path(f"{space}factors/<str:code>/notes/", workspace.workspace_note, name="workspace-note"),
 ]

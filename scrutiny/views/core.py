@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from scrutiny import permissions, selectors, services
 from scrutiny.forms import PartnershipForm
 from scrutiny.health import health_check
+from scrutiny.models import EventPack
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -90,4 +91,5 @@ def selfcheck_start(request: HttpRequest) -> HttpResponse:
 @never_cache
 def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
     job = permissions.access_job_for_user(request.user, job_id)
-    return render(request, "scrutiny/job_detail.html", {"job": job})
+    pack = EventPack.objects.filter(job=job).select_related("scrutiny").first()
+    return render(request, "scrutiny/job_detail.html", {"job": job, "pack": pack})

@@ -180,8 +180,8 @@ def test_findings_are_drafted_from_the_data_then_signed_off_frozen(scrutiny, scr
     text = drafted["SF1"].drafted
     assert "Limited evidence: 46.8 from 15 responses." in text
     assert "The sources diverge by 60.3 points" in text
-    assert "Weakest question: Q6" not in text  # one linked question: strongest only
-    assert "Strongest question: Q6" in text
+    assert "Strongest question: PS Q6 “How good was the plan?” (76.9, n 13" in text
+    assert "Weakest question: AUD Q6 “How good was the plan?” (16.7, n 2" in text
     assert "no counting response" in drafted["SF2"].drafted
     with pytest.raises(ApplicationError, match="SF1, SF2 before signing"):
         findings.findings_sign_off(scrutiny=scrutiny, user=scrutineer)

@@ -1,0 +1,271 @@
+"""The scrutineer's workspace pages (the scrutineer and the business unit; board members are
+told it is not theirs, anyone else a 404):
+
+- `workspace`: the scorecard, the comparison with an earlier scrutiny, the findings' state,
+  signing off, and the event packs (build, progress, download);
+- `workspace-factor`: one factor's evidence, its comments (search, tag as quotes), notes and
+  the finding to write;
+- the forms those pages post to, each calling one service of scrutiny.findings or
+  scrutiny.packs.build, and the packs' downloads.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from scrutiny import findings, permissions
+from scrutiny.errors import ApplicationError
+from scrutiny.models import EventPack, EvidenceNote, Finding, Quote, Scrutiny, SuccessFactor
+from scrutiny.packs.build import pack_start
+from scrutiny.scoring import scrutiny_scores
+from scrutiny.workspace import factor_comments, factor_evidence, scorecard
+
+
+def _scrutiny(request: HttpRequest, slug: str) -> Scrutiny:
+    return permissions.access_scrutiny_to_configure(request.user, slug)
+
+
+def _factor(scrutiny: Scrutiny, code: str) -> SuccessFactor:
+    return get_object_or_404(SuccessFactor, scrutiny=scrutiny, code=code)
+
+
+class CompareForm(forms.Form):
+    previous = forms.ModelChoiceField(
+        queryset=Scrutiny.objects.none(),
+        required=False,
+        label="Compare with an earlier scrutiny",
+        empty_label="No comparison",
+        help_text="Factors are compared by their codes (SF1 with SF1).",
+    )
+
+    def __init__(self, *args: Any, scrutiny: Scrutiny, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["previous"].queryset = (  # type: ignore[attr-defined]
+            Scrutiny.objects.filter(partnership_id=scrutiny.partnership_id)
+            .exclude(pk=scrutiny.pk)
+            .order_by("-created_at")
+        )
+
+
+@login_required
+def workspace(request: HttpRequest, slug: str) -> HttpResponse:
+    scrutiny = _scrutiny(request, slug)
+    scores = scrutiny_scores(scrutiny=scrutiny)
+    rows = scorecard(scrutiny=scrutiny, scores=scores)
+    finding_list = findings.findings_ensure(scrutiny=scrutiny, scores=scores)
+    by_code = {f.factor.code: f for f in finding_list}
+    return render(
+        request,
+        "scrutiny/workspace/workspace.html",
+        {
+            "scrutiny": scrutiny,
+            "rows": rows,
+            "entries": [(row, by_code[row.code]) for row in rows],
+            "signed_off": all(f.is_signed_off for f in finding_list) and bool(finding_list),
+            "compare_form": CompareForm(
+                initial={"previous": scrutiny.previous_id}, scrutiny=scrutiny
+            ),
+            "packs": EventPack.objects.filter(scrutiny=scrutiny).select_related("job", "built_by")[
+                :10
+            ],
+        },
+    )
+
+
+@login_required
+@require_POST
+def workspace_compare(request: HttpRequest, slug: str) -> HttpResponse:
+    scrutiny = _scrutiny(request, slug)
+    form = CompareForm(request.POST, scrutiny=scrutiny)
+    if form.is_valid():
+        scrutiny.previous = form.cleaned_data["previous"]
+        scrutiny.save(update_fields=["previous", "updated_at"])
+        messages.success(
+            request,
+            f"Compared with {scrutiny.previous.title}." if scrutiny.previous else "No comparison.",
+        )
+    else:
+        messages.error(request, "Choose a scrutiny of this partnership to compare with.")
+    return redirect("workspace", scrutiny.slug)
+
+
+class FindingForm(forms.Form):
+    strengths = forms.CharField(
+        label="Strengths",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="One a line, each citing its evidence: a question code, a source, a quote.",
+    )
+    improvements = forms.CharField(
+        label="Areas for improvement",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="One a line, each citing its evidence. Each becomes a draft action.",
+    )
+
+
+class NoteForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="Where it comes from",
+        choices=EvidenceNote.Kind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose where the note comes from."},
+    )
+    text = forms.CharField(
+        label="What was said",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Give people's roles, not their names.",
+        error_messages={"required": "Write the note."},
+    )
+
+
+@login_required
+def workspace_factor(request: HttpRequest, slug: str, code: str) -> HttpResponse:
+    scrutiny = _scrutiny(request, slug)
+    factor = _factor(scrutiny, code)
+    scores = scrutiny_scores(scrutiny=scrutiny)
+    finding = next(
+        f
+        for f in findings.findings_ensure(scrutiny=scrutiny, scores=scores)
+        if f.factor_id == factor.pk
+    )
+    search = request.GET.get("q", "")
+    return render(
+        request,
+        "scrutiny/workspace/factor.html",
+        {
+            "scrutiny": scrutiny,
+            "factor": factor,
+            "evidence": factor_evidence(scrutiny=scrutiny, factor=factor, scores=scores),
+            "comments": factor_comments(
+                scrutiny=scrutiny, factor=factor, search=search, scores=scores
+            ),
+            "search": search,
+            "quotes": Quote.objects.filter(factor=factor).order_by("pk"),
+            "finding": finding,
+            "finding_form": FindingForm(
+                initial={"strengths": finding.strengths, "improvements": finding.improvements}
+            ),
+            "note_form": NoteForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def workspace_finding(request: HttpRequest, slug: str, code: str) -> HttpResponse:
+    scrutiny = _scrutiny(request, slug)
+    factor = _factor(scrutiny, code)
+    finding = get_object_or_404(Finding, factor=factor)
+    form = FindingForm(request.POST)
+    if form.is_valid():
+        try:
+            findings.finding_update(
+                finding=finding,
+                strengths=form.cleaned_data["strengths"],
+                improvements=form.cleaned_data["improvements"],
+                user=request.user,  # type: ignore[arg-type]
+            )
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, f"The finding for {factor.code} is saved.")
+    return redirect("workspace-factor", scrutiny.slug, factor.code)
+
+
+@login_required
+@require_POST
+def workspace_quote(request: HttpRequest, slug: str, code: str) -> HttpResponse:
+    scrutiny = _scrutiny(request, slug)
+    factor = _factor(scrutiny, code)
+    try:
+        answer_id = int(request.POST.get("answer", ""))
+        findings.quote_tag(scrutiny=scrutiny, factor=factor, answer_id=answer_id, user=request.user)  # type: ignore[arg-type]
+    except ValueError:
+        messages.error(request, "Choose a comment to tag.")
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "The comment is tagged as a quote for the pack.")
+    return redirect("workspace-factor", scrutiny.slug, factor.code)
+
+
+@login_required
+@require_POST
+def workspace_quote_remove(
+    request: HttpRequest, slug: str, code: str, quote_id: int
+) -> HttpResponse:
+    scrutiny = _scrutiny(request, slug)
+    factor = _factor(scrutiny, code)
+    findings.quote_remove(quote=get_object_or_404(Quote, pk=quote_id, factor=factor))
+    messages.success(request, "The quote is no longer in the pack.")
+    return redirect("workspace-factor", scrutiny.slug, factor.code)
+
+
+@login_required
+@require_POST
+def workspace_note(request: HttpRequest, slug: str, code: str) -> HttpResponse:
+    scrutiny = _scrutiny(request, slug)
+    factor = _factor(scrutiny, code)
+    form = NoteForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("workspace-factor", scrutiny.slug, factor.code)
+    try:
+        findings.note_record(
+            scrutiny=scrutiny,
+            kind=form.cleaned_data["kind"],
+            text=form.cleaned_data["text"],
+            factor_codes=[factor.code],
+            user=request.user,  # type: ignore[arg-type]
+        )
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "The note is recorded.")
+    return redirect("workspace-factor", scrutiny.slug, factor.code)
+
+
+@login_required
+@require_POST
+def workspace_sign_off(request: HttpRequest, slug: str) -> HttpResponse:
+    scrutiny = _scrutiny(request, slug)
+    try:
+        findings.findings_sign_off(scrutiny=scrutiny, user=request.user)  # type: ignore[arg-type]
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, "The findings are signed off, frozen with the data they were drawn from."
+        )
+    return redirect("workspace", scrutiny.slug)
+
+
+@login_required
+@require_POST
+def workspace_pack_build(request: HttpRequest, slug: str) -> HttpResponse:
+    scrutiny = _scrutiny(request, slug)
+    pack = pack_start(scrutiny=scrutiny, user=request.user)  # type: ignore[arg-type]
+    assert pack.job_id is not None
+    return redirect("job-detail", pack.job_id)
+
+
+@login_required
+def workspace_pack_download(
+    request: HttpRequest, slug: str, pack_id: int, kind: str
+) -> FileResponse:
+    scrutiny = _scrutiny(request, slug)
+    pack = get_object_or_404(EventPack, pk=pack_id, scrutiny=scrutiny)
+    file = {"pdf": pack.pdf, "xlsx": pack.xlsx}.get(kind)
+    if not file:
+        raise Http404("That pack has no such file (it may still be building).")
+    return FileResponse(file.open("rb"), as_attachment=True, filename=file.name.rsplit("/", 1)[-1])

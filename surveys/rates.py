@@ -225,3 +225,28 @@ def instrument_rates(*, instrument: Instrument) -> PublishedRates:
         response_rates(instrument=instrument),
         threshold=instrument.scrutiny.suppression_threshold,
     )
+
+
+def survey_method_lines(*, scrutiny: Any) -> list[tuple[str, str]]:
+    """For the event pack's method: each survey instrument's invited, submitted and rate."""
+    from surveys.models import SURVEY_KINDS
+
+    lines = []
+    for instrument in (
+        Instrument.objects.filter(scrutiny=scrutiny, kind__in=SURVEY_KINDS)
+        .select_related("scrutiny")
+        .order_by("code")
+    ):
+        rates = response_rates(instrument=instrument)
+        if not rates.invited and not rates.submitted:
+            continue
+        text = f"{rates.submitted} submitted"
+        if rates.invited:
+            rate = RateCell("", "", rates.invited, rates.submitted).rate
+            text += f" of {rates.invited} invited ({rate:.1f}%)"
+        workforce = sum(cell.workforce or 0 for cell in rates.agencies)
+        if workforce and instrument.kind == Source.PRACTITIONER_SURVEY:
+            share = RateCell("", "", 0, rates.submitted, workforce).rate
+            text += f"; {share:.1f}% of a workforce of {workforce}"
+        lines.append((f"{instrument.title} ({instrument.code})", text))
+    return lines

@@ -201,3 +201,13 @@ def test_page_is_not_found_for_those_who_do_not_run_surveys(answered, auditor_po
     url = reverse("survey-rates", args=[SLUG, "PS"])
     assert client_for(auditor_police).get(url).status_code == 404
     assert client_for(board_member).get(url).status_code == 404
+
+
+def test_the_event_packs_method_gives_each_questionnaires_returns_and_rate(answered):
+    from scrutiny.packs.data import pack_data
+
+    method = dict(pack_data(scrutiny=answered.scrutiny).method)
+    # 18 of 28 invited; the workforce entered is FHC 10 + POL 20 = 30: 18/30.
+    assert method["Practitioner survey (PS)"] == (
+        "18 submitted of 28 invited (64.3%); 60.0% of a workforce of 30"
+    )

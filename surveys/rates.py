@@ -244,9 +244,14 @@ def survey_method_lines(*, scrutiny: Any) -> list[tuple[str, str]]:
         if rates.invited:
             rate = RateCell("", "", rates.invited, rates.submitted).rate
             text += f" of {rates.invited} invited ({rate:.1f}%)"
-        workforce = sum(cell.workforce or 0 for cell in rates.agencies)
+        known = [cell for cell in rates.agencies if cell.workforce]
+        workforce = sum(cell.workforce or 0 for cell in known)
         if workforce and instrument.kind == Source.PRACTITIONER_SURVEY:
-            share = RateCell("", "", 0, rates.submitted, workforce).rate
-            text += f"; {share:.1f}% of a workforce of {workforce}"
+            from_them = sum(cell.submitted for cell in known)
+            share = RateCell("", "", 0, from_them, workforce).rate
+            text += (
+                f"; {from_them} from the agencies that gave their workforce, {share:.1f}% of "
+                f"their {workforce} practitioners"
+            )
         lines.append((f"{instrument.title} ({instrument.code})", text))
     return lines

@@ -207,7 +207,8 @@ def test_the_event_packs_method_gives_each_questionnaires_returns_and_rate(answe
     from scrutiny.packs.data import pack_data
 
     method = dict(pack_data(scrutiny=answered.scrutiny).method)
-    # 18 of 28 invited; the workforce entered is FHC 10 + POL 20 = 30: 18/30.
+    # 18 of 28 invited; FHC (10) and POL (20) gave their workforce: 0 + 7 of 30.
     assert method["Practitioner survey (PS)"] == (
-        "18 submitted of 28 invited (64.3%); 60.0% of a workforce of 30"
+        "18 submitted of 28 invited (64.3%); 7 from the agencies that gave their workforce, "
+        "23.3% of their 30 practitioners"
     )

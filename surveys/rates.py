@@ -228,7 +228,9 @@ def instrument_rates(*, instrument: Instrument) -> PublishedRates:
 
 
 def survey_method_lines(*, scrutiny: Any) -> list[tuple[str, str]]:
-    """For the event pack's method: each survey instrument's invited, submitted and rate."""
+    """For the event pack's method: each survey instrument's invited, submitted and rate.
+    Totals only: a rate against the workforce of the agencies that gave one could single out a
+    small agency's returns, so the pack leaves it to the (suppressed) response rates."""
     from surveys.models import SURVEY_KINDS
 
     lines = []
@@ -244,14 +246,5 @@ def survey_method_lines(*, scrutiny: Any) -> list[tuple[str, str]]:
         if rates.invited:
             rate = RateCell("", "", rates.invited, rates.submitted).rate
             text += f" of {rates.invited} invited ({rate:.1f}%)"
-        known = [cell for cell in rates.agencies if cell.workforce]
-        workforce = sum(cell.workforce or 0 for cell in known)
-        if workforce and instrument.kind == Source.PRACTITIONER_SURVEY:
-            from_them = sum(cell.submitted for cell in known)
-            share = RateCell("", "", 0, from_them, workforce).rate
-            text += (
-                f"; {from_them} from the agencies that gave their workforce, {share:.1f}% of "
-                f"their {workforce} practitioners"
-            )
         lines.append((f"{instrument.title} ({instrument.code})", text))
     return lines

@@ -2,7 +2,7 @@ from django.urls import path
 from rest_framework.authtoken.views import obtain_auth_token
 
 from scrutiny.apis import core as apis
-from scrutiny.apis import scrutinies
+from scrutiny.apis import scrutinies, workspace
 
 urlpatterns = [
     path("", apis.ApiRootApi.as_view(), name="api-root"),
@@ -37,5 +37,45 @@ urlpatterns = [
         "scrutinies/<slug:slug>/scores/",
         scrutinies.ScrutinyScoresApi.as_view(),
         name="api-scrutiny-scores",
+    ),
+    path(
+        "scrutinies/<slug:slug>/scorecard/",
+        workspace.ScorecardApi.as_view(),
+        name="api-workspace-scorecard",
+    ),
+    path(
+        "scrutinies/<slug:slug>/findings/",
+        workspace.FindingListApi.as_view(),
+        name="api-workspace-findings",
+    ),
+    path(
+        "scrutinies/<slug:slug>/findings/sign-off/",
+        workspace.FindingsSignOffApi.as_view(),
+        name="api-workspace-sign-off",
+    ),
+    path(
+        "scrutinies/<slug:slug>/findings/<str:code>/",
+        workspace.FindingUpdateApi.as_view(),
+        name="api-workspace-finding",
+    ),
+    path(
+        "scrutinies/<slug:slug>/factors/<str:code>/evidence/",
+        workspace.FactorEvidenceApi.as_view(),
+        name="api-workspace-evidence",
+    ),
+    path(
+        "scrutinies/<slug:slug>/packs/",
+        workspace.PackBuildApi.as_view(),
+        name="api-workspace-packs",
+    ),
+    path(
+        "scrutinies/<slug:slug>/packs/<int:pack_id>/",
+        workspace.PackDetailApi.as_view(),
+        name="api-workspace-pack",
+    ),
+    path(
+        "scrutinies/<slug:slug>/packs/<int:pack_id>/<str:kind>/",
+        workspace.PackDownloadApi.as_view(),
+        name="api-workspace-pack-download",
     ),
 ]

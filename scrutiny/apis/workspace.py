@@ -1,0 +1,269 @@
+"""The workspace through the API: the scorecard, a factor's evidence, findings, and event
+packs (build as a task, follow its status, download). For the scrutineer and the business unit
+(403 for other readers of the scrutiny, 404 for anyone else). Comments, quotes and findings
+leave redacted (scrutiny.disclosure); breakdowns suppressed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from scrutiny import findings, permissions
+from scrutiny.disclosure import Redactor
+from scrutiny.models import EventPack, Finding, Quote, Scrutiny, SuccessFactor
+from scrutiny.packs.build import pack_start
+from scrutiny.scoring import scrutiny_scores
+from scrutiny.workspace import factor_comments, factor_evidence, scorecard
+
+
+def _scrutiny(request: Request, slug: str) -> Scrutiny:
+    return permissions.access_scrutiny_to_configure(request.user, slug)
+
+
+class SourceBarOutputSerializer(serializers.Serializer):
+    source = serializers.CharField()
+    label = serializers.CharField()
+    score = serializers.FloatField()
+    n = serializers.IntegerField()
+
+
+class ScorecardRowOutputSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    statement = serializers.CharField()
+    score = serializers.FloatField(allow_null=True)
+    rating = serializers.CharField()
+    rating_label = serializers.CharField()
+    n = serializers.IntegerField()
+    sources = SourceBarOutputSerializer(many=True)
+    spread = serializers.FloatField(allow_null=True, help_text="Points between the sources.")
+    divergent = serializers.BooleanField()
+    previous = serializers.FloatField(allow_null=True)
+    change = serializers.FloatField(allow_null=True)
+
+
+class ScorecardApi(APIView):
+    @extend_schema(
+        operation_id="workspace_scorecard", responses=ScorecardRowOutputSerializer(many=True)
+    )
+    def get(self, request: Request, slug: str) -> Response:
+        rows = scorecard(scrutiny=_scrutiny(request, slug))
+        return Response(ScorecardRowOutputSerializer(rows, many=True).data)
+
+
+class FindingOutputSerializer(serializers.Serializer):
+    factor = serializers.CharField()
+    drafted = serializers.CharField()
+    strengths = serializers.ListField(child=serializers.CharField())
+    improvements = serializers.ListField(child=serializers.CharField())
+    signed_off_at = serializers.DateTimeField(allow_null=True)
+
+
+def _finding(finding: Finding, redactor: Redactor) -> dict[str, Any]:
+    return {
+        "factor": finding.factor.code,
+        "drafted": redactor.redact(finding.drafted),
+        "strengths": [redactor.redact(line) for line in finding.strengths.splitlines()],
+        "improvements": [redactor.redact(line) for line in finding.improvements.splitlines()],
+        "signed_off_at": finding.signed_off_at,
+    }
+
+
+class FindingListApi(APIView):
+    @extend_schema(operation_id="workspace_findings", responses=FindingOutputSerializer(many=True))
+    def get(self, request: Request, slug: str) -> Response:
+        scrutiny = _scrutiny(request, slug)
+        redactor = Redactor.for_scrutiny(scrutiny)
+        rows = [_finding(f, redactor) for f in findings.findings_ensure(scrutiny=scrutiny)]
+        return Response(FindingOutputSerializer(rows, many=True).data)
+
+
+class FindingUpdateApi(APIView):
+    class FindingInputSerializer(serializers.Serializer):
+        strengths = serializers.ListField(child=serializers.CharField(), required=False)
+        improvements = serializers.ListField(child=serializers.CharField(), required=False)
+
+    @extend_schema(
+        operation_id="workspace_finding_update",
+        request=FindingInputSerializer,
+        responses={200: FindingOutputSerializer, 400: OpenApiResponse(description="Signed off.")},
+    )
+    def put(self, request: Request, slug: str, code: str) -> Response:
+        scrutiny = _scrutiny(request, slug)
+        factor = get_object_or_404(SuccessFactor, scrutiny=scrutiny, code=code)
+        findings.findings_ensure(scrutiny=scrutiny)
+        data = self.FindingInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        finding = findings.finding_update(
+            finding=Finding.objects.get(factor=factor),
+            strengths="\n".join(data.validated_data.get("strengths", [])),
+            improvements="\n".join(data.validated_data.get("improvements", [])),
+            user=request.user,  # type: ignore[arg-type]
+        )
+        return Response(
+            FindingOutputSerializer(_finding(finding, Redactor.for_scrutiny(scrutiny))).data
+        )
+
+
+class FindingsSignOffApi(APIView):
+    @extend_schema(
+        operation_id="workspace_findings_sign_off",
+        request=None,
+        responses={200: FindingOutputSerializer(many=True), 400: OpenApiResponse()},
+    )
+    def post(self, request: Request, slug: str) -> Response:
+        scrutiny = _scrutiny(request, slug)
+        signed = findings.findings_sign_off(scrutiny=scrutiny, user=request.user)  # type: ignore[arg-type]
+        redactor = Redactor.for_scrutiny(scrutiny)
+        return Response(
+            FindingOutputSerializer([_finding(f, redactor) for f in signed], many=True).data
+        )
+
+
+class EvidenceCellOutputSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    score = serializers.FloatField(allow_null=True, help_text="null where suppressed")
+    n = serializers.IntegerField(allow_null=True)
+    suppressed = serializers.BooleanField()
+
+
+class EvidenceOptionOutputSerializer(serializers.Serializer):
+    value = serializers.CharField()
+    label = serializers.CharField()
+    points = serializers.FloatField(allow_null=True)
+    count = serializers.IntegerField()
+
+
+class EvidenceQuestionOutputSerializer(serializers.Serializer):
+    source = serializers.CharField()
+    instrument = serializers.CharField(source="distribution.instrument_code")
+    version = serializers.IntegerField(source="distribution.version")
+    code = serializers.CharField(source="distribution.code")
+    text = serializers.CharField(source="distribution.text")
+    answered = serializers.IntegerField(source="distribution.answered")
+    weight = serializers.FloatField()
+    options = EvidenceOptionOutputSerializer(source="distribution.options", many=True)
+
+
+class EvidenceCommentOutputSerializer(serializers.Serializer):
+    answer_id = serializers.IntegerField()
+    source = serializers.CharField()
+    question = serializers.CharField()
+    text = serializers.CharField(help_text="Redacted.")
+    label = serializers.CharField(help_text="Agency or area, where not suppressed.")
+    quoted = serializers.BooleanField()
+
+
+class EvidenceOutputSerializer(serializers.Serializer):
+    factor = ScorecardRowOutputSerializer(source="row")
+    questions = EvidenceQuestionOutputSerializer(many=True)
+    agencies = EvidenceCellOutputSerializer(many=True)
+    areas = EvidenceCellOutputSerializer(many=True)
+    comments = EvidenceCommentOutputSerializer(many=True)
+    quotes = serializers.ListField(child=serializers.CharField())
+
+
+class FactorEvidenceApi(APIView):
+    @extend_schema(operation_id="workspace_factor_evidence", responses=EvidenceOutputSerializer)
+    def get(self, request: Request, slug: str, code: str) -> Response:
+        scrutiny = _scrutiny(request, slug)
+        factor = get_object_or_404(SuccessFactor, scrutiny=scrutiny, code=code)
+        scores = scrutiny_scores(scrutiny=scrutiny)
+        evidence = factor_evidence(scrutiny=scrutiny, factor=factor, scores=scores)
+        body = {
+            "row": evidence.row,
+            "questions": evidence.questions,
+            "agencies": evidence.agencies,
+            "areas": evidence.areas,
+            "comments": factor_comments(
+                scrutiny=scrutiny,
+                factor=factor,
+                search=request.query_params.get("q", ""),
+                scores=scores,
+            ),
+            "quotes": list(Quote.objects.filter(factor=factor).values_list("text", flat=True)),
+        }
+        return Response(EvidenceOutputSerializer(body).data)
+
+
+class PackOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.CharField()
+    progress = serializers.IntegerField()
+    message = serializers.CharField()
+    built_at = serializers.DateTimeField(allow_null=True)
+    data_version = serializers.CharField()
+    pdf = serializers.CharField(allow_null=True, help_text="Download address, once built.")
+    xlsx = serializers.CharField(allow_null=True)
+
+
+def _pack(request: Request, pack: EventPack) -> dict[str, Any]:
+    job = pack.job
+
+    def link(kind: str) -> str | None:
+        if not getattr(pack, kind):
+            return None
+        return request.build_absolute_uri(
+            reverse("api-workspace-pack-download", args=[pack.scrutiny.slug, pack.pk, kind])
+        )
+
+    return {
+        "id": pack.pk,
+        "status": job.status if job else "done",
+        "progress": job.progress if job else 100,
+        "message": job.message if job else "",
+        "built_at": pack.built_at,
+        "data_version": pack.data_version,
+        "pdf": link("pdf"),
+        "xlsx": link("xlsx"),
+    }
+
+
+class PackBuildApi(APIView):
+    @extend_schema(
+        operation_id="workspace_pack_build",
+        request=None,
+        responses={202: PackOutputSerializer},
+        description="Start building the event pack (a celery task); follow it at the pack.",
+    )
+    def post(self, request: Request, slug: str) -> Response:
+        pack = pack_start(scrutiny=_scrutiny(request, slug), user=request.user)  # type: ignore[arg-type]
+        pack = EventPack.objects.select_related("job", "scrutiny").get(pk=pack.pk)
+        return Response(
+            PackOutputSerializer(_pack(request, pack)).data, status=status.HTTP_202_ACCEPTED
+        )
+
+
+class PackDetailApi(APIView):
+    @extend_schema(operation_id="workspace_pack_status", responses=PackOutputSerializer)
+    def get(self, request: Request, slug: str, pack_id: int) -> Response:
+        scrutiny = _scrutiny(request, slug)
+        pack = get_object_or_404(
+            EventPack.objects.select_related("job", "scrutiny"), pk=pack_id, scrutiny=scrutiny
+        )
+        return Response(PackOutputSerializer(_pack(request, pack)).data)
+
+
+class PackDownloadApi(APIView):
+    @extend_schema(
+        operation_id="workspace_pack_download",
+        responses={(200, "application/octet-stream"): OpenApiResponse(description="The file.")},
+    )
+    def get(self, request: Request, slug: str, pack_id: int, kind: str) -> FileResponse:
+        scrutiny = _scrutiny(request, slug)
+        pack = get_object_or_404(EventPack, pk=pack_id, scrutiny=scrutiny)
+        file = {"pdf": pack.pdf, "xlsx": pack.xlsx}.get(kind)
+        if not file:
+            raise Http404("No such file yet.")
+        return FileResponse(
+            file.open("rb"), as_attachment=True, filename=file.name.rsplit("/", 1)[-1]
+        )

@@ -30,13 +30,19 @@ from scrutiny.models import (
     SuccessFactor,
     User,
 )
-from scrutiny.scoring import ScrutinyScores, scrutiny_scores
+from scrutiny.scoring import (
+    QuestionDistribution,
+    ScrutinyScores,
+    question_distributions,
+    scrutiny_scores,
+)
 from scrutiny.workspace import (
     SOURCE_LABELS,
     QuestionEvidence,
     ScorecardRow,
     comment_questions,
     factor_evidence,
+    scorecard,
     shown_labels,
 )
 
@@ -125,7 +131,13 @@ def finding_draft_text(row: ScorecardRow, questions: tuple[QuestionEvidence, ...
 
 
 @transaction.atomic
-def findings_ensure(*, scrutiny: Scrutiny, scores: ScrutinyScores | None = None) -> list[Finding]:
+def findings_ensure(
+    *,
+    scrutiny: Scrutiny,
+    scores: ScrutinyScores | None = None,
+    rows: list[ScorecardRow] | None = None,
+    distributions: list[QuestionDistribution] | None = None,
+) -> list[Finding]:
     """Every factor's finding, its drafted text brought up to date unless signed off."""
     scores = scores or scrutiny_scores(scrutiny=scrutiny)
     findings = {f.factor_id: f for f in Finding.objects.filter(scrutiny=scrutiny)}
@@ -133,7 +145,17 @@ def findings_ensure(*, scrutiny: Scrutiny, scores: ScrutinyScores | None = None)
     for factor in SuccessFactor.objects.filter(scrutiny=scrutiny).order_by("code"):
         finding = findings.get(factor.pk) or Finding(scrutiny=scrutiny, factor=factor)
         if not finding.is_signed_off:
-            evidence = factor_evidence(scrutiny=scrutiny, factor=factor, scores=scores)
+            if rows is None:
+                rows = scorecard(scrutiny=scrutiny, scores=scores)
+            if distributions is None:
+                distributions = question_distributions(scrutiny=scrutiny)
+            evidence = factor_evidence(
+                scrutiny=scrutiny,
+                factor=factor,
+                scores=scores,
+                rows=rows,
+                distributions=distributions,
+            )
             drafted = finding_draft_text(evidence.row, evidence.questions)
             if finding.pk is None or finding.drafted != drafted:
                 finding.drafted = drafted
@@ -167,7 +189,11 @@ def findings_sign_off(*, scrutiny: Scrutiny, user: User) -> list[Finding]:
     """Sign off every finding, frozen with its factor's data now. Refused, changing nothing,
     while a finding has neither a strength nor an area for improvement."""
     scores = scrutiny_scores(scrutiny=scrutiny)
-    findings = findings_ensure(scrutiny=scrutiny, scores=scores)
+    rows = scorecard(scrutiny=scrutiny, scores=scores)
+    distributions = question_distributions(scrutiny=scrutiny)
+    findings = findings_ensure(
+        scrutiny=scrutiny, scores=scores, rows=rows, distributions=distributions
+    )
     empty = [f.factor.code for f in findings if not (f.strengths or f.improvements)]
     if empty:
         raise ApplicationError(
@@ -179,7 +205,13 @@ def findings_sign_off(*, scrutiny: Scrutiny, user: User) -> list[Finding]:
     for finding in findings:
         if finding.is_signed_off:
             continue
-        evidence = factor_evidence(scrutiny=scrutiny, factor=finding.factor, scores=scores)
+        evidence = factor_evidence(
+            scrutiny=scrutiny,
+            factor=finding.factor,
+            scores=scores,
+            rows=rows,
+            distributions=distributions,
+        )
         finding.frozen = {
             "row": evidence.row.as_dict(),
             "questions": [q.__dict__ for q in question_scores(evidence.questions)],

@@ -174,3 +174,16 @@ def scrutiny_save(*, partnership: Partnership, data: ScrutinyData) -> ScrutinySa
     # Factors are not deleted by a workbook that leaves them out: questions and findings may
     # point at them. Removing one is a deliberate act in the admin.
     return ScrutinySaveResult(scrutiny, created, changed)
+
+
+def scrutiny_event_settings_save(
+    *, scrutiny: Scrutiny, event_date: dt.date | None, divergence_margin: float
+) -> Scrutiny:
+    """The scrutiny event's date (on the pack's cover) and the margin by which a factor's
+    sources must differ to be flagged as divergent."""
+    if not 0 <= divergence_margin <= 100:
+        raise ApplicationError("The divergence margin is a number of points from 0 to 100.")
+    scrutiny.event_date = event_date
+    scrutiny.divergence_margin = divergence_margin
+    scrutiny.save(update_fields=["event_date", "divergence_margin", "updated_at"])
+    return scrutiny

@@ -65,6 +65,7 @@ urlpatterns = [
     # The scrutineer's workspace: scorecard, evidence, findings, event packs.
     path(space, workspace.workspace, name="workspace"),
     path(f"{space}compare/", workspace.workspace_compare, name="workspace-compare"),
+    path(f"{space}settings/", workspace.workspace_settings, name="workspace-settings"),
     path(f"{space}sign-off/", workspace.workspace_sign_off, name="workspace-sign-off"),
     path(f"{space}packs/", workspace.workspace_pack_build, name="workspace-pack-build"),
     path(

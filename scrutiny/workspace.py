@@ -185,16 +185,24 @@ def factor_links(*, factor: SuccessFactor) -> list[FactorLink]:
 
 
 def factor_evidence(
-    *, scrutiny: Scrutiny, factor: SuccessFactor, scores: ScrutinyScores | None = None
+    *,
+    scrutiny: Scrutiny,
+    factor: SuccessFactor,
+    scores: ScrutinyScores | None = None,
+    rows: list[ScorecardRow] | None = None,
+    distributions: list[QuestionDistribution] | None = None,
 ) -> FactorEvidence:
-    """One factor's evidence: a fixed number of queries, however many responses."""
+    """One factor's evidence: a fixed number of queries, however many responses. Callers that
+    look at every factor pass the scores, scorecard rows and distributions they already have,
+    so that each is worked out once."""
     scores = scores or scrutiny_scores(scrutiny=scrutiny)
     published = next(
         f
         for f in scores_for_publication(scores, scrutiny=scrutiny)["factors"]
         if f["code"] == factor.code
     )
-    row = next(r for r in scorecard(scrutiny=scrutiny, scores=scores) if r.code == factor.code)
+    rows = rows if rows is not None else scorecard(scrutiny=scrutiny, scores=scores)
+    row = next(r for r in rows if r.code == factor.code)
     links = factor_links(factor=factor)
     linked = {
         (
@@ -205,7 +213,9 @@ def factor_evidence(
         for link in links
     }
     questions = []
-    for distribution in question_distributions(scrutiny=scrutiny):
+    if distributions is None:
+        distributions = question_distributions(scrutiny=scrutiny)
+    for distribution in distributions:
         key = (distribution.instrument_code, distribution.version, distribution.code)
         link = linked.get(key)
         if link is None:

@@ -13,7 +13,7 @@ import hashlib
 import json
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.apps import apps
@@ -73,7 +73,6 @@ class PackData:
     actions: tuple[tuple[str, str, str], ...]  # (factor code, rating label, action)
     discussion: tuple[str, ...]
     distributions: tuple[tuple[str, QuestionDistribution], ...]  # (source label, distribution)
-    comments: tuple[tuple[str, str, str, str], ...] = field(default_factory=tuple)
 
     @property
     def version(self) -> str:
@@ -154,7 +153,13 @@ def _discussion(rows: list[ScorecardRow]) -> list[str]:
 def pack_data(*, scrutiny: Scrutiny) -> PackData:
     scores = scrutiny_scores(scrutiny=scrutiny)
     rows = scorecard(scrutiny=scrutiny, scores=scores)
-    findings = {f.factor_id: f for f in findings_ensure(scrutiny=scrutiny, scores=scores)}
+    all_distributions = question_distributions(scrutiny=scrutiny)
+    findings = {
+        f.factor_id: f
+        for f in findings_ensure(
+            scrutiny=scrutiny, scores=scores, rows=rows, distributions=all_distributions
+        )
+    }
     redactor = Redactor.for_scrutiny(scrutiny)
     quotes: dict[int, list[tuple[str, str, str]]] = defaultdict(list)
     for quote in Quote.objects.filter(scrutiny=scrutiny).order_by("pk"):
@@ -169,7 +174,13 @@ def pack_data(*, scrutiny: Scrutiny) -> PackData:
     actions = []
     by_code = {row.code: row for row in rows}
     for factor in SuccessFactor.objects.filter(scrutiny=scrutiny).order_by("code"):
-        evidence = factor_evidence(scrutiny=scrutiny, factor=factor, scores=scores)
+        evidence = factor_evidence(
+            scrutiny=scrutiny,
+            factor=factor,
+            scores=scores,
+            rows=rows,
+            distributions=all_distributions,
+        )
         finding = findings[factor.pk]
         improvements = tuple(redactor.redact(line) for line in finding.improvements.splitlines())
         factors.append(
@@ -191,10 +202,7 @@ def pack_data(*, scrutiny: Scrutiny) -> PackData:
             for line in improvements or ("Action to be agreed at the scrutiny event.",):
                 actions.append((factor.code, row.rating_label, line))
     kinds = dict(Instrument.objects.filter(scrutiny=scrutiny).values_list("code", "kind"))
-    distributions = tuple(
-        (SOURCE_LABELS[kinds[d.instrument_code]], d)
-        for d in question_distributions(scrutiny=scrutiny)
-    )
+    distributions = tuple((SOURCE_LABELS[kinds[d.instrument_code]], d) for d in all_distributions)
     counts = dict(
         counting_responses(scrutiny)
         .values("source")
@@ -216,7 +224,6 @@ def pack_data(*, scrutiny: Scrutiny) -> PackData:
         actions=tuple(actions),
         discussion=tuple(_discussion(rows)),
         distributions=distributions,
-        comments=tuple(comment_rows(scrutiny, redactor)),
     )
 
 

@@ -25,6 +25,7 @@ from scrutiny.errors import ApplicationError
 from scrutiny.models import EventPack, EvidenceNote, Finding, Quote, Scrutiny, SuccessFactor
 from scrutiny.packs.build import pack_start
 from scrutiny.scoring import scrutiny_scores
+from scrutiny.scrutinies import scrutiny_event_settings_save
 from scrutiny.workspace import factor_comments, factor_evidence, scorecard
 
 
@@ -69,6 +70,12 @@ def workspace(request: HttpRequest, slug: str) -> HttpResponse:
             "rows": rows,
             "entries": [(row, by_code[row.code]) for row in rows],
             "signed_off": all(f.is_signed_off for f in finding_list) and bool(finding_list),
+            "settings_form": EventSettingsForm(
+                initial={
+                    "event_date": scrutiny.event_date,
+                    "divergence_margin": scrutiny.divergence_margin,
+                }
+            ),
             "compare_form": CompareForm(
                 initial={"previous": scrutiny.previous_id}, scrutiny=scrutiny
             ),
@@ -93,6 +100,49 @@ def workspace_compare(request: HttpRequest, slug: str) -> HttpResponse:
         )
     else:
         messages.error(request, "Choose a scrutiny of this partnership to compare with.")
+    return redirect("workspace", scrutiny.slug)
+
+
+class EventSettingsForm(forms.Form):
+    event_date = forms.DateField(
+        label="Date of the scrutiny event",
+        required=False,
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="On the pack's cover.",
+        error_messages={"invalid": "Enter a date, for example 2027-03-04."},
+    )
+    divergence_margin = forms.FloatField(
+        label="Divergence margin (points)",
+        min_value=0,
+        max_value=100,
+        help_text="A factor whose sources differ by more than this is flagged as divergent.",
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+        error_messages={
+            "required": "Enter the divergence margin, a number of points from 0 to 100.",
+            "invalid": "Enter the divergence margin, a number of points from 0 to 100.",
+            "min_value": "Enter the divergence margin, a number of points from 0 to 100.",
+            "max_value": "Enter the divergence margin, a number of points from 0 to 100.",
+        },
+    )
+
+
+@login_required
+@require_POST
+def workspace_settings(request: HttpRequest, slug: str) -> HttpResponse:
+    scrutiny = _scrutiny(request, slug)
+    form = EventSettingsForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("workspace", scrutiny.slug)
+    scrutiny_event_settings_save(
+        scrutiny=scrutiny,
+        event_date=form.cleaned_data["event_date"],
+        divergence_margin=form.cleaned_data["divergence_margin"],
+    )
+    messages.success(request, "The event's date and the divergence margin are saved.")
     return redirect("workspace", scrutiny.slug)
 
 

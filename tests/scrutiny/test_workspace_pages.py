@@ -129,3 +129,17 @@ def test_build_the_pack_see_its_progress_and_download_both_files(
     assert pack.data_version[:12] in listing
     missing = client.get(reverse("workspace-pack-download", args=[SLUG, pack.pk, "doc"]))
     assert missing.status_code == 404
+
+
+def test_the_events_date_and_divergence_margin_are_set_on_the_workspace(scrutiny, scrutineer):
+    client = client_for(scrutineer)
+    url = reverse("workspace-settings", args=[SLUG])
+    bad = client.post(url, {"event_date": "2027-03-04", "divergence_margin": "120"}, follow=True)
+    assert "a number of points from 0 to 100" in bad.text
+    scrutiny.refresh_from_db()
+    assert (scrutiny.event_date, scrutiny.divergence_margin) == (None, 20)
+    client.post(url, {"event_date": "2027-03-04", "divergence_margin": "65"})
+    scrutiny.refresh_from_db()
+    assert str(scrutiny.event_date) == "2027-03-04" and scrutiny.divergence_margin == 65
+    page = client.get(reverse("workspace", args=[SLUG])).text
+    assert "Divergent:</strong>" not in page  # 60.3 points is now within the margin

@@ -272,7 +272,8 @@ def _small(counts: dict[Any, int], threshold: int) -> set[Any]:
 
 def response_sheets(scrutiny: Scrutiny) -> Iterator[ResponseSheet]:
     """One sheet an instrument: each counting response a row, pseudonymised (a running number,
-    no case reference, no name), every text redacted. An agency, area or role with fewer than
+    written as a number so the workbook's shared strings do not grow with every row; no case
+    reference, no name), every text redacted. An agency, area or role with fewer than
     the suppression threshold of responses to the instrument is left blank, and so is the next
     smallest where only one would be, as in a breakdown."""
     redactor = Redactor.for_scrutiny(scrutiny)
@@ -346,7 +347,7 @@ def _response_rows(
             current = response_id
             number += 1
             row = [
-                f"R{number:06d}",
+                number,  # a running number: a pseudonym that is not a shared string
                 version,
                 "" if agency in hidden["agency"] else agency or "",
                 "" if area in hidden["area"] else area or "",

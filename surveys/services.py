@@ -526,6 +526,19 @@ def survey_submit(
     return response
 
 
+def _by_code(model: Any, *, partnership: Any, code: str, what: str) -> Any:
+    """The partnership's agency (or role) with this code, or an error listing the codes."""
+    found = model.objects.filter(partnership=partnership, code=code).first()
+    if found is None:
+        codes = ", ".join(
+            model.objects.filter(partnership=partnership)
+            .order_by("code")
+            .values_list("code", flat=True)
+        )
+        raise ApplicationError(f"Unknown {what} {code!r}: use one of {codes or 'none'}.")
+    return found
+
+
 @transaction.atomic
 def open_response_submit(
     *, survey: Survey, agency_code: str, role_code: str = "", values: dict[str, Any]
@@ -534,25 +547,12 @@ def open_response_submit(
     and role by the partnership's codes. All or nothing: a wrong code or answer stores
     nothing."""
     partnership = survey.scrutiny.partnership
-    agency = Agency.objects.filter(partnership=partnership, code=agency_code).first()
-    if agency is None:
-        codes = ", ".join(
-            Agency.objects.filter(partnership=partnership)
-            .order_by("code")
-            .values_list("code", flat=True)
-        )
-        raise ApplicationError(f"Unknown agency {agency_code!r}: use one of {codes}.")
+    agency = _by_code(Agency, partnership=partnership, code=agency_code, what="agency")
     role_id = None
     if role_code:
-        role = PractitionerRole.objects.filter(partnership=partnership, code=role_code).first()
-        if role is None:
-            codes = ", ".join(
-                PractitionerRole.objects.filter(partnership=partnership)
-                .order_by("code")
-                .values_list("code", flat=True)
-            )
-            raise ApplicationError(f"Unknown role {role_code!r}: use one of {codes or 'none'}.")
-        role_id = role.pk
+        role_id = _by_code(
+            PractitionerRole, partnership=partnership, code=role_code, what="role"
+        ).pk
     draft, _ = open_draft_start(survey=survey, agency_id=agency.pk, role_id=role_id)
     return survey_submit(holder=draft, values=values, channel=Response.Channel.API)
 

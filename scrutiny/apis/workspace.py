@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -20,7 +20,7 @@ from rest_framework.views import APIView
 from scrutiny import findings, permissions
 from scrutiny.disclosure import Redactor
 from scrutiny.models import EventPack, Finding, Quote, Scrutiny, SuccessFactor
-from scrutiny.packs.build import pack_start
+from scrutiny.packs.build import pack_download, pack_start
 from scrutiny.scoring import scrutiny_scores
 from scrutiny.workspace import factor_comments, factor_evidence, scorecard
 
@@ -260,10 +260,4 @@ class PackDownloadApi(APIView):
     )
     def get(self, request: Request, slug: str, pack_id: int, kind: str) -> FileResponse:
         scrutiny = _scrutiny(request, slug)
-        pack = get_object_or_404(EventPack, pk=pack_id, scrutiny=scrutiny)
-        file = {"pdf": pack.pdf, "xlsx": pack.xlsx}.get(kind)
-        if not file:
-            raise Http404("No such file yet.")
-        return FileResponse(
-            file.open("rb"), as_attachment=True, filename=file.name.rsplit("/", 1)[-1]
-        )
+        return pack_download(get_object_or_404(EventPack, pk=pack_id, scrutiny=scrutiny), kind)

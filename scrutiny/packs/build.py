@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.http import FileResponse, Http404
 from django.utils import timezone
 
 from scrutiny.disclosure import Redactor
@@ -63,3 +64,12 @@ def pack_build(*, pack: EventPack, progress: Progress | None = None) -> EventPac
     pack.built_at = timezone.now()
     pack.save()
     return pack
+
+
+def pack_download(pack: EventPack, kind: str) -> FileResponse:
+    """One of a pack's files as a download (pages and API alike); 404 for a file it has not
+    got (yet)."""
+    file = {"pdf": pack.pdf, "xlsx": pack.xlsx}.get(kind)
+    if not file:
+        raise Http404("That pack has no such file (it may still be building).")
+    return FileResponse(file.open("rb"), as_attachment=True, filename=file.name.rsplit("/", 1)[-1])

@@ -16,14 +16,14 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from scrutiny import findings, permissions
 from scrutiny.errors import ApplicationError
 from scrutiny.models import EventPack, EvidenceNote, Finding, Quote, Scrutiny, SuccessFactor
-from scrutiny.packs.build import pack_start
+from scrutiny.packs.build import pack_download, pack_start
 from scrutiny.scoring import scrutiny_scores
 from scrutiny.scrutinies import scrutiny_event_settings_save
 from scrutiny.workspace import factor_comments, factor_evidence, scorecard
@@ -31,6 +31,13 @@ from scrutiny.workspace import factor_comments, factor_evidence, scorecard
 
 def _scrutiny(request: HttpRequest, slug: str) -> Scrutiny:
     return permissions.access_scrutiny_to_configure(request.user, slug)
+
+
+def _errors_as_messages(request: HttpRequest, form: forms.Form) -> None:
+    """A small form posted from a page with several: its errors come back as messages there."""
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
 
 
 def _factor(scrutiny: Scrutiny, code: str) -> SuccessFactor:
@@ -133,9 +140,7 @@ def workspace_settings(request: HttpRequest, slug: str) -> HttpResponse:
     scrutiny = _scrutiny(request, slug)
     form = EventSettingsForm(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        _errors_as_messages(request, form)
         return redirect("workspace", scrutiny.slug)
     scrutiny_event_settings_save(
         scrutiny=scrutiny,
@@ -266,9 +271,7 @@ def workspace_note(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     factor = _factor(scrutiny, code)
     form = NoteForm(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        _errors_as_messages(request, form)
         return redirect("workspace-factor", scrutiny.slug, factor.code)
     try:
         findings.note_record(
@@ -314,8 +317,4 @@ def workspace_pack_download(
     request: HttpRequest, slug: str, pack_id: int, kind: str
 ) -> FileResponse:
     scrutiny = _scrutiny(request, slug)
-    pack = get_object_or_404(EventPack, pk=pack_id, scrutiny=scrutiny)
-    file = {"pdf": pack.pdf, "xlsx": pack.xlsx}.get(kind)
-    if not file:
-        raise Http404("That pack has no such file (it may still be building).")
-    return FileResponse(file.open("rb"), as_attachment=True, filename=file.name.rsplit("/", 1)[-1])
+    return pack_download(get_object_or_404(EventPack, pk=pack_id, scrutiny=scrutiny), kind)

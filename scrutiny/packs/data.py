@@ -340,7 +340,7 @@ def _response_rows(
         text,
         value,
         day,
-    ) in answers.iterator(chunk_size=5000):
+    ) in answers.iterator(chunk_size=1000):
         if response_id != current:
             if current is not None:
                 yield row

@@ -3,9 +3,11 @@ progress in a Job), the API and `manage.py event_pack` alike."""
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable
+from typing import IO
 
-from django.core.files.base import ContentFile
+from django.core.files import File
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.utils import timezone
@@ -20,25 +22,31 @@ Progress = Callable[[int, str], None]
 
 
 def pack_files(
-    *, scrutiny: Scrutiny, pdf: bool = True, xlsx: bool = True, progress: Progress | None = None
-) -> tuple[str, bytes | None, bytes | None]:
-    """The pack's data version and its files, built from the data as it is now."""
+    *,
+    scrutiny: Scrutiny,
+    pdf: IO[bytes] | None = None,
+    xlsx: IO[bytes] | None = None,
+    progress: Progress | None = None,
+) -> str:
+    """Write the pack's PDF and workbook (either or both) into the files given, from the data
+    as it is now; returns the data version. The workbook streams into its file, so its memory
+    does not grow with the number of responses."""
     progress = progress or (lambda percent, message: None)
     progress(5, "Gathering the scores, findings and quotes.")
     data = pack_data(scrutiny=scrutiny)
-    pdf_bytes = xlsx_bytes = None
-    if pdf:
+    if pdf is not None:
         progress(30, "Writing the PDF.")
-        pdf_bytes = render_pdf(data, progress=progress)
-    if xlsx:
+        pdf.write(render_pdf(data, progress=progress))
+    if xlsx is not None:
         progress(70, "Writing the workbook.")
-        xlsx_bytes = render_xlsx(
+        render_xlsx(
             data,
+            out=xlsx,
             comments=comment_rows(scrutiny, Redactor.for_scrutiny(scrutiny)),
             responses=response_sheets(scrutiny),
             progress=progress,
         )
-    return data.version, pdf_bytes, xlsx_bytes
+    return data.version
 
 
 def pack_start(*, scrutiny: Scrutiny, user: User) -> EventPack:
@@ -54,12 +62,12 @@ def pack_start(*, scrutiny: Scrutiny, user: User) -> EventPack:
 
 def pack_build(*, pack: EventPack, progress: Progress | None = None) -> EventPack:
     """Build both files of a queued pack and store them with the time and the data version."""
-    version, pdf_bytes, xlsx_bytes = pack_files(scrutiny=pack.scrutiny, progress=progress)
     stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
     name = f"{pack.scrutiny.slug}-event-pack-{stamp}"
-    assert pdf_bytes is not None and xlsx_bytes is not None
-    pack.pdf.save(f"{name}.pdf", ContentFile(pdf_bytes), save=False)
-    pack.xlsx.save(f"{name}.xlsx", ContentFile(xlsx_bytes), save=False)
+    with tempfile.TemporaryFile() as pdf, tempfile.TemporaryFile() as xlsx:
+        version = pack_files(scrutiny=pack.scrutiny, pdf=pdf, xlsx=xlsx, progress=progress)
+        pack.pdf.save(f"{name}.pdf", File(pdf), save=False)
+        pack.xlsx.save(f"{name}.xlsx", File(xlsx), save=False)
     pack.data_version = version
     pack.built_at = timezone.now()
     pack.save()

@@ -9,8 +9,7 @@ Takes plain data and iterators of plain rows; never queries. Every text is a str
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from io import BytesIO
-from typing import Any
+from typing import IO, Any
 
 from openpyxl import Workbook
 
@@ -44,10 +43,12 @@ def _sheet_title(code: str, used: set[str]) -> str:
 def render_xlsx(
     data: PackData,
     *,
+    out: IO[bytes],
     comments: Iterable[tuple[str, str, str, str]],
     responses: Iterable[ResponseSheet],
     progress: Progress | None = None,
-) -> bytes:
+) -> None:
+    """Write the workbook into `out` (a file: the workbook is never held in memory whole)."""
     progress = progress or (lambda percent, message: None)
     workbook = Workbook(write_only=True)
     sheet_write(
@@ -185,6 +186,4 @@ def render_xlsx(
             header=list(sheet.header),
             rows=sheet.rows,
         )
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    workbook.save(out)

@@ -219,7 +219,9 @@ def test_the_pack_has_every_factor_rating_and_quote_and_no_planted_identifier(sc
         factor_codes=["SF1"],
         user=scrutineer,
     )
-    version, pdf, xlsx = pack_files(scrutiny=scrutiny)
+    pdf_file, xlsx_file = io.BytesIO(), io.BytesIO()
+    version = pack_files(scrutiny=scrutiny, pdf=pdf_file, xlsx=xlsx_file)
+    pdf, xlsx = pdf_file.getvalue(), xlsx_file.getvalue()
     reader = PdfReader(io.BytesIO(pdf))
     assert reader.metadata.title == "Scrutiny event pack: Learning from Practice 2026"
     assert reader.trailer["/Root"]["/Lang"] == "en-GB"

@@ -4,6 +4,7 @@ event pack, either file or both, the same files as the workspace's "Build the ev
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -35,19 +36,22 @@ class Command(BaseCommand):
                 raise CommandError(f"There is no folder {target.parent} to write {target.name} in.")
         scrutiny = scrutiny_by_slug(slug)
         verbose = options.get("verbosity", 1) > 1
+
+        def report(percent: int, message: str) -> None:
+            if verbose:
+                self.stderr.write(f"{percent:3d}% {message}")
+
         try:
-            version, pdf_bytes, xlsx_bytes = pack_files(
-                scrutiny=scrutiny,
-                pdf=bool(pdf),
-                xlsx=bool(xlsx),
-                progress=(lambda p, m: self.stderr.write(f"{p:3d}% {m}")) if verbose else None,
-            )
+            with ExitStack() as files:
+                outputs = {
+                    kind: files.enter_context(Path(path).open("wb"))
+                    for kind, path in (("pdf", pdf), ("xlsx", xlsx))
+                    if path
+                }
+                version = pack_files(scrutiny=scrutiny, progress=report, **outputs)
         except ApplicationError as exc:
             raise CommandError(str(exc)) from exc
-        if pdf and pdf_bytes is not None:
-            Path(pdf).write_bytes(pdf_bytes)
-            self.stdout.write(f"Wrote {pdf} ({len(pdf_bytes):,} bytes).")
-        if xlsx and xlsx_bytes is not None:
-            Path(xlsx).write_bytes(xlsx_bytes)
-            self.stdout.write(f"Wrote {xlsx} ({len(xlsx_bytes):,} bytes).")
+        for path in (pdf, xlsx):
+            if path:
+                self.stdout.write(f"Wrote {path} ({Path(path).stat().st_size:,} bytes).")
         self.stdout.write(f"Data version {version[:12]}.")

@@ -3,6 +3,8 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
 from scrutiny.models import (
+    Action,
+    ActionUpdate,
     Agency,
     Answer,
     Area,
@@ -15,8 +17,10 @@ from scrutiny.models import (
     Job,
     Option,
     OptionList,
+    Outcome,
     Partnership,
     PractitionerRole,
+    Priority,
     Question,
     Quote,
     Response,
@@ -263,3 +267,31 @@ class EventPackAdmin(ReadOnlyAdmin):
     list_display = ["scrutiny", "built_at", "built_by", "data_version"]
     list_filter = ["scrutiny"]
     search_fields = ["scrutiny__slug", "data_version"]
+
+
+@admin.register(Priority)
+class PriorityAdmin(admin.ModelAdmin):
+    list_display = ["title", "partnership", "position"]
+    list_filter = ["partnership"]
+    search_fields = ["title"]
+
+
+@admin.register(Outcome)
+class OutcomeAdmin(admin.ModelAdmin):
+    list_display = ["text", "priority", "position"]
+    list_filter = ["priority"]
+    search_fields = ["text"]
+
+
+@admin.register(Action)
+class ActionAdmin(admin.ModelAdmin):
+    list_display = ["text", "scrutiny", "factor", "status", "timescale", "lead_name"]
+    list_filter = ["status", "scrutiny", "responsible"]
+    search_fields = ["text", "lead_name", "responsible_group"]
+
+
+@admin.register(ActionUpdate)
+class ActionUpdateAdmin(ReadOnlyAdmin):
+    list_display = ["action", "status", "at", "by"]
+    list_filter = ["status", "evidence_kind"]
+    search_fields = ["note", "evidence"]

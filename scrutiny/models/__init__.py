@@ -1,3 +1,4 @@
+from scrutiny.models.actions import Action, ActionUpdate, Brag, Outcome, Priority
 from scrutiny.models.evidence import Answer, Response
 from scrutiny.models.findings import EventPack, EvidenceNote, Finding, Quote
 from scrutiny.models.instruments import (
@@ -14,9 +15,12 @@ from scrutiny.models.people import Agency, Area, Partnership, User
 from scrutiny.models.scrutinies import PractitionerRole, Scrutiny, Source, SuccessFactor
 
 __all__ = [
+    "Action",
+    "ActionUpdate",
     "Agency",
     "Answer",
     "Area",
+    "Brag",
     "EventPack",
     "EvidenceNote",
     "FactorLink",
@@ -26,8 +30,10 @@ __all__ = [
     "Job",
     "Option",
     "OptionList",
+    "Outcome",
     "Partnership",
     "PractitionerRole",
+    "Priority",
     "Question",
     "Quote",
     "Response",

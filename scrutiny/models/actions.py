@@ -1,0 +1,111 @@
+"""Action plans: the partnership's delivery plan of priorities and outcomes, and the actions
+that scrutinies' findings start, each tracked with BRAG status and a history of updates.
+
+BRAG (this partnership's delivery plan): Blue complete, Green on track, Amber at risk, Red off
+track. Every change of status carries an update note, kept as history; Blue needs evidence of
+impact (`scrutiny.actions.action_update` enforces both), so "done" means done and evidenced.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from scrutiny.models.people import Agency, Partnership
+from scrutiny.models.scrutinies import Scrutiny, SuccessFactor
+
+
+class Brag(models.TextChoices):
+    BLUE = "blue", "Blue: complete"
+    GREEN = "green", "Green: on track"
+    AMBER = "amber", "Amber: at risk"
+    RED = "red", "Red: off track"
+
+
+class Priority(models.Model):
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="priorities"
+    )
+    title = models.CharField(max_length=300)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["partnership", "position", "pk"]
+        verbose_name_plural = "priorities"
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Outcome(models.Model):
+    priority = models.ForeignKey(Priority, on_delete=models.CASCADE, related_name="outcomes")
+    text = models.CharField(max_length=500)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["priority", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Action(models.Model):
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="actions")
+    scrutiny = models.ForeignKey(
+        Scrutiny, on_delete=models.SET_NULL, null=True, blank=True, related_name="actions"
+    )
+    factor = models.ForeignKey(
+        SuccessFactor, on_delete=models.SET_NULL, null=True, blank=True, related_name="actions"
+    )
+    outcome = models.ForeignKey(
+        Outcome, on_delete=models.SET_NULL, null=True, blank=True, related_name="actions"
+    )
+    text = models.TextField(help_text="What will be done.")
+    responsible = models.ForeignKey(
+        Agency,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="actions",
+        help_text="The agency responsible, where one is.",
+    )
+    responsible_group = models.CharField(
+        max_length=200, blank=True, help_text="A group of the partnership, where it leads."
+    )
+    lead_name = models.CharField(max_length=200, blank=True, help_text="The named lead.")
+    lead_email = models.EmailField(blank=True)
+    timescale = models.DateField(null=True, blank=True)
+    measures = models.TextField(blank=True, help_text="How its impact will be measured.")
+    status = models.CharField(max_length=10, choices=Brag.choices, default=Brag.GREEN)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["partnership", "timescale", "pk"]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class ActionUpdate(models.Model):
+    class Evidence(models.TextChoices):
+        NONE = "", "No evidence of impact"
+        SCRUTINY = "scrutiny", "A later scrutiny's factor moving"
+        AUDIT = "audit", "An audit"
+        DOCUMENT = "document", "A document"
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="updates")
+    status = models.CharField(max_length=10, choices=Brag.choices)
+    note = models.TextField()
+    evidence_kind = models.CharField(max_length=20, choices=Evidence.choices, blank=True)
+    evidence = models.TextField(blank=True, help_text="What shows the impact, and where.")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["action", "-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_status_display()}: {self.note[:40]}"

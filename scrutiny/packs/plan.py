@@ -1,0 +1,63 @@
+"""The delivery plan as a workbook, in the layout partnerships publish in their annual report:
+columns Priority, Outcome, Action, Timescale, Responsible, Update, RAG, grouped by priority
+(a bold row for each), each RAG cell filled with its BRAG colour and always saying its word."""
+
+from __future__ import annotations
+
+from typing import IO
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+
+from scrutiny.actions import PlanRow
+from scrutiny.workbooks.writing import clean_text
+
+HEADER = ("Priority", "Outcome", "Action", "Timescale", "Responsible", "Update", "RAG")
+FILLS = {
+    "blue": PatternFill("solid", fgColor="1D70B8"),
+    "green": PatternFill("solid", fgColor="00703C"),
+    "amber": PatternFill("solid", fgColor="FFBF47"),
+    "red": PatternFill("solid", fgColor="D4351C"),
+}
+LIGHT_TEXT = {"blue", "green", "red"}
+
+
+def render_plan_xlsx(rows: list[PlanRow], *, title: str, out: IO[bytes]) -> None:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Delivery plan"
+    sheet.append([clean_text(f"Delivery plan: {title}")])
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet.append(list(HEADER))
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
+    current = None
+    for row in rows:
+        if row.priority != current:
+            current = row.priority
+            sheet.append([clean_text(row.priority)])
+            sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True)
+        values = [
+            row.priority,
+            row.outcome,
+            row.action,
+            row.timescale,
+            row.responsible,
+            row.update,
+            row.rag,
+        ]
+        sheet.append([clean_text(v) if isinstance(v, str) else v for v in values])
+        number = sheet.max_row
+        for column in range(1, 8):
+            cell = sheet.cell(row=number, column=column)
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # text stays text, never a formula
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        sheet.cell(row=number, column=4).number_format = "d mmm yyyy"
+        rag = sheet.cell(row=number, column=7)
+        rag.fill = FILLS[row.status]
+        rag.font = Font(bold=True, color="FFFFFF" if row.status in LIGHT_TEXT else "0B0C0C")
+    for column, width in zip("ABCDEFG", (28, 36, 50, 14, 30, 50, 10), strict=True):
+        sheet.column_dimensions[column].width = width
+    sheet.freeze_panes = "A3"
+    workbook.save(out)

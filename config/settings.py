@@ -200,6 +200,8 @@ CELERY_TIMEZONE = TIME_ZONE
 # celery beat: survey reminders are looked for every hour (each survey sets its own days).
 CELERY_BEAT_SCHEDULE = {
     "survey-reminders": {"task": "surveys.tasks.reminders_schedule", "schedule": 3600.0},
+    # Overdue and drifting actions of the delivery plan, flagged once a day.
+    "actions-overdue": {"task": "scrutiny.tasks.actions_flag_overdue", "schedule": 86400.0},
 }
 
 REST_FRAMEWORK = {

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from scrutiny.disclosure import Redactor
 from scrutiny.errors import ApplicationError
 from scrutiny.models import (
     Action,
@@ -170,3 +171,97 @@ def delivery_plan(*, scrutiny: Scrutiny) -> list[PlanRow]:
         key=lambda item: (item[0], item[1], item[2].outcome, item[2].timescale or dt.date.max)
     )
     return [row for _, _, row in rows]
+
+
+# ---------------------------------------------------------------------------------------------
+# Overdue and drifting actions (celery beat, daily)
+
+DRIFT_DAYS = 42  # no update for six weeks: drifting
+REMIND_DAYS = 7  # an action flagged is flagged again a week later at the soonest
+
+
+@dataclass(frozen=True)
+class Flag:
+    action_id: int
+    reasons: tuple[str, ...]
+
+
+def actions_to_flag(*, now: dt.datetime) -> list[Flag]:
+    """Open actions past their timescale or without an update for DRIFT_DAYS (counted from the
+    last update, else from when the action was made), not flagged in the last REMIND_DAYS."""
+    from django.db.models import Max, Q
+
+    today = now.date()
+    drift = now - dt.timedelta(days=DRIFT_DAYS)
+    candidates = (
+        Action.objects.exclude(status=Brag.BLUE)
+        .filter(Q(flagged_at__isnull=True) | Q(flagged_at__lt=now - dt.timedelta(days=REMIND_DAYS)))
+        .annotate(last_update=Max("updates__at"))
+        .order_by("pk")
+    )
+    flags = []
+    for action in candidates:
+        reasons = []
+        if action.timescale is not None and action.timescale < today:
+            reasons.append(f"overdue: its timescale was {action.timescale:%-d %B %Y}")
+        last = action.last_update or action.created_at  # type: ignore[attr-defined]
+        if last < drift:
+            reasons.append(f"drifting: no update since {last:%-d %B %Y}")
+        if reasons:
+            flags.append(Flag(action.pk, tuple(reasons)))
+    return flags
+
+
+def actions_flag(*, now: dt.datetime | None = None) -> int:
+    """Email each flagged action's lead and the business unit; returns how many were flagged.
+    Each action is marked as it goes, so a retried task emails no one twice."""
+    from django.conf import settings
+    from django.core.mail import send_mail
+    from django.urls import reverse
+    from django.utils import timezone
+
+    now = now or timezone.now()
+    sent = 0
+    for flag in actions_to_flag(now=now):
+        with transaction.atomic():
+            action = (
+                Action.objects.select_for_update(of=("self",))
+                .select_related("partnership", "factor", "scrutiny")
+                .get(pk=flag.action_id)
+            )
+            if action.flagged_at is not None and action.flagged_at >= now - dt.timedelta(
+                days=REMIND_DAYS
+            ):
+                continue
+            business_unit = list(
+                User.objects.filter(
+                    partnership_id=action.partnership_id,
+                    role=User.Role.ADMINISTRATOR,
+                    is_active=True,
+                ).values_list("email", flat=True)
+            )
+            recipients = sorted({e for e in [action.lead_email, *business_unit] if e})
+            action.flagged_at = now
+            action.save(update_fields=["flagged_at"])
+            if not recipients:
+                continue
+            link = f"{settings.SITE_URL}{reverse('admin:scrutiny_action_change', args=[action.pk])}"
+            # An email leaves the platform: the action's words go through the redaction.
+            text = (
+                Redactor.for_scrutiny(action.scrutiny).redact(action.text)
+                if action.scrutiny
+                else action.text
+            )
+            send_mail(
+                subject=f"Action needs an update: {text[:60]}",
+                message=(
+                    f"An action of {action.partnership.name}'s plan is "
+                    + " and ".join(flag.reasons)
+                    + f".\n\nAction: {text}\nStatus: {BRAG_WORDS[Brag(action.status)]}\n\n"
+                    f"Please give it an update (what has happened, and its status): {link}\n"
+                ),
+                from_email=None,
+                recipient_list=recipients,
+            )
+            sent += 1
+    return sent

@@ -41,3 +41,11 @@ def event_pack_build(*, pack_id: int) -> None:
     services.job_finish(
         job_id=job_id, result={"pack": pack.pk}, message="The event pack is ready to download."
     )
+
+
+@shared_task(acks_late=True)
+def actions_flag_overdue() -> int:
+    """Run daily by celery beat: flag overdue and drifting actions to their leads."""
+    from scrutiny.actions import actions_flag
+
+    return actions_flag()

@@ -77,6 +77,9 @@ class Action(models.Model):
     timescale = models.DateField(null=True, blank=True)
     measures = models.TextField(blank=True, help_text="How its impact will be measured.")
     status = models.CharField(max_length=10, choices=Brag.choices, default=Brag.GREEN)
+    flagged_at = models.DateTimeField(
+        null=True, blank=True, help_text="When it was last flagged as overdue or drifting."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -142,3 +142,52 @@ def test_the_command_drafts_and_exports(signed, tmp_path):
     assert {row[6] for row in rows[2:] if row[6]} == {"Green"}
     with pytest.raises(CommandError, match="Say what to do"):
         call_command("action_plan", signed.slug)
+
+
+def test_overdue_and_drifting_actions_are_flagged_and_emailed_once(
+    signed, scrutineer, business_unit, mailoutbox
+):
+    from django.utils import timezone
+
+    from scrutiny.models import Partnership
+
+    business_unit.partnership = Partnership.objects.get(pk=signed.partnership_id)
+    business_unit.save()
+    overdue, quiet = actions.actions_draft(scrutiny=signed)
+    now = timezone.now()
+    overdue.timescale = (now - dt.timedelta(days=1)).date()
+    overdue.lead_email = "sam.lead@fernhill.invalid"
+    overdue.text = "Re-audit case C-7781 and its drift."
+    overdue.save()
+    actions.action_update(action=quiet, status=Brag.GREEN, note="Started.", user=scrutineer)
+    assert [f.action_id for f in actions.actions_to_flag(now=now)] == [overdue.pk]
+    assert actions.actions_flag(now=now) == 1
+    message = mailoutbox[0]
+    assert sorted(message.to) == sorted(["sam.lead@fernhill.invalid", business_unit.email])
+    assert "overdue" in message.body and "C-7781" not in message.body + message.subject
+    # Not again the next day; again a week later if still overdue.
+    assert actions.actions_flag(now=now + dt.timedelta(days=1)) == 0
+    later = now + dt.timedelta(days=8)
+    assert actions.actions_flag(now=later) == 1
+    # Six weeks without an update: drifting too. Blue actions are never flagged.
+    drift = now + dt.timedelta(days=actions.DRIFT_DAYS + 1)
+    reasons = {f.action_id: f.reasons for f in actions.actions_to_flag(now=drift)}
+    assert any(r.startswith("drifting") for r in reasons[quiet.pk])
+    actions.action_update(
+        action=overdue,
+        status=Brag.BLUE,
+        note="Done.",
+        user=scrutineer,
+        evidence_kind="audit",
+        evidence="Re-audit, March",
+    )
+    assert overdue.pk not in {f.action_id for f in actions.actions_to_flag(now=drift)}
+
+
+def test_beat_flags_actions_daily():
+    from django.conf import settings
+
+    from scrutiny.tasks import actions_flag_overdue
+
+    schedule = settings.CELERY_BEAT_SCHEDULE["actions-overdue"]
+    assert (schedule["task"], schedule["schedule"]) == (actions_flag_overdue.name, 86400.0)

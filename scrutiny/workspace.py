@@ -40,7 +40,6 @@ from scrutiny.scoring import (
     RATING_LABELS,
     FactorScores,
     QuestionDistribution,
-    Rating,
     ScrutinyScores,
     display_score,
     question_distributions,
@@ -152,10 +151,6 @@ class QuestionEvidence:
     source_label: str
     distribution: QuestionDistribution
     weight: float
-
-    def percent(self, count: int) -> float | None:
-        answered = self.distribution.answered
-        return round(100 * count / answered, 1) if answered else None
 
 
 @dataclass(frozen=True)
@@ -337,7 +332,3 @@ def factor_comments(
         if len(comments) >= limit:
             break
     return comments
-
-
-def rating_label(rating: str) -> str:
-    return RATING_LABELS[Rating(rating)]

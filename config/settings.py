@@ -169,6 +169,9 @@ STORAGES = {
 }
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 MEDIA_URL = "media/"
+# Evidence of an action's impact uploaded as a document: never served from MEDIA_URL, only
+# through a page that checks who may see the action.
+ACTION_EVIDENCE_MAX_MB = env_int("ACTION_EVIDENCE_MAX_MB", 10)
 
 # E-mail. Development prints messages to the console; production sets EMAIL_HOST.
 EMAIL_HOST = env_str("EMAIL_HOST", "")

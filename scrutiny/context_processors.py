@@ -19,5 +19,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "admin_site": user.is_authenticated and user.is_active and user.is_staff,
             "api": permissions.can_use_api_docs(user),
             "scrutinies": permissions.can_read_scrutinies(user),
+            "plan": permissions.can_read_plan(user),
         }
     }

@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
-from scrutiny.models import Agency, Job, Scrutiny, User
+from scrutiny.models import Action, ActionUpdate, Agency, Job, Priority, Scrutiny, User
 
 AnyUser = User | AnonymousUser
 
@@ -39,6 +39,10 @@ def is_scrutineer(user: AnyUser) -> bool:
 
 def is_board_member(user: AnyUser) -> bool:
     return _role(user) == User.Role.BOARD_MEMBER
+
+
+def is_agency_lead(user: AnyUser) -> bool:
+    return _role(user) == User.Role.AGENCY_LEAD
 
 
 def can_manage_partnership(user: AnyUser) -> bool:
@@ -143,3 +147,101 @@ def access_scrutiny_to_configure(user: AnyUser, slug: str) -> Scrutiny:
     if not can_configure_scrutinies(user):
         raise PermissionDenied("Only the business unit and the scrutineer can change a scrutiny.")
     return scrutiny
+
+
+# The action plan --------------------------------------------------------------------------------
+
+PLAN_READERS = (*SCRUTINY_READERS, User.Role.AGENCY_LEAD)
+
+
+def can_read_plan(user: AnyUser) -> bool:
+    """The delivery plan: the whole of it for the business unit, the scrutineer and the board;
+    their own agency's actions for an agency lead."""
+    return _role(user) in PLAN_READERS
+
+
+def can_plan(user: AnyUser) -> bool:
+    """Draft, write and assign actions, priorities and outcomes: the business unit and the
+    scrutineer (and the scrutiny event, through them)."""
+    return _role(user) in PARTNERSHIP_WIDE_ROLES
+
+
+def actions_visible_to(user: AnyUser) -> QuerySet[Action]:
+    role = _role(user)
+    if role not in PLAN_READERS:
+        return Action.objects.none()
+    assert isinstance(user, User)
+    if user.is_superuser:
+        return Action.objects.all()
+    actions = Action.objects.filter(partnership_id=user.partnership_id)
+    if role == User.Role.AGENCY_LEAD:
+        return actions.filter(responsible_id=user.agency_id) if user.agency_id else actions.none()
+    return actions
+
+
+def priorities_visible_to(user: AnyUser) -> QuerySet[Priority]:
+    role = _role(user)
+    if role not in PLAN_READERS:
+        return Priority.objects.none()
+    assert isinstance(user, User)
+    if user.is_superuser:
+        return Priority.objects.all()
+    return Priority.objects.filter(partnership_id=user.partnership_id)
+
+
+def access_action_for_user(user: AnyUser, action_id: int) -> Action:
+    try:
+        return actions_visible_to(user).select_related("partnership").get(pk=action_id)
+    except Action.DoesNotExist:
+        raise Http404("No such action.") from None
+
+
+def can_update_action(user: AnyUser, action: Action) -> bool:
+    """Give an action an update (its status, a note, evidence): the business unit, the
+    scrutineer, and the lead of the agency responsible for it."""
+    role = _role(user)
+    if role in PARTNERSHIP_WIDE_ROLES:
+        return True
+    assert isinstance(user, User) or role is None
+    return (
+        role == User.Role.AGENCY_LEAD
+        and user.agency_id is not None
+        and action.responsible_id == user.agency_id
+    )
+
+
+def access_action_to_update(user: AnyUser, action_id: int) -> Action:
+    action = access_action_for_user(user, action_id)
+    if not can_update_action(user, action):
+        raise PermissionDenied(
+            "Only the business unit, the scrutineer and the responsible agency's lead can "
+            "update this action."
+        )
+    return action
+
+
+def access_action_to_edit(user: AnyUser, action_id: int) -> Action:
+    action = access_action_for_user(user, action_id)
+    if not can_plan(user):
+        raise PermissionDenied(
+            "Only the business unit and the scrutineer can change what an action is and who "
+            "leads it."
+        )
+    return action
+
+
+def access_priority_for_user(user: AnyUser, priority_id: int) -> Priority:
+    try:
+        return priorities_visible_to(user).get(pk=priority_id)
+    except Priority.DoesNotExist:
+        raise Http404("No such priority.") from None
+
+
+def access_update_document_for_user(user: AnyUser, update_id: int) -> ActionUpdate:
+    """An update's document, for anyone who may see its action."""
+    try:
+        return ActionUpdate.objects.select_related("action").get(
+            pk=update_id, action__in=actions_visible_to(user)
+        )
+    except ActionUpdate.DoesNotExist:
+        raise Http404("No such document.") from None

@@ -2,7 +2,7 @@ from django.urls import path
 
 from scrutiny.views import core as views
 from scrutiny.views import instrument_builder as builder
-from scrutiny.views import library, scrutinies, workspace
+from scrutiny.views import library, plan, scrutinies, workspace
 
 instrument = "scrutinies/<slug:slug>/instruments/<int:instrument_id>/"
 space = "scrutinies/<slug:slug>/workspace/"
@@ -86,4 +86,44 @@ urlpatterns = [
         name="workspace-quote-remove",
     ),
     path(f"{space}factors/<str:code>/notes/", workspace.workspace_note, name="workspace-note"),
+    # A scrutiny's action plan, and the partnership's delivery plan that it rolls up into.
+    path("scrutinies/<slug:slug>/actions/", plan.scrutiny_actions, name="scrutiny-actions"),
+    path(
+        "scrutinies/<slug:slug>/actions/draft/",
+        plan.scrutiny_actions_draft,
+        name="scrutiny-actions-draft",
+    ),
+    path(
+        "scrutinies/<slug:slug>/actions/carry/",
+        plan.scrutiny_actions_carry,
+        name="scrutiny-actions-carry",
+    ),
+    path(
+        "scrutinies/<slug:slug>/actions/delivery-plan.<str:fmt>",
+        plan.scrutiny_actions_export,
+        name="scrutiny-actions-export",
+    ),
+    path("plan/", plan.plan_overview, name="plan"),
+    path("plan/delivery-plan.<str:fmt>", plan.plan_export, name="plan-export"),
+    path("plan/priorities/new/", plan.plan_priority_new, name="plan-priority-new"),
+    path("plan/priorities/<int:priority_id>/", plan.plan_priority, name="plan-priority"),
+    path(
+        "plan/priorities/<int:priority_id>/rename/",
+        plan.plan_priority_edit,
+        name="plan-priority-edit",
+    ),
+    path(
+        "plan/priorities/<int:priority_id>/outcomes/",
+        plan.plan_outcome_new,
+        name="plan-outcome-new",
+    ),
+    path("plan/actions/new/", plan.plan_action_new, name="plan-action-new"),
+    path("plan/actions/<int:action_id>/", plan.plan_action, name="plan-action"),
+    path("plan/actions/<int:action_id>/edit/", plan.plan_action_edit, name="plan-action-edit"),
+    path(
+        "plan/actions/<int:action_id>/updates/",
+        plan.plan_action_update,
+        name="plan-action-update",
+    ),
+    path("plan/updates/<int:update_id>/document/", plan.plan_document, name="plan-document"),
 ]

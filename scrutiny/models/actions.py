@@ -80,6 +80,15 @@ class Action(models.Model):
     flagged_at = models.DateTimeField(
         null=True, blank=True, help_text="When it was last flagged as overdue or drifting."
     )
+    flag_reason = models.CharField(max_length=300, blank=True, help_text="Why it was flagged.")
+    carried_from = models.ForeignKey(
+        Scrutiny,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The earlier scrutiny of the theme it was carried from, still open.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -102,6 +111,17 @@ class ActionUpdate(models.Model):
     note = models.TextField()
     evidence_kind = models.CharField(max_length=20, choices=Evidence.choices, blank=True)
     evidence = models.TextField(blank=True, help_text="What shows the impact, and where.")
+    evidence_scrutiny = models.ForeignKey(
+        Scrutiny,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The later scrutiny whose factor moved.",
+    )
+    document = models.FileField(upload_to="action-evidence/%Y/%m/", blank=True)
+    document_name = models.CharField(max_length=200, blank=True)
+    link = models.URLField(blank=True, help_text="Where the document is kept.")
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -44,6 +44,12 @@ class Partnership(models.Model):
         blank=True,
         help_text="Shown on the public privacy notice page. Blank lines make paragraphs.",
     )
+    # The delivery plan's colour key in words: partnerships use Blue differently, so each
+    # colour's meaning is the partnership's own, always printed beside the colour.
+    brag_blue = models.CharField("Blue means", max_length=60, default="Complete")
+    brag_green = models.CharField("Green means", max_length=60, default="On track")
+    brag_amber = models.CharField("Amber means", max_length=60, default="At risk")
+    brag_red = models.CharField("Red means", max_length=60, default="Off track")
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -51,6 +57,16 @@ class Partnership(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def brag_key(self) -> dict[str, str]:
+        """Each BRAG status's words in this partnership's delivery plan."""
+        return {
+            "blue": self.brag_blue,
+            "green": self.brag_green,
+            "amber": self.brag_amber,
+            "red": self.brag_red,
+        }
 
 
 class Agency(models.Model):

@@ -1,15 +1,18 @@
 """The delivery plan as a workbook, in the layout partnerships publish in their annual report:
 columns Priority, Outcome, Action, Timescale, Responsible, Update, RAG, grouped by priority
-(a bold row for each), each RAG cell filled with its BRAG colour and always saying its word."""
+(a bold row for each) under a line giving the colour key in words, each RAG cell filled with
+its BRAG colour and always saying its word."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import IO
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from scrutiny.actions import PlanRow
+from scrutiny.packs.plan_pdf import key_line
 from scrutiny.workbooks.writing import clean_text
 
 HEADER = ("Priority", "Outcome", "Action", "Timescale", "Responsible", "Update", "RAG")
@@ -22,14 +25,17 @@ FILLS = {
 LIGHT_TEXT = {"blue", "green", "red"}
 
 
-def render_plan_xlsx(rows: list[PlanRow], *, title: str, out: IO[bytes]) -> None:
+def render_plan_xlsx(
+    rows: list[PlanRow], *, title: str, key: Mapping[str, str], out: IO[bytes]
+) -> None:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Delivery plan"
     sheet.append([clean_text(f"Delivery plan: {title}")])
     sheet["A1"].font = Font(bold=True, size=14)
+    sheet.append([clean_text(key_line(key))])
     sheet.append(list(HEADER))
-    for cell in sheet[2]:
+    for cell in sheet[3]:
         cell.font = Font(bold=True)
     current = None
     for row in rows:
@@ -59,5 +65,5 @@ def render_plan_xlsx(rows: list[PlanRow], *, title: str, out: IO[bytes]) -> None
         rag.font = Font(bold=True, color="FFFFFF" if row.status in LIGHT_TEXT else "0B0C0C")
     for column, width in zip("ABCDEFG", (28, 36, 50, 14, 30, 50, 10), strict=True):
         sheet.column_dimensions[column].width = width
-    sheet.freeze_panes = "A3"
+    sheet.freeze_panes = "A4"
     workbook.save(out)

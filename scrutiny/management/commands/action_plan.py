@@ -1,6 +1,7 @@
 """`manage.py action_plan SLUG --draft` and `manage.py action_plan SLUG --xlsx FILE.xlsx`
 (CLI.md): draft one action for each signed-off finding not rated strong that has none yet, and
-export the action plan in the partnership's delivery plan layout."""
+export the action plan in the partnership's delivery plan layout; `--pdf FILE.pdf` (beyond
+CLI.md) writes the same plan as a PDF."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from scrutiny.actions import actions_draft, delivery_plan
 from scrutiny.errors import ApplicationError
 from scrutiny.management.commands.import_instrument import scrutiny_by_slug
 from scrutiny.packs.plan import render_plan_xlsx
+from scrutiny.packs.plan_pdf import render_plan_pdf
 
 
 class Command(BaseCommand):
@@ -22,13 +24,24 @@ class Command(BaseCommand):
         parser.add_argument("slug", metavar="SLUG")
         parser.add_argument("--draft", action="store_true", help="Draft actions from findings.")
         parser.add_argument("--xlsx", metavar="FILE.xlsx", help="Export the delivery plan.")
+        parser.add_argument("--pdf", metavar="FILE.pdf", help="Export it as a PDF.")
 
-    def handle(self, *args: Any, slug: str, draft: bool, xlsx: str | None, **options: Any) -> None:
-        if not draft and not xlsx:
-            raise CommandError("Say what to do: --draft, --xlsx FILE.xlsx, or both.")
-        if xlsx and not Path(xlsx).parent.exists():
-            raise CommandError(f"There is no folder {Path(xlsx).parent} to write the plan in.")
+    def handle(
+        self,
+        *args: Any,
+        slug: str,
+        draft: bool,
+        xlsx: str | None,
+        pdf: str | None,
+        **options: Any,
+    ) -> None:
+        if not draft and not xlsx and not pdf:
+            raise CommandError("Say what to do: --draft, --xlsx FILE.xlsx, --pdf FILE.pdf.")
+        for path in (xlsx, pdf):
+            if path and not Path(path).parent.exists():
+                raise CommandError(f"There is no folder {Path(path).parent} to write the plan in.")
         scrutiny = scrutiny_by_slug(slug)
+        key = scrutiny.partnership.brag_key
         try:
             if draft:
                 drafted = actions_draft(scrutiny=scrutiny)
@@ -41,10 +54,11 @@ class Command(BaseCommand):
                     )
                     + "."
                 )
-            if xlsx:
-                rows = delivery_plan(scrutiny=scrutiny)
-                with Path(xlsx).open("wb") as out:
-                    render_plan_xlsx(rows, title=scrutiny.title, out=out)
-                self.stdout.write(f"Wrote {xlsx}: {len(rows)} actions.")
+            rows = delivery_plan(scrutiny=scrutiny)
+            for path, render in ((xlsx, render_plan_xlsx), (pdf, render_plan_pdf)):
+                if path:
+                    with Path(path).open("wb") as out:
+                        render(rows, title=scrutiny.title, key=key, out=out)
+                    self.stdout.write(f"Wrote {path}: {len(rows)} actions.")
         except ApplicationError as exc:
             raise CommandError(str(exc)) from exc

@@ -1,0 +1,178 @@
+"""Forms of the action plan's pages: a priority, an outcome, an action, and an action's update
+with its evidence. They check what a form can (a date is a date); the rules of the plan (Blue
+needs evidence, a scrutiny must be later) are scrutiny.actions', so that pages and the API give
+the same answers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from scrutiny.actions import BRAG_WORDS, DOCUMENT_TYPES, ActionData, Evidence
+from scrutiny.models import Action, ActionUpdate, Agency, Brag, Outcome, Partnership, Scrutiny
+
+
+class PriorityForm(forms.Form):
+    title = forms.CharField(
+        label="Priority",
+        max_length=300,
+        help_text="As the partnership's business plan names it, for example “Neglect”.",
+        error_messages={"required": "Write the priority, for example “Neglect”."},
+    )
+
+
+class OutcomeForm(forms.Form):
+    text = forms.CharField(
+        label="Outcome",
+        max_length=500,
+        help_text="What will be different for children and families.",
+        error_messages={"required": "Write the outcome: what will be different for children."},
+    )
+
+
+class OutcomeChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.priority.title}: {obj.text}"
+
+
+class ActionForm(forms.Form):
+    text = forms.CharField(
+        label="Action",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="What will be done.",
+        error_messages={"required": "Write the action: what will be done."},
+    )
+    outcome = OutcomeChoiceField(
+        queryset=Outcome.objects.none(),
+        required=False,
+        label="The outcome it serves",
+        empty_label="Not yet under a priority",
+        help_text="Its priority in the business plan, and the outcome there.",
+    )
+    responsible = forms.ModelChoiceField(
+        queryset=Agency.objects.none(),
+        required=False,
+        label="Agency responsible",
+        empty_label="No one agency",
+        help_text="The agency's lead can see and update it.",
+    )
+    responsible_group = forms.CharField(
+        label="Group responsible",
+        max_length=200,
+        required=False,
+        help_text="A group of the partnership, where one leads: “Quality Assurance Group”.",
+    )
+    lead_name = forms.CharField(label="Named lead", max_length=200, required=False)
+    lead_email = forms.EmailField(
+        label="Named lead's email address",
+        required=False,
+        help_text="Where reminders go when the action is overdue or has had no update.",
+        error_messages={"invalid": "Enter an email address, like name@example.org."},
+    )
+    timescale = forms.DateField(
+        label="Timescale",
+        required=False,
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="When it will be done by.",
+        error_messages={"invalid": "Enter a date, for example 2027-03-31."},
+    )
+    measures = forms.CharField(
+        label="Measures of impact",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="How the difference it makes to children will be known.",
+    )
+
+    def __init__(self, *args: Any, partnership: Partnership, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["outcome"].queryset = (  # type: ignore[attr-defined]
+            Outcome.objects.filter(priority__partnership=partnership)
+            .select_related("priority")
+            .order_by("priority__position", "priority__pk", "position", "pk")
+        )
+        self.fields["responsible"].queryset = Agency.objects.filter(  # type: ignore[attr-defined]
+            partnership=partnership
+        )
+
+    @staticmethod
+    def initial_for(action: Action) -> dict[str, Any]:
+        return {
+            "text": action.text,
+            "outcome": action.outcome_id,
+            "responsible": action.responsible_id,
+            "responsible_group": action.responsible_group,
+            "lead_name": action.lead_name,
+            "lead_email": action.lead_email,
+            "timescale": action.timescale,
+            "measures": action.measures,
+        }
+
+    def data_for_save(self) -> ActionData:
+        return ActionData(**self.cleaned_data)
+
+
+class UpdateForm(forms.Form):
+    status = forms.ChoiceField(
+        label="Status",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the action's status."},
+    )
+    note = forms.CharField(
+        label="Update",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="What has happened since the last update. Kept in the action's history.",
+        error_messages={"required": "Write an update: what has happened since the last one."},
+    )
+    evidence_kind = forms.ChoiceField(
+        label="Evidence of impact",
+        widget=forms.RadioSelect,
+        required=False,
+        choices=[("", "None with this update"), *ActionUpdate.Evidence.choices[1:]],
+        help_text="Blue needs it: what shows the difference made, not only that work was done.",
+    )
+    evidence_scrutiny = forms.ModelChoiceField(
+        queryset=Scrutiny.objects.none(),
+        required=False,
+        label="The later scrutiny",
+        empty_label="Choose a scrutiny",
+        help_text="For a later scrutiny's factor moving: the platform works out the movement.",
+    )
+    evidence = forms.CharField(
+        label="What the evidence shows",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For an audit or a document: what it found, and where it is.",
+    )
+    document = forms.FileField(
+        label="Upload the document",
+        required=False,
+        help_text=", ".join(t.lstrip(".").upper() for t in DOCUMENT_TYPES) + ".",
+    )
+    link = forms.URLField(
+        label="Or a link to the document",
+        required=False,
+        assume_scheme="https",
+        error_messages={"invalid": "Enter a link, like https://intranet.example.org/report."},
+    )
+
+    def __init__(self, *args: Any, action: Action, key: dict[str, str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [  # type: ignore[attr-defined]
+            (status, f"{BRAG_WORDS[Brag(status)]}: {key.get(status, '')}") for status in Brag.values
+        ]
+        self.fields["evidence_scrutiny"].queryset = (  # type: ignore[attr-defined]
+            Scrutiny.objects.filter(partnership_id=action.partnership_id).order_by("-created_at")
+        )
+        self.initial.setdefault("status", action.status)
+
+    def attached(self) -> Evidence:
+        data = self.cleaned_data
+        return Evidence(
+            kind=data["evidence_kind"],
+            text=data["evidence"],
+            scrutiny=data["evidence_scrutiny"],
+            document=data["document"],
+            link=data["link"],
+        )

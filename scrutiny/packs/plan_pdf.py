@@ -1,0 +1,171 @@
+"""The delivery plan as a PDF (reportlab), in the layout partnerships publish in their annual
+report: A4 landscape, a title, the RAG key in words, then one table with columns Priority,
+Outcome, Action, Timescale, Responsible, Update, RAG, grouped by priority (a bold full-width row
+for each, as the workbook does), its header repeated on every page. Each RAG cell is filled with
+its BRAG colour and always says its word (colour never carries meaning alone). Page numbers on
+every page; the document's title, author, subject and language (en-GB) are set.
+
+Takes `PlanRow`s (plain, already grouped and sorted by priority) and never queries. Every text is
+escaped before it goes into a Paragraph: an update is text, never markup.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import IO, Any
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Frame,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from scrutiny.actions import PlanRow
+from scrutiny.packs.pdf import GRID, STYLES
+
+HEADER = ("Priority", "Outcome", "Action", "Timescale", "Responsible", "Update", "RAG")
+# Shares of the frame's width, near the workbook's column widths (28, 36, 50, 14, 30, 50, 10).
+WIDTHS = (0.12, 0.16, 0.22, 0.1, 0.13, 0.2, 0.07)
+# The BRAG colours of the workbook, in the key's order; white text on all but amber.
+STATUSES = ("blue", "green", "amber", "red")
+FILLS = {
+    "blue": colors.HexColor("#1d70b8"),
+    "green": colors.HexColor("#00703c"),
+    "amber": colors.HexColor("#ffbf47"),
+    "red": colors.HexColor("#d4351c"),
+}
+LIGHT_TEXT = {"blue", "green", "red"}
+NEAR_BLACK = colors.HexColor("#0b0c0c")
+HEADER_FILL = colors.HexColor("#f3f2f1")
+PRIORITY_FILL = colors.HexColor("#e8f1f8")
+PAGE = landscape(A4)
+MARGIN = 15 * mm
+
+CELL = ParagraphStyle("PlanCell", parent=STYLES["small"], fontSize=9, leading=11.5)
+STYLES_HERE = {
+    "cell": CELL,
+    "head": ParagraphStyle("PlanHead", parent=CELL, fontName="Helvetica-Bold"),
+    "priority": ParagraphStyle("PlanPriority", parent=CELL, fontName="Helvetica-Bold", fontSize=10),
+    "rag-light": ParagraphStyle(
+        "PlanRagLight", parent=CELL, fontName="Helvetica-Bold", textColor=colors.white
+    ),
+    "rag-dark": ParagraphStyle(
+        "PlanRagDark", parent=CELL, fontName="Helvetica-Bold", textColor=NEAR_BLACK
+    ),
+}
+
+
+def _p(text: str, style: ParagraphStyle) -> Paragraph:
+    return Paragraph(escape(text).replace("\n", "<br/>"), style)
+
+
+def _cell(text: str, style: str = "cell") -> Paragraph:
+    return _p(text, STYLES_HERE[style])
+
+
+def _date(value: dt.date | None) -> str:
+    return "" if value is None else f"{value.day} {value:%B %Y}"
+
+
+def key_line(key: Mapping[str, str]) -> str:
+    """'RAG key: Blue complete; Green on track; …' in the partnership's own words."""
+    parts = []
+    for status in STATUSES:
+        words = key.get(status, "").strip()
+        # Lower the first letter to read as a sentence, but leave an acronym ("CSPR due") alone.
+        if words and not words[:2].isupper():
+            words = words[0].lower() + words[1:]
+        parts.append(f"{status.capitalize()} {words}".strip())
+    return "RAG key: " + "; ".join(parts)
+
+
+class _PlanDocument(BaseDocTemplate):
+    """A4 landscape with the plan's name and a page number at the foot of every page."""
+
+    def __init__(self, out: IO[bytes], title: str) -> None:
+        super().__init__(
+            out,
+            pagesize=PAGE,
+            leftMargin=MARGIN,
+            rightMargin=MARGIN,
+            topMargin=MARGIN,
+            bottomMargin=MARGIN + 5 * mm,
+            title=f"Delivery plan: {title}",
+            author="Safeguarding scrutiny",
+            subject=f"Priorities, outcomes and actions, with their progress, for {title}",
+            creator="Safeguarding scrutiny",
+            lang="en-GB",
+        )
+        frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body")
+        self.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=self._footer)])
+        self._footer_text = f"Delivery plan: {title}"
+
+    def _footer(self, canvas: Any, doc: Any) -> None:
+        canvas.saveState()
+        canvas.setFont("Helvetica", 9)
+        canvas.drawString(MARGIN, 10 * mm, self._footer_text)
+        canvas.drawRightString(PAGE[0] - MARGIN, 10 * mm, f"Page {doc.page}")
+        canvas.restoreState()
+
+
+def _plan_table(rows: list[PlanRow], width: float) -> Table:
+    data: list[list[Any]] = [[_cell(name, "head") for name in HEADER]]
+    style: list[tuple[Any, ...]] = [
+        ("GRID", (0, 0), (-1, -1), 0.5, GRID),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
+    ]
+    current = None
+    for row in rows:
+        if row.priority != current:
+            current = row.priority
+            data.append([_cell(row.priority, "priority"), "", "", "", "", "", ""])
+            number = len(data) - 1
+            style += [
+                ("SPAN", (0, number), (-1, number)),
+                ("BACKGROUND", (0, number), (-1, number), PRIORITY_FILL),
+            ]
+        data.append(
+            [
+                _cell(row.priority),
+                _cell(row.outcome),
+                _cell(row.action),
+                _cell(_date(row.timescale)),
+                _cell(row.responsible),
+                _cell(row.update),
+                _cell(row.rag, "rag-light" if row.status in LIGHT_TEXT else "rag-dark"),
+            ]
+        )
+        number = len(data) - 1
+        style.append(("BACKGROUND", (6, number), (6, number), FILLS[row.status]))
+    # Rows split between pages (splitByRow) and, when one row is taller than a page (a very long
+    # update), within the row (splitInRow), so a plan of any length lays out.
+    table = Table(data, colWidths=[width * share for share in WIDTHS], repeatRows=1, splitInRow=1)
+    table.setStyle(TableStyle(style))
+    return table
+
+
+def render_plan_pdf(
+    rows: list[PlanRow], *, title: str, key: Mapping[str, str], out: IO[bytes]
+) -> None:
+    document = _PlanDocument(out, title)
+    story: list[Any] = [
+        _p(f"Delivery plan: {title}", STYLES["h1"]),
+        _p(key_line(key), STYLES["body"]),
+        Spacer(0, 4 * mm),
+    ]
+    if rows:
+        story.append(_plan_table(rows, document.width))
+    else:
+        story.append(_p("No actions in this plan yet.", STYLES["body"]))
+    document.build(story)

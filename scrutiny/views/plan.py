@@ -1,0 +1,423 @@
+"""The action plan's pages. The business unit and the scrutineer write and assign actions; the
+board reads the whole plan; an agency's lead sees and updates the actions their agency is
+responsible for (scrutiny.permissions decides, here as in the API):
+
+- `plan`: the partnership's business plan, its priorities with how many actions are at each
+  BRAG status, and the delivery plan to download (workbook or PDF);
+- `plan-priority`: one page per priority, its outcomes and their actions;
+- `plan-action`: an action, how its factor moved if it was carried from an earlier scrutiny,
+  its history, and the form for an update with evidence attached;
+- `scrutiny-actions`: a scrutiny's action plan: draft it from the findings, carry open actions
+  from the earlier scrutiny of the theme, and download it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.text import slugify
+from django.views.decorators.http import require_POST
+
+from scrutiny import actions as plan
+from scrutiny import permissions
+from scrutiny.errors import ApplicationError
+from scrutiny.forms_plan import ActionForm, OutcomeForm, PriorityForm, UpdateForm
+from scrutiny.models import Action, Brag, Outcome, Partnership, Scrutiny, User
+from scrutiny.packs.plan import render_plan_xlsx
+from scrutiny.packs.plan_pdf import render_plan_pdf
+
+EXPORTS = {
+    "xlsx": (
+        render_plan_xlsx,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ),
+    "pdf": (render_plan_pdf, "application/pdf"),
+}
+
+
+@dataclass(frozen=True)
+class Entry:
+    """An action as the plan's tables show it."""
+
+    action: Action
+    label: str  # its BRAG status in words
+    movement: plan.Movement | None  # how its factor moved, for an action carried over
+
+
+def _entries(actions: Iterable[Action], key: dict[str, str]) -> list[Entry]:
+    actions = list(actions)
+    movements = plan.factor_movements(actions)
+    return [Entry(a, plan.brag_label(a.status, key), movements.get(a.pk)) for a in actions]
+
+
+def _partnership(request: HttpRequest) -> Partnership:
+    if not permissions.can_read_plan(request.user):
+        raise Http404("No such page.")
+    user = request.user
+    assert isinstance(user, User)
+    partnership = user.partnership or Partnership.objects.first()
+    if partnership is None:
+        raise Http404("No partnership yet.")
+    return partnership
+
+
+def _planner(request: HttpRequest) -> Partnership:
+    partnership = _partnership(request)
+    if not permissions.can_plan(request.user):
+        raise PermissionDenied("Only the business unit and the scrutineer can change the plan.")
+    return partnership
+
+
+def _counts(actions: QuerySet[Action]) -> dict[int | None, Counter[str]]:
+    counts: dict[int | None, Counter[str]] = {}
+    for priority_id, status in actions.values_list("outcome__priority_id", "status"):
+        counts.setdefault(priority_id, Counter())[status] += 1
+    return counts
+
+
+def _status_counts(counter: Counter[str], key: dict[str, str]) -> list[dict[str, Any]]:
+    return [
+        {"status": s, "label": plan.brag_label(s, key), "count": counter.get(s, 0)}
+        for s in Brag.values
+    ]
+
+
+@login_required
+def plan_overview(request: HttpRequest) -> HttpResponse:
+    partnership = _partnership(request)
+    visible = permissions.actions_visible_to(request.user)
+    counts = _counts(visible)
+    key = partnership.brag_key
+    priorities = [
+        (priority, _status_counts(counts.get(priority.pk, Counter()), key))
+        for priority in permissions.priorities_visible_to(request.user).filter(
+            partnership=partnership
+        )
+    ]
+    return render(
+        request,
+        "scrutiny/plan/plan.html",
+        {
+            "partnership": partnership,
+            "priorities": priorities,
+            "unplaced": _entries(plan.plan_actions(visible.filter(outcome__isnull=True)), key),
+            "key": key,
+            "can_plan": permissions.can_plan(request.user),
+            "own_agency": permissions.is_agency_lead(request.user),
+            "priority_form": PriorityForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def plan_priority_new(request: HttpRequest) -> HttpResponse:
+    partnership = _planner(request)
+    form = PriorityForm(request.POST)
+    if not form.is_valid():
+        for error in form.errors.get("title", []):
+            messages.error(request, error)
+        return redirect("plan")
+    try:
+        priority = plan.priority_save(partnership=partnership, title=form.cleaned_data["title"])
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("plan")
+    messages.success(request, f"“{priority.title}” is a priority of the plan.")
+    return redirect("plan-priority", priority.pk)
+
+
+@login_required
+def plan_priority(request: HttpRequest, priority_id: int) -> HttpResponse:
+    partnership = _partnership(request)
+    priority = permissions.access_priority_for_user(request.user, priority_id)
+    visible = plan.plan_actions(
+        permissions.actions_visible_to(request.user).filter(outcome__priority=priority)
+    ).order_by("timescale", "pk")
+    by_outcome: dict[int, list[Entry]] = {}
+    for entry in _entries(visible, partnership.brag_key):
+        assert entry.action.outcome_id is not None
+        by_outcome.setdefault(entry.action.outcome_id, []).append(entry)
+    outcomes = [
+        (outcome, by_outcome.get(outcome.pk, []))
+        for outcome in Outcome.objects.filter(priority=priority)
+    ]
+    return render(
+        request,
+        "scrutiny/plan/priority.html",
+        {
+            "partnership": partnership,
+            "priority": priority,
+            "outcomes": outcomes,
+            "key": partnership.brag_key,
+            "can_plan": permissions.can_plan(request.user),
+            "outcome_form": OutcomeForm(),
+            "priority_form": PriorityForm(initial={"title": priority.title}),
+        },
+    )
+
+
+@login_required
+@require_POST
+def plan_priority_edit(request: HttpRequest, priority_id: int) -> HttpResponse:
+    partnership = _planner(request)
+    priority = permissions.access_priority_for_user(request.user, priority_id)
+    form = PriorityForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ApplicationError(form.errors["title"][0])
+        plan.priority_save(
+            partnership=partnership, title=form.cleaned_data["title"], priority=priority
+        )
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "The priority is renamed.")
+    return redirect("plan-priority", priority.pk)
+
+
+@login_required
+@require_POST
+def plan_outcome_new(request: HttpRequest, priority_id: int) -> HttpResponse:
+    _planner(request)
+    priority = permissions.access_priority_for_user(request.user, priority_id)
+    form = OutcomeForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ApplicationError(form.errors["text"][0])
+        plan.outcome_save(priority=priority, text=form.cleaned_data["text"])
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "The outcome is added.")
+    return redirect("plan-priority", priority.pk)
+
+
+def _action_form_page(
+    request: HttpRequest, form: ActionForm, *, title: str, action: Action | None, status: int = 200
+) -> HttpResponse:
+    return render(
+        request,
+        "scrutiny/plan/action_form.html",
+        {"form": form, "title": title, "action": action},
+        status=status,
+    )
+
+
+@login_required
+def plan_action_new(request: HttpRequest) -> HttpResponse:
+    partnership = _planner(request)
+    if request.method != "POST":
+        initial = {"outcome": request.GET.get("outcome")} if request.GET.get("outcome") else {}
+        form = ActionForm(initial=initial, partnership=partnership)
+        return _action_form_page(request, form, title="Add an action", action=None)
+    form = ActionForm(request.POST, partnership=partnership)
+    if form.is_valid():
+        try:
+            action = plan.action_save(partnership=partnership, data=form.data_for_save())
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "The action is added to the plan.")
+            return redirect("plan-action", action.pk)
+    return _action_form_page(request, form, title="Add an action", action=None, status=400)
+
+
+@login_required
+def plan_action_edit(request: HttpRequest, action_id: int) -> HttpResponse:
+    partnership = _partnership(request)
+    action = permissions.access_action_to_edit(request.user, action_id)
+    title = "Change the action"
+    if request.method != "POST":
+        form = ActionForm(initial=ActionForm.initial_for(action), partnership=partnership)
+        return _action_form_page(request, form, title=title, action=action)
+    form = ActionForm(request.POST, partnership=partnership)
+    if form.is_valid():
+        try:
+            plan.action_save(partnership=partnership, data=form.data_for_save(), action=action)
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "The action is saved.")
+            return redirect("plan-action", action.pk)
+    return _action_form_page(request, form, title=title, action=action, status=400)
+
+
+def _action_page(
+    request: HttpRequest, action: Action, form: UpdateForm | None = None, status: int = 200
+) -> HttpResponse:
+    action = plan.plan_actions(Action.objects.filter(pk=action.pk)).get()
+    key = action.partnership.brag_key
+    can_update = permissions.can_update_action(request.user, action)
+    if can_update and form is None:
+        form = UpdateForm(action=action, key=key)
+    return render(
+        request,
+        "scrutiny/plan/action.html",
+        {
+            "action": action,
+            "entry": _entries([action], key)[0],
+            "updates": [
+                (update, plan.brag_label(update.status, key)) for update in action.updates.all()
+            ],
+            "form": form if can_update else None,
+            "can_edit": permissions.can_plan(request.user),
+        },
+        status=status,
+    )
+
+
+@login_required
+def plan_action(request: HttpRequest, action_id: int) -> HttpResponse:
+    return _action_page(request, permissions.access_action_for_user(request.user, action_id))
+
+
+@login_required
+@require_POST
+def plan_action_update(request: HttpRequest, action_id: int) -> HttpResponse:
+    action = permissions.access_action_to_update(request.user, action_id)
+    form = UpdateForm(request.POST, request.FILES, action=action, key=action.partnership.brag_key)
+    if form.is_valid():
+        try:
+            update = plan.action_update(
+                action=action,
+                status=form.cleaned_data["status"],
+                note=form.cleaned_data["note"],
+                user=request.user,  # type: ignore[arg-type]
+                attached=form.attached(),
+            )
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            label = plan.brag_label(update.status, action.partnership.brag_key)
+            messages.success(request, f"The update is saved: the action is {label}.")
+            return redirect("plan-action", action.pk)
+    if request.FILES:
+        form.add_error(
+            None, "Choose the document again: a file is not kept when an update is refused."
+        )
+    return _action_page(request, action, form, status=400)
+
+
+@login_required
+def plan_document(request: HttpRequest, update_id: int) -> FileResponse:
+    update = permissions.access_update_document_for_user(request.user, update_id)
+    if not update.document:
+        raise Http404("No document is attached to this update.")
+    return FileResponse(
+        update.document.open("rb"),
+        as_attachment=True,
+        filename=update.document_name or update.document.name.rsplit("/", 1)[-1],
+    )
+
+
+def _export(
+    actions: QuerySet[Action], *, title: str, key: dict[str, str], fmt: str
+) -> HttpResponse:
+    if fmt not in EXPORTS:
+        raise Http404("The plan comes as a workbook (.xlsx) or a PDF.")
+    render_plan, content_type = EXPORTS[fmt]
+    response = HttpResponse(content_type=content_type)
+    response["Content-Disposition"] = (
+        f'attachment; filename="delivery-plan-{slugify(title) or "partnership"}.{fmt}"'
+    )
+    render_plan(plan.plan_rows(actions), title=title, key=key, out=response)
+    return response
+
+
+@login_required
+def plan_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The business plan (a priority's, with ?priority=) as the partnership publishes it."""
+    partnership = _partnership(request)
+    actions = permissions.actions_visible_to(request.user).filter(partnership=partnership)
+    title = partnership.name
+    if request.GET.get("priority", "").isdigit():
+        priority = permissions.access_priority_for_user(request.user, int(request.GET["priority"]))
+        actions = actions.filter(outcome__priority=priority)
+        title = f"{partnership.name}, {priority.title}"
+    return _export(actions, title=title, key=partnership.brag_key, fmt=fmt)
+
+
+# A scrutiny's action plan ---------------------------------------------------------------------
+
+
+def _scrutiny_actions(scrutiny: Scrutiny) -> QuerySet[Action]:
+    return Action.objects.filter(scrutiny=scrutiny).order_by("factor__code", "pk")
+
+
+@login_required
+def scrutiny_actions(request: HttpRequest, slug: str) -> HttpResponse:
+    scrutiny = permissions.access_scrutiny_for_user(request.user, slug)
+    key = scrutiny.partnership.brag_key
+    previous_open = (
+        Action.objects.filter(scrutiny=scrutiny.previous).exclude(status=Brag.BLUE).count()
+        if scrutiny.previous_id
+        else 0
+    )
+    return render(
+        request,
+        "scrutiny/plan/scrutiny_actions.html",
+        {
+            "scrutiny": scrutiny,
+            "entries": _entries(plan.plan_actions(_scrutiny_actions(scrutiny)), key),
+            "signed_off": scrutiny.findings.filter(signed_off_at__isnull=False).exists(),
+            "previous_open": previous_open,
+            "can_plan": permissions.can_plan(request.user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def scrutiny_actions_draft(request: HttpRequest, slug: str) -> HttpResponse:
+    scrutiny = permissions.access_scrutiny_to_configure(request.user, slug)
+    try:
+        drafted = plan.actions_draft(scrutiny=scrutiny)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            f"Drafted {len(drafted)} action{'s' if len(drafted) != 1 else ''}"
+            + (": " + ", ".join(a.factor.code for a in drafted if a.factor) if drafted else "")
+            + "."
+            + ("" if drafted else " Every finding not rated strong has its action already."),
+        )
+    return redirect("scrutiny-actions", scrutiny.slug)
+
+
+@login_required
+@require_POST
+def scrutiny_actions_carry(request: HttpRequest, slug: str) -> HttpResponse:
+    scrutiny = permissions.access_scrutiny_to_configure(request.user, slug)
+    try:
+        carried = plan.actions_carry(scrutiny=scrutiny)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            f"Carried {len(carried)} open action{'s' if len(carried) != 1 else ''} from "
+            f"{scrutiny.previous.title if scrutiny.previous else 'the earlier scrutiny'}.",
+        )
+    return redirect("scrutiny-actions", scrutiny.slug)
+
+
+@login_required
+def scrutiny_actions_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+    scrutiny = permissions.access_scrutiny_for_user(request.user, slug)
+    return _export(
+        _scrutiny_actions(scrutiny),
+        title=scrutiny.title,
+        key=scrutiny.partnership.brag_key,
+        fmt=fmt,
+    )

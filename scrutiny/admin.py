@@ -288,6 +288,9 @@ class ActionAdmin(admin.ModelAdmin):
     list_display = ["text", "scrutiny", "factor", "status", "timescale", "lead_name"]
     list_filter = ["status", "scrutiny", "responsible"]
     search_fields = ["text", "lead_name", "responsible_group"]
+    # A status changes only with an update (its note, and evidence for Blue): on the
+    # action's page or through the API, never by editing it here.
+    readonly_fields = ["status", "flagged_at", "flag_reason", "carried_from"]
 
 
 @admin.register(ActionUpdate)

@@ -28,7 +28,15 @@ class PartnershipForm(forms.ModelForm):
             "safeguarding_lead_email",
             "accessibility_statement",
             "privacy_notice",
+            "brag_blue",
+            "brag_green",
+            "brag_amber",
+            "brag_red",
         ]
+        help_texts = {
+            "brag_blue": "The delivery plan's colour key, in the partnership's words: printed "
+            "beside every colour. Blue is only given with evidence of impact.",
+        }
         widgets = {
             "accessibility_statement": forms.Textarea(attrs={"rows": 14}),
             "privacy_notice": forms.Textarea(attrs={"rows": 14}),

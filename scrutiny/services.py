@@ -19,8 +19,21 @@ def partnership_update(
     privacy_notice: str,
     safeguarding_lead_name: str = "",
     safeguarding_lead_email: str = "",
+    brag_blue: str = "",
+    brag_green: str = "",
+    brag_amber: str = "",
+    brag_red: str = "",
 ) -> Partnership:
+    """The partnership's details; a BRAG word left out keeps the one it has."""
     partnership.name = name.strip()
+    for field, words in (
+        ("brag_blue", brag_blue),
+        ("brag_green", brag_green),
+        ("brag_amber", brag_amber),
+        ("brag_red", brag_red),
+    ):
+        if words.strip():
+            setattr(partnership, field, words.strip())
     partnership.contact_email = contact_email.strip()
     partnership.safeguarding_lead_name = safeguarding_lead_name.strip()
     partnership.safeguarding_lead_email = safeguarding_lead_email.strip()

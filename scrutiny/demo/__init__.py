@@ -9,7 +9,8 @@ writer), so the demo is stored exactly as a real scrutiny would be.
 - the scrutiny "Learning from Practice 2026" with its six success factors (DOMAIN.md);
 - four instruments from the template library: the case-file audit, the practitioner survey,
   the board questionnaire and the family feedback form;
-- evidence from all four sources (`scrutiny.demo.evidence`).
+- evidence from all four sources (`scrutiny.demo.evidence`);
+- the partnership's business plan, with actions of other work (`scrutiny.demo.plan`).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from django.db import transaction
 from django.db.models import Count
 
 from scrutiny.demo import evidence
+from scrutiny.demo.plan import plan_load
 from scrutiny.errors import ApplicationError
 from scrutiny.instruments import instrument_save, version_compile
 from scrutiny.library import Template, template_get
@@ -161,6 +163,7 @@ def demo_load() -> DemoResult:
     scrutiny = _scrutiny_load(partnership)
     _logins_load(partnership)
     _evidence_load(scrutiny, partnership)
+    plan_load(partnership)
     extras = _app_demos_load(scrutiny)
     counts = dict(
         Response.objects.filter(scrutiny=scrutiny, status=Response.Status.SUBMITTED)

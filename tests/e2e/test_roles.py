@@ -16,16 +16,19 @@ pytestmark = pytest.mark.e2e
 # page lists (None: no Agencies link at all).
 EXPECTED = {
     "business_unit": (
-        ["Home", "Scrutinies", "Agencies", "Partnership", "API", "Admin site"],
+        ["Home", "Scrutinies", "Action plan", "Agencies", "Partnership", "API", "Admin site"],
         ["Fernhill Council", "Fernhill Police"],
     ),
     "scrutineer": (
-        ["Home", "Scrutinies", "Agencies", "API"],
+        ["Home", "Scrutinies", "Action plan", "Agencies", "API"],
         ["Fernhill Council", "Fernhill Police"],
     ),
     "auditor_council": (["Home", "Your audits", "Agencies", "API"], ["Fernhill Council"]),
-    "agency_lead": (["Home", "Agencies", "API"], ["Fernhill Council"]),
-    "board_member": (["Home", "Scrutinies", "Board questionnaires", "API"], None),
+    "agency_lead": (["Home", "Action plan", "Agencies", "API"], ["Fernhill Council"]),
+    "board_member": (
+        ["Home", "Scrutinies", "Action plan", "Board questionnaires", "API"],
+        None,
+    ),
     "practitioner": (["Home", "Agencies", "API"], ["Fernhill Council"]),
     "practitioner_without_agency": (["Home", "API"], None),
 }

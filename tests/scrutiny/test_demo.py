@@ -8,6 +8,7 @@ import pytest
 from django.apps import apps
 from django.core.management import CommandError, call_command
 from django.db.models import Max
+from django.utils import timezone
 
 from scrutiny.demo import SCRUTINY_SLUG
 from scrutiny.disclosure import REMOVED, Redactor
@@ -151,3 +152,25 @@ def test_demo_refuses_where_demo_logins_are_off(settings):
         call_command("demo")
     assert not User.objects.exists()
     assert not Scrutiny.objects.exists()
+
+
+def test_the_demo_plan_has_priorities_and_actions_at_every_status(demo):
+    from scrutiny.actions import actions_to_flag
+    from scrutiny.models import Action, Priority
+
+    assert list(Priority.objects.values_list("title", flat=True)) == [
+        Scrutiny.objects.get(slug=SCRUTINY_SLUG).priority,
+        "Neglect",
+        "Child exploitation",
+    ]
+    assert sorted(Action.objects.values_list("status", flat=True)) == [
+        "amber",
+        "blue",
+        "green",
+        "red",
+    ]
+    blue = Action.objects.get(status="blue")
+    assert blue.updates.first().evidence_kind == "audit"
+    # The graded care profile audit is overdue (October 2026): the daily check flags it.
+    flagged = {f.action_id for f in actions_to_flag(now=timezone.now())}
+    assert Action.objects.get(text__startswith="Audit the use of the graded").pk in flagged

@@ -28,11 +28,19 @@ def test_statements_are_public_and_editable_by_the_business_unit(
             "safeguarding_lead_email": "lead@fernhill.invalid",
             "accessibility_statement": "We aim for WCAG 2.2 AA.\n\nTell us of problems.",
             "privacy_notice": "We keep survey data for 24 months.",
+            "brag_blue": "Closed and evidenced",
+            "brag_green": "On track",
+            "brag_amber": "Some slippage",
+            "brag_red": "Off track",
         },
     )
     assert response.status_code == 302
     partnership.refresh_from_db()
     assert partnership.safeguarding_lead_email == "lead@fernhill.invalid"
+    # The delivery plan's colour key is the partnership's own words.
+    plan = client_for(business_unit).get(reverse("plan")).content.decode()
+    assert '<span class="brag brag--blue">Blue</span> Closed and evidenced' in plan
+    assert '<span class="brag brag--amber">Amber</span> Some slippage' in plan
     body = client.get(reverse("accessibility")).content.decode()
     assert "<p>We aim for WCAG 2.2 AA.</p>" in body
     assert "unit@fernhill.invalid" in body

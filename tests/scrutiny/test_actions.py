@@ -468,3 +468,28 @@ def test_the_exported_plan_is_redacted(signed, scrutineer):
     for planted in ("C-7781", "jo.bloggs@example.org", "020 7946 0991"):
         assert planted not in row.action + row.update
     assert "[removed]" in row.action
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "after_rating", "change", "moved_up"),
+    [
+        (41.2, 63.0, "some", 21.8, True),  # up, and rated: evidence
+        (63.0, 55.5, "some", -7.5, False),  # down
+        (50.0, 50.0, "some", 0.0, False),  # no change
+        (41.2, 63.0, "insufficient", 21.8, False),  # up, but too few responses to rate
+        (None, 63.0, "some", None, False),  # nothing to compare with
+    ],
+)
+def test_only_a_rated_move_up_counts_as_movement(before, after, after_rating, change, moved_up):
+    from scrutiny.scoring import Rating
+
+    movement = actions.Movement(
+        code="SF5",
+        before_title="2024",
+        after_title="2026",
+        before=before,
+        after=after,
+        before_rating=Rating.LIMITED,
+        after_rating=Rating(after_rating),
+    )
+    assert (movement.change, movement.moved_up) == (change, moved_up)

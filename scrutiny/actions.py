@@ -19,6 +19,7 @@ theme, and the partnership's delivery plan as its annual report lays it out.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -475,6 +476,43 @@ def responsible_text(action: Action) -> str:
     )
 
 
+class ActionRedactors:
+    """One redactor per scrutiny (one query each), however many of its actions are shown. An
+    action carried over also goes through the redaction of the scrutiny it came from: its words
+    were drafted from that scrutiny's findings, whose case references the later one may not have.
+    """
+
+    def __init__(self) -> None:
+        self._by_scrutiny: dict[int | None, Redactor] = {None: Redactor.for_terms([])}
+
+    def _for(self, scrutiny: Scrutiny | None) -> Redactor:
+        key = scrutiny.pk if scrutiny else None
+        if key not in self._by_scrutiny:
+            assert scrutiny is not None
+            self._by_scrutiny[key] = Redactor.for_scrutiny(scrutiny)
+        return self._by_scrutiny[key]
+
+    def redact(self, action: Action, text: str) -> str:
+        text = self._for(action.scrutiny).redact(text)
+        if action.carried_from_id:
+            text = self._for(action.carried_from).redact(text)
+        return text
+
+    def redact_for_all(self, actions: Iterable[Action], text: str) -> str:
+        """`text` through the redaction of every scrutiny of `actions`, and the general one:
+        for words (an outcome's) that serve several scrutinies' actions."""
+        scrutinies = {
+            scrutiny.pk: scrutiny
+            for action in actions
+            for scrutiny in (action.scrutiny, action.carried_from)
+            if scrutiny is not None
+        }
+        text = self._for(None).redact(text)
+        for scrutiny in scrutinies.values():
+            text = self._for(scrutiny).redact(text)
+        return text
+
+
 def plan_actions(actions: QuerySet[Action]) -> QuerySet[Action]:
     """Actions with what the plan shows of them, in two queries."""
     return actions.select_related(
@@ -486,17 +524,11 @@ def plan_rows(actions: QuerySet[Action]) -> list[PlanRow]:
     """The actions as rows of the delivery plan, grouped by priority in the plan's order, then
     by outcome and timescale; an action with no outcome sits under its scrutiny's priority (or
     "Other work"), after the plan's own priorities. The plan leaves the platform, so its words
-    go through the redaction of every output (the scrutiny's, for a scrutiny's action)."""
-    redactors: dict[int | None, Redactor] = {}
+    go through the redaction of every output (ActionRedactors)."""
+    redactors = ActionRedactors()
     rows = []
     for action in plan_actions(actions):
-        if action.scrutiny_id not in redactors:
-            redactors[action.scrutiny_id] = (
-                Redactor.for_scrutiny(action.scrutiny)
-                if action.scrutiny
-                else Redactor.for_terms([])
-            )
-        redact = redactors[action.scrutiny_id].redact
+        redact = functools.partial(redactors.redact, action)
         if action.outcome:
             priority = action.outcome.priority
             order: tuple[int, int] = (0, priority.position)
@@ -579,7 +611,7 @@ def actions_flag(*, now: dt.datetime | None = None) -> int:
         with transaction.atomic():
             action = (
                 Action.objects.select_for_update(of=("self",))
-                .select_related("partnership", "factor", "scrutiny")
+                .select_related("partnership", "factor", "scrutiny", "carried_from")
                 .get(pk=flag.action_id)
             )
             if action.flagged_at is not None and action.flagged_at >= now - dt.timedelta(
@@ -602,11 +634,7 @@ def actions_flag(*, now: dt.datetime | None = None) -> int:
                 continue
             link = f"{settings.SITE_URL}{reverse('plan-action', args=[action.pk])}"
             # An email leaves the platform: the action's words go through the redaction.
-            text = (
-                Redactor.for_scrutiny(action.scrutiny).redact(action.text)
-                if action.scrutiny
-                else action.text
-            )
+            text = ActionRedactors().redact(action, action.text)
             send_mail(
                 subject=f"Action needs an update: {text[:60]}",
                 message=(

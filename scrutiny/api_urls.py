@@ -2,7 +2,7 @@ from django.urls import path
 from rest_framework.authtoken.views import obtain_auth_token
 
 from scrutiny.apis import core as apis
-from scrutiny.apis import scrutinies, workspace
+from scrutiny.apis import plan, scrutinies, workspace
 
 urlpatterns = [
     path("", apis.ApiRootApi.as_view(), name="api-root"),
@@ -77,5 +77,23 @@ urlpatterns = [
         "scrutinies/<slug:slug>/packs/<int:pack_id>/<str:kind>/",
         workspace.PackDownloadApi.as_view(),
         name="api-workspace-pack-download",
+    ),
+    path("plan/", plan.PlanApi.as_view(), name="api-plan"),
+    path("actions/", plan.ActionListApi.as_view(), name="api-action-list"),
+    path("actions/<int:action_id>/", plan.ActionDetailApi.as_view(), name="api-action-detail"),
+    path(
+        "actions/<int:action_id>/updates/",
+        plan.ActionUpdatesApi.as_view(),
+        name="api-action-updates",
+    ),
+    path(
+        "scrutinies/<slug:slug>/actions/draft/",
+        plan.ScrutinyActionsDraftApi.as_view(),
+        name="api-scrutiny-actions-draft",
+    ),
+    path(
+        "scrutinies/<slug:slug>/actions/carry/",
+        plan.ScrutinyActionsCarryApi.as_view(),
+        name="api-scrutiny-actions-carry",
     ),
 ]

@@ -12,7 +12,16 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
-from scrutiny.models import Action, ActionUpdate, Agency, Job, Priority, Scrutiny, User
+from scrutiny.models import (
+    Action,
+    ActionUpdate,
+    Agency,
+    Job,
+    Partnership,
+    Priority,
+    Scrutiny,
+    User,
+)
 
 AnyUser = User | AnonymousUser
 
@@ -158,6 +167,17 @@ def can_read_plan(user: AnyUser) -> bool:
     """The delivery plan: the whole of it for the business unit, the scrutineer and the board;
     their own agency's actions for an agency lead."""
     return _role(user) in PLAN_READERS
+
+
+def access_plan_partnership(user: AnyUser) -> Partnership:
+    """The partnership whose plan the person reads (404 for anyone who may not read one)."""
+    if not can_read_plan(user):
+        raise Http404("No such plan.")
+    assert isinstance(user, User)
+    partnership = user.partnership or Partnership.objects.order_by("pk").first()
+    if partnership is None:
+        raise Http404("No partnership yet.")
+    return partnership
 
 
 def can_plan(user: AnyUser) -> bool:

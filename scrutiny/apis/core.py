@@ -36,6 +36,8 @@ class ApiRootApi(APIView):
                 "agencies": link("api-agency-list"),
                 "areas": link("api-area-list"),
                 "scrutinies": link("api-scrutiny-list"),
+                "plan": link("api-plan"),
+                "actions": link("api-action-list"),
                 "token": link("api-token"),
                 "schema": link("api-schema"),
                 "docs": link("api-docs"),

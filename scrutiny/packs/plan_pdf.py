@@ -118,7 +118,22 @@ class _PlanDocument(BaseDocTemplate):
         canvas.restoreState()
 
 
-def _plan_table(rows: list[PlanRow], width: float) -> Table:
+CHUNK = 40  # rows of a table: reportlab re-lays the rest of a table at every page it splits
+
+
+def _chunks(rows: list[PlanRow]) -> list[tuple[list[PlanRow], bool]]:
+    """The rows a priority at a time, in pieces of at most CHUNK, each piece with whether it
+    continues its priority."""
+    pieces: list[tuple[list[PlanRow], bool]] = []
+    for index, row in enumerate(rows):
+        fresh = index == 0 or rows[index - 1].priority != row.priority
+        if fresh or len(pieces[-1][0]) == CHUNK:
+            pieces.append(([], not fresh))
+        pieces[-1][0].append(row)
+    return pieces
+
+
+def _plan_table(rows: list[PlanRow], width: float, *, continued: bool = False) -> Table:
     data: list[list[Any]] = [[_cell(name, "head") for name in HEADER]]
     style: list[tuple[Any, ...]] = [
         ("GRID", (0, 0), (-1, -1), 0.5, GRID),
@@ -129,7 +144,8 @@ def _plan_table(rows: list[PlanRow], width: float) -> Table:
     for row in rows:
         if row.priority != current:
             current = row.priority
-            data.append([_cell(row.priority, "priority"), "", "", "", "", "", ""])
+            heading = f"{row.priority} (continued)" if continued else row.priority
+            data.append([_cell(heading, "priority"), "", "", "", "", "", ""])
             number = len(data) - 1
             style += [
                 ("SPAN", (0, number), (-1, number)),
@@ -165,7 +181,12 @@ def render_plan_pdf(
         Spacer(0, 4 * mm),
     ]
     if rows:
-        story.append(_plan_table(rows, document.width))
+        # A table for each priority, long ones in pieces, so that laying out the plan takes
+        # time in proportion to its length (one table of every row grows with its square).
+        story += [
+            _plan_table(piece, document.width, continued=continued)
+            for piece, continued in _chunks(rows)
+        ]
     else:
         story.append(_p("No actions in this plan yet.", STYLES["body"]))
     document.build(story)

@@ -31,7 +31,7 @@ from scrutiny import actions as plan
 from scrutiny import permissions
 from scrutiny.errors import ApplicationError
 from scrutiny.forms_plan import ActionForm, OutcomeForm, PriorityForm, UpdateForm
-from scrutiny.models import Action, Brag, Outcome, Partnership, Scrutiny, User
+from scrutiny.models import Action, Brag, Outcome, Partnership, Scrutiny
 from scrutiny.packs.plan import render_plan_xlsx
 from scrutiny.packs.plan_pdf import render_plan_pdf
 
@@ -60,14 +60,7 @@ def _entries(actions: Iterable[Action], key: dict[str, str]) -> list[Entry]:
 
 
 def _partnership(request: HttpRequest) -> Partnership:
-    if not permissions.can_read_plan(request.user):
-        raise Http404("No such page.")
-    user = request.user
-    assert isinstance(user, User)
-    partnership = user.partnership or Partnership.objects.first()
-    if partnership is None:
-        raise Http404("No partnership yet.")
-    return partnership
+    return permissions.access_plan_partnership(request.user)
 
 
 def _planner(request: HttpRequest) -> Partnership:
@@ -94,7 +87,7 @@ def _status_counts(counter: Counter[str], key: dict[str, str]) -> list[dict[str,
 @login_required
 def plan_overview(request: HttpRequest) -> HttpResponse:
     partnership = _partnership(request)
-    visible = permissions.actions_visible_to(request.user)
+    visible = permissions.actions_visible_to(request.user).filter(partnership=partnership)
     counts = _counts(visible)
     key = partnership.brag_key
     priorities = [

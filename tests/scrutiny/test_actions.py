@@ -493,3 +493,14 @@ def test_only_a_rated_move_up_counts_as_movement(before, after, after_rating, ch
         after_rating=Rating(after_rating),
     )
     assert (movement.change, movement.moved_up) == (change, moved_up)
+
+
+def test_a_carried_action_keeps_the_redaction_of_the_scrutiny_it_came_from(earlier, signed):
+    earlier.redaction_terms = "Bloggs"
+    earlier.save()
+    action = _earlier_action(earlier, "SF1")
+    action.text = "Re-audit the Bloggs family's plan."
+    action.save()
+    actions.actions_carry(scrutiny=signed)
+    row = next(r for r in actions.delivery_plan(scrutiny=signed) if r.action.startswith("Re-"))
+    assert row.action == "Re-audit the [removed] family's plan."

@@ -23,6 +23,7 @@ FILLS = {
     "red": PatternFill("solid", fgColor="D4351C"),
 }
 LIGHT_TEXT = {"blue", "green", "red"}
+WRAP = Alignment(wrap_text=True, vertical="top")
 
 
 def render_plan_xlsx(
@@ -37,12 +38,15 @@ def render_plan_xlsx(
     sheet.append(list(HEADER))
     for cell in sheet[3]:
         cell.font = Font(bold=True)
+    # The row number is counted here: openpyxl's max_row looks at every cell, each time.
+    number = 3
     current = None
     for row in rows:
         if row.priority != current:
             current = row.priority
             sheet.append([clean_text(row.priority)])
-            sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True)
+            number += 1
+            sheet.cell(row=number, column=1).font = Font(bold=True)
         values = [
             row.priority,
             row.outcome,
@@ -53,12 +57,12 @@ def render_plan_xlsx(
             row.rag,
         ]
         sheet.append([clean_text(v) if isinstance(v, str) else v for v in values])
-        number = sheet.max_row
+        number += 1
         for column in range(1, 8):
             cell = sheet.cell(row=number, column=column)
             if isinstance(cell.value, str):
                 cell.data_type = "s"  # text stays text, never a formula
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            cell.alignment = WRAP
         sheet.cell(row=number, column=4).number_format = "d mmm yyyy"
         rag = sheet.cell(row=number, column=7)
         rag.fill = FILLS[row.status]

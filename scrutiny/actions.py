@@ -29,7 +29,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Max, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -52,6 +52,7 @@ from scrutiny.scoring import RATING_LABELS, FactorScores, Rating, ScrutinyScores
 NEVER = dt.date.max
 BRAG_WORDS = {Brag.BLUE: "Blue", Brag.GREEN: "Green", Brag.AMBER: "Amber", Brag.RED: "Red"}
 OTHER_WORK = "Other work"
+LINK_LENGTH = ActionUpdate._meta.get_field("link").max_length or 200
 DOCUMENT_TYPES = (".pdf", ".docx", ".doc", ".odt", ".xlsx", ".xls", ".ods", ".pptx", ".txt")
 DOCUMENT_TYPES += (".csv", ".png", ".jpg", ".jpeg")
 
@@ -141,7 +142,7 @@ def actions_draft(*, scrutiny: Scrutiny) -> list[Action]:
         improvements = " ".join(finding.improvements.splitlines()).strip()
         label = RATING_LABELS[Rating(rating)]
         drafted.append(
-            Action.objects.create(
+            action := Action.objects.create(
                 partnership_id=scrutiny.partnership_id,
                 scrutiny=scrutiny,
                 factor=finding.factor,
@@ -151,6 +152,7 @@ def actions_draft(*, scrutiny: Scrutiny) -> list[Action]:
                 measures=f"{finding.factor.code} moves at the next scrutiny of the theme.",
             )
         )
+        action.scrutiny_trail.add(scrutiny)
     return drafted
 
 
@@ -172,6 +174,8 @@ def action_save(
 ) -> Action:
     """Create an action of the plan (other work, or a scrutiny's once drafted) or change one.
     A new timescale or lead clears a flag raised against the old one."""
+    if action is not None and action.partnership_id != partnership.pk:
+        raise ApplicationError("This action is another partnership's.")
     text = data.text.strip()
     if not text:
         raise ApplicationError("Write the action: what will be done.")
@@ -194,7 +198,8 @@ def action_save(
     if action is None:
         return Action.objects.create(partnership=partnership, **fields)
     action = Action.objects.select_for_update().get(pk=action.pk)
-    if (action.timescale, action.lead_email) != (fields["timescale"], fields["lead_email"]):
+    lead = (action.timescale, action.lead_name, action.lead_email)
+    if lead != (fields["timescale"], fields["lead_name"], fields["lead_email"]):
         action.flagged_at = None
         action.flag_reason = ""
     for name, value in fields.items():
@@ -311,6 +316,7 @@ def actions_carry(*, scrutiny: Scrutiny) -> list[Action]:
         action.scrutiny = scrutiny
         action.factor = factors.get(action.factor.code) if action.factor else None
         action.save(update_fields=["carried_from", "scrutiny", "factor", "updated_at"])
+        action.scrutiny_trail.add(previous, scrutiny)
     return carried
 
 
@@ -377,6 +383,11 @@ def _evidence_checked(action: Action, status: str, evidence: Evidence) -> tuple[
         return kind, f"{movement.describe()} {text}".strip()
     if kind == ActionUpdate.Evidence.DOCUMENT and evidence.document is None and not evidence.link:
         raise ApplicationError("Upload the document, or give a link to where it is kept.")
+    if len(evidence.link.strip()) > LINK_LENGTH:
+        raise ApplicationError(
+            f"The link is longer than {LINK_LENGTH} characters: give a shorter address for "
+            "the document, or upload it."
+        )
     if kind and not text:
         raise ApplicationError("Say what the evidence shows about the difference made.")
     return kind, text
@@ -441,10 +452,16 @@ def action_update(
         update.document_name = PurePath(attached.document.name or "document").name[:200]
         suffix = PurePath(update.document_name).suffix.lower()
         update.document.save(f"{uuid.uuid4().hex}{suffix}", attached.document, save=False)
-    update.save()
-    action.status = status
-    action.flag_reason = ""  # the update answers the flag
-    action.save(update_fields=["status", "flag_reason", "updated_at"])
+    # A file is not part of the transaction: if the update is not stored, nor is its file.
+    try:
+        update.save()
+        action.status = status
+        action.flag_reason = ""  # the update answers the flag
+        action.save(update_fields=["status", "flag_reason", "updated_at"])
+    except Exception:
+        if update.document:
+            update.document.storage.delete(update.document.name)
+        raise
     return update
 
 
@@ -477,10 +494,11 @@ def responsible_text(action: Action) -> str:
 
 
 class ActionRedactors:
-    """One redactor per scrutiny (one query each), however many of its actions are shown. An
-    action carried over also goes through the redaction of the scrutiny it came from: its words
-    were drafted from that scrutiny's findings, whose case references the later one may not have.
-    """
+    """The redaction an action's words go through wherever they leave the platform (downloads,
+    the API, emails) or reach readers beyond the plan's writers: that of every scrutiny whose
+    plan it has been in (its words were drafted from one's findings and updated during the
+    next), or the general one for other work. One redactor per scrutiny (one query each),
+    however many of its actions are shown."""
 
     def __init__(self) -> None:
         self._by_scrutiny: dict[int | None, Redactor] = {None: Redactor.for_terms([])}
@@ -492,21 +510,26 @@ class ActionRedactors:
             self._by_scrutiny[key] = Redactor.for_scrutiny(scrutiny)
         return self._by_scrutiny[key]
 
+    @staticmethod
+    def _scrutinies(action: Action) -> dict[int, Scrutiny]:
+        found = {s.pk: s for s in action.scrutiny_trail.all()}
+        for scrutiny in (action.scrutiny, action.carried_from):
+            if scrutiny is not None:
+                found.setdefault(scrutiny.pk, scrutiny)
+        return found
+
     def redact(self, action: Action, text: str) -> str:
-        text = self._for(action.scrutiny).redact(text)
-        if action.carried_from_id:
-            text = self._for(action.carried_from).redact(text)
+        text = self._for(None).redact(text)
+        for scrutiny in self._scrutinies(action).values():
+            text = self._for(scrutiny).redact(text)
         return text
 
     def redact_for_all(self, actions: Iterable[Action], text: str) -> str:
         """`text` through the redaction of every scrutiny of `actions`, and the general one:
         for words (an outcome's) that serve several scrutinies' actions."""
-        scrutinies = {
-            scrutiny.pk: scrutiny
-            for action in actions
-            for scrutiny in (action.scrutiny, action.carried_from)
-            if scrutiny is not None
-        }
+        scrutinies: dict[int, Scrutiny] = {}
+        for action in actions:
+            scrutinies.update(self._scrutinies(action))
         text = self._for(None).redact(text)
         for scrutiny in scrutinies.values():
             text = self._for(scrutiny).redact(text)
@@ -514,10 +537,67 @@ class ActionRedactors:
 
 
 def plan_actions(actions: QuerySet[Action]) -> QuerySet[Action]:
-    """Actions with what the plan shows of them, in two queries."""
+    """Actions with what the plan shows of them, in a fixed number of queries."""
     return actions.select_related(
-        "outcome__priority", "responsible", "factor", "scrutiny", "carried_from"
-    ).prefetch_related("updates")
+        "outcome__priority", "responsible", "factor", "scrutiny", "carried_from", "partnership"
+    ).prefetch_related(
+        Prefetch(
+            "updates",
+            queryset=ActionUpdate.objects.select_related("by", "evidence_scrutiny"),
+        ),
+        "scrutiny_trail",
+    )
+
+
+@dataclass(frozen=True)
+class UpdateShown:
+    update: ActionUpdate
+    label: str  # its status in words
+    note: str  # redacted
+    evidence: str  # redacted
+
+
+@dataclass(frozen=True)
+class ActionShown:
+    """An action as the plan's pages show it: its words redacted (ActionRedactors), its status
+    in the partnership's words, and how its factor moved if it was carried over."""
+
+    action: Action
+    label: str
+    text: str
+    outcome: str
+    measures: str
+    movement: Movement | None
+    updates: list[UpdateShown]  # newest first
+
+    @property
+    def latest(self) -> UpdateShown | None:
+        return self.updates[0] if self.updates else None
+
+
+def actions_shown(actions: Iterable[Action], *, key: dict[str, str]) -> list[ActionShown]:
+    """`actions` (loaded with `plan_actions`) for the pages, in a fixed number of queries."""
+    actions = list(actions)
+    redactors = ActionRedactors()
+    movements = factor_movements(actions)
+    shown = []
+    for action in actions:
+        redact = functools.partial(redactors.redact, action)
+        shown.append(
+            ActionShown(
+                action=action,
+                label=brag_label(action.status, key),
+                text=redact(action.text),
+                outcome=redact(action.outcome.text) if action.outcome else "",
+                measures=redact(action.measures),
+                movement=movements.get(action.pk),
+                updates=[
+                    UpdateShown(u, brag_label(u.status, key), redact(u.note), redact(u.evidence))
+                    for u in action.updates.all()
+                ],
+            )
+        )
+    return shown
 
 
 def plan_rows(actions: QuerySet[Action]) -> list[PlanRow]:
@@ -604,7 +684,8 @@ def actions_to_flag(*, now: dt.datetime) -> list[Flag]:
 
 def actions_flag(*, now: dt.datetime | None = None) -> int:
     """Email each flagged action's lead and the business unit; returns how many were flagged.
-    Each action is marked as it goes, so a retried task emails no one twice."""
+    Each action is marked as it goes, and emailed once that is committed, so a retried task
+    emails no one twice."""
     now = now or timezone.now()
     sent = 0
     for flag in actions_to_flag(now=now):
@@ -630,21 +711,21 @@ def actions_flag(*, now: dt.datetime | None = None) -> int:
             reason = "; ".join(flag.reasons)
             action.flag_reason = (reason[:1].upper() + reason[1:])[:300]
             action.save(update_fields=["flagged_at", "flag_reason"])
-            if not recipients:
-                continue
-            link = f"{settings.SITE_URL}{reverse('plan-action', args=[action.pk])}"
-            # An email leaves the platform: the action's words go through the redaction.
-            text = ActionRedactors().redact(action, action.text)
-            send_mail(
-                subject=f"Action needs an update: {text[:60]}",
-                message=(
-                    f"An action of {action.partnership.name}'s plan is "
-                    + " and ".join(flag.reasons)
-                    + f".\n\nAction: {text}\nStatus: {BRAG_WORDS[Brag(action.status)]}\n\n"
-                    f"Please give it an update (what has happened, and its status): {link}\n"
-                ),
-                from_email=None,
-                recipient_list=recipients,
-            )
-            sent += 1
+        if not recipients:
+            continue
+        link = f"{settings.SITE_URL}{reverse('plan-action', args=[action.pk])}"
+        # An email leaves the platform: the action's words go through the redaction.
+        text = ActionRedactors().redact(action, action.text)
+        send_mail(
+            subject=f"Action needs an update: {text[:60]}",
+            message=(
+                f"An action of {action.partnership.name}'s plan is "
+                + " and ".join(flag.reasons)
+                + f".\n\nAction: {text}\nStatus: {BRAG_WORDS[Brag(action.status)]}\n\n"
+                f"Please give it an update (what has happened, and its status): {link}\n"
+            ),
+            from_email=None,
+            recipient_list=recipients,
+        )
+        sent += 1
     return sent

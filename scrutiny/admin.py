@@ -290,7 +290,7 @@ class ActionAdmin(admin.ModelAdmin):
     search_fields = ["text", "lead_name", "responsible_group"]
     # A status changes only with an update (its note, and evidence for Blue): on the
     # action's page or through the API, never by editing it here.
-    readonly_fields = ["status", "flagged_at", "flag_reason", "carried_from"]
+    readonly_fields = ["status", "flagged_at", "flag_reason", "carried_from", "scrutiny_trail"]
 
 
 @admin.register(ActionUpdate)

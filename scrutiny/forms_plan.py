@@ -66,6 +66,7 @@ class ActionForm(forms.Form):
     lead_name = forms.CharField(label="Named lead", max_length=200, required=False)
     lead_email = forms.EmailField(
         label="Named lead's email address",
+        max_length=254,
         required=False,
         help_text="Where reminders go when the action is overdue or has had no update.",
         error_messages={"invalid": "Enter an email address, like name@example.org."},
@@ -152,6 +153,7 @@ class UpdateForm(forms.Form):
     )
     link = forms.URLField(
         label="Or a link to the document",
+        max_length=200,
         required=False,
         assume_scheme="https",
         error_messages={"invalid": "Enter a link, like https://intranet.example.org/report."},

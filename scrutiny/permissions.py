@@ -174,9 +174,11 @@ def access_plan_partnership(user: AnyUser) -> Partnership:
     if not can_read_plan(user):
         raise Http404("No such plan.")
     assert isinstance(user, User)
-    partnership = user.partnership or Partnership.objects.order_by("pk").first()
+    partnership = user.partnership
+    if partnership is None and user.is_superuser:  # a superuser of no partnership: the first
+        partnership = Partnership.objects.order_by("pk").first()
     if partnership is None:
-        raise Http404("No partnership yet.")
+        raise Http404("No plan: this account belongs to no partnership.")
     return partnership
 
 

@@ -519,6 +519,7 @@ class ActionUpdatesApi(APIView):
         )
         link = serializers.URLField(
             allow_blank=True,
+            max_length=200,
             required=False,
             help_text="Or where the document is kept.",
             error_messages={"invalid": "Enter a link, like https://intranet.example.org/report."},

@@ -89,6 +89,13 @@ class Action(models.Model):
         related_name="+",
         help_text="The earlier scrutiny of the theme it was carried from, still open.",
     )
+    scrutiny_trail = models.ManyToManyField(
+        Scrutiny,
+        blank=True,
+        related_name="+",
+        help_text="Every scrutiny whose plan it has been in: its words may carry identifiers of "
+        "any of them, so the redaction of each applies wherever it leaves the platform.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -46,7 +46,9 @@ def render_plan_xlsx(
             current = row.priority
             sheet.append([clean_text(row.priority)])
             number += 1
-            sheet.cell(row=number, column=1).font = Font(bold=True)
+            heading = sheet.cell(row=number, column=1)
+            heading.data_type = "s"  # a priority's title is text, never a formula
+            heading.font = Font(bold=True)
         values = [
             row.priority,
             row.outcome,

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -44,19 +43,8 @@ EXPORTS = {
 }
 
 
-@dataclass(frozen=True)
-class Entry:
-    """An action as the plan's tables show it."""
-
-    action: Action
-    label: str  # its BRAG status in words
-    movement: plan.Movement | None  # how its factor moved, for an action carried over
-
-
-def _entries(actions: Iterable[Action], key: dict[str, str]) -> list[Entry]:
-    actions = list(actions)
-    movements = plan.factor_movements(actions)
-    return [Entry(a, plan.brag_label(a.status, key), movements.get(a.pk)) for a in actions]
+def _entries(actions: Iterable[Action], key: dict[str, str]) -> list[plan.ActionShown]:
+    return plan.actions_shown(actions, key=key)
 
 
 def _partnership(request: HttpRequest) -> Partnership:
@@ -136,12 +124,19 @@ def plan_priority(request: HttpRequest, priority_id: int) -> HttpResponse:
     visible = plan.plan_actions(
         permissions.actions_visible_to(request.user).filter(outcome__priority=priority)
     ).order_by("timescale", "pk")
-    by_outcome: dict[int, list[Entry]] = {}
+    by_outcome: dict[int, list[plan.ActionShown]] = {}
     for entry in _entries(visible, partnership.brag_key):
         assert entry.action.outcome_id is not None
         by_outcome.setdefault(entry.action.outcome_id, []).append(entry)
+    redactors = plan.ActionRedactors()
     outcomes = [
-        (outcome, by_outcome.get(outcome.pk, []))
+        (
+            outcome,
+            redactors.redact_for_all(
+                [e.action for e in by_outcome.get(outcome.pk, [])], outcome.text
+            ),
+            by_outcome.get(outcome.pk, []),
+        )
         for outcome in Outcome.objects.filter(priority=priority)
     ]
     return render(
@@ -162,8 +157,9 @@ def plan_priority(request: HttpRequest, priority_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def plan_priority_edit(request: HttpRequest, priority_id: int) -> HttpResponse:
-    partnership = _planner(request)
+    _planner(request)
     priority = permissions.access_priority_for_user(request.user, priority_id)
+    partnership = priority.partnership
     form = PriorityForm(request.POST)
     try:
         if not form.is_valid():
@@ -227,8 +223,8 @@ def plan_action_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def plan_action_edit(request: HttpRequest, action_id: int) -> HttpResponse:
-    partnership = _partnership(request)
     action = permissions.access_action_to_edit(request.user, action_id)
+    partnership = action.partnership
     title = "Change the action"
     if request.method != "POST":
         form = ActionForm(initial=ActionForm.initial_for(action), partnership=partnership)
@@ -259,9 +255,6 @@ def _action_page(
         {
             "action": action,
             "entry": _entries([action], key)[0],
-            "updates": [
-                (update, plan.brag_label(update.status, key)) for update in action.updates.all()
-            ],
             "form": form if can_update else None,
             "can_edit": permissions.can_plan(request.user),
         },

@@ -504,3 +504,76 @@ def test_a_carried_action_keeps_the_redaction_of_the_scrutiny_it_came_from(earli
     actions.actions_carry(scrutiny=signed)
     row = next(r for r in actions.delivery_plan(scrutiny=signed) if r.action.startswith("Re-"))
     assert row.action == "Re-audit the [removed] family's plan."
+
+
+def test_an_action_carried_twice_keeps_every_scrutinys_redaction(earlier, signed, partnership):
+    from scrutiny.models import Scrutiny
+
+    earlier.redaction_terms = "Bloggs"
+    earlier.save()
+    action = _earlier_action(earlier, "SF1")
+    action.text = "Re-audit the Bloggs family's plan."
+    action.save()
+    action.scrutiny_trail.add(earlier)
+    actions.actions_carry(scrutiny=signed)
+    later = Scrutiny.objects.create(
+        partnership=partnership, slug="lfp-2028", title="LfP 2028", previous=signed
+    )
+    later.factors.create(code="SF1", statement="Plans are good.")
+    assert actions.actions_carry(scrutiny=later) == [action]
+    row = actions.plan_rows(Action.objects.filter(pk=action.pk))[0]
+    assert row.action == "Re-audit the [removed] family's plan."
+
+
+def test_a_link_too_long_is_refused_and_no_file_is_kept(signed, scrutineer, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    action = actions.actions_draft(scrutiny=signed)[0]
+    with pytest.raises(ApplicationError, match="The link is longer than 200 characters"):
+        actions.action_update(
+            action=action,
+            status=Brag.BLUE,
+            note="Done.",
+            user=scrutineer,
+            attached=actions.Evidence(
+                kind="document",
+                text="The re-audit.",
+                link="https://intranet.fernhill.invalid/" + "x" * 200,
+                document=SimpleUploadedFile("reaudit.pdf", b"%PDF-1.4"),
+            ),
+        )
+    assert not ActionUpdate.objects.exists() and not list(tmp_path.rglob("*.*"))
+
+
+def test_a_priority_title_is_text_in_the_workbook_never_a_formula(partnership):
+    priority = actions.priority_save(partnership=partnership, title='=HYPERLINK("x","y")')
+    outcome = actions.outcome_save(priority=priority, text="Outcome")
+    actions.action_save(
+        partnership=partnership, data=actions.ActionData(text="Act", outcome=outcome)
+    )
+    out = io.BytesIO()
+    render_plan_xlsx(
+        actions.plan_rows(Action.objects.all()),
+        title="Plan",
+        key=partnership.brag_key,
+        out=out,
+    )
+    sheet = load_workbook(io.BytesIO(out.getvalue())).active
+    heading = sheet.cell(row=4, column=1)
+    assert (heading.value, heading.data_type) == ('=HYPERLINK("x","y")', "s")
+
+
+def test_an_action_of_another_partnership_is_not_changed(partnership, council):
+    from scrutiny.models import Partnership
+
+    other = Partnership.objects.create(name="Elsewhere Partnership")
+    action = actions.action_save(partnership=other, data=actions.ActionData(text="Theirs"))
+    with pytest.raises(ApplicationError, match="another partnership's"):
+        actions.action_save(
+            partnership=partnership,
+            data=actions.ActionData(text="Ours now", responsible=council),
+            action=action,
+        )
+    action.refresh_from_db()
+    assert (action.text, action.partnership) == ("Theirs", other)

@@ -290,3 +290,50 @@ def test_the_plan_pages_take_a_fixed_number_of_queries(plan, scrutineer, council
         )
         actions.action_update(action=action, status=Brag.AMBER, note="Slipping.", user=scrutineer)
     assert counts() == few
+
+
+def test_the_pages_show_an_actions_words_redacted(plan, scrutineer, board_member):
+    action = plan[0]
+    action.text = "Re-audit case C-7781 with jo.bloggs@example.org."
+    action.save()
+    actions.action_update(
+        action=action, status=Brag.AMBER, note="Ring 020 7946 0991 first.", user=scrutineer
+    )
+    board = client_for(board_member)
+    pages = [
+        board.get(reverse("plan-action", args=[action.pk])).text,
+        board.get(reverse("plan-priority", args=[action.outcome.priority_id])).text,
+        board.get(reverse("scrutiny-actions", args=[SLUG])).text,
+    ]
+    for page in pages:
+        for planted in ("C-7781", "jo.bloggs@example.org", "020 7946 0991"):
+            assert planted not in page
+        assert "[removed]" in page
+
+
+def test_an_account_of_no_partnership_has_no_plan(scrutineer, partnership):
+    from scrutiny.models import Partnership
+
+    Partnership.objects.create(name="Elsewhere Partnership")
+    lost = User.objects.create_user("lost@fernhill.invalid", role=User.Role.ADMINISTRATOR)
+    client = client_for(lost)
+    assert client.get(reverse("plan")).status_code == 404
+    assert client.post(reverse("plan-priority-new"), {"title": "Neglect"}).status_code == 404
+    assert not Priority.objects.exists()
+
+
+def test_the_action_page_takes_a_fixed_number_of_queries(plan, scrutineer):
+    action = plan[0]
+    client = client_for(scrutineer)
+    url = reverse("plan-action", args=[action.pk])
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    actions.action_update(action=action, status=Brag.AMBER, note="Slipping.", user=scrutineer)
+    few = count()
+    for i in range(5):
+        actions.action_update(action=action, status=Brag.AMBER, note=f"Still {i}.", user=scrutineer)
+    assert count() == few

@@ -600,6 +600,46 @@ def actions_shown(actions: Iterable[Action], *, key: dict[str, str]) -> list[Act
     return shown
 
 
+def priority_counts(
+    priorities: Iterable[Priority], actions: QuerySet[Action]
+) -> list[tuple[Priority, dict[str, int]]]:
+    """Each priority with how many of `actions` are at each BRAG status (one query)."""
+    counts: dict[int, dict[str, int]] = {}
+    for priority_id, status in actions.values_list("outcome__priority_id", "status"):
+        if priority_id is not None:
+            counts.setdefault(priority_id, dict.fromkeys(Brag.values, 0))[status] += 1
+    return [(p, counts.get(p.pk, dict.fromkeys(Brag.values, 0))) for p in priorities]
+
+
+@dataclass(frozen=True)
+class OutcomeShown:
+    outcome: Outcome
+    text: str  # redacted as its actions' words are
+    actions: list[ActionShown]
+
+
+def priority_outcomes(
+    priority: Priority, actions: QuerySet[Action], *, key: dict[str, str]
+) -> list[OutcomeShown]:
+    """A priority's outcomes, each with those of `actions` that serve it, soonest first."""
+    by_outcome: dict[int, list[ActionShown]] = {}
+    loaded = plan_actions(actions.filter(outcome__priority=priority)).order_by("timescale", "pk")
+    for shown in actions_shown(loaded, key=key):
+        assert shown.action.outcome_id is not None
+        by_outcome.setdefault(shown.action.outcome_id, []).append(shown)
+    redactors = ActionRedactors()
+    return [
+        OutcomeShown(
+            outcome,
+            redactors.redact_for_all(
+                [s.action for s in by_outcome.get(outcome.pk, [])], outcome.text
+            ),
+            by_outcome.get(outcome.pk, []),
+        )
+        for outcome in Outcome.objects.filter(priority=priority)
+    ]
+
+
 def plan_rows(actions: QuerySet[Action]) -> list[PlanRow]:
     """The actions as rows of the delivery plan, grouped by priority in the plan's order, then
     by outcome and timescale; an action with no outcome sits under its scrutiny's priority (or

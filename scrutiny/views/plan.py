@@ -13,9 +13,7 @@ responsible for (scrutiny.permissions decides, here as in the API):
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -30,7 +28,7 @@ from scrutiny import actions as plan
 from scrutiny import permissions
 from scrutiny.errors import ApplicationError
 from scrutiny.forms_plan import ActionForm, OutcomeForm, PriorityForm, UpdateForm
-from scrutiny.models import Action, Brag, Outcome, Partnership, Scrutiny
+from scrutiny.models import Action, Brag, Partnership, Scrutiny
 from scrutiny.packs.plan import render_plan_xlsx
 from scrutiny.packs.plan_pdf import render_plan_pdf
 
@@ -58,32 +56,14 @@ def _planner(request: HttpRequest) -> Partnership:
     return partnership
 
 
-def _counts(actions: QuerySet[Action]) -> dict[int | None, Counter[str]]:
-    counts: dict[int | None, Counter[str]] = {}
-    for priority_id, status in actions.values_list("outcome__priority_id", "status"):
-        counts.setdefault(priority_id, Counter())[status] += 1
-    return counts
-
-
-def _status_counts(counter: Counter[str], key: dict[str, str]) -> list[dict[str, Any]]:
-    return [
-        {"status": s, "label": plan.brag_label(s, key), "count": counter.get(s, 0)}
-        for s in Brag.values
-    ]
-
-
 @login_required
 def plan_overview(request: HttpRequest) -> HttpResponse:
     partnership = _partnership(request)
     visible = permissions.actions_visible_to(request.user).filter(partnership=partnership)
-    counts = _counts(visible)
     key = partnership.brag_key
-    priorities = [
-        (priority, _status_counts(counts.get(priority.pk, Counter()), key))
-        for priority in permissions.priorities_visible_to(request.user).filter(
-            partnership=partnership
-        )
-    ]
+    priorities = plan.priority_counts(
+        permissions.priorities_visible_to(request.user).filter(partnership=partnership), visible
+    )
     return render(
         request,
         "scrutiny/plan/plan.html",
@@ -121,24 +101,9 @@ def plan_priority_new(request: HttpRequest) -> HttpResponse:
 def plan_priority(request: HttpRequest, priority_id: int) -> HttpResponse:
     partnership = _partnership(request)
     priority = permissions.access_priority_for_user(request.user, priority_id)
-    visible = plan.plan_actions(
-        permissions.actions_visible_to(request.user).filter(outcome__priority=priority)
-    ).order_by("timescale", "pk")
-    by_outcome: dict[int, list[plan.ActionShown]] = {}
-    for entry in _entries(visible, partnership.brag_key):
-        assert entry.action.outcome_id is not None
-        by_outcome.setdefault(entry.action.outcome_id, []).append(entry)
-    redactors = plan.ActionRedactors()
-    outcomes = [
-        (
-            outcome,
-            redactors.redact_for_all(
-                [e.action for e in by_outcome.get(outcome.pk, [])], outcome.text
-            ),
-            by_outcome.get(outcome.pk, []),
-        )
-        for outcome in Outcome.objects.filter(priority=priority)
-    ]
+    outcomes = plan.priority_outcomes(
+        priority, permissions.actions_visible_to(request.user), key=partnership.brag_key
+    )
     return render(
         request,
         "scrutiny/plan/priority.html",

@@ -215,6 +215,11 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "scrutiny.apis.exception_handler",
+    # Responses through a survey's open link, by address: a practitioner sends one; a front
+    # end that relays many for a whole team can be given more.
+    "DEFAULT_THROTTLE_RATES": {
+        "survey-open-submit": env_str("SURVEY_OPEN_SUBMIT_RATE", "120/minute"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Safeguarding scrutiny API",

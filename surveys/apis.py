@@ -8,23 +8,27 @@
 Submitting needs no account, as answering a survey's pages does: the link's key is the key, and
 a response goes through the same services (surveys.services, then scrutiny.evidence) as one
 typed into the pages, so it is validated, stored, anonymised and scored the same way. An
-invitation answers once (409 after that). An anonymous response's answer carries no id, so a
-client cannot link it to the person either. Response rates leave through surveys.rates
-(suppressed) and are for those who run the surveys; distributions are for every reader of the
-scrutiny.
+invitation answers once (409 after that). An open-link client may send an Idempotency-Key
+header: a retried request with the same key gets the first answer (200) and stores nothing
+more. Open-link submits are throttled by address (SURVEY_OPEN_SUBMIT_RATE). An anonymous
+response's answer carries no id, so a client cannot link it to the person either. Response
+rates leave through surveys.rates (suppressed) and are for those who run the surveys;
+distributions are for every reader of the scrutiny.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.db import IntegrityError
 from django.http import Http404
 from django.urls import path
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from scrutiny import permissions as scrutiny_permissions
@@ -71,9 +75,19 @@ def _submitted(response: Any, survey: Survey) -> Response:
     return Response(SurveyResponseOutputSerializer(body).data, status=status.HTTP_201_CREATED)
 
 
+def _replayed(draft: Any, survey: Survey) -> Response:
+    """The answer to a request already made with the same Idempotency-Key."""
+    body: dict[str, Any] = {"status": "submitted", "submitted": draft.used_at}
+    if not survey.anonymous and draft.response_id is not None:
+        body["id"] = draft.response_id
+    return Response(SurveyResponseOutputSerializer(body).data, status=status.HTTP_200_OK)
+
+
 class OpenResponseSubmitApi(APIView):
     authentication_classes: list[type] = []
     permission_classes = [AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "survey-open-submit"
 
     class OpenResponseInputSerializer(serializers.Serializer):
         agency = serializers.CharField(help_text="An agency code of the partnership.")
@@ -85,7 +99,24 @@ class OpenResponseSubmitApi(APIView):
     @extend_schema(
         operation_id="survey_open_response_submit",
         request=OpenResponseInputSerializer,
-        responses={201: SurveyResponseOutputSerializer, **ERRORS},
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                location=OpenApiParameter.HEADER,
+                required=False,
+                description="Any string up to 200 characters, new for each response (a UUID): "
+                "a retry with the same key gets the first answer and stores nothing more.",
+            )
+        ],
+        responses={
+            201: SurveyResponseOutputSerializer,
+            200: OpenApiResponse(
+                SurveyResponseOutputSerializer,
+                description="Already stored by an earlier request with this Idempotency-Key.",
+            ),
+            429: OpenApiResponse(description="Too many responses from this address for now."),
+            **ERRORS,
+        },
     )
     def post(self, request: Request, public_key: str) -> Response:
         survey = (
@@ -95,14 +126,26 @@ class OpenResponseSubmitApi(APIView):
         )
         if survey is None:
             raise Http404("No such survey.")
+        key = request.headers.get("Idempotency-Key", "")
+        replayed = services.open_response_replayed(survey=survey, idempotency_key=key)
+        if replayed is not None:
+            return _replayed(replayed, survey)
         data = self.OpenResponseInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        response = services.open_response_submit(
-            survey=survey,
-            agency_code=data.validated_data["agency"],
-            role_code=data.validated_data.get("role", ""),
-            values=data.validated_data["answers"],
-        )
+        try:
+            response = services.open_response_submit(
+                survey=survey,
+                agency_code=data.validated_data["agency"],
+                role_code=data.validated_data.get("role", ""),
+                values=data.validated_data["answers"],
+                idempotency_key=key,
+            )
+        except IntegrityError:
+            # The same key at the same moment: the first request stored it.
+            replayed = services.open_response_replayed(survey=survey, idempotency_key=key)
+            if replayed is None:
+                raise
+            return _replayed(replayed, survey)
         return _submitted(response, survey)
 
 

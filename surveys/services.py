@@ -364,10 +364,11 @@ def open_draft_for_key(survey: Survey, key: str) -> OpenDraft | None:
 
 @transaction.atomic
 def open_draft_start(
-    *, survey: Survey, agency_id: int, role_id: int | None
+    *, survey: Survey, agency_id: int, role_id: int | None, key: str = ""
 ) -> tuple[OpenDraft, str]:
     """Begin an open-link response with the agency and role the respondent chose. Returns
-    the draft and its plain resume key (for the respondent's browser only)."""
+    the draft and its plain resume key (for the respondent's browser only): a new one, or
+    `key` (an API client's idempotency key, made the survey's own)."""
     _check_open(survey)
     if not survey.open_link_enabled:
         raise ApplicationError("This survey is answered by invitation only.")
@@ -380,7 +381,7 @@ def open_draft_start(
         role = PractitionerRole.objects.filter(pk=role_id, partnership_id=partnership_id).first()
         if role is None:
             raise ApplicationError("Choose your role from the list.")
-    key = new_token()
+    key = key or new_token()
     draft = OpenDraft.objects.create(
         survey=survey, key_sha256=token_hash(key), agency=agency, role=role, started_at=today()
     )
@@ -539,13 +540,44 @@ def _by_code(model: Any, *, partnership: Any, code: str, what: str) -> Any:
     return found
 
 
+IDEMPOTENCY_KEY_LENGTH = 200
+
+
+def _idempotency_key(survey: Survey, key: str) -> str:
+    """An API client's Idempotency-Key as this survey's draft key: the same key sent to
+    another survey is another response."""
+    key = key.strip()
+    if len(key) > IDEMPOTENCY_KEY_LENGTH:
+        raise ApplicationError(
+            f"The Idempotency-Key is longer than {IDEMPOTENCY_KEY_LENGTH} characters: send a "
+            "shorter one, such as a UUID."
+        )
+    return f"idempotency:{survey.public_key}:{key}"
+
+
+def open_response_replayed(*, survey: Survey, idempotency_key: str) -> OpenDraft | None:
+    """The open-link draft already submitted by an earlier request with this Idempotency-Key,
+    if there is one: a client that retries a request gets the first answer, and nothing is
+    stored twice."""
+    if not idempotency_key.strip():
+        return None
+    digest = token_hash(_idempotency_key(survey, idempotency_key))
+    return OpenDraft.objects.filter(survey=survey, key_sha256=digest, used_at__isnull=False).first()
+
+
 @transaction.atomic
 def open_response_submit(
-    *, survey: Survey, agency_code: str, role_code: str = "", values: dict[str, Any]
+    *,
+    survey: Survey,
+    agency_code: str,
+    role_code: str = "",
+    values: dict[str, Any],
+    idempotency_key: str = "",
 ) -> Response:
     """A whole response through the open link, from another front end (the API): the agency
     and role by the partnership's codes. All or nothing: a wrong code or answer stores
-    nothing."""
+    nothing. With an Idempotency-Key, a second request with the same key (see
+    `open_response_replayed`) cannot store a second response: the key is unique."""
     partnership = survey.scrutiny.partnership
     agency = _by_code(Agency, partnership=partnership, code=agency_code, what="agency")
     role_id = None
@@ -553,7 +585,8 @@ def open_response_submit(
         role_id = _by_code(
             PractitionerRole, partnership=partnership, code=role_code, what="role"
         ).pk
-    draft, _ = open_draft_start(survey=survey, agency_id=agency.pk, role_id=role_id)
+    key = _idempotency_key(survey, idempotency_key) if idempotency_key.strip() else ""
+    draft, _ = open_draft_start(survey=survey, agency_id=agency.pk, role_id=role_id, key=key)
     return survey_submit(holder=draft, values=values, channel=Response.Channel.API)
 
 

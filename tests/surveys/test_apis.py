@@ -127,3 +127,84 @@ def test_the_schema_describes_the_survey_operations(scrutineer):
     assert "409" in paths["/api/surveys/invitations/{token}/response/"]["post"]["responses"]
     assert "get" in paths["/api/scrutinies/{slug}/instruments/{code}/response-rates/"]
     assert "get" in paths["/api/scrutinies/{slug}/instruments/{code}/distributions/"]
+
+
+def test_a_retried_open_link_request_stores_one_response(survey, police, board_survey):
+    client = _api()
+    body = {"agency": "POL", "answers": COMPLETE}
+    key = {"HTTP_IDEMPOTENCY_KEY": "6f1c2a9e-0d4b-4e57-9a51-3b8f0c7d2e10"}
+    first = client.post(_open_url(survey), body, format="json", **key)
+    again = client.post(_open_url(survey), body, format="json", **key)
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.json() == first.json()
+    assert Response.objects.count() == 1
+    # Without a key, or with another, each request is a response of its own.
+    assert client.post(_open_url(survey), body, format="json").status_code == 201
+    other = {"HTTP_IDEMPOTENCY_KEY": "another"}
+    assert client.post(_open_url(survey), body, format="json", **other).status_code == 201
+    assert Response.objects.count() == 3
+
+
+def test_a_refused_request_can_be_retried_with_its_key(survey, police):
+    client = _api()
+    key = {"HTTP_IDEMPOTENCY_KEY": "retry-me"}
+    refused = client.post(
+        _open_url(survey), {"agency": "POL", "answers": {"Q1": "yes"}}, format="json", **key
+    )
+    assert refused.status_code == 400 and not Response.objects.exists()
+    fixed = client.post(
+        _open_url(survey), {"agency": "POL", "answers": COMPLETE}, format="json", **key
+    )
+    assert fixed.status_code == 201 and Response.objects.count() == 1
+    too_long = {"HTTP_IDEMPOTENCY_KEY": "k" * 201}
+    answer = client.post(
+        _open_url(survey), {"agency": "POL", "answers": COMPLETE}, format="json", **too_long
+    )
+    assert answer.status_code == 400
+    assert "longer than 200 characters" in answer.json()["detail"]
+    assert Response.objects.count() == 1
+
+
+def test_open_link_submits_are_throttled_by_address(survey, police, monkeypatch):
+    from django.core.cache import cache
+    from rest_framework.throttling import ScopedRateThrottle
+
+    cache.clear()
+    monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", {"survey-open-submit": "2/minute"})
+    client = _api()
+    body = {"agency": "POL", "answers": COMPLETE}
+    codes = [client.post(_open_url(survey), body, format="json").status_code for _ in range(3)]
+    assert codes == [201, 201, 429]
+    assert Response.objects.count() == 2
+    cache.clear()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_key_at_the_same_moment_stores_one_response(survey, police):
+    import threading
+
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        pytest.skip("SQLite serialises writers anyway; this runs on PostgreSQL")
+    codes: list[int] = []
+
+    def submit() -> None:
+        try:
+            answer = _api().post(
+                _open_url(survey),
+                {"agency": "POL", "answers": COMPLETE},
+                format="json",
+                HTTP_IDEMPOTENCY_KEY="same-moment",
+            )
+            codes.append(answer.status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=submit) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(codes) == [200, 200, 200, 201]
+    assert Response.objects.count() == 1

@@ -24,20 +24,15 @@ import shutil
 import sys
 import tempfile
 import time
-import tracemalloc
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from scoring import build_scrutiny, setup_django
+from scoring import build_scrutiny, setup_django, timed
 
 
-def measure(scrutiny: object, *, memory: bool, **which: bool) -> tuple[float, int, float]:
-    """Seconds (without tracemalloc, which slows Python down), queries, and peak MiB (a second
-    run under tracemalloc) of building the chosen files."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
+def measure_pack(scrutiny: object, *, memory: bool, **which: bool) -> tuple[float, int, float]:
+    """`timed` building of the chosen files."""
     from scrutiny.packs.build import pack_files
 
     def build() -> None:
@@ -48,17 +43,7 @@ def measure(scrutiny: object, *, memory: bool, **which: bool) -> tuple[float, in
                 xlsx=xlsx if which.get("xlsx") else None,
             )
 
-    started = time.perf_counter()
-    with CaptureQueriesContext(connection) as queries:
-        build()
-    seconds = time.perf_counter() - started
-    peak = 0.0
-    if memory:
-        tracemalloc.start()
-        build()
-        peak = tracemalloc.get_traced_memory()[1] / 2**20
-        tracemalloc.stop()
-    return seconds, len(queries), peak
+    return timed(build, memory=memory)
 
 
 def main() -> None:
@@ -78,15 +63,15 @@ def main() -> None:
                 f"  built {size:>9,} answers in {time.perf_counter() - started:6.1f} s", flush=True
             )
             built.append((size, scrutiny))
-        measure(built[0][1], memory=False, pdf=True, xlsx=True)  # warm-up
+        measure_pack(built[0][1], memory=False, pdf=True, xlsx=True)  # warm-up
         print(f"database: {connection.vendor}")
         header = "   answers |  PDF s | XLSX s | both s | queries | PDF peak MiB | XLSX peak MiB"
         print(header)
         print("-" * len(header))
         for size, scrutiny in built:
-            pdf = measure(scrutiny, memory=True, pdf=True, xlsx=False)
-            xlsx = measure(scrutiny, memory=True, pdf=False, xlsx=True)
-            both = measure(scrutiny, memory=False, pdf=True, xlsx=True)
+            pdf = measure_pack(scrutiny, memory=True, pdf=True, xlsx=False)
+            xlsx = measure_pack(scrutiny, memory=True, pdf=False, xlsx=True)
+            both = measure_pack(scrutiny, memory=False, pdf=True, xlsx=True)
             print(
                 f" {size:>9,} | {pdf[0]:6.2f} | {xlsx[0]:6.2f} | {both[0]:6.2f} | {both[1]:7d} "
                 f"| {pdf[2]:12.1f} | {xlsx[2]:13.1f}",

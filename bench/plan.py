@@ -20,14 +20,12 @@ import datetime as dt
 import io
 import shutil
 import sys
-import time
-import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from scoring import setup_django
+from scoring import setup_django, timed
 
 
 def build_plan(size: int) -> object:
@@ -70,23 +68,6 @@ def build_plan(size: int) -> object:
     return partnership
 
 
-def measure(work: Callable[[], object], *, memory: bool) -> tuple[float, int, float]:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    started = time.perf_counter()
-    with CaptureQueriesContext(connection) as queries:
-        work()
-    seconds = time.perf_counter() - started
-    peak = 0.0
-    if memory:
-        tracemalloc.start()
-        work()
-        peak = tracemalloc.get_traced_memory()[1] / 2**20
-        tracemalloc.stop()
-    return seconds, len(queries), peak
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1_000, 10_000])
@@ -124,9 +105,9 @@ def main() -> None:
         print("-" * len(header))
         for size, partnership in built:
             done = jobs(partnership)
-            rows = measure(done["rows"], memory=False)
-            xlsx = measure(done["xlsx"], memory=True)
-            pdf = measure(done["pdf"], memory=True)
+            rows = timed(done["rows"], memory=False)
+            xlsx = timed(done["xlsx"], memory=True)
+            pdf = timed(done["pdf"], memory=True)
             print(
                 f" {size:>9,} | {rows[0]:6.2f} | {xlsx[0]:6.2f} | {pdf[0]:6.2f} | "
                 f"{rows[1]:7d} | {xlsx[2]:13.1f} | {pdf[2]:12.1f}",

@@ -32,11 +32,30 @@ import sys
 import tempfile
 import time
 import tracemalloc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 QUESTIONS_PER_INSTRUMENT = 20
+
+
+def timed(work: Callable[[], object], *, memory: bool) -> tuple[float, int, float]:
+    """Seconds of `work` (without tracemalloc, which slows Python down), its queries, and its
+    peak MiB (a second run under tracemalloc, when `memory`)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    started = time.perf_counter()
+    with CaptureQueriesContext(connection) as queries:
+        work()
+    seconds = time.perf_counter() - started
+    peak = 0.0
+    if memory:
+        tracemalloc.start()
+        work()
+        peak = tracemalloc.get_traced_memory()[1] / 2**20
+        tracemalloc.stop()
+    return seconds, len(queries), peak
 
 
 def setup_django() -> str | None:

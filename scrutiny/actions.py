@@ -575,14 +575,18 @@ class ActionShown:
         return self.updates[0] if self.updates else None
 
 
-def actions_shown(actions: Iterable[Action], *, key: dict[str, str]) -> list[ActionShown]:
-    """`actions` (loaded with `plan_actions`) for the pages, in a fixed number of queries."""
+def actions_shown(
+    actions: Iterable[Action], *, redactors: ActionRedactors | None = None
+) -> list[ActionShown]:
+    """`actions` (loaded with `plan_actions`) as the pages and the API show them, statuses in
+    their partnership's words, in a fixed number of queries however many."""
     actions = list(actions)
-    redactors = ActionRedactors()
+    redactors = redactors or ActionRedactors()
     movements = factor_movements(actions)
     shown = []
     for action in actions:
         redact = functools.partial(redactors.redact, action)
+        key = action.partnership.brag_key
         shown.append(
             ActionShown(
                 action=action,
@@ -618,13 +622,11 @@ class OutcomeShown:
     actions: list[ActionShown]
 
 
-def priority_outcomes(
-    priority: Priority, actions: QuerySet[Action], *, key: dict[str, str]
-) -> list[OutcomeShown]:
+def priority_outcomes(priority: Priority, actions: QuerySet[Action]) -> list[OutcomeShown]:
     """A priority's outcomes, each with those of `actions` that serve it, soonest first."""
     by_outcome: dict[int, list[ActionShown]] = {}
     loaded = plan_actions(actions.filter(outcome__priority=priority)).order_by("timescale", "pk")
-    for shown in actions_shown(loaded, key=key):
+    for shown in actions_shown(loaded):
         assert shown.action.outcome_id is not None
         by_outcome.setdefault(shown.action.outcome_id, []).append(shown)
     redactors = ActionRedactors()

@@ -15,11 +15,9 @@ and the one it was carried from; the general one otherwise).
 from __future__ import annotations
 
 import dataclasses
-import functools
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import QuerySet
 from django.urls import reverse
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -142,22 +140,16 @@ class ActionOutputSerializer(serializers.Serializer):
 def _actions_out(
     actions: Iterable[Action], redactors: plan.ActionRedactors | None = None
 ) -> list[dict[str, Any]]:
-    """Actions as the API shows them. They need what `plan.plan_actions` loads and `partnership`;
-    a fixed number of queries however many (one per scrutiny for its redactor and its scores)."""
-    actions = list(actions)
-    redactors = redactors or plan.ActionRedactors()
-    movements = plan.factor_movements(actions)
+    """Actions as the API shows them (`plan.actions_shown`: redacted, with their movement).
+    They need what `plan.plan_actions` loads; a fixed number of queries however many."""
     rows = []
-    for action in actions:
-        redact = functools.partial(redactors.redact, action)
-        movement = movements.get(action.pk)
-        outcome = action.outcome
-        latest = next(iter(action.updates.all()), None)
+    for shown in plan.actions_shown(actions, redactors=redactors):
+        action, movement, outcome = shown.action, shown.movement, shown.action.outcome
         rows.append(
             {
                 "id": action.pk,
-                "text": redact(action.text),
-                "outcome": {"id": outcome.pk, "text": redact(outcome.text)} if outcome else None,
+                "text": shown.text,
+                "outcome": {"id": outcome.pk, "text": shown.outcome} if outcome else None,
                 "priority": (
                     {"id": outcome.priority.pk, "title": outcome.priority.title}
                     if outcome
@@ -169,10 +161,10 @@ def _actions_out(
                 "lead_name": action.lead_name,
                 "lead_email": action.lead_email,
                 "timescale": action.timescale,
-                "measures": redact(action.measures),
+                "measures": shown.measures,
                 "status": action.status,
-                "status_label": plan.brag_label(action.status, action.partnership.brag_key),
-                "latest_update": redact(latest.note) if latest else "",
+                "status_label": shown.label,
+                "latest_update": shown.latest.note if shown.latest else "",
                 "flagged_at": action.flagged_at,
                 "flag_reason": action.flag_reason,
                 "scrutiny": action.scrutiny.slug if action.scrutiny else None,
@@ -195,17 +187,15 @@ def _actions_out(
     return rows
 
 
-def _loaded(actions: QuerySet[Action]) -> QuerySet[Action]:
-    return plan.plan_actions(actions).select_related("partnership")
-
-
 def _action_out(action: Action) -> dict[str, Any]:
-    return _actions_out(_loaded(Action.objects.filter(pk=action.pk)))[0]
+    return _actions_out(plan.plan_actions(Action.objects.filter(pk=action.pk)))[0]
 
 
 def _actions_by_pk(actions: list[Action]) -> list[dict[str, Any]]:
     """Actions a service returned, loaded for the API and in the order it returned them."""
-    loaded = {a.pk: a for a in _loaded(Action.objects.filter(pk__in=[a.pk for a in actions]))}
+    loaded = {
+        a.pk: a for a in plan.plan_actions(Action.objects.filter(pk__in=[a.pk for a in actions]))
+    }
     return _actions_out(loaded[a.pk] for a in actions)
 
 
@@ -243,7 +233,7 @@ class PlanApi(APIView):
     def get(self, request: Request) -> Response:
         partnership = _partnership(request)
         visible = permissions.actions_visible_to(request.user).filter(partnership=partnership)
-        actions = list(_loaded(visible).order_by("timescale", "pk"))
+        actions = list(plan.plan_actions(visible).order_by("timescale", "pk"))
         redactors = plan.ActionRedactors()
         shown = dict(zip((a.pk for a in actions), _actions_out(actions, redactors), strict=True))
         by_outcome: dict[int | None, list[Action]] = {}
@@ -390,7 +380,9 @@ class ActionListApi(APIView):
             actions = actions.filter(scrutiny=scrutiny)
         if "status" in query.validated_data:
             actions = actions.filter(status=query.validated_data["status"])
-        return Response(ActionOutputSerializer(_actions_out(_loaded(actions)), many=True).data)
+        return Response(
+            ActionOutputSerializer(_actions_out(plan.plan_actions(actions)), many=True).data
+        )
 
     @extend_schema(
         operation_id="action_create",
@@ -455,11 +447,9 @@ class ActionUpdateOutputSerializer(serializers.Serializer):
     at = serializers.DateTimeField()
 
 
-def _updates_out(
-    request: Request, action: Action, updates: Iterable[ActionUpdate]
-) -> list[dict[str, Any]]:
-    redact = functools.partial(plan.ActionRedactors().redact, action)
-    key = action.partnership.brag_key
+def _updates_out(request: Request, action: Action) -> list[dict[str, Any]]:
+    """The action's history, newest first, as `plan.actions_shown` shows it (redacted)."""
+    shown = plan.actions_shown(plan.plan_actions(Action.objects.filter(pk=action.pk)))[0]
 
     def document(update: ActionUpdate) -> str | None:
         if not update.document:
@@ -468,22 +458,22 @@ def _updates_out(
 
     return [
         {
-            "id": update.pk,
-            "status": update.status,
-            "status_label": plan.brag_label(update.status, key),
-            "note": redact(update.note),
-            "evidence_kind": update.evidence_kind,
-            "evidence": redact(update.evidence),
-            "evidence_scrutiny": update.evidence_scrutiny.slug
-            if update.evidence_scrutiny
+            "id": item.update.pk,
+            "status": item.update.status,
+            "status_label": item.label,
+            "note": item.note,
+            "evidence_kind": item.update.evidence_kind,
+            "evidence": item.evidence,
+            "evidence_scrutiny": item.update.evidence_scrutiny.slug
+            if item.update.evidence_scrutiny
             else None,
-            "link": update.link,
-            "document_name": update.document_name,
-            "document": document(update),
-            "by": update.by.get_full_name() if update.by else None,
-            "at": update.at,
+            "link": item.update.link,
+            "document_name": item.update.document_name,
+            "document": document(item.update),
+            "by": item.update.by.get_full_name() if item.update.by else None,
+            "at": item.update.at,
         }
-        for update in updates
+        for item in shown.updates
     ]
 
 
@@ -539,10 +529,7 @@ class ActionUpdatesApi(APIView):
     )
     def get(self, request: Request, action_id: int) -> Response:
         action = permissions.access_action_for_user(request.user, action_id)
-        updates = action.updates.select_related("evidence_scrutiny", "by")
-        return Response(
-            ActionUpdateOutputSerializer(_updates_out(request, action, updates), many=True).data
-        )
+        return Response(ActionUpdateOutputSerializer(_updates_out(request, action), many=True).data)
 
     @extend_schema(
         operation_id="action_update_add",
@@ -578,11 +565,8 @@ class ActionUpdatesApi(APIView):
                 link=given.get("link", ""),
             ),
         )
-        update = ActionUpdate.objects.select_related("evidence_scrutiny", "by").get(pk=update.pk)
-        return Response(
-            ActionUpdateOutputSerializer(_updates_out(request, action, [update])[0]).data,
-            status=status.HTTP_201_CREATED,
-        )
+        added = next(u for u in _updates_out(request, action) if u["id"] == update.pk)
+        return Response(ActionUpdateOutputSerializer(added).data, status=status.HTTP_201_CREATED)
 
 
 # A scrutiny's action plan -----------------------------------------------------------------------

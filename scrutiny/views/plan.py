@@ -13,8 +13,6 @@ responsible for (scrutiny.permissions decides, here as in the API):
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -39,10 +37,6 @@ EXPORTS = {
     ),
     "pdf": (render_plan_pdf, "application/pdf"),
 }
-
-
-def _entries(actions: Iterable[Action], key: dict[str, str]) -> list[plan.ActionShown]:
-    return plan.actions_shown(actions, key=key)
 
 
 def _partnership(request: HttpRequest) -> Partnership:
@@ -70,7 +64,7 @@ def plan_overview(request: HttpRequest) -> HttpResponse:
         {
             "partnership": partnership,
             "priorities": priorities,
-            "unplaced": _entries(plan.plan_actions(visible.filter(outcome__isnull=True)), key),
+            "unplaced": plan.actions_shown(plan.plan_actions(visible.filter(outcome__isnull=True))),
             "key": key,
             "can_plan": permissions.can_plan(request.user),
             "own_agency": permissions.is_agency_lead(request.user),
@@ -101,9 +95,7 @@ def plan_priority_new(request: HttpRequest) -> HttpResponse:
 def plan_priority(request: HttpRequest, priority_id: int) -> HttpResponse:
     partnership = _partnership(request)
     priority = permissions.access_priority_for_user(request.user, priority_id)
-    outcomes = plan.priority_outcomes(
-        priority, permissions.actions_visible_to(request.user), key=partnership.brag_key
-    )
+    outcomes = plan.priority_outcomes(priority, permissions.actions_visible_to(request.user))
     return render(
         request,
         "scrutiny/plan/priority.html",
@@ -219,7 +211,7 @@ def _action_page(
         "scrutiny/plan/action.html",
         {
             "action": action,
-            "entry": _entries([action], key)[0],
+            "entry": plan.actions_shown([action])[0],
             "form": form if can_update else None,
             "can_edit": permissions.can_plan(request.user),
         },
@@ -308,7 +300,6 @@ def _scrutiny_actions(scrutiny: Scrutiny) -> QuerySet[Action]:
 @login_required
 def scrutiny_actions(request: HttpRequest, slug: str) -> HttpResponse:
     scrutiny = permissions.access_scrutiny_for_user(request.user, slug)
-    key = scrutiny.partnership.brag_key
     previous_open = (
         Action.objects.filter(scrutiny=scrutiny.previous).exclude(status=Brag.BLUE).count()
         if scrutiny.previous_id
@@ -319,7 +310,7 @@ def scrutiny_actions(request: HttpRequest, slug: str) -> HttpResponse:
         "scrutiny/plan/scrutiny_actions.html",
         {
             "scrutiny": scrutiny,
-            "entries": _entries(plan.plan_actions(_scrutiny_actions(scrutiny)), key),
+            "entries": plan.actions_shown(plan.plan_actions(_scrutiny_actions(scrutiny))),
             "signed_off": scrutiny.findings.filter(signed_off_at__isnull=False).exists(),
             "previous_open": previous_open,
             "can_plan": permissions.can_plan(request.user),

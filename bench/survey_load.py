@@ -236,7 +236,7 @@ def run(users: int, per_user: int, database_url: str, workers: int) -> dict:
     result = json.loads(done.stdout.strip().splitlines()[-1])
     responses = Response.objects.filter(instrument=survey.instrument)  # type: ignore[attr-defined]
     stored = responses.filter(status=Response.Status.SUBMITTED).count()
-    used = Invitation.objects.filter(survey=survey, used_at__isnull=False).count()
+    used = Invitation.objects.filter(survey=survey, answered=True).count()
     seen = len(result["submitted"])
     result.update(
         stored=stored,

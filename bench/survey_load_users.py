@@ -14,6 +14,7 @@ import json
 import re
 import sys
 import time
+from urllib.parse import urlsplit
 
 import gevent
 from locust import HttpUser, constant, task
@@ -41,9 +42,10 @@ class Respondent(HttpUser):
         if not TOKENS:
             raise StopUser()
         token = TOKENS.pop()
-        base = f"/i/{token}/"
         self.client.cookies.clear()  # each survey from a fresh phone
-        self.client.get(base, name="start page")
+        # The personal link is exchanged for a cookie and a token-free address.
+        start = self.client.get(f"/i/{token}/", name="start page")
+        base = urlsplit(start.url).path
         page = self.client.get(f"{base}resume/", name="page 1")
         page = self.client.post(
             f"{base}0/",

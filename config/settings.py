@@ -265,3 +265,5 @@ DEMO_PASSWORD = env_str("DEMO_PASSWORD", "demo-scrutiny-2026")
 # Largest workbook accepted for import. Workbooks are zip files that can expand a great deal;
 # reading them stream-wise keeps memory flat, but a limit stops accidents early.
 WORKBOOK_MAX_BYTES = env_int("WORKBOOK_MAX_BYTES", 50 * 1024 * 1024)
+# The longest text answer taken, in characters: a comment, not a document (said on the page).
+ANSWER_TEXT_MAX_CHARS = env_int("ANSWER_TEXT_MAX_CHARS", 10_000)

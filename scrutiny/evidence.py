@@ -15,11 +15,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -108,7 +110,34 @@ def _clean_one(question: CompiledQuestion, value: Any) -> tuple[list[CleanAnswer
         except ValueError:
             return [], f"{value!r} is not a date; write it as YYYY-MM-DD"
     text = str(value).strip()
+    limit = settings.ANSWER_TEXT_MAX_CHARS
+    if len(text) > limit:
+        return [], (
+            f"the answer to {question.code} is {len(text):,} characters long: "
+            f"shorten it to {limit:,} characters or fewer"
+        )
     return [CleanAnswer(qid, text=text)], None
+
+
+def _unstorable(value: Any) -> bool:
+    """Whether a raw value holds what no database stores as text: a NUL character, or a lone
+    surrogate (invalid Unicode, which a JSON body can carry as "\\ud800")."""
+    if isinstance(value, list | tuple):
+        return any(_unstorable(item) for item in value)
+    if not isinstance(value, str):
+        return False
+    if "\x00" in value:
+        return True
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _printable(code: Any) -> str:
+    """A question code as it can be shown back in a message, whatever it holds."""
+    return str(code).encode("utf-8", "backslashreplace").decode("utf-8").replace("\x00", "\\x00")
 
 
 def answers_clean(
@@ -120,9 +149,16 @@ def answers_clean(
     a draft may leave them empty.
     """
     errors: dict[str, str] = {}
-    for code in values:
-        if code not in compiled.questions:
+    for code, value in values.items():
+        if _unstorable(code) or _unstorable(value):
+            errors[_printable(code)] = (
+                f"the answer to {_printable(code)} holds a character that cannot be stored "
+                "(a NUL character or invalid Unicode): remove it and send the answer again"
+            )
+        elif code not in compiled.questions:
             errors[code] = f"{code} is not a question of {compiled.instrument_code}"
+    if errors:
+        return [], errors
     choice_answers: dict[str, Any] = {}
     for code, question in compiled.questions.items():
         value = values.get(code)
@@ -163,9 +199,20 @@ def _fingerprint(details: ResponseDetails, status: str, answers: Iterable[CleanA
     return hashlib.sha256(json.dumps(content, default=str).encode()).hexdigest()
 
 
-def _answer_rows(response_id: int, answers: Iterable[CleanAnswer]) -> list[Answer]:
+def random_id() -> int:
+    """A row identifier that says nothing of when the row was written: random, below 2**52 so
+    that every JSON reader keeps it exact, and above 2**40, clear of the sequence's own
+    numbers. Anonymous responses and their answers take these, so that neither their ids nor
+    their answers' ids order them (docs/surveys.md, "What anonymous means")."""
+    return 2**40 + secrets.randbelow(2**52 - 2**40)
+
+
+def _answer_rows(
+    response_id: int, answers: Iterable[CleanAnswer], *, random_ids: bool = False
+) -> list[Answer]:
     return [
         Answer(
+            id=random_id() if random_ids else None,
             response_id=response_id,
             question_id=a.question_id,
             option_id=a.option_id,
@@ -201,6 +248,10 @@ def _response_write(
 ) -> Response:
     answers, errors = answers_clean(compiled, values, complete=status == Response.Status.SUBMITTED)
     _raise_errors(compiled, errors)
+    if anonymous and response is not None:
+        raise ApplicationError(
+            "An anonymous response is created whole when it is submitted, never from a draft."
+        )
     if response is not None:
         response = Response.objects.select_for_update().get(pk=response.pk)
         if response.status == Response.Status.SUBMITTED and status == Response.Status.DRAFT:
@@ -239,14 +290,16 @@ def _response_write(
     response.fingerprint = _fingerprint(details, status, answers)
     if anonymous:
         response.created_by = None
-    response.save()
-    response.answers.all().delete()
-    Answer.objects.bulk_create(_answer_rows(response.pk, answers))
-    if anonymous:
+        response.pk = random_id()
+        response.save(force_insert=True)
         # No time finer than the day: the row's own timestamps are coarsened too.
         day = _day_start(timezone.now())
         Response.objects.filter(pk=response.pk).update(created_at=day, updated_at=day)
         response.created_at = response.updated_at = day
+    else:
+        response.save()
+        response.answers.all().delete()
+    Answer.objects.bulk_create(_answer_rows(response.pk, answers, random_ids=anonymous))
     return response
 
 
@@ -254,6 +307,13 @@ def _day_start(moment: dt.datetime) -> dt.datetime:
     """Midnight UTC of the moment's day (UTC)."""
     day = moment.astimezone(dt.UTC).date()
     return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
+
+
+def response_draft_check(*, compiled: CompiledVersion, values: dict[str, Any]) -> None:
+    """Check answers so far as `response_save_draft` would, storing nothing: for a channel that
+    keeps its drafts apart from responses (an anonymous survey's invitation)."""
+    _, errors = answers_clean(compiled, values, complete=False)
+    _raise_errors(compiled, errors)
 
 
 def response_save_draft(
@@ -290,8 +350,9 @@ def response_submit(
 ) -> Response:
     """Submit a response: every shown required question answered, every answer valid.
 
-    `anonymous` keeps no time finer than the day (submitted_at, created_at and updated_at at
-    midnight UTC of the day) and no user; the caller cuts any link of its own to the response.
+    `anonymous` creates the response whole (never from a draft) with random identifiers for it
+    and its answers, no time finer than the day (submitted_at, created_at and updated_at at
+    midnight UTC of the day) and no user; the caller keeps no link of its own to the response.
     """
     return _response_write(
         compiled=compiled,

@@ -35,6 +35,7 @@ from decimal import Decimal
 from typing import Any, ClassVar
 
 from django import forms
+from django.conf import settings
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
@@ -209,9 +210,18 @@ def question_field(question: CompiledQuestion, *, hint: str = "") -> forms.Field
             },
             **common,
         )
+    limit = settings.ANSWER_TEXT_MAX_CHARS
+    common["help_text"] = _help_text(
+        question, " ".join(filter(None, [hint, f"Up to {limit:,} characters."]))
+    )
     return forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "Enter an answer."},
+        max_length=limit,
+        error_messages={
+            "required": "Enter an answer.",
+            "max_length": f"Shorten your answer to {limit:,} characters or fewer "
+            "(it has %(show_value)s).",
+        },
         **common,
     )
 

@@ -19,17 +19,17 @@ class SurveyAdmin(ReadOnlyAdmin):
 
 @admin.register(Invitation)
 class InvitationAdmin(ReadOnlyAdmin):
-    list_display = ["email", "survey", "agency", "role", "sent_at", "started_at", "used_at"]
+    list_display = ["email", "survey", "agency", "role", "sent_at", "started_at", "answered"]
     list_filter = ["survey__scrutiny", "agency"]
     search_fields = ["email", "survey__title", "agency__code"]
     list_select_related = ["survey", "agency", "role"]
-    exclude = ["token_sha256"]
+    exclude = ["token_sha256", "draft_values"]
 
 
 @admin.register(OpenDraft)
 class OpenDraftAdmin(ReadOnlyAdmin):
-    list_display = ["pk", "survey", "agency", "role", "started_at", "used_at"]
+    list_display = ["pk", "survey", "agency", "role", "started_at", "answered"]
     list_filter = ["survey__scrutiny", "agency"]
     search_fields = ["survey__title", "agency__code"]
     list_select_related = ["survey", "agency", "role"]
-    exclude = ["key_sha256"]
+    exclude = ["key_sha256", "draft_values"]

@@ -9,13 +9,17 @@ around it here:
 - `Invitation`: one person invited by email. Its single-use token is stored only as a SHA-256
   hash (the plain token is in the emails only); it is an HMAC of the invitation and a random
   salt under the secret key, so a reminder can carry the same link as the first email. While
-  the person answers, `draft` points at their
-  draft Response so that the same link resumes; on submitting an anonymous survey that link is
-  cut and only the day the invitation was used is kept (LimeSurvey's approach);
+  the person answers, their answers so far are kept here (`draft_values`), never as a Response,
+  so that the same link resumes from any browser;
 - `OpenDraft`: an open-link respondent's draft, found again by a random resume key kept in a
   cookie in their browser and stored here hashed, or the draft of someone signed in (a board
-  member, or a rights officer entering a family's feedback). It is cut from the response in the
-  same way when the survey is anonymous.
+  member, or a rights officer entering a family's feedback).
+
+Unlinkable by construction (docs/surveys.md, "What anonymous means"): the Response of an
+anonymous survey is created only when the answers are submitted, with a random identifier (its
+answers too) and no time finer than the day; the invitation or open draft then forgets the
+answers and keeps only that it was answered (`answered`), and the day it was started. Nothing
+stored orders or matches a response to the invitation it came from.
 """
 
 from __future__ import annotations
@@ -24,11 +28,13 @@ import hashlib
 import secrets
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
 from scrutiny.models import (
     Agency,
     Instrument,
+    InstrumentVersion,
     PractitionerRole,
     Response,
     Scrutiny,
@@ -107,15 +113,26 @@ class Invitation(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     reminders_sent = models.PositiveSmallIntegerField(default=0)
     started_at = models.DateField(null=True, blank=True, help_text="The day only.")
-    used_at = models.DateField(null=True, blank=True, help_text="The day only.")
+    answered = models.BooleanField(default=False, help_text="Whether the answers were submitted.")
+    used_at = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The day the answers were submitted, for surveys that are not anonymous only.",
+    )
     current_step = models.CharField(max_length=20, blank=True)
-    draft = models.ForeignKey(
-        Response,
-        on_delete=models.SET_NULL,
+    draft_version = models.ForeignKey(
+        InstrumentVersion,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
-        help_text="The response being answered; cut when an anonymous survey is submitted.",
+        help_text="The version being answered, while the answers are a draft.",
+    )
+    draft_values = models.JSONField(
+        default=dict,
+        blank=True,
+        encoder=DjangoJSONEncoder,
+        help_text="The answers so far (question code to value); emptied on submitting.",
     )
     response = models.ForeignKey(
         Response,
@@ -159,8 +176,19 @@ class OpenDraft(models.Model):
         PractitionerRole, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     current_step = models.CharField(max_length=20, blank=True)
-    draft = models.ForeignKey(
-        Response, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    draft_version = models.ForeignKey(
+        InstrumentVersion,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The version being answered, while the answers are a draft.",
+    )
+    draft_values = models.JSONField(
+        default=dict,
+        blank=True,
+        encoder=DjangoJSONEncoder,
+        help_text="The answers so far (question code to value); emptied on submitting.",
     )
     response = models.ForeignKey(
         Response,
@@ -171,7 +199,12 @@ class OpenDraft(models.Model):
         help_text="The submitted response, for surveys that are not anonymous only.",
     )
     started_at = models.DateField(help_text="The day only.")
-    used_at = models.DateField(null=True, blank=True, help_text="The day only.")
+    answered = models.BooleanField(default=False, help_text="Whether the answers were submitted.")
+    used_at = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The day the answers were submitted.",
+    )
 
     class Meta:
         ordering = ["survey", "pk"]

@@ -87,7 +87,7 @@ def access_signed_in_draft_for_user(user: AnyUser, draft_id: int) -> OpenDraft:
         raise Http404("No such answers.")
     try:
         return OpenDraft.objects.select_related(
-            "survey__scrutiny__partnership", "survey__instrument", "agency", "role", "draft"
+            "survey__scrutiny__partnership", "survey__instrument", "agency", "role"
         ).get(pk=draft_id, entered_by=user)
     except OpenDraft.DoesNotExist:
         raise Http404("No such answers.") from None

@@ -2,8 +2,9 @@
 and by role (CLI.md `response_rates SLUG CODE --json`).
 
 - `invited` counts the invitations to every survey of the instrument;
-- `started` counts the responses begun, whatever their channel: drafts saved from a personal
-  or open link, and every submitted response (an imported return was started too);
+- `started` counts the responses begun, whatever their channel: drafts in progress from a
+  personal or open link (kept on the invitation or open draft, not as responses), and every
+  response (an imported return was started too);
 - `submitted` counts every submitted response to the instrument: from invitations, the open
   link, the API and imported workbooks alike.
 
@@ -17,7 +18,7 @@ people invited to it.
 least 1 and below the scrutiny's suppression threshold is suppressed, with secondary suppression
 as SCORING.md §9 (`scrutiny.disclosure.suppressed_codes`) among the cells with at least one
 submitted response. Cells with none submitted still show, since who did not answer is what the
-rate is for. Five queries, however many invitations and responses.
+rate is for. Six queries, however many invitations and responses.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from django.db.models import Count, Q
 
 from scrutiny.disclosure import SUPPRESSED, suppressed_codes
 from scrutiny.models import Agency, Instrument, PractitionerRole, Response, Source
-from surveys.models import Invitation
+from surveys.models import Invitation, OpenDraft
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,21 @@ def response_rates(*, instrument: Instrument) -> ResponseRates:
         started=Count("pk"),
         submitted=Count("pk", filter=Q(status=Response.Status.SUBMITTED)),
     )
+    # A survey's drafts are kept apart from responses (surveys.models): those in progress.
+    in_progress = (
+        invitations.filter(answered=False, draft_version__isnull=False)
+        .order_by()
+        .values("pk")
+        .union(
+            OpenDraft.objects.filter(
+                survey__instrument=instrument, answered=False, draft_version__isnull=False
+            )
+            .order_by()
+            .values("pk"),
+            all=True,
+        )
+        .count()
+    )
     invited = sum(invited_by_agency.values())
 
     uses_workforce = instrument.kind == Source.PRACTITIONER_SURVEY
@@ -117,7 +133,7 @@ def response_rates(*, instrument: Instrument) -> ResponseRates:
         instrument=instrument.code,
         title=instrument.title,
         invited=invited,
-        started=totals["started"],
+        started=totals["started"] + in_progress,
         submitted=totals["submitted"],
         agencies=tuple(agencies),
         roles=tuple(roles),

@@ -31,9 +31,9 @@ def survey_list(*, scrutiny: Scrutiny) -> QuerySet[Survey]:
         .annotate(
             invited=_count(Invitation),
             invitations_started=_count(Invitation, started_at__isnull=False),
-            invitations_used=_count(Invitation, used_at__isnull=False),
+            invitations_used=_count(Invitation, answered=True),
             open_started=_count(OpenDraft),
-            open_used=_count(OpenDraft, used_at__isnull=False),
+            open_used=_count(OpenDraft, answered=True),
         )
         .order_by("-opens_at", "pk")
     )

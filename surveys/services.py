@@ -28,7 +28,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from scrutiny.errors import ApplicationError
-from scrutiny.evidence import ResponseDetails, response_save_draft, response_submit
+from scrutiny.evidence import ResponseDetails, response_draft_check, response_submit
 from scrutiny.instruments import CompiledVersion, instrument_current_version, version_compile
 from scrutiny.models import (
     Agency,
@@ -40,7 +40,6 @@ from scrutiny.models import (
     Source,
     User,
 )
-from scrutiny.questionnaires import response_values
 from scrutiny.workbooks.lists import invitation_list_read
 from surveys.models import (
     SURVEY_KINDS,
@@ -245,7 +244,7 @@ def invitations_send(*, invitation_ids: list[int]) -> int:
             invitation = (
                 Invitation.objects.select_for_update(of=("self",))
                 .select_related("survey__scrutiny__partnership")
-                .filter(pk=pk, sent_at__isnull=True, used_at__isnull=True)
+                .filter(pk=pk, sent_at__isnull=True, answered=False)
                 .first()
             )
             if invitation is None:
@@ -279,9 +278,7 @@ def reminders_due(*, now: dt.datetime | None = None) -> list[int]:
         reminder_days__gt=0, reminder_limit__gt=0, opens_at__lte=now
     ).filter(Q(closes_at__isnull=True) | Q(closes_at__gt=now))
     for survey in surveys.only("pk", "reminder_days", "reminder_limit"):
-        waiting = Invitation.objects.filter(
-            survey=survey, sent_at__isnull=False, used_at__isnull=True
-        )
+        waiting = Invitation.objects.filter(survey=survey, sent_at__isnull=False, answered=False)
         for sent_so_far in range(survey.reminder_limit):
             gap = dt.timedelta(days=survey.reminder_days * (sent_so_far + 1))  # type: ignore[operator]
             due.extend(
@@ -297,7 +294,7 @@ def _owed_reminder(invitation: Invitation, now: dt.datetime) -> bool:
     survey = invitation.survey
     if not survey.reminder_days or invitation.reminders_sent >= survey.reminder_limit:
         return False
-    if invitation.sent_at is None or invitation.used_at is not None:
+    if invitation.sent_at is None or invitation.answered:
         return False
     if survey_state(survey, now=now) != OPEN:
         return False
@@ -401,10 +398,10 @@ def signed_in_draft_start(*, survey: Survey, user: User) -> OpenDraft:
     _check_open(survey)
     if survey.instrument.kind == Source.BOARD_QUESTIONNAIRE:
         mine = OpenDraft.objects.filter(survey=survey, entered_by=user).first()
-        if mine is not None and mine.used_at is not None:
+        if mine is not None and mine.answered:
+            when = f" on {mine.used_at.day} {mine.used_at:%B %Y}" if mine.used_at else ""
             raise AlreadySubmitted(
-                f"You submitted your answers to “{survey.title}” on "
-                f"{mine.used_at.day} {mine.used_at:%B %Y}. Thank you."
+                f"You submitted your answers to “{survey.title}”{when}. Thank you."
             )
         if mine is not None:
             return mine
@@ -431,27 +428,24 @@ def _check_open(survey: Survey) -> None:
 
 def holder_compiled(holder: Holder) -> CompiledVersion:
     """The version being answered: the draft's, else the instrument's current one."""
-    if holder.draft_id is not None:
-        return version_compile(InstrumentVersion(pk=holder.draft.version_id))  # type: ignore[union-attr]
+    if holder.draft_version_id is not None:
+        return version_compile(InstrumentVersion(pk=holder.draft_version_id))
     return version_compile(instrument_current_version(holder.survey.instrument))
 
 
 def holder_values(holder: Holder) -> dict[str, Any]:
-    if holder.draft_id is None:
-        return {}
-    return response_values(response=holder.draft)  # type: ignore[arg-type]
+    """The answers so far (question code to raw value), as the wizard keeps them."""
+    return dict(holder.draft_values or {})
 
 
 def _locked(holder: Holder) -> Holder:
     model = type(holder)
     locked = (
         model.objects.select_for_update(of=("self",))
-        .select_related(
-            "survey__instrument", "draft", *(["entered_by"] if model is OpenDraft else [])
-        )
+        .select_related("survey__instrument", *(["entered_by"] if model is OpenDraft else []))
         .get(pk=holder.pk)
     )
-    if locked.used_at is not None:
+    if locked.answered:
         raise AlreadySubmitted(
             "These answers have already been submitted, so nothing more was saved. "
             "Thank you for taking part."
@@ -472,20 +466,19 @@ def _details(holder: Holder) -> ResponseDetails:
 
 @transaction.atomic
 def survey_save_page(*, holder: Holder, step: str, values: dict[str, Any]) -> Holder:
-    """Save all the answers so far as a draft, and the page to resume at."""
+    """Save all the answers so far as a draft, and the page to resume at.
+
+    The draft is kept on the invitation or open draft itself, never as a Response: a response
+    exists only once it is submitted, so nothing reachable from the invitation is ever the
+    response (docs/surveys.md). The answers are checked as a Response's would be
+    (`response_draft_check`), so a draft holds nothing a response could not."""
     locked = _locked(holder)
     compiled = holder_compiled(locked)
-    response = response_save_draft(
-        compiled=compiled,
-        values=values,
-        details=_details(locked),
-        channel=Response.Channel.SURVEY,
-        user=_named_user(locked),
-        response=locked.draft,
-    )
-    locked.draft = response
+    response_draft_check(compiled=compiled, values=values)
+    locked.draft_version_id = compiled.version_id
+    locked.draft_values = values
     locked.current_step = step
-    fields = ["draft", "current_step"]
+    fields = ["draft_version", "draft_values", "current_step"]
     if isinstance(locked, Invitation) and locked.started_at is None:
         locked.started_at = today()
         fields.append("started_at")
@@ -500,9 +493,12 @@ def survey_submit(
     values: dict[str, Any] | None = None,
     channel: str = Response.Channel.SURVEY,
 ) -> Response:
-    """Submit the saved answers (or, from the API, `values` given whole), once. For an
-    anonymous survey the link from the invitation or open draft to the response is cut; only
-    the day it was used is kept."""
+    """Submit the saved answers (or, from the API, `values` given whole), once.
+
+    The response is created now, whole. For an anonymous survey it has a random identifier
+    and no time finer than the day (scrutiny.evidence), and the invitation or open draft
+    forgets the answers and keeps only that it was answered: not the response, and (an
+    invitation) not the day."""
     locked = _locked(holder)
     compiled = holder_compiled(locked)
     anonymous = locked.survey.anonymous
@@ -512,16 +508,18 @@ def survey_submit(
         details=_details(locked),
         channel=channel,
         user=_named_user(locked),
-        response=locked.draft,
         anonymous=anonymous,
     )
-    locked.used_at = today()
+    locked.answered = True
+    # A person invited to an anonymous survey: not even the day. An open draft names no one.
+    locked.used_at = None if anonymous and isinstance(locked, Invitation) else today()
     locked.current_step = ""
-    locked.draft = None if anonymous else response
+    locked.draft_version = None
+    locked.draft_values = {}
     locked.response = None if anonymous else response
-    fields = ["used_at", "current_step", "draft", "response"]
+    fields = ["answered", "used_at", "current_step", "draft_version", "draft_values", "response"]
     if isinstance(locked, Invitation) and locked.started_at is None:
-        locked.started_at = locked.used_at
+        locked.started_at = today()
         fields.append("started_at")
     locked.save(update_fields=fields)
     return response
@@ -562,7 +560,7 @@ def open_response_replayed(*, survey: Survey, idempotency_key: str) -> OpenDraft
     if not idempotency_key.strip():
         return None
     digest = token_hash(_idempotency_key(survey, idempotency_key))
-    return OpenDraft.objects.filter(survey=survey, key_sha256=digest, used_at__isnull=False).first()
+    return OpenDraft.objects.filter(survey=survey, key_sha256=digest, answered=True).first()
 
 
 @transaction.atomic

@@ -59,13 +59,64 @@ def _survey_closed_page(request: HttpRequest, survey: Survey) -> HttpResponse | 
 # Start pages
 
 
+def _invitation_cookie(survey_id: int) -> str:
+    return f"survey_invitation_{survey_id}"
+
+
+def _invited_path(survey_id: int) -> str:
+    return reverse("survey-invited", args=[survey_id])
+
+
+def _no_referrer(response: HttpResponse) -> HttpResponse:
+    """A page at a token's address tells no later request where it came from."""
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
 @never_cache
-def invitation_start(request: HttpRequest, token: str) -> HttpResponse:
+def invitation_start(request: HttpRequest, token: str, rest: str = "") -> HttpResponse:
+    """The personal link, on first use: the token is exchanged for a cookie that only this
+    survey's pages receive, and the browser goes on to a token-free address. So the web
+    server's access log holds the token for this one request, which carries no answers, and
+    never again (docs/surveys.md, "What anonymous means")."""
     invitation = services.invitation_for_token(token)
     if invitation is None:
-        return _state_page(request, None, "unknown")
+        return _no_referrer(_state_page(request, None, "unknown"))
     survey = invitation.survey
-    if invitation.used_at is not None:
+    if invitation.answered:
+        return _no_referrer(_state_page(request, survey, "used", used_at=invitation.used_at))
+    closed = _survey_closed_page(request, survey)
+    if closed is not None:
+        return _no_referrer(closed)
+    response = _no_referrer(redirect(_invited_path(survey.pk)))
+    response.set_cookie(
+        _invitation_cookie(survey.pk),
+        token,
+        max_age=RESUME_DAYS * 24 * 3600,
+        path=_invited_path(survey.pk),
+        secure=request.is_secure(),
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
+
+
+def _invitation_from_cookie(request: HttpRequest, survey_id: int) -> Invitation | None:
+    invitation = services.invitation_for_token(
+        request.COOKIES.get(_invitation_cookie(survey_id), "")
+    )
+    if invitation is None or invitation.survey_id != survey_id:
+        return None
+    return invitation
+
+
+@never_cache
+def invited_start(request: HttpRequest, survey_id: int) -> HttpResponse:
+    invitation = _invitation_from_cookie(request, survey_id)
+    if invitation is None:
+        return _state_page(request, None, "relink")
+    survey = invitation.survey
+    if invitation.answered:
         return _state_page(request, survey, "used", used_at=invitation.used_at)
     closed = _survey_closed_page(request, survey)
     if closed is not None:
@@ -76,8 +127,8 @@ def invitation_start(request: HttpRequest, token: str) -> HttpResponse:
         {
             "survey": survey,
             "invitation": invitation,
-            "in_progress": invitation.draft_id is not None,
-            "start_url": reverse("survey-invitation-step", args=[token, "resume"]),
+            "in_progress": invitation.draft_version_id is not None,
+            "start_url": reverse("survey-invited-step", args=[survey_id, "resume"]),
         },
     )
 
@@ -126,7 +177,7 @@ def open_start(request: HttpRequest, public_key: str) -> HttpResponse:
     if closed is not None:
         return closed
     current = services.open_draft_for_key(survey, request.COOKIES.get(_cookie_name(survey), ""))
-    in_progress = current is not None and current.used_at is None
+    in_progress = current is not None and not current.answered
     form = OpenStartForm(request.POST if request.method == "POST" else None, survey=survey)
     if request.method == "POST" and form.is_valid():
         role = form.cleaned_data.get("role")
@@ -193,7 +244,7 @@ class SurveyWizard(DraftWizardView):
         early = self.load()
         if early is not None:
             return early
-        if self.holder.used_at is not None:
+        if self.holder.answered:
             return _state_page(request, self.survey, "used", used_at=self.holder.used_at)
         closed = _survey_closed_page(request, self.survey)
         if closed is not None:
@@ -304,26 +355,37 @@ class SurveyWizard(DraftWizardView):
         except ApplicationError as exc:
             errors = exc.extra.get("errors") or {}
             return self.render_check(errors=errors, message="" if errors else exc.message)
+        return self.submitted()
+
+    def submitted(self) -> HttpResponse:
+        self.storage.reset()
         return redirect(self.thanks_url())
 
 
 class InvitationWizard(SurveyWizard):
+    """A personal invitation's pages, at a token-free address: the invitation is found by the
+    cookie its link was exchanged for (`invitation_start`)."""
+
     def load(self) -> HttpResponse | None:
-        invitation = services.invitation_for_token(self.kwargs["token"])
+        invitation = _invitation_from_cookie(self.request, self.kwargs["survey_id"])
         if invitation is None:
-            return _state_page(self.request, None, "unknown")
+            return _state_page(self.request, None, "relink")
         self.holder = invitation
         self.survey = invitation.survey
         return None
 
+    def get_prefix(self, request: HttpRequest, *args: Any, **kwargs: Any) -> str:
+        # The session keeps the current step under the survey's id, not the invitation's.
+        return f"survey_invited_{self.kwargs['survey_id']}"
+
     def step_url(self, step: str | None = None) -> str:
-        return reverse("survey-invitation-step", args=[self.kwargs["token"], step or "resume"])
+        return reverse("survey-invited-step", args=[self.kwargs["survey_id"], step or "resume"])
 
     def start_url(self) -> str:
-        return reverse("survey-invitation", args=[self.kwargs["token"]])
+        return _invited_path(self.kwargs["survey_id"])
 
     def thanks_url(self) -> str:
-        return reverse("survey-invitation-thanks", args=[self.kwargs["token"]])
+        return reverse("survey-invited-thanks", args=[self.kwargs["survey_id"]])
 
 
 class OpenWizard(SurveyWizard):
@@ -357,13 +419,11 @@ class OpenWizard(SurveyWizard):
 
 
 @never_cache
-def invitation_thanks(request: HttpRequest, token: str) -> HttpResponse:
-    invitation = services.invitation_for_token(token)
-    if invitation is None:
+def invited_thanks(request: HttpRequest, survey_id: int) -> HttpResponse:
+    survey = Survey.objects.select_related("scrutiny__partnership").filter(pk=survey_id).first()
+    if survey is None:
         return _state_page(request, None, "unknown")
-    if invitation.used_at is None:
-        return redirect("survey-invitation", token)
-    return render(request, "surveys/respond/thanks.html", {"survey": invitation.survey})
+    return render(request, "surveys/respond/thanks.html", {"survey": survey})
 
 
 @never_cache
@@ -376,11 +436,15 @@ def open_thanks(request: HttpRequest, public_key: str) -> HttpResponse:
 
 urlpatterns = [
     path("i/<str:token>/", invitation_start, name="survey-invitation"),
-    path("i/<str:token>/thanks/", invitation_thanks, name="survey-invitation-thanks"),
+    # An older page of the same link (a bookmark, a reminder of an earlier version): exchanged
+    # the same way.
+    path("i/<str:token>/<path:rest>", invitation_start),
+    path("invited/<int:survey_id>/", invited_start, name="survey-invited"),
+    path("invited/<int:survey_id>/thanks/", invited_thanks, name="survey-invited-thanks"),
     path(
-        "i/<str:token>/<str:step>/",
+        "invited/<int:survey_id>/<str:step>/",
         InvitationWizard.as_view(),
-        name="survey-invitation-step",
+        name="survey-invited-step",
     ),
     path("s/<str:public_key>/", open_start, name="survey-open"),
     path("s/<str:public_key>/thanks/", open_thanks, name="survey-open-thanks"),

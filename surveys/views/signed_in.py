@@ -40,7 +40,7 @@ def answer_list(request: HttpRequest) -> HttpResponse:
         .order_by("pk")
     )
     drafts = {draft.survey_id: draft for draft in mine}
-    in_progress = [draft for draft in mine if draft.used_at is None]
+    in_progress = [draft for draft in mine if not draft.answered]
     for survey in surveys:
         survey.mine = drafts.get(survey.pk)  # type: ignore[attr-defined]
     return render(
@@ -92,7 +92,7 @@ class SignedInWizard(SurveyWizard):
 @login_required
 def answer_thanks(request: HttpRequest, draft_id: int) -> HttpResponse:
     draft = permissions.access_signed_in_draft_for_user(request.user, draft_id)
-    if draft.used_at is None:
+    if not draft.answered:
         return redirect("answer-step", draft.pk, "resume")
     return render(
         request,

@@ -119,7 +119,11 @@ class TestFields:
 
     def test_help_is_escaped_and_linked_to_the_input(self, compiled):
         form = q.section_form_class(compiled, 1)(answers={"Q1": "yes"}, prefix="1")
-        assert form.fields["Q7"].help_text == "Say &lt;what&gt; &amp; why."
+        # The workbook's help, escaped, then the longest answer taken (ANSWER_TEXT_MAX_CHARS).
+        assert (
+            form.fields["Q7"].help_text == "Say &lt;what&gt; &amp; why.<br>Up to 10,000 characters."
+        )
+        assert form.fields["Q7"].max_length == 10_000
         html = str(form["Q7"].as_field_group())
         assert 'id="id_1-Q7_helptext"' in html
         assert 'aria-describedby="id_1-Q7_helptext"' in html
@@ -234,7 +238,9 @@ class TestShowIf:
     def test_follow_up_on_the_same_page_has_a_hint_and_waits_for_its_condition(self, compiled):
         form_class = q.section_form_class(compiled, 0)
         hint = form_class.base_fields["Q2"].help_text
-        assert hint == "Answer this if you chose “Yes” for “Was there a plan?”."
+        assert hint == (
+            "Answer this if you chose “Yes” for “Was there a plan?”. Up to 10,000 characters."
+        )
         # Shown as required (no "(optional)"), but only required when its condition holds.
         assert "(optional)" not in str(form_class()["Q2"].as_field_group())
         no = form_class(data={"Q1": "no", "Q2": "typed before changing my mind"})
@@ -286,11 +292,12 @@ class TestShowIf:
             instrument_save(scrutiny=scrutiny, definition=definition).version
         )
         fields = q.section_form_class(compiled, 0).base_fields
-        assert (
-            fields["B"].help_text == "Answer this if you did not choose “Outstanding” for “Grade?”."
+        assert fields["B"].help_text == (
+            "Answer this if you did not choose “Outstanding” for “Grade?”. Up to 10,000 characters."
         )
         assert fields["C"].help_text == (
-            "Answer this if you chose “Inadequate” or “Requires improvement” for “Grade?”."
+            "Answer this if you chose “Inadequate” or “Requires improvement” for “Grade?”. "
+            "Up to 10,000 characters."
         )
 
 

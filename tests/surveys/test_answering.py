@@ -30,8 +30,11 @@ def test_anonymous_invitation_keeps_no_link_and_only_the_day(survey, council, so
     invitation, _ = make_invitation(survey, "ash@fernhill.invalid", council, social_worker)
     services.survey_save_page(holder=invitation, step="1", values={"Q1": "yes", "Q2": "Plan"})
     invitation.refresh_from_db()
-    assert invitation.draft is not None and invitation.started_at == services.today()
+    assert invitation.draft_values == {"Q1": "yes", "Q2": "Plan"}
+    assert invitation.started_at == services.today()
     assert invitation.current_step == "1"
+    # A draft is never a Response: nothing reachable from the invitation is the response.
+    assert not Response.objects.exists()
     services.survey_save_page(holder=invitation, step="check", values=COMPLETE)
 
     response = services.survey_submit(holder=invitation)
@@ -45,11 +48,15 @@ def test_anonymous_invitation_keeps_no_link_and_only_the_day(survey, council, so
     for moment in (response.submitted_at, response.created_at, response.updated_at):
         assert _midnight(moment)
         assert moment.date() == services.today()
-    # The invitation knows it was used, on which day, but not which response.
-    assert invitation.used_at == services.today()
-    assert invitation.draft is None and invitation.response is None
-    assert not Invitation.objects.filter(draft=response).exists()
+    # The invitation knows it was answered and the day it started: not which response, nor the
+    # day it was submitted, and the answers it held are gone.
+    assert invitation.answered and invitation.used_at is None
+    assert invitation.draft_values == {} and invitation.draft_version is None
+    assert invitation.response is None
     assert not Invitation.objects.filter(response=response).exists()
+    # The response and its answers have random identifiers, not the next in a sequence.
+    assert response.pk >= 2**40
+    assert all(answer_id >= 2**40 for answer_id in response.answers.values_list("pk", flat=True))
     # Nothing on the response names the token, the person or an address.
     stored = {f.attname: getattr(response, f.attname) for f in Response._meta.concrete_fields}
     assert invitation.token_sha256 not in map(str, stored.values())
@@ -61,8 +68,8 @@ def test_anonymous_open_link_response_is_cut_from_the_resume_key(survey, police,
     services.survey_save_page(holder=draft, step="check", values=COMPLETE)
     response = services.survey_submit(holder=draft)
     draft = services.open_draft_for_key(survey, key)
-    assert draft is not None and draft.used_at == services.today()
-    assert draft.draft is None and draft.response is None
+    assert draft is not None and draft.answered and draft.used_at == services.today()
+    assert draft.draft_values == {} and draft.response is None
     assert (response.agency, response.role) == (police, teacher)
     assert _midnight(response.submitted_at)
 
@@ -73,6 +80,7 @@ def test_board_questionnaire_keeps_the_response_with_the_invitation(board_survey
     response = services.survey_submit(holder=invitation)
     invitation.refresh_from_db()
     assert invitation.response == response and invitation.used_at == services.today()
+    assert invitation.answered and response.pk < 2**40  # named: the sequence's own id
     assert response.submitted_at is not None and not board_survey.anonymous
 
 
@@ -131,7 +139,7 @@ def test_missing_answers_are_refused_on_submit(survey, council):
         services.survey_submit(holder=invitation)
     assert set(caught.value.extra["errors"]) == {"Q2", "Q6"}
     invitation.refresh_from_db()
-    assert invitation.used_at is None and invitation.draft is not None
+    assert not invitation.answered and invitation.draft_values == {"Q1": "yes"}
 
 
 def test_open_link_agency_must_be_the_partnerships(survey, council):

@@ -115,7 +115,7 @@ def test_distributions_for_readers_of_the_scrutiny(survey, council, board_member
     assert q6["answered"] == 1
     assert {o["value"]: o["count"] for o in q6["options"]}["3"] == 1
     assert _api(auditor_police).get(url).status_code == 404
-    assert Invitation.objects.get().used_at is not None
+    assert Invitation.objects.get().answered
 
 
 def test_the_schema_describes_the_survey_operations(scrutineer):

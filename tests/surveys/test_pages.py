@@ -20,61 +20,82 @@ from tests.surveys.conftest import make_invitation, make_survey
 pytestmark = pytest.mark.django_db
 
 
-def _step(token: str, step: str) -> str:
-    return reverse("survey-invitation-step", args=[token, step])
+def _step(survey: Survey, step: str) -> str:
+    return reverse("survey-invited-step", args=[survey.pk, step])
+
+
+def _exchange(client: Client, token: str, survey: Survey) -> None:
+    """Open the personal link: its token is swapped for a cookie and a token-free address."""
+    link = client.get(reverse("survey-invitation", args=[token]))
+    assert link.status_code == 302 and link.url == reverse("survey-invited", args=[survey.pk])
+    assert token not in link.url and link["Referrer-Policy"] == "no-referrer"
+    cookie = link.cookies[f"survey_invitation_{survey.pk}"]
+    assert cookie["httponly"] and cookie["path"] == link.url
 
 
 def test_invitation_journey_resumes_from_the_same_link_and_submits_once(survey, council):
     invitation, token = make_invitation(survey, "ash@fernhill.invalid", council)
     phone = Client()
-    start = phone.get(reverse("survey-invitation", args=[token]))
+    _exchange(phone, token, survey)
+    start = phone.get(reverse("survey-invited", args=[survey.pk]))
     assert start.status_code == 200
     assert "What is recorded" in start.text and "anonymous" in start.text
-    assert "IP address" in start.text
+    assert "IP address" in start.text and "random number" in start.text
 
-    assert phone.get(_step(token, "resume")).url == _step(token, "0")
-    page = phone.get(_step(token, "0"))
+    assert phone.get(_step(survey, "resume")).url == _step(survey, "0")
+    page = phone.get(_step(survey, "0"))
     assert page.status_code == 200
     assert "Page 1 of 2" in page.text and "<progress" in page.text
     assert "<fieldset" in page.text and "<legend" in page.text
+    assert "Up to 10,000 characters." in page.text and 'maxlength="10000"' in page.text
 
     # Errors are summarised at the top and linked to the field.
-    missing = phone.post(_step(token, "0"), {"action": "continue"})
+    missing = phone.post(_step(survey, "0"), {"action": "continue"})
     assert missing.status_code == 200
     assert "<title>Error: " in missing.text and "There is a problem" in missing.text
     assert 'href="#id_0-Q1_0"' in missing.text
 
-    saved = phone.post(_step(token, "0"), {"0-Q1": "yes", "0-Q2": "A plan", "action": "later"})
+    saved = phone.post(_step(survey, "0"), {"0-Q1": "yes", "0-Q2": "A plan", "action": "later"})
     assert saved.status_code == 200 and "Your answers are saved" in saved.text
 
     # Days later, on another device: the same link opens where they were, with the answers.
     laptop = Client()
-    assert laptop.get(_step(token, "resume")).url == _step(token, "0")
-    again = laptop.get(_step(token, "0"))
+    assert laptop.get(_step(survey, "0")).status_code == 200  # no link yet in this browser
+    assert "Open the link in your invitation email again" in laptop.get(_step(survey, "0")).text
+    _exchange(laptop, token, survey)
+    assert laptop.get(_step(survey, "resume")).url == _step(survey, "0")
+    again = laptop.get(_step(survey, "0"))
     assert "A plan" in again.text
-    going_on = laptop.post(_step(token, "0"), {"0-Q1": "yes", "0-Q2": "A plan"})
-    assert going_on.url == _step(token, "1")
-    assert "Page 2 of 2" in laptop.get(_step(token, "1")).text
-    assert laptop.post(_step(token, "1"), {"1-Q6": "3"}).url == _step(token, "check")
-    check = laptop.get(_step(token, "check"))
+    going_on = laptop.post(_step(survey, "0"), {"0-Q1": "yes", "0-Q2": "A plan"})
+    assert going_on.url == _step(survey, "1")
+    assert "Page 2 of 2" in laptop.get(_step(survey, "1")).text
+    assert laptop.post(_step(survey, "1"), {"1-Q6": "3"}).url == _step(survey, "check")
+    check = laptop.get(_step(survey, "check"))
     assert "Check your answers" in check.text and "Good" in check.text
 
-    submitted = laptop.post(_step(token, "check"), {"action": "submit"})
-    assert submitted.url == reverse("survey-invitation-thanks", args=[token])
+    submitted = laptop.post(_step(survey, "check"), {"action": "submit"})
+    assert submitted.url == reverse("survey-invited-thanks", args=[survey.pk])
     assert "Thank you" in laptop.get(submitted.url).text
 
     # A double click, the back button, the phone's old tab: refused politely, nothing doubled.
-    for client in (laptop, phone):
-        twice = client.post(_step(token, "check"), {"action": "submit"})
-        assert twice.status_code == 200 and "already been submitted" in twice.text
-    back = phone.post(_step(token, "1"), {"1-Q6": "2"})
+    again = laptop.post(_step(survey, "check"), {"action": "submit"})
+    assert again.status_code == 200 and "already been submitted" in again.text
+    twice = phone.post(_step(survey, "check"), {"action": "submit"})
+    assert twice.status_code == 200 and "already been submitted" in twice.text
+    back = phone.post(_step(survey, "1"), {"1-Q6": "2"})
     assert back.status_code == 200 and "already been submitted" in back.text
     link = phone.get(reverse("survey-invitation", args=[token]))
     assert link.status_code == 200 and "already been submitted" in link.text
     assert Response.objects.filter(status=Response.Status.SUBMITTED).count() == 1
     assert Response.objects.count() == 1
     invitation.refresh_from_db()
-    assert invitation.used_at is not None and invitation.draft is None
+    assert invitation.answered and invitation.draft_values == {}
+
+
+def test_an_old_page_of_a_personal_link_is_exchanged_too(survey, council):
+    _, token = make_invitation(survey, "ash@fernhill.invalid", council)
+    old = Client().get(f"/i/{token}/0/")
+    assert old.status_code == 302 and old.url == reverse("survey-invited", args=[survey.pk])
 
 
 def test_open_link_asks_agency_and_role_and_resumes_in_the_same_browser(
@@ -128,25 +149,34 @@ def test_a_closed_or_unopened_survey_says_so_politely(survey_tool, council, open
         closes_at=now + dt.timedelta(days=closes),
     )
     _, token = make_invitation(survey, "ash@fernhill.invalid", council)
+    browser = Client()
+    browser.cookies[f"survey_invitation_{survey.pk}"] = token  # exchanged while it was open
     for url in (
         reverse("survey-invitation", args=[token]),
-        _step(token, "0"),
+        _step(survey, "0"),
         reverse("survey-open", args=[survey.public_key]),
     ):
-        page = Client().get(url)
+        page = browser.get(url)
         assert page.status_code == 200 and words in page.text
-    assert Client().post(_step(token, "0"), {"0-Q1": "no"}).status_code == 200
+    assert browser.post(_step(survey, "0"), {"0-Q1": "no"}).status_code == 200
     assert not Response.objects.exists()
 
 
 def test_an_unknown_token_gives_a_clear_page(survey):
     for url in (
         reverse("survey-invitation", args=["not-a-token"]),
-        _step("not-a-token", "0"),
+        "/i/not-a-token/0/",
         reverse("survey-open", args=["nope"]),
     ):
         page = Client().get(url)
         assert page.status_code == 404 and "This link does not work" in page.text
+    # A token-free page without the link's cookie asks for the link again, and says nothing of
+    # the survey.
+    browser = Client()
+    browser.cookies[f"survey_invitation_{survey.pk}"] = "not-a-token"
+    page = browser.get(_step(survey, "0"))
+    assert "Open the link in your invitation email again" in page.text
+    assert survey.title not in page.text
 
 
 def test_invitation_only_survey_has_no_open_link(survey_tool):

@@ -148,17 +148,20 @@ def answers_clean(
     `complete` asks for every required question that is shown to be answered (submitting);
     a draft may leave them empty.
     """
+    unstorable = {
+        _printable(code): (
+            f"the answer to {_printable(code)} holds a character that cannot be stored "
+            "(a NUL character or invalid Unicode): remove it and send the answer again"
+        )
+        for code, value in values.items()
+        if _unstorable(code) or _unstorable(value)
+    }
+    if unstorable:
+        return [], unstorable
     errors: dict[str, str] = {}
-    for code, value in values.items():
-        if _unstorable(code) or _unstorable(value):
-            errors[_printable(code)] = (
-                f"the answer to {_printable(code)} holds a character that cannot be stored "
-                "(a NUL character or invalid Unicode): remove it and send the answer again"
-            )
-        elif code not in compiled.questions:
+    for code in values:
+        if code not in compiled.questions:
             errors[code] = f"{code} is not a question of {compiled.instrument_code}"
-    if errors:
-        return [], errors
     choice_answers: dict[str, Any] = {}
     for code, question in compiled.questions.items():
         value = values.get(code)

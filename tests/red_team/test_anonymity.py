@@ -170,8 +170,18 @@ def test_a_real_servers_access_log_and_database_link_no_one(tmp_path):
     host = f"http://127.0.0.1:{port}"
     log = tmp_path / "access.log"
     server = subprocess.Popen(
-        [PYTHON, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}"]
-        + ["--workers", "1", "--access-logfile", str(log)],
+        [
+            PYTHON,
+            "-m",
+            "gunicorn",
+            "config.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "1",
+            "--access-logfile",
+            str(log),
+        ],
         cwd=REPO,
         env=env,
         stdout=subprocess.DEVNULL,

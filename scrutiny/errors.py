@@ -18,3 +18,15 @@ class ApplicationError(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+
+DATABASE_BUSY = "The service is busy and nothing was saved: try again in a moment."
+
+
+def is_database_busy(exc: BaseException) -> bool:
+    """SQLite's answer when a writer waited its whole timeout for another (config/settings.py):
+    nothing was written, and the same request shortly afterwards will work. Pages and the API
+    answer it with a 503 and DATABASE_BUSY, never a 500."""
+    from django.db import OperationalError
+
+    return isinstance(exc, OperationalError) and "is locked" in str(exc)

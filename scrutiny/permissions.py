@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from scrutiny.models import (
@@ -59,6 +59,27 @@ def can_manage_partnership(user: AnyUser) -> bool:
     return is_administrator(user)
 
 
+def partnership_of(user: AnyUser) -> Partnership | None:
+    """The partnership whose pages the person works in: their own; for a superuser of none, the
+    installation's first. Never another partnership's for anyone else."""
+    if not user.is_authenticated or not user.is_active:
+        return None
+    assert isinstance(user, User)
+    if user.partnership_id is None and user.is_superuser:
+        return Partnership.objects.order_by("pk").first()
+    return user.partnership
+
+
+def access_partnership_to_manage(user: AnyUser) -> Partnership:
+    """The partnership whose details the business unit edits: its own."""
+    if not can_manage_partnership(user):
+        raise PermissionDenied("Only the partnership's business unit can edit its details.")
+    partnership = partnership_of(user)
+    if partnership is None:
+        raise PermissionDenied("There is no partnership yet: create one in the admin site first.")
+    return partnership
+
+
 def can_see_all_agencies(user: AnyUser) -> bool:
     return _role(user) in PARTNERSHIP_WIDE_ROLES
 
@@ -103,13 +124,25 @@ def access_agency_for_user(user: AnyUser, agency_id: int) -> Agency:
         raise Http404("No such agency.") from None
 
 
+def jobs_visible_to(user: AnyUser) -> QuerySet[Job]:
+    """A job's progress is for the person who started it, and for their partnership's business
+    unit (a job is its starter's partnership's); a superuser sees every job."""
+    role = _role(user)
+    if role is None:
+        return Job.objects.none()
+    assert isinstance(user, User)
+    if user.is_superuser:
+        return Job.objects.all()
+    if role == User.Role.ADMINISTRATOR and user.partnership_id is not None:
+        return Job.objects.filter(
+            Q(created_by_id=user.pk) | Q(created_by__partnership_id=user.partnership_id)
+        )
+    return Job.objects.filter(created_by_id=user.pk)
+
+
 def access_job_for_user(user: AnyUser, job_id: int) -> Job:
-    """A job's progress is for the person who started it, and for the business unit."""
-    jobs = Job.objects.all()
-    if not is_administrator(user):
-        if not user.is_authenticated:
-            raise Http404("No such job.")
-        jobs = jobs.filter(created_by_id=user.pk)
+    """A job the user may follow; 404 otherwise, the same as for a job that does not exist."""
+    jobs = jobs_visible_to(user)
     try:
         return jobs.get(pk=job_id)
     except Job.DoesNotExist:

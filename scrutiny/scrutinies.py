@@ -135,7 +135,11 @@ def scrutiny_save(*, partnership: Partnership, data: ScrutinyData) -> ScrutinySa
 
     existing = Scrutiny.objects.select_for_update().filter(slug=settings.slug).first()
     if existing is not None and existing.partnership_id != partnership.pk:
-        raise ApplicationError(f"Scrutiny {settings.slug} belongs to another partnership.")
+        # Slugs are unique across partnerships, so this one cannot be used; the message says no
+        # more than the form of a new scrutiny does (never whose it is, nor what it is called).
+        raise ApplicationError(
+            f"The slug {settings.slug} is already in use: give the scrutiny another slug."
+        )
     weights = {kind: float(weight) for kind, weight in sorted(data.source_weights.items())}
     created = existing is None
     changed |= _upsert(

@@ -6,6 +6,8 @@ from typing import Any
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
@@ -13,14 +15,21 @@ from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from scrutiny import permissions, selectors
-from scrutiny.errors import ApplicationError
+from scrutiny.errors import DATABASE_BUSY, ApplicationError, is_database_busy
 from scrutiny.models import Agency, Area, Job, User
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    """Domain errors become a 400 with their message; everything else as DRF decides."""
+    """Domain errors become a 400 with their message; a database too busy to write (SQLite) a
+    503 to try again; everything else as DRF decides."""
     if isinstance(exc, ApplicationError):
         return Response({"detail": exc.message, **exc.extra}, status=status.HTTP_400_BAD_REQUEST)
+    if is_database_busy(exc):
+        return Response(
+            {"detail": DATABASE_BUSY},
+            status=status.HTTP_503_SERVICE_UNAVAILABLE,
+            headers={"Retry-After": "5"},
+        )
     return drf_exception_handler(exc, context)
 
 
@@ -43,6 +52,27 @@ class ApiRootApi(APIView):
                 "docs": link("api-docs"),
             }
         )
+
+
+class TokenApi(ObtainAuthToken):
+    """POST `username` and `password` for a token. Failures count towards the same lock-out as
+    the sign-in page's (scrutiny.sign_in: the name however it is spelt, from one address); while
+    locked, a 429 even with the right password."""
+
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        try:
+            return super().post(request, *args, **kwargs)
+        except ValidationError:
+            # django-axes marks the request it was given (DRF's, here) as locked out.
+            if getattr(request, "axes_locked_out", False):
+                return Response(
+                    {
+                        "detail": "There have been too many failed attempts to sign in with "
+                        "this email address. Wait an hour and try again."
+                    },
+                    status=status.HTTP_429_TOO_MANY_REQUESTS,
+                )
+            raise
 
 
 class MeApi(APIView):

@@ -11,6 +11,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from scrutiny.sign_in import sign_in_name
+
 code_validator = RegexValidator(
     r"^[A-Za-z0-9][A-Za-z0-9_-]*$",
     "Use letters, numbers, hyphens and underscores only, starting with a letter or number.",
@@ -138,8 +140,9 @@ class UserManager(BaseUserManager["User"]):
         return self._create(email, password, **extra)
 
     def get_by_natural_key(self, username: str | None) -> User:
-        # E-mail addresses are stored lower-case, so a login is not case-sensitive.
-        return self.get(email__iexact=username or "")
+        # E-mail addresses are stored lower-case, so a login is not case-sensitive; the sign-in
+        # page and the token endpoint alike ignore surrounding spaces and full-width letters.
+        return self.get(email__iexact=sign_in_name(username))
 
 
 class User(AbstractBaseUser, PermissionsMixin):

@@ -20,7 +20,13 @@ from scrutiny.models import EventPack
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "scrutiny/home.html", {"partnership": selectors.partnership_current()})
+    # Signed in, one's own partnership; the public see the installation's.
+    partnership = (
+        permissions.partnership_of(request.user)
+        if request.user.is_authenticated
+        else selectors.partnership_current()
+    )
+    return render(request, "scrutiny/home.html", {"partnership": partnership})
 
 
 def accessibility_statement(request: HttpRequest) -> HttpResponse:
@@ -42,11 +48,7 @@ def privacy_notice(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def partnership_edit(request: HttpRequest) -> HttpResponse:
-    if not permissions.can_manage_partnership(request.user):
-        raise PermissionDenied("Only the partnership's business unit can edit its details.")
-    partnership = selectors.partnership_current()
-    if partnership is None:
-        raise PermissionDenied("There is no partnership yet: create one in the admin site first.")
+    partnership = permissions.access_partnership_to_manage(request.user)
     form = PartnershipForm(request.POST or None, instance=partnership)
     if request.method == "POST" and form.is_valid():
         services.partnership_update(partnership=partnership, **form.cleaned_data)

@@ -25,7 +25,7 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_http_methods
 
 from scrutiny import instrument_builder as builder
-from scrutiny import permissions, selectors, workbooks
+from scrutiny import permissions, workbooks
 from scrutiny.errors import ApplicationError
 from scrutiny.evidence import answers_clean
 from scrutiny.forms_scrutinies import (
@@ -73,7 +73,7 @@ def current_version(instrument: Instrument) -> InstrumentVersion:
 
 
 def _partnership_of(user: User) -> Any:
-    return user.partnership or selectors.partnership_current()
+    return permissions.partnership_of(user)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -420,10 +420,14 @@ class OpenWizard(SurveyWizard):
 
 @never_cache
 def invited_thanks(request: HttpRequest, survey_id: int) -> HttpResponse:
-    survey = Survey.objects.select_related("scrutiny__partnership").filter(pk=survey_id).first()
-    if survey is None:
-        return _state_page(request, None, "unknown")
-    return render(request, "surveys/respond/thanks.html", {"survey": survey})
+    """Thanks, for the browser that holds this survey's invitation: an id typed in the address
+    names no survey."""
+    invitation = _invitation_from_cookie(request, survey_id)
+    if invitation is None:
+        return _state_page(request, None, "relink")
+    if not invitation.answered:
+        return redirect("survey-invited", survey_id)
+    return render(request, "surveys/respond/thanks.html", {"survey": invitation.survey})
 
 
 @never_cache

@@ -1,0 +1,111 @@
+"""The sign-in lock-out cannot be bypassed by spelling the e-mail address another way.
+
+Attack (issue 12): after `sam@…` is locked, `SAM@…`, ` sam@… ` or `sam@…` in full-width letters
+used to get five fresh attempts, on the sign-in page and on the API's token endpoint. Sign-in
+matches an address whatever its case, surrounding spaces or compatibility forms (NFKC), so the
+lock-out counts every such spelling as one name (scrutiny.sign_in).
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+EMAIL = "sam@fernhill.invalid"  # the `auditor_council` persona
+
+
+def full_width(text: str) -> str:
+    """ASCII letters and signs as their full-width forms (NFKC folds them back)."""
+    return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in text)
+
+
+VARIANTS = {
+    "as stored": EMAIL,
+    "upper case": EMAIL.upper(),
+    "mixed case": "Sam@Fernhill.Invalid",
+    "surrounding spaces": f"  {EMAIL}\t",
+    "full-width letters": full_width(EMAIL),
+    "full-width upper case": full_width("SAM@FERNHILL") + ".INVALID",
+    "spaces and case": " SAM@fernhill.INVALID ",
+}
+
+pytestmark = pytest.mark.django_db
+
+
+def _sign_in(client: Client, name: str, password: str):
+    return client.post(reverse("login"), {"username": name, "password": password})
+
+
+def _token(client: Client, name: str, password: str):
+    return client.post(reverse("api-token"), {"username": name, "password": password})
+
+
+def _signed_in(client: Client) -> bool:
+    return client.get(reverse("home")).context["user"].is_authenticated
+
+
+@pytest.mark.parametrize("variant", VARIANTS.values(), ids=VARIANTS.keys())
+def test_every_spelling_signs_in_on_both_endpoints(auditor_council, password, variant):
+    """Sign-in itself ignores case, surrounding spaces and full-width forms: so must the
+    lock-out. The token endpoint matches names exactly as the sign-in page does."""
+    client = Client()
+    assert _sign_in(client, variant, password).status_code == 302
+    assert _signed_in(client)
+    answer = _token(Client(), variant, password)
+    assert answer.status_code == 200, answer.content
+    assert answer.json()["token"]
+
+
+def _lock(settings, client: Client, attempt) -> None:
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        attempt(client, EMAIL, "wrong")
+
+
+@pytest.mark.parametrize("variant", VARIANTS.values(), ids=VARIANTS.keys())
+def test_a_locked_name_stays_locked_on_the_sign_in_page(
+    settings, auditor_council, password, variant
+):
+    client = Client()
+    _lock(settings, client, _sign_in)
+    answer = _sign_in(client, variant, password)
+    assert answer.status_code == 429
+    assert "too many failed attempts" in answer.content.decode()
+    assert not _signed_in(client)
+
+
+@pytest.mark.parametrize("variant", VARIANTS.values(), ids=VARIANTS.keys())
+def test_a_locked_name_stays_locked_on_the_token_endpoint(
+    settings, auditor_council, password, variant
+):
+    client = Client()
+    _lock(settings, client, _token)
+    answer = _token(client, variant, password)
+    assert answer.status_code == 429
+    assert "too many failed attempts" in answer.json()["detail"]
+    assert "token" not in answer.json()
+
+
+def test_failures_spelt_differently_add_up_to_one_lock(settings, auditor_council, password):
+    """Five failures, each spelt another way and split between the two endpoints, lock the
+    name for both."""
+    client = Client()
+    spellings = list(VARIANTS.values())
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        attempt = _sign_in if n % 2 else _token
+        attempt(client, spellings[n % len(spellings)], "wrong")
+    assert _sign_in(client, EMAIL, password).status_code == 429
+    assert _token(client, EMAIL, password).status_code == 429
+    assert not _signed_in(client)
+
+
+def test_a_lock_holds_only_for_that_name(settings, auditor_council, auditor_police, password):
+    client = Client()
+    _lock(settings, client, _sign_in)
+    assert _sign_in(client, "JO@fernhill.invalid", password).status_code == 302
+
+
+def test_a_wrong_password_before_the_limit_is_a_plain_failure(auditor_council):
+    answer = _token(Client(), EMAIL.upper(), "wrong")
+    assert answer.status_code == 400
+    assert "token" not in answer.json()

@@ -33,7 +33,7 @@ from django.db.models import Max, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from scrutiny.disclosure import Redactor
+from scrutiny.disclosure import HeldTerms, Redactor
 from scrutiny.errors import ApplicationError
 from scrutiny.models import (
     Action,
@@ -495,45 +495,37 @@ def responsible_text(action: Action) -> str:
 
 class ActionRedactors:
     """The redaction an action's words go through wherever they leave the platform (downloads,
-    the API, emails) or reach readers beyond the plan's writers: that of every scrutiny whose
-    plan it has been in (its words were drafted from one's findings and updated during the
-    next), or the general one for other work. One redactor per scrutiny (one query each),
-    however many of its actions are shown."""
+    the API, emails) or reach readers beyond the plan's writers: every case reference the
+    partnership holds and its redaction terms, with the terms of every scrutiny whose plan the
+    action has been in (its words were drafted from one's findings and updated during the
+    next), or of every scrutiny for other work (scrutiny.disclosure.HeldTerms). One query per
+    partnership, however many actions and scrutinies are shown."""
 
     def __init__(self) -> None:
-        self._by_scrutiny: dict[int | None, Redactor] = {None: Redactor.for_terms([])}
+        self._held: dict[int, HeldTerms] = {}
+        self._redactors: dict[tuple[int, frozenset[int]], Redactor] = {}
 
-    def _for(self, scrutiny: Scrutiny | None) -> Redactor:
-        key = scrutiny.pk if scrutiny else None
-        if key not in self._by_scrutiny:
-            assert scrutiny is not None
-            self._by_scrutiny[key] = Redactor.for_scrutiny(scrutiny)
-        return self._by_scrutiny[key]
+    def _for(self, partnership_id: int, scrutinies: frozenset[int]) -> Redactor:
+        key = (partnership_id, scrutinies)
+        if key not in self._redactors:
+            if partnership_id not in self._held:
+                self._held[partnership_id] = HeldTerms.of_partnership(partnership_id)
+            self._redactors[key] = self._held[partnership_id].redactor(scrutinies)
+        return self._redactors[key]
 
     @staticmethod
-    def _scrutinies(action: Action) -> dict[int, Scrutiny]:
-        found = {s.pk: s for s in action.scrutiny_trail.all()}
-        for scrutiny in (action.scrutiny, action.carried_from):
-            if scrutiny is not None:
-                found.setdefault(scrutiny.pk, scrutiny)
-        return found
+    def _scrutinies(action: Action) -> frozenset[int]:
+        found = {s.pk for s in action.scrutiny_trail.all()}
+        found.update(pk for pk in (action.scrutiny_id, action.carried_from_id) if pk is not None)
+        return frozenset(found)
 
     def redact(self, action: Action, text: str) -> str:
-        text = self._for(None).redact(text)
-        for scrutiny in self._scrutinies(action).values():
-            text = self._for(scrutiny).redact(text)
-        return text
+        return self._for(action.partnership_id, self._scrutinies(action)).redact(text)
 
-    def redact_for_all(self, actions: Iterable[Action], text: str) -> str:
-        """`text` through the redaction of every scrutiny of `actions`, and the general one:
-        for words (an outcome's) that serve several scrutinies' actions."""
-        scrutinies: dict[int, Scrutiny] = {}
-        for action in actions:
-            scrutinies.update(self._scrutinies(action))
-        text = self._for(None).redact(text)
-        for scrutiny in scrutinies.values():
-            text = self._for(scrutiny).redact(text)
-        return text
+    def redact_plan(self, partnership_id: int, text: str) -> str:
+        """`text` of the plan itself (an outcome's), which belongs to no scrutiny: redacted as
+        other work is, with every scrutiny's terms."""
+        return self._for(partnership_id, frozenset()).redact(text)
 
 
 def plan_actions(actions: QuerySet[Action]) -> QuerySet[Action]:
@@ -592,7 +584,11 @@ def actions_shown(
                 action=action,
                 label=brag_label(action.status, key),
                 text=redact(action.text),
-                outcome=redact(action.outcome.text) if action.outcome else "",
+                outcome=(
+                    redactors.redact_plan(action.partnership_id, action.outcome.text)
+                    if action.outcome
+                    else ""
+                ),
                 measures=redact(action.measures),
                 movement=movements.get(action.pk),
                 updates=[
@@ -618,7 +614,7 @@ def priority_counts(
 @dataclass(frozen=True)
 class OutcomeShown:
     outcome: Outcome
-    text: str  # redacted as its actions' words are
+    text: str  # redacted as the plan's own words (ActionRedactors.redact_plan)
     actions: list[ActionShown]
 
 
@@ -626,16 +622,14 @@ def priority_outcomes(priority: Priority, actions: QuerySet[Action]) -> list[Out
     """A priority's outcomes, each with those of `actions` that serve it, soonest first."""
     by_outcome: dict[int, list[ActionShown]] = {}
     loaded = plan_actions(actions.filter(outcome__priority=priority)).order_by("timescale", "pk")
-    for shown in actions_shown(loaded):
+    redactors = ActionRedactors()
+    for shown in actions_shown(loaded, redactors=redactors):
         assert shown.action.outcome_id is not None
         by_outcome.setdefault(shown.action.outcome_id, []).append(shown)
-    redactors = ActionRedactors()
     return [
         OutcomeShown(
             outcome,
-            redactors.redact_for_all(
-                [s.action for s in by_outcome.get(outcome.pk, [])], outcome.text
-            ),
+            redactors.redact_plan(priority.partnership_id, outcome.text),
             by_outcome.get(outcome.pk, []),
         )
         for outcome in Outcome.objects.filter(priority=priority)
@@ -655,12 +649,13 @@ def plan_rows(actions: QuerySet[Action]) -> list[PlanRow]:
             priority = action.outcome.priority
             order: tuple[int, int] = (0, priority.position)
             title = priority.title
-            outcome = action.outcome.text
+            outcome = redactors.redact_plan(action.partnership_id, action.outcome.text)
         else:
             order = (1, 0)
             title = (action.scrutiny.priority or action.scrutiny.title) if action.scrutiny else ""
             title = title or OTHER_WORK
-            outcome = f"{action.factor.code} {action.factor.statement}" if action.factor else ""
+            factor = f"{action.factor.code} {action.factor.statement}" if action.factor else ""
+            outcome = redact(factor)
         latest = next(iter(action.updates.all()), None)
         rows.append(
             (
@@ -668,7 +663,7 @@ def plan_rows(actions: QuerySet[Action]) -> list[PlanRow]:
                 title,
                 PlanRow(
                     priority=title,
-                    outcome=redact(outcome),
+                    outcome=outcome,
                     action=redact(action.text),
                     timescale=action.timescale,
                     responsible=responsible_text(action),

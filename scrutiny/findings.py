@@ -38,12 +38,12 @@ from scrutiny.scoring import (
 )
 from scrutiny.workspace import (
     SOURCE_LABELS,
+    CommentLabels,
     QuestionEvidence,
     ScorecardRow,
     comment_questions,
     factor_evidence,
     scorecard,
-    shown_labels,
 )
 
 # ---------------------------------------------------------------------------------------------
@@ -230,7 +230,7 @@ def findings_sign_off(*, scrutiny: Scrutiny, user: User) -> list[Finding]:
 @transaction.atomic
 def quote_tag(*, scrutiny: Scrutiny, factor: SuccessFactor, answer_id: int, user: User) -> Quote:
     """Keep a comment on the factor for the pack (once), redacted, with the label it may carry."""
-    answer = (
+    answer = CommentLabels.answers(
         Answer.objects.filter(
             comment_questions(factor=factor),
             pk=answer_id,
@@ -239,24 +239,14 @@ def quote_tag(*, scrutiny: Scrutiny, factor: SuccessFactor, answer_id: int, user
             response__superseded_by__isnull=True,
         )
         .exclude(text="")
-        .select_related("question__version__instrument", "response__agency", "response__area")
-        .first()
-    )
+        .select_related("question__version__instrument")
+    ).first()
     if answer is None:
         raise ApplicationError(f"That comment is not evidence for {factor.code}.")
     existing = Quote.objects.filter(factor=factor, answer=answer).first()
     if existing is not None:
         return existing
-    agencies, areas = shown_labels(scrutiny=scrutiny, factor_code=factor.code)
-    response = answer.response
-    label = ", ".join(
-        part
-        for part in (
-            response.agency.name if response.agency and response.agency.code in agencies else "",
-            response.area.name if response.area and response.area.code in areas else "",
-        )
-        if part
-    )
+    label = CommentLabels.for_factor(scrutiny=scrutiny, factor_code=factor.code)(answer)
     return Quote.objects.create(
         scrutiny=scrutiny,
         factor=factor,

@@ -28,6 +28,7 @@ class PartnershipForm(forms.ModelForm):
             "safeguarding_lead_email",
             "accessibility_statement",
             "privacy_notice",
+            "redaction_terms",
             "brag_blue",
             "brag_green",
             "brag_amber",
@@ -40,6 +41,7 @@ class PartnershipForm(forms.ModelForm):
         widgets = {
             "accessibility_statement": forms.Textarea(attrs={"rows": 14}),
             "privacy_notice": forms.Textarea(attrs={"rows": 14}),
+            "redaction_terms": forms.Textarea(attrs={"rows": 6, "spellcheck": "false"}),
         }
 
 

@@ -23,9 +23,15 @@ def partnership_update(
     brag_green: str = "",
     brag_amber: str = "",
     brag_red: str = "",
+    redaction_terms: str | None = None,
 ) -> Partnership:
-    """The partnership's details; a BRAG word left out keeps the one it has."""
+    """The partnership's details; a BRAG word left out keeps the one it has, and so do the
+    redaction terms (one a line, kept without blank lines or surrounding spaces)."""
     partnership.name = name.strip()
+    if redaction_terms is not None:
+        partnership.redaction_terms = "\n".join(
+            line.strip() for line in redaction_terms.splitlines() if line.strip()
+        )
     for field, words in (
         ("brag_blue", brag_blue),
         ("brag_green", brag_green),

@@ -9,11 +9,13 @@ and the API as well as the scrutineer's screen:
   divergence margin (triangulation), and the change since an earlier scrutiny that shares the
   factor's code;
 - `factor_evidence`: for one factor, each linked question's distribution (by source: a question
-  belongs to one instrument, whose kind is its source) and the published agency and area
-  breakdowns;
+  belongs to one instrument, whose kind is its source), with its small counts suppressed
+  (`shown`), and the published agency and area breakdowns;
 - `factor_comments`: the free-text answers given on the pages of the factor's linked questions,
   redacted (SCORING.md §10), searchable, labelled only with an agency or area whose cell of the
-  factor's breakdown is shown, never with one that is suppressed.
+  factor's breakdown is shown, never with one that is suppressed, and only as far as its
+  response's row in the pack's response sheet shows it (`CommentLabels`, SCORING.md §9): the
+  comment's text is in that row too, so its label must tell no more.
 """
 
 from __future__ import annotations
@@ -22,8 +24,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Q
+from django.db.models.functions import TruncDate
 
-from scrutiny.disclosure import Redactor, scores_for_publication
+from scrutiny.disclosure import (
+    DistributionShown,
+    Redactor,
+    ResponseLabels,
+    distribution_shown,
+    distributions_protected,
+    scores_for_publication,
+)
 from scrutiny.models import (
     Agency,
     Answer,
@@ -149,8 +159,9 @@ class BreakdownCell:
 class QuestionEvidence:
     source: str
     source_label: str
-    distribution: QuestionDistribution
+    distribution: QuestionDistribution  # unsuppressed: for the findings' arithmetic, not to show
     weight: float
+    shown: DistributionShown  # what pages, API and pack show (SCORING.md §9)
 
 
 @dataclass(frozen=True)
@@ -210,13 +221,21 @@ def factor_evidence(
     questions = []
     if distributions is None:
         distributions = question_distributions(scrutiny=scrutiny)
+    protected = distributions_protected(scrutiny=scrutiny)
     for distribution in distributions:
         key = (distribution.instrument_code, distribution.version, distribution.code)
         link = linked.get(key)
         if link is None:
             continue
         source = link.question.version.instrument.kind
-        questions.append(QuestionEvidence(source, SOURCE_LABELS[source], distribution, link.weight))
+        shown = distribution_shown(
+            distribution,
+            threshold=scrutiny.suppression_threshold,
+            protected=distribution.instrument_code in protected,
+        )
+        questions.append(
+            QuestionEvidence(source, SOURCE_LABELS[source], distribution, link.weight, shown)
+        )
     partnership_id = scrutiny.partnership_id
     agency_names = dict(
         Agency.objects.filter(partnership_id=partnership_id).values_list("code", "name")
@@ -273,14 +292,46 @@ def shown_labels(
     return agencies, areas
 
 
-def _label(answer: Answer, agencies: set[str], areas: set[str]) -> str:
-    response = answer.response
-    parts = []
-    if response.agency is not None and response.agency.code in agencies:
-        parts.append(response.agency.name)
-    if response.area is not None and response.area.code in areas:
-        parts.append(response.area.name)
-    return ", ".join(parts)
+@dataclass(frozen=True)
+class CommentLabels:
+    """What may label a comment on a factor: an agency or area whose breakdown cell is shown
+    (`shown_labels`) and that its response's row-level combination shows (`ResponseLabels`)."""
+
+    agencies: set[str]
+    areas: set[str]
+    rows: ResponseLabels
+
+    @classmethod
+    def for_factor(
+        cls, *, scrutiny: Scrutiny, factor_code: str, scores: ScrutinyScores | None = None
+    ) -> CommentLabels:
+        agencies, areas = shown_labels(scrutiny=scrutiny, factor_code=factor_code, scores=scores)
+        return cls(agencies, areas, ResponseLabels.for_scrutiny(scrutiny))
+
+    @staticmethod
+    def answers(answers: Any) -> Any:
+        """`answers` with what `__call__` reads of each."""
+        return answers.select_related(
+            "response__agency", "response__area", "response__role"
+        ).annotate(submitted_day=TruncDate("response__submitted_at"))
+
+    def __call__(self, answer: Answer) -> str:
+        response = answer.response
+        agency, area, _, _ = self.rows(
+            response.instrument_id,
+            (
+                response.agency.code if response.agency else None,
+                response.area.code if response.area else None,
+                response.role.code if response.role else None,
+                answer.submitted_day,  # type: ignore[attr-defined]
+            ),
+        )
+        parts = []
+        if response.agency is not None and agency is not None and agency in self.agencies:
+            parts.append(response.agency.name)
+        if response.area is not None and area is not None and area in self.areas:
+            parts.append(response.area.name)
+        return ", ".join(parts)
 
 
 def factor_comments(
@@ -295,8 +346,8 @@ def factor_comments(
     A search matches the redacted text, so no one can find a comment by the identifier that
     was removed from it."""
     redactor = Redactor.for_scrutiny(scrutiny)
-    agencies, areas = shown_labels(scrutiny=scrutiny, factor_code=factor.code, scores=scores)
-    answers = (
+    labels = CommentLabels.for_factor(scrutiny=scrutiny, factor_code=factor.code, scores=scores)
+    answers = CommentLabels.answers(
         Answer.objects.filter(
             comment_questions(factor=factor),
             response__scrutiny=scrutiny,
@@ -304,7 +355,7 @@ def factor_comments(
             response__superseded_by__isnull=True,
         )
         .exclude(text="")
-        .select_related("question__version__instrument", "response__agency", "response__area")
+        .select_related("question__version__instrument")
         .order_by("-response__submitted_at", "-pk")
     )
     needle = search.strip().lower()
@@ -325,7 +376,7 @@ def factor_comments(
                 instrument=instrument.title,
                 question=answer.question.text,
                 text=text,
-                label=_label(answer, agencies, areas),
+                label=labels(answer),
                 quoted=answer.pk in quoted,
             )
         )

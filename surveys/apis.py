@@ -32,6 +32,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from scrutiny import permissions as scrutiny_permissions
+from scrutiny.disclosure import distributions_for_publication
 from scrutiny.models import Instrument
 from scrutiny.models import Response as ScrutinyResponse
 from scrutiny.scoring import question_distributions
@@ -217,7 +218,12 @@ class OptionCountOutputSerializer(serializers.Serializer):
     value = serializers.CharField()
     label = serializers.CharField()
     points = serializers.FloatField(allow_null=True)
-    count = serializers.IntegerField()
+    count = serializers.IntegerField(allow_null=True, help_text="null where suppressed")
+    suppressed = serializers.BooleanField(
+        help_text="A count from 1 to the suppression threshold - 1 (or the next smallest) of a "
+        "board questionnaire, family feedback or an instrument of fewer than 20 responses "
+        "(SCORING.md §9)."
+    )
 
 
 class DistributionOutputSerializer(serializers.Serializer):
@@ -239,7 +245,9 @@ class DistributionListApi(APIView):
         instrument = Instrument.objects.filter(scrutiny=scrutiny, code=code).first()
         if instrument is None:
             raise Http404("No such instrument.")
-        rows = question_distributions(scrutiny=scrutiny, instrument=instrument)
+        rows = distributions_for_publication(
+            question_distributions(scrutiny=scrutiny, instrument=instrument), scrutiny=scrutiny
+        )
         return Response(DistributionOutputSerializer(rows, many=True).data)
 
 

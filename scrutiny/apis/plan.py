@@ -8,8 +8,8 @@ the business unit and the scrutineer write the plan; the board reads all of it a
 others); anyone else gets a 404 (or an empty list). The rules are scrutiny.actions'.
 
 An action's words leave the platform here as they do in the plan's downloads (`plan_rows`):
-redacted by scrutiny.actions.ActionRedactors (the scrutiny's redaction for a scrutiny's action,
-and the one it was carried from; the general one otherwise).
+redacted by scrutiny.actions.ActionRedactors (every case reference and redaction term of the
+partnership, with the terms of the scrutinies the action has been in, or of all for other work).
 """
 
 from __future__ import annotations
@@ -254,9 +254,7 @@ class PlanApi(APIView):
                     "outcomes": [
                         {
                             "id": outcome.pk,
-                            "text": redactors.redact_for_all(
-                                by_outcome.get(outcome.pk, []), outcome.text
-                            ),
+                            "text": redactors.redact_plan(partnership.pk, outcome.text),
                             "actions": [shown[a.pk] for a in by_outcome.get(outcome.pk, [])],
                         }
                         for outcome in priority.outcomes.all()

@@ -140,18 +140,23 @@ class EvidenceOptionOutputSerializer(serializers.Serializer):
     value = serializers.CharField()
     label = serializers.CharField()
     points = serializers.FloatField(allow_null=True)
-    count = serializers.IntegerField()
+    count = serializers.IntegerField(allow_null=True, help_text="null where suppressed")
+    suppressed = serializers.BooleanField(
+        help_text="A count from 1 to the suppression threshold - 1 (or the next smallest) of a "
+        "board questionnaire, family feedback or an instrument of fewer than 20 responses "
+        "(SCORING.md §9)."
+    )
 
 
 class EvidenceQuestionOutputSerializer(serializers.Serializer):
     source = serializers.CharField()
-    instrument = serializers.CharField(source="distribution.instrument_code")
-    version = serializers.IntegerField(source="distribution.version")
-    code = serializers.CharField(source="distribution.code")
-    text = serializers.CharField(source="distribution.text")
-    answered = serializers.IntegerField(source="distribution.answered")
+    instrument = serializers.CharField(source="shown.instrument_code")
+    version = serializers.IntegerField(source="shown.version")
+    code = serializers.CharField(source="shown.code")
+    text = serializers.CharField(source="shown.text")
+    answered = serializers.IntegerField(source="shown.answered")
     weight = serializers.FloatField()
-    options = EvidenceOptionOutputSerializer(source="distribution.options", many=True)
+    options = EvidenceOptionOutputSerializer(source="shown.options", many=True)
 
 
 class EvidenceCommentOutputSerializer(serializers.Serializer):

@@ -46,6 +46,14 @@ class Partnership(models.Model):
         blank=True,
         help_text="Shown on the public privacy notice page. Blank lines make paragraphs.",
     )
+    redaction_terms = models.TextField(
+        "Words to redact",
+        blank=True,
+        help_text="One a line: names of people, places or schools that must never leave the "
+        "platform, in any scrutiny or in the plan. Removed from every text that leaves the "
+        "screen (packs, downloads, the API, the board's pages, emails), with every case "
+        "reference the partnership holds, emails, phone numbers, postcodes and NHS numbers.",
+    )
     # The delivery plan's colour key in words: partnerships use Blue differently, so each
     # colour's meaning is the partnership's own, always printed beside the colour.
     brag_blue = models.CharField("Blue means", max_length=60, default="Complete")

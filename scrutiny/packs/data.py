@@ -11,16 +11,24 @@ from __future__ import annotations
 
 import hashlib
 import json
+import secrets
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from django.apps import apps
-from django.db.models import Count
+from django.db.models import BigIntegerField, Count, ExpressionWrapper, F
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from scrutiny.disclosure import Redactor, suppressed_codes
+from scrutiny.disclosure import (
+    DistributionShown,
+    Redactor,
+    ResponseLabels,
+    distributions_for_publication,
+    suppressed_codes,
+)
 from scrutiny.findings import findings_ensure
 from scrutiny.models import (
     Answer,
@@ -33,11 +41,10 @@ from scrutiny.models import (
     SuccessFactor,
     User,
 )
-from scrutiny.scoring import QuestionDistribution, question_distributions, scrutiny_scores
+from scrutiny.scoring import question_distributions, scrutiny_scores
 from scrutiny.workspace import (
     SOURCE_LABELS,
     BreakdownCell,
-    QuestionEvidence,
     ScorecardRow,
     factor_evidence,
     scorecard,
@@ -53,7 +60,7 @@ class FactorPack:
     signed_off: bool
     quotes: tuple[tuple[str, str, str], ...]  # (text, source label, label)
     notes: tuple[tuple[str, str], ...]  # (kind label, text)
-    questions: tuple[QuestionEvidence, ...]
+    questions: tuple[tuple[str, DistributionShown, float], ...]  # (source label, shown, weight)
     agencies: tuple[BreakdownCell, ...]
     areas: tuple[BreakdownCell, ...]
 
@@ -72,7 +79,7 @@ class PackData:
     factors: tuple[FactorPack, ...]
     actions: tuple[tuple[str, str, str], ...]  # (factor code, rating label, action)
     discussion: tuple[str, ...]
-    distributions: tuple[tuple[str, QuestionDistribution], ...]  # (source label, distribution)
+    distributions: tuple[tuple[str, DistributionShown], ...]  # (source label, suppressed)
 
     @property
     def version(self) -> str:
@@ -114,12 +121,17 @@ def _method(scrutiny: Scrutiny, counts: dict[str, int]) -> list[tuple[str, str]]
         .annotate(n=Count("case_ref", distinct=True))
         .order_by("area__name")
     )
-    by_area = [(row["area__name"] or "No area", row["n"]) for row in audited]
+    by_area = {row["area__name"] or "No area": row["n"] for row in audited}
     if by_area:
+        # An area's count under the threshold reads "fewer than", as breakdowns do (§9).
+        threshold = scrutiny.suppression_threshold
+        hidden = suppressed_codes(by_area, threshold=threshold)
+        shown = (f"fewer than {threshold}" if name in hidden else n for name, n in by_area.items())
         lines.append(
             (
                 "Case files audited",
-                f"{sum(n for _, n in by_area)}: " + ", ".join(f"{name} {n}" for name, n in by_area),
+                f"{sum(by_area.values())}: "
+                + ", ".join(f"{name} {n}" for name, n in zip(by_area, shown, strict=True)),
             )
         )
     for source, label in SOURCE_LABELS.items():
@@ -192,7 +204,7 @@ def pack_data(*, scrutiny: Scrutiny) -> PackData:
                 signed_off=finding.is_signed_off,
                 quotes=tuple(quotes.get(factor.pk, ())),
                 notes=tuple(notes.get(factor.pk, ())),
-                questions=evidence.questions,
+                questions=tuple((q.source_label, q.shown, q.weight) for q in evidence.questions),
                 agencies=evidence.agencies,
                 areas=evidence.areas,
             )
@@ -202,7 +214,10 @@ def pack_data(*, scrutiny: Scrutiny) -> PackData:
             for line in improvements or ("Action to be agreed at the scrutiny event.",):
                 actions.append((factor.code, row.rating_label, line))
     kinds = dict(Instrument.objects.filter(scrutiny=scrutiny).values_list("code", "kind"))
-    distributions = tuple((SOURCE_LABELS[kinds[d.instrument_code]], d) for d in all_distributions)
+    distributions = tuple(
+        (SOURCE_LABELS[kinds[d.instrument_code]], d)
+        for d in distributions_for_publication(all_distributions, scrutiny=scrutiny)
+    )
     counts = dict(
         counting_responses(scrutiny)
         .values("source")
@@ -266,18 +281,16 @@ class ResponseSheet:
     rows: Iterator[list[Any]]
 
 
-def _small(counts: dict[Any, int], threshold: int) -> set[Any]:
-    return suppressed_codes({k: v for k, v in counts.items() if k is not None}, threshold=threshold)
-
-
 def response_sheets(scrutiny: Scrutiny) -> Iterator[ResponseSheet]:
     """One sheet an instrument: each counting response a row, pseudonymised (a running number,
     written as a number so the workbook's shared strings do not grow with every row; no case
-    reference, no name), every text redacted. An agency, area or role with fewer than
-    the suppression threshold of responses to the instrument is left blank, and so is the next
-    smallest where only one would be, as in a breakdown."""
+    reference, no name), every text redacted. A row shows its agency, area, role and day only
+    as far as at least the suppression threshold of the instrument's rows show the same
+    (`scrutiny.disclosure.rows_coarsen`: the day is blanked first, then the role, the area and
+    the agency). The rows come in an order drawn afresh for each pack, so that where a row
+    stands (next to rows that show their day, say) tells nothing of what it does not show."""
     redactor = Redactor.for_scrutiny(scrutiny)
-    threshold = scrutiny.suppression_threshold
+    labels = ResponseLabels.for_scrutiny(scrutiny)
     for instrument in Instrument.objects.filter(scrutiny=scrutiny).order_by("code"):
         responses = counting_responses(scrutiny).filter(instrument=instrument)
         if not responses.exists():
@@ -289,41 +302,53 @@ def response_sheets(scrutiny: Scrutiny) -> Iterator[ResponseSheet]:
             .distinct()
         )
         codes = list(dict.fromkeys(codes))
-        hidden = {
-            field: _small(
-                dict(responses.values_list(f"{field}__code").annotate(n=Count("pk")).order_by()),
-                threshold,
-            )
-            for field in ("agency", "area", "role")
-        }
         yield ResponseSheet(
             instrument=instrument.code,
             title=instrument.title,
             header=("response", "version", "agency", "area", "role", "submitted", *codes),
-            rows=_response_rows(responses, codes, hidden, redactor),
+            rows=_response_rows(responses, codes, labels, instrument.pk, redactor),
         )
 
 
+# A prime above any response id a scrutiny will reach: (a·id + b) mod it orders ids afresh.
+_SHUFFLE_MODULUS = 2**31 - 1
+
+
+def _shuffled() -> ExpressionWrapper:
+    """A random order of responses, new for each call: not the order they were started or
+    submitted in (ids rise with it), nor any order of what a row shows."""
+    a = secrets.randbelow(_SHUFFLE_MODULUS - 1) + 1
+    b = secrets.randbelow(_SHUFFLE_MODULUS)
+    return ExpressionWrapper(
+        (F("response_id") * a + b) % _SHUFFLE_MODULUS, output_field=BigIntegerField()
+    )
+
+
 def _response_rows(
-    responses: Any, codes: list[str], hidden: dict[str, set[Any]], redactor: Redactor
+    responses: Any,
+    codes: list[str],
+    labels: ResponseLabels,
+    instrument_id: int,
+    redactor: Redactor,
 ) -> Iterator[list[Any]]:
     position = {code: i for i, code in enumerate(codes)}
     answers = (
         Answer.objects.filter(response__in=responses)
+        .annotate(submitted_day=TruncDate("response__submitted_at"), shuffled=_shuffled())
         .values_list(
             "response_id",
             "response__version__number",
             "response__agency__code",
             "response__area__code",
             "response__role__code",
-            "response__submitted_at",
+            "submitted_day",
             "question__code",
             "option__value",
             "text",
             "number",
             "date",
         )
-        .order_by("response_id", "question__position", "option__position")
+        .order_by("shuffled", "response_id", "question__position", "option__position")
     )
     current: int | None = None
     row: list[Any] = []
@@ -346,13 +371,14 @@ def _response_rows(
                 yield row
             current = response_id
             number += 1
+            agency, area, role, submitted = labels(instrument_id, (agency, area, role, submitted))
             row = [
                 number,  # a running number: a pseudonym that is not a shared string
                 version,
-                "" if agency in hidden["agency"] else agency or "",
-                "" if area in hidden["area"] else area or "",
-                "" if role in hidden["role"] else role or "",
-                submitted.date() if submitted else None,
+                agency or "",
+                area or "",
+                role or "",
+                submitted,
                 *([""] * len(codes)),
             ]
         slot = 6 + position[code]

@@ -326,6 +326,9 @@ def render_pdf(data: PackData, *, progress: Progress | None = None) -> bytes:
         header = f"{item.instrument_code} v{item.version} {item.code} ({source}): {item.text}"
         rows = [["Answer", "Responses", "%"]]
         for option in item.options:
+            if option.count is None:  # suppressed (SCORING.md §9)
+                rows.append([_p(option.label, "small"), f"fewer than {data.threshold}", "—"])
+                continue
             share = f"{100 * option.count / item.answered:.1f}" if item.answered else "—"
             rows.append([_p(option.label, "small"), str(option.count), share])
         story.append(

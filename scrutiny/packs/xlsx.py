@@ -143,7 +143,7 @@ def render_xlsx(
                 o.value,
                 o.label,
                 o.points,
-                o.count,
+                f"fewer than {data.threshold}" if o.suppressed else o.count,
                 d.answered,
             ]
             for source, d in data.distributions

@@ -11,14 +11,27 @@ from hypothesis import strategies as st
 from scrutiny.disclosure import (
     REMOVED,
     Redactor,
+    distribution_shown,
+    distributions_for_publication,
+    distributions_protected,
     nhs_number_is_valid,
     redact,
+    rows_coarsen,
     scores_for_publication,
     suppressed_codes,
     upn_check_letter,
     upn_is_valid,
 )
-from scrutiny.scoring import Cell, FactorScores, Rating, ScrutinyScores, scrutiny_scores
+from scrutiny.scoring import (
+    Cell,
+    FactorScores,
+    OptionCount,
+    QuestionDistribution,
+    Rating,
+    ScrutinyScores,
+    question_distributions,
+    scrutiny_scores,
+)
 from tests.scrutiny.test_scoring_builders import (
     Evidence,
     Q,
@@ -134,6 +147,139 @@ def test_publication_of_real_evidence_is_plain_json(partnership):
     assert published["factors"][1]["score"] is None
 
 
+# §9 Row-level outputs -----------------------------------------------------------------------------
+
+
+def test_rows_share_what_they_show_coarsest_kept_longest():
+    # Threshold 3, (agency, area, role, day).
+    counts = {
+        ("POL", "NTH", "SW", "d1"): 3,  # 3 rows share it: shown whole
+        ("POL", "NTH", "SW", "d2"): 1,  # without the day: POL NTH SW 1, POL NTH TM 2, too few;
+        ("POL", "NTH", "TM", "d2"): 2,  # without the role too: POL NTH 3, shown so
+        ("EDU", "STH", "SW", "d1"): 2,  # EDU STH 2 and EDU NTH 1 are too few until only
+        ("EDU", "NTH", "TM", "d3"): 1,  # the agency is left: EDU 3
+    }
+    assert rows_coarsen(counts, threshold=3) == {
+        ("POL", "NTH", "SW", "d1"): ("POL", "NTH", "SW", "d1"),
+        ("POL", "NTH", "SW", "d2"): ("POL", "NTH", None, None),
+        ("POL", "NTH", "TM", "d2"): ("POL", "NTH", None, None),
+        ("EDU", "STH", "SW", "d1"): ("EDU", None, None, None),
+        ("EDU", "NTH", "TM", "d3"): ("EDU", None, None, None),
+    }
+
+
+def test_a_lone_blank_row_takes_the_smallest_group_with_it():
+    # AVH's one row has nothing it can show; one blank row among rows that show their agency
+    # would be AVH's by elimination, so the smallest group shown (FHC, 3) is blanked too.
+    counts = {
+        ("POL", "NTH", "SW", "d1"): 4,
+        ("FHC", "NTH", "SW", "d1"): 3,
+        ("AVH", "STH", "SW", "d1"): 1,
+    }
+    assert rows_coarsen(counts, threshold=3) == {
+        ("POL", "NTH", "SW", "d1"): ("POL", "NTH", "SW", "d1"),
+        ("FHC", "NTH", "SW", "d1"): (None, None, None, None),
+        ("AVH", "STH", "SW", "d1"): (None, None, None, None),
+    }
+
+
+def test_rows_join_rows_already_shown_the_same_and_too_few_rows_show_nothing():
+    # Three rows have no role and no day: they show POL NTH, and the lone POL NTH SW row, once
+    # it loses its role and day, shows the same among them.
+    counts = {("POL", "NTH", None, None): 3, ("POL", "NTH", "SW", "d2"): 1}
+    assert set(rows_coarsen(counts, threshold=3).values()) == {("POL", "NTH", None, None)}
+    assert rows_coarsen({("POL", "NTH", "SW", "d1"): 2}, threshold=3) == {
+        ("POL", "NTH", "SW", "d1"): (None, None, None, None)
+    }
+    assert rows_coarsen({}, threshold=5) == {}
+
+
+@given(
+    counts=st.dictionaries(
+        st.tuples(
+            st.sampled_from(["POL", "EDU", "FHC", None]),
+            st.sampled_from(["NTH", "STH", None]),
+            st.sampled_from(["SW", "TM"]),
+            st.sampled_from(["d1", "d2", "d3"]),
+        ),
+        st.integers(1, 6),
+        max_size=20,
+    ),
+    threshold=st.integers(1, 8),
+)
+def test_every_combination_shown_is_shared_by_the_threshold(counts, threshold):
+    shown = rows_coarsen(counts, threshold=threshold)
+    assert set(shown) == set(counts)
+    rows: dict[tuple, int] = {}
+    for key, n in counts.items():
+        show = shown[key]
+        # What is shown is the combination with its finest fields blanked, nothing else.
+        assert any(show == key[:k] + (None,) * (4 - k) for k in range(5)), (key, show)
+        rows[show] = rows.get(show, 0) + n
+    total = sum(counts.values())
+    for show, n in rows.items():
+        assert n >= threshold or total < threshold, (show, n)
+
+
+# §9 Distributions -------------------------------------------------------------------------------
+
+
+def _distribution(**counts: int) -> QuestionDistribution:
+    options = tuple(OptionCount(value, f"Option {value}", None, n) for value, n in counts.items())
+    return QuestionDistribution("BQ", 1, "B1", "single", "Question", sum(counts.values()), options)
+
+
+@pytest.mark.parametrize(
+    ("counts", "hidden"),
+    [
+        # 3 and 2 are below 5 and protect each other; 0 is not a count of people.
+        ({"g4": 6, "g3": 3, "g2": 2, "g1": 0}, {"g3", "g2"}),
+        # 2 alone below 5: the next smallest chosen (g4, 7) goes with it, not the 0.
+        ({"g4": 7, "g3": 2, "g2": 9, "g1": 0}, {"g3", "g4"}),
+        # The only answer chosen, 3 times: "3 answered" would give it away, so the first
+        # answer nobody chose reads "fewer than 5" as well (true of 0).
+        ({"g4": 0, "g3": 3, "g2": 0, "g1": 0}, {"g3", "g1"}),
+        # 5 is not below 5.
+        ({"g4": 5, "g3": 0, "g2": 12, "g1": 0}, set()),
+    ],
+)
+def test_small_counts_of_a_protected_question_read_fewer_than(counts, hidden):
+    shown = distribution_shown(_distribution(**counts), threshold=5, protected=True)
+    assert {o.value for o in shown.options if o.suppressed} == hidden
+    assert all(o.count is None for o in shown.options if o.suppressed)
+    assert {o.value: o.count for o in shown.options if not o.suppressed} == {
+        value: n for value, n in counts.items() if value not in hidden
+    }
+    assert shown.answered == sum(counts.values())  # the total is shown, as a source's n is
+    plain = distribution_shown(_distribution(**counts), threshold=5, protected=False)
+    assert {o.value: o.count for o in plain.options} == counts
+
+
+@pytest.mark.django_db
+def test_which_instruments_are_protected(partnership, django_assert_num_queries):
+    scrutiny = make_scrutiny(partnership)
+    evidence = Evidence(scrutiny)
+    instruments = {
+        "BQ": ("board_questionnaire", 25),  # answered by name: protected however many
+        "PS": ("practitioner_survey", 20),  # 20 responses: not protected
+        "PX": ("practitioner_survey", 19),  # fewer than 20: protected
+        "PZ": ("practitioner_survey", 0),  # nothing to protect
+    }
+    for code, (kind, n) in instruments.items():
+        compiled = make_instrument(scrutiny, code=code, kind=kind, questions=[Q("Q1")])
+        evidence.submit_many(compiled, [{"Q1": "4"}] * (n - 3) + [{"Q1": "3"}] * 3 if n else [])
+    distributions = question_distributions(scrutiny=scrutiny)
+    with django_assert_num_queries(1):
+        assert distributions_protected(scrutiny=scrutiny) == {"BQ", "PX"}
+    with django_assert_num_queries(1):
+        shown = distributions_for_publication(distributions, scrutiny=scrutiny)
+    counts = {d.instrument_code: {o.value: o.count for o in d.options} for d in shown}
+    assert counts["BQ"]["3"] is None and counts["PX"]["3"] is None
+    assert counts["PS"]["3"] == 3 and counts["PZ"]["3"] == 0
+    # Scores are unaffected: the distribution itself still holds every count.
+    assert {o.value: o.count for o in distributions[0].options}["3"] == 3
+
+
 # §10 Redaction ----------------------------------------------------------------------------------
 
 
@@ -243,6 +389,7 @@ def test_case_references_and_the_redaction_list(partnership, django_assert_num_q
         redactor = Redactor.for_scrutiny(scrutiny)
     comments = [
         "C-1042: JAYDEN's plan names fernhill academy; see c-1042 again",
+        # Every case reference the partnership holds goes, another scrutiny's too (issue 12).
         "Ms  Okafor chaired. Jaydenson and C-10421 are not on the list; C-9999 is another's.",
         "Nothing to remove.",
     ]
@@ -250,7 +397,7 @@ def test_case_references_and_the_redaction_list(partnership, django_assert_num_q
         redacted = [redactor.redact(comment) for comment in comments]
     assert redacted == [
         f"{REMOVED}: {REMOVED}'s plan names {REMOVED}; see {REMOVED} again",
-        f"{REMOVED} chaired. Jaydenson and C-10421 are not on the list; C-9999 is another's.",
+        f"{REMOVED} chaired. Jaydenson and C-10421 are not on the list; {REMOVED} is another's.",
         "Nothing to remove.",
     ]
     assert redact("Jayden at NE1 4ST", scrutiny=scrutiny) == f"{REMOVED} at {REMOVED}"

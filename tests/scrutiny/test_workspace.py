@@ -143,7 +143,9 @@ def test_comments_are_redacted_searchable_and_never_labelled_with_a_suppressed_a
     assert texts["Our team briefing on the review was excellent."] == "Fernhill Council"
     assert texts["Ring me on [removed] or [removed]."] == ""  # POL is suppressed
     assert texts["The child (NHS [removed]) lives at [removed]."] == ""  # EDU too
-    assert texts["Case [removed] drifted for months."] == "Fernhill Council"
+    # FHC's cell is shown, but the audits are only 2: their rows in the pack's AUD sheet show no
+    # agency (SCORING.md §9), and a label on the same text would give it back.
+    assert texts["Case [removed] drifted for months."] == ""
     joined = " ".join(texts)
     assert not any(value in joined for value in PLANTED.values())
     assert [

@@ -547,6 +547,7 @@ class UpdateShown:
     label: str  # its status in words
     note: str  # redacted
     evidence: str  # redacted
+    document_name: str  # redacted: a file's name can name a child
 
 
 @dataclass(frozen=True)
@@ -592,7 +593,13 @@ def actions_shown(
                 measures=redact(action.measures),
                 movement=movements.get(action.pk),
                 updates=[
-                    UpdateShown(u, brag_label(u.status, key), redact(u.note), redact(u.evidence))
+                    UpdateShown(
+                        u,
+                        brag_label(u.status, key),
+                        redact(u.note),
+                        redact(u.evidence),
+                        redact(u.document_name),
+                    )
                     for u in action.updates.all()
                 ],
             )

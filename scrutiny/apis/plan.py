@@ -466,7 +466,7 @@ def _updates_out(request: Request, action: Action) -> list[dict[str, Any]]:
             if item.update.evidence_scrutiny
             else None,
             "link": item.update.link,
-            "document_name": item.update.document_name,
+            "document_name": item.document_name,
             "document": document(item.update),
             "by": item.update.by.get_full_name() if item.update.by else None,
             "at": item.update.at,

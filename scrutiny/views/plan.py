@@ -256,10 +256,11 @@ def plan_document(request: HttpRequest, update_id: int) -> FileResponse:
     update = permissions.access_update_document_for_user(request.user, update_id)
     if not update.document:
         raise Http404("No document is attached to this update.")
+    name = update.document_name or update.document.name.rsplit("/", 1)[-1]
     return FileResponse(
         update.document.open("rb"),
         as_attachment=True,
-        filename=update.document_name or update.document.name.rsplit("/", 1)[-1],
+        filename=plan.ActionRedactors().redact(update.action, name),  # as the page shows it
     )
 
 

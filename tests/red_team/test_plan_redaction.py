@@ -233,3 +233,36 @@ def test_the_plan_takes_a_fixed_number_of_queries_with_other_work(
             )
             actions.action_update(action=action, status=Brag.GREEN, note="Done.", user=scrutineer)
     assert counts() == few
+
+
+def test_a_documents_name_never_shows_them(
+    other_work, board_member, scrutineer, settings, tmp_path
+):
+    """A file's name can name a child: the page, the API and the download all give it redacted."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    placed, _ = other_work
+    name = f"{SCHOOL} {AUDITED} review.pdf"
+    update = actions.action_update(
+        action=placed,
+        status=Brag.GREEN,
+        note="Reviewed.",
+        user=scrutineer,
+        attached=actions.Evidence(
+            kind="document",
+            text="The review's findings.",
+            document=SimpleUploadedFile(name, b"%PDF-1.4 made up", content_type="application/pdf"),
+        ),
+    )
+    assert update.document_name == name  # kept as given, for the writers' own records
+    page = client_for(board_member).get(reverse("plan-action", args=[placed.pk])).text
+    assert f"Download {REMOVED} {REMOVED} review.pdf" in page
+    api = APIClient()
+    api.force_authenticate(board_member)
+    updates = api.get(reverse("api-action-updates", args=[placed.pk])).json()
+    assert updates[0]["document_name"] == f"{REMOVED} {REMOVED} review.pdf"
+    download = client_for(board_member).get(reverse("plan-document", args=[update.pk]))
+    assert download.status_code == 200
+    disposition = download["Content-Disposition"]
+    assert SCHOOL.split()[0] not in disposition and AUDITED not in disposition

@@ -19,7 +19,6 @@ agreed text.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -35,6 +34,7 @@ from scrutiny.errors import ApplicationError
 from scrutiny.evidence import (
     EMPTY,
     ResponseDetails,
+    answer_values_by_response,
     answers_clean,
     response_submit,
     responses_supersede,
@@ -45,7 +45,7 @@ from scrutiny.instruments import (
     instrument_current_version,
     version_compile,
 )
-from scrutiny.models import Answer, InstrumentVersion, Question, Response, Scrutiny, User
+from scrutiny.models import InstrumentVersion, Question, Response, Scrutiny, User
 from scrutiny.questionnaires import answer_display
 
 # ---------------------------------------------------------------------------------------------
@@ -162,42 +162,6 @@ def _status(response: Response | None) -> str:
     return MODERATED if response.superseded_by_id is not None else SUBMITTED
 
 
-def _raw_values(response_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
-    """Each response's answers as raw values (as `questionnaires.response_values` gives them),
-    for several responses in one query."""
-    values: dict[int, dict[str, Any]] = defaultdict(dict)
-    if not response_ids:
-        return values
-    rows = (
-        Answer.objects.filter(response_id__in=response_ids)
-        .order_by("response_id", "question__position", "option__position")
-        .values_list(
-            "response_id",
-            "question__code",
-            "question__type",
-            "option__value",
-            "text",
-            "number",
-            "date",
-        )
-    )
-    for response_id, code, type_, option, text, number, date in rows:
-        into = values[response_id]
-        if type_ == Question.Type.MULTIPLE:
-            into.setdefault(code, [])
-            if option is not None:
-                into[code].append(option)
-        elif type_ == Question.Type.SINGLE:
-            into[code] = option or ""
-        elif type_ == Question.Type.NUMBER:
-            into[code] = format(number.normalize(), "f") if number is not None else ""
-        elif type_ == Question.Type.DATE:
-            into[code] = date.isoformat() if date else ""
-        else:
-            into[code] = text
-    return values
-
-
 def _comparable(question: CompiledQuestion, value: Any) -> Any:
     """An answer reduced so that equal answers compare equal; None for no answer."""
     if value in EMPTY:
@@ -266,7 +230,9 @@ def moderation_sheet(*, case: CaseFile) -> ModerationSheet:
     compiled = version_compile(version) if version is not None else None
     agreed_response = moderation.agreed_response if moderation is not None else None
     ids = [c.response.pk for c in contributions if c.submitted and c.response is not None]
-    values = _raw_values([*ids, *([agreed_response.pk] if agreed_response else [])])
+    values = answer_values_by_response(
+        response_ids=[*ids, *([agreed_response.pk] if agreed_response else [])]
+    )
     agreed_values = values.get(agreed_response.pk, {}) if agreed_response else {}
     rationales = moderation.rationales if moderation is not None else {}
 

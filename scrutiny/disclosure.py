@@ -10,7 +10,9 @@ Everything that leaves the scrutineer's own screen (event packs, exports, API an
   role and day each row of a row-level output (the pack's response sheets) may show;
 - `distributions_for_publication` suppresses small counts per option of board questionnaires,
   family feedback and instruments with fewer than 20 responses;
-- `Redactor` (or `redact` for one text) removes identifiers from free text (§10).
+- `Redactor` (or `redact` for one text) removes identifiers from free text (§10);
+- `finding_published` and `quote_published` give a finding's and a quote's words as they may
+  leave the screen, for the workspace's pages, its API and the event pack alike.
 
 Which cells are suppressed. SCORING.md §9 speaks of breakdowns by agency or by area: small groups
 of people who could be recognised from a score. Those cells are suppressed. The per-source cells
@@ -23,6 +25,7 @@ one source would hide how the headline score was triangulated while the headline
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
@@ -33,7 +36,7 @@ from django.apps import apps
 from django.db.models import Count, IntegerField, Value
 from django.db.models.functions import TruncDate
 
-from scrutiny.models import Partnership, Response, Scrutiny, Source
+from scrutiny.models import Finding, Partnership, Quote, Response, Scrutiny, Source
 from scrutiny.scoring import Cell, FactorScores, QuestionDistribution, ScrutinyScores
 
 REMOVED = "[removed]"
@@ -168,17 +171,12 @@ class ResponseLabels:
 
     shown: dict[int, dict[RowKey, RowKey]]  # instrument id → combination → what it shows
 
-    @staticmethod
-    def counting(scrutiny: Scrutiny) -> Any:
-        return Response.objects.filter(
-            scrutiny=scrutiny, status=Response.Status.SUBMITTED, superseded_by__isnull=True
-        )
-
     @classmethod
     def for_scrutiny(cls, scrutiny: Scrutiny) -> ResponseLabels:
         combinations: dict[int, dict[RowKey, int]] = defaultdict(dict)
         for instrument_id, agency, area, role, day, n in (
-            cls.counting(scrutiny)
+            Response.objects.counting()
+            .filter(scrutiny=scrutiny)
             .annotate(submitted_day=TruncDate("submitted_at"))
             .values_list(
                 "instrument_id", "agency__code", "area__code", "role__code", "submitted_day"
@@ -271,7 +269,8 @@ def distributions_protected(*, scrutiny: Scrutiny) -> set[str]:
     an instrument with none has nothing to protect)."""
     return {
         code
-        for code, kind, n in ResponseLabels.counting(scrutiny)
+        for code, kind, n in Response.objects.counting()
+        .filter(scrutiny=scrutiny)
         .values_list("instrument__code", "instrument__kind")
         .annotate(n=Count("pk"))
         .order_by()
@@ -566,3 +565,51 @@ class HeldTerms:
 def redact(text: str, *, scrutiny: Scrutiny) -> str:
     """Redact one text (one query). For many texts build a `Redactor` once instead."""
     return Redactor.for_scrutiny(scrutiny).redact(text)
+
+
+# ---------------------------------------------------------------------------------------------
+# The workspace's words: findings and quotes, as pages, the API and the pack show them.
+
+SOURCE_LABELS: dict[str, str] = dict(Source.choices)
+
+
+@dataclass(frozen=True)
+class FindingPublished:
+    factor: str  # the success factor's code
+    drafted: str
+    strengths: tuple[str, ...]  # one a line
+    improvements: tuple[str, ...]
+    signed_off_at: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class QuotePublished:
+    pk: int
+    text: str
+    source: str  # the source's label
+    label: str  # the agency or area it may be shown with, or ""
+
+
+def finding_published(finding: Finding, *, redactor: Redactor) -> FindingPublished:
+    """A finding's words as they may leave the screen: the drafted text and every line the
+    scrutineer wrote, redacted (§10). No query (give a finding with its factor)."""
+    return FindingPublished(
+        factor=finding.factor.code,
+        drafted=redactor.redact(finding.drafted),
+        strengths=tuple(redactor.redact(line) for line in finding.strengths.splitlines()),
+        improvements=tuple(redactor.redact(line) for line in finding.improvements.splitlines()),
+        signed_off_at=finding.signed_off_at,
+    )
+
+
+def quote_published(quote: Quote, *, redactor: Redactor) -> QuotePublished:
+    """A quote as it may leave the screen: its text redacted again as redaction stands now (a
+    case reference or term added since it was tagged goes too), with the label it was given
+    when tagged (`scrutiny.workspace.CommentLabels`: an agency or area that the factor's
+    breakdown and the response's row both show). No query."""
+    return QuotePublished(
+        pk=quote.pk,
+        text=redactor.redact(quote.text),
+        source=SOURCE_LABELS.get(quote.source, ""),
+        label=quote.label,
+    )

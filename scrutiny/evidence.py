@@ -7,7 +7,10 @@ response is stored, validated and scored the same way:
   values in their list, numbers and dates readable, required questions answered (on submit),
   and answers to questions whose show_if does not hold dropped, not stored;
 - `response_save_draft` and `response_submit` write one response;
-- `ResponseWriter` writes many (imports) in batches, inside the caller's transaction.
+- `ResponseWriter` writes many (imports) in batches, inside the caller's transaction;
+- `answer_values` turns a stored response's answers back into raw values (question code to
+  value, as `answers_clean` takes them and the forms show them); `answer_values_by_response`
+  does it for many responses in one query, and `answer_values_from` for rows already read.
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
 from django.conf import settings
@@ -410,6 +415,74 @@ def responses_supersede(*, agreed: Response, contributions: Iterable[Response]) 
             raise ApplicationError(f"Response {row.pk} is a draft: only submitted ones are agreed.")
     Response.objects.filter(pk__in=ids).update(superseded_by=agreed)
     return len(rows)
+
+
+# ---------------------------------------------------------------------------------------------
+# Stored answers back into values
+
+# What an answer is read back from (`values_list`), in this order.
+ANSWER_VALUE_FIELDS = (
+    "question__code",
+    "question__type",
+    "option__value",
+    "text",
+    "number",
+    "date",
+)
+# The order that lists a multiple-choice answer's options in their list's order.
+ANSWER_VALUE_ORDER = ("question__position", "option__position")
+
+AnswerRow = tuple[str, str, str | None, str, Decimal | None, dt.date | None]
+
+
+def answer_values_from(rows: Iterable[AnswerRow]) -> dict[str, Any]:
+    """One response's stored answers (rows of ANSWER_VALUE_FIELDS, in ANSWER_VALUE_ORDER) as
+    raw values: a list of option values for multiple choice, the option's value for single
+    choice, a number as plain decimal text, a date as ISO text, else the text."""
+    values: dict[str, Any] = {}
+    for code, type_, option, text, number, date in rows:
+        if type_ == Question.Type.MULTIPLE:
+            values.setdefault(code, [])
+            if option is not None:
+                values[code].append(option)
+        elif type_ == Question.Type.SINGLE:
+            values[code] = option or ""
+        elif type_ == Question.Type.NUMBER:
+            values[code] = format(number.normalize(), "f") if number is not None else ""
+        elif type_ == Question.Type.DATE:
+            values[code] = date.isoformat() if date else ""
+        else:
+            values[code] = text
+    return values
+
+
+def answer_values(*, response: Response) -> dict[str, Any]:
+    """A stored response's answers as raw values, to fill its pages again (one query).
+
+    Give the result as the forms' `initial` (and as the `answers` of the other pages).
+    """
+    return answer_values_from(
+        Answer.objects.filter(response=response)
+        .order_by(*ANSWER_VALUE_ORDER)
+        .values_list(*ANSWER_VALUE_FIELDS)
+    )
+
+
+def answer_values_by_response(*, response_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+    """Each response's answers as `answer_values` gives them, for many responses in one query
+    (none without ids); a response with no answers is left out."""
+    ids = list(response_ids)
+    if not ids:
+        return {}
+    rows = (
+        Answer.objects.filter(response_id__in=ids)
+        .order_by("response_id", *ANSWER_VALUE_ORDER)
+        .values_list("response_id", *ANSWER_VALUE_FIELDS)
+    )
+    return {
+        response_id: answer_values_from(row[1:] for row in group)
+        for response_id, group in groupby(rows, key=itemgetter(0))
+    }
 
 
 class ResponseWriter:

@@ -1,12 +1,14 @@
 """Findings, quotes and notes: what the scrutineer writes from the evidence.
 
-- `findings_ensure` gives every success factor a finding, drafted from the data (rating, n,
-  sources and how far they diverge, the strongest and weakest linked questions); the drafted
-  text of a finding not yet signed off follows the data, while what the scrutineer wrote stays.
-- `finding_update` saves the scrutineer's strengths and areas for improvement: one a line, each
-  citing its evidence (a question code, a source, a quote, a note).
-- `findings_sign_off` freezes every finding with the data it was drawn from; a signed-off finding
-  is not changed again.
+- `findings_drafted` gives every success factor its finding as it reads now, drafted from the
+  data (rating, n, sources and how far they diverge, the strongest and weakest linked
+  questions), writing nothing: the drafted text of a finding not yet signed off follows the
+  data, while what the scrutineer wrote stays. Pages and the API read findings through it.
+- A finding is stored only by what writes: `finding_update` saves the scrutineer's strengths
+  and areas for improvement (one a line, each citing its evidence: a question code, a source, a
+  quote, a note); `findings_ensure` stores every drafted finding, for `findings_sign_off`, which
+  freezes every finding with the data it was drawn from (a signed-off finding is not changed
+  again), and for the pack build.
 - `quote_tag` keeps a comment for the pack, redacted and labelled as `scrutiny.workspace` allows.
 - `note_record` keeps qualitative evidence the numbers miss, tagged to factors.
 """
@@ -25,7 +27,6 @@ from scrutiny.models import (
     EvidenceNote,
     Finding,
     Quote,
-    Response,
     Scrutiny,
     SuccessFactor,
     User,
@@ -34,6 +35,7 @@ from scrutiny.scoring import (
     QuestionDistribution,
     ScrutinyScores,
     question_distributions,
+    question_score,
     scrutiny_scores,
 )
 from scrutiny.workspace import (
@@ -56,33 +58,25 @@ class QuestionScore:
     code: str
     text: str
     source: str
-    score: float  # 100 x the mean answer score of those who gave a scored option
+    score: float  # 100 x the mean answer score of those who gave a scored option, as shown
     n: int
 
 
 def question_scores(questions: tuple[QuestionEvidence, ...]) -> list[QuestionScore]:
-    """Each scored linked question's mean answer score (SCORING.md §2), from its distribution."""
+    """Each scored linked question's score (`scoring.question_score`), shown as the scorecard
+    shows scores."""
     scored = []
     for item in questions:
-        points = [o.points for o in item.distribution.options if o.points is not None]
-        if len(set(points)) < 2:
-            continue
-        lo, hi = min(points), max(points)
-        total = n = 0.0
-        for option in item.distribution.options:
-            if option.points is None or not option.count:
-                continue
-            total += option.count * (option.points - lo) / (hi - lo)
-            n += option.count
-        if n:
+        cell = question_score(item.distribution)
+        if cell is not None:
             scored.append(
                 QuestionScore(
                     item.distribution.instrument_code,
                     item.distribution.code,
                     item.distribution.text,
                     item.source,
-                    round(100 * total / n, 1),
-                    int(n),
+                    cell.display,
+                    cell.n,
                 )
             )
     return scored
@@ -130,6 +124,66 @@ def finding_draft_text(row: ScorecardRow, questions: tuple[QuestionEvidence, ...
     return "\n".join(lines)
 
 
+def _drafts(
+    *,
+    scrutiny: Scrutiny,
+    factor: SuccessFactor | None = None,
+    scores: ScrutinyScores | None = None,
+    rows: list[ScorecardRow] | None = None,
+    distributions: list[QuestionDistribution] | None = None,
+) -> list[tuple[Finding, str | None]]:
+    """Each factor's finding (or `factor`'s alone): the stored one, else a new one not saved,
+    with the text the data drafts for it now; None for a signed-off one, whose words stay.
+    Reads only."""
+    stored = Finding.objects.filter(scrutiny=scrutiny)
+    factors = SuccessFactor.objects.filter(scrutiny=scrutiny).order_by("code")
+    if factor is not None:
+        stored, factors = stored.filter(factor=factor), factors.filter(pk=factor.pk)
+    findings = {f.factor_id: f for f in stored}
+    result: list[tuple[Finding, str | None]] = []
+    for each in factors:
+        finding = findings.get(each.pk) or Finding(scrutiny=scrutiny, factor=each)
+        finding.factor = each
+        drafted = None
+        if not finding.is_signed_off:
+            scores = scores or scrutiny_scores(scrutiny=scrutiny)
+            if rows is None:
+                rows = scorecard(scrutiny=scrutiny, scores=scores)
+            if distributions is None:
+                distributions = question_distributions(scrutiny=scrutiny)
+            evidence = factor_evidence(
+                scrutiny=scrutiny,
+                factor=each,
+                scores=scores,
+                rows=rows,
+                distributions=distributions,
+            )
+            drafted = finding_draft_text(evidence.row, evidence.questions)
+        result.append((finding, drafted))
+    return result
+
+
+def findings_drafted(
+    *,
+    scrutiny: Scrutiny,
+    factor: SuccessFactor | None = None,
+    scores: ScrutinyScores | None = None,
+    rows: list[ScorecardRow] | None = None,
+    distributions: list[QuestionDistribution] | None = None,
+) -> list[Finding]:
+    """Every factor's finding (or `factor`'s alone) as it reads now, writing nothing: what the
+    scrutineer wrote, with the text drafted from the data unless signed off. A factor whose
+    finding was never written gets one not saved (its `pk` None)."""
+    result = []
+    for finding, drafted in _drafts(
+        scrutiny=scrutiny, factor=factor, scores=scores, rows=rows, distributions=distributions
+    ):
+        if drafted is not None:
+            finding.drafted = drafted
+        result.append(finding)
+    return result
+
+
 @transaction.atomic
 def findings_ensure(
     *,
@@ -138,29 +192,16 @@ def findings_ensure(
     rows: list[ScorecardRow] | None = None,
     distributions: list[QuestionDistribution] | None = None,
 ) -> list[Finding]:
-    """Every factor's finding, its drafted text brought up to date unless signed off."""
-    scores = scores or scrutiny_scores(scrutiny=scrutiny)
-    findings = {f.factor_id: f for f in Finding.objects.filter(scrutiny=scrutiny)}
+    """Every factor's finding stored, its drafted text brought up to date unless signed off:
+    for signing off and building a pack, which keep what they were drawn from. Pages and the
+    API read `findings_drafted`, which writes nothing."""
     result = []
-    for factor in SuccessFactor.objects.filter(scrutiny=scrutiny).order_by("code"):
-        finding = findings.get(factor.pk) or Finding(scrutiny=scrutiny, factor=factor)
-        if not finding.is_signed_off:
-            if rows is None:
-                rows = scorecard(scrutiny=scrutiny, scores=scores)
-            if distributions is None:
-                distributions = question_distributions(scrutiny=scrutiny)
-            evidence = factor_evidence(
-                scrutiny=scrutiny,
-                factor=factor,
-                scores=scores,
-                rows=rows,
-                distributions=distributions,
-            )
-            drafted = finding_draft_text(evidence.row, evidence.questions)
-            if finding.pk is None or finding.drafted != drafted:
-                finding.drafted = drafted
-                finding.save()
-        finding.factor = factor
+    for finding, drafted in _drafts(
+        scrutiny=scrutiny, scores=scores, rows=rows, distributions=distributions
+    ):
+        if drafted is not None and (finding.pk is None or finding.drafted != drafted):
+            finding.drafted = drafted
+            finding.save()
         result.append(finding)
     return result
 
@@ -171,7 +212,18 @@ def _lines(text: str) -> str:
 
 @transaction.atomic
 def finding_update(*, finding: Finding, strengths: str, improvements: str, user: User) -> Finding:
-    finding = Finding.objects.select_for_update().select_related("factor").get(pk=finding.pk)
+    """Save what the scrutineer wrote. A finding not stored yet (from `findings_drafted`) is
+    stored now, with the text drafted for it."""
+    if finding.pk is None:
+        Finding.objects.get_or_create(
+            factor_id=finding.factor_id,
+            defaults={"scrutiny_id": finding.scrutiny_id, "drafted": finding.drafted},
+        )
+    finding = (
+        Finding.objects.select_for_update()
+        .select_related("factor")
+        .get(factor_id=finding.factor_id)
+    )
     if finding.is_signed_off:
         raise ApplicationError(
             f"The finding for {finding.factor.code} was signed off on "
@@ -231,13 +283,8 @@ def findings_sign_off(*, scrutiny: Scrutiny, user: User) -> list[Finding]:
 def quote_tag(*, scrutiny: Scrutiny, factor: SuccessFactor, answer_id: int, user: User) -> Quote:
     """Keep a comment on the factor for the pack (once), redacted, with the label it may carry."""
     answer = CommentLabels.answers(
-        Answer.objects.filter(
-            comment_questions(factor=factor),
-            pk=answer_id,
-            response__scrutiny=scrutiny,
-            response__status=Response.Status.SUBMITTED,
-            response__superseded_by__isnull=True,
-        )
+        Answer.objects.counting()
+        .filter(comment_questions(factor=factor), pk=answer_id, response__scrutiny=scrutiny)
         .exclude(text="")
         .select_related("question__version__instrument")
     ).first()

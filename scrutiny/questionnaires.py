@@ -49,7 +49,7 @@ from scrutiny.instruments import (
     CompiledVersion,
     Condition,
 )
-from scrutiny.models import Answer, Question, Response
+from scrutiny.models import Question
 
 SHOWN = "shown"
 HIDDEN = "hidden"
@@ -381,36 +381,6 @@ def values_from_forms(page_forms: Iterable[QuestionnairePage]) -> dict[str, Any]
     return values
 
 
-def response_values(*, response: Response) -> dict[str, Any]:
-    """A stored response's answers as raw values, to fill its pages again (one query).
-
-    Give the result as the forms' `initial` (and as the `answers` of the other pages).
-    """
-    values: dict[str, Any] = {}
-    rows = (
-        Answer.objects.filter(response=response)
-        .select_related("question", "option")
-        .order_by("question__position", "option__position")
-    )
-    for answer in rows:
-        question = answer.question
-        if question.type == Question.Type.MULTIPLE:
-            values.setdefault(question.code, [])
-            if answer.option is not None:
-                values[question.code].append(answer.option.value)
-        elif question.type == Question.Type.SINGLE:
-            values[question.code] = answer.option.value if answer.option else ""
-        elif question.type == Question.Type.NUMBER:
-            values[question.code] = (
-                format(answer.number.normalize(), "f") if answer.number is not None else ""
-            )
-        elif question.type == Question.Type.DATE:
-            values[question.code] = answer.date.isoformat() if answer.date else ""
-        else:
-            values[question.code] = answer.text
-    return values
-
-
 def answer_display(compiled: CompiledVersion, values: Mapping[str, Any]) -> list[dict[str, Any]]:
     """Question and answer in words, in order, for a check-your-answers page."""
     rows: list[dict[str, Any]] = []
@@ -442,7 +412,7 @@ class InstrumentWizardView(SessionWizardView):
 
     A subclass gives `get_compiled()` (checking permission first) and `done()`; it may override
     `get_prefix()` so two wizards of one person do not share storage, `get_form_initial()` to
-    fill pages from a draft (see `response_values`), and `process_step()` to save a draft after
+    fill pages from a draft (see `answer_values`), and `process_step()` to save a draft after
     every page (see `values_from_forms`). Pages that ask nothing, given the answers on the other
     pages, are skipped; each page's form is given those answers.
     """
@@ -491,7 +461,7 @@ class DraftWizardView(InstrumentWizardView):
     """An instrument wizard whose answers live in a database draft, not in the session.
 
     The channels' wizards (audits, surveys) subclass it: `get_compiled()` also sets `self.draft`
-    (the draft's answers, see `response_values`), `step_url(step)` gives a page's address, and
+    (the draft's answers, see `answer_values`), `step_url(step)` gives a page's address, and
     the subclass saves the draft after each page through its own service. The session storage
     only carries the current step within a request. The check-your-answers page is the step
     CHECK_STEP, after the instrument's own pages.

@@ -26,6 +26,10 @@ The formula, step by step (section numbers are those of SCORING.md):
    alone; responses with no agency (area) and cells with n = 0 are left out. (Suppressing small
    cells is for output that leaves the scrutineer's screen: ``scrutiny.disclosure``.)
 
+A question's own score (`question_score`, which the drafted findings quote) is the mean of its
+answer scores ``s(r, q)`` over the counting responses that gave a scored option, shown as every
+score is (``display_score``).
+
 How it is computed. One query works out ``s(r, f)`` for every counting response and factor
 and, around it, adds those up by source, agency and area: for each factor, a sum of ``s(r, f)``
 and a count. That table has at most (sources x agencies x areas x factors)
@@ -53,6 +57,7 @@ from django.db import connection
 from django.db.models import Count
 
 from scrutiny.errors import ApplicationError
+from scrutiny.instruments import answer_score
 from scrutiny.models import (
     Agency,
     Answer,
@@ -215,7 +220,8 @@ def _aggregate_sql(factors: int) -> str:
     )
     means = ",\n".join(f"SUM(p.n{i} / p.d{i}), COUNT(p.d{i})" for i in range(factors))
     # GROUP BY the response's primary key: its other columns depend on it (PostgreSQL allows
-    # them for that reason; SQLite allows them anyway).
+    # them for that reason; SQLite allows them anyway). The WHERE on status and superseded_by is
+    # the rule of the counting responses (`ResponseQuerySet.counting`) spelt in this plain SQL.
     per_response = f"""
         SELECT r.{_column(r, "source")} AS source,
                r.{_column(r, "agency")} AS agency_id,
@@ -392,12 +398,7 @@ def question_distributions(
         type__in=(Question.Type.SINGLE, Question.Type.MULTIPLE),
     )
     options = Option.objects.filter(option_list__version__instrument__scrutiny=scrutiny)
-    answers = Answer.objects.filter(
-        response__scrutiny=scrutiny,
-        response__status=Response.Status.SUBMITTED,
-        response__superseded_by__isnull=True,
-        option__isnull=False,
-    )
+    answers = Answer.objects.counting().filter(response__scrutiny=scrutiny, option__isnull=False)
     if instrument is not None:
         questions = questions.filter(version__instrument=instrument)
         options = options.filter(option_list__version__instrument=instrument)
@@ -438,3 +439,23 @@ def question_distributions(
             "version__instrument__code", "version__number", "position"
         )
     ]
+
+
+def question_score(distribution: QuestionDistribution) -> Cell | None:
+    """A scored question's mean answer score ``s(r, q)`` (SCORING.md §2) over the counting
+    responses that answered it with a scored option, and how many did: a `Cell`, so that it is
+    shown as every score is (`display_score`, half up). None for a question that is not scored
+    (§1) or that no counting response answered with a scored option."""
+    points = [o.points for o in distribution.options if o.points is not None]
+    if distribution.type != Question.Type.SINGLE or len(set(points)) < 2:
+        return None
+    lo, hi = min(points), max(points)
+    scored = [
+        (option.count, answer_score(option.points, lo, hi))
+        for option in distribution.options
+        if option.points is not None and option.count
+    ]
+    n = sum(count for count, _ in scored)
+    if not n:
+        return None
+    return Cell(_unit(math.fsum(count * (s or 0.0) for count, s in scored) / n), n)

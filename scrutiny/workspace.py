@@ -27,6 +27,7 @@ from django.db.models import Q
 from django.db.models.functions import TruncDate
 
 from scrutiny.disclosure import (
+    SOURCE_LABELS,
     DistributionShown,
     Redactor,
     ResponseLabels,
@@ -41,9 +42,7 @@ from scrutiny.models import (
     FactorLink,
     Question,
     Quote,
-    Response,
     Scrutiny,
-    Source,
     SuccessFactor,
 )
 from scrutiny.scoring import (
@@ -55,8 +54,6 @@ from scrutiny.scoring import (
     question_distributions,
     scrutiny_scores,
 )
-
-SOURCE_LABELS: dict[str, str] = dict(Source.choices)
 
 
 @dataclass(frozen=True)
@@ -348,12 +345,8 @@ def factor_comments(
     redactor = Redactor.for_scrutiny(scrutiny)
     labels = CommentLabels.for_factor(scrutiny=scrutiny, factor_code=factor.code, scores=scores)
     answers = CommentLabels.answers(
-        Answer.objects.filter(
-            comment_questions(factor=factor),
-            response__scrutiny=scrutiny,
-            response__status=Response.Status.SUBMITTED,
-            response__superseded_by__isnull=True,
-        )
+        Answer.objects.counting()
+        .filter(comment_questions(factor=factor), response__scrutiny=scrutiny)
         .exclude(text="")
         .select_related("question__version__instrument")
         .order_by("-response__submitted_at", "-pk")

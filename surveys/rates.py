@@ -27,10 +27,11 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count
 
 from scrutiny.disclosure import SUPPRESSED, suppressed_codes
 from scrutiny.models import Agency, Instrument, PractitionerRole, Response, Source
+from scrutiny.models.evidence import counting_q
 from surveys.models import Invitation, OpenDraft
 
 
@@ -78,7 +79,7 @@ def response_rates(*, instrument: Instrument) -> ResponseRates:
     """The instrument's response rates, counted in the database."""
     invitations = Invitation.objects.filter(survey__instrument=instrument)
     responses = Response.objects.filter(instrument=instrument, superseded_by__isnull=True)
-    submitted = responses.filter(status=Response.Status.SUBMITTED)
+    submitted = Response.objects.counting().filter(instrument=instrument)
 
     invited_by_agency = _counts(invitations, "agency_id")
     invited_by_role = _counts(invitations.filter(role__isnull=False), "role_id")
@@ -86,7 +87,7 @@ def response_rates(*, instrument: Instrument) -> ResponseRates:
     submitted_by_role = _counts(submitted.filter(role__isnull=False), "role_id")
     totals = responses.aggregate(
         started=Count("pk"),
-        submitted=Count("pk", filter=Q(status=Response.Status.SUBMITTED)),
+        submitted=Count("pk", filter=counting_q()),
     )
     # A survey's drafts are kept apart from responses (surveys.models): those in progress.
     in_progress = (

@@ -18,8 +18,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from scrutiny import findings, permissions
-from scrutiny.disclosure import Redactor
-from scrutiny.models import EventPack, Finding, Quote, Scrutiny, SuccessFactor
+from scrutiny.disclosure import Redactor, finding_published, quote_published
+from scrutiny.models import EventPack, Quote, Scrutiny, SuccessFactor
 from scrutiny.packs.build import pack_download, pack_start
 from scrutiny.scoring import scrutiny_scores
 from scrutiny.workspace import factor_comments, factor_evidence, scorecard
@@ -67,22 +67,15 @@ class FindingOutputSerializer(serializers.Serializer):
     signed_off_at = serializers.DateTimeField(allow_null=True)
 
 
-def _finding(finding: Finding, redactor: Redactor) -> dict[str, Any]:
-    return {
-        "factor": finding.factor.code,
-        "drafted": redactor.redact(finding.drafted),
-        "strengths": [redactor.redact(line) for line in finding.strengths.splitlines()],
-        "improvements": [redactor.redact(line) for line in finding.improvements.splitlines()],
-        "signed_off_at": finding.signed_off_at,
-    }
-
-
 class FindingListApi(APIView):
     @extend_schema(operation_id="workspace_findings", responses=FindingOutputSerializer(many=True))
     def get(self, request: Request, slug: str) -> Response:
         scrutiny = _scrutiny(request, slug)
         redactor = Redactor.for_scrutiny(scrutiny)
-        rows = [_finding(f, redactor) for f in findings.findings_ensure(scrutiny=scrutiny)]
+        rows = [
+            finding_published(f, redactor=redactor)
+            for f in findings.findings_drafted(scrutiny=scrutiny)
+        ]
         return Response(FindingOutputSerializer(rows, many=True).data)
 
 
@@ -99,18 +92,17 @@ class FindingUpdateApi(APIView):
     def put(self, request: Request, slug: str, code: str) -> Response:
         scrutiny = _scrutiny(request, slug)
         factor = get_object_or_404(SuccessFactor, scrutiny=scrutiny, code=code)
-        findings.findings_ensure(scrutiny=scrutiny)
         data = self.FindingInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        (drafted,) = findings.findings_drafted(scrutiny=scrutiny, factor=factor)
         finding = findings.finding_update(
-            finding=Finding.objects.get(factor=factor),
+            finding=drafted,
             strengths="\n".join(data.validated_data.get("strengths", [])),
             improvements="\n".join(data.validated_data.get("improvements", [])),
             user=request.user,  # type: ignore[arg-type]
         )
-        return Response(
-            FindingOutputSerializer(_finding(finding, Redactor.for_scrutiny(scrutiny))).data
-        )
+        published = finding_published(finding, redactor=Redactor.for_scrutiny(scrutiny))
+        return Response(FindingOutputSerializer(published).data)
 
 
 class FindingsSignOffApi(APIView):
@@ -124,7 +116,9 @@ class FindingsSignOffApi(APIView):
         signed = findings.findings_sign_off(scrutiny=scrutiny, user=request.user)  # type: ignore[arg-type]
         redactor = Redactor.for_scrutiny(scrutiny)
         return Response(
-            FindingOutputSerializer([_finding(f, redactor) for f in signed], many=True).data
+            FindingOutputSerializer(
+                [finding_published(f, redactor=redactor) for f in signed], many=True
+            ).data
         )
 
 
@@ -184,6 +178,7 @@ class FactorEvidenceApi(APIView):
         factor = get_object_or_404(SuccessFactor, scrutiny=scrutiny, code=code)
         scores = scrutiny_scores(scrutiny=scrutiny)
         evidence = factor_evidence(scrutiny=scrutiny, factor=factor, scores=scores)
+        redactor = Redactor.for_scrutiny(scrutiny)
         body = {
             "row": evidence.row,
             "questions": evidence.questions,
@@ -195,7 +190,10 @@ class FactorEvidenceApi(APIView):
                 search=request.query_params.get("q", ""),
                 scores=scores,
             ),
-            "quotes": list(Quote.objects.filter(factor=factor).values_list("text", flat=True)),
+            "quotes": [
+                quote_published(quote, redactor=redactor).text
+                for quote in Quote.objects.filter(factor=factor)
+            ],
         }
         return Response(EvidenceOutputSerializer(body).data)
 

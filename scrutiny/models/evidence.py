@@ -14,6 +14,27 @@ from scrutiny.models.people import Agency, Area
 from scrutiny.models.scrutinies import PractitionerRole, Scrutiny, Source
 
 
+def counting_q(prefix: str = "") -> models.Q:
+    """SCORING.md §5, the one place it is written: a response counts when it is submitted and
+    not superseded by a moderated, agreed response. `prefix` reaches a response through a
+    relation (``"response__"`` from an answer)."""
+    return models.Q(
+        **{f"{prefix}status": Response.Status.SUBMITTED, f"{prefix}superseded_by__isnull": True}
+    )
+
+
+class ResponseQuerySet(models.QuerySet["Response"]):
+    def counting(self) -> ResponseQuerySet:
+        """The counting responses (SCORING.md §5)."""
+        return self.filter(counting_q())
+
+
+class AnswerQuerySet(models.QuerySet["Answer"]):
+    def counting(self) -> AnswerQuerySet:
+        """The answers of counting responses (SCORING.md §5)."""
+        return self.filter(counting_q("response__"))
+
+
 class Response(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -69,6 +90,8 @@ class Response(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = ResponseQuerySet.as_manager()
+
     class Meta:
         ordering = ["instrument", "pk"]
         constraints = [
@@ -100,6 +123,8 @@ class Answer(models.Model):
     score = models.FloatField(
         null=True, blank=True, help_text="0 to 1 for a scored option (SCORING.md §2), else empty."
     )
+
+    objects = AnswerQuerySet.as_manager()
 
     class Meta:
         ordering = ["response", "question__position"]

@@ -9,12 +9,16 @@ answers does not hold them in memory.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import secrets
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
+from decimal import Decimal
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
 from django.apps import apps
@@ -27,8 +31,11 @@ from scrutiny.disclosure import (
     Redactor,
     ResponseLabels,
     distributions_for_publication,
+    finding_published,
+    quote_published,
     suppressed_codes,
 )
+from scrutiny.evidence import ANSWER_VALUE_FIELDS, ANSWER_VALUE_ORDER, answer_values_from
 from scrutiny.findings import findings_ensure
 from scrutiny.models import (
     Answer,
@@ -110,12 +117,8 @@ def _method(scrutiny: Scrutiny, counts: dict[str, int]) -> list[tuple[str, str]]
     apps add (an app's config may offer `pack_method(scrutiny=...)`, e.g. response rates)."""
     lines: list[tuple[str, str]] = []
     audited = (
-        Response.objects.filter(
-            scrutiny=scrutiny,
-            source="file_audit",
-            status=Response.Status.SUBMITTED,
-            superseded_by__isnull=True,
-        )
+        Response.objects.counting()
+        .filter(scrutiny=scrutiny, source="file_audit")
         .exclude(case_ref="")
         .values("area__name")
         .annotate(n=Count("case_ref", distinct=True))
@@ -175,9 +178,8 @@ def pack_data(*, scrutiny: Scrutiny) -> PackData:
     redactor = Redactor.for_scrutiny(scrutiny)
     quotes: dict[int, list[tuple[str, str, str]]] = defaultdict(list)
     for quote in Quote.objects.filter(scrutiny=scrutiny).order_by("pk"):
-        quotes[quote.factor_id].append(
-            (redactor.redact(quote.text), SOURCE_LABELS.get(quote.source, ""), quote.label)
-        )
+        shown = quote_published(quote, redactor=redactor)
+        quotes[quote.factor_id].append((shown.text, shown.source, shown.label))
     notes: dict[int, list[tuple[str, str]]] = defaultdict(list)
     for note in EvidenceNote.objects.filter(scrutiny=scrutiny).prefetch_related("factors"):
         for factor in note.factors.all():
@@ -194,13 +196,14 @@ def pack_data(*, scrutiny: Scrutiny) -> PackData:
             distributions=all_distributions,
         )
         finding = findings[factor.pk]
-        improvements = tuple(redactor.redact(line) for line in finding.improvements.splitlines())
+        published = finding_published(finding, redactor=redactor)
+        improvements = published.improvements
         factors.append(
             FactorPack(
                 row=by_code[factor.code],
-                strengths=tuple(redactor.redact(line) for line in finding.strengths.splitlines()),
+                strengths=published.strengths,
                 improvements=improvements,
-                drafted=redactor.redact(finding.drafted),
+                drafted=published.drafted,
                 signed_off=finding.is_signed_off,
                 quotes=tuple(quotes.get(factor.pk, ())),
                 notes=tuple(notes.get(factor.pk, ())),
@@ -219,7 +222,8 @@ def pack_data(*, scrutiny: Scrutiny) -> PackData:
         for d in distributions_for_publication(all_distributions, scrutiny=scrutiny)
     )
     counts = dict(
-        counting_responses(scrutiny)
+        Response.objects.counting()
+        .filter(scrutiny=scrutiny)
         .values("source")
         .annotate(n=Count("pk"))
         .values_list("source", "n")
@@ -242,18 +246,13 @@ def pack_data(*, scrutiny: Scrutiny) -> PackData:
     )
 
 
-def counting_responses(scrutiny: Scrutiny) -> Any:
-    return Response.objects.filter(
-        scrutiny=scrutiny, status=Response.Status.SUBMITTED, superseded_by__isnull=True
-    )
-
-
 def comment_rows(scrutiny: Scrutiny, redactor: Redactor) -> Iterator[tuple[str, str, str, str]]:
     """Every comment of a counting response, redacted: (source, instrument, question, text).
     Not labelled with an agency or area: a comment in the workbook stands alone."""
     answers = (
         Answer.objects.filter(
-            response__in=counting_responses(scrutiny), question__type=Question.Type.TEXT
+            response__in=Response.objects.counting().filter(scrutiny=scrutiny),
+            question__type=Question.Type.TEXT,
         )
         .exclude(text="")
         .select_related("question__version__instrument")
@@ -292,7 +291,7 @@ def response_sheets(scrutiny: Scrutiny) -> Iterator[ResponseSheet]:
     redactor = Redactor.for_scrutiny(scrutiny)
     labels = ResponseLabels.for_scrutiny(scrutiny)
     for instrument in Instrument.objects.filter(scrutiny=scrutiny).order_by("code"):
-        responses = counting_responses(scrutiny).filter(instrument=instrument)
+        responses = Response.objects.counting().filter(scrutiny=scrutiny, instrument=instrument)
         if not responses.exists():
             continue
         codes = list(
@@ -342,53 +341,42 @@ def _response_rows(
             "response__area__code",
             "response__role__code",
             "submitted_day",
-            "question__code",
-            "option__value",
-            "text",
-            "number",
-            "date",
+            *ANSWER_VALUE_FIELDS,
         )
-        .order_by("shuffled", "response_id", "question__position", "option__position")
+        .order_by("shuffled", "response_id", *ANSWER_VALUE_ORDER)
     )
-    current: int | None = None
-    row: list[Any] = []
-    number = 0
-    for (
-        response_id,
-        version,
-        agency,
-        area,
-        role,
-        submitted,
-        code,
-        option,
-        text,
-        value,
-        day,
-    ) in answers.iterator(chunk_size=1000):
-        if response_id != current:
-            if current is not None:
-                yield row
-            current = response_id
-            number += 1
-            agency, area, role, submitted = labels(instrument_id, (agency, area, role, submitted))
-            row = [
-                number,  # a running number: a pseudonym that is not a shared string
-                version,
-                agency or "",
-                area or "",
-                role or "",
-                submitted,
-                *([""] * len(codes)),
-            ]
-        slot = 6 + position[code]
-        if option is not None:
-            row[slot] = f"{row[slot]};{option}" if row[slot] else option
-        elif text:
-            row[slot] = redactor.redact(text)
-        elif value is not None:
-            row[slot] = value
-        elif day is not None:
-            row[slot] = day
-    if current is not None:
+    for number, (_, group) in enumerate(
+        groupby(answers.iterator(chunk_size=1000), key=itemgetter(0)), start=1
+    ):
+        rows = list(group)
+        _, version, agency, area, role, submitted = rows[0][:6]
+        agency, area, role, submitted = labels(instrument_id, (agency, area, role, submitted))
+        row: list[Any] = [
+            number,  # a running number: a pseudonym that is not a shared string
+            version,
+            agency or "",
+            area or "",
+            role or "",
+            submitted,
+            *([""] * len(codes)),
+        ]
+        types = {answer[6]: answer[7] for answer in rows}
+        for code, value in answer_values_from(answer[6:] for answer in rows).items():
+            row[6 + position[code]] = _sheet_cell(types[code], value, redactor)
         yield row
+
+
+def _sheet_cell(type_: str, value: Any, redactor: Redactor) -> Any:
+    """A raw value (`answer_values_from`) as the response sheet's cell: a number or a date as
+    itself, options joined by ";", a text redacted."""
+    if value in ("", []):
+        return ""
+    if type_ == Question.Type.MULTIPLE:
+        return ";".join(value)
+    if type_ == Question.Type.NUMBER:
+        return Decimal(value)
+    if type_ == Question.Type.DATE:
+        return dt.date.fromisoformat(value)
+    if type_ == Question.Type.SINGLE:
+        return value
+    return redactor.redact(value)

@@ -21,8 +21,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from scrutiny import findings, permissions
+from scrutiny.disclosure import Redactor, finding_published, quote_published
 from scrutiny.errors import ApplicationError
-from scrutiny.models import EventPack, EvidenceNote, Finding, Quote, Scrutiny, SuccessFactor
+from scrutiny.models import EventPack, EvidenceNote, Quote, Scrutiny, SuccessFactor
 from scrutiny.packs.build import pack_download, pack_start
 from scrutiny.scoring import scrutiny_scores
 from scrutiny.scrutinies import scrutiny_event_settings_save
@@ -67,7 +68,7 @@ def workspace(request: HttpRequest, slug: str) -> HttpResponse:
     scrutiny = _scrutiny(request, slug)
     scores = scrutiny_scores(scrutiny=scrutiny)
     rows = scorecard(scrutiny=scrutiny, scores=scores)
-    finding_list = findings.findings_ensure(scrutiny=scrutiny, scores=scores)
+    finding_list = findings.findings_drafted(scrutiny=scrutiny, scores=scores, rows=rows)
     by_code = {f.factor.code: f for f in finding_list}
     return render(
         request,
@@ -186,11 +187,8 @@ def workspace_factor(request: HttpRequest, slug: str, code: str) -> HttpResponse
     scrutiny = _scrutiny(request, slug)
     factor = _factor(scrutiny, code)
     scores = scrutiny_scores(scrutiny=scrutiny)
-    finding = next(
-        f
-        for f in findings.findings_ensure(scrutiny=scrutiny, scores=scores)
-        if f.factor_id == factor.pk
-    )
+    (finding,) = findings.findings_drafted(scrutiny=scrutiny, factor=factor, scores=scores)
+    redactor = Redactor.for_scrutiny(scrutiny)
     search = request.GET.get("q", "")
     return render(
         request,
@@ -203,8 +201,12 @@ def workspace_factor(request: HttpRequest, slug: str, code: str) -> HttpResponse
                 scrutiny=scrutiny, factor=factor, search=search, scores=scores
             ),
             "search": search,
-            "quotes": Quote.objects.filter(factor=factor).order_by("pk"),
+            "quotes": [
+                quote_published(quote, redactor=redactor)
+                for quote in Quote.objects.filter(factor=factor).order_by("pk")
+            ],
             "finding": finding,
+            "published": finding_published(finding, redactor=redactor),
             "finding_form": FindingForm(
                 initial={"strengths": finding.strengths, "improvements": finding.improvements}
             ),
@@ -218,7 +220,7 @@ def workspace_factor(request: HttpRequest, slug: str, code: str) -> HttpResponse
 def workspace_finding(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     scrutiny = _scrutiny(request, slug)
     factor = _factor(scrutiny, code)
-    finding = get_object_or_404(Finding, factor=factor)
+    (finding,) = findings.findings_drafted(scrutiny=scrutiny, factor=factor)
     form = FindingForm(request.POST)
     if form.is_valid():
         try:

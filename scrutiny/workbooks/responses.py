@@ -30,6 +30,7 @@ import re
 import zoneinfo
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -38,7 +39,12 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from openpyxl.workbook.workbook import Workbook
 
-from scrutiny.evidence import ResponseDetails, ResponseWriter, answers_clean
+from scrutiny.evidence import (
+    ResponseDetails,
+    ResponseWriter,
+    answer_values_by_response,
+    answers_clean,
+)
 from scrutiny.instruments import (
     CompiledQuestion,
     CompiledVersion,
@@ -47,7 +53,6 @@ from scrutiny.instruments import (
 )
 from scrutiny.models import (
     Agency,
-    Answer,
     Area,
     Instrument,
     InstrumentVersion,
@@ -510,6 +515,21 @@ def _submitted_cell(moment: dt.datetime | None) -> Any:
     return naive.date() if naive.time() == dt.time(0) else naive
 
 
+def _answer_cell(question: CompiledQuestion, value: Any) -> Any:
+    """A raw value (`answer_values`) as the workbook's cell, as the import reads it back."""
+    if value is None:
+        return None
+    if question.type == Question.Type.MULTIPLE:
+        return "; ".join(value)
+    if question.type == Question.Type.SINGLE:
+        return value or None
+    if question.type == Question.Type.NUMBER:
+        return number_cell_value(Decimal(value)) if value else None
+    if question.type == Question.Type.DATE:
+        return dt.date.fromisoformat(value) if value else None
+    return value
+
+
 def responses_to_workbook(
     instrument: Instrument, *, version: InstrumentVersion | None = None
 ) -> Workbook:
@@ -523,8 +543,6 @@ def responses_to_workbook(
     version = version or instrument_current_version(instrument)
     compiled = version_compile(version)
     questions = list(compiled.questions.values())
-    value_of = {o.id: o.value for q in questions for o in q.options.values()}
-    position_of = {o.id: i for q in questions for i, o in enumerate(q.options.values())}
     partnership_id = (
         Instrument.objects.filter(pk=instrument.pk).values_list("scrutiny__partnership", flat=True)
     ).get()
@@ -537,7 +555,6 @@ def responses_to_workbook(
             PractitionerRole.objects.filter(partnership_id=partnership_id).values_list("pk", "code")
         ),
     }
-    by_id = {q.id: q for q in questions}
 
     def rows() -> Iterator[list[Any]]:
         responses = Response.objects.filter(
@@ -553,15 +570,7 @@ def responses_to_workbook(
             if not chunk:
                 return
             last = chunk[-1][0]
-            answers: dict[int, dict[int, list[tuple[Any, ...]]]] = {}
-            for response_id, question_id, option_id, text, number, date in (
-                Answer.objects.filter(response_id__in=[r[0] for r in chunk])
-                .values_list("response_id", "question_id", "option_id", "text", "number", "date")
-                .order_by()
-            ):
-                answers.setdefault(response_id, {}).setdefault(question_id, []).append(
-                    (option_id, text, number, date)
-                )
+            answers = answer_values_by_response(response_ids=[r[0] for r in chunk])
             for pk, ref, agency_id, area_id, role_id, case_ref, submitted_at in chunk:
                 given = answers.get(pk, {})
                 row: list[Any] = [
@@ -573,23 +582,8 @@ def responses_to_workbook(
                     _submitted_cell(submitted_at),
                 ]
                 for question in questions:
-                    row.append(_answer_cell(by_id[question.id], given.get(question.id, [])))
+                    row.append(_answer_cell(question, given.get(question.code)))
                 yield row
-
-    def _answer_cell(question: CompiledQuestion, given: list[tuple[Any, ...]]) -> Any:
-        if not given:
-            return None
-        if question.type == Question.Type.MULTIPLE:
-            chosen = sorted((o for o, *_ in given if o is not None), key=position_of.get)
-            return "; ".join(value_of[o] for o in chosen)
-        option_id, text, number, date = given[0]
-        if question.type == Question.Type.SINGLE:
-            return value_of.get(option_id)
-        if question.type == Question.Type.NUMBER:
-            return None if number is None else number_cell_value(number)
-        if question.type == Question.Type.DATE:
-            return date
-        return text
 
     workbook = Workbook(write_only=True)
     sheet_write(

@@ -10,7 +10,7 @@ from django import forms
 from django.http import QueryDict
 
 from scrutiny import questionnaires as q
-from scrutiny.evidence import answers_clean, response_save_draft
+from scrutiny.evidence import answer_values, answers_clean, response_save_draft
 from scrutiny.instruments import (
     FactorRef,
     InstrumentDefinition,
@@ -201,7 +201,7 @@ class TestValues:
             "Q6": "4",
         }
         response = response_save_draft(compiled=compiled, values=values, channel="audit")
-        assert q.response_values(response=response) == values
+        assert answer_values(response=response) == values
         form = q.section_form_class(compiled, 1)(answers=values, initial=values)
         html = str(form)
         assert 'value="2024-01-02"' in html

@@ -22,6 +22,7 @@ import dataclasses
 import io
 
 import pytest
+from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -89,6 +90,15 @@ def scrutiny(partnership, council, police) -> Scrutiny:
 
 def sf1(scrutiny) -> SuccessFactor:
     return SuccessFactor.objects.get(scrutiny=scrutiny, code="SF1")
+
+
+def writes(queries: CaptureQueriesContext) -> list[str]:
+    """The statements among those captured that write."""
+    return [
+        query["sql"]
+        for query in queries.captured_queries
+        if query["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+    ]
 
 
 def test_scorecard_triangulates_and_flags_divergent_sources(scrutiny):
@@ -206,6 +216,30 @@ def test_findings_are_drafted_from_the_data_then_signed_off_frozen(scrutiny, scr
     findings.findings_ensure(scrutiny=scrutiny)
     first.refresh_from_db()
     assert first.frozen["row"]["n"] == 15
+
+
+def test_a_question_score_exactly_half_way_is_rounded_half_up_like_the_scorecard(
+    partnership, council
+):
+    """Sixteen returns on the four-point grade (answer scores 0, 1/3, 2/3, 1): 5 Outstanding,
+    6 Good, 5 Inadequate. s = (5·1 + 6·2/3 + 5·0)/16 = 9/16 = 0.5625, so 100·s = 56.25, half
+    way: half up, 56.3, in the scorecard and the drafted finding alike (Python's round(),
+    half to even, made the finding say 56.2)."""
+    scrutiny = Scrutiny.objects.create(partnership=partnership, slug="halves", title="Halves")
+    SuccessFactor.objects.create(scrutiny=scrutiny, code="SF1", statement="Plans are good.")
+    definition = dataclasses.replace(
+        sample_definition("PS"), kind="practitioner_survey", title="Practitioner survey"
+    )
+    survey = instrument_save(scrutiny=scrutiny, definition=definition).instrument
+    for grade, times in (("4", 5), ("3", 6), ("1", 5)):
+        for _ in range(times):
+            _submit(survey, council, grade)
+    assert round(100 * 9 / 16, 1) == 56.2  # the rounding findings used to do
+    (row,) = scorecard(scrutiny=scrutiny)
+    assert (row.score, row.n) == (56.3, 16)
+    (finding,) = findings.findings_drafted(scrutiny=scrutiny)
+    assert "Some evidence: 56.3 from 16 responses." in finding.drafted
+    assert "Strongest question: PS Q6 “How good was the plan?” (56.3, n 16" in finding.drafted
 
 
 def test_the_pack_has_every_factor_rating_and_quote_and_no_planted_identifier(scrutiny, scrutineer):

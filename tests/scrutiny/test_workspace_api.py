@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import pytest
 from celery import current_app as celery_app
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from scrutiny.models import Finding
-from tests.scrutiny.test_workspace import PLANTED
+from scrutiny import findings
+from scrutiny.disclosure import redact
+from scrutiny.models import Answer, Finding, Quote
+from tests.scrutiny.test_workspace import PLANTED, writes
 from tests.scrutiny.test_workspace import scrutiny as scrutiny
 
 pytestmark = pytest.mark.django_db
@@ -44,6 +48,37 @@ def test_scorecard_and_evidence_leave_suppressed_and_redacted(scrutiny, scrutine
     assert [c["text"] for c in searched["comments"]] == [
         "Our team briefing on the review was excellent."
     ]
+
+
+def test_reading_the_scorecard_evidence_and_findings_writes_nothing(scrutiny, scrutineer):
+    client = _api(scrutineer)
+    for name, args in (
+        ("api-workspace-scorecard", [SLUG]),
+        ("api-workspace-evidence", [SLUG, "SF1"]),
+        ("api-workspace-findings", [SLUG]),
+    ):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse(name, args=args)).status_code == 200
+        assert writes(queries) == [], name
+    assert not Finding.objects.exists()
+    listed = client.get(reverse("api-workspace-findings", args=[SLUG])).json()
+    # The words drafted are those a finding stored from the same data holds.
+    stored = findings.findings_ensure(scrutiny=scrutiny)
+    assert [f["drafted"] for f in listed] == [redact(f.drafted, scrutiny=scrutiny) for f in stored]
+
+
+def test_a_quote_leaves_redacted(scrutiny, scrutineer):
+    # A quote kept before its case was audited holds the reference the redaction now knows.
+    Quote.objects.create(
+        scrutiny=scrutiny,
+        factor=scrutiny.factors.get(code="SF1"),
+        answer=Answer.objects.filter(question__code="Q7").exclude(text="").first(),
+        text=f"Seen again in {PLANTED['case']}.",
+        source="practitioner_survey",
+    )
+    evidence = _api(scrutineer).get(reverse("api-workspace-evidence", args=[SLUG, "SF1"])).json()
+    assert evidence["quotes"] == ["Seen again in [removed]."]
+    assert PLANTED["case"] not in str(evidence)
 
 
 def test_findings_are_written_and_signed_off(scrutiny, scrutineer):

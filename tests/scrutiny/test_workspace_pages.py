@@ -5,12 +5,14 @@ from __future__ import annotations
 import pytest
 from celery import current_app as celery_app
 from django.db import connection
+from django.template.defaultfilters import linebreaksbr
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from scrutiny.models import Agency, EventPack, EvidenceNote, Finding, Quote
+from scrutiny import findings
+from scrutiny.models import Agency, Answer, EventPack, EvidenceNote, Finding, Quote
 from tests.conftest import client_for
-from tests.scrutiny.test_workspace import _submit
+from tests.scrutiny.test_workspace import PLANTED, _submit, writes
 from tests.scrutiny.test_workspace import scrutiny as scrutiny
 
 pytestmark = pytest.mark.django_db
@@ -49,7 +51,7 @@ def test_the_workspace_pages_take_a_fixed_number_of_queries(scrutiny, scrutineer
     def counts() -> list[int]:
         result = []
         for url in urls:
-            client.get(url)  # the findings are drafted on the first visit
+            client.get(url)  # the first visit warms what is read once a process
             with CaptureQueriesContext(connection) as queries:
                 assert client.get(url).status_code == 200
             result.append(len(queries))
@@ -61,6 +63,47 @@ def test_the_workspace_pages_take_a_fixed_number_of_queries(scrutiny, scrutineer
     for i in range(30):
         _submit(survey, police, "3", f"Comment {i}")
     assert counts() == few
+
+
+def test_opening_the_workspace_and_a_factor_writes_nothing(scrutiny, scrutineer):
+    client = client_for(scrutineer)
+    pages = {}
+    for url in (reverse("workspace", args=[SLUG]), reverse("workspace-factor", args=[SLUG, "SF1"])):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200
+        assert writes(queries) == []
+        pages[url] = response.text
+    assert not Finding.objects.exists()
+    assert "Drafted from the data" in pages[reverse("workspace", args=[SLUG])]
+    # The words drafted are those a finding stored from the same data holds.
+    stored = {f.factor.code: f for f in findings.findings_ensure(scrutiny=scrutiny)}
+    drafted = str(linebreaksbr(stored["SF1"].drafted, autoescape=True))
+    assert "Limited evidence: 46.8 from 15 responses." in drafted
+    assert drafted in pages[reverse("workspace-factor", args=[SLUG, "SF1"])]
+
+
+def test_a_quote_and_a_signed_off_finding_are_shown_redacted(scrutiny, scrutineer):
+    # A quote kept before its case was audited holds the reference the redaction now knows.
+    Quote.objects.create(
+        scrutiny=scrutiny,
+        factor=scrutiny.factors.get(code="SF1"),
+        answer=Answer.objects.filter(question__code="Q7").exclude(text="").first(),
+        text=f"Seen again in {PLANTED['case']}.",
+        source="practitioner_survey",
+    )
+    client = client_for(scrutineer)
+    url = reverse("workspace-factor", args=[SLUG, "SF1"])
+    page = client.get(url).text
+    assert "Seen again in [removed]." in page and PLANTED["case"] not in page
+    for code in ("SF1", "SF2"):
+        client.post(
+            reverse("workspace-finding", args=[SLUG, code]),
+            {"strengths": f"Case {PLANTED['case']} was seen.", "improvements": ""},
+        )
+    client.post(reverse("workspace-sign-off", args=[SLUG]))
+    page = client.get(url).text
+    assert "Case [removed] was seen." in page and PLANTED["case"] not in page
 
 
 def test_tag_a_quote_write_a_finding_record_a_note_and_sign_off(scrutiny, scrutineer):

@@ -22,18 +22,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from audits.models import Assignment, AuditEvent, CaseFile, ImmediateConcern, Moderation, Sample
-from audits.permissions import can_run_audits
+from audits.permissions import audit_may_reopen
 from audits.trail import audit_event_record
 from scrutiny.errors import ApplicationError
 from scrutiny.evidence import (
     ResponseDetails,
+    answer_values,
     response_reopen,
     response_save_draft,
     response_submit,
@@ -49,8 +47,7 @@ from scrutiny.models import (
     Source,
     User,
 )
-from scrutiny.permissions import AnyUser
-from scrutiny.questionnaires import response_values
+from scrutiny.notifications import email_send, site_link
 
 CHECK_STEP = "check"  # the check-your-answers page, after the instrument's own pages
 
@@ -104,7 +101,7 @@ def audit_values(assignment: Assignment) -> dict[str, Any]:
     """The answers saved so far (question code to raw value); empty before the first save."""
     if assignment.response is None:
         return {}
-    return response_values(response=assignment.response)
+    return answer_values(response=assignment.response)
 
 
 def audit_is_moderated(assignment: Assignment) -> bool:
@@ -116,13 +113,6 @@ def audit_is_moderated(assignment: Assignment) -> bool:
     return Moderation.objects.filter(
         case_id=assignment.case_id, moderated_at__isnull=False
     ).exists()
-
-
-def audit_may_reopen(user: AnyUser, assignment: Assignment) -> bool:
-    """The business unit and the scrutineer may reopen any audit; an auditor their own."""
-    return can_run_audits(user) or (
-        user.is_authenticated and user.is_active and assignment.auditor_id == user.pk
-    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -285,10 +275,6 @@ def assignments_assign(
     return made
 
 
-def _site_link(name: str, *args: Any) -> str:
-    return f"{settings.SITE_URL}{reverse(name, args=args)}"
-
-
 def _when(moment: dt.datetime) -> str:
     local = timezone.localtime(moment)
     return f"{local:%H:%M} on {local.day} {local:%B %Y}"
@@ -334,14 +320,13 @@ def assignments_notify(*, assignment_ids: Sequence[int]) -> int:
             f"Hello {auditor.get_short_name()},\n\n"
             f"You have been asked to complete {count} case-file audit{plural}:\n{listed}\n\n"
             f"See your audits and start them here (you will need to sign in):\n"
-            f"{_site_link('audit-mine')}\n\n"
+            f"{site_link('audit-mine')}\n\n"
             "The case references are shown on the platform only, never by email.\n"
         )
-        send_mail(
+        email_send(
             subject=f"You have {count} case-file audit{plural} to complete",
-            message=body,
-            from_email=None,
-            recipient_list=[auditor.email],
+            body=body,
+            to=[auditor.email],
         )
         # Marked per auditor as soon as their email has gone: a retry skips them.
         Assignment.objects.filter(pk__in=[a.pk for a in assignments]).update(
@@ -639,15 +624,14 @@ def concern_notify(*, concern_id: int) -> bool:
         f"Scrutiny: {scrutiny.title}\n\n"
         f"{forward}"
         "Sign in to read the concern and act on it:\n"
-        f"{_site_link('audit-concern-detail', concern.pk)}\n\n"
+        f"{site_link('audit-concern-detail', concern.pk)}\n\n"
         "To keep the child's details safe, they stay on the platform and are never sent by "
         "email.\n"
     )
-    send_mail(
+    email_send(
         subject="Immediate concern about a child raised in a case-file audit",
-        message=body,
-        from_email=None,
-        recipient_list=[recipient.email],
+        body=body,
+        to=[recipient.email],
     )
     ImmediateConcern.objects.filter(pk=concern.pk, lead_notified_at__isnull=True).update(
         lead_notified_at=timezone.now()

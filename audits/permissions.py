@@ -6,14 +6,19 @@ and commands of the audits app ask here and nowhere else.
   case files, except that an independent second auditor's audit and the first auditor's are
   hidden from each other until both are submitted (blind second audit).
 - Nobody else sees case references.
+- A submitted audit is reopened by the business unit, the scrutineer or its own auditor.
+- An immediate concern is read by the business unit and the scrutineer of its partnership, the
+  partnership's named safeguarding lead and the person who raised it; acknowledged by the lead,
+  the business unit and the scrutineer (not by the raiser alone).
 """
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from audits.models import Assignment
+from audits.models import Assignment, ImmediateConcern
 from scrutiny import permissions
 from scrutiny.models import Response, Scrutiny, User
 from scrutiny.permissions import AnyUser
@@ -110,3 +115,72 @@ def access_assignment_to_complete(user: AnyUser, assignment_id: int) -> Assignme
     if assignment is None:
         raise Http404("No such audit.")
     return assignment
+
+
+def audit_may_reopen(user: AnyUser, assignment: Assignment) -> bool:
+    """The business unit and the scrutineer may reopen any audit; an auditor their own."""
+    return can_run_audits(user) or (
+        user.is_authenticated and user.is_active and assignment.auditor_id == user.pk
+    )
+
+
+def access_assignment_to_reopen(user: AnyUser, assignment_id: int) -> Assignment:
+    """An assignment the user may see (404 otherwise) and reopen (403 otherwise)."""
+    assignment = access_assignment_for_user(user, assignment_id)
+    if not audit_may_reopen(user, assignment):
+        raise PermissionDenied(
+            "Only the business unit, the scrutineer or the audit's own auditor can reopen it."
+        )
+    return assignment
+
+
+# Immediate concerns -----------------------------------------------------------------------------
+
+
+def _is_named_lead(user: User, concern: ImmediateConcern) -> bool:
+    partnership = concern.case.sample.scrutiny.partnership
+    lead = (partnership.safeguarding_lead_email or "").strip().lower()
+    return bool(lead) and user.partnership_id == partnership.pk and user.email.lower() == lead
+
+
+def access_concern_for_user(user: AnyUser, concern_id: int) -> ImmediateConcern:
+    """An immediate concern, for the business unit and the scrutineer of its partnership, the
+    partnership's named safeguarding lead (by their email address) and the person who raised
+    it; 404 for everyone else."""
+    concern = (
+        ImmediateConcern.objects.select_related(
+            "case__sample__scrutiny__partnership",
+            "case__area",
+            "assignment__agency",
+            "raised_by__agency",
+            "acknowledged_by",
+        )
+        .filter(pk=concern_id)
+        .first()
+    )
+    if concern is None or not user.is_authenticated or not user.is_active:
+        raise Http404("No such concern.")
+    assert isinstance(user, User)
+    partnership_id = concern.case.sample.scrutiny.partnership_id
+    if (
+        concern.raised_by_id == user.pk
+        or (can_run_audits(user) and (user.is_superuser or user.partnership_id == partnership_id))
+        or _is_named_lead(user, concern)
+    ):
+        return concern
+    raise Http404("No such concern.")
+
+
+def concern_may_acknowledge(user: AnyUser, concern: ImmediateConcern) -> bool:
+    """The lead, the business unit and the scrutineer acknowledge; the raiser alone does not."""
+    if not isinstance(user, User):
+        return False
+    return can_run_audits(user) or _is_named_lead(user, concern)
+
+
+def concern_may_open_audit(user: AnyUser, concern: ImmediateConcern) -> bool:
+    """Whether the concern's page links to the audit it was raised in: for those who run the
+    audits and for that audit's own auditor."""
+    return concern.assignment is not None and (
+        can_run_audits(user) or concern.assignment.auditor_id == user.pk
+    )

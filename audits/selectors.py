@@ -11,11 +11,10 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
-from django.http import Http404
 from django.utils import timezone
 
-from audits.models import Assignment, AuditEvent, CaseFile, ImmediateConcern, Moderation, Sample
-from audits.permissions import assignments_for_auditor, can_run_audits
+from audits.models import Assignment, AuditEvent, CaseFile, Moderation, Sample
+from audits.permissions import assignments_for_auditor
 from scrutiny.models import Response, Scrutiny, User
 from scrutiny.permissions import AnyUser
 
@@ -153,47 +152,3 @@ def auditor_list(*, partnership_id: int) -> list[User]:
         .select_related("agency")
         .order_by("agency__code", "full_name", "email")
     )
-
-
-# Immediate concerns -----------------------------------------------------------------------------
-
-
-def _is_named_lead(user: User, concern: ImmediateConcern) -> bool:
-    partnership = concern.case.sample.scrutiny.partnership
-    lead = (partnership.safeguarding_lead_email or "").strip().lower()
-    return bool(lead) and user.partnership_id == partnership.pk and user.email.lower() == lead
-
-
-def access_concern_for_user(user: AnyUser, concern_id: int) -> ImmediateConcern:
-    """An immediate concern, for the business unit and the scrutineer of its partnership, the
-    partnership's named safeguarding lead (by their email address) and the person who raised
-    it; 404 for everyone else."""
-    concern = (
-        ImmediateConcern.objects.select_related(
-            "case__sample__scrutiny__partnership",
-            "case__area",
-            "assignment__agency",
-            "raised_by__agency",
-            "acknowledged_by",
-        )
-        .filter(pk=concern_id)
-        .first()
-    )
-    if concern is None or not user.is_authenticated or not user.is_active:
-        raise Http404("No such concern.")
-    assert isinstance(user, User)
-    partnership_id = concern.case.sample.scrutiny.partnership_id
-    if (
-        concern.raised_by_id == user.pk
-        or (can_run_audits(user) and (user.is_superuser or user.partnership_id == partnership_id))
-        or _is_named_lead(user, concern)
-    ):
-        return concern
-    raise Http404("No such concern.")
-
-
-def concern_may_acknowledge(user: AnyUser, concern: ImmediateConcern) -> bool:
-    """The lead, the business unit and the scrutineer acknowledge; the raiser alone does not."""
-    if not isinstance(user, User):
-        return False
-    return can_run_audits(user) or _is_named_lead(user, concern)

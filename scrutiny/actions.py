@@ -27,10 +27,8 @@ from pathlib import PurePath
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Max, Prefetch, Q, QuerySet
-from django.urls import reverse
 from django.utils import timezone
 
 from scrutiny.disclosure import HeldTerms, Redactor
@@ -47,6 +45,7 @@ from scrutiny.models import (
     Scrutiny,
     User,
 )
+from scrutiny.notifications import email_send, site_link
 from scrutiny.scoring import RATING_LABELS, FactorScores, Rating, ScrutinyScores, scrutiny_scores
 
 NEVER = dt.date.max
@@ -728,7 +727,8 @@ def actions_to_flag(*, now: dt.datetime) -> list[Flag]:
 
 def actions_flag(*, now: dt.datetime | None = None) -> int:
     """Email each flagged action's lead and the business unit; returns how many were flagged.
-    Each action is marked as it goes, and emailed once that is committed, so a retried task
+    Each action is locked, marked and emailed in one transaction: an email that fails leaves its
+    action unmarked for the task's retry to send, and one that went is marked, so a retried task
     emails no one twice."""
     now = now or timezone.now()
     sent = 0
@@ -755,21 +755,20 @@ def actions_flag(*, now: dt.datetime | None = None) -> int:
             reason = "; ".join(flag.reasons)
             action.flag_reason = (reason[:1].upper() + reason[1:])[:300]
             action.save(update_fields=["flagged_at", "flag_reason"])
-        if not recipients:
-            continue
-        link = f"{settings.SITE_URL}{reverse('plan-action', args=[action.pk])}"
-        # An email leaves the platform: the action's words go through the redaction.
-        text = ActionRedactors().redact(action, action.text)
-        send_mail(
-            subject=f"Action needs an update: {text[:60]}",
-            message=(
-                f"An action of {action.partnership.name}'s plan is "
-                + " and ".join(flag.reasons)
-                + f".\n\nAction: {text}\nStatus: {BRAG_WORDS[Brag(action.status)]}\n\n"
-                f"Please give it an update (what has happened, and its status): {link}\n"
-            ),
-            from_email=None,
-            recipient_list=recipients,
-        )
+            if not recipients:
+                continue
+            # An email leaves the platform: the action's words go through the redaction.
+            text = ActionRedactors().redact(action, action.text)
+            email_send(
+                subject=f"Action needs an update: {text[:60]}",
+                body=(
+                    f"An action of {action.partnership.name}'s plan is "
+                    + " and ".join(flag.reasons)
+                    + f".\n\nAction: {text}\nStatus: {BRAG_WORDS[Brag(action.status)]}\n\n"
+                    "Please give it an update (what has happened, and its status): "
+                    f"{site_link('plan-action', action.pk)}\n"
+                ),
+                to=recipients,
+            )
         sent += 1
     return sent

@@ -24,7 +24,7 @@ from scrutiny.instruments import (
 from scrutiny.models import Question, Scrutiny, Source
 from scrutiny.models.people import code_validator
 from scrutiny.models.scrutinies import slug_validator
-from scrutiny.scrutinies import ScrutinyData, ScrutinySettings
+from scrutiny.scrutinies import ScrutinyData, ScrutinySettings, settings_errors
 
 RESERVED_SLUGS = frozenset({"new", "import"})
 
@@ -165,14 +165,14 @@ class ScrutinyForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        some, strong = data.get("some_threshold"), data.get("strong_threshold")
-        if some is not None and strong is not None and some > strong:
-            self.add_error(
-                "some_threshold", "The some evidence threshold cannot be above the strong one."
-            )
-        starts, ends = data.get("starts"), data.get("ends")
-        if starts and ends and ends < starts:
-            self.add_error("ends", "The end date must be on or after the start date.")
+        errors = settings_errors(
+            strong_threshold=data.get("strong_threshold"),
+            some_threshold=data.get("some_threshold"),
+            starts=data.get("starts"),
+            ends=data.get("ends"),
+        )
+        for name, message in errors.items():
+            self.add_error(name, message)
         return data
 
     def scrutiny_data(self) -> ScrutinyData:

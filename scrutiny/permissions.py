@@ -221,6 +221,15 @@ def can_plan(user: AnyUser) -> bool:
     return _role(user) in PARTNERSHIP_WIDE_ROLES
 
 
+def access_plan_to_change(user: AnyUser) -> Partnership:
+    """The partnership whose plan the person changes: 404 for anyone who may not read a plan,
+    403 for a reader who may not change it."""
+    partnership = access_plan_partnership(user)
+    if not can_plan(user):
+        raise PermissionDenied("Only the business unit and the scrutineer can change the plan.")
+    return partnership
+
+
 def actions_visible_to(user: AnyUser) -> QuerySet[Action]:
     role = _role(user)
     if role not in PLAN_READERS:

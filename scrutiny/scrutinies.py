@@ -4,6 +4,10 @@ shared lists (agencies, areas, practitioner roles) that come with it.
 `scrutiny_save` takes plain data (what a scrutiny workbook or the settings page gives) and creates
 or updates the scrutiny; saving the same data twice changes nothing. Agencies, areas and roles
 belong to the partnership: rows are added or updated, never deleted.
+
+`settings_errors` holds the checks of the settings taken together (the thresholds' order, the
+dates): the settings page, the workbook reader and `scrutiny_save` all make them there, in the
+same words.
 """
 
 from __future__ import annotations
@@ -67,6 +71,28 @@ class ScrutinySaveResult:
     changed: bool
 
 
+def settings_errors(
+    *,
+    strong_threshold: float | None,
+    some_threshold: float | None,
+    starts: dt.date | None,
+    ends: dt.date | None,
+) -> dict[str, str]:
+    """What is wrong with a scrutiny's settings taken together, by the setting to correct; empty
+    when nothing is. A setting that is not known (None: missing or itself wrong) is not checked.
+    """
+    errors: dict[str, str] = {}
+    some, strong = some_threshold, strong_threshold
+    if some is not None and strong is not None and some > strong:
+        errors["some_threshold"] = (
+            f"some_threshold ({some:g}) is above strong_threshold ({strong:g}): the "
+            "some-evidence line must be the lower one."
+        )
+    if starts is not None and ends is not None and ends < starts:
+        errors["ends"] = "The end date must be on or after the start date."
+    return errors
+
+
 def _check(instance: object, what: str) -> None:
     try:
         instance.full_clean(validate_unique=False, validate_constraints=False)  # type: ignore[attr-defined]
@@ -96,11 +122,14 @@ def _upsert(model: type, lookup: dict[str, object], values: dict[str, object], w
 def scrutiny_save(*, partnership: Partnership, data: ScrutinyData) -> ScrutinySaveResult:
     """Create or update a scrutiny with its factors, weights and the partnership's lists."""
     settings = data.settings
-    if settings.some_threshold > settings.strong_threshold:
-        raise ApplicationError(
-            f"some_threshold ({settings.some_threshold:g}) is above strong_threshold "
-            f"({settings.strong_threshold:g}): the some-evidence line must be the lower one."
-        )
+    errors = settings_errors(
+        strong_threshold=settings.strong_threshold,
+        some_threshold=settings.some_threshold,
+        starts=settings.starts,
+        ends=settings.ends,
+    )
+    if errors:
+        raise ApplicationError(" ".join(errors.values()))
     unknown = sorted(set(data.source_weights) - set(Source.values))
     if unknown:
         raise ApplicationError(

@@ -8,6 +8,7 @@ import socket
 from celery import shared_task
 
 from scrutiny import services
+from scrutiny.notifications import email_task
 
 
 @shared_task(acks_late=True)
@@ -43,9 +44,10 @@ def event_pack_build(*, pack_id: int) -> None:
     )
 
 
-@shared_task(acks_late=True)
+@email_task()
 def actions_flag_overdue() -> int:
-    """Run daily by celery beat: flag overdue and drifting actions to their leads."""
+    """Run daily by celery beat: flag overdue and drifting actions to their leads (retried when
+    the mail server is briefly unreachable; an action emailed already is not emailed again)."""
     from scrutiny.actions import actions_flag
 
     return actions_flag()

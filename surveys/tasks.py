@@ -1,32 +1,18 @@
 """Celery tasks of the surveys: thin. Each takes ids and calls one service; enqueued with
-transaction.on_commit by the services."""
+transaction.on_commit by the services. The emails are retried when the mail server is briefly
+unreachable (scrutiny.notifications.email_task)."""
 
 from __future__ import annotations
 
-import smtplib
 from collections.abc import Sequence
 
 from celery import shared_task
 
+from scrutiny.notifications import email_task
 from surveys import services
 
-# A mail server that is down, restarting or busy: worth another try. A refused address is not.
-TRANSIENT_MAIL_ERRORS = (
-    smtplib.SMTPServerDisconnected,
-    smtplib.SMTPConnectError,
-    smtplib.SMTPHeloError,
-    ConnectionError,
-    TimeoutError,
-)
 
-
-@shared_task(
-    acks_late=True,
-    autoretry_for=TRANSIENT_MAIL_ERRORS,
-    retry_backoff=True,
-    retry_backoff_max=300,
-    max_retries=6,
-)
+@email_task()
 def invitations_email(*, invitation_ids: Sequence[int]) -> int:
     """Email each new invitation its personal link (once)."""
     return services.invitations_send(invitation_ids=list(invitation_ids))
@@ -41,13 +27,7 @@ def reminders_schedule() -> int:
     return len(due)
 
 
-@shared_task(
-    acks_late=True,
-    autoretry_for=TRANSIENT_MAIL_ERRORS,
-    retry_backoff=True,
-    retry_backoff_max=300,
-    max_retries=6,
-)
+@email_task()
 def reminders_email(*, invitation_ids: Sequence[int]) -> int:
     """Email a reminder to each invitation still owed one (checked again, so never to someone
     who has answered since)."""

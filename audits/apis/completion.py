@@ -22,7 +22,6 @@ from typing import Any
 from django.urls import path, reverse
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -235,11 +234,7 @@ class AuditReopenApi(APIView):
         },
     )
     def post(self, request: Request, assignment_id: int) -> Response:
-        assignment = permissions.access_assignment_for_user(request.user, assignment_id)
-        if not completion.audit_may_reopen(request.user, assignment):
-            raise PermissionDenied(
-                "Only the business unit, the scrutineer or the audit's own auditor can reopen it."
-            )
+        assignment = permissions.access_assignment_to_reopen(request.user, assignment_id)
         data = self.AuditReopenInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         assignment = completion.audit_reopen(

@@ -285,7 +285,7 @@ def audit_detail(request: HttpRequest, assignment_id: int) -> HttpResponse:
             "events": selectors.audit_events(assignment=assignment),
             "may_continue": own and row.status not in (selectors.SUBMITTED, selectors.MODERATED),
             "may_reopen": row.status == selectors.SUBMITTED
-            and completion.audit_may_reopen(request.user, assignment),
+            and permissions.audit_may_reopen(request.user, assignment),
             "can_run_audits": permissions.can_run_audits(request.user),
         },
     )
@@ -304,11 +304,7 @@ class ReopenForm(forms.Form):
 @login_required
 @require_http_methods(["GET", "POST"])
 def audit_reopen(request: HttpRequest, assignment_id: int) -> HttpResponse:
-    assignment = permissions.access_assignment_for_user(request.user, assignment_id)
-    if not completion.audit_may_reopen(request.user, assignment):
-        raise PermissionDenied(
-            "Only the business unit, the scrutineer or the audit's own auditor can reopen it."
-        )
+    assignment = permissions.access_assignment_to_reopen(request.user, assignment_id)
     row = selectors.audit_detail(assignment_id=assignment.pk)
     if row.status == selectors.MODERATED:
         messages.info(request, "This case file has been moderated: its audits cannot be reopened.")
@@ -405,8 +401,8 @@ def audit_concern(request: HttpRequest, assignment_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def audit_concern_detail(request: HttpRequest, concern_id: int) -> HttpResponse:
-    concern = selectors.access_concern_for_user(request.user, concern_id)
-    may_acknowledge = selectors.concern_may_acknowledge(request.user, concern)
+    concern = permissions.access_concern_for_user(request.user, concern_id)
+    may_acknowledge = permissions.concern_may_acknowledge(request.user, concern)
     if request.method == "POST":
         if not may_acknowledge:
             raise PermissionDenied("The safeguarding lead acknowledges a concern.")
@@ -434,11 +430,7 @@ def audit_concern_detail(request: HttpRequest, concern_id: int) -> HttpResponse:
             "scrutiny": concern.case.sample.scrutiny,
             "recipient": completion.concern_recipient(concern.case.sample.scrutiny.partnership),
             "may_acknowledge": may_acknowledge,
-            "may_open_audit": concern.assignment is not None
-            and (
-                permissions.can_run_audits(request.user)
-                or concern.assignment.auditor_id == request.user.pk
-            ),
+            "may_open_audit": permissions.concern_may_open_audit(request.user, concern),
         },
     )
 

@@ -26,7 +26,7 @@ from drf_spectacular.utils import (
     extend_schema_field,
 )
 from rest_framework import serializers, status
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -47,13 +47,6 @@ from scrutiny.models import (
 
 def _partnership(request: Request) -> Partnership:
     return permissions.access_plan_partnership(request.user)
-
-
-def _planner(request: Request) -> Partnership:
-    partnership = _partnership(request)
-    if not permissions.can_plan(request.user):
-        raise PermissionDenied("Only the business unit and the scrutineer can change the plan.")
-    return partnership
 
 
 # Serializers nested in others live at module level; each name is unique in the schema.
@@ -390,7 +383,7 @@ class ActionListApi(APIView):
         responses={201: ActionOutputSerializer, 400: OpenApiResponse(), 403: OpenApiResponse()},
     )
     def post(self, request: Request) -> Response:
-        partnership = _planner(request)
+        partnership = permissions.access_plan_to_change(request.user)
         data = ActionInputSerializer(data=request.data, partnership=partnership)
         data.is_valid(raise_exception=True)
         action = plan.action_save(

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -41,13 +40,6 @@ EXPORTS = {
 
 def _partnership(request: HttpRequest) -> Partnership:
     return permissions.access_plan_partnership(request.user)
-
-
-def _planner(request: HttpRequest) -> Partnership:
-    partnership = _partnership(request)
-    if not permissions.can_plan(request.user):
-        raise PermissionDenied("Only the business unit and the scrutineer can change the plan.")
-    return partnership
 
 
 @login_required
@@ -76,7 +68,7 @@ def plan_overview(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def plan_priority_new(request: HttpRequest) -> HttpResponse:
-    partnership = _planner(request)
+    partnership = permissions.access_plan_to_change(request.user)
     form = PriorityForm(request.POST)
     if not form.is_valid():
         for error in form.errors.get("title", []):
@@ -114,7 +106,7 @@ def plan_priority(request: HttpRequest, priority_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def plan_priority_edit(request: HttpRequest, priority_id: int) -> HttpResponse:
-    _planner(request)
+    permissions.access_plan_to_change(request.user)
     priority = permissions.access_priority_for_user(request.user, priority_id)
     partnership = priority.partnership
     form = PriorityForm(request.POST)
@@ -134,7 +126,7 @@ def plan_priority_edit(request: HttpRequest, priority_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def plan_outcome_new(request: HttpRequest, priority_id: int) -> HttpResponse:
-    _planner(request)
+    permissions.access_plan_to_change(request.user)
     priority = permissions.access_priority_for_user(request.user, priority_id)
     form = OutcomeForm(request.POST)
     try:
@@ -161,7 +153,7 @@ def _action_form_page(
 
 @login_required
 def plan_action_new(request: HttpRequest) -> HttpResponse:
-    partnership = _planner(request)
+    partnership = permissions.access_plan_to_change(request.user)
     if request.method != "POST":
         initial = {"outcome": request.GET.get("outcome")} if request.GET.get("outcome") else {}
         form = ActionForm(initial=initial, partnership=partnership)

@@ -3,7 +3,6 @@ partnership's agencies, areas and practitioner roles."""
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from decimal import Decimal
 from typing import Any
@@ -17,6 +16,7 @@ from scrutiny.scrutinies import (
     ScrutinySaveResult,
     ScrutinySettings,
     scrutiny_save,
+    settings_errors,
 )
 from scrutiny.workbooks.reading import (
     FormulaCell,
@@ -185,20 +185,20 @@ def _settings_read(workbook: Workbook, problems: Problems) -> ScrutinySettings |
                 )
             else:
                 values[key] = int(number) if whole else float(number)
-    strong = values.get("strong_threshold", defaults.strong_threshold)
-    some = values.get("some_threshold", defaults.some_threshold)
-    if some > strong:
-        row = found.get("some_threshold", found.get("strong_threshold", (None, None, None)))[1]
-        problems.add(
-            "scrutiny",
-            row,
-            "",
-            f"some_threshold ({some:g}) is above strong_threshold ({strong:g}): the "
-            "some-evidence line must be the lower one",
-        )
-    starts, ends = values.get("starts"), values.get("ends")
-    if isinstance(starts, dt.date) and isinstance(ends, dt.date) and ends < starts:
-        problems.add("scrutiny", found["ends"][1], "", "the scrutiny ends before it starts")
+    nowhere = (None, None, None)
+    rows = {  # where each check's problem is shown
+        "some_threshold": found.get("some_threshold", found.get("strong_threshold", nowhere))[1],
+        "ends": found.get("ends", nowhere)[1],
+    }
+    errors = settings_errors(
+        strong_threshold=values.get("strong_threshold", defaults.strong_threshold),
+        some_threshold=values.get("some_threshold", defaults.some_threshold),
+        starts=values.get("starts"),
+        ends=values.get("ends"),
+    )
+    for key, message in errors.items():
+        # A problem of a sheet is written as a clause: "sheet scrutiny, row 5: the end date …".
+        problems.add("scrutiny", rows[key], "", message[:1].lower() + message[1:].rstrip("."))
     if "slug" not in values or "title" not in values:
         return None
     return ScrutinySettings(**values)

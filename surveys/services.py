@@ -19,11 +19,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
@@ -40,6 +37,7 @@ from scrutiny.models import (
     Source,
     User,
 )
+from scrutiny.notifications import email_send, site_link
 from scrutiny.workbooks.lists import invitation_list_read
 from surveys.models import (
     SURVEY_KINDS,
@@ -134,12 +132,8 @@ def survey_save(
     return survey
 
 
-def _site_link(name: str, *args: Any) -> str:
-    return f"{settings.SITE_URL}{reverse(name, args=args)}"
-
-
 def open_link(survey: Survey) -> str:
-    return _site_link("survey-open", survey.public_key)
+    return site_link("survey-open", survey.public_key)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -253,11 +247,10 @@ def invitations_send(*, invitation_ids: list[int]) -> int:
             invitation.token_sha256 = token_hash(token)
             invitation.sent_at = timezone.now()
             invitation.save(update_fields=["token_sha256", "sent_at"])
-            send_mail(
+            email_send(
                 subject=f"Please answer: {invitation.survey.title}",
-                message=_invitation_body(invitation, _site_link("survey-invitation", token)),
-                from_email=None,
-                recipient_list=[invitation.email],
+                body=_invitation_body(invitation, site_link("survey-invitation", token)),
+                to=[invitation.email],
             )
             sent += 1
     return sent
@@ -321,15 +314,14 @@ def reminders_send(*, invitation_ids: list[int], now: dt.datetime | None = None)
                 continue
             invitation.reminders_sent += 1
             invitation.save(update_fields=["reminders_sent"])
-            send_mail(
+            email_send(
                 subject=f"Reminder: please answer {invitation.survey.title}",
-                message=_invitation_body(
+                body=_invitation_body(
                     invitation,
-                    _site_link("survey-invitation", invitation_token(invitation)),
+                    site_link("survey-invitation", invitation_token(invitation)),
                     reminder=True,
                 ),
-                from_email=None,
-                recipient_list=[invitation.email],
+                to=[invitation.email],
             )
             sent += 1
     return sent
@@ -426,11 +418,19 @@ def _check_open(survey: Survey) -> None:
         raise ApplicationError("This survey has closed: answers can no longer be taken.")
 
 
-def holder_compiled(holder: Holder) -> CompiledVersion:
-    """The version being answered: the draft's, else the instrument's current one."""
+def holder_compiled(holder: Holder, *, compiled: CompiledVersion | None = None) -> CompiledVersion:
+    """The version being answered: the draft's, else the instrument's current one.
+
+    `compiled` is the version the page was drawn with: when it is that version it is used as it
+    is (a version's id always names the same questions: a changed definition replaces a version
+    by a new one, never edits it), so saving a page or submitting compiles the version once."""
     if holder.draft_version_id is not None:
-        return version_compile(InstrumentVersion(pk=holder.draft_version_id))
-    return version_compile(instrument_current_version(holder.survey.instrument))
+        version = InstrumentVersion(pk=holder.draft_version_id)
+    else:
+        version = instrument_current_version(holder.survey.instrument)
+    if compiled is not None and compiled.version_id == version.pk:
+        return compiled
+    return version_compile(version)
 
 
 def holder_values(holder: Holder) -> dict[str, Any]:
@@ -465,7 +465,9 @@ def _details(holder: Holder) -> ResponseDetails:
 
 
 @transaction.atomic
-def survey_save_page(*, holder: Holder, step: str, values: dict[str, Any]) -> Holder:
+def survey_save_page(
+    *, holder: Holder, step: str, values: dict[str, Any], compiled: CompiledVersion | None = None
+) -> Holder:
     """Save all the answers so far as a draft, and the page to resume at.
 
     The draft is kept on the invitation or open draft itself, never as a Response: a response
@@ -473,7 +475,7 @@ def survey_save_page(*, holder: Holder, step: str, values: dict[str, Any]) -> Ho
     response (docs/surveys.md). The answers are checked as a Response's would be
     (`response_draft_check`), so a draft holds nothing a response could not."""
     locked = _locked(holder)
-    compiled = holder_compiled(locked)
+    compiled = holder_compiled(locked, compiled=compiled)
     response_draft_check(compiled=compiled, values=values)
     locked.draft_version_id = compiled.version_id
     locked.draft_values = values
@@ -492,6 +494,7 @@ def survey_submit(
     holder: Holder,
     values: dict[str, Any] | None = None,
     channel: str = Response.Channel.SURVEY,
+    compiled: CompiledVersion | None = None,
 ) -> Response:
     """Submit the saved answers (or, from the API, `values` given whole), once.
 
@@ -500,7 +503,7 @@ def survey_submit(
     forgets the answers and keeps only that it was answered: not the response, and (an
     invitation) not the day."""
     locked = _locked(holder)
-    compiled = holder_compiled(locked)
+    compiled = holder_compiled(locked, compiled=compiled)
     anonymous = locked.survey.anonymous
     response = response_submit(
         compiled=compiled,

@@ -294,7 +294,9 @@ class SurveyWizard(DraftWizardView):
         saved = self.draft_merge(form)
         resume = self.resume_step(step, action)
         try:
-            services.survey_save_page(holder=self.holder, step=resume, values=self.draft)
+            services.survey_save_page(
+                holder=self.holder, step=resume, values=self.draft, compiled=self.compiled
+            )
         except services.AlreadySubmitted:
             return redirect(self.thanks_url())
         except ApplicationError as exc:
@@ -349,7 +351,7 @@ class SurveyWizard(DraftWizardView):
 
     def post_check(self) -> HttpResponse:
         try:
-            services.survey_submit(holder=self.holder)
+            services.survey_submit(holder=self.holder, compiled=self.compiled)
         except services.AlreadySubmitted:
             return _state_page(self.request, self.survey, "used", used_at=None)
         except ApplicationError as exc:

@@ -76,10 +76,10 @@ def main() -> None:
     try:
         from django.db import connection
 
-        from scrutiny.actions import plan_rows
         from scrutiny.models import Action
         from scrutiny.packs.plan import render_plan_xlsx
         from scrutiny.packs.plan_pdf import render_plan_pdf
+        from scrutiny.plan.selectors import plan_rows
 
         def jobs(partnership: object) -> dict[str, Callable[[], object]]:
             actions = Action.objects.filter(partnership=partnership)

@@ -1,6 +1,6 @@
 """Forms of the action plan's pages: a priority, an outcome, an action, and an action's update
 with its evidence. They check what a form can (a date is a date); the rules of the plan (Blue
-needs evidence, a scrutiny must be later) are scrutiny.actions', so that pages and the API give
+needs evidence, a scrutiny must be later) are scrutiny.plan's, so that pages and the API give
 the same answers."""
 
 from __future__ import annotations
@@ -9,8 +9,10 @@ from typing import Any
 
 from django import forms
 
-from scrutiny.actions import BRAG_WORDS, DOCUMENT_TYPES, ActionData, Evidence
 from scrutiny.models import Action, ActionUpdate, Agency, Brag, Outcome, Partnership, Scrutiny
+from scrutiny.plan.brag import BRAG_WORDS
+from scrutiny.plan.services import ActionData
+from scrutiny.plan.updates import DOCUMENT_TYPES, Evidence
 
 
 class PriorityForm(forms.Form):

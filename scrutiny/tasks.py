@@ -48,6 +48,6 @@ def event_pack_build(*, pack_id: int) -> None:
 def actions_flag_overdue() -> int:
     """Run daily by celery beat: flag overdue and drifting actions to their leads (retried when
     the mail server is briefly unreachable; an action emailed already is not emailed again)."""
-    from scrutiny.actions import actions_flag
+    from scrutiny.plan.flags import actions_flag
 
     return actions_flag()

@@ -11,9 +11,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from scrutiny import actions
 from scrutiny.library.learning_from_practice import PRIORITY
 from scrutiny.models import Action, Agency, Brag, Outcome, Partnership, Priority, User
+from scrutiny.plan.services import ActionData, action_save
+from scrutiny.plan.updates import Evidence, action_update
 
 
 @dataclass(frozen=True)
@@ -106,9 +107,9 @@ def plan_load(partnership: Partnership) -> None:
         outcome, _ = Outcome.objects.get_or_create(
             priority=priorities[demo.priority], text=demo.outcome
         )
-        action = actions.action_save(
+        action = action_save(
             partnership=partnership,
-            data=actions.ActionData(
+            data=ActionData(
                 text=demo.text,
                 outcome=outcome,
                 responsible=agencies[demo.agency],
@@ -119,10 +120,10 @@ def plan_load(partnership: Partnership) -> None:
             ),
         )
         for status, note, kind, evidence in demo.updates:
-            actions.action_update(
+            action_update(
                 action=action,
                 status=Brag(status),
                 note=note,
                 user=business_unit,  # type: ignore[arg-type]
-                attached=actions.Evidence(kind=kind, text=evidence),
+                attached=Evidence(kind=kind, text=evidence),
             )

@@ -11,11 +11,10 @@ from typing import IO
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
-from scrutiny.actions import PlanRow
-from scrutiny.packs.plan_pdf import key_line
+from scrutiny.plan.brag import key_line
+from scrutiny.plan.selectors import PLAN_COLUMNS, PlanRow
 from scrutiny.workbooks.writing import clean_text
 
-HEADER = ("Priority", "Outcome", "Action", "Timescale", "Responsible", "Update", "RAG")
 FILLS = {
     "blue": PatternFill("solid", fgColor="1D70B8"),
     "green": PatternFill("solid", fgColor="00703C"),
@@ -35,7 +34,7 @@ def render_plan_xlsx(
     sheet.append([clean_text(f"Delivery plan: {title}")])
     sheet["A1"].font = Font(bold=True, size=14)
     sheet.append([clean_text(key_line(key))])
-    sheet.append(list(HEADER))
+    sheet.append(list(PLAN_COLUMNS))
     for cell in sheet[3]:
         cell.font = Font(bold=True)
     # The row number is counted here: openpyxl's max_row looks at every cell, each time.

@@ -30,14 +30,13 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from scrutiny.actions import PlanRow
 from scrutiny.packs.pdf import GRID, STYLES
+from scrutiny.plan.brag import key_line
+from scrutiny.plan.selectors import PLAN_COLUMNS, PlanRow
 
-HEADER = ("Priority", "Outcome", "Action", "Timescale", "Responsible", "Update", "RAG")
 # Shares of the frame's width, near the workbook's column widths (28, 36, 50, 14, 30, 50, 10).
 WIDTHS = (0.12, 0.16, 0.22, 0.1, 0.13, 0.2, 0.07)
-# The BRAG colours of the workbook, in the key's order; white text on all but amber.
-STATUSES = ("blue", "green", "amber", "red")
+# The BRAG colours of the workbook; white text on all but amber.
 FILLS = {
     "blue": colors.HexColor("#1d70b8"),
     "green": colors.HexColor("#00703c"),
@@ -75,18 +74,6 @@ def _cell(text: str, style: str = "cell") -> Paragraph:
 
 def _date(value: dt.date | None) -> str:
     return "" if value is None else f"{value.day} {value:%B %Y}"
-
-
-def key_line(key: Mapping[str, str]) -> str:
-    """'RAG key: Blue complete; Green on track; …' in the partnership's own words."""
-    parts = []
-    for status in STATUSES:
-        words = key.get(status, "").strip()
-        # Lower the first letter to read as a sentence, but leave an acronym ("CSPR due") alone.
-        if words and not words[:2].isupper():
-            words = words[0].lower() + words[1:]
-        parts.append(f"{status.capitalize()} {words}".strip())
-    return "RAG key: " + "; ".join(parts)
 
 
 class _PlanDocument(BaseDocTemplate):
@@ -134,7 +121,7 @@ def _chunks(rows: list[PlanRow]) -> list[tuple[list[PlanRow], bool]]:
 
 
 def _plan_table(rows: list[PlanRow], width: float, *, continued: bool = False) -> Table:
-    data: list[list[Any]] = [[_cell(name, "head") for name in HEADER]]
+    data: list[list[Any]] = [[_cell(name, "head") for name in PLAN_COLUMNS]]
     style: list[tuple[Any, ...]] = [
         ("GRID", (0, 0), (-1, -1), 0.5, GRID),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),

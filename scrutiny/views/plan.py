@@ -21,13 +21,29 @@ from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
-from scrutiny import actions as plan
 from scrutiny import permissions
 from scrutiny.errors import ApplicationError
 from scrutiny.forms_plan import ActionForm, OutcomeForm, PriorityForm, UpdateForm
 from scrutiny.models import Action, Brag, Partnership, Scrutiny
 from scrutiny.packs.plan import render_plan_xlsx
 from scrutiny.packs.plan_pdf import render_plan_pdf
+from scrutiny.plan.brag import brag_label
+from scrutiny.plan.redaction import ActionRedactors
+from scrutiny.plan.selectors import (
+    actions_shown,
+    plan_actions,
+    plan_rows,
+    priority_counts,
+    priority_outcomes,
+)
+from scrutiny.plan.services import (
+    action_save,
+    actions_carry,
+    actions_draft,
+    outcome_save,
+    priority_save,
+)
+from scrutiny.plan.updates import action_update
 
 EXPORTS = {
     "xlsx": (
@@ -47,7 +63,7 @@ def plan_overview(request: HttpRequest) -> HttpResponse:
     partnership = _partnership(request)
     visible = permissions.actions_visible_to(request.user).filter(partnership=partnership)
     key = partnership.brag_key
-    priorities = plan.priority_counts(
+    priorities = priority_counts(
         permissions.priorities_visible_to(request.user).filter(partnership=partnership), visible
     )
     return render(
@@ -56,7 +72,7 @@ def plan_overview(request: HttpRequest) -> HttpResponse:
         {
             "partnership": partnership,
             "priorities": priorities,
-            "unplaced": plan.actions_shown(plan.plan_actions(visible.filter(outcome__isnull=True))),
+            "unplaced": actions_shown(plan_actions(visible.filter(outcome__isnull=True))),
             "key": key,
             "can_plan": permissions.can_plan(request.user),
             "own_agency": permissions.is_agency_lead(request.user),
@@ -75,7 +91,7 @@ def plan_priority_new(request: HttpRequest) -> HttpResponse:
             messages.error(request, error)
         return redirect("plan")
     try:
-        priority = plan.priority_save(partnership=partnership, title=form.cleaned_data["title"])
+        priority = priority_save(partnership=partnership, title=form.cleaned_data["title"])
     except ApplicationError as exc:
         messages.error(request, exc.message)
         return redirect("plan")
@@ -87,7 +103,7 @@ def plan_priority_new(request: HttpRequest) -> HttpResponse:
 def plan_priority(request: HttpRequest, priority_id: int) -> HttpResponse:
     partnership = _partnership(request)
     priority = permissions.access_priority_for_user(request.user, priority_id)
-    outcomes = plan.priority_outcomes(priority, permissions.actions_visible_to(request.user))
+    outcomes = priority_outcomes(priority, permissions.actions_visible_to(request.user))
     return render(
         request,
         "scrutiny/plan/priority.html",
@@ -113,9 +129,7 @@ def plan_priority_edit(request: HttpRequest, priority_id: int) -> HttpResponse:
     try:
         if not form.is_valid():
             raise ApplicationError(form.errors["title"][0])
-        plan.priority_save(
-            partnership=partnership, title=form.cleaned_data["title"], priority=priority
-        )
+        priority_save(partnership=partnership, title=form.cleaned_data["title"], priority=priority)
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
@@ -132,7 +146,7 @@ def plan_outcome_new(request: HttpRequest, priority_id: int) -> HttpResponse:
     try:
         if not form.is_valid():
             raise ApplicationError(form.errors["text"][0])
-        plan.outcome_save(priority=priority, text=form.cleaned_data["text"])
+        outcome_save(priority=priority, text=form.cleaned_data["text"])
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
@@ -161,7 +175,7 @@ def plan_action_new(request: HttpRequest) -> HttpResponse:
     form = ActionForm(request.POST, partnership=partnership)
     if form.is_valid():
         try:
-            action = plan.action_save(partnership=partnership, data=form.data_for_save())
+            action = action_save(partnership=partnership, data=form.data_for_save())
         except ApplicationError as exc:
             form.add_error(None, exc.message)
         else:
@@ -181,7 +195,7 @@ def plan_action_edit(request: HttpRequest, action_id: int) -> HttpResponse:
     form = ActionForm(request.POST, partnership=partnership)
     if form.is_valid():
         try:
-            plan.action_save(partnership=partnership, data=form.data_for_save(), action=action)
+            action_save(partnership=partnership, data=form.data_for_save(), action=action)
         except ApplicationError as exc:
             form.add_error(None, exc.message)
         else:
@@ -193,7 +207,7 @@ def plan_action_edit(request: HttpRequest, action_id: int) -> HttpResponse:
 def _action_page(
     request: HttpRequest, action: Action, form: UpdateForm | None = None, status: int = 200
 ) -> HttpResponse:
-    action = plan.plan_actions(Action.objects.filter(pk=action.pk)).get()
+    action = plan_actions(Action.objects.filter(pk=action.pk)).get()
     key = action.partnership.brag_key
     can_update = permissions.can_update_action(request.user, action)
     if can_update and form is None:
@@ -203,7 +217,7 @@ def _action_page(
         "scrutiny/plan/action.html",
         {
             "action": action,
-            "entry": plan.actions_shown([action])[0],
+            "entry": actions_shown([action])[0],
             "form": form if can_update else None,
             "can_edit": permissions.can_plan(request.user),
         },
@@ -223,7 +237,7 @@ def plan_action_update(request: HttpRequest, action_id: int) -> HttpResponse:
     form = UpdateForm(request.POST, request.FILES, action=action, key=action.partnership.brag_key)
     if form.is_valid():
         try:
-            update = plan.action_update(
+            update = action_update(
                 action=action,
                 status=form.cleaned_data["status"],
                 note=form.cleaned_data["note"],
@@ -233,7 +247,7 @@ def plan_action_update(request: HttpRequest, action_id: int) -> HttpResponse:
         except ApplicationError as exc:
             form.add_error(None, exc.message)
         else:
-            label = plan.brag_label(update.status, action.partnership.brag_key)
+            label = brag_label(update.status, action.partnership.brag_key)
             messages.success(request, f"The update is saved: the action is {label}.")
             return redirect("plan-action", action.pk)
     if request.FILES:
@@ -252,7 +266,7 @@ def plan_document(request: HttpRequest, update_id: int) -> FileResponse:
     return FileResponse(
         update.document.open("rb"),
         as_attachment=True,
-        filename=plan.ActionRedactors().redact(update.action, name),  # as the page shows it
+        filename=ActionRedactors().redact(update.action, name),  # as the page shows it
     )
 
 
@@ -266,7 +280,7 @@ def _export(
     response["Content-Disposition"] = (
         f'attachment; filename="delivery-plan-{slugify(title) or "partnership"}.{fmt}"'
     )
-    render_plan(plan.plan_rows(actions), title=title, key=key, out=response)
+    render_plan(plan_rows(actions), title=title, key=key, out=response)
     return response
 
 
@@ -303,7 +317,7 @@ def scrutiny_actions(request: HttpRequest, slug: str) -> HttpResponse:
         "scrutiny/plan/scrutiny_actions.html",
         {
             "scrutiny": scrutiny,
-            "entries": plan.actions_shown(plan.plan_actions(_scrutiny_actions(scrutiny))),
+            "entries": actions_shown(plan_actions(_scrutiny_actions(scrutiny))),
             "signed_off": scrutiny.findings.filter(signed_off_at__isnull=False).exists(),
             "previous_open": previous_open,
             "can_plan": permissions.can_plan(request.user),
@@ -316,7 +330,7 @@ def scrutiny_actions(request: HttpRequest, slug: str) -> HttpResponse:
 def scrutiny_actions_draft(request: HttpRequest, slug: str) -> HttpResponse:
     scrutiny = permissions.access_scrutiny_to_configure(request.user, slug)
     try:
-        drafted = plan.actions_draft(scrutiny=scrutiny)
+        drafted = actions_draft(scrutiny=scrutiny)
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
@@ -335,7 +349,7 @@ def scrutiny_actions_draft(request: HttpRequest, slug: str) -> HttpResponse:
 def scrutiny_actions_carry(request: HttpRequest, slug: str) -> HttpResponse:
     scrutiny = permissions.access_scrutiny_to_configure(request.user, slug)
     try:
-        carried = plan.actions_carry(scrutiny=scrutiny)
+        carried = actions_carry(scrutiny=scrutiny)
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:

@@ -24,7 +24,7 @@ from pypdf import PdfReader
 from rest_framework.test import APIClient
 
 from audits.models import CaseFile, Sample
-from scrutiny import actions
+from scrutiny import plan as actions
 from scrutiny.disclosure import REMOVED, Redactor
 from scrutiny.models import Action, Brag, Partnership
 from tests.conftest import client_for

@@ -13,7 +13,8 @@ from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from scrutiny import actions, findings
+from scrutiny import findings
+from scrutiny import plan as actions
 from scrutiny.errors import ApplicationError
 from scrutiny.models import Action, ActionUpdate, Brag, Outcome, Priority
 from scrutiny.packs.plan import render_plan_xlsx

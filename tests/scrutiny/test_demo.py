@@ -155,8 +155,8 @@ def test_demo_refuses_where_demo_logins_are_off(settings):
 
 
 def test_the_demo_plan_has_priorities_and_actions_at_every_status(demo):
-    from scrutiny.actions import actions_to_flag
     from scrutiny.models import Action, Priority
+    from scrutiny.plan.flags import actions_to_flag
 
     assert list(Priority.objects.values_list("title", flat=True)) == [
         Scrutiny.objects.get(slug=SCRUTINY_SLUG).priority,

@@ -10,7 +10,8 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from scrutiny import actions, notifications
+from scrutiny import notifications
+from scrutiny import plan as actions
 from scrutiny.notifications import site_link
 from tests.scrutiny.test_actions import signed as signed
 from tests.scrutiny.test_workspace import scrutiny as scrutiny

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from scrutiny import actions
+from scrutiny import plan as actions
 from scrutiny.models import Action, ActionUpdate, Brag, Outcome, Partnership, Priority, User
 from tests.conftest import client_for
 from tests.scrutiny.test_actions import _earlier_action

@@ -15,7 +15,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from scrutiny import actions
+from scrutiny import plan as actions
 from scrutiny.models import Action, ActionUpdate, Brag, Outcome, Partnership, Priority, User
 from tests.conftest import client_for
 from tests.scrutiny.test_actions import earlier as earlier

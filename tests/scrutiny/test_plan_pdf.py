@@ -12,8 +12,8 @@ from typing import Any
 
 from pypdf import PdfReader
 
-from scrutiny.actions import PlanRow
 from scrutiny.packs.plan_pdf import render_plan_pdf
+from scrutiny.plan.selectors import PlanRow
 
 KEY = {"blue": "Complete", "green": "On track", "amber": "At risk", "red": "Off track"}
 RAG = {"blue": "Blue", "green": "Green", "amber": "Amber", "red": "Red"}

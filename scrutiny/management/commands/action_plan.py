@@ -10,11 +10,12 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from scrutiny.actions import actions_draft, delivery_plan
 from scrutiny.errors import ApplicationError
 from scrutiny.management.commands.import_instrument import scrutiny_by_slug
 from scrutiny.packs.plan import render_plan_xlsx
 from scrutiny.packs.plan_pdf import render_plan_pdf
+from scrutiny.plan.selectors import delivery_plan
+from scrutiny.plan.services import actions_draft
 
 
 class Command(BaseCommand):

@@ -1,4 +1,4 @@
-"""Assigning auditors to sampled case files, and completing, submitting and reopening audits.
+"""Completing, submitting and reopening audits, and the audit tool they are completed in.
 
 Every audit is a core Response written through scrutiny.evidence (channel "audit"), so that it
 is validated and scored like every other source. The Assignment around it carries:
@@ -9,23 +9,18 @@ is validated and scored like every other source. The Assignment around it carrie
 - `current_step`, the page to open when the auditor comes back: the database draft, never the
   browser session, is what a page resumes from.
 
-Immediate concerns are recorded here and the partnership's safeguarding lead is emailed at
-once (a celery task enqueued on commit). The email never holds the case reference nor what the
-auditor wrote: only that a concern was raised, by whom, when, and a link to read it on the
-platform. Emails to auditors likewise name no case.
+Assigning auditors: audits/assignments.py; immediate concerns: audits/concerns.py.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
-from audits.models import Assignment, AuditEvent, CaseFile, ImmediateConcern, Moderation, Sample
+from audits.models import Assignment, AuditEvent, Moderation, Sample
 from audits.permissions import audit_may_reopen
 from audits.trail import audit_event_record
 from scrutiny.errors import ApplicationError
@@ -37,17 +32,7 @@ from scrutiny.evidence import (
     response_submit,
 )
 from scrutiny.instruments import CompiledVersion, instrument_current_version, version_compile
-from scrutiny.models import (
-    Agency,
-    Instrument,
-    InstrumentVersion,
-    Partnership,
-    Response,
-    Scrutiny,
-    Source,
-    User,
-)
-from scrutiny.notifications import email_send, site_link
+from scrutiny.models import Instrument, InstrumentVersion, Response, Source, User
 
 CHECK_STEP = "check"  # the check-your-answers page, after the instrument's own pages
 
@@ -89,12 +74,21 @@ def sample_instrument(sample: Sample) -> Instrument:
     )
 
 
-def assignment_compiled(assignment: Assignment) -> CompiledVersion:
-    """The instrument version of the audit: the one its draft answers, else the current one."""
+def assignment_compiled(
+    assignment: Assignment, *, compiled: CompiledVersion | None = None
+) -> CompiledVersion:
+    """The instrument version of the audit: the one its draft answers, else the current one.
+
+    `compiled` is the version the page was drawn with: when it is that version it is used as it
+    is (a version's id always names the same questions: a changed definition replaces a version
+    by a new one, never edits it), so saving a page or submitting compiles the version once."""
     if assignment.response is not None:
-        return version_compile(InstrumentVersion(pk=assignment.response.version_id))
-    instrument = sample_instrument(assignment.case.sample)
-    return version_compile(instrument_current_version(instrument))
+        version = InstrumentVersion(pk=assignment.response.version_id)
+    else:
+        version = instrument_current_version(sample_instrument(assignment.case.sample))
+    if compiled is not None and compiled.version_id == version.pk:
+        return compiled
+    return version_compile(version)
 
 
 def audit_values(assignment: Assignment) -> dict[str, Any]:
@@ -113,227 +107,6 @@ def audit_is_moderated(assignment: Assignment) -> bool:
     return Moderation.objects.filter(
         case_id=assignment.case_id, moderated_at__isnull=False
     ).exists()
-
-
-# ---------------------------------------------------------------------------------------------
-# Assigning
-
-
-@dataclass(frozen=True)
-class AssignmentRequest:
-    """One agency's audit of one case file, as a page or the API asks for it."""
-
-    case: CaseFile
-    agency: Agency
-    auditor: User
-    due: dt.date | None
-    role: str = Assignment.Role.FIRST
-
-
-def _role_words(role: str) -> str:
-    return "an independent second auditor" if role == Assignment.Role.SECOND else "an auditor"
-
-
-def _person(user: User | None) -> str:
-    if user is None:
-        return "nobody"
-    return user.full_name or user.email
-
-
-def _assignment_error(request: AssignmentRequest, *, scrutiny_id: int, today: dt.date) -> str:
-    """What is wrong with one request, given the assignments stored so far; "" when nothing."""
-    case, agency, auditor, role = request.case, request.agency, request.auditor, request.role
-    if role not in Assignment.Role.values:
-        return "Choose the role: auditor or independent second auditor."
-    if case.sample.scrutiny_id != scrutiny_id:
-        return f"Case file {case.case_ref} is not in this scrutiny's sample."
-    partnership_id = case.sample.scrutiny.partnership_id
-    if agency.partnership_id != partnership_id:
-        return f"{agency.name} is not an agency of this partnership."
-    if not (
-        auditor.is_active
-        and auditor.role == User.Role.AUDITOR
-        and auditor.agency_id == agency.pk
-        and auditor.partnership_id == partnership_id
-    ):
-        return f"{_person(auditor)} is not an active auditor of {agency.name}."
-    if request.due is None:
-        return "Give the date the audit is due."
-    if request.due < today:
-        return f"The due date {request.due:%d/%m/%Y} has passed: give today or a later date."
-    pair = {
-        a.role: a
-        for a in Assignment.objects.filter(case=case, agency=agency).select_related("auditor")
-    }
-    if role in pair:
-        return (
-            f"{agency.code} already has {_role_words(role)} for case file {case.case_ref}: "
-            f"{_person(pair[role].auditor)}."
-        )
-    other_role = Assignment.Role.FIRST if role == Assignment.Role.SECOND else Assignment.Role.SECOND
-    other = pair.get(other_role)
-    if role == Assignment.Role.SECOND and other is None:
-        return (
-            f"Assign {agency.code}'s first auditor for case file {case.case_ref} before an "
-            "independent second auditor."
-        )
-    if other is not None and other.auditor_id == auditor.pk:
-        return (
-            "The independent second auditor must be someone other than the first auditor "
-            f"({_person(auditor)})."
-        )
-    return ""
-
-
-def _assignments_make(
-    *, scrutiny: Scrutiny, requests: Sequence[AssignmentRequest], user: User
-) -> list[Assignment]:
-    """Create the assignments in order (a first auditor before a second in the same batch),
-    or raise with every row's error and create none. Call inside a transaction."""
-    today = timezone.localdate()
-    errors: dict[int, str] = {}
-    made: list[Assignment] = []
-    for index, request in enumerate(requests):
-        error = _assignment_error(request, scrutiny_id=scrutiny.pk, today=today)
-        if error:
-            errors[index] = error
-            continue
-        assignment = Assignment.objects.create(
-            case=request.case,
-            agency=request.agency,
-            auditor=request.auditor,
-            due=request.due,
-            role=request.role,
-        )
-        audit_event_record(
-            scrutiny=scrutiny,
-            action=AuditEvent.Action.ASSIGNED,
-            user=user,
-            assignment=assignment,
-            detail=(
-                f"{request.agency.code}: {_person(request.auditor)} "
-                f"({assignment.get_role_display().lower()}), due {request.due:%d/%m/%Y}"
-            ),
-        )
-        made.append(assignment)
-    if errors:
-        count = len(errors)
-        raise ApplicationError(
-            f"{count} assignment{'s' if count > 1 else ''} could not be made, so nothing was "
-            "assigned: " + "; ".join(errors.values()),
-            extra={"errors": errors},
-        )
-    return made
-
-
-def _notify_on_commit(assignments: Iterable[Assignment]) -> None:
-    from audits.tasks import assignments_email
-
-    ids = [a.pk for a in assignments]
-    if ids:
-        # robust: a mail server that is down must not turn the committed change into an error
-        # page when tasks run in-process; the task retries on a worker.
-        transaction.on_commit(lambda: assignments_email.delay(assignment_ids=ids), robust=True)
-
-
-@transaction.atomic
-def assignment_create(
-    *,
-    case: CaseFile,
-    agency: Agency,
-    auditor: User,
-    due: dt.date | None,
-    role: str = Assignment.Role.FIRST,
-    user: User,
-) -> Assignment:
-    """Assign one agency's audit of a case file to one of its auditors, and email them."""
-    sample_instrument(case.sample)  # the audit can be completed
-    scrutiny = case.sample.scrutiny
-    (assignment,) = _assignments_make(
-        scrutiny=scrutiny,
-        requests=[AssignmentRequest(case, agency, auditor, due, role)],
-        user=user,
-    )
-    _notify_on_commit([assignment])
-    return assignment
-
-
-@transaction.atomic
-def assignments_assign(
-    *, scrutiny: Scrutiny, requests: Sequence[AssignmentRequest], user: User
-) -> list[Assignment]:
-    """Make many assignments at once, all or none; each auditor gets one email for all of
-    theirs. Raises ApplicationError with `extra["errors"]` (request index to message)."""
-    if not requests:
-        raise ApplicationError("Choose an auditor for at least one case file.")
-    sample = Sample.objects.filter(scrutiny=scrutiny).first()
-    if sample is None:
-        raise ApplicationError("Draw the scrutiny's sample of case files before assigning.")
-    sample_instrument(sample)
-    made = _assignments_make(scrutiny=scrutiny, requests=requests, user=user)
-    _notify_on_commit(made)
-    return made
-
-
-def _when(moment: dt.datetime) -> str:
-    local = timezone.localtime(moment)
-    return f"{local:%H:%M} on {local.day} {local:%B %Y}"
-
-
-def _first_due(assignments: list[Assignment]) -> str:
-    dates = [a.due for a in assignments if a.due is not None]
-    if not dates:
-        return ""
-    first = min(dates)
-    return f", the first due by {first.day} {first:%B %Y}"
-
-
-def assignments_notify(*, assignment_ids: Sequence[int]) -> int:
-    """Email each auditor once about their new audits; returns how many emails were sent.
-
-    Assignments already notified are skipped, so that a task retried after a partial send
-    does not email anyone twice. No case reference is written: the link opens the platform.
-    """
-    rows = (
-        Assignment.objects.filter(pk__in=assignment_ids, notified_at__isnull=True)
-        .select_related("auditor", "agency", "case__sample__scrutiny")
-        .order_by("auditor_id", "due", "pk")
-    )
-    by_auditor: dict[int, list[Assignment]] = {}
-    for row in rows:
-        if row.auditor is not None and row.auditor.email:
-            by_auditor.setdefault(row.auditor.pk, []).append(row)
-    sent = 0
-    for assignments in by_auditor.values():
-        auditor = assignments[0].auditor
-        assert auditor is not None
-        count = len(assignments)
-        lines: dict[tuple[str, str], list[Assignment]] = {}
-        for a in assignments:
-            lines.setdefault((a.case.sample.scrutiny.title, a.agency.name), []).append(a)
-        listed = "\n".join(
-            f"- {len(group)} for {agency} in the scrutiny “{title}”{_first_due(group)}"
-            for (title, agency), group in lines.items()
-        )
-        plural = "s" if count > 1 else ""
-        body = (
-            f"Hello {auditor.get_short_name()},\n\n"
-            f"You have been asked to complete {count} case-file audit{plural}:\n{listed}\n\n"
-            f"See your audits and start them here (you will need to sign in):\n"
-            f"{site_link('audit-mine')}\n\n"
-            "The case references are shown on the platform only, never by email.\n"
-        )
-        email_send(
-            subject=f"You have {count} case-file audit{plural} to complete",
-            body=body,
-            to=[auditor.email],
-        )
-        # Marked per auditor as soon as their email has gone: a retry skips them.
-        Assignment.objects.filter(pk__in=[a.pk for a in assignments]).update(
-            notified_at=timezone.now()
-        )
-        sent += 1
-    return sent
 
 
 # ---------------------------------------------------------------------------------------------
@@ -422,18 +195,21 @@ def audit_save_page(
     step: str,
     values: dict[str, Any],
     user: User,
+    compiled: CompiledVersion | None = None,
 ) -> Assignment:
     """Save a draft of all the answers so far and the page to resume at.
 
     `values` are the whole audit's raw answers (what a page adds merged into the draft it was
-    given); `revision` is the one the page was drawn with. Refused, with nothing written, when
-    the audit changed since (StaleRevision), when it is submitted, or when an answer is wrong.
+    given); `revision` is the one the page was drawn with, `compiled` the version it was drawn
+    in (compiled again when not given, or when the draft now answers another). Refused, with
+    nothing written, when the audit changed since (StaleRevision), when it is submitted, or
+    when an answer is wrong.
     """
     locked = _locked(assignment)
     _check_auditor(user, locked)
     _check_revision(locked, revision)
     _check_open(locked)
-    compiled = assignment_compiled(locked)
+    compiled = assignment_compiled(locked, compiled=compiled)
     if step and step != CHECK_STEP and not _step_words(compiled, step):
         raise ApplicationError(f"{step!r} is not a page of this audit.")
     response = response_save_draft(
@@ -461,13 +237,21 @@ def audit_save_page(
 
 
 @transaction.atomic
-def audit_submit(*, assignment: Assignment, revision: int, user: User) -> Assignment:
-    """Validate the whole audit as saved, and submit it: it is then locked until reopened."""
+def audit_submit(
+    *,
+    assignment: Assignment,
+    revision: int,
+    user: User,
+    compiled: CompiledVersion | None = None,
+) -> Assignment:
+    """Validate the whole audit as saved, and submit it: it is then locked until reopened.
+
+    `compiled`, as for `audit_save_page`: the version the check page was drawn in."""
     locked = _locked(assignment)
     _check_auditor(user, locked)
     _check_revision(locked, revision)
     _check_open(locked)
-    compiled = assignment_compiled(locked)
+    compiled = assignment_compiled(locked, compiled=compiled)
     response = response_submit(
         compiled=compiled,
         values=audit_values(locked),
@@ -519,136 +303,3 @@ def audit_reopen(*, assignment: Assignment, reason: str, user: User) -> Assignme
         detail=reason,
     )
     return locked
-
-
-# ---------------------------------------------------------------------------------------------
-# Immediate concerns
-
-
-@dataclass(frozen=True)
-class ConcernRecipient:
-    email: str
-    name: str
-    is_lead: bool  # False: the partnership's contact address stands in for the lead
-
-
-def concern_recipient(partnership: Partnership) -> ConcernRecipient | None:
-    """Who is told of an immediate concern: the named safeguarding lead, else the
-    partnership's contact address, else nobody (the concern is still recorded)."""
-    if partnership.safeguarding_lead_email:
-        return ConcernRecipient(
-            partnership.safeguarding_lead_email, partnership.safeguarding_lead_name, True
-        )
-    if partnership.contact_email:
-        return ConcernRecipient(partnership.contact_email, partnership.name, False)
-    return None
-
-
-@dataclass(frozen=True)
-class ConcernRaised:
-    concern: ImmediateConcern
-    recipient: ConcernRecipient | None
-
-
-@transaction.atomic
-def concern_raise(*, assignment: Assignment, concern: str, user: User) -> ConcernRaised:
-    """Record an immediate concern about the child of a case file and tell the lead at once."""
-    text = (concern or "").strip()
-    if not text:
-        raise ApplicationError(
-            "Describe the concern: what you found and why you think the child is at risk now."
-        )
-    case = CaseFile.objects.select_related("sample__scrutiny__partnership").get(
-        pk=assignment.case_id
-    )
-    row = ImmediateConcern.objects.create(
-        case=case, assignment=assignment, raised_by=user, concern=text
-    )
-    recipient = concern_recipient(case.sample.scrutiny.partnership)
-    if recipient is None:
-        told = "nobody could be emailed: the partnership has no safeguarding lead or contact email"
-    elif recipient.is_lead:
-        told = "the safeguarding lead is emailed"
-    else:
-        told = "the partnership's contact address is emailed (no safeguarding lead email is set)"
-    audit_event_record(
-        scrutiny=case.sample.scrutiny,
-        action=AuditEvent.Action.CONCERN,
-        user=user,
-        case=case,
-        assignment=assignment,
-        detail=f"Immediate concern {row.pk} raised; {told}.",
-    )
-    if recipient is not None:
-        from audits.tasks import concern_email
-
-        transaction.on_commit(lambda: concern_email.delay(concern_id=row.pk), robust=True)
-    return ConcernRaised(row, recipient)
-
-
-def concern_notify(*, concern_id: int) -> bool:
-    """Email the safeguarding lead that a concern was raised, by whom and when, with a link.
-
-    Never the case reference nor the concern's words. Returns False when there is nobody to
-    email or the lead was told already (a retried task sends once).
-    """
-    concern = ImmediateConcern.objects.select_related(
-        "case__sample__scrutiny__partnership", "raised_by__agency"
-    ).get(pk=concern_id)
-    if concern.lead_notified_at is not None:
-        return False
-    scrutiny = concern.case.sample.scrutiny
-    recipient = concern_recipient(scrutiny.partnership)
-    if recipient is None:
-        return False
-    raiser = concern.raised_by
-    by = _person(raiser)
-    if raiser.agency is not None:
-        by += f" ({raiser.agency.name})"
-    greeting = (
-        f"Dear {recipient.name or 'safeguarding lead'},"
-        if recipient.is_lead
-        else f"To {scrutiny.partnership.name}:"
-    )
-    forward = (
-        ""
-        if recipient.is_lead
-        else "No safeguarding lead email is set for the partnership, so this comes to its "
-        "contact address: please pass it to the safeguarding lead now.\n\n"
-    )
-    body = (
-        f"{greeting}\n\n"
-        "An auditor has raised an immediate concern about a child during a case-file audit.\n\n"
-        f"Raised by: {by}\n"
-        f"Raised at: {_when(concern.raised_at)}\n"
-        f"Scrutiny: {scrutiny.title}\n\n"
-        f"{forward}"
-        "Sign in to read the concern and act on it:\n"
-        f"{site_link('audit-concern-detail', concern.pk)}\n\n"
-        "To keep the child's details safe, they stay on the platform and are never sent by "
-        "email.\n"
-    )
-    email_send(
-        subject="Immediate concern about a child raised in a case-file audit",
-        body=body,
-        to=[recipient.email],
-    )
-    ImmediateConcern.objects.filter(pk=concern.pk, lead_notified_at__isnull=True).update(
-        lead_notified_at=timezone.now()
-    )
-    return True
-
-
-@transaction.atomic
-def concern_acknowledge(*, concern: ImmediateConcern, user: User) -> ImmediateConcern:
-    """The lead (or the business unit, or the scrutineer) has read the concern and acts on it."""
-    concern = ImmediateConcern.objects.select_for_update().get(pk=concern.pk)
-    if concern.acknowledged_at is not None:
-        raise ApplicationError(
-            f"{_person(concern.acknowledged_by)} already acknowledged this concern at "
-            f"{_when(concern.acknowledged_at)}."
-        )
-    concern.acknowledged_by = user
-    concern.acknowledged_at = timezone.now()
-    concern.save(update_fields=["acknowledged_by", "acknowledged_at"])
-    return concern

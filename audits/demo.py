@@ -9,7 +9,7 @@ import datetime as dt
 from django.db import transaction
 
 from audits.models import Assignment, AuditEvent, CaseFile, Moderation, Sample
-from scrutiny.demo.evidence import CASES
+from scrutiny.demo.respondents import CASES
 from scrutiny.models import Agency, Area, Instrument, Response, Scrutiny, User
 
 DRAWN_AT = dt.datetime(2026, 1, 5, 10, 0, tzinfo=dt.UTC)

@@ -1,5 +1,5 @@
-"""The scrutiny's sample of case files: drawing it from a case list, choosing its audit tool,
-and the reads of the sample page, the API and `manage.py sample`.
+"""The scrutiny's sample of case files: drawing it from a case list, and choosing its audit tool
+(the reads of the sample page, the API and `manage.py sample` are in audits/selectors.py).
 
 The draw itself is `audits.sampling` (a pure function, documented there). What is recorded is
 everything needed to repeat it: the file's SHA-256, the filters, the column stratified by, how
@@ -12,10 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from audits.models import Assignment, AuditEvent, CaseFile, ImmediateConcern, Sample
@@ -182,6 +180,66 @@ def _refuse_if_started(sample: Sample, *, what: str) -> None:
 # Services.
 
 
+def _same_draw(current: Sample, case_list: CaseList, rule: Rule, seed: int) -> bool:
+    """Was the sample drawn from this very file (checksum) with these options?"""
+    return (
+        current.file_sha256 == case_list.file_sha256
+        and current.by == rule.by
+        and current.per == rule.per
+        and current.seed == seed
+        and current.filters == rule.filters
+    )
+
+
+def _sample_record(
+    sample: Sample,
+    *,
+    case_list: CaseList,
+    draw: Draw,
+    file_name: str,
+    instrument: Instrument | None,
+    user: AnyUser | None,
+) -> None:
+    """Write down everything needed to repeat the draw (and the audit tool, when given)."""
+    if instrument is not None:
+        sample.instrument = instrument
+    sample.file_name = (file_name or "case list")[:255]
+    sample.file_sha256 = case_list.file_sha256
+    sample.columns = list(case_list.columns)
+    sample.filters = dict(draw.rule.filters)
+    sample.by = draw.rule.by
+    sample.per = draw.rule.per
+    sample.seed = draw.seed
+    sample.population = draw.population
+    sample.drawn_by = user if isinstance(user, User) else None
+    sample.drawn_at = timezone.now()
+    sample.save()
+
+
+def _cases_create(sample: Sample, *, scrutiny: Scrutiny, case_list: CaseList, draw: Draw) -> int:
+    """The drawn case files, in order, each in the partnership area its `area` column (else
+    its group) names; returns how many."""
+    areas = _area_matcher(scrutiny)
+    area_column = case_list.column("area")
+    cases = []
+    for position, drawn in enumerate(draw.cases, start=1):
+        data = dict(drawn.case.data)
+        area_value = data.get(area_column, "") if area_column else ""
+        area_id = areas.get(area_value.strip().casefold()) or areas.get(drawn.group.casefold())
+        cases.append(
+            CaseFile(
+                sample=sample,
+                position=position,
+                case_ref=drawn.case_ref,
+                group=drawn.group,
+                area_id=area_id,
+                data=data,
+            )
+        )
+    CaseFile.objects.bulk_create(cases)
+    return len(cases)
+
+
 @transaction.atomic
 def sample_draw(
     *,
@@ -214,13 +272,7 @@ def sample_draw(
     # One draw of a scrutiny at a time: lock the scrutiny's row while we look and write.
     list(Scrutiny.objects.select_for_update().filter(pk=scrutiny.pk).values_list("pk"))
     current = Sample.objects.filter(scrutiny=scrutiny).first()
-    if current is not None and (
-        current.file_sha256 == case_list.file_sha256
-        and current.by == rule.by
-        and current.per == rule.per
-        and current.seed == seed
-        and current.filters == rule.filters
-    ):
+    if current is not None and _same_draw(current, case_list, rule, seed):
         changed = False
         if instrument is not None and instrument.pk != current.instrument_id:
             changed = sample_set_instrument(sample=current, instrument=instrument, user=user)
@@ -235,43 +287,20 @@ def sample_draw(
     else:
         sample = Sample(scrutiny=scrutiny)
     before = sample.instrument_id
-    if instrument is not None:
-        sample.instrument = instrument
-    sample.file_name = (file_name or "case list")[:255]
-    sample.file_sha256 = case_list.file_sha256
-    sample.columns = list(case_list.columns)
-    sample.filters = dict(rule.filters)
-    sample.by = rule.by
-    sample.per = rule.per
-    sample.seed = seed
-    sample.population = draw.population
-    sample.drawn_by = user if isinstance(user, User) else None
-    sample.drawn_at = timezone.now()
-    sample.save()
-
-    areas = _area_matcher(scrutiny)
-    area_column = case_list.column("area")
-    cases = []
-    for position, drawn in enumerate(draw.cases, start=1):
-        data = dict(drawn.case.data)
-        area_value = data.get(area_column, "") if area_column else ""
-        area_id = areas.get(area_value.strip().casefold()) or areas.get(drawn.group.casefold())
-        cases.append(
-            CaseFile(
-                sample=sample,
-                position=position,
-                case_ref=drawn.case_ref,
-                group=drawn.group,
-                area_id=area_id,
-                data=data,
-            )
-        )
-    CaseFile.objects.bulk_create(cases)
+    _sample_record(
+        sample,
+        case_list=case_list,
+        draw=draw,
+        file_name=file_name,
+        instrument=instrument,
+        user=user,
+    )
+    drawn = _cases_create(sample, scrutiny=scrutiny, case_list=case_list, draw=draw)
     audit_event_record(
         scrutiny=scrutiny,
         action=AuditEvent.Action.SAMPLED,
         user=user,
-        detail=_draw_detail(sample, drawn=len(cases), replaced=current is not None),
+        detail=_draw_detail(sample, drawn=drawn, replaced=current is not None),
     )
     return SampleDrawResult(
         sample=sample,
@@ -314,69 +343,3 @@ def sample_set_instrument(*, sample: Sample, instrument: Instrument, user: AnyUs
         detail=f"Audit tool of the sample set to {instrument.code} {instrument.title}.",
     )
     return True
-
-
-# ---------------------------------------------------------------------------------------------
-# Selectors.
-
-
-def sample_for_scrutiny(*, scrutiny: Scrutiny) -> Sample | None:
-    """The scrutiny's sample with its audit tool and who drew it, or None: one query."""
-    sample = (
-        Sample.objects.select_related("instrument", "drawn_by").filter(scrutiny=scrutiny).first()
-    )
-    if sample is not None:
-        sample.scrutiny = scrutiny
-    return sample
-
-
-def sample_case_list(*, sample: Sample) -> list[CaseFile]:
-    """The sample's case files in order, each with its area, `assignment_count` and
-    `started_count` (assignments with a response): one query."""
-    return list(
-        CaseFile.objects.filter(sample=sample)
-        .select_related("area")
-        .annotate(
-            assignment_count=Count("assignments", distinct=True),
-            started_count=Count(
-                "assignments",
-                filter=Q(assignments__response__isnull=False),
-                distinct=True,
-            ),
-        )
-        .order_by("position")
-    )
-
-
-def audit_tools(*, scrutiny: Scrutiny) -> QuerySet[Instrument]:
-    """The scrutiny's case-file audit tools (instruments of kind file_audit), by code."""
-    return Instrument.objects.filter(scrutiny=scrutiny, kind=Source.FILE_AUDIT).order_by("code")
-
-
-def audit_tool_by_code(*, scrutiny: Scrutiny, code: str) -> Instrument:
-    """The scrutiny's audit tool with this code, or an error that lists those there are."""
-    instrument = Instrument.objects.filter(scrutiny=scrutiny, code=code).first()
-    if instrument is None:
-        codes = list(audit_tools(scrutiny=scrutiny).values_list("code", flat=True))
-        known = ", ".join(codes) if codes else "none yet: add an instrument of kind file_audit"
-        raise ApplicationError(
-            f"{scrutiny.title} has no instrument {code!r}. Its case-file audit tools: {known}."
-        )
-    instrument.scrutiny = scrutiny
-    return instrument
-
-
-def sample_document(*, sample: Sample) -> dict[str, Any]:
-    """The sample as `manage.py sample --json` prints it (CLI.md): cases grouped in the order
-    their groups first appear in the file. One query."""
-    cases = (
-        CaseFile.objects.filter(sample=sample).order_by("position").values_list("case_ref", "group")
-    )
-    return {
-        "scrutiny": sample.scrutiny.slug,
-        "seed": sample.seed,
-        "by": sample.by,
-        "per": sample.per,
-        "file_sha256": sample.file_sha256,
-        "cases": [{"case_ref": ref, "group": group} for ref, group in cases],
-    }

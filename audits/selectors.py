@@ -1,5 +1,5 @@
-"""Reads for assigning and completing audits. Each decides its own joins, so a list costs a fixed
-number of queries however many audits it holds.
+"""Reads for the sample, assigning and completing audits. Each decides its own joins, so a list
+costs a fixed number of queries however many audits or case files it holds.
 
 An audit's status, in words: not started (nothing saved), in draft, submitted, moderated (the
 moderation meeting agreed the case file), overdue (not submitted and past its due date).
@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from audits.models import Assignment, AuditEvent, CaseFile, Moderation, Sample
 from audits.permissions import assignments_for_auditor
-from scrutiny.models import Response, Scrutiny, User
+from scrutiny.errors import ApplicationError
+from scrutiny.models import Instrument, Response, Scrutiny, Source, User
 from scrutiny.permissions import AnyUser
 
 NOT_STARTED = "not_started"
@@ -152,3 +154,68 @@ def auditor_list(*, partnership_id: int) -> list[User]:
         .select_related("agency")
         .order_by("agency__code", "full_name", "email")
     )
+
+
+# The sample page, the API and manage.py sample ------------------------------------------------
+
+
+def sample_for_scrutiny(*, scrutiny: Scrutiny) -> Sample | None:
+    """The scrutiny's sample with its audit tool and who drew it, or None: one query."""
+    sample = (
+        Sample.objects.select_related("instrument", "drawn_by").filter(scrutiny=scrutiny).first()
+    )
+    if sample is not None:
+        sample.scrutiny = scrutiny
+    return sample
+
+
+def sample_case_list(*, sample: Sample) -> list[CaseFile]:
+    """The sample's case files in order, each with its area, `assignment_count` and
+    `started_count` (assignments with a response): one query."""
+    return list(
+        CaseFile.objects.filter(sample=sample)
+        .select_related("area")
+        .annotate(
+            assignment_count=Count("assignments", distinct=True),
+            started_count=Count(
+                "assignments",
+                filter=Q(assignments__response__isnull=False),
+                distinct=True,
+            ),
+        )
+        .order_by("position")
+    )
+
+
+def audit_tools(*, scrutiny: Scrutiny) -> QuerySet[Instrument]:
+    """The scrutiny's case-file audit tools (instruments of kind file_audit), by code."""
+    return Instrument.objects.filter(scrutiny=scrutiny, kind=Source.FILE_AUDIT).order_by("code")
+
+
+def audit_tool_by_code(*, scrutiny: Scrutiny, code: str) -> Instrument:
+    """The scrutiny's audit tool with this code, or an error that lists those there are."""
+    instrument = Instrument.objects.filter(scrutiny=scrutiny, code=code).first()
+    if instrument is None:
+        codes = list(audit_tools(scrutiny=scrutiny).values_list("code", flat=True))
+        known = ", ".join(codes) if codes else "none yet: add an instrument of kind file_audit"
+        raise ApplicationError(
+            f"{scrutiny.title} has no instrument {code!r}. Its case-file audit tools: {known}."
+        )
+    instrument.scrutiny = scrutiny
+    return instrument
+
+
+def sample_document(*, sample: Sample) -> dict[str, Any]:
+    """The sample as `manage.py sample --json` prints it (CLI.md): cases grouped in the order
+    their groups first appear in the file. One query."""
+    cases = (
+        CaseFile.objects.filter(sample=sample).order_by("position").values_list("case_ref", "group")
+    )
+    return {
+        "scrutiny": sample.scrutiny.slug,
+        "seed": sample.seed,
+        "by": sample.by,
+        "per": sample.per,
+        "file_sha256": sample.file_sha256,
+        "cases": [{"case_ref": ref, "group": group} for ref, group in cases],
+    }

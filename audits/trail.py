@@ -1,4 +1,5 @@
-"""The audit trail: every view, change, submission, reopening and moderation of an audit."""
+"""The audit trail: every view, change, submission, reopening and moderation of an audit,
+recorded (`audit_event_record`) and read for a case file (`audit_trail`)."""
 
 from __future__ import annotations
 
@@ -25,4 +26,14 @@ def audit_event_record(
         case=case,
         assignment=assignment,
         detail=detail,
+    )
+
+
+def audit_trail(*, case: CaseFile) -> list[AuditEvent]:
+    """Who viewed, changed, submitted, reopened or moderated the case's audits, newest first
+    (one query)."""
+    return list(
+        AuditEvent.objects.filter(case=case)
+        .select_related("user", "assignment__agency")
+        .order_by("-at", "-pk")
     )

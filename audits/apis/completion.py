@@ -19,14 +19,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.urls import path, reverse
+from django.urls import reverse
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from audits import completion, permissions, selectors
+from audits import assignments, completion, concerns, permissions, selectors
 from audits.models import Assignment, AuditEvent, CaseFile
 from audits.trail import audit_event_record
 from scrutiny.errors import ApplicationError
@@ -268,7 +268,7 @@ class AuditConcernApi(APIView):
         assignment = permissions.access_assignment_for_user(request.user, assignment_id)
         data = self.AuditConcernInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        result = completion.concern_raise(
+        result = concerns.concern_raise(
             assignment=assignment, concern=data.validated_data["concern"], user=request.user
         )
         recipient = result.recipient
@@ -311,7 +311,7 @@ class AssignmentCreateApi(APIView):
         data = self.AssignmentCreateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         requests = _assignment_requests(scrutiny, data.validated_data["assignments"])
-        made = completion.assignments_assign(
+        made = assignments.assignments_assign(
             scrutiny=scrutiny, requests=requests, user=request.user
         )
         rows = [selectors.audit_detail(assignment_id=a.pk) for a in made]
@@ -322,7 +322,7 @@ class AssignmentCreateApi(APIView):
 
 def _assignment_requests(
     scrutiny: Scrutiny, items: list[dict[str, Any]]
-) -> list[completion.AssignmentRequest]:
+) -> list[assignments.AssignmentRequest]:
     """The items as requests, their case files, agencies and auditors looked up in the
     scrutiny's sample and partnership (three queries); every item's problems at once."""
     cases = {
@@ -345,7 +345,7 @@ def _assignment_requests(
         )
     }
     errors: dict[int, str] = {}
-    requests: list[completion.AssignmentRequest] = []
+    requests: list[assignments.AssignmentRequest] = []
     for index, item in enumerate(items):
         case = cases.get(item["case_ref"])
         agency = agencies.get(item["agency"])
@@ -362,7 +362,7 @@ def _assignment_requests(
             continue
         assert case is not None and agency is not None and auditor is not None
         requests.append(
-            completion.AssignmentRequest(case, agency, auditor, item["due"], item["role"])
+            assignments.AssignmentRequest(case, agency, auditor, item["due"], item["role"])
         )
     if errors:
         count = len(errors)
@@ -372,20 +372,3 @@ def _assignment_requests(
             extra={"errors": errors},
         )
     return requests
-
-
-urlpatterns = [
-    path("audits/", AuditListApi.as_view(), name="api-audit-list"),
-    path("audits/<int:assignment_id>/", AuditDetailApi.as_view(), name="api-audit-detail"),
-    path("audits/<int:assignment_id>/draft/", AuditDraftApi.as_view(), name="api-audit-draft"),
-    path("audits/<int:assignment_id>/submit/", AuditSubmitApi.as_view(), name="api-audit-submit"),
-    path("audits/<int:assignment_id>/reopen/", AuditReopenApi.as_view(), name="api-audit-reopen"),
-    path(
-        "audits/<int:assignment_id>/concern/", AuditConcernApi.as_view(), name="api-audit-concern"
-    ),
-    path(
-        "scrutinies/<slug:slug>/assignments/",
-        AssignmentCreateApi.as_view(),
-        name="api-assignment-create",
-    ),
-]

@@ -2,7 +2,8 @@
 
 For people who run audits only (the business unit and the scrutineer): anyone else gets a 404
 from `access_scrutiny_audits_for_user`, and so does a case file of another scrutiny. Views call
-the selectors and the service of `audits.moderation` and nothing else.
+the selectors (`audits.progress`, `audits.agreement`, `audits.moderation_sheet`) and the
+service of `audits.moderation`, and nothing else.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.shortcuts import get_object_or_404
-from django.urls import URLPattern, path
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
@@ -19,9 +19,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from audits import agreement
-from audits import moderation as mod
 from audits.models import Assignment, AuditEvent, CaseFile
+from audits.moderation import moderation_record
+from audits.moderation_sheet import STATUS_WORDS, ModerationSheet, moderation_sheet
 from audits.permissions import access_scrutiny_audits_for_user
+from audits.progress import audit_progress
 from audits.trail import audit_event_record
 from scrutiny.models import Scrutiny
 
@@ -83,9 +85,7 @@ class AuditModerationContributionOutputSerializer(serializers.Serializer):
     agency = serializers.CharField(source="agency_code")
     agency_name = serializers.CharField()
     role = serializers.ChoiceField(choices=Assignment.Role.choices)
-    status = serializers.ChoiceField(
-        choices=[(key, words) for key, words in mod.STATUS_WORDS.items()]
-    )
+    status = serializers.ChoiceField(choices=[(key, words) for key, words in STATUS_WORDS.items()])
 
 
 class AuditModerationAnswerOutputSerializer(serializers.Serializer):
@@ -125,7 +125,7 @@ class AuditModerationOutputSerializer(serializers.Serializer):
     questions = AuditModerationQuestionOutputSerializer(many=True)
 
 
-def _sheet_data(sheet: mod.ModerationSheet) -> dict[str, Any]:
+def _sheet_data(sheet: ModerationSheet) -> dict[str, Any]:
     moderation = sheet.moderation if sheet.is_moderated else None
     return {
         "case": sheet.case.pk,
@@ -169,7 +169,7 @@ class AuditProgressApi(APIView):
     )
     def get(self, request: Request, slug: str) -> Response:
         scrutiny = access_scrutiny_audits_for_user(request.user, slug)
-        progress = mod.audit_progress(scrutiny=scrutiny, today=timezone.localdate())
+        progress = audit_progress(scrutiny=scrutiny, today=timezone.localdate())
         data = {"scrutiny": scrutiny.slug, "totals": progress.totals, "cases": progress.cases}
         return Response(self.AuditProgressOutputSerializer(data).data)
 
@@ -217,7 +217,7 @@ class AuditModerationApi(APIView):
     def get(self, request: Request, slug: str, case_id: int) -> Response:
         scrutiny = access_scrutiny_audits_for_user(request.user, slug)
         case = _case_in(scrutiny, case_id)
-        sheet = mod.moderation_sheet(case=case)
+        sheet = moderation_sheet(case=case)
         audit_event_record(
             scrutiny=scrutiny,
             action=AuditEvent.Action.VIEWED,
@@ -244,24 +244,11 @@ class AuditModerationApi(APIView):
         case = _case_in(scrutiny, case_id)
         data = self.AuditModerationInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        mod.moderation_record(
+        moderation_record(
             case=case,
             values=data.validated_data["values"],
             rationales=data.validated_data["rationales"],
             user=request.user,  # type: ignore[arg-type]
         )
-        sheet = mod.moderation_sheet(case=case)
+        sheet = moderation_sheet(case=case)
         return Response(AuditModerationOutputSerializer(_sheet_data(sheet)).data)
-
-
-audits = "scrutinies/<slug:slug>/audits/"
-
-urlpatterns: list[URLPattern] = [
-    path(f"{audits}progress/", AuditProgressApi.as_view(), name="api-audit-progress"),
-    path(f"{audits}agreement/", AuditAgreementApi.as_view(), name="api-audit-agreement"),
-    path(
-        f"{audits}cases/<int:case_id>/moderation/",
-        AuditModerationApi.as_view(),
-        name="api-audit-moderation",
-    ),
-]

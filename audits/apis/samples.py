@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.urls import path
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
@@ -19,7 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from audits import samples
+from audits import samples, selectors
 from audits.models import CaseFile, Sample
 from audits.permissions import access_scrutiny_audits_for_user
 from audits.sampling import SEED_MAX, SEED_MIN
@@ -74,7 +73,7 @@ class SampleOutputSerializer(serializers.ModelSerializer):
 
 
 def _sample_output(sample: Sample) -> dict[str, Any]:
-    sample.case_list = samples.sample_case_list(sample=sample)  # type: ignore[attr-defined]
+    sample.case_list = selectors.sample_case_list(sample=sample)  # type: ignore[attr-defined]
     return SampleOutputSerializer(sample).data
 
 
@@ -87,7 +86,7 @@ class SampleDetailApi(APIView):
     )
     def get(self, request: Request, slug: str) -> Response:
         scrutiny = access_scrutiny_audits_for_user(request.user, slug)
-        sample = samples.sample_for_scrutiny(scrutiny=scrutiny)
+        sample = selectors.sample_for_scrutiny(scrutiny=scrutiny)
         if sample is None:
             raise NotFound("No sample has been drawn for this scrutiny yet.")
         return Response(_sample_output(sample))
@@ -144,7 +143,7 @@ class SampleDrawApi(APIView):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         code = data.get("instrument") or ""
-        tool = samples.audit_tool_by_code(scrutiny=scrutiny, code=code) if code else None
+        tool = selectors.audit_tool_by_code(scrutiny=scrutiny, code=code) if code else None
         file = data["file"]
         result = samples.sample_draw(
             scrutiny=scrutiny,
@@ -161,13 +160,3 @@ class SampleDrawApi(APIView):
             _sample_output(result.sample),
             status=status.HTTP_201_CREATED if result.drawn else status.HTTP_200_OK,
         )
-
-
-urlpatterns = [
-    path("scrutinies/<slug:slug>/sample/", SampleDetailApi.as_view(), name="api-audit-sample"),
-    path(
-        "scrutinies/<slug:slug>/sample/draw/",
-        SampleDrawApi.as_view(),
-        name="api-audit-sample-draw",
-    ),
-]

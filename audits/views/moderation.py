@@ -5,43 +5,35 @@ Only people who run audits (the business unit and the scrutineer) reach them: an
 
 The moderation page asks each agreed answer with the instrument's own field
 (`questionnaires.question_field`, in a `QuestionnairePage` holding every question of the tool,
-so choices, validation and show_if hints are those of the audit itself). Each question is one
-block: its heading, a small table of each agency's answer, the agreed answer, and the rationale
-where the agencies disagree. One table a question rather than radio buttons inside the cells of
-one wide table a section: such a table cannot reflow at 320 px, and a block reads in order with a
-screen reader and the keyboard alone.
+so choices, validation and show_if hints are those of the audit itself; the forms are in
+audits/forms/moderation.py). Each question is one block: its heading, a small table of each
+agency's answer, the agreed answer, and the rationale where the agencies disagree. One table a
+question rather than radio buttons inside the cells of one wide table a section: such a table
+cannot reflow at 320 px, and a block reads in order with a screen reader and the keyboard alone.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, URLPattern, path, reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from audits import agreement
-from audits import moderation as mod
+from audits import agreement, trail
+from audits.forms.moderation import ModerationForms
 from audits.models import AuditEvent, CaseFile
+from audits.moderation import moderation_record
+from audits.moderation_sheet import ModerationSheet, moderation_sheet
 from audits.permissions import access_scrutiny_audits_for_user
+from audits.progress import audit_progress
 from audits.trail import audit_event_record
 from scrutiny.errors import ApplicationError
-from scrutiny.instruments import CompiledSection, CompiledVersion
 from scrutiny.models import Scrutiny
-from scrutiny.questionnaires import (
-    QuestionnairePage,
-    condition_hint,
-    question_field,
-    values_from_data,
-)
-
-# ---------------------------------------------------------------------------------------------
-# Helpers
 
 
 def url_if_defined(name: str, *args: Any) -> str | None:
@@ -61,140 +53,7 @@ def case_in(scrutiny: Scrutiny, case_id: int) -> CaseFile:
     return case
 
 
-# ---------------------------------------------------------------------------------------------
-# The moderation forms
-
-
-def agreed_form_class(compiled: CompiledVersion) -> type[QuestionnairePage]:
-    """One page holding every question of the audit tool, with the tool's own fields.
-
-    Every show_if condition is then on the same page, so a follow-up is drawn with its hint
-    ("Answer this if …") and is required only when its condition holds in what is sent.
-    """
-    everything = CompiledSection(
-        id=0,
-        title="Agreed answers",
-        codes=tuple(code for section in compiled.sections for code in section.codes),
-    )
-    fields: dict[str, forms.Field] = {}
-    for code in everything.codes:
-        question = compiled.questions[code]
-        condition = question.show_if
-        hint = ""
-        if condition is not None and condition.code in compiled.questions:
-            hint = condition_hint(compiled, condition)
-        field = question_field(question, hint=hint)
-        field.label = f"Agreed answer to {code}"
-        fields[code] = field
-    attrs: dict[str, Any] = {
-        **fields,
-        "compiled": compiled,
-        "section": everything,
-        "section_index": 0,
-        "__module__": __name__,
-    }
-    name = f"{compiled.instrument_code}V{compiled.number}AgreedForm"
-    return type(name, (QuestionnairePage,), attrs)
-
-
-class RationaleForm(forms.Form):
-    """A rationale for each question the agencies disagree on (and any recorded before)."""
-
-    use_required_attribute = False
-
-    def __init__(self, *args: Any, sheet: mod.ModerationSheet, **kwargs: Any) -> None:
-        super().__init__(*args, prefix="rationale", **kwargs)
-        for question in sheet.questions:
-            if question.disagree or question.rationale:
-                self.fields[question.code] = forms.CharField(
-                    label=f"Why the meeting agreed this answer to {question.code}",
-                    required=question.disagree,
-                    widget=forms.Textarea(attrs={"rows": 3}),
-                    help_text="The agencies' answers differ: say what the meeting weighed."
-                    if question.disagree
-                    else "",
-                )
-
-    def full_clean(self) -> None:
-        # Whether a rationale is needed is the service's to decide: a disagreement on a follow-up
-        # that the agreed answers no longer ask needs none. The fields only say which usually are.
-        required = {name: field.required for name, field in self.fields.items()}
-        for field in self.fields.values():
-            field.required = False
-        super().full_clean()
-        for name, flag in required.items():
-            self.fields[name].required = flag
-
-
-class ModerationForms:
-    """The agreed answers and the rationales, validated and shown together."""
-
-    def __init__(self, sheet: mod.ModerationSheet, data: Any = None) -> None:
-        assert sheet.compiled is not None
-        form_class = agreed_form_class(sheet.compiled)
-        self.agreed = form_class(data, initial=sheet.initial())
-        self.rationale = RationaleForm(
-            data,
-            sheet=sheet,
-            initial={q.code: q.rationale for q in sheet.questions if q.rationale},
-        )
-        self.sheet = sheet
-        self.page_errors: list[str] = []
-
-    def is_valid(self) -> bool:
-        agreed_ok = self.agreed.is_valid()
-        rationale_ok = self.rationale.is_valid()
-        if not agreed_ok and rationale_ok:
-            # The service is not called with answers that are not valid: check the rationales
-            # here, so that every problem is shown at once.
-            raw = values_from_data(type(self.agreed), self.agreed.data)
-            _, errors = mod.rationales_check(
-                sheet=self.sheet, values=raw, rationales=self.rationale.cleaned_data
-            )
-            self.add_service_errors(ApplicationError("", extra={"rationale_errors": errors}))
-        return agreed_ok and rationale_ok
-
-    def values(self) -> dict[str, Any]:
-        return self.agreed.answer_values()
-
-    def rationales(self) -> dict[str, str]:
-        return {code: str(text) for code, text in self.rationale.cleaned_data.items()}
-
-    def add_service_errors(self, exc: ApplicationError) -> None:
-        answer_errors = exc.extra.get("errors") or {}
-        rationale_errors = exc.extra.get("rationale_errors") or {}
-        if not answer_errors and not rationale_errors and exc.message:
-            self.page_errors.append(exc.message)
-        for code, message in answer_errors.items():
-            if code in self.agreed.fields:
-                self.agreed.add_error(code, message)
-            else:
-                self.page_errors.append(message)
-        for code, message in rationale_errors.items():
-            if code in self.rationale.fields:
-                self.rationale.add_error(code, message)
-            else:
-                self.page_errors.append(message)
-
-    def error_summary(self) -> list[dict[str, str]]:
-        """Each error with a link to its field, in the order of the questions."""
-        summary: list[dict[str, str]] = [{"href": "", "text": text} for text in self.page_errors]
-        for code in self.agreed.section.codes:
-            for form in (self.agreed, self.rationale):
-                if code not in form.fields:
-                    continue
-                field = form[code]
-                suffix = "_0" if field.use_fieldset else ""
-                for error in field.errors:
-                    summary.append(
-                        {"href": f"#{field.auto_id}{suffix}", "text": f"{field.label}: {error}"}
-                    )
-        for form in (self.agreed, self.rationale):
-            summary += [{"href": "", "text": str(e)} for e in form.non_field_errors()]
-        return summary
-
-
-def _blocks(sheet: mod.ModerationSheet, forms_: ModerationForms | None) -> list[dict[str, Any]]:
+def _blocks(sheet: ModerationSheet, forms_: ModerationForms | None) -> list[dict[str, Any]]:
     """The page's sections, each question with its agreed field and rationale field."""
     sections = []
     for section in sheet.sections:
@@ -219,7 +78,7 @@ def _blocks(sheet: mod.ModerationSheet, forms_: ModerationForms | None) -> list[
 @require_GET
 def audit_overview(request: HttpRequest, slug: str) -> HttpResponse:
     scrutiny = access_scrutiny_audits_for_user(request.user, slug)
-    progress = mod.audit_progress(scrutiny=scrutiny, today=timezone.localdate())
+    progress = audit_progress(scrutiny=scrutiny, today=timezone.localdate())
     return render(
         request,
         "audits/moderation/overview.html",
@@ -237,14 +96,14 @@ def audit_overview(request: HttpRequest, slug: str) -> HttpResponse:
 def audit_moderate(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
     scrutiny = access_scrutiny_audits_for_user(request.user, slug)
     case = case_in(scrutiny, case_id)
-    sheet = mod.moderation_sheet(case=case)
+    sheet = moderation_sheet(case=case)
     forms_ = None
     if sheet.ready:
         forms_ = ModerationForms(sheet, request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if forms_ is None or forms_.is_valid():
             try:
-                mod.moderation_record(
+                moderation_record(
                     case=case,
                     values=forms_.values() if forms_ else {},
                     rationales=forms_.rationales() if forms_ else {},
@@ -304,15 +163,5 @@ def audit_trail(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
     return render(
         request,
         "audits/moderation/trail.html",
-        {"scrutiny": scrutiny, "case": case, "events": mod.audit_trail(case=case)},
+        {"scrutiny": scrutiny, "case": case, "events": trail.audit_trail(case=case)},
     )
-
-
-audits = "scrutinies/<slug:slug>/audits/"
-
-urlpatterns: list[URLPattern] = [
-    path(audits, audit_overview, name="audit-overview"),
-    path(f"{audits}agreement/", audit_agreement, name="audit-agreement"),
-    path(f"{audits}cases/<int:case_id>/moderate/", audit_moderate, name="audit-moderate"),
-    path(f"{audits}cases/<int:case_id>/trail/", audit_trail, name="audit-trail"),
-]

@@ -5,209 +5,34 @@ filters, the column to stratify by, how many per group, the seed and the audit t
 Between the steps the uploaded file is kept in the session (its bytes, base64), with its
 checksum repeated in the second step's form, so that a list replaced in another tab is never
 drawn from by mistake. Only the business unit and the scrutineer reach these pages; anyone
-else gets a 404 (audits.permissions).
+else gets a 404 (audits.permissions). The forms are in audits/forms/samples.py.
 """
 
 from __future__ import annotations
 
 import base64
-import secrets
 from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.sessions.backends.base import SessionBase
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.views.decorators.http import require_http_methods
 
-from audits import samples
+from audits import samples, selectors
+from audits.forms.samples import AuditToolForm, CaseListForm, SampleOptionsForm
 from audits.models import Sample
 from audits.permissions import access_scrutiny_audits_for_user
-from audits.sampling import SEED_MAX, SEED_MIN
 from scrutiny.errors import ApplicationError
 from scrutiny.models import Instrument, Scrutiny, User
 from scrutiny.workbooks.lists import (
-    CaseList,
     case_list_read,
     list_sha256,
     list_upload_content,
 )
 from scrutiny.workbooks.reading import normal_name
-
-# The page keeps the upload in the session between its two steps: a case list is small (ten
-# thousand rows of CSV is well under a megabyte), and bigger files belong to the command line.
-SESSION_FILE_MAX_BYTES = 10 * 1024 * 1024
-# Columns with more distinct values than this (case references, dates) are not offered as filters.
-FILTER_MAX_VALUES = 12
-SEED_SUGGESTED_BELOW = 1_000_000
-BLANK_LABEL = "(blank)"
-
-
-# ---------------------------------------------------------------------------------------------
-# Forms
-
-
-class CaseListForm(forms.Form):
-    file = forms.FileField(
-        label="Case list",
-        help_text="An Excel workbook (.xlsx) or a CSV file (.csv), one case file a row, with a "
-        "case_ref column (the pseudonymised case reference, no names) and any other columns, "
-        "such as area, team or repeat_plan.",
-        widget=forms.ClearableFileInput(
-            attrs={
-                "accept": ".xlsx,.csv,text/csv,"
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            }
-        ),
-        error_messages={"required": "Choose a case list to upload."},
-    )
-
-    def clean_file(self) -> Any:
-        file = self.cleaned_data["file"]
-        if not file.name.lower().endswith((".xlsx", ".csv")):
-            raise ValidationError(
-                "The case list must be an Excel workbook (.xlsx) or a CSV file (.csv). In Excel, "
-                "use Save As and choose Excel Workbook or CSV UTF-8."
-            )
-        if file.size > SESSION_FILE_MAX_BYTES:
-            raise ValidationError(
-                f"The file is {file.size / (1024 * 1024):.1f} MB; this page takes case lists of "
-                f"up to {SESSION_FILE_MAX_BYTES // (1024 * 1024)} MB. Remove the columns you do "
-                "not need, or draw from the command line (manage.py sample) or the API."
-            )
-        return file
-
-
-def _tool_choices(tools: list[Instrument]) -> list[tuple[str, str]]:
-    return [(tool.code, f"{tool.code} {tool.title}") for tool in tools]
-
-
-class AuditToolForm(forms.Form):
-    instrument = forms.ChoiceField(
-        label="Which audit tool",
-        help_text="The case-file audit every agency completes for each case file.",
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose the audit tool."},
-    )
-
-    def __init__(self, *args: Any, tools: list[Instrument], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["instrument"].choices = _tool_choices(tools)
-
-
-class SampleOptionsForm(forms.Form):
-    """The second step: built from the uploaded case list's columns and values."""
-
-    file_sha256 = forms.CharField(widget=forms.HiddenInput)
-
-    def __init__(
-        self,
-        *args: Any,
-        case_list: CaseList,
-        tools: list[Instrument],
-        current: Sample | None,
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        self.case_list = case_list
-        self.filter_columns: dict[str, str] = {}
-        self.fields["file_sha256"].initial = case_list.file_sha256
-        for index, column in enumerate(case_list.other_columns):
-            values = case_list.values(column)
-            if not 2 <= len(values) <= FILTER_MAX_VALUES:
-                continue
-            name = f"filter_{index}"
-            self.filter_columns[name] = column
-            self.fields[name] = forms.MultipleChoiceField(
-                label=f"Keep case files whose {column} is",
-                help_text="Untick the values to leave out.",
-                choices=[
-                    (
-                        value,
-                        f"{value or BLANK_LABEL} ({count} case file{'s' if count != 1 else ''})",
-                    )
-                    for value, count in values.items()
-                ],
-                initial=list(values),
-                widget=forms.CheckboxSelectMultiple,
-                error_messages={
-                    "required": f"Tick at least one value of {column}: with none ticked, no "
-                    "case file would be kept."
-                },
-            )
-        columns = case_list.other_columns
-        self.fields["by"] = forms.ChoiceField(
-            label="Stratify by",
-            help_text="The draw takes the same number of case files from each value of this "
-            "column (for example 2 per area).",
-            choices=[(c, _column_label(case_list, c)) for c in columns],
-            initial=_initial_by(case_list, current),
-            widget=forms.RadioSelect,
-            error_messages={"required": "Choose the column to stratify by."},
-        )
-        self.fields["per"] = forms.IntegerField(
-            label="How many case files from each group",
-            min_value=1,
-            initial=current.per if current is not None else None,
-            help_text="A group with fewer case files gives all of them.",
-            widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
-            error_messages={
-                "required": "Enter how many case files to draw from each group, for example 2.",
-                "invalid": "Enter a whole number, for example 2.",
-            },
-        )
-        self.fields["seed"] = forms.IntegerField(
-            label="Seed",
-            min_value=SEED_MIN,
-            max_value=SEED_MAX,
-            initial=secrets.randbelow(SEED_SUGGESTED_BELOW),
-            help_text="Any whole number; a fresh random one is filled in. The same case list, "
-            "options and seed always draw the same sample, so the draw can be shown to be fair "
-            "and repeated.",
-            widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
-            error_messages={
-                "required": "Enter a seed: keep the one filled in, or type any whole number.",
-                "invalid": "Enter the seed as a whole number, for example 4821.",
-            },
-        )
-        if tools:
-            only = tools[0].code if len(tools) == 1 else None
-            self.fields["instrument"] = forms.ChoiceField(
-                label="Audit tool",
-                required=False,
-                choices=[*_tool_choices(tools), ("", "Choose it later")],
-                initial=(
-                    current.instrument.code
-                    if current is not None and current.instrument_id
-                    else only or ""
-                ),
-                widget=forms.RadioSelect,
-                help_text="The case-file audit every agency completes for each case file.",
-            )
-
-    def filters(self) -> dict[str, list[str]]:
-        """{column: values kept} for the columns where a value was left out."""
-        chosen: dict[str, list[str]] = {}
-        for name, column in self.filter_columns.items():
-            kept = self.cleaned_data.get(name) or []
-            if len(kept) < len(self.case_list.values(column)):
-                chosen[column] = list(kept)
-        return chosen
-
-
-def _column_label(case_list: CaseList, column: str) -> str:
-    n = len(case_list.values(column))
-    return f"{column} ({n} value{'s' if n != 1 else ''})"
-
-
-def _initial_by(case_list: CaseList, current: Sample | None) -> str | None:
-    if current is not None and current.by in case_list.other_columns:
-        return current.by
-    return case_list.column("area") or (case_list.other_columns or (None,))[0]
 
 
 def _add_application_error(form: forms.Form, exc: ApplicationError, *, field: str | None) -> None:
@@ -266,7 +91,7 @@ def _case_rows(sample: Sample, cases: list[Any]) -> tuple[list[str], list[dict[s
 @require_http_methods(["GET", "POST"])
 def sample_detail(request: HttpRequest, slug: str) -> HttpResponse:
     scrutiny = access_scrutiny_audits_for_user(request.user, slug)
-    sample = samples.sample_for_scrutiny(scrutiny=scrutiny)
+    sample = selectors.sample_for_scrutiny(scrutiny=scrutiny)
     if sample is None:
         if request.method == "POST":
             return redirect("audit-sample", slug=scrutiny.slug)
@@ -275,7 +100,7 @@ def sample_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "audits/samples/sample_detail.html",
             {"scrutiny": scrutiny, "sample": None, "upload_form": CaseListForm()},
         )
-    tools = list(samples.audit_tools(scrutiny=scrutiny))
+    tools = list(selectors.audit_tools(scrutiny=scrutiny))
     started = samples.sample_started(sample=sample)
     tool_form = AuditToolForm(
         request.POST if request.method == "POST" else None,
@@ -298,7 +123,7 @@ def sample_detail(request: HttpRequest, slug: str) -> HttpResponse:
                 f"The audit tool is {tool.code} {tool.title}." if changed else "Nothing changed.",
             )
             return redirect("audit-sample", slug=scrutiny.slug)
-    cases = samples.sample_case_list(sample=sample)
+    cases = selectors.sample_case_list(sample=sample)
     columns, rows = _case_rows(sample, cases)
     return render(
         request,
@@ -322,7 +147,7 @@ def sample_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def sample_draw(request: HttpRequest, slug: str) -> HttpResponse:
     scrutiny = access_scrutiny_audits_for_user(request.user, slug)
-    current = samples.sample_for_scrutiny(scrutiny=scrutiny)
+    current = selectors.sample_for_scrutiny(scrutiny=scrutiny)
     if current is not None and samples.sample_started(sample=current):
         return render(
             request,
@@ -368,7 +193,7 @@ def _options_step(
     except ApplicationError:
         _upload_forget(request.session, scrutiny)
         return redirect("audit-sample-draw", slug=scrutiny.slug)
-    tools = list(samples.audit_tools(scrutiny=scrutiny))
+    tools = list(selectors.audit_tools(scrutiny=scrutiny))
     is_draw = request.method == "POST" and request.POST.get("step") == "draw"
     # Options chosen for another upload (replaced in another tab since) are not drawn with.
     stale = is_draw and request.POST.get("file_sha256") != case_list.file_sha256
@@ -444,9 +269,3 @@ def _draw_message(result: samples.SampleDrawResult) -> str:
             message += f" and its {removed} assignment{'s' if removed != 1 else ''}"
         message += "."
     return message
-
-
-urlpatterns = [
-    path("scrutinies/<slug:slug>/audits/sample/", sample_detail, name="audit-sample"),
-    path("scrutinies/<slug:slug>/audits/sample/draw/", sample_draw, name="audit-sample-draw"),
-]

@@ -12,7 +12,7 @@ from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
 from django.utils import timezone
 
-from audits import completion, selectors
+from audits import assignments, completion, concerns, selectors
 from audits.models import Assignment, AuditEvent, ImmediateConcern, Moderation
 from scrutiny.errors import ApplicationError
 from scrutiny.models import Response, User
@@ -64,7 +64,7 @@ class TestAssign:
         self, cases, council, auditor_council, business_unit, django_capture_on_commit_callbacks
     ):
         with django_capture_on_commit_callbacks(execute=True) as callbacks:
-            assignment = completion.assignment_create(
+            assignment = assignments.assignment_create(
                 case=cases[0],
                 agency=council,
                 auditor=auditor_council,
@@ -114,7 +114,7 @@ class TestAssign:
         if "role" in change:
             kwargs["role"] = change["role"]
         with pytest.raises(ApplicationError, match=re.escape(expected)):
-            completion.assignment_create(**kwargs)
+            assignments.assignment_create(**kwargs)
         assert Assignment.objects.count() == 0
         assert AuditEvent.objects.count() == 0
 
@@ -122,7 +122,7 @@ class TestAssign:
         auditor_council.is_active = False
         auditor_council.save()
         with pytest.raises(ApplicationError, match="is not an active auditor"):
-            completion.assignment_create(
+            assignments.assignment_create(
                 case=cases[0],
                 agency=council,
                 auditor=auditor_council,
@@ -134,7 +134,7 @@ class TestAssign:
         self, council_audit, council, auditor_council, second_council_auditor, business_unit
     ):
         with pytest.raises(ApplicationError, match="someone other than the first auditor"):
-            completion.assignment_create(
+            assignments.assignment_create(
                 case=council_audit.case,
                 agency=council,
                 auditor=auditor_council,
@@ -142,7 +142,7 @@ class TestAssign:
                 role=Assignment.Role.SECOND,
                 user=business_unit,
             )
-        second = completion.assignment_create(
+        second = assignments.assignment_create(
             case=council_audit.case,
             agency=council,
             auditor=second_council_auditor,
@@ -156,7 +156,7 @@ class TestAssign:
         self, council_audit, council, second_council_auditor, business_unit
     ):
         with pytest.raises(ApplicationError, match="FHC already has an auditor for case file"):
-            completion.assignment_create(
+            assignments.assignment_create(
                 case=council_audit.case,
                 agency=council,
                 auditor=second_council_auditor,
@@ -169,7 +169,7 @@ class TestAssign:
     ):
         (case,) = make_sample(audit_scrutiny, None, ["CF-9999"])
         with pytest.raises(ApplicationError, match="no case-file audit tool"):
-            completion.assignment_create(
+            assignments.assignment_create(
                 case=case,
                 agency=council,
                 auditor=auditor_council,
@@ -181,7 +181,7 @@ class TestAssign:
         self, audit_scrutiny, tool, council, auditor_council, business_unit
     ):
         (case,) = make_sample(audit_scrutiny, None, ["CF-9999"])
-        assignment = completion.assignment_create(
+        assignment = assignments.assignment_create(
             case=case, agency=council, auditor=auditor_council, due=IN_TWO_WEEKS, user=business_unit
         )
         assert completion.assignment_compiled(assignment).instrument_code == tool.code
@@ -198,16 +198,18 @@ class TestAssign:
         django_capture_on_commit_callbacks,
     ):
         good = [
-            completion.AssignmentRequest(case, agency, auditor, IN_TWO_WEEKS)
+            assignments.AssignmentRequest(case, agency, auditor, IN_TWO_WEEKS)
             for case in cases
             for agency, auditor in ((council, auditor_council), (police, auditor_police))
         ]
-        bad = [*good, completion.AssignmentRequest(cases[0], police, auditor_council, None)]
+        bad = [*good, assignments.AssignmentRequest(cases[0], police, auditor_council, None)]
         with (
             django_capture_on_commit_callbacks(execute=True),
             pytest.raises(ApplicationError) as refused,
         ):
-            completion.assignments_assign(scrutiny=audit_scrutiny, requests=bad, user=business_unit)
+            assignments.assignments_assign(
+                scrutiny=audit_scrutiny, requests=bad, user=business_unit
+            )
         assert refused.value.extra["errors"] == {
             6: f"{auditor_council.full_name} is not an active auditor of Fernhill Police."
         }
@@ -216,7 +218,7 @@ class TestAssign:
         assert mail.outbox == []
 
         with django_capture_on_commit_callbacks(execute=True):
-            made = completion.assignments_assign(
+            made = assignments.assignments_assign(
                 scrutiny=audit_scrutiny, requests=good, user=business_unit
             )
         assert len(made) == 6
@@ -443,7 +445,7 @@ class TestConcern:
         partnership.safeguarding_lead_email = "dana.lead@fernhill.invalid"
         partnership.save()
         with django_capture_on_commit_callbacks(execute=True):
-            result = completion.concern_raise(
+            result = concerns.concern_raise(
                 assignment=council_audit, concern=f"  {self.TEXT} ", user=auditor_council
             )
         concern = ImmediateConcern.objects.get()
@@ -472,7 +474,7 @@ class TestConcern:
     ):
         assert partnership.safeguarding_lead_email == ""
         with django_capture_on_commit_callbacks(execute=True):
-            result = completion.concern_raise(
+            result = concerns.concern_raise(
                 assignment=council_audit, concern=self.TEXT, user=auditor_council
             )
         assert not result.recipient.is_lead
@@ -487,7 +489,7 @@ class TestConcern:
         partnership.contact_email = ""
         partnership.save()
         with django_capture_on_commit_callbacks(execute=True):
-            result = completion.concern_raise(
+            result = concerns.concern_raise(
                 assignment=council_audit, concern=self.TEXT, user=auditor_council
             )
         assert result.recipient is None
@@ -498,17 +500,17 @@ class TestConcern:
 
     def test_an_empty_concern_is_refused(self, council_audit, auditor_council):
         with pytest.raises(ApplicationError, match="Describe the concern"):
-            completion.concern_raise(assignment=council_audit, concern=" ", user=auditor_council)
+            concerns.concern_raise(assignment=council_audit, concern=" ", user=auditor_council)
         assert ImmediateConcern.objects.count() == 0
 
     def test_acknowledged_once(self, council_audit, auditor_council, scrutineer):
-        result = completion.concern_raise(
+        result = concerns.concern_raise(
             assignment=council_audit, concern=self.TEXT, user=auditor_council
         )
-        concern = completion.concern_acknowledge(concern=result.concern, user=scrutineer)
+        concern = concerns.concern_acknowledge(concern=result.concern, user=scrutineer)
         assert concern.acknowledged_by == scrutineer
         with pytest.raises(ApplicationError, match="already acknowledged"):
-            completion.concern_acknowledge(concern=concern, user=scrutineer)
+            concerns.concern_acknowledge(concern=concern, user=scrutineer)
 
 
 # ---------------------------------------------------------------------------------------------

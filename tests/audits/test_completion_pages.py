@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from audits import completion
+from audits import completion, concerns
 from audits.models import Assignment, AuditEvent, ImmediateConcern
 from scrutiny.models import Response, User
 from tests.audits.builders_completion import CASE_REFS, COMPLETE, SLUG, assign, wizard_data
@@ -447,7 +447,7 @@ class TestConcern:
             email="dana.lead@fernhill.invalid",
             role=User.Role.BOARD_MEMBER,
         )
-        result = completion.concern_raise(
+        result = concerns.concern_raise(
             assignment=council_audit, concern="At risk now.", user=auditor_council
         )
         url = reverse("audit-concern-detail", args=[result.concern.pk])

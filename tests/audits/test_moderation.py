@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from audits.models import Assignment, AuditEvent, Moderation
-from audits.moderation import moderation_record, moderation_sheet
+from audits.moderation import moderation_record
+from audits.moderation_sheet import moderation_sheet
 from scrutiny.errors import ApplicationError
 from scrutiny.evidence import response_reopen
 from scrutiny.models import Response, Source

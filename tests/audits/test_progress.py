@@ -7,7 +7,8 @@ import datetime as dt
 import pytest
 
 from audits.models import Assignment
-from audits.moderation import ProgressCounts, audit_progress, moderation_record
+from audits.moderation import moderation_record
+from audits.progress import ProgressCounts, audit_progress
 from tests.audits.conftest_moderation import answers, make_audits
 from tests.audits.conftest_moderation import audits as audits
 

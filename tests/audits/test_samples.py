@@ -10,13 +10,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from audits.models import Assignment, AuditEvent, CaseFile, ImmediateConcern, Sample
-from audits.samples import (
+from audits.samples import sample_set_instrument, sample_started
+from audits.selectors import (
     audit_tool_by_code,
     sample_case_list,
     sample_document,
     sample_for_scrutiny,
-    sample_set_instrument,
-    sample_started,
 )
 from scrutiny.errors import ApplicationError
 from scrutiny.instruments import instrument_save

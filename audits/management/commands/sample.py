@@ -14,12 +14,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from audits.samples import (
-    SampleDrawResult,
-    audit_tool_by_code,
-    sample_document,
-    sample_draw,
-)
+from audits.samples import SampleDrawResult, sample_draw
+from audits.selectors import audit_tool_by_code, sample_document
 from scrutiny.errors import ApplicationError
 from scrutiny.management.commands.import_instrument import scrutiny_by_slug
 from scrutiny.workbooks.lists import list_file_content

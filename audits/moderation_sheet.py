@@ -1,0 +1,308 @@
+"""The moderation sheet (a selector): each question of the audit tool with each agency's
+submitted answer side by side, whether they disagree, and the agreed answer once moderated.
+Recording the meeting's agreed answers: audits/moderation.py.
+
+Which answers disagree. Single and multiple choice, number and date answers are compared after
+normalising (2 and 2.0 agree; choices in any order agree), and a question answered by some
+agencies but not by others disagrees. Free text is not compared: each agency's own words differ,
+which is not a disagreement about the case; the meeting writes the agreed text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from audits.models import Assignment, CaseFile, Moderation
+from scrutiny.errors import ApplicationError
+from scrutiny.evidence import EMPTY, answer_values_by_response
+from scrutiny.instruments import (
+    CompiledQuestion,
+    CompiledVersion,
+    instrument_current_version,
+    version_compile,
+)
+from scrutiny.models import InstrumentVersion, Question, Response
+from scrutiny.questionnaires import answer_display
+
+NOT_STARTED, DRAFT, SUBMITTED, MODERATED = "not_started", "draft", "submitted", "moderated"
+STATUS_WORDS = {
+    NOT_STARTED: "Not started",
+    DRAFT: "In draft",
+    SUBMITTED: "Submitted",
+    MODERATED: "Moderated",
+}
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """One agency's audit of the case (one assignment)."""
+
+    assignment_id: int
+    agency_code: str
+    agency_name: str
+    role: str
+    auditor: str
+    status: str  # NOT_STARTED, DRAFT, SUBMITTED or MODERATED
+    response: Response | None
+
+    @property
+    def submitted(self) -> bool:
+        return self.status in (SUBMITTED, MODERATED)
+
+    @property
+    def label(self) -> str:
+        name = f"{self.agency_name} ({self.agency_code})"
+        if self.role == Assignment.Role.SECOND:
+            return f"{name}, independent second auditor"
+        return name
+
+    @property
+    def status_words(self) -> str:
+        return STATUS_WORDS[self.status]
+
+
+@dataclass(frozen=True)
+class SheetAnswer:
+    contribution: Contribution
+    value: Any  # the raw value (as answers_clean reads it); None when not answered
+    display: str  # in words
+
+
+@dataclass(frozen=True)
+class SheetQuestion:
+    code: str
+    text: str
+    type: str
+    answers: tuple[SheetAnswer, ...]  # one a contribution, in the sheet's order
+    compared: bool  # False for free text
+    disagree: bool
+    common: Any  # the answer every agency gave, when they all gave the same one; else None
+    agreed: Any  # the agreed raw value once moderated; else None
+    agreed_display: str
+    rationale: str
+
+
+@dataclass(frozen=True)
+class SheetSection:
+    title: str
+    questions: tuple[SheetQuestion, ...]
+
+
+@dataclass(frozen=True)
+class ModerationSheet:
+    case: CaseFile
+    compiled: CompiledVersion | None
+    contributions: tuple[Contribution, ...]
+    sections: tuple[SheetSection, ...]
+    moderation: Moderation | None
+    agreed_values: dict[str, Any]
+
+    @property
+    def outstanding(self) -> list[str]:
+        """The contributions still to be submitted, named."""
+        return [c.label for c in self.contributions if not c.submitted]
+
+    @property
+    def ready(self) -> bool:
+        return bool(self.contributions) and not self.outstanding and self.compiled is not None
+
+    @property
+    def is_moderated(self) -> bool:
+        return self.moderation is not None and self.moderation.agreed_response_id is not None
+
+    @property
+    def questions(self) -> list[SheetQuestion]:
+        return [q for section in self.sections for q in section.questions]
+
+    @property
+    def disagreements(self) -> list[str]:
+        return [q.code for q in self.questions if q.disagree]
+
+    def initial(self) -> dict[str, Any]:
+        """What the agreed answers start as: the agreed ones once moderated, else the answers
+        every agency gave alike."""
+        if self.is_moderated:
+            return dict(self.agreed_values)
+        return {q.code: q.common for q in self.questions if q.common is not None}
+
+
+def _status(response: Response | None) -> str:
+    if response is None:
+        return NOT_STARTED
+    if response.status != Response.Status.SUBMITTED:
+        return DRAFT
+    return MODERATED if response.superseded_by_id is not None else SUBMITTED
+
+
+def _comparable(question: CompiledQuestion, value: Any) -> Any:
+    """An answer reduced so that equal answers compare equal; None for no answer."""
+    if value in EMPTY:
+        return None
+    if question.type == Question.Type.MULTIPLE:
+        items = value if isinstance(value, list | tuple) else str(value).split(";")
+        return frozenset(str(v).strip() for v in items if str(v).strip()) or None
+    if question.type == Question.Type.NUMBER:
+        try:
+            return Decimal(str(value).replace(",", "")).normalize()
+        except InvalidOperation:
+            return str(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _sheet_version(
+    case: CaseFile, contributions: Sequence[Contribution], moderation: Moderation | None
+) -> InstrumentVersion | None:
+    """The version the agreed response answers: the agreed response's own once there is one,
+    else the newest the submitted contributions answered (any contribution's, then the
+    sample's audit tool's current version, while none is submitted)."""
+    if moderation is not None and moderation.agreed_response is not None:
+        return moderation.agreed_response.version
+    responses = [c.response for c in contributions if c.response is not None]
+    submitted = [r for r in responses if r.status == Response.Status.SUBMITTED]
+    for group in (submitted, responses):
+        if group:
+            return max((r.version for r in group), key=lambda v: v.number)
+    instrument = case.sample.instrument
+    if instrument is None:
+        return None
+    try:
+        return instrument_current_version(instrument)
+    except ApplicationError:
+        return None
+
+
+def _contributions(case: CaseFile) -> tuple[Contribution, ...]:
+    """Each agency's audit of the case, by agency code and role (one query)."""
+    assignments = (
+        Assignment.objects.filter(case=case)
+        .select_related("agency", "auditor", "response__version")
+        .order_by("agency__code", "role")
+    )
+    return tuple(
+        Contribution(
+            assignment_id=a.pk,
+            agency_code=a.agency.code,
+            agency_name=a.agency.name,
+            role=a.role,
+            auditor=str(a.auditor) if a.auditor else "",
+            status=_status(a.response),
+            response=a.response,
+        )
+        for a in assignments
+    )
+
+
+@dataclass(frozen=True)
+class _SheetAnswers:
+    """What the sheet's questions are built from: the submitted contributions' answers and the
+    agreed answers, raw and in words, and the rationales recorded."""
+
+    compiled: CompiledVersion
+    contributions: tuple[Contribution, ...]
+    values: Mapping[int, Mapping[str, Any]]  # response id to raw answers
+    shown: Mapping[int, Mapping[str, str]]  # assignment id to answers in words (submitted only)
+    agreed: Mapping[str, Any]
+    agreed_shown: Mapping[str, str]
+    rationales: Mapping[str, Any]
+
+    @classmethod
+    def read(
+        cls,
+        compiled: CompiledVersion,
+        contributions: tuple[Contribution, ...],
+        values: Mapping[int, Mapping[str, Any]],
+        moderation: Moderation | None,
+    ) -> _SheetAnswers:
+        agreed_response = moderation.agreed_response if moderation is not None else None
+        agreed = values.get(agreed_response.pk, {}) if agreed_response else {}
+        return cls(
+            compiled=compiled,
+            contributions=contributions,
+            values=values,
+            shown={
+                c.assignment_id: _in_words(compiled, values.get(c.response.pk, {}))
+                for c in contributions
+                if c.submitted and c.response is not None
+            },
+            agreed=agreed,
+            agreed_shown=_in_words(compiled, agreed),
+            rationales=moderation.rationales if moderation is not None else {},
+        )
+
+    def answer(self, contribution: Contribution, code: str) -> SheetAnswer:
+        """One contribution's answer to one question; drafts are not shown."""
+        if not contribution.submitted or contribution.response is None:
+            return SheetAnswer(contribution, None, "Not submitted yet")
+        raw = self.values.get(contribution.response.pk, {}).get(code)
+        raw = None if raw in EMPTY else raw
+        words = self.shown[contribution.assignment_id].get(code, "Not answered")
+        return SheetAnswer(contribution, raw, words)
+
+    def question(self, code: str) -> SheetQuestion:
+        """One question with every contribution's answer, compared, and the agreed answer."""
+        question = self.compiled.questions[code]
+        answers = tuple(self.answer(c, code) for c in self.contributions)
+        given = [a for a in answers if a.contribution.submitted]
+        distinct = {_comparable(question, a.value) for a in given}
+        compared = question.type != Question.Type.TEXT
+        alike = bool(given) and len(distinct) == 1 and None not in distinct
+        return SheetQuestion(
+            code=code,
+            text=question.text,
+            type=question.type,
+            answers=answers,
+            compared=compared,
+            disagree=compared and len(distinct) > 1,
+            common=given[0].value if alike else None,
+            agreed=self.agreed.get(code),
+            agreed_display=self.agreed_shown.get(code, "Not answered"),
+            rationale=str(self.rationales.get(code, "")),
+        )
+
+    def sections(self) -> tuple[SheetSection, ...]:
+        return tuple(
+            SheetSection(section.title, tuple(self.question(code) for code in section.codes))
+            for section in self.compiled.sections
+        )
+
+
+def _in_words(compiled: CompiledVersion, values: Mapping[str, Any]) -> dict[str, str]:
+    """Question code to the answer in words."""
+    return {row["code"]: row["answer"] for row in answer_display(compiled, values)}
+
+
+def moderation_sheet(*, case: CaseFile) -> ModerationSheet:
+    """Each question with each agency's submitted answer side by side (drafts are not shown),
+    whether they disagree, and the agreed answer once moderated. A fixed number of queries."""
+    contributions = _contributions(case)
+    moderation = (
+        Moderation.objects.filter(case=case)
+        .select_related("agreed_response__version", "moderated_by")
+        .first()
+    )
+    version = _sheet_version(case, contributions, moderation)
+    compiled = version_compile(version) if version is not None else None
+    agreed_response = moderation.agreed_response if moderation is not None else None
+    ids = [c.response.pk for c in contributions if c.submitted and c.response is not None]
+    values = answer_values_by_response(
+        response_ids=[*ids, *([agreed_response.pk] if agreed_response else [])]
+    )
+    answers = (
+        _SheetAnswers.read(compiled, contributions, values, moderation)
+        if compiled is not None
+        else None
+    )
+    return ModerationSheet(
+        case=case,
+        compiled=compiled,
+        contributions=contributions,
+        sections=answers.sections() if answers is not None else (),
+        moderation=moderation,
+        agreed_values=dict(answers.agreed) if answers is not None else {},
+    )

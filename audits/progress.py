@@ -1,0 +1,123 @@
+"""The progress of a scrutiny's audits (a selector): per case file, how many of its audits are
+not started, in draft, submitted, moderated and overdue, and the case file's stage in words."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, Q
+
+from audits.models import CaseFile, Moderation
+from scrutiny.models import Response, Scrutiny
+
+
+@dataclass(frozen=True)
+class ProgressCounts:
+    assignments: int = 0
+    not_started: int = 0
+    draft: int = 0
+    submitted: int = 0  # submitted, not yet moderated
+    moderated: int = 0
+    overdue: int = 0  # due before today and not submitted (a subset of not started and draft)
+
+    def __add__(self, other: ProgressCounts) -> ProgressCounts:
+        return ProgressCounts(
+            *(getattr(self, f) + getattr(other, f) for f in self.__dataclass_fields__)
+        )
+
+
+@dataclass(frozen=True)
+class CaseProgress:
+    case_id: int
+    position: int
+    case_ref: str
+    group: str
+    area: str
+    counts: ProgressCounts
+    moderated_at: dt.datetime | None
+
+    @property
+    def status(self) -> str:
+        """The case file's stage, in words."""
+        counts = self.counts
+        if self.moderated_at is not None:
+            return "Moderated"
+        if counts.assignments == 0:
+            return "No agencies assigned"
+        if counts.submitted + counts.moderated == counts.assignments:
+            return "Ready to moderate"
+        if counts.not_started == counts.assignments:
+            return "Not started"
+        return "In progress"
+
+
+@dataclass(frozen=True)
+class AuditProgress:
+    cases: tuple[CaseProgress, ...]
+    totals: ProgressCounts
+
+    @property
+    def cases_moderated(self) -> int:
+        return sum(1 for case in self.cases if case.moderated_at is not None)
+
+
+def audit_progress(*, scrutiny: Scrutiny, today: dt.date) -> AuditProgress:
+    """Per case file of the scrutiny's sample, how many of its audits are in each state, and
+    the totals. One query, however many case files and audits."""
+    submitted = Q(assignments__response__status=Response.Status.SUBMITTED)
+    superseded = Q(assignments__response__superseded_by__isnull=False)
+    not_submitted = Q(assignments__response__isnull=True) | Q(
+        assignments__response__status=Response.Status.DRAFT
+    )
+    rows = (
+        CaseFile.objects.filter(sample__scrutiny=scrutiny)
+        .annotate(
+            n_all=Count("assignments", distinct=True),
+            n_not_started=Count(
+                "assignments", filter=Q(assignments__response__isnull=True), distinct=True
+            ),
+            n_draft=Count(
+                "assignments",
+                filter=Q(assignments__response__status=Response.Status.DRAFT),
+                distinct=True,
+            ),
+            n_submitted=Count("assignments", filter=submitted & ~superseded, distinct=True),
+            n_moderated=Count("assignments", filter=submitted & superseded, distinct=True),
+            n_overdue=Count(
+                "assignments",
+                filter=not_submitted & Q(assignments__due__lt=today),
+                distinct=True,
+            ),
+        )
+        .select_related("area", "moderation")
+        .order_by("position", "pk")
+    )
+    cases = tuple(
+        CaseProgress(
+            case_id=row.pk,
+            position=row.position,
+            case_ref=row.case_ref,
+            group=row.group,
+            area=row.area.code if row.area else "",
+            counts=ProgressCounts(
+                row.n_all,
+                row.n_not_started,
+                row.n_draft,
+                row.n_submitted,
+                row.n_moderated,
+                row.n_overdue,
+            ),
+            moderated_at=_moderated_at(row),
+        )
+        for row in rows
+    )
+    return AuditProgress(cases=cases, totals=sum((c.counts for c in cases), ProgressCounts()))
+
+
+def _moderated_at(case: CaseFile) -> dt.datetime | None:
+    try:
+        moderation = case.moderation
+    except Moderation.DoesNotExist:
+        return None
+    return moderation.moderated_at if moderation.agreed_response_id else None

@@ -100,8 +100,8 @@ def make_survey(slug: str, invitations: int) -> tuple[object, list[str]]:
         instrument_save,
     )
     from scrutiny.models import Agency, Partnership, Scrutiny, SuccessFactor
-    from surveys import services
     from surveys.models import Invitation, Survey, token_hash
+    from surveys.services.invitations import invitation_token
 
     partnership, _ = Partnership.objects.get_or_create(name="Bench Partnership")
     agency, _ = Agency.objects.get_or_create(partnership=partnership, code="BEN", name="Bench")
@@ -151,7 +151,7 @@ def make_survey(slug: str, invitations: int) -> tuple[object, list[str]]:
     invited = list(Invitation.objects.filter(survey=survey).order_by("pk"))
     tokens = []
     for invitation in invited:
-        token = services.invitation_token(invitation)
+        token = invitation_token(invitation)
         invitation.token_sha256 = token_hash(token)
         invitation.sent_at = now
         tokens.append(token)

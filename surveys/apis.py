@@ -6,8 +6,8 @@
 - GET  /api/scrutinies/<slug>/instruments/<code>/distributions/    answers per option
 
 Submitting needs no account, as answering a survey's pages does: the link's key is the key, and
-a response goes through the same services (surveys.services, then scrutiny.evidence) as one
-typed into the pages, so it is validated, stored, anonymised and scored the same way. An
+a response goes through the same services (surveys.services.answering, then scrutiny.evidence)
+as one typed into the pages, so it is validated, stored, anonymised and scored the same way. An
 invitation answers once (409 after that). An open-link client may send an Idempotency-Key
 header: a retried request with the same key gets the first answer (200) and stores nothing
 more. Open-link submits are throttled by address (SURVEY_OPEN_SUBMIT_RATE). An anonymous
@@ -36,8 +36,9 @@ from scrutiny.disclosure import distributions_for_publication
 from scrutiny.models import Instrument
 from scrutiny.models import Response as ScrutinyResponse
 from scrutiny.scoring import question_distributions
-from surveys import permissions, rates, services
+from surveys import permissions, rates
 from surveys.models import Survey
+from surveys.services import answering, invitations
 
 
 class SurveyAnswersField(serializers.DictField):
@@ -128,13 +129,13 @@ class OpenResponseSubmitApi(APIView):
         if survey is None:
             raise Http404("No such survey.")
         key = request.headers.get("Idempotency-Key", "")
-        replayed = services.open_response_replayed(survey=survey, idempotency_key=key)
+        replayed = answering.open_response_replayed(survey=survey, idempotency_key=key)
         if replayed is not None:
             return _replayed(replayed, survey)
         data = self.OpenResponseInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
-            response = services.open_response_submit(
+            response = answering.open_response_submit(
                 survey=survey,
                 agency_code=data.validated_data["agency"],
                 role_code=data.validated_data.get("role", ""),
@@ -143,7 +144,7 @@ class OpenResponseSubmitApi(APIView):
             )
         except IntegrityError:
             # The same key at the same moment: the first request stored it.
-            replayed = services.open_response_replayed(survey=survey, idempotency_key=key)
+            replayed = answering.open_response_replayed(survey=survey, idempotency_key=key)
             if replayed is None:
                 raise
             return _replayed(replayed, survey)
@@ -169,18 +170,18 @@ class InvitationResponseSubmitApi(APIView):
         },
     )
     def post(self, request: Request, token: str) -> Response:
-        invitation = services.invitation_for_token(token)
+        invitation = invitations.invitation_for_token(token)
         if invitation is None:
             raise Http404("No such invitation.")
         data = self.InvitationResponseInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
-            response = services.survey_submit(
+            response = answering.survey_submit(
                 holder=invitation,
                 values=data.validated_data["answers"],
                 channel=ScrutinyResponse.Channel.API,
             )
-        except services.AlreadySubmitted as exc:
+        except answering.AlreadySubmitted as exc:
             return Response({"detail": exc.message}, status=status.HTTP_409_CONFLICT)
         return _submitted(response, invitation.survey)
 

@@ -9,19 +9,19 @@ from collections.abc import Sequence
 from celery import shared_task
 
 from scrutiny.notifications import email_task
-from surveys import services
+from surveys.services import invitations
 
 
 @email_task()
 def invitations_email(*, invitation_ids: Sequence[int]) -> int:
     """Email each new invitation its personal link (once)."""
-    return services.invitations_send(invitation_ids=list(invitation_ids))
+    return invitations.invitations_send(invitation_ids=list(invitation_ids))
 
 
 @shared_task
 def reminders_schedule() -> int:
     """Run by celery beat: find the invitations owed a reminder and send them in one task."""
-    due = services.reminders_due()
+    due = invitations.reminders_due()
     if due:
         reminders_email.delay(invitation_ids=due)
     return len(due)
@@ -31,4 +31,4 @@ def reminders_schedule() -> int:
 def reminders_email(*, invitation_ids: Sequence[int]) -> int:
     """Email a reminder to each invitation still owed one (checked again, so never to someone
     who has answered since)."""
-    return services.reminders_send(invitation_ids=list(invitation_ids))
+    return invitations.reminders_send(invitation_ids=list(invitation_ids))

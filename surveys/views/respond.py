@@ -15,22 +15,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from scrutiny.errors import ApplicationError
-from scrutiny.models import Agency, PractitionerRole
-from scrutiny.questionnaires import DraftWizardView
-from surveys import services
+from scrutiny.questionnaires import DraftWizardView, QuestionnairePage
+from surveys.forms import OpenStartForm
 from surveys.models import Invitation, OpenDraft, Survey
+from surveys.services import answering, invitations
 
-CHECK = services.CHECK_STEP
 RESUME_DAYS = 120
 
 
@@ -49,8 +47,8 @@ def _state_page(request: HttpRequest, survey: Survey | None, state: str, **extra
 
 
 def _survey_closed_page(request: HttpRequest, survey: Survey) -> HttpResponse | None:
-    state = services.survey_state(survey)
-    if state == services.OPEN:
+    state = invitations.survey_state(survey)
+    if state == invitations.OPEN:
         return None
     return _state_page(request, survey, state)
 
@@ -79,7 +77,7 @@ def invitation_start(request: HttpRequest, token: str, rest: str = "") -> HttpRe
     survey's pages receive, and the browser goes on to a token-free address. So the web
     server's access log holds the token for this one request, which carries no answers, and
     never again (docs/surveys.md, "What anonymous means")."""
-    invitation = services.invitation_for_token(token)
+    invitation = invitations.invitation_for_token(token)
     if invitation is None:
         return _no_referrer(_state_page(request, None, "unknown"))
     survey = invitation.survey
@@ -102,7 +100,7 @@ def invitation_start(request: HttpRequest, token: str, rest: str = "") -> HttpRe
 
 
 def _invitation_from_cookie(request: HttpRequest, survey_id: int) -> Invitation | None:
-    invitation = services.invitation_for_token(
+    invitation = invitations.invitation_for_token(
         request.COOKIES.get(_invitation_cookie(survey_id), "")
     )
     if invitation is None or invitation.survey_id != survey_id:
@@ -133,32 +131,6 @@ def invited_start(request: HttpRequest, survey_id: int) -> HttpResponse:
     )
 
 
-class OpenStartForm(forms.Form):
-    agency = forms.ModelChoiceField(
-        queryset=Agency.objects.none(),
-        label="Which agency do you work for?",
-        empty_label="Choose your agency",
-        error_messages={"required": "Choose your agency.", "invalid_choice": "Choose your agency."},
-    )
-    role = forms.ModelChoiceField(
-        queryset=PractitionerRole.objects.none(),
-        label="What is your role?",
-        empty_label="Choose your role",
-        error_messages={"required": "Choose your role.", "invalid_choice": "Choose your role."},
-    )
-
-    def __init__(self, *args: Any, survey: Survey, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        partnership_id = survey.scrutiny.partnership_id
-        self.fields["agency"].queryset = Agency.objects.filter(  # type: ignore[attr-defined]
-            partnership_id=partnership_id
-        ).order_by("name")
-        roles = PractitionerRole.objects.filter(partnership_id=partnership_id).order_by("name")
-        self.fields["role"].queryset = roles  # type: ignore[attr-defined]
-        if not roles.exists():
-            del self.fields["role"]
-
-
 def _open_survey(public_key: str) -> Survey | None:
     return (
         Survey.objects.select_related("scrutiny__partnership", "instrument")
@@ -176,13 +148,13 @@ def open_start(request: HttpRequest, public_key: str) -> HttpResponse:
     closed = _survey_closed_page(request, survey)
     if closed is not None:
         return closed
-    current = services.open_draft_for_key(survey, request.COOKIES.get(_cookie_name(survey), ""))
+    current = answering.open_draft_for_key(survey, request.COOKIES.get(_cookie_name(survey), ""))
     in_progress = current is not None and not current.answered
     form = OpenStartForm(request.POST if request.method == "POST" else None, survey=survey)
     if request.method == "POST" and form.is_valid():
         role = form.cleaned_data.get("role")
         try:
-            _, key = services.open_draft_start(
+            _, key = answering.open_draft_start(
                 survey=survey,
                 agency_id=form.cleaned_data["agency"].pk,
                 role_id=role.pk if role else None,
@@ -223,6 +195,11 @@ class SurveyWizard(DraftWizardView):
     truth: the session storage only carries the current step within a request."""
 
     template_name = "surveys/respond/page.html"
+    check_template_name = "surveys/respond/check.html"
+    RESUME_STEP = "resume"
+    page_not_shown = (
+        "That page does not apply, given your other answers, so nothing on it was saved."
+    )
     survey: Survey
     holder: Invitation | OpenDraft
 
@@ -252,71 +229,46 @@ class SurveyWizard(DraftWizardView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_compiled(self) -> Any:
-        compiled = services.holder_compiled(self.holder)
-        self.draft: dict[str, Any] = services.holder_values(self.holder)
+        compiled = answering.holder_compiled(self.holder)
+        self.draft: dict[str, Any] = answering.holder_values(self.holder)
         return compiled
 
     def get_prefix(self, request: HttpRequest, *args: Any, **kwargs: Any) -> str:
         return f"survey_{type(self.holder).__name__.lower()}_{self.holder.pk}"
 
-    # -- requests -----------------------------------------------------------------------------
+    # -- what the draft wizard asks of a channel -----------------------------------------------
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        step = kwargs.get("step")
-        steps = list(self.get_form_list())
-        if step == "resume":
-            resume = self.holder.current_step
-            if resume != CHECK and resume not in steps:
-                resume = steps[0] if steps else CHECK
-            return redirect(self.step_url(resume))
-        if step == CHECK:
-            return self.render_check()
-        if step not in steps:
-            return redirect(self.step_url("resume"))
-        self.storage.current_step = step
-        return self.render(self.get_form(step))
+    def draft_step(self) -> str:
+        return self.holder.current_step
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        step = kwargs.get("step")
-        if step == CHECK:
-            return self.post_check()
-        if step not in self.get_form_list():
-            messages.info(
-                request,
-                "That page does not apply, given your other answers, so nothing on it was saved.",
-            )
-            return redirect(self.step_url("resume"))
-        self.storage.current_step = step
-        action = self.posted_action()
-        form = self.get_form(step, data=request.POST)
-        if not form.is_valid():
-            return self.render(form)
-        saved = self.draft_merge(form)
-        resume = self.resume_step(step, action)
-        try:
-            services.survey_save_page(
-                holder=self.holder, step=resume, values=self.draft, compiled=self.compiled
-            )
-        except services.AlreadySubmitted:
+    def save_page(self, resume: str) -> None:
+        answering.survey_save_page(
+            holder=self.holder, step=resume, values=self.draft, compiled=self.compiled
+        )
+
+    def page_refused(self, form: QuestionnairePage, exc: ApplicationError) -> HttpResponse:
+        if isinstance(exc, answering.AlreadySubmitted):
             return redirect(self.thanks_url())
-        except ApplicationError as exc:
-            self.draft_restore(saved)
-            field_errors = exc.extra.get("errors") or {}
-            if not field_errors:
-                form.add_error(None, exc.message)
-            for code, message in field_errors.items():
-                form.add_error(code if code in form.fields else None, message)
-            return self.render(form)
-        if action == "later":
-            return render(
-                request,
-                "surveys/respond/saved.html",
-                {"survey": self.survey, "resume_url": self.step_url("resume"), **self._mode()},
-            )
-        return redirect(self.step_url(resume))
+        return super().page_refused(form, exc)
 
-    def done(self, form_list: Any, **kwargs: Any) -> HttpResponse:
-        return redirect(self.step_url(CHECK))  # not reached: every page saves itself
+    def saved_for_later(self) -> HttpResponse:
+        return render(
+            self.request,
+            "surveys/respond/saved.html",
+            {"survey": self.survey, "resume_url": self.step_url("resume"), **self._mode()},
+        )
+
+    def submit(self) -> None:
+        answering.survey_submit(holder=self.holder, compiled=self.compiled)
+
+    def submit_refused(self, exc: ApplicationError) -> HttpResponse:
+        if isinstance(exc, answering.AlreadySubmitted):
+            return _state_page(self.request, self.survey, "used", used_at=None)
+        return super().submit_refused(exc)
+
+    def submitted(self) -> HttpResponse:
+        self.storage.reset()
+        return redirect(self.thanks_url())
 
     # -- context ---------------------------------------------------------------------------
 
@@ -334,34 +286,13 @@ class SurveyWizard(DraftWizardView):
         context["page_count"] = self.steps.count
         return context
 
-    def render_check(
-        self, *, errors: dict[str, str] | None = None, message: str = ""
-    ) -> HttpResponse:
-        context = {
+    def check_context(self) -> dict[str, Any]:
+        return {
             **self._mode(),
             "survey": self.survey,
             "compiled": self.compiled,
-            "sections": self.check_sections(),
-            "missing": self.missing_problems(),
-            "errors": self.answer_problems(errors or {}),
-            "message": message,
             "later_url": self.start_url(),
         }
-        return render(self.request, "surveys/respond/check.html", context)
-
-    def post_check(self) -> HttpResponse:
-        try:
-            services.survey_submit(holder=self.holder, compiled=self.compiled)
-        except services.AlreadySubmitted:
-            return _state_page(self.request, self.survey, "used", used_at=None)
-        except ApplicationError as exc:
-            errors = exc.extra.get("errors") or {}
-            return self.render_check(errors=errors, message="" if errors else exc.message)
-        return self.submitted()
-
-    def submitted(self) -> HttpResponse:
-        self.storage.reset()
-        return redirect(self.thanks_url())
 
 
 class InvitationWizard(SurveyWizard):
@@ -397,7 +328,7 @@ class OpenWizard(SurveyWizard):
         if survey is None:
             return _state_page(self.request, None, "unknown")
         self.survey = survey
-        draft = services.open_draft_for_key(
+        draft = answering.open_draft_for_key(
             survey, self.request.COOKIES.get(_cookie_name(survey), "")
         )
         if draft is None:
@@ -438,21 +369,3 @@ def open_thanks(request: HttpRequest, public_key: str) -> HttpResponse:
     if survey is None:
         return _state_page(request, None, "unknown")
     return render(request, "surveys/respond/thanks.html", {"survey": survey})
-
-
-urlpatterns = [
-    path("i/<str:token>/", invitation_start, name="survey-invitation"),
-    # An older page of the same link (a bookmark, a reminder of an earlier version): exchanged
-    # the same way.
-    path("i/<str:token>/<path:rest>", invitation_start),
-    path("invited/<int:survey_id>/", invited_start, name="survey-invited"),
-    path("invited/<int:survey_id>/thanks/", invited_thanks, name="survey-invited-thanks"),
-    path(
-        "invited/<int:survey_id>/<str:step>/",
-        InvitationWizard.as_view(),
-        name="survey-invited-step",
-    ),
-    path("s/<str:public_key>/", open_start, name="survey-open"),
-    path("s/<str:public_key>/thanks/", open_thanks, name="survey-open-thanks"),
-    path("s/<str:public_key>/<str:step>/", OpenWizard.as_view(), name="survey-open-step"),
-]

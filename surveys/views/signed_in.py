@@ -15,13 +15,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_POST
 
 from scrutiny.errors import ApplicationError
-from surveys import permissions, services
+from surveys import permissions
 from surveys.models import OpenDraft
+from surveys.services import answering, invitations
 from surveys.views.respond import SurveyWizard
 
 
@@ -32,7 +33,7 @@ def answer_list(request: HttpRequest) -> HttpResponse:
         for survey in permissions.surveys_to_answer_for_user(request.user).order_by(
             "closes_at", "title"
         )
-        if services.survey_state(survey) == services.OPEN
+        if invitations.survey_state(survey) == invitations.OPEN
     ]
     mine = list(
         OpenDraft.objects.filter(entered_by=request.user, survey__in=surveys)
@@ -59,7 +60,7 @@ def answer_list(request: HttpRequest) -> HttpResponse:
 def answer_start(request: HttpRequest, survey_id: int) -> HttpResponse:
     survey = permissions.access_survey_to_answer_for_user(request.user, survey_id)
     try:
-        draft = services.signed_in_draft_start(survey=survey, user=request.user)  # type: ignore[arg-type]
+        draft = answering.signed_in_draft_start(survey=survey, user=request.user)  # type: ignore[arg-type]
     except ApplicationError as exc:
         messages.error(request, exc.message)
         return redirect("answer-list")
@@ -99,11 +100,3 @@ def answer_thanks(request: HttpRequest, draft_id: int) -> HttpResponse:
         "surveys/respond/thanks.html",
         {"survey": draft.survey, "is_signed_in": True},
     )
-
-
-urlpatterns = [
-    path("answer/", answer_list, name="answer-list"),
-    path("answer/<int:survey_id>/start/", answer_start, name="answer-start"),
-    path("answer/draft/<int:draft_id>/thanks/", answer_thanks, name="answer-thanks"),
-    path("answer/draft/<int:draft_id>/<str:step>/", SignedInWizard.as_view(), name="answer-step"),
-]

@@ -164,7 +164,7 @@ def test_a_locked_database_is_a_503_to_try_again_on_the_api(survey, council, mon
     """Past the timeout the API and the pages say to try again, never a 500."""
     from django.db import OperationalError
 
-    from surveys import services
+    from surveys.services import answering as services
 
     def locked(**kwargs: Any) -> None:
         raise OperationalError("database is locked")

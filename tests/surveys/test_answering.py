@@ -14,8 +14,8 @@ from scrutiny.evidence import ResponseDetails, ResponseWriter, response_submit
 from scrutiny.instruments import instrument_current_version, version_compile
 from scrutiny.models import Response
 from scrutiny.scoring import scrutiny_scores
-from surveys import services
 from surveys.models import Invitation, OpenDraft
+from surveys.services import answering as services
 from tests.surveys.conftest import COMPLETE, make_invitation
 
 pytestmark = pytest.mark.django_db

@@ -7,8 +7,8 @@ import re
 import pytest
 
 from scrutiny.errors import ApplicationError
-from surveys import services
 from surveys.models import Invitation, token_hash
+from surveys.services import invitations as services
 
 pytestmark = [
     pytest.mark.django_db,

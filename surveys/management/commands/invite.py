@@ -18,7 +18,7 @@ from django.db import transaction
 from scrutiny.errors import ApplicationError
 from scrutiny.management.commands.import_instrument import scrutiny_by_slug
 from scrutiny.workbooks.lists import list_file_content
-from surveys import services
+from surveys.services import invitations
 
 
 class Command(BaseCommand):
@@ -37,8 +37,8 @@ class Command(BaseCommand):
         try:
             content = list_file_content(file)
             with transaction.atomic():  # a bad list sets up no survey either
-                survey = services.survey_for_instrument(scrutiny=scrutiny, code=code)
-                result = services.invitations_create(
+                survey = invitations.survey_for_instrument(scrutiny=scrutiny, code=code)
+                result = invitations.invitations_create(
                     survey=survey, content=content, file_name=Path(file).name
                 )
         except ApplicationError as exc:

@@ -13,8 +13,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from scrutiny.errors import ApplicationError
 from scrutiny.management.commands.import_instrument import scrutiny_by_slug
-from surveys import services
 from surveys.rates import PublishedCell, PublishedRates, instrument_rates
+from surveys.services import invitations
 
 
 class Command(BaseCommand):
@@ -31,7 +31,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, slug: str, code: str, json: bool = False, **options: Any) -> None:
         scrutiny = scrutiny_by_slug(slug)
         try:
-            instrument = services.survey_instrument(scrutiny=scrutiny, code=code)
+            instrument = invitations.survey_instrument(scrutiny=scrutiny, code=code)
         except ApplicationError as exc:
             raise CommandError(str(exc)) from exc
         rates = instrument_rates(instrument=instrument)

@@ -1,0 +1,131 @@
+"""The surveys' forms: setting up a survey and uploading an invitation list (the business
+unit's pages), and the open link's first page, where a respondent picks their agency and role.
+The questionnaire's own pages are the instrument engine's (scrutiny.questionnaires)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from scrutiny.models import Agency, Instrument, PractitionerRole, Scrutiny
+from surveys.models import SURVEY_KINDS, Survey
+
+ANONYMITY_CHOICES = [
+    ("", "The usual for this kind of questionnaire: anonymous, except board questionnaires"),
+    ("yes", "Anonymous: answers are not linked to the person"),
+    ("no", "Named: answers are linked to the person invited"),
+]
+
+
+class SurveyForm(forms.Form):
+    instrument = forms.ModelChoiceField(
+        queryset=Instrument.objects.none(),
+        label="Questionnaire",
+        empty_label="Choose a questionnaire",
+        error_messages={"required": "Choose the questionnaire to send."},
+    )
+    title = forms.CharField(
+        label="Title",
+        help_text="Respondents see this on every page and in their email.",
+        max_length=200,
+        error_messages={"required": "Give the survey a title."},
+    )
+    opens_at = forms.DateTimeField(
+        label="Opens",
+        help_text="Date and time, for example 2025-03-01 09:00.",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        error_messages={
+            "required": "Enter when the survey opens.",
+            "invalid": "Enter a date and time.",
+        },
+    )
+    closes_at = forms.DateTimeField(
+        label="Closes (optional)",
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        error_messages={"invalid": "Enter a date and time."},
+    )
+    anonymous = forms.ChoiceField(
+        label="Anonymity",
+        choices=ANONYMITY_CHOICES,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    open_link_enabled = forms.BooleanField(
+        label="Anyone with the open link may answer",
+        help_text="Leave this unticked to take answers by personal invitation only.",
+        required=False,
+        initial=True,
+    )
+
+    reminder_days = forms.IntegerField(
+        label="Remind people who have not answered every (days)",
+        help_text="Reminders go by email to people invited who have not submitted, never to "
+        "anyone who has. Leave empty for no reminders.",
+        required=False,
+        min_value=1,
+        max_value=90,
+        initial=7,
+        error_messages={
+            "invalid": "Enter a whole number of days.",
+            "min_value": "Remind every 1 to 90 days.",
+            "max_value": "Remind every 1 to 90 days.",
+        },
+    )
+    reminder_limit = forms.IntegerField(
+        label="Reminders to each person, at most",
+        required=False,
+        min_value=0,
+        max_value=10,
+        initial=2,
+        error_messages={
+            "invalid": "Enter a whole number.",
+            "min_value": "Send from 0 to 10 reminders.",
+            "max_value": "Send from 0 to 10 reminders.",
+        },
+    )
+
+    def __init__(self, *args: Any, scrutiny: Scrutiny, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["instrument"].queryset = Instrument.objects.filter(  # type: ignore[attr-defined]
+            scrutiny=scrutiny, kind__in=SURVEY_KINDS
+        ).order_by("code")
+        self.fields["anonymous"].initial = ""
+
+
+class InvitationListForm(forms.Form):
+    file = forms.FileField(
+        label="Invitation list",
+        help_text="An .xlsx workbook or a .csv file with the columns email, agency and, if you "
+        "wish, role (the partnership's agency and role codes). Everyone is invited, or no one "
+        "if a row is wrong.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+        error_messages={"required": "Choose an invitation list to upload."},
+    )
+
+
+class OpenStartForm(forms.Form):
+    agency = forms.ModelChoiceField(
+        queryset=Agency.objects.none(),
+        label="Which agency do you work for?",
+        empty_label="Choose your agency",
+        error_messages={"required": "Choose your agency.", "invalid_choice": "Choose your agency."},
+    )
+    role = forms.ModelChoiceField(
+        queryset=PractitionerRole.objects.none(),
+        label="What is your role?",
+        empty_label="Choose your role",
+        error_messages={"required": "Choose your role.", "invalid_choice": "Choose your role."},
+    )
+
+    def __init__(self, *args: Any, survey: Survey, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        partnership_id = survey.scrutiny.partnership_id
+        self.fields["agency"].queryset = Agency.objects.filter(  # type: ignore[attr-defined]
+            partnership_id=partnership_id
+        ).order_by("name")
+        roles = PractitionerRole.objects.filter(partnership_id=partnership_id).order_by("name")
+        self.fields["role"].queryset = roles  # type: ignore[attr-defined]
+        if not roles.exists():
+            del self.fields["role"]

@@ -9,7 +9,7 @@
   quote, a note); `findings_ensure` stores every drafted finding, for `findings_sign_off`, which
   freezes every finding with the data it was drawn from (a signed-off finding is not changed
   again), and for the pack build.
-- `quote_tag` keeps a comment for the pack, redacted and labelled as `scrutiny.workspace` allows.
+- `quote_tag` keeps a comment for the pack, redacted and labelled as `scrutiny.disclosure` allows.
 - `note_record` keeps qualitative evidence the numbers miss, tagged to factors.
 """
 
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from scrutiny.disclosure import Redactor
+from scrutiny.disclosure import SOURCE_LABELS, CommentLabels, Redactor
 from scrutiny.errors import ApplicationError
 from scrutiny.models import (
     Answer,
@@ -31,21 +31,19 @@ from scrutiny.models import (
     SuccessFactor,
     User,
 )
+from scrutiny.scorecard import (
+    QuestionEvidence,
+    ScorecardRow,
+    comment_questions,
+    factor_evidence,
+    scorecard,
+)
 from scrutiny.scoring import (
     QuestionDistribution,
     ScrutinyScores,
     question_distributions,
     question_score,
     scrutiny_scores,
-)
-from scrutiny.workspace import (
-    SOURCE_LABELS,
-    CommentLabels,
-    QuestionEvidence,
-    ScorecardRow,
-    comment_questions,
-    factor_evidence,
-    scorecard,
 )
 
 # ---------------------------------------------------------------------------------------------

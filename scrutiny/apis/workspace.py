@@ -21,8 +21,8 @@ from scrutiny import findings, permissions
 from scrutiny.disclosure import Redactor, finding_published, quote_published
 from scrutiny.models import EventPack, Quote, Scrutiny, SuccessFactor
 from scrutiny.packs.build import pack_download, pack_start
+from scrutiny.scorecard import factor_comments, factor_evidence, scorecard
 from scrutiny.scoring import scrutiny_scores
-from scrutiny.workspace import factor_comments, factor_evidence, scorecard
 
 
 def _scrutiny(request: Request, slug: str) -> Scrutiny:

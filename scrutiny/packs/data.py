@@ -27,6 +27,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from scrutiny.disclosure import (
+    SOURCE_LABELS,
     DistributionShown,
     Redactor,
     ResponseLabels,
@@ -48,14 +49,13 @@ from scrutiny.models import (
     SuccessFactor,
     User,
 )
-from scrutiny.scoring import question_distributions, scrutiny_scores
-from scrutiny.workspace import (
-    SOURCE_LABELS,
+from scrutiny.scorecard import (
     BreakdownCell,
     ScorecardRow,
     factor_evidence,
     scorecard,
 )
+from scrutiny.scoring import question_distributions, scrutiny_scores
 
 
 @dataclass(frozen=True)

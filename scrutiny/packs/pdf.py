@@ -35,7 +35,7 @@ from reportlab.platypus import (
 from reportlab.platypus.tableofcontents import TableOfContents
 
 from scrutiny.packs.data import FactorPack, PackData
-from scrutiny.workspace import BreakdownCell, ScorecardRow
+from scrutiny.scorecard import BreakdownCell, ScorecardRow
 
 Progress = Callable[[int, str], None]
 
@@ -223,12 +223,11 @@ def _factor_page(factor: FactorPack, data: PackData, width: float) -> list[Any]:
     return story
 
 
-def render_pdf(data: PackData, *, progress: Progress | None = None) -> bytes:
-    progress = progress or (lambda percent, message: None)
-    buffer = BytesIO()
-    document = _PackDocument(buffer, data)
-    width = document.width
-    story: list[Any] = [
+def _cover(data: PackData) -> list[Any]:
+    """The cover and the contents, built from the headings when the document is."""
+    contents = TableOfContents()
+    contents.levelStyles = [STYLES["toc1"]]
+    return [
         Spacer(0, 60 * mm),
         Paragraph(escape(data.partnership), STYLES["subtitle"]),
         Spacer(0, 10 * mm),
@@ -240,12 +239,14 @@ def render_pdf(data: PackData, *, progress: Progress | None = None) -> bytes:
         Paragraph(escape(f"Built {data.built_at}"), STYLES["subtitle"]),
         PageBreak(),
         _p("Contents", "h2"),
+        contents,
+        PageBreak(),
     ]
-    contents = TableOfContents()
-    contents.levelStyles = [STYLES["toc1"]]
-    story += [contents, PageBreak()]
 
-    story.append(_p("Summary scorecard", "h1"))
+
+def _summary(data: PackData, width: float) -> list[Any]:
+    """The summary scorecard: a row per success factor."""
+    story: list[Any] = [_p("Summary scorecard", "h1")]
     story.append(
         _p(
             "Each success factor's score (0 to 100) triangulates the sources, each with its own "
@@ -269,25 +270,29 @@ def render_pdf(data: PackData, *, progress: Progress | None = None) -> bytes:
             ]
         )
     story.append(_table(rows, [width * 0.34, width * 0.1, width * 0.18, width * 0.08, width * 0.3]))
-    story += [PageBreak(), _p("Method: what was gathered", "h1")]
-    story.append(
+    return story
+
+
+def _method(data: PackData, width: float) -> list[Any]:
+    """What was gathered, and what was kept back (suppression and redaction)."""
+    return [
+        PageBreak(),
+        _p("Method: what was gathered", "h1"),
         _table(
             [["Evidence", "What"]] + [[_p(k, "small"), _p(v, "small")] for k, v in data.method],
             [width * 0.35, width * 0.65],
-        )
-    )
-    story.append(
+        ),
         _p(
             f"Breakdowns by agency or area with fewer than {data.threshold} responses are not "
             "shown (nor the next smallest, where only one would be), and every comment has had "
             "names, case references and contact details removed."
-        )
-    )
-    progress(45, "Writing a page for each success factor.")
-    for factor in data.factors:
-        story += [PageBreak(), *_factor_page(factor, data, width)]
+        ),
+    ]
 
-    story += [PageBreak(), _p("Breakdowns by agency and area", "h1")]
+
+def _breakdowns(data: PackData, width: float) -> list[Any]:
+    """Each factor's published agency and area breakdowns."""
+    story: list[Any] = [PageBreak(), _p("Breakdowns by agency and area", "h1")]
     for factor in data.factors:
         block: list[Any] = [_p(f"{factor.row.code} {factor.row.statement}", "h2")]
         for title, cells in (("Agency", factor.agencies), ("Area", factor.areas)):
@@ -300,8 +305,12 @@ def render_pdf(data: PackData, *, progress: Progress | None = None) -> bytes:
                 )
                 block.append(Spacer(0, 6))
         story.append(KeepTogether(block))
+    return story
 
-    story += [PageBreak(), _p("Draft action plan", "h1")]
+
+def _actions_and_discussion(data: PackData, width: float) -> list[Any]:
+    """The draft action plan, then the questions for the event's discussion."""
+    story: list[Any] = [PageBreak(), _p("Draft action plan", "h1")]
     if data.actions:
         story.append(
             _table(
@@ -319,12 +328,15 @@ def render_pdf(data: PackData, *, progress: Progress | None = None) -> bytes:
     story += [_p(f"{i}. {q}") for i, q in enumerate(data.discussion, start=1)] or [
         _p("No questions were drafted: the sources agree and no factor is weak.")
     ]
+    return story
 
-    progress(60, "Writing the appendix of question distributions.")
-    story += [PageBreak(), _p("Appendix: how each question was answered", "h1")]
+
+def _appendix(data: PackData, width: float) -> list[Any]:
+    """How each question was answered, its small counts suppressed (SCORING.md §9)."""
+    story: list[Any] = [PageBreak(), _p("Appendix: how each question was answered", "h1")]
     for source, item in data.distributions:
         header = f"{item.instrument_code} v{item.version} {item.code} ({source}): {item.text}"
-        rows = [["Answer", "Responses", "%"]]
+        rows: list[list[Any]] = [["Answer", "Responses", "%"]]
         for option in item.options:
             if option.count is None:  # suppressed (SCORING.md §9)
                 rows.append([_p(option.label, "small"), f"fewer than {data.threshold}", "—"])
@@ -340,5 +352,22 @@ def render_pdf(data: PackData, *, progress: Progress | None = None) -> bytes:
                 ]
             )
         )
+    return story
+
+
+def render_pdf(data: PackData, *, progress: Progress | None = None) -> bytes:
+    """The pack's PDF, part by part in the order of the module's docstring."""
+    progress = progress or (lambda percent, message: None)
+    buffer = BytesIO()
+    document = _PackDocument(buffer, data)
+    width = document.width
+    story = [*_cover(data), *_summary(data, width), *_method(data, width)]
+    progress(45, "Writing a page for each success factor.")
+    for factor in data.factors:
+        story += [PageBreak(), *_factor_page(factor, data, width)]
+    story += _breakdowns(data, width)
+    story += _actions_and_discussion(data, width)
+    progress(60, "Writing the appendix of question distributions.")
+    story += _appendix(data, width)
     document.multiBuild(story)
     return buffer.getvalue()

@@ -40,20 +40,8 @@ def _sheet_title(code: str, used: set[str]) -> str:
     return title
 
 
-def render_xlsx(
-    data: PackData,
-    *,
-    out: IO[bytes],
-    comments: Iterable[tuple[str, str, str, str]],
-    responses: Iterable[ResponseSheet],
-    progress: Progress | None = None,
-) -> None:
-    """Write the workbook into `out` (a file: the workbook is never held in memory whole)."""
-    progress = progress or (lambda percent, message: None)
-    workbook = Workbook(write_only=True)
-    sheet_write(
-        workbook, title="Summary", header=["Item", "Value"], rows=_summary(data), widths=[28, 80]
-    )
+def _factors(workbook: Workbook, data: PackData) -> None:
+    """A row per success factor: its score, rating, spread and findings."""
     sheet_write(
         workbook,
         title="Factors",
@@ -90,6 +78,10 @@ def render_xlsx(
         ),
         widths=[8, 50, 8, 22, 6, 8, 10, 12, 8, 50, 50, 10],
     )
+
+
+def _sources_and_breakdowns(workbook: Workbook, data: PackData) -> None:
+    """Each factor's score by source, then its published agency and area breakdowns."""
     sheet_write(
         workbook,
         title="Sources",
@@ -118,6 +110,10 @@ def render_xlsx(
         ),
         widths=[8, 8, 10, 40, 12, 8],
     )
+
+
+def _distributions(workbook: Workbook, data: PackData) -> None:
+    """How each choice question was answered, a row per option, small counts suppressed."""
     sheet_write(
         workbook,
         title="Distributions",
@@ -151,6 +147,10 @@ def render_xlsx(
         ),
         widths=[24, 10, 8, 12, 50, 12, 30, 8, 10, 10],
     )
+
+
+def _quotes_and_actions(workbook: Workbook, data: PackData) -> None:
+    """The quotes kept for each factor, then the draft actions."""
     sheet_write(
         workbook,
         title="Quotes",
@@ -169,6 +169,26 @@ def render_xlsx(
         rows=([code, rating, text] for code, rating, text in data.actions),
         widths=[8, 22, 90],
     )
+
+
+def render_xlsx(
+    data: PackData,
+    *,
+    out: IO[bytes],
+    comments: Iterable[tuple[str, str, str, str]],
+    responses: Iterable[ResponseSheet],
+    progress: Progress | None = None,
+) -> None:
+    """Write the workbook into `out` (a file: the workbook is never held in memory whole)."""
+    progress = progress or (lambda percent, message: None)
+    workbook = Workbook(write_only=True)
+    sheet_write(
+        workbook, title="Summary", header=["Item", "Value"], rows=_summary(data), widths=[28, 80]
+    )
+    _factors(workbook, data)
+    _sources_and_breakdowns(workbook, data)
+    _distributions(workbook, data)
+    _quotes_and_actions(workbook, data)
     progress(75, "Writing the comments.")
     sheet_write(
         workbook,

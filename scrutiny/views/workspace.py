@@ -25,9 +25,9 @@ from scrutiny.disclosure import Redactor, finding_published, quote_published
 from scrutiny.errors import ApplicationError
 from scrutiny.models import EventPack, EvidenceNote, Quote, Scrutiny, SuccessFactor
 from scrutiny.packs.build import pack_download, pack_start
+from scrutiny.scorecard import factor_comments, factor_evidence, scorecard
 from scrutiny.scoring import scrutiny_scores
 from scrutiny.scrutinies import scrutiny_event_settings_save
-from scrutiny.workspace import factor_comments, factor_evidence, scorecard
 
 
 def _scrutiny(request: HttpRequest, slug: str) -> Scrutiny:

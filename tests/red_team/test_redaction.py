@@ -18,7 +18,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scrutiny.disclosure import REMOVED, Redactor, _emails_removed, _words_pattern
+from scrutiny.disclosure.redaction import REMOVED, Redactor, _emails_removed, _words_pattern
 
 MB = 1_000_000
 

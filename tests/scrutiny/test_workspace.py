@@ -32,7 +32,7 @@ from scrutiny.evidence import ResponseDetails, response_submit
 from scrutiny.instruments import instrument_current_version, instrument_save, version_compile
 from scrutiny.models import Agency, Finding, Quote, Response, Scrutiny, SuccessFactor
 from scrutiny.packs.build import pack_files
-from scrutiny.workspace import factor_comments, factor_evidence, scorecard
+from scrutiny.scorecard import factor_comments, factor_evidence, scorecard
 from tests.scrutiny.test_questionnaires import sample_definition
 
 pytestmark = pytest.mark.django_db

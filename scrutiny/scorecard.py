@@ -1,4 +1,5 @@
-"""The scrutineer's workspace: the scorecard, a factor's evidence, comments and quotes.
+"""The scorecard: a read model of the scrutineer's workspace (the scorecard, a factor's evidence,
+its comments), for the workspace's pages, its API, the findings and the event pack.
 
 Reads only. Everything here is built from `scrutiny.scoring` (the numbers) and passes through
 `scrutiny.disclosure` (suppression and redaction), because the workspace feeds the event pack
@@ -14,8 +15,8 @@ and the API as well as the scrutineer's screen:
 - `factor_comments`: the free-text answers given on the pages of the factor's linked questions,
   redacted (SCORING.md §10), searchable, labelled only with an agency or area whose cell of the
   factor's breakdown is shown, never with one that is suppressed, and only as far as its
-  response's row in the pack's response sheet shows it (`CommentLabels`, SCORING.md §9): the
-  comment's text is in that row too, so its label must tell no more.
+  response's row in the pack's response sheet shows it (`scrutiny.disclosure.CommentLabels`,
+  SCORING.md §9): the comment's text is in that row too, so its label must tell no more.
 """
 
 from __future__ import annotations
@@ -24,13 +25,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Q
-from django.db.models.functions import TruncDate
 
 from scrutiny.disclosure import (
     SOURCE_LABELS,
+    CommentLabels,
     DistributionShown,
     Redactor,
-    ResponseLabels,
     distribution_shown,
     distributions_protected,
     scores_for_publication,
@@ -271,64 +271,6 @@ def comment_questions(*, factor: SuccessFactor) -> Q:
     """The text questions on the same pages (sections) as the factor's linked questions."""
     sections = FactorLink.objects.filter(factor=factor).values("question__section_id")
     return Q(question__type=Question.Type.TEXT, question__section_id__in=sections)
-
-
-def shown_labels(
-    *, scrutiny: Scrutiny, factor_code: str, scores: ScrutinyScores | None = None
-) -> tuple[set[str], set[str]]:
-    """The agency and area codes that may label a comment on the factor: those whose cell of
-    the factor's published breakdown is shown (not suppressed, not empty)."""
-    scores = scores or scrutiny_scores(scrutiny=scrutiny)
-    published = next(
-        f
-        for f in scores_for_publication(scores, scrutiny=scrutiny)["factors"]
-        if f["code"] == factor_code
-    )
-    agencies = {code for code, cell in published["agencies"].items() if not cell.get("suppressed")}
-    areas = {code for code, cell in published["areas"].items() if not cell.get("suppressed")}
-    return agencies, areas
-
-
-@dataclass(frozen=True)
-class CommentLabels:
-    """What may label a comment on a factor: an agency or area whose breakdown cell is shown
-    (`shown_labels`) and that its response's row-level combination shows (`ResponseLabels`)."""
-
-    agencies: set[str]
-    areas: set[str]
-    rows: ResponseLabels
-
-    @classmethod
-    def for_factor(
-        cls, *, scrutiny: Scrutiny, factor_code: str, scores: ScrutinyScores | None = None
-    ) -> CommentLabels:
-        agencies, areas = shown_labels(scrutiny=scrutiny, factor_code=factor_code, scores=scores)
-        return cls(agencies, areas, ResponseLabels.for_scrutiny(scrutiny))
-
-    @staticmethod
-    def answers(answers: Any) -> Any:
-        """`answers` with what `__call__` reads of each."""
-        return answers.select_related(
-            "response__agency", "response__area", "response__role"
-        ).annotate(submitted_day=TruncDate("response__submitted_at"))
-
-    def __call__(self, answer: Answer) -> str:
-        response = answer.response
-        agency, area, _, _ = self.rows(
-            response.instrument_id,
-            (
-                response.agency.code if response.agency else None,
-                response.area.code if response.area else None,
-                response.role.code if response.role else None,
-                answer.submitted_day,  # type: ignore[attr-defined]
-            ),
-        )
-        parts = []
-        if response.agency is not None and agency is not None and agency in self.agencies:
-            parts.append(response.agency.name)
-        if response.area is not None and area is not None and area in self.areas:
-            parts.append(response.area.name)
-        return ", ".join(parts)
 
 
 def factor_comments(

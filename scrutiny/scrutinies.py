@@ -118,9 +118,8 @@ def _upsert(model: type, lookup: dict[str, object], values: dict[str, object], w
     return True
 
 
-@transaction.atomic
-def scrutiny_save(*, partnership: Partnership, data: ScrutinyData) -> ScrutinySaveResult:
-    """Create or update a scrutiny with its factors, weights and the partnership's lists."""
+def _data_check(data: ScrutinyData) -> None:
+    """Refuse data whose settings, source weights or factor codes are wrong, saying why."""
     settings = data.settings
     errors = settings_errors(
         strong_threshold=settings.strong_threshold,
@@ -142,6 +141,9 @@ def scrutiny_save(*, partnership: Partnership, data: ScrutinyData) -> ScrutinySa
     if len(set(codes)) != len(codes):
         raise ApplicationError("A success factor code is used twice: each needs its own code.")
 
+
+def _partnership_lists_save(*, partnership: Partnership, data: ScrutinyData) -> bool:
+    """Add or update the partnership's agencies, areas and roles; True when any changed."""
     changed = False
     for agency in data.agencies:
         changed |= _upsert(
@@ -161,7 +163,15 @@ def scrutiny_save(*, partnership: Partnership, data: ScrutinyData) -> ScrutinySa
             {"name": name},
             f"Role {code}",
         )
+    return changed
 
+
+@transaction.atomic
+def scrutiny_save(*, partnership: Partnership, data: ScrutinyData) -> ScrutinySaveResult:
+    """Create or update a scrutiny with its factors, weights and the partnership's lists."""
+    _data_check(data)
+    settings = data.settings
+    changed = _partnership_lists_save(partnership=partnership, data=data)
     existing = Scrutiny.objects.select_for_update().filter(slug=settings.slug).first()
     if existing is not None and existing.partnership_id != partnership.pk:
         # Slugs are unique across partnerships, so this one cannot be used; the message says no

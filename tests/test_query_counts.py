@@ -24,12 +24,13 @@ from django.utils import timezone
 
 from audits import completion
 from audits.models import Assignment
-from scrutiny import actions, findings
+from scrutiny import findings
+from scrutiny import plan as actions
 from scrutiny.evidence import ResponseDetails, response_submit
 from scrutiny.instruments import instrument_current_version, version_compile
 from scrutiny.models import Action, Brag, Instrument, Priority, Response, Scrutiny
 from scrutiny.packs.data import pack_data
-from scrutiny.workspace import factor_comments
+from scrutiny.scorecard import factor_comments
 from surveys.models import Survey
 from tests.audits.builders_completion import CASE_REFS, assign, make_sample, wizard_data
 from tests.audits.builders_completion import audit_scrutiny as audit_scrutiny
@@ -59,11 +60,11 @@ SURVEY_PAGES = {
 OPEN_LINK_PAGES = {name: n + 1 for name, n in SURVEY_PAGES.items()}  # the survey, then the draft
 AUDIT_PAGES = {
     "show a page": 13,
-    "save a page": 28,
-    "save the last page": 29,
+    "save a page": 24,  # 28 when the page's version was compiled again to save it
+    "save the last page": 25,  # 29 likewise
     "show a page answered": 13,
     "check": 10,
-    "submit": 27,
+    "submit": 23,  # 27 when the submit compiled the version a second time
 }
 PACK_DATA = 49
 PLAN_READS = {

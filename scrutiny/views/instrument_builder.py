@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from scrutiny import instrument_builder as builder
 from scrutiny import permissions
 from scrutiny.errors import ApplicationError
-from scrutiny.forms_scrutinies import (
+from scrutiny.forms_instruments import (
     BasedOnForm,
     InstrumentSettingsForm,
     MoveForm,
@@ -28,13 +28,8 @@ from scrutiny.forms_scrutinies import (
 )
 from scrutiny.instruments import InstrumentDefinition, QuestionDef, definition_from_version
 from scrutiny.models import Instrument, Scrutiny
-from scrutiny.views.scrutinies import (
-    add_definition_errors,
-    current_version,
-    form_page,
-    instrument_in,
-    posted,
-)
+from scrutiny.views.scrutinies.form_pages import add_definition_errors, form_page, posted
+from scrutiny.views.scrutinies.instruments import current_version, instrument_in
 
 
 def _builder_context(scrutiny: Scrutiny, instrument: Instrument, **extra: Any) -> dict[str, Any]:

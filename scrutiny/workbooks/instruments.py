@@ -19,11 +19,11 @@ from scrutiny.instruments import (
     parse_factors,
 )
 from scrutiny.models import Option, OptionList, Question, Scrutiny, Section, Source
+from scrutiny.workbooks.opening import WorkbookFile, workbook_open
+from scrutiny.workbooks.problems import Problems
 from scrutiny.workbooks.reading import (
     FormulaCell,
-    Problems,
     Sheet,
-    WorkbookFile,
     cell_text,
     key_values_read,
     normal_name,
@@ -32,7 +32,6 @@ from scrutiny.workbooks.reading import (
     sheet_find,
     sheet_read,
     value_at,
-    workbook_open,
 )
 from scrutiny.workbooks.writing import sheet_write
 

@@ -1,218 +1,27 @@
-"""Reading workbooks safely: refusing what is not an .xlsx or too big, sheets, headers and cells.
+"""Reading a workbook's sheets and cells: a header row, then rows of values by column name.
 
-Every workbook is opened with `load_workbook(read_only=True, data_only=False)`:
-
-- read_only streams rows, so memory does not grow with the workbook;
-- openpyxl parses the XML with defusedxml when it is installed (it is a dependency), so entity
-  expansion ("billion laughs") and external entities are refused;
-- openpyxl never evaluates formulas. We read with data_only=False so that a formula shows as
-  a formula and is refused with the cell named: with data_only=True a formula would silently
-  give the value Excel last cached for it, or nothing at all for a workbook written by a program
-  that does not calculate, and evidence must be the values a person sees and means.
-
-Errors are collected (`Problems`) so that one import reports every error it finds, each with
-its sheet, row and column, and raised together as one ApplicationError.
+Cells are read as the values a person sees: strings stripped, numbers and dates as they are,
+and a formula or an error cell (#N/A) as a `FormulaCell`, refused with the cell named. Opening
+the file safely is `scrutiny.workbooks.opening`; the errors of an import are gathered in
+`scrutiny.workbooks.problems.Problems`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
 import zipfile
 from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
-from typing import IO, Any
+from typing import Any
 from xml.etree.ElementTree import ParseError
 
-from defusedxml import DefusedXmlException
-from django.conf import settings
-from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
-from scrutiny.errors import ApplicationError
-
-WorkbookFile = str | Path | IO[bytes]
-
-DEFAULT_MAX_BYTES = 50 * 1024 * 1024
-# An .xlsx is a zip of XML. Ten to one is usual for sheets; far more is a zip bomb. The sizes a
-# zip declares bound what is read: zipfile stops at the declared size and checks the CRC.
-MAX_UNCOMPRESSED_RATIO = 20
-MAX_ERRORS_LISTED = 50
-
-_XLSX_ADVICE = "In Excel use File → Save As → Excel Workbook (.xlsx), then import that file."
-
-
-def workbook_max_bytes() -> int:
-    return int(getattr(settings, "WORKBOOK_MAX_BYTES", DEFAULT_MAX_BYTES))
-
-
-def _megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f} MB"
-
-
-# ---------------------------------------------------------------------------------------------
-# Problems: every error of one import, each with its place.
-
-
-@dataclass(frozen=True)
-class Problem:
-    sheet: str
-    row: int | None
-    column: str  # e.g. "D (type)", or "" when the error is about a whole row or sheet
-    message: str
-
-    def __str__(self) -> str:
-        place = f"sheet {self.sheet}"
-        if self.row is not None:
-            place += f", row {self.row}"
-        if self.column:
-            place += f", column {self.column}"
-        return f"{place}: {self.message}"
-
-
-@dataclass
-class Problems:
-    items: list[Problem] = field(default_factory=list)
-    count: int = 0
-
-    def add(self, sheet: str, row: int | None, column: str, message: str) -> None:
-        # Count them all; keep only as many as a person reads (and memory stays flat).
-        self.count += 1
-        if len(self.items) < MAX_ERRORS_LISTED:
-            self.items.append(Problem(sheet, row, column, message))
-
-    def __bool__(self) -> bool:
-        return self.count > 0
-
-    def raise_if_any(self, what: str) -> None:
-        if not self.count:
-            return
-        lines = [f"- {p}" for p in self.items]
-        if self.count > len(self.items):
-            lines.append(f"- and {self.count - len(self.items)} more")
-        s = "" if self.count == 1 else "s"
-        raise ApplicationError(
-            f"{what} has {self.count} error{s}; nothing was imported. "
-            "Correct the workbook and import it again.\n" + "\n".join(lines),
-            extra={
-                "errors": [str(p) for p in self.items],
-                "error_count": self.count,
-                "problems": [
-                    {"sheet": p.sheet, "row": p.row, "column": p.column, "message": p.message}
-                    for p in self.items
-                ],
-            },
-        )
-
-
-# ---------------------------------------------------------------------------------------------
-# Opening a workbook.
-
-
-def _source_bytes_head(file: WorkbookFile) -> tuple[IO[bytes], int, bool]:
-    """An open binary file at offset 0, its size, and whether we opened it (and must close)."""
-    if isinstance(file, str | Path):
-        path = Path(file)
-        if not path.is_file():
-            raise ApplicationError(f"There is no file {path}: check the name and the folder.")
-        return path.open("rb"), path.stat().st_size, True
-    size = getattr(file, "size", None)
-    if hasattr(file, "seek") and (not hasattr(file, "seekable") or file.seekable()):
-        if size is None:
-            file.seek(0, io.SEEK_END)
-            size = file.tell()
-        file.seek(0)
-        return file, int(size), False
-    # A stream we cannot rewind: read it, but never more than the limit allows.
-    data = file.read(workbook_max_bytes() + 1)
-    return io.BytesIO(data), len(data), True
-
-
-def _refuse_if_not_xlsx(handle: IO[bytes], size: int) -> None:
-    limit = workbook_max_bytes()
-    if size > limit:
-        raise ApplicationError(
-            f"The file is {_megabytes(size)}; the largest workbook this installation accepts is "
-            f"{_megabytes(limit)} (setting WORKBOOK_MAX_BYTES). Split it into smaller workbooks "
-            "and import each."
-        )
-    head = handle.read(8)
-    handle.seek(0)
-    if not head:
-        raise ApplicationError("The file is empty. " + _XLSX_ADVICE)
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise ApplicationError(
-            "This is an Excel 97-2003 workbook (.xls) or a password-protected workbook, which "
-            "cannot be read. Remove any password, then "
-            + _XLSX_ADVICE[0].lower()
-            + _XLSX_ADVICE[1:]
-        )
-    if not head.startswith(b"PK\x03\x04"):
-        raise ApplicationError(
-            "The file is not an Excel workbook (.xlsx); a CSV or text file cannot be imported "
-            "here. " + _XLSX_ADVICE
-        )
-    try:
-        with zipfile.ZipFile(handle) as archive:
-            names = set(archive.namelist())
-            uncompressed = sum(info.file_size for info in archive.infolist())
-    except zipfile.BadZipFile:
-        raise ApplicationError(
-            "The file is damaged or not an Excel workbook (.xlsx). " + _XLSX_ADVICE
-        ) from None
-    finally:
-        handle.seek(0)
-    if "[Content_Types].xml" not in names:
-        hint = " (it looks like an OpenDocument spreadsheet)" if "mimetype" in names else ""
-        raise ApplicationError(f"The file is not an Excel workbook (.xlsx){hint}. " + _XLSX_ADVICE)
-    if uncompressed > limit * MAX_UNCOMPRESSED_RATIO:
-        raise ApplicationError(
-            f"The workbook unpacks to {_megabytes(uncompressed)}, more than this installation "
-            f"reads ({_megabytes(limit * MAX_UNCOMPRESSED_RATIO)}). Split it into smaller "
-            "workbooks and import each."
-        )
-
-
-def _unreadable(what: str, exc: BaseException) -> ApplicationError:
-    """The error for a file that cannot be parsed; XML refused for safety says so."""
-    seen: BaseException | None = exc
-    while seen is not None:
-        if isinstance(seen, DefusedXmlException):
-            return ApplicationError(
-                f"{what} could not be read: it holds XML that is refused for safety "
-                f"({seen.__class__.__name__}), which Excel never writes. " + _XLSX_ADVICE
-            )
-        seen = seen.__cause__ or seen.__context__
-    detail = str(exc).splitlines()[0] if str(exc) else ""
-    return ApplicationError(
-        f"{what} could not be read: it is damaged or not a workbook as Excel writes it "
-        f"({exc.__class__.__name__}{': ' + detail if detail else ''}). " + _XLSX_ADVICE
-    )
-
-
-@contextmanager
-def workbook_open(file: WorkbookFile) -> Iterator[Workbook]:
-    """Open an .xlsx to read, refusing anything else with a message saying what to do."""
-    handle, size, owned = _source_bytes_head(file)
-    try:
-        _refuse_if_not_xlsx(handle, size)
-        try:
-            workbook = load_workbook(handle, read_only=True, data_only=False, keep_links=False)
-        except Exception as exc:  # openpyxl raises many kinds for a damaged file
-            raise _unreadable("The workbook", exc) from None
-        try:
-            yield workbook
-        finally:
-            workbook.close()
-    finally:
-        if owned:
-            handle.close()
-
+from scrutiny.workbooks.opening import unreadable
+from scrutiny.workbooks.problems import Problems
 
 # ---------------------------------------------------------------------------------------------
 # Cells.
@@ -357,7 +166,7 @@ class Sheet:
                     yield number, values
         except (ParseError, ValueError, zipfile.BadZipFile, KeyError, EOFError) as exc:
             # defusedxml's refusals (entities, external references) are ValueErrors.
-            raise _unreadable(f"Sheet {self.name}", exc) from None
+            raise unreadable(f"Sheet {self.name}", exc) from None
 
 
 def sheet_find(workbook: Workbook, name: str) -> Any | None:
@@ -394,7 +203,7 @@ def sheet_read(
             header_cells = cells
             break
     except (ParseError, ValueError, zipfile.BadZipFile, KeyError, EOFError) as exc:
-        raise _unreadable(f"Sheet {name}", exc) from None
+        raise unreadable(f"Sheet {name}", exc) from None
     headers = [cell_text(_cell_value(c)) if not _is_formula(c) else "" for c in header_cells]
     columns: dict[str, int] = {}
     ok = True

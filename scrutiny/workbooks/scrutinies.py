@@ -1,5 +1,9 @@
 """The scrutiny workbook (WORKBOOKS.md §1): settings, success factors, source weights and the
-partnership's agencies, areas and practitioner roles."""
+partnership's agencies, areas and practitioner roles.
+
+`scrutiny_to_workbook` writes it; `scrutiny_from_workbook` reads it, sheet by sheet (the settings
+of sheet `scrutiny` in `scrutiny.workbooks.scrutiny_settings`), all or nothing.
+"""
 
 from __future__ import annotations
 
@@ -10,43 +14,22 @@ from typing import Any
 from openpyxl.workbook.workbook import Workbook
 
 from scrutiny.models import Agency, Area, Partnership, PractitionerRole, Scrutiny, Source
-from scrutiny.scrutinies import (
-    AgencyData,
-    ScrutinyData,
-    ScrutinySaveResult,
-    ScrutinySettings,
-    scrutiny_save,
-    settings_errors,
-)
+from scrutiny.scrutinies import AgencyData, ScrutinyData, ScrutinySaveResult, scrutiny_save
+from scrutiny.workbooks.opening import WorkbookFile, workbook_open
+from scrutiny.workbooks.problems import Problems
 from scrutiny.workbooks.reading import (
     FormulaCell,
-    Problems,
     Sheet,
-    WorkbookFile,
     cell_text,
-    date_from,
-    key_values_read,
     normal_name,
     number_from,
     sheet_find,
     sheet_read,
     value_at,
-    workbook_open,
 )
+from scrutiny.workbooks.scrutiny_settings import settings_read
 from scrutiny.workbooks.writing import number_cell_value, sheet_write
 
-SCRUTINY_KEYS = (
-    "slug",
-    "title",
-    "priority",
-    "starts",
-    "ends",
-    "strong_threshold",
-    "some_threshold",
-    "min_responses",
-    "suppression_threshold",
-)
-_SLUG = re.compile(r"^[a-z0-9-]+$")
 _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 _CODE_ADVICE = (
     "use letters, numbers, hyphens and underscores only, starting with a letter or number"
@@ -124,84 +107,6 @@ def scrutiny_to_workbook(scrutiny: Scrutiny) -> Workbook:
 
 # ---------------------------------------------------------------------------------------------
 # Reading.
-
-
-def _settings_read(workbook: Workbook, problems: Problems) -> ScrutinySettings | None:
-    found = key_values_read(workbook, sheet_name="scrutiny", keys=SCRUTINY_KEYS, problems=problems)
-    if found is None:
-        return None
-    values: dict[str, Any] = {}
-    defaults = ScrutinySettings(slug="", title="")
-    for key in ("slug", "title"):
-        if key not in found:
-            problems.add("scrutiny", None, "", f"there is no row with key {key}: add one")
-    for key in SCRUTINY_KEYS:
-        if key not in found:
-            continue
-        raw, row, sheet = found[key]
-        column = sheet.column("value")
-        text = cell_text(raw)
-        if key in ("slug", "title"):
-            if not text:
-                problems.add("scrutiny", row, column, f"the {key} is empty")
-            elif key == "slug" and not _SLUG.match(text):
-                problems.add(
-                    "scrutiny",
-                    row,
-                    column,
-                    f"slug {text!r} may hold lower-case letters, numbers and hyphens only, e.g. "
-                    "learning-from-practice-2024",
-                )
-            elif len(text) > (80 if key == "slug" else 200):
-                problems.add("scrutiny", row, column, f"the {key} is too long")
-            values[key] = text
-        elif key == "priority":
-            if len(text) > 300:
-                problems.add("scrutiny", row, column, "the priority is longer than 300 characters")
-            values[key] = text
-        elif key in ("starts", "ends"):
-            if raw is None:
-                continue
-            date = date_from(raw)
-            if date is None:
-                problems.add(
-                    "scrutiny", row, column, f"{text!r} is not a date; write it as YYYY-MM-DD"
-                )
-            values[key] = date
-        elif raw is not None:
-            number = number_from(raw)
-            whole = key in ("min_responses", "suppression_threshold")
-            lowest = 1 if key == "suppression_threshold" else 0
-            if number is None or (whole and number != number.to_integral_value()):
-                kind = "a whole number" if whole else "a number"
-                problems.add("scrutiny", row, column, f"{key} {text!r} is not {kind}")
-            elif number < lowest or (not whole and number > 100):
-                problems.add(
-                    "scrutiny",
-                    row,
-                    column,
-                    f"{key} must be {'from 0 to 100' if not whole else f'at least {lowest}'}, "
-                    f"not {text}",
-                )
-            else:
-                values[key] = int(number) if whole else float(number)
-    nowhere = (None, None, None)
-    rows = {  # where each check's problem is shown
-        "some_threshold": found.get("some_threshold", found.get("strong_threshold", nowhere))[1],
-        "ends": found.get("ends", nowhere)[1],
-    }
-    errors = settings_errors(
-        strong_threshold=values.get("strong_threshold", defaults.strong_threshold),
-        some_threshold=values.get("some_threshold", defaults.some_threshold),
-        starts=values.get("starts"),
-        ends=values.get("ends"),
-    )
-    for key, message in errors.items():
-        # A problem of a sheet is written as a clause: "sheet scrutiny, row 5: the end date …".
-        problems.add("scrutiny", rows[key], "", message[:1].lower() + message[1:].rstrip("."))
-    if "slug" not in values or "title" not in values:
-        return None
-    return ScrutinySettings(**values)
 
 
 def _table(
@@ -308,72 +213,12 @@ def scrutiny_from_workbook(file: WorkbookFile) -> ScrutinyData:
     with its sheet, row and column."""
     problems = Problems()
     with workbook_open(file) as workbook:
-        settings = _settings_read(workbook, problems)
+        settings = settings_read(workbook, problems)
         _, factors = _code_rows(
             workbook, "success_factors", problems, second="statement", optional_sheet=False
         )
-        weights: dict[str, float] = {}
-        sheet, rows = _table(workbook, "sources", problems, required=("kind",), optional_sheet=True)
-        for row, record in rows:
-            assert sheet is not None
-            kind = normal_name(record.get("kind"))
-            raw_weight = record.get("weight")
-            weight = Decimal(1) if raw_weight is None else number_from(raw_weight)
-            if kind not in Source.values:
-                problems.add(
-                    "sources",
-                    row,
-                    sheet.column("kind"),
-                    f"kind {cell_text(record.get('kind'))!r} is not one of "
-                    f"{', '.join(Source.values)}",
-                )
-            elif kind in weights:
-                problems.add(
-                    "sources", row, sheet.column("kind"), f"{kind} is given a weight twice"
-                )
-            if weight is None or not weight > 0:
-                problems.add(
-                    "sources",
-                    row,
-                    sheet.column("weight"),
-                    f"weight {cell_text(raw_weight)!r} must be a number above 0 (empty means 1)",
-                )
-            elif kind in Source.values:
-                weights[kind] = float(weight)
-        agencies: list[AgencyData] = []
-        agency_sheet, agency_rows = _code_rows(workbook, "agencies", problems, second="name")
-        for row, code, name, record in agency_rows:
-            type_text = cell_text(record.get("type"))
-            agency_type = _agency_type(type_text)
-            raw_workforce = record.get("workforce")
-            workforce = None if raw_workforce is None else number_from(raw_workforce)
-            if agency_type is None:
-                problems.add(
-                    "agencies",
-                    row,
-                    _column(agency_sheet, "type"),
-                    f"type {type_text!r} is not one of "
-                    + ", ".join(label.lower() for _, label in Agency.Type.choices),
-                )
-            if raw_workforce is not None and (
-                workforce is None or workforce < 0 or workforce != workforce.to_integral_value()
-            ):
-                problems.add(
-                    "agencies",
-                    row,
-                    _column(agency_sheet, "workforce"),
-                    f"workforce {cell_text(raw_workforce)!r} must be a whole number of "
-                    "practitioners (or empty)",
-                )
-                workforce = None
-            agencies.append(
-                AgencyData(
-                    code,
-                    name,
-                    agency_type or Agency.Type.OTHER,
-                    None if workforce is None else int(workforce),
-                )
-            )
+        weights = _weights_read(workbook, problems)
+        agencies = _agencies_read(workbook, problems)
         _, area_rows = _code_rows(workbook, "areas", problems, second="name")
         _, role_rows = _code_rows(workbook, "roles", problems, second="name")
     problems.raise_if_any("The scrutiny workbook")
@@ -385,6 +230,83 @@ def scrutiny_from_workbook(file: WorkbookFile) -> ScrutinyData:
         agencies=tuple(agencies),
         areas=tuple((code, name) for _, code, name, _ in area_rows),
         roles=tuple((code, name) for _, code, name, _ in role_rows),
+    )
+
+
+def _weights_read(workbook: Workbook, problems: Problems) -> dict[str, float]:
+    """Sheet `sources`: each kind of source once, with a weight above 0 (empty means 1)."""
+    weights: dict[str, float] = {}
+    sheet, rows = _table(workbook, "sources", problems, required=("kind",), optional_sheet=True)
+    for row, record in rows:
+        assert sheet is not None
+        kind = normal_name(record.get("kind"))
+        raw_weight = record.get("weight")
+        weight = Decimal(1) if raw_weight is None else number_from(raw_weight)
+        if kind not in Source.values:
+            problems.add(
+                "sources",
+                row,
+                sheet.column("kind"),
+                f"kind {cell_text(record.get('kind'))!r} is not one of {', '.join(Source.values)}",
+            )
+        elif kind in weights:
+            problems.add("sources", row, sheet.column("kind"), f"{kind} is given a weight twice")
+        if weight is None or not weight > 0:
+            problems.add(
+                "sources",
+                row,
+                sheet.column("weight"),
+                f"weight {cell_text(raw_weight)!r} must be a number above 0 (empty means 1)",
+            )
+        elif kind in Source.values:
+            weights[kind] = float(weight)
+    return weights
+
+
+def _agencies_read(workbook: Workbook, problems: Problems) -> list[AgencyData]:
+    """Sheet `agencies`: a code list whose rows also give a type and a workforce."""
+    sheet, rows = _code_rows(workbook, "agencies", problems, second="name")
+    return [
+        _agency_read(sheet, row, code, name, record, problems) for row, code, name, record in rows
+    ]
+
+
+def _agency_read(
+    sheet: Sheet | None,
+    row: int,
+    code: str,
+    name: str,
+    record: dict[str, Any],
+    problems: Problems,
+) -> AgencyData:
+    type_text = cell_text(record.get("type"))
+    agency_type = _agency_type(type_text)
+    raw_workforce = record.get("workforce")
+    workforce = None if raw_workforce is None else number_from(raw_workforce)
+    if agency_type is None:
+        problems.add(
+            "agencies",
+            row,
+            _column(sheet, "type"),
+            f"type {type_text!r} is not one of "
+            + ", ".join(label.lower() for _, label in Agency.Type.choices),
+        )
+    if raw_workforce is not None and (
+        workforce is None or workforce < 0 or workforce != workforce.to_integral_value()
+    ):
+        problems.add(
+            "agencies",
+            row,
+            _column(sheet, "workforce"),
+            f"workforce {cell_text(raw_workforce)!r} must be a whole number of "
+            "practitioners (or empty)",
+        )
+        workforce = None
+    return AgencyData(
+        code,
+        name,
+        agency_type or Agency.Type.OTHER,
+        None if workforce is None else int(workforce),
     )
 
 

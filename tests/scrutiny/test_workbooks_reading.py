@@ -11,7 +11,7 @@ from openpyxl import Workbook, load_workbook
 
 from scrutiny.errors import ApplicationError
 from scrutiny.workbooks import instrument_from_workbook, instrument_to_workbook
-from scrutiny.workbooks.reading import workbook_max_bytes
+from scrutiny.workbooks.opening import workbook_max_bytes
 from tests.scrutiny.test_workbooks_support import AUDIT, saved, xlsx
 
 

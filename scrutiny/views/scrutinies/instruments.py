@@ -1,9 +1,9 @@
-"""Pages for setting up a scrutiny, reading and previewing its instruments, and workbooks.
+"""Pages of an instrument: import one from a workbook, add one with its first question, read
+it, export it, import its responses, and preview it as a respondent sees it.
 
-The business unit and the scrutineer configure; board members read lists, details, instrument
-structure and previews; anyone else gets a 404 (scrutiny.permissions). Each view checks
-permission, parses, calls one service or selector, and renders or redirects. The builder's pages
-(changing an instrument's questions and lists) are in views/instrument_builder.py.
+Board members read an instrument's structure and preview it; the business unit and the
+scrutineer also import and add. `instrument_in` and `current_version`, the fetches of an
+instrument of a scrutiny, are shared with the builder's pages (views/instrument_builder.py).
 """
 
 from __future__ import annotations
@@ -14,10 +14,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.db.models import Count, OuterRef, Subquery
-from django.db.models.functions import Coalesce
-from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -28,11 +24,8 @@ from scrutiny import instrument_builder as builder
 from scrutiny import permissions, workbooks
 from scrutiny.errors import ApplicationError
 from scrutiny.evidence import answers_clean
-from scrutiny.forms_scrutinies import (
-    InstrumentNewForm,
-    ScrutinyForm,
-    WorkbookForm,
-)
+from scrutiny.forms_instruments import InstrumentNewForm
+from scrutiny.forms_scrutinies import WorkbookForm
 from scrutiny.instruments import (
     CompiledVersion,
     InstrumentDefinition,
@@ -41,22 +34,21 @@ from scrutiny.instruments import (
     option_list_is_scored,
     version_compile,
 )
-from scrutiny.models import Instrument, InstrumentVersion, Question, Response, Scrutiny, User
+from scrutiny.models import Instrument, InstrumentVersion, Question, Scrutiny
 from scrutiny.questionnaires import InstrumentWizardView, answer_display, values_from_forms
-from scrutiny.scrutinies import scrutiny_save
+from scrutiny.views.scrutinies.form_pages import (
+    add_application_error,
+    add_definition_errors,
+    form_page,
+    posted,
+    posted_with_files,
+)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 # ---------------------------------------------------------------------------------------------
 # Permission-checked fetches
-
-
-def _to_configure_any(user: Any) -> None:
-    if not permissions.can_configure_scrutinies(user):
-        if permissions.can_read_scrutinies(user):
-            raise PermissionDenied("Only the business unit and the scrutineer set up scrutinies.")
-        raise Http404("No such page.")
 
 
 def instrument_in(scrutiny: Scrutiny, instrument_id: int) -> Instrument:
@@ -72,196 +64,6 @@ def current_version(instrument: Instrument) -> InstrumentVersion:
         raise Http404("The instrument has no version.") from None
 
 
-def _partnership_of(user: User) -> Any:
-    return permissions.partnership_of(user)
-
-
-# ---------------------------------------------------------------------------------------------
-# Showing errors of services on forms
-
-
-def _sentence(message: str) -> str:
-    message = message.strip()
-    if message and not message.startswith("show_if") and message[0].islower():
-        message = message[0].upper() + message[1:]
-    return message if message.endswith((".", "?", "!")) else message + "."
-
-
-def _add_application_error(form: Form, exc: ApplicationError, *, field: str | None = None) -> None:
-    """An import's errors (each naming sheet, row and column) or a rule's message, on a form."""
-    details = exc.extra.get("errors") or []
-    headline = exc.message.splitlines()[0] if exc.message else "Something is wrong."
-    form.add_error(field, headline)
-    for detail in details:
-        form.add_error(field, str(detail))
-
-
-def add_definition_errors(
-    form: Form, exc: ApplicationError, *, question_code: str = "", list_name: str = ""
-) -> None:
-    if not isinstance(exc, builder.DefinitionErrors):
-        form.add_error(None, exc.message)
-        return
-    for error in exc.errors:
-        field = builder.error_field(error, question_code=question_code, list_name=list_name)
-        if field == "code" and "instrument_code" in form.fields and error.where == "settings":
-            field = "instrument_code"
-        if field is not None and field in form.fields:
-            form.add_error(field, _sentence(error.message))
-        else:
-            form.add_error(None, _sentence(str(error)))
-
-
-def posted(request: HttpRequest) -> Any:
-    """The posted data, or None to leave a form unbound (an empty POST is still a POST)."""
-    return request.POST if request.method == "POST" else None
-
-
-def posted_with_files(request: HttpRequest) -> tuple[Any, Any]:
-    return (request.POST, request.FILES) if request.method == "POST" else (None, None)
-
-
-def form_page(request: HttpRequest, context: dict[str, Any]) -> HttpResponse:
-    return render(request, "scrutiny/scrutinies/form_page.html", context)
-
-
-# ---------------------------------------------------------------------------------------------
-# Scrutinies
-
-
-@login_required
-def scrutiny_list(request: HttpRequest) -> HttpResponse:
-    if not permissions.can_read_scrutinies(request.user):
-        raise Http404("No such page.")
-    responses = (
-        Response.objects.filter(scrutiny=OuterRef("pk"))
-        .order_by()
-        .values("scrutiny")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    scrutinies = permissions.scrutinies_visible_to(request.user).annotate(
-        instrument_count=Count("instruments"),
-        response_count=Coalesce(Subquery(responses), 0),
-    )
-    return render(
-        request,
-        "scrutiny/scrutinies/scrutiny_list.html",
-        {
-            "scrutinies": scrutinies,
-            "can_configure": permissions.can_configure_scrutinies(request.user),
-        },
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def scrutiny_new(request: HttpRequest) -> HttpResponse:
-    _to_configure_any(request.user)
-    form = ScrutinyForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        partnership = _partnership_of(request.user)  # type: ignore[arg-type]
-        if partnership is None:
-            raise PermissionDenied("There is no partnership yet: create one in the admin site.")
-        try:
-            result = scrutiny_save(partnership=partnership, data=form.scrutiny_data())
-        except ApplicationError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, f"Scrutiny “{result.scrutiny.title}” is set up.")
-            return redirect("scrutiny-detail", slug=result.scrutiny.slug)
-    return form_page(
-        request,
-        {
-            "form": form,
-            "title": "Set up a scrutiny",
-            "intro": "Or upload a scrutiny workbook that holds the settings and success factors.",
-            "intro_url": reverse("scrutiny-import"),
-            "intro_link": "Upload a scrutiny workbook",
-            "submit": "Set up the scrutiny",
-            "cancel_url": reverse("scrutiny-list"),
-        },
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def scrutiny_import(request: HttpRequest) -> HttpResponse:
-    _to_configure_any(request.user)
-    form = WorkbookForm(*posted_with_files(request))
-    if request.method == "POST" and form.is_valid():
-        partnership = _partnership_of(request.user)  # type: ignore[arg-type]
-        if partnership is None:
-            raise PermissionDenied("There is no partnership yet: create one in the admin site.")
-        try:
-            result = workbooks.scrutiny_import(
-                partnership=partnership, file=form.cleaned_data["file"]
-            )
-        except ApplicationError as exc:
-            _add_application_error(form, exc, field="file")
-        else:
-            title = result.scrutiny.title
-            if result.created:
-                messages.success(request, f"Scrutiny “{title}” is set up from the workbook.")
-            elif result.changed:
-                messages.success(request, f"Scrutiny “{title}” is updated from the workbook.")
-            else:
-                messages.info(request, f"Nothing changed: “{title}” already holds this workbook.")
-            return redirect("scrutiny-detail", slug=result.scrutiny.slug)
-    return render(
-        request,
-        "scrutiny/scrutinies/workbook_upload.html",
-        {
-            "form": form,
-            "title": "Upload a scrutiny workbook",
-            "which": "scrutiny",
-            "cancel_url": reverse("scrutiny-list"),
-        },
-    )
-
-
-@login_required
-def scrutiny_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    scrutiny = permissions.access_scrutiny_for_user(request.user, slug)
-    return render(
-        request,
-        "scrutiny/scrutinies/scrutiny_detail.html",
-        {
-            "scrutiny": scrutiny,
-            "factors": list(scrutiny.factors.all()),
-            "instruments": builder.scrutiny_instruments(scrutiny=scrutiny),
-            "can_configure": permissions.can_configure_scrutinies(request.user),
-        },
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def scrutiny_edit(request: HttpRequest, slug: str) -> HttpResponse:
-    scrutiny = permissions.access_scrutiny_to_configure(request.user, slug)
-    form = ScrutinyForm(posted(request), scrutiny=scrutiny)
-    if request.method == "POST" and form.is_valid():
-        try:
-            result = scrutiny_save(partnership=scrutiny.partnership, data=form.scrutiny_data())
-        except ApplicationError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(
-                request,
-                "The settings are saved." if result.changed else "Nothing changed.",
-            )
-            return redirect("scrutiny-detail", slug=scrutiny.slug)
-    return form_page(
-        request,
-        {
-            "form": form,
-            "title": f"Settings of {scrutiny.title}",
-            "submit": "Save the settings",
-            "cancel_url": reverse("scrutiny-detail", args=[scrutiny.slug]),
-        },
-    )
-
-
 # ---------------------------------------------------------------------------------------------
 # Instruments: import, create, read, export
 
@@ -275,7 +77,7 @@ def instrument_import(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             result = workbooks.instrument_import(scrutiny=scrutiny, file=form.cleaned_data["file"])
         except ApplicationError as exc:
-            _add_application_error(form, exc, field="file")
+            add_application_error(form, exc, field="file")
         else:
             messages.success(request, builder.save_message(result, done="Imported"))
             return redirect(
@@ -433,7 +235,7 @@ def responses_import(request: HttpRequest, slug: str, instrument_id: int) -> Htt
                 user=request.user,  # type: ignore[arg-type]
             )
         except ApplicationError as exc:
-            _add_application_error(form, exc, field="file")
+            add_application_error(form, exc, field="file")
         else:
             messages.success(
                 request,

@@ -1,0 +1,97 @@
+"""What the builder's pages show: a save in words, the field an error belongs to, an
+instrument's pages, its versions and a scrutiny's instruments (each read in one query)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Max, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+
+from scrutiny.instrument_builder.edits import option_list_where, question_where
+from scrutiny.instruments import ConfigError, InstrumentDefinition, QuestionDef, SaveResult
+from scrutiny.models import Instrument, InstrumentVersion, Response, Scrutiny
+
+
+def save_message(result: SaveResult, *, done: str = "Saved") -> str:
+    """What happened to the instrument, in the words the pages and imports use."""
+    code, number = result.instrument.code, result.version.number
+    if result.outcome == "created":
+        return f"{done}: instrument {code} created (version 1)."
+    if result.outcome == "unchanged":
+        return f"Nothing changed: {code} version {number} already asks exactly this."
+    if result.outcome == "replaced":
+        return f"{done}: {code} version {number} replaced (it had no responses yet)."
+    return (
+        f"{done} as {code} version {number}, a new version: the responses to earlier versions "
+        "keep the version they answered."
+    )
+
+
+# Which field of the question form a configuration message is about (definition_errors' words).
+_FIELD_OF_MESSAGE: tuple[tuple[str, str], ...] = (
+    ("show_if", "show_if"),
+    ("success factor", "factors"),
+    ("not scored", "factors"),
+    ("option list", "options"),
+    ("cannot have options", "options"),
+    ("question code", "code"),
+    ("has no text", "text"),
+    ("type ", "type"),
+)
+
+
+def error_field(error: ConfigError, *, question_code: str = "", list_name: str = "") -> str | None:
+    """The form field a configuration error belongs to, or None for the error summary only."""
+    if question_code and error.where == question_where(question_code):
+        for words, field in _FIELD_OF_MESSAGE:
+            if words in error.message:
+                return field
+    if list_name and error.where == option_list_where(list_name):
+        return "name" if "already a list named" in error.message else "option_lines"
+    if error.where == "settings":
+        for name in ("code", "title", "kind"):
+            if error.message.startswith(name) or f"instrument {name}" in error.message:
+                return name
+        if "already an instrument" in error.message:
+            return "code"
+    return None
+
+
+@dataclass(frozen=True)
+class Page:
+    title: str
+    questions: tuple[QuestionDef, ...]
+
+
+def definition_pages(definition: InstrumentDefinition) -> list[Page]:
+    """Consecutive questions of one section form a page, as instrument_save makes them."""
+    pages: list[Page] = []
+    for question in definition.questions:
+        if pages and pages[-1].title == question.section:
+            pages[-1] = Page(pages[-1].title, (*pages[-1].questions, question))
+        else:
+            pages.append(Page(question.section, (question,)))
+    return pages
+
+
+def instrument_versions(*, instrument: Instrument) -> list[InstrumentVersion]:
+    """The versions, newest first, each with `response_count` (one query)."""
+    return list(instrument.versions.annotate(response_count=Count("responses")).order_by("-number"))
+
+
+def scrutiny_instruments(*, scrutiny: Scrutiny) -> list[Instrument]:
+    """The instruments with `current_number` and `response_count` (one query)."""
+    responses = (
+        Response.objects.filter(instrument=OuterRef("pk"))
+        .order_by()
+        .values("instrument")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return list(
+        scrutiny.instruments.annotate(
+            current_number=Max("versions__number"),
+            response_count=Coalesce(Subquery(responses), 0),
+        ).order_by("code")
+    )

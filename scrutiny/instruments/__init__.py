@@ -1,0 +1,77 @@
+"""Instruments: their definition as plain data, its validation, versions, and compiled form.
+
+An instrument is defined by an `InstrumentDefinition` (what an instrument workbook holds). It is
+checked by `definition_errors`, which reports every configuration error with where it is, and
+saved by `instrument_save` as a version. A version that has responses is never changed: saving a
+different definition then makes the next version. `version_compile` turns a saved version into
+the read-only structure that validating answers, building forms and importing rows work from.
+
+Scored questions (SCORING.md §1): a single-choice question whose option list gives points to at
+least two options with different points. Answer score (§2): `(p - lo) / (hi - lo)`.
+
+The package's modules, whose public names are all re-exported here (`from scrutiny.instruments
+import instrument_save` works as it always has):
+
+- `definitions`: the definition as plain data, `ConfigError`, `parse_factors`,
+  `option_list_is_scored`;
+- `show_if`: the conditions of show_if, `Condition` and `parse_show_if`;
+- `validation`: `definition_errors`, one small check for each kind of error;
+- `versions`: `instrument_save`, `definition_from_version`, `instrument_copy`,
+  `instrument_current_version`;
+- `compiling`: `version_compile`, the compiled structure and `answer_score`.
+"""
+
+from scrutiny.instruments.compiling import (
+    CompiledOption,
+    CompiledQuestion,
+    CompiledSection,
+    CompiledVersion,
+    answer_score,
+    version_compile,
+)
+from scrutiny.instruments.definitions import (
+    CHOICE_TYPES,
+    QUESTION_TYPES,
+    ConfigError,
+    FactorRef,
+    InstrumentDefinition,
+    OptionDef,
+    QuestionDef,
+    option_list_is_scored,
+    parse_factors,
+)
+from scrutiny.instruments.show_if import Condition, parse_show_if
+from scrutiny.instruments.validation import definition_errors
+from scrutiny.instruments.versions import (
+    SaveResult,
+    definition_from_version,
+    instrument_copy,
+    instrument_current_version,
+    instrument_save,
+)
+
+__all__ = [
+    "CHOICE_TYPES",
+    "QUESTION_TYPES",
+    "CompiledOption",
+    "CompiledQuestion",
+    "CompiledSection",
+    "CompiledVersion",
+    "Condition",
+    "ConfigError",
+    "FactorRef",
+    "InstrumentDefinition",
+    "OptionDef",
+    "QuestionDef",
+    "SaveResult",
+    "answer_score",
+    "definition_errors",
+    "definition_from_version",
+    "instrument_copy",
+    "instrument_current_version",
+    "instrument_save",
+    "option_list_is_scored",
+    "parse_factors",
+    "parse_show_if",
+    "version_compile",
+]

@@ -1,0 +1,121 @@
+"""An instrument's definition as plain data: what an instrument workbook or a builder page gives.
+
+An `InstrumentDefinition` holds the questions (`QuestionDef`), the option lists (`OptionDef`) and
+each question's success factors (`FactorRef`); `ConfigError` is one thing wrong with it, with where
+it is (checked in `scrutiny.instruments.validation`).
+
+Scored questions (SCORING.md §1): a single-choice question whose option list gives points to at
+least two options with different points (`option_list_is_scored`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from scrutiny.models import Question
+
+QUESTION_TYPES = tuple(Question.Type.values)
+CHOICE_TYPES = (Question.Type.SINGLE, Question.Type.MULTIPLE)
+
+
+@dataclass(frozen=True)
+class OptionDef:
+    value: str
+    label: str
+    points: float | None = None
+    where: str = field(default="", compare=False)
+
+
+@dataclass(frozen=True)
+class FactorRef:
+    code: str
+    weight: float = 1.0
+
+
+@dataclass(frozen=True)
+class QuestionDef:
+    section: str
+    code: str
+    type: str
+    text: str
+    options: str = ""
+    required: bool = False
+    factors: tuple[FactorRef, ...] = ()
+    help: str = ""
+    show_if: str = ""
+    where: str = field(default="", compare=False)
+
+
+@dataclass(frozen=True)
+class InstrumentDefinition:
+    code: str
+    title: str
+    kind: str
+    questions: tuple[QuestionDef, ...]
+    option_lists: dict[str, tuple[OptionDef, ...]]
+
+    def content_sha256(self) -> str:
+        """A fingerprint of what the instrument asks (not its code), to detect a real change."""
+        content = {
+            "title": self.title,
+            "kind": self.kind,
+            "questions": [_without_where(asdict(q)) for q in self.questions],
+            "option_lists": {
+                name: [_without_where(asdict(o)) for o in options]
+                for name, options in sorted(self.option_lists.items())
+            },
+        }
+        return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
+
+
+def _without_where(data: dict[str, Any]) -> dict[str, Any]:
+    """The definition as plain JSON: no locations, and 2, 2.0 and Decimal("2.00") alike."""
+    data.pop("where", None)
+    if data.get("points") is not None:
+        data["points"] = float(data["points"])
+    for factor in data.get("factors", ()):
+        factor["weight"] = float(factor["weight"])
+    return data
+
+
+@dataclass(frozen=True)
+class ConfigError:
+    where: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}" if self.where else self.message
+
+
+def parse_factors(text: str) -> tuple[FactorRef, ...]:
+    """`SF1`, `SF1:2; SF3` (`,` or `;` between). Raises ValueError saying what is wrong."""
+    refs: list[FactorRef] = []
+    for part in re.split(r"[;,]", text or ""):
+        part = part.strip()
+        if not part:
+            continue
+        code, _, weight_text = part.partition(":")
+        code = code.strip()
+        weight = 1.0
+        if weight_text.strip():
+            try:
+                weight = float(weight_text)
+            except ValueError:
+                raise ValueError(
+                    f"the weight of {code} is {weight_text.strip()!r}, not a number"
+                ) from None
+            if not weight > 0:
+                raise ValueError(f"the weight of {code} must be above 0, not {weight_text.strip()}")
+        if any(ref.code == code for ref in refs):
+            raise ValueError(f"{code} is listed twice")
+        refs.append(FactorRef(code, weight))
+    return tuple(refs)
+
+
+def option_list_is_scored(options: tuple[OptionDef, ...] | list[OptionDef]) -> bool:
+    points = {o.points for o in options if o.points is not None}
+    return len(points) >= 2

@@ -1,0 +1,226 @@
+"""Saving definitions as versions, and reading them back.
+
+`instrument_save` checks a definition (`definition_errors`) and saves it as a version. A version
+that has responses is never changed: saving a different definition then makes the next version;
+a version with no responses yet is replaced in place. `definition_from_version` gives back the
+definition a version was saved from (for export and copying), and `instrument_copy` copies an
+instrument into another scrutiny.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Max, Prefetch
+
+from scrutiny.errors import ApplicationError
+from scrutiny.instruments.definitions import (
+    CHOICE_TYPES,
+    FactorRef,
+    InstrumentDefinition,
+    OptionDef,
+    QuestionDef,
+    option_list_is_scored,
+)
+from scrutiny.instruments.validation import definition_errors
+from scrutiny.models import (
+    FactorLink,
+    Instrument,
+    InstrumentVersion,
+    Option,
+    OptionList,
+    Question,
+    Response,
+    Scrutiny,
+    Section,
+    SuccessFactor,
+)
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    instrument: Instrument
+    version: InstrumentVersion
+    outcome: str  # "created", "unchanged", "replaced" (no responses yet) or "new version"
+
+
+def _factor_codes(scrutiny: Scrutiny) -> set[str]:
+    return set(scrutiny.factors.values_list("code", flat=True))
+
+
+@transaction.atomic
+def instrument_save(*, scrutiny: Scrutiny, definition: InstrumentDefinition) -> SaveResult:
+    """Add an instrument to a scrutiny or update it, keeping every answered version intact."""
+    errors = definition_errors(definition, factor_codes=_factor_codes(scrutiny))
+    if errors:
+        raise ApplicationError(
+            "The instrument has configuration errors:\n" + "\n".join(f"- {e}" for e in errors),
+            extra={"errors": [str(e) for e in errors]},
+        )
+    sha = definition.content_sha256()
+    instrument = (
+        Instrument.objects.select_for_update()
+        .filter(scrutiny=scrutiny, code=definition.code)
+        .first()
+    )
+    if instrument is None:
+        instrument = Instrument.objects.create(
+            scrutiny=scrutiny, code=definition.code, title=definition.title, kind=definition.kind
+        )
+        version = _version_create(instrument, 1, definition, sha)
+        return SaveResult(instrument, version, "created")
+
+    current = instrument.versions.order_by("-number").first()
+    if current is not None and current.definition_sha256 == sha:
+        return SaveResult(instrument, current, "unchanged")
+    has_responses = Response.objects.filter(instrument=instrument).exists()
+    if has_responses and definition.kind != instrument.kind:
+        raise ApplicationError(
+            f"Instrument {instrument.code} already has responses as a {instrument.kind}; "
+            f"its kind cannot become {definition.kind}. Create a new instrument instead."
+        )
+    instrument.title = definition.title
+    instrument.kind = definition.kind
+    instrument.save(update_fields=["title", "kind"])
+    if current is not None and not current.responses.exists():
+        number = current.number
+        current.delete()
+        version = _version_create(instrument, number, definition, sha)
+        return SaveResult(instrument, version, "replaced")
+    number = (instrument.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+    version = _version_create(instrument, number, definition, sha)
+    return SaveResult(instrument, version, "new version")
+
+
+def _version_create(
+    instrument: Instrument, number: int, definition: InstrumentDefinition, sha: str
+) -> InstrumentVersion:
+    version = InstrumentVersion.objects.create(
+        instrument=instrument, number=number, definition_sha256=sha
+    )
+    lists: dict[str, OptionList] = {}
+    options: list[Option] = []
+    for name, option_defs in definition.option_lists.items():
+        lists[name] = OptionList.objects.create(version=version, name=name)
+        options += [
+            Option(
+                option_list=lists[name], position=i, value=o.value, label=o.label, points=o.points
+            )
+            for i, o in enumerate(option_defs)
+        ]
+    Option.objects.bulk_create(options)
+
+    factors = {f.code: f for f in SuccessFactor.objects.filter(scrutiny_id=instrument.scrutiny_id)}
+    sections: dict[str, Section] = {}
+    links: list[FactorLink] = []
+    previous_section: str | None = None
+    for position, q in enumerate(definition.questions):
+        # Consecutive rows with the same section form one page; a section name that comes
+        # back later starts a new page of the same title.
+        if q.section != previous_section:
+            section = Section.objects.create(
+                version=version, position=len(sections), title=q.section
+            )
+            sections[f"{len(sections)}:{q.section}"] = section
+            previous_section = q.section
+        option_defs = definition.option_lists.get(q.options, ())
+        question = Question.objects.create(
+            version=version,
+            section=section,
+            position=position,
+            code=q.code,
+            type=q.type,
+            text=q.text,
+            help=q.help,
+            required=q.required,
+            option_list=lists.get(q.options) if q.type in CHOICE_TYPES else None,
+            show_if=q.show_if.strip(),
+            is_scored=q.type == Question.Type.SINGLE and option_list_is_scored(option_defs),
+        )
+        links += [
+            FactorLink(question=question, factor=factors[ref.code], weight=ref.weight)
+            for ref in q.factors
+        ]
+    FactorLink.objects.bulk_create(links)
+    return version
+
+
+def definition_from_version(version: InstrumentVersion) -> InstrumentDefinition:
+    """The definition a version was saved from: for export and for copying."""
+    version = (
+        InstrumentVersion.objects.select_related("instrument")
+        .prefetch_related(
+            Prefetch("option_lists__options"),
+            Prefetch(
+                "questions",
+                queryset=Question.objects.select_related("section", "option_list").prefetch_related(
+                    Prefetch("factor_links", queryset=FactorLink.objects.select_related("factor"))
+                ),
+            ),
+        )
+        .get(pk=version.pk)
+    )
+    instrument = version.instrument
+    return InstrumentDefinition(
+        code=instrument.code,
+        title=instrument.title,
+        kind=instrument.kind,
+        questions=tuple(
+            QuestionDef(
+                section=q.section.title,
+                code=q.code,
+                type=q.type,
+                text=q.text,
+                options=q.option_list.name if q.option_list else "",
+                required=q.required,
+                factors=tuple(
+                    FactorRef(link.factor.code, link.weight)
+                    for link in sorted(q.factor_links.all(), key=lambda link: link.factor.code)
+                ),
+                help=q.help,
+                show_if=q.show_if,
+            )
+            for q in version.questions.all()
+        ),
+        option_lists={
+            ol.name: tuple(OptionDef(o.value, o.label, o.points) for o in ol.options.all())
+            for ol in version.option_lists.all()
+        },
+    )
+
+
+@transaction.atomic
+def instrument_copy(*, instrument: Instrument, to_scrutiny: Scrutiny, code: str = "") -> SaveResult:
+    """Copy an instrument's current version into another scrutiny, mapping factors by code.
+
+    A factor code the other scrutiny does not have is an error naming the questions that use it.
+    """
+    current = instrument.versions.order_by("-number").first()
+    if current is None:
+        raise ApplicationError(f"Instrument {instrument.code} has no version to copy.")
+    definition = definition_from_version(current)
+    if code:
+        definition = InstrumentDefinition(
+            code=code,
+            title=definition.title,
+            kind=definition.kind,
+            questions=definition.questions,
+            option_lists=definition.option_lists,
+        )
+    missing = sorted(
+        {ref.code for q in definition.questions for ref in q.factors} - _factor_codes(to_scrutiny)
+    )
+    if missing:
+        raise ApplicationError(
+            f"Scrutiny {to_scrutiny.slug} has no success factor {', '.join(missing)}: add "
+            f"{'it' if len(missing) == 1 else 'them'} to the scrutiny, then copy again."
+        )
+    return instrument_save(scrutiny=to_scrutiny, definition=definition)
+
+
+def instrument_current_version(instrument: Instrument) -> InstrumentVersion:
+    version = instrument.versions.order_by("-number").first()
+    if version is None:
+        raise ApplicationError(f"Instrument {instrument.code} has no questions yet.")
+    return version

@@ -1,0 +1,300 @@
+"""Reading a responses workbook row by row: which column holds what, and each row checked and
+handed to `evidence.ResponseWriter` (or, once there is an error anywhere, only checked).
+
+`columns_plan` maps the header to the reserved columns and the instrument's questions;
+`RowImporter.row` reads one row: its details (agency, area, role, case_ref, ref, submitted) and
+its answers, every error noted with its row and column.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils import timezone
+
+from scrutiny.evidence import ResponseDetails, ResponseWriter, answers_clean
+from scrutiny.instruments import CompiledQuestion, CompiledVersion
+from scrutiny.models import Response
+from scrutiny.workbooks.problems import Problems
+from scrutiny.workbooks.reading import FormulaCell, Sheet, cell_text, normal_name
+from scrutiny.workbooks.response_sheet import (
+    CASE_REF_LENGTH,
+    REF_LENGTH,
+    RESERVED,
+    SYNTHETIC_REF,
+    answer_value,
+    row_identity,
+    submitted_from,
+    synthetic_ref,
+)
+
+
+@dataclass
+class Columns:
+    """Which column holds what: reserved names and question codes, by position."""
+
+    reserved: dict[str, int]
+    questions: dict[int, CompiledQuestion]  # position → question
+    position_of: dict[str, int]  # question code → position
+
+
+def columns_plan(sheet: Sheet, compiled: CompiledVersion, problems: Problems) -> Columns:
+    by_exact = compiled.questions
+    by_folded: dict[str, list[CompiledQuestion]] = {}
+    for question in compiled.questions.values():
+        by_folded.setdefault(question.code.casefold(), []).append(question)
+    reserved: dict[str, int] = {}
+    questions: dict[int, CompiledQuestion] = {}
+    position_of: dict[str, int] = {}
+    for index, header in enumerate(sheet.headers):
+        header = header.strip()
+        if not header:
+            continue
+        name = normal_name(header)
+        if name in RESERVED and name not in reserved:
+            reserved[name] = index
+            continue
+        question = by_exact.get(header)
+        if question is None and len(by_folded.get(header.casefold(), [])) == 1:
+            question = by_folded[header.casefold()][0]
+        if question is None:
+            problems.add(
+                sheet.name,
+                1,
+                sheet.column_at(index),
+                f"{header!r} is not a question code of {compiled.instrument_code}, nor one of "
+                f"the columns {', '.join(RESERVED)}. Name the column by a question code ("
+                f"{_listing(compiled.questions)}), or delete it",
+            )
+            continue
+        if question.code in position_of:
+            continue  # sheet_read has reported the repeated header
+        questions[index] = question
+        position_of[question.code] = index
+    missing = [
+        q
+        for q in compiled.questions.values()
+        if q.required and q.show_if is None and q.code not in position_of
+    ]
+    for question in missing:
+        problems.add(
+            sheet.name,
+            1,
+            "",
+            f"there is no column for {question.code}, which must be answered "
+            f"(“{question.text}”): add a column headed {question.code}",
+        )
+    return Columns(reserved, questions, position_of)
+
+
+def _listing(items: Any, limit: int = 20) -> str:
+    names = list(items)
+    text = ", ".join(str(n) for n in names[:limit])
+    return text + (f" and {len(names) - limit} more" if len(names) > limit else "")
+
+
+@dataclass
+class Lookups:
+    agency: dict[str, int]
+    area: dict[str, int]
+    role: dict[str, int]
+
+    def find(self, kind: str, code: str) -> int | None:
+        table: dict[str, int] = getattr(self, kind)
+        if code in table:
+            return table[code]
+        folded = [pk for known, pk in table.items() if known.casefold() == code.casefold()]
+        return folded[0] if len(folded) == 1 else None
+
+
+class RowImporter:
+    def __init__(
+        self,
+        *,
+        compiled: CompiledVersion,
+        sheet: Sheet,
+        columns: Columns,
+        lookups: Lookups,
+        writer: ResponseWriter,
+        problems: Problems,
+    ) -> None:
+        self.compiled = compiled
+        self.sheet = sheet
+        self.columns = columns
+        self.lookups = lookups
+        self.writer = writer
+        self.problems = problems
+        self.twins: dict[str, int] = {}
+        self.refs: dict[str, int] = {}  # ref → row that used it
+        # One moment for every row without a date, to the second (an export keeps seconds).
+        self.now = timezone.now().replace(microsecond=0)
+        self._existing: dict[str, dt.datetime | None] | None = None
+        self._unreffed: dict[int, tuple[int, str, int, dt.datetime | None]] | None = None
+
+    # Existing responses, read once each and only when a row needs them.
+    def existing_submitted(self, ref: str) -> dt.datetime | None:
+        if self._existing is None:
+            self._existing = dict(
+                Response.objects.filter(instrument_id=self.compiled.instrument_id)
+                .exclude(ref="")
+                .values_list("ref", "submitted_at")
+            )
+        return self._existing.get(ref)
+
+    def synthetic(self, ref: str) -> tuple[int, str, int, dt.datetime | None] | None:
+        """The platform response an exported `response-<id>-<check>` ref stands for."""
+        match = SYNTHETIC_REF.match(ref)
+        if match is None or self.writer.knows(ref):
+            return None
+        pk = int(match.group("pk"))
+        if synthetic_ref(pk, self.compiled.instrument_id) != ref:
+            return None
+        if self._unreffed is None:
+            self._unreffed = {
+                pk: (pk, fingerprint, version_id, submitted_at)
+                for pk, fingerprint, version_id, submitted_at in Response.objects.filter(
+                    instrument_id=self.compiled.instrument_id,
+                    ref="",
+                    status=Response.Status.SUBMITTED,
+                ).values_list("pk", "fingerprint", "version_id", "submitted_at")
+            }
+        return self._unreffed.get(pk)
+
+    def error(self, row: int, column: str, message: str) -> None:
+        self.problems.add(self.sheet.name, row, column, message)
+
+    def row(self, number: int, values: list[Any]) -> None:
+        sheet, columns = self.sheet, self.columns
+        ok = True
+        identity: dict[str, Any] = {}  # the row's values by column, for a ref made from them
+        raw: dict[str, Any] = {}
+        for name, index in columns.reserved.items():
+            value = values[index] if index < len(values) else None
+            if isinstance(value, FormulaCell):
+                self.error(number, sheet.column_at(index), value.message())
+                ok = False
+                continue
+            raw[name] = value
+            if name != "ref" and value is not None:
+                identity[name] = value
+        answers: dict[str, Any] = {}
+        unread: set[str] = set()  # codes whose cell held a formula, reported already
+        for index, question in columns.questions.items():
+            value = values[index] if index < len(values) else None
+            if isinstance(value, FormulaCell):
+                self.error(number, sheet.column_at(index), value.message())
+                unread.add(question.code)
+                ok = False
+                continue
+            if value is not None:
+                identity[question.code] = value
+                answers[question.code] = answer_value(question, value)
+
+        details_ok, details = self.details(number, raw, identity)
+        if details.ref in self.refs:
+            self.error(
+                number,
+                self.column("ref"),
+                f"ref {details.ref!r} is also in row {self.refs[details.ref]}; each response "
+                "needs its own ref",
+            )
+            details_ok = False
+        else:
+            self.refs[details.ref] = number
+        if not (ok and details_ok) or self.problems:
+            # Nothing will be written once there is an error: only check the rest.
+            self.validate_only(number, answers, unread)
+            return
+        errors = self.writer.add(values=answers, details=details)
+        self.report(number, errors)
+
+    def column(self, name: str) -> str:
+        index = self.columns.reserved.get(name)
+        return self.sheet.column_at(index) if index is not None else ""
+
+    def details(
+        self, number: int, raw: dict[str, Any], identity: dict[str, Any]
+    ) -> tuple[bool, ResponseDetails]:
+        ok = True
+        ids: dict[str, int | None] = {}
+        for kind in ("agency", "area", "role"):
+            code = cell_text(raw.get(kind))
+            ids[kind] = None
+            if code:
+                ids[kind] = self.lookups.find(kind, code)
+                if ids[kind] is None:
+                    known: dict[str, int] = getattr(self.lookups, kind)
+                    self.error(
+                        number,
+                        self.column(kind),
+                        f"{code!r} is not {'an' if kind in ('agency', 'area') else 'a'} "
+                        f"{kind} code of the partnership; use one of: "
+                        f"{_listing(sorted(known)) or '(none yet: add them to the partnership)'}",
+                    )
+                    ok = False
+        case_ref = cell_text(raw.get("case_ref"))
+        if len(case_ref) > CASE_REF_LENGTH:
+            self.error(
+                number,
+                self.column("case_ref"),
+                f"the case_ref is longer than {CASE_REF_LENGTH} characters",
+            )
+            ok = False
+        ref = cell_text(raw.get("ref"))
+        if len(ref) > REF_LENGTH:
+            self.error(
+                number, self.column("ref"), f"the ref is longer than {REF_LENGTH} characters"
+            )
+            ok = False
+        if not ref:
+            digest = row_identity(identity)
+            self.twins[digest] = self.twins.get(digest, 0) + 1
+            ref = f"row-{digest}-{self.twins[digest]}"
+        synthetic = self.synthetic(ref)
+        if synthetic is not None:
+            # A platform response exported without a ref of its own: the writer updates it in
+            # place (or skips it, unchanged) instead of adding a copy.
+            pk, fingerprint, version_id, _ = synthetic
+            self.writer.recognise(
+                ref, response_id=pk, fingerprint=fingerprint, version_id=version_id
+            )
+        submitted: dt.datetime | None = None
+        if raw.get("submitted") is not None:
+            submitted = submitted_from(raw["submitted"])
+            if submitted is None:
+                self.error(
+                    number,
+                    self.column("submitted"),
+                    f"{cell_text(raw['submitted'])!r} is not a date; write it as YYYY-MM-DD "
+                    "(or DD/MM/YYYY)",
+                )
+                ok = False
+        elif synthetic is not None:
+            submitted = synthetic[3]
+        else:
+            submitted = self.existing_submitted(ref) or self.now
+        return ok, ResponseDetails(
+            agency_id=ids["agency"],
+            area_id=ids["area"],
+            role_id=ids["role"],
+            case_ref=case_ref,
+            ref=ref,
+            # Fingerprints compare isoformat: always give UTC, as the database gives it back.
+            submitted_at=submitted.astimezone(dt.UTC) if submitted else None,
+        )
+
+    def validate_only(self, number: int, answers: dict[str, Any], unread: set[str]) -> None:
+        _, errors = answers_clean(self.compiled, answers, complete=True)
+        self.report(number, {code: e for code, e in errors.items() if code not in unread})
+
+    def report(self, number: int, errors: dict[str, str]) -> None:
+        for code, message in errors.items():
+            if code == "ref":
+                column = self.column("ref")
+            elif code in self.columns.position_of:
+                column = self.sheet.column_at(self.columns.position_of[code])
+            else:
+                column = f"(none headed {code})"
+            self.error(number, column, message)

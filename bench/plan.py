@@ -7,7 +7,7 @@ queries and peak memory, as the plan grows.
 
 Each size is a partnership of its own (5 priorities of 4 outcomes, 8 agencies), its actions
 spread over the outcomes, each with 3 updates, in a throwaway SQLite file unless DATABASE_URL
-is given. For each it prints: actions; seconds for the rows (`scrutiny.actions.plan_rows`, with
+is given. For each it prints: actions; seconds for the rows (`scrutiny.plan.plan_rows`, with
 the redaction), the workbook and the PDF (each with its rows; wall clock, one run after a
 warm-up); the queries (they should not grow with the plan); and each file's peak memory
 (tracemalloc, in a run of its own).

@@ -3,7 +3,7 @@ that scrutinies' findings start, each tracked with BRAG status and a history of 
 
 BRAG (this partnership's delivery plan): Blue complete, Green on track, Amber at risk, Red off
 track. Every change of status carries an update note, kept as history; Blue needs evidence of
-impact (`scrutiny.actions.action_update` enforces both), so "done" means done and evidenced.
+impact (`scrutiny.plan.action_update` enforces both), so "done" means done and evidenced.
 """
 
 from __future__ import annotations

@@ -2,6 +2,7 @@
 moderated on the platform's pages, so that every change goes through the services and the trail."""
 
 from django.contrib import admin
+from django.http import HttpRequest
 
 from audits.models import Assignment, AuditEvent, CaseFile, ImmediateConcern, Moderation, Sample
 from scrutiny.admin import ReadOnlyAdmin
@@ -31,7 +32,7 @@ class AssignmentAdmin(admin.ModelAdmin):
     list_select_related = ["case", "agency", "auditor"]
     readonly_fields = ["case", "response", "revision", "current_step", "notified_at"]
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
 

@@ -54,8 +54,8 @@ def sample_instrument(sample: Sample) -> Instrument:
     The sample names it; a sample drawn without naming one uses the scrutiny's only case-file
     audit instrument.
     """
-    if sample.instrument_id is not None:
-        return sample.instrument  # type: ignore[return-value]
+    if sample.instrument is not None:
+        return sample.instrument
     tools = list(
         Instrument.objects.filter(scrutiny_id=sample.scrutiny_id, kind=Source.FILE_AUDIT).order_by(
             "code"

@@ -54,16 +54,18 @@ def assignments_visible_to(user: AnyUser) -> QuerySet[Assignment]:
         assert isinstance(user, User)
         if user.is_superuser:
             return everything
+        if user.partnership_id is None:
+            return everything.none()
         return everything.filter(case__sample__scrutiny__partnership_id=user.partnership_id)
     if is_auditor(user):
         assert isinstance(user, User)
-        return everything.filter(
-            Q(auditor=user)
-            | Q(
+        own = Q(auditor=user)
+        if user.partnership_id is not None:
+            own |= Q(
                 agency_id=user.agency_id,
                 case__sample__scrutiny__partnership_id=user.partnership_id,
             )
-        )
+        return everything.filter(own)
     return everything.none()
 
 

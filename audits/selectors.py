@@ -48,10 +48,9 @@ def assignment_status(
     loaded and whether its case file is moderated."""
     today = today or timezone.localdate()
     response = assignment.response
-    submitted = response is not None and response.status == Response.Status.SUBMITTED
-    if submitted and (moderated or response.superseded_by_id is not None):  # type: ignore[union-attr]
-        return MODERATED
-    if submitted:
+    if response is not None and response.status == Response.Status.SUBMITTED:
+        if moderated or response.superseded_by_id is not None:
+            return MODERATED
         return SUBMITTED
     if assignment.due is not None and assignment.due < today:
         return OVERDUE
@@ -134,7 +133,7 @@ def sample_assignments(*, sample: Sample) -> list[CaseAssignments]:
             case,
             [
                 AuditRow(a, assignment_status(a, moderated=a.case_moderated, today=today))
-                for a in case.assignment_list  # type: ignore[attr-defined]
+                for a in case.assignment_list
             ],
         )
         for case in cases
@@ -169,12 +168,11 @@ def sample_for_scrutiny(*, scrutiny: Scrutiny) -> Sample | None:
     return sample
 
 
-def sample_case_list(*, sample: Sample) -> list[CaseFile]:
-    """The sample's case files in order, each with its area, `assignment_count` and
-    `started_count` (assignments with a response): one query."""
-    return list(
-        CaseFile.objects.filter(sample=sample)
-        .select_related("area")
+def sample_cases() -> QuerySet[CaseFile]:
+    """Case files in order, each with its area, `assignment_count` and `started_count`
+    (assignments with a response)."""
+    return (
+        CaseFile.objects.select_related("area")
         .annotate(
             assignment_count=Count("assignments", distinct=True),
             started_count=Count(
@@ -185,6 +183,12 @@ def sample_case_list(*, sample: Sample) -> list[CaseFile]:
         )
         .order_by("position")
     )
+
+
+def sample_case_list(*, sample: Sample) -> list[CaseFile]:
+    """The sample's case files in order, each with its area, `assignment_count` and
+    `started_count` (assignments with a response): one query."""
+    return list(sample_cases().filter(sample=sample))
 
 
 def audit_tools(*, scrutiny: Scrutiny) -> QuerySet[Instrument]:

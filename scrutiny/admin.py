@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.db.models import Model
+from django.http import HttpRequest
 
 from scrutiny.models import (
     Action,
@@ -58,13 +60,13 @@ class AreaAdmin(admin.ModelAdmin):
 
 
 class UserCreateForm(AdminUserCreationForm):
-    class Meta(AdminUserCreationForm.Meta):
+    class Meta(AdminUserCreationForm.Meta):  # type: ignore[name-defined]  # no Meta in the stubs
         model = User
         fields = ("email",)
 
 
 class UserEditForm(UserChangeForm):
-    class Meta(UserChangeForm.Meta):
+    class Meta(UserChangeForm.Meta):  # type: ignore[name-defined]  # no Meta in the stubs
         model = User
         fields = "__all__"
 
@@ -148,10 +150,10 @@ class ReadOnlyAdmin(admin.ModelAdmin):
     """Versions and evidence are changed only through the platform's own services, which keep
     an answered version intact and every response validated and scored."""
 
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
 
@@ -163,7 +165,7 @@ class InstrumentAdmin(admin.ModelAdmin):
     list_select_related = ["scrutiny"]
     readonly_fields = ["scrutiny", "code", "kind"]
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
 

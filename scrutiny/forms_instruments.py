@@ -156,7 +156,8 @@ class QuestionForm(BasedOnForm):
             raise ValidationError(f"{str(exc)[0].upper()}{str(exc)[1:]}.") from None
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("type") in CHOICE_TYPES:
             if not data.get("options"):
                 self.add_error("options", "Name the list of answers this question offers.")

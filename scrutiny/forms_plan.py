@@ -5,7 +5,7 @@ the same answers."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -90,14 +90,15 @@ class ActionForm(forms.Form):
 
     def __init__(self, *args: Any, partnership: Partnership, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["outcome"].queryset = (  # type: ignore[attr-defined]
+        # self.fields holds copies of the fields declared above, so their classes are known.
+        outcome = cast("OutcomeChoiceField", self.fields["outcome"])
+        outcome.queryset = (
             Outcome.objects.filter(priority__partnership=partnership)
             .select_related("priority")
             .order_by("priority__position", "priority__pk", "position", "pk")
         )
-        self.fields["responsible"].queryset = Agency.objects.filter(  # type: ignore[attr-defined]
-            partnership=partnership
-        )
+        responsible = cast("forms.ModelChoiceField[Agency]", self.fields["responsible"])
+        responsible.queryset = Agency.objects.filter(partnership=partnership)
 
     @staticmethod
     def initial_for(action: Action) -> dict[str, Any]:
@@ -163,11 +164,14 @@ class UpdateForm(forms.Form):
 
     def __init__(self, *args: Any, action: Action, key: dict[str, str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [  # type: ignore[attr-defined]
+        # self.fields holds copies of the fields declared above, so their classes are known.
+        status_field = cast("forms.ChoiceField", self.fields["status"])
+        status_field.choices = [
             (status, f"{BRAG_WORDS[Brag(status)]}: {key.get(status, '')}") for status in Brag.values
         ]
-        self.fields["evidence_scrutiny"].queryset = (  # type: ignore[attr-defined]
-            Scrutiny.objects.filter(partnership_id=action.partnership_id).order_by("-created_at")
+        scrutiny = cast("forms.ModelChoiceField[Scrutiny]", self.fields["evidence_scrutiny"])
+        scrutiny.queryset = Scrutiny.objects.filter(partnership_id=action.partnership_id).order_by(
+            "-created_at"
         )
         self.initial.setdefault("status", action.status)
 

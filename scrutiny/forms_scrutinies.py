@@ -154,7 +154,8 @@ class ScrutinyForm(forms.Form):
         return tuple(factors)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         errors = settings_errors(
             strong_threshold=data.get("strong_threshold"),
             some_threshold=data.get("some_threshold"),

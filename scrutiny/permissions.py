@@ -7,9 +7,11 @@ objects.
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
 from scrutiny.models import (
@@ -27,6 +29,8 @@ AnyUser = User | AnonymousUser
 
 PARTNERSHIP_WIDE_ROLES = (User.Role.ADMINISTRATOR, User.Role.SCRUTINEER)
 
+_Row = TypeVar("_Row", bound=Model)
+
 
 def _role(user: AnyUser) -> str | None:
     if not user.is_authenticated or not user.is_active:
@@ -35,6 +39,13 @@ def _role(user: AnyUser) -> str | None:
     if user.is_superuser:
         return User.Role.ADMINISTRATOR
     return user.role
+
+
+def _of_own_partnership(user: User, rows: QuerySet[_Row]) -> QuerySet[_Row]:
+    """The rows (each of one partnership) of the user's partnership; none for a user of none."""
+    if user.partnership_id is None:
+        return rows.none()
+    return rows.filter(partnership_id=user.partnership_id)
 
 
 def is_administrator(user: AnyUser) -> bool:
@@ -89,8 +100,10 @@ def can_see_agency_people(user: AnyUser, agency: Agency) -> bool:
     role = _role(user)
     if role == User.Role.ADMINISTRATOR:
         return True
-    assert isinstance(user, User) or role is None
-    return role == User.Role.AGENCY_LEAD and user.agency_id == agency.pk
+    if role != User.Role.AGENCY_LEAD:
+        return False
+    assert isinstance(user, User)
+    return user.agency_id == agency.pk
 
 
 def can_use_api_docs(user: AnyUser) -> bool:
@@ -108,7 +121,7 @@ def agencies_visible_to(user: AnyUser) -> QuerySet[Agency]:
     if user.is_superuser:
         return agencies
     if role in PARTNERSHIP_WIDE_ROLES:
-        return agencies.filter(partnership_id=user.partnership_id)
+        return _of_own_partnership(user, agencies)
     if (
         role in (User.Role.AUDITOR, User.Role.AGENCY_LEAD, User.Role.PRACTITIONER)
         and user.agency_id
@@ -172,7 +185,7 @@ def scrutinies_visible_to(user: AnyUser) -> QuerySet[Scrutiny]:
     assert isinstance(user, User)
     if user.is_superuser:
         return Scrutiny.objects.all()
-    return Scrutiny.objects.filter(partnership_id=user.partnership_id)
+    return _of_own_partnership(user, Scrutiny.objects.all())
 
 
 def access_scrutiny_for_user(user: AnyUser, slug: str) -> Scrutiny:
@@ -237,7 +250,7 @@ def actions_visible_to(user: AnyUser) -> QuerySet[Action]:
     assert isinstance(user, User)
     if user.is_superuser:
         return Action.objects.all()
-    actions = Action.objects.filter(partnership_id=user.partnership_id)
+    actions = _of_own_partnership(user, Action.objects.all())
     if role == User.Role.AGENCY_LEAD:
         return actions.filter(responsible_id=user.agency_id) if user.agency_id else actions.none()
     return actions
@@ -250,7 +263,7 @@ def priorities_visible_to(user: AnyUser) -> QuerySet[Priority]:
     assert isinstance(user, User)
     if user.is_superuser:
         return Priority.objects.all()
-    return Priority.objects.filter(partnership_id=user.partnership_id)
+    return _of_own_partnership(user, Priority.objects.all())
 
 
 def access_action_for_user(user: AnyUser, action_id: int) -> Action:
@@ -266,12 +279,10 @@ def can_update_action(user: AnyUser, action: Action) -> bool:
     role = _role(user)
     if role in PARTNERSHIP_WIDE_ROLES:
         return True
-    assert isinstance(user, User) or role is None
-    return (
-        role == User.Role.AGENCY_LEAD
-        and user.agency_id is not None
-        and action.responsible_id == user.agency_id
-    )
+    if role != User.Role.AGENCY_LEAD:
+        return False
+    assert isinstance(user, User)
+    return user.agency_id is not None and action.responsible_id == user.agency_id
 
 
 def access_action_to_update(user: AnyUser, action_id: int) -> Action:

@@ -16,7 +16,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 
 from scrutiny.errors import ApplicationError
 from scrutiny.models import (
@@ -93,17 +93,19 @@ def settings_errors(
     return errors
 
 
-def _check(instance: object, what: str) -> None:
+def _check(instance: models.Model, what: str) -> None:
     try:
-        instance.full_clean(validate_unique=False, validate_constraints=False)  # type: ignore[attr-defined]
+        instance.full_clean(validate_unique=False, validate_constraints=False)
     except ValidationError as exc:
         problems = "; ".join(f"{name}: {' '.join(msgs)}" for name, msgs in exc.message_dict.items())
         raise ApplicationError(f"{what}: {problems}") from None
 
 
-def _upsert(model: type, lookup: dict[str, object], values: dict[str, object], what: str) -> bool:
+def _upsert(
+    model: type[models.Model], lookup: dict[str, object], values: dict[str, object], what: str
+) -> bool:
     """Create or update one row; True when anything changed."""
-    instance = model.objects.filter(**lookup).first()
+    instance = model._default_manager.filter(**lookup).first()
     if instance is None:
         instance = model(**lookup, **values)
         _check(instance, what)

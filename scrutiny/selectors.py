@@ -37,6 +37,9 @@ def agency_people(*, agency: Agency) -> QuerySet[User]:
 
 
 def area_list(*, partnership_id: int | None) -> QuerySet[Area]:
+    """The partnership's areas by code; none for no partnership (every area has one)."""
+    if partnership_id is None:
+        return Area.objects.none()
     return Area.objects.filter(partnership_id=partnership_id).order_by("code")
 
 

@@ -59,7 +59,9 @@ class SurveyResponseOutputSerializer(serializers.Serializer):
 
 class SurveyErrorSerializer(serializers.Serializer):
     detail = serializers.CharField()
-    errors = serializers.DictField(
+    # The body's key is `errors`. DRF's metaclass takes declared fields off the class, so
+    # Serializer.errors is untouched; the stubs cannot express that.
+    errors = serializers.DictField(  # type: ignore[assignment]
         child=serializers.CharField(), required=False, help_text="Question code to its problem."
     )
 
@@ -217,7 +219,8 @@ class ResponseRatesApi(APIView):
 
 class OptionCountOutputSerializer(serializers.Serializer):
     value = serializers.CharField()
-    label = serializers.CharField()
+    # The output's key is `label`; declared fields leave the class, so Field.label is untouched.
+    label = serializers.CharField()  # type: ignore[assignment]
     points = serializers.FloatField(allow_null=True)
     count = serializers.IntegerField(allow_null=True, help_text="null where suppressed")
     suppressed = serializers.BooleanField(

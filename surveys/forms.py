@@ -88,7 +88,9 @@ class SurveyForm(forms.Form):
 
     def __init__(self, *args: Any, scrutiny: Scrutiny, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["instrument"].queryset = Instrument.objects.filter(  # type: ignore[attr-defined]
+        instrument = self.fields["instrument"]
+        assert isinstance(instrument, forms.ModelChoiceField)
+        instrument.queryset = Instrument.objects.filter(
             scrutiny=scrutiny, kind__in=SURVEY_KINDS
         ).order_by("code")
         self.fields["anonymous"].initial = ""
@@ -122,10 +124,11 @@ class OpenStartForm(forms.Form):
     def __init__(self, *args: Any, survey: Survey, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         partnership_id = survey.scrutiny.partnership_id
-        self.fields["agency"].queryset = Agency.objects.filter(  # type: ignore[attr-defined]
-            partnership_id=partnership_id
-        ).order_by("name")
+        agency, role = self.fields["agency"], self.fields["role"]
+        assert isinstance(agency, forms.ModelChoiceField)
+        assert isinstance(role, forms.ModelChoiceField)
+        agency.queryset = Agency.objects.filter(partnership_id=partnership_id).order_by("name")
         roles = PractitionerRole.objects.filter(partnership_id=partnership_id).order_by("name")
-        self.fields["role"].queryset = roles  # type: ignore[attr-defined]
+        role.queryset = roles
         if not roles.exists():
             del self.fields["role"]

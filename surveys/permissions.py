@@ -69,6 +69,8 @@ def surveys_to_answer_for_user(user: AnyUser) -> QuerySet[Survey]:
     if not kinds:
         return Survey.objects.none()
     assert isinstance(user, User)
+    if user.partnership_id is None:
+        return Survey.objects.none()
     return Survey.objects.filter(
         scrutiny__partnership_id=user.partnership_id, instrument__kind__in=kinds
     ).select_related("scrutiny__partnership", "instrument")

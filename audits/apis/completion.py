@@ -53,7 +53,9 @@ class AssignmentRoleField(serializers.ChoiceField):
 
 class AuditErrorSerializer(serializers.Serializer):
     detail = serializers.CharField()
-    errors = serializers.DictField(
+    # The body's key is `errors`. DRF's metaclass takes declared fields off the class, so
+    # Serializer.errors is untouched; the stubs cannot express that.
+    errors = serializers.DictField(  # type: ignore[assignment]
         child=serializers.CharField(),
         required=False,
         help_text="Question code (or row number) to its problem.",
@@ -181,6 +183,7 @@ class AuditDraftApi(APIView):
     )
     def put(self, request: Request, assignment_id: int) -> Response:
         assignment = permissions.access_assignment_to_complete(request.user, assignment_id)
+        assert isinstance(request.user, User)  # the audit's own auditor
         data = self.AuditDraftInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
@@ -207,6 +210,7 @@ class AuditSubmitApi(APIView):
     )
     def post(self, request: Request, assignment_id: int) -> Response:
         assignment = permissions.access_assignment_to_complete(request.user, assignment_id)
+        assert isinstance(request.user, User)  # the audit's own auditor
         data = self.AuditSubmitInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
@@ -235,6 +239,7 @@ class AuditReopenApi(APIView):
     )
     def post(self, request: Request, assignment_id: int) -> Response:
         assignment = permissions.access_assignment_to_reopen(request.user, assignment_id)
+        assert isinstance(request.user, User)  # one who may reopen the audit
         data = self.AuditReopenInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         assignment = completion.audit_reopen(
@@ -266,6 +271,7 @@ class AuditConcernApi(APIView):
     )
     def post(self, request: Request, assignment_id: int) -> Response:
         assignment = permissions.access_assignment_for_user(request.user, assignment_id)
+        assert isinstance(request.user, User)  # one who may see the audit
         data = self.AuditConcernInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         result = concerns.concern_raise(
@@ -296,7 +302,10 @@ class AssignmentItemInputSerializer(serializers.Serializer):
 
 class AssignmentCreateApi(APIView):
     class AssignmentCreateInputSerializer(serializers.Serializer):
-        assignments = AssignmentItemInputSerializer(many=True, min_length=1, max_length=500)
+        # What `many=True` builds; the stubs type neither min_length nor max_length there.
+        assignments: serializers.ListSerializer[list[dict[str, Any]]] = serializers.ListSerializer(
+            child=AssignmentItemInputSerializer(), min_length=1, max_length=500
+        )
 
     @extend_schema(
         operation_id="assignment_create",
@@ -308,6 +317,7 @@ class AssignmentCreateApi(APIView):
     )
     def post(self, request: Request, slug: str) -> Response:
         scrutiny = permissions.access_scrutiny_audits_for_user(request.user, slug)
+        assert isinstance(request.user, User)  # one who runs the scrutiny's audits
         data = self.AssignmentCreateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         requests = _assignment_requests(scrutiny, data.validated_data["assignments"])

@@ -25,7 +25,7 @@ from audits.moderation_sheet import STATUS_WORDS, ModerationSheet, moderation_sh
 from audits.permissions import access_scrutiny_audits_for_user
 from audits.progress import audit_progress
 from audits.trail import audit_event_record
-from scrutiny.models import Scrutiny
+from scrutiny.models import Scrutiny, User
 
 # Serializers nested in others live at module level; each name is unique in the schema.
 
@@ -241,6 +241,7 @@ class AuditModerationApi(APIView):
     )
     def post(self, request: Request, slug: str, case_id: int) -> Response:
         scrutiny = access_scrutiny_audits_for_user(request.user, slug)
+        assert isinstance(request.user, User)  # one who runs the scrutiny's audits
         case = _case_in(scrutiny, case_id)
         data = self.AuditModerationInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -248,7 +249,7 @@ class AuditModerationApi(APIView):
             case=case,
             values=data.validated_data["values"],
             rationales=data.validated_data["rationales"],
-            user=request.user,  # type: ignore[arg-type]
+            user=request.user,
         )
         sheet = moderation_sheet(case=case)
         return Response(AuditModerationOutputSerializer(_sheet_data(sheet)).data)

@@ -72,7 +72,7 @@ class AssignForm(forms.Form):
         for case in self.cases:
             if not cleaned.get(f"c{case.pk}-auditor"):
                 # Nobody chosen for this case file: its date does not matter.
-                self._errors.pop(f"c{case.pk}-due", None)
+                self.errors.pop(f"c{case.pk}-due", None)
         return cleaned
 
     def requests(self) -> tuple[list[AssignmentRequest], list[str]]:

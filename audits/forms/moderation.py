@@ -62,8 +62,8 @@ class RationaleForm(forms.Form):
 
     use_required_attribute = False
 
-    def __init__(self, *args: Any, sheet: ModerationSheet, **kwargs: Any) -> None:
-        super().__init__(*args, prefix="rationale", **kwargs)
+    def __init__(self, data: Any = None, *, sheet: ModerationSheet, **kwargs: Any) -> None:
+        super().__init__(data, prefix="rationale", **kwargs)
         for question in sheet.questions:
             if question.disagree or question.rationale:
                 self.fields[question.code] = forms.CharField(

@@ -69,7 +69,9 @@ class AuditToolForm(forms.Form):
 
     def __init__(self, *args: Any, tools: list[Instrument], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["instrument"].choices = _tool_choices(tools)
+        field = self.fields["instrument"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = _tool_choices(tools)
 
 
 class SampleOptionsForm(forms.Form):
@@ -178,7 +180,9 @@ def _instrument_field(tools: list[Instrument], current: Sample | None) -> forms.
         required=False,
         choices=[*_tool_choices(tools), ("", "Choose it later")],
         initial=(
-            current.instrument.code if current is not None and current.instrument_id else only or ""
+            current.instrument.code
+            if current is not None and current.instrument is not None
+            else only or ""
         ),
         widget=forms.RadioSelect,
         help_text="The case-file audit every agency completes for each case file.",

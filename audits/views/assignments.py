@@ -19,6 +19,7 @@ from audits import assignments, permissions, selectors
 from audits.forms.completion import AssignForm
 from audits.models import Assignment
 from scrutiny.errors import ApplicationError
+from scrutiny.models import User
 
 
 def _default_due(sample_id: int) -> dt.date:
@@ -37,6 +38,7 @@ def _default_due(sample_id: int) -> dt.date:
 @require_http_methods(["GET", "POST"])
 def audit_assign(request: HttpRequest, slug: str) -> HttpResponse:
     scrutiny = permissions.access_scrutiny_audits_for_user(request.user, slug)
+    assert isinstance(request.user, User)  # one who runs the scrutiny's audits
     sample = selectors.scrutiny_sample(scrutiny=scrutiny)
     context: dict[str, Any] = {"scrutiny": scrutiny, "sample": sample}
     if sample is None:
@@ -61,7 +63,7 @@ def audit_assign(request: HttpRequest, slug: str) -> HttpResponse:
                 made = assignments.assignments_assign(
                     scrutiny=scrutiny,
                     requests=requests,
-                    user=request.user,  # type: ignore[arg-type]
+                    user=request.user,
                 )
             except ApplicationError as exc:
                 errors = exc.extra.get("errors") or {}

@@ -19,6 +19,7 @@ from audits.forms.completion import ConcernForm
 from audits.models import AuditEvent
 from audits.trail import audit_event_record
 from scrutiny.errors import ApplicationError
+from scrutiny.models import User
 
 
 def _concern_message(result: concerns.ConcernRaised) -> tuple[int, str]:
@@ -44,6 +45,7 @@ def _concern_message(result: concerns.ConcernRaised) -> tuple[int, str]:
 @require_http_methods(["GET", "POST"])
 def audit_concern(request: HttpRequest, assignment_id: int) -> HttpResponse:
     assignment = permissions.access_assignment_for_user(request.user, assignment_id)
+    assert isinstance(request.user, User)  # one who may see the audit
     partnership = assignment.case.sample.scrutiny.partnership
     form = ConcernForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -51,7 +53,7 @@ def audit_concern(request: HttpRequest, assignment_id: int) -> HttpResponse:
             result = concerns.concern_raise(
                 assignment=assignment,
                 concern=form.cleaned_data["concern"],
-                user=request.user,  # type: ignore[arg-type]
+                user=request.user,
             )
         except ApplicationError as exc:
             form.add_error("concern", exc.message)
@@ -76,12 +78,13 @@ def audit_concern(request: HttpRequest, assignment_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def audit_concern_detail(request: HttpRequest, concern_id: int) -> HttpResponse:
     concern = permissions.access_concern_for_user(request.user, concern_id)
+    assert isinstance(request.user, User)  # one who may read the concern
     may_acknowledge = permissions.concern_may_acknowledge(request.user, concern)
     if request.method == "POST":
         if not may_acknowledge:
             raise PermissionDenied("The safeguarding lead acknowledges a concern.")
         try:
-            concerns.concern_acknowledge(concern=concern, user=request.user)  # type: ignore[arg-type]
+            concerns.concern_acknowledge(concern=concern, user=request.user)
         except ApplicationError as exc:
             messages.info(request, exc.message)
         else:

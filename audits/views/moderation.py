@@ -33,7 +33,7 @@ from audits.permissions import access_scrutiny_audits_for_user
 from audits.progress import audit_progress
 from audits.trail import audit_event_record
 from scrutiny.errors import ApplicationError
-from scrutiny.models import Scrutiny
+from scrutiny.models import Scrutiny, User
 
 
 def url_if_defined(name: str, *args: Any) -> str | None:
@@ -95,6 +95,7 @@ def audit_overview(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def audit_moderate(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
     scrutiny = access_scrutiny_audits_for_user(request.user, slug)
+    assert isinstance(request.user, User)  # one who runs the scrutiny's audits
     case = case_in(scrutiny, case_id)
     sheet = moderation_sheet(case=case)
     forms_ = None
@@ -107,7 +108,7 @@ def audit_moderate(request: HttpRequest, slug: str, case_id: int) -> HttpRespons
                     case=case,
                     values=forms_.values() if forms_ else {},
                     rationales=forms_.rationales() if forms_ else {},
-                    user=request.user,  # type: ignore[arg-type]
+                    user=request.user,
                 )
             except ApplicationError as exc:
                 if forms_ is None:

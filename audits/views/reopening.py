@@ -15,12 +15,14 @@ from django.views.decorators.http import require_http_methods
 from audits import completion, permissions, selectors
 from audits.forms.completion import ReopenForm
 from scrutiny.errors import ApplicationError
+from scrutiny.models import User
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def audit_reopen(request: HttpRequest, assignment_id: int) -> HttpResponse:
     assignment = permissions.access_assignment_to_reopen(request.user, assignment_id)
+    assert isinstance(request.user, User)  # one who may reopen the audit
     row = selectors.audit_detail(assignment_id=assignment.pk)
     if row.status == selectors.MODERATED:
         messages.info(request, "This case file has been moderated: its audits cannot be reopened.")
@@ -34,7 +36,7 @@ def audit_reopen(request: HttpRequest, assignment_id: int) -> HttpResponse:
             completion.audit_reopen(
                 assignment=row.assignment,
                 reason=form.cleaned_data["reason"],
-                user=request.user,  # type: ignore[arg-type]
+                user=request.user,
             )
         except ApplicationError as exc:
             form.add_error("reason", exc.message)

@@ -105,7 +105,7 @@ def sample_detail(request: HttpRequest, slug: str) -> HttpResponse:
     tool_form = AuditToolForm(
         request.POST if request.method == "POST" else None,
         tools=tools,
-        initial={"instrument": sample.instrument.code if sample.instrument_id else None},
+        initial={"instrument": sample.instrument.code if sample.instrument is not None else None},
     )
     if request.method == "POST" and tool_form.is_valid():
         tool = next(t for t in tools if t.code == tool_form.cleaned_data["instrument"])

@@ -77,7 +77,9 @@ class TokenApi(ObtainAuthToken):
 
 class MeApi(APIView):
     class MeOutputSerializer(serializers.ModelSerializer):
-        agency = serializers.SlugRelatedField(slug_field="code", read_only=True)
+        agency: serializers.SlugRelatedField[Agency] = serializers.SlugRelatedField(
+            slug_field="code", read_only=True
+        )
         role_name = serializers.CharField(source="get_role_display")
 
         class Meta:

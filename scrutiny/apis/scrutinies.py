@@ -6,6 +6,8 @@ One APIView an operation. Every scrutiny is fetched through `permissions.access_
 
 from __future__ import annotations
 
+from typing import Any
+
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
@@ -39,7 +41,7 @@ class ScrutinyStatusField(serializers.ChoiceField):
     """A scrutiny's stage, as its own schema component: drf-spectacular names enums after their
     field, and the jobs' `status` has other values."""
 
-    def __init__(self, **kwargs: object) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(choices=Scrutiny.Status.choices, **kwargs)
 
 

@@ -124,6 +124,6 @@ def plan_load(partnership: Partnership) -> None:
                 action=action,
                 status=Brag(status),
                 note=note,
-                user=business_unit,  # type: ignore[arg-type]
+                user=business_unit,
                 attached=Evidence(kind=kind, text=evidence),
             )

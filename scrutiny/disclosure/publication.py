@@ -23,14 +23,18 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
+from django.db.models import QuerySet
 from django.db.models.functions import TruncDate
 
 from scrutiny.disclosure.redaction import Redactor
 from scrutiny.disclosure.suppression import SUPPRESSED, ResponseLabels, suppressed_codes
 from scrutiny.models import Answer, Finding, Quote, Scrutiny, Source
 from scrutiny.scoring import Cell, FactorScores, ScrutinyScores, scrutiny_scores
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 SOURCE_LABELS: dict[str, str] = dict(Source.choices)
 
@@ -144,6 +148,10 @@ def shown_labels(
     return agencies, areas
 
 
+class _SubmittedDay(TypedDict):
+    submitted_day: dt.date | None
+
+
 @dataclass(frozen=True)
 class CommentLabels:
     """What may label a comment on a factor: an agency or area whose breakdown cell is shown
@@ -161,13 +169,15 @@ class CommentLabels:
         return cls(agencies, areas, ResponseLabels.for_scrutiny(scrutiny))
 
     @staticmethod
-    def answers(answers: Any) -> Any:
+    def answers(
+        answers: QuerySet[Answer],
+    ) -> QuerySet[WithAnnotations[Answer, _SubmittedDay]]:
         """`answers` with what `__call__` reads of each."""
         return answers.select_related(
             "response__agency", "response__area", "response__role"
         ).annotate(submitted_day=TruncDate("response__submitted_at"))
 
-    def __call__(self, answer: Answer) -> str:
+    def __call__(self, answer: WithAnnotations[Answer, _SubmittedDay]) -> str:
         response = answer.response
         agency, area, _, _ = self.rows(
             response.instrument_id,
@@ -175,7 +185,7 @@ class CommentLabels:
                 response.agency.code if response.agency else None,
                 response.area.code if response.area else None,
                 response.role.code if response.role else None,
-                answer.submitted_day,  # type: ignore[attr-defined]
+                answer.submitted_day,
             ),
         )
         parts = []

@@ -125,7 +125,9 @@ class Question(models.Model):
         default=False,
         help_text="Set when the version is saved: single choice with two or more different points.",
     )
-    factors = models.ManyToManyField(SuccessFactor, through="FactorLink", related_name="questions")
+    factors: models.ManyToManyField[SuccessFactor, FactorLink] = models.ManyToManyField(
+        SuccessFactor, through="FactorLink", related_name="questions"
+    )
 
     class Meta:
         ordering = ["version", "position"]

@@ -209,6 +209,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         if (
             self.agency_id
             and self.partnership_id
+            and self.agency is not None
             and self.agency.partnership_id != self.partnership_id
         ):
             raise ValidationError({"agency": "The agency belongs to another partnership."})

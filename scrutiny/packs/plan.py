@@ -68,7 +68,7 @@ def render_plan_xlsx(
         rag = sheet.cell(row=number, column=7)
         rag.fill = FILLS[row.status]
         rag.font = Font(bold=True, color="FFFFFF" if row.status in LIGHT_TEXT else "0B0C0C")
-    for column, width in zip("ABCDEFG", (28, 36, 50, 14, 30, 50, 10), strict=True):
-        sheet.column_dimensions[column].width = width
+    for letter, width in zip("ABCDEFG", (28, 36, 50, 14, 30, 50, 10), strict=True):
+        sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = "A4"
     workbook.save(out)

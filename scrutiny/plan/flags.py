@@ -44,7 +44,7 @@ def actions_to_flag(*, now: dt.datetime) -> list[Flag]:
         reasons = []
         if action.timescale is not None and action.timescale < today:
             reasons.append(f"overdue: its timescale was {action.timescale:%-d %B %Y}")
-        last = action.last_update or action.created_at  # type: ignore[attr-defined]
+        last = action.last_update or action.created_at
         if last < drift:
             reasons.append(f"drifting: no update since {last:%-d %B %Y}")
         if reasons:

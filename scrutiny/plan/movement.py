@@ -82,13 +82,13 @@ def factor_movements(actions: Iterable[Action]) -> dict[int, Movement]:
     """How the factor of each carried action moved between the scrutiny it was carried from
     and the one it is in now (actions need `scrutiny`, `carried_from` and `factor` loaded)."""
     cache = ScoresCache()
-    return {
-        action.pk: factor_movement(
-            code=action.factor.code,
-            before=action.carried_from,
-            after=action.scrutiny,
-            cache=cache,
+    movements: dict[int, Movement] = {}
+    for action in actions:
+        if not (action.carried_from_id and action.scrutiny_id and action.factor_id):
+            continue
+        before, after, factor = action.carried_from, action.scrutiny, action.factor
+        assert before is not None and after is not None and factor is not None  # their ids are
+        movements[action.pk] = factor_movement(
+            code=factor.code, before=before, after=after, cache=cache
         )
-        for action in actions
-        if action.carried_from_id and action.scrutiny_id and action.factor_id
-    }
+    return movements

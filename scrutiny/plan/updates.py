@@ -24,8 +24,8 @@ from scrutiny.models import Action, ActionUpdate, Brag, Scrutiny, User
 from scrutiny.plan.movement import Movement, factor_movement
 
 LINK_LENGTH = ActionUpdate._meta.get_field("link").max_length or 200
-DOCUMENT_TYPES = (".pdf", ".docx", ".doc", ".odt", ".xlsx", ".xls", ".ods", ".pptx", ".txt")
-DOCUMENT_TYPES += (".csv", ".png", ".jpg", ".jpeg")
+DOCUMENT_TYPES: tuple[str, ...] = (".pdf", ".docx", ".doc", ".odt", ".xlsx", ".xls", ".ods")
+DOCUMENT_TYPES += (".pptx", ".txt", ".csv", ".png", ".jpg", ".jpeg")
 
 
 @dataclass(frozen=True)
@@ -139,13 +139,14 @@ def action_update(
     action: Action,
     status: str,
     note: str,
-    user: User,
+    user: User | None,
     evidence_kind: str = "",
     evidence: str = "",
     attached: Evidence | None = None,
 ) -> ActionUpdate:
-    """Record an update, changing the status to `status`. Refused, changing nothing, without
-    a note, or for Blue without evidence of impact."""
+    """Record an update by `user` (None for one the platform makes, such as the demo's),
+    changing the status to `status`. Refused, changing nothing, without a note, or for Blue
+    without evidence of impact."""
     action = (
         Action.objects.select_for_update(of=("self",))
         .select_related("scrutiny", "carried_from", "factor")

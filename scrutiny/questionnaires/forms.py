@@ -49,7 +49,8 @@ DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d.%m.%Y"
 class NumberField(forms.DecimalField):
     """A decimal number as people type it: `1,250` and ` 3.5 ` are read too."""
 
-    def to_python(self, value: Any) -> Decimal | None:
+    # Django's DecimalField narrows IntegerField's to_python (the stub ignores it there too).
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
         if isinstance(value, str):
             value = value.replace(",", "").replace(" ", "")
         return super().to_python(value)
@@ -215,7 +216,7 @@ class QuestionnairePage(forms.Form):
             return
         for code in not_applicable:
             # The condition does not hold: whatever was sent is not an answer, nor an error.
-            self._errors.pop(code, None)
+            self.errors.pop(code, None)
             self.cleaned_data[code] = (
                 [] if self.compiled.questions[code].type == Question.Type.MULTIPLE else ""
             )

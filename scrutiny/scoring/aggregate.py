@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.db import connection
+from django.db.models import Field, Model
 
 from scrutiny.errors import ApplicationError
 from scrutiny.models import Agency, Answer, Area, FactorLink, Response, Scrutiny, SuccessFactor
@@ -49,12 +50,14 @@ def _q(name: str) -> str:
     return connection.ops.quote_name(name)
 
 
-def _table(model: type) -> str:
-    return _q(model._meta.db_table)  # type: ignore[attr-defined]
+def _table(model: type[Model]) -> str:
+    return _q(model._meta.db_table)
 
 
-def _column(model: type, name: str) -> str:
-    return _q(model._meta.get_field(name).column)  # type: ignore[attr-defined]
+def _column(model: type[Model], name: str) -> str:
+    field = model._meta.get_field(name)
+    assert isinstance(field, Field)  # a column of the table, not the far side of a relation
+    return _q(field.column)
 
 
 def _aggregate_sql(factors: int) -> str:

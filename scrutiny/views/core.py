@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from scrutiny import permissions, selectors, services
 from scrutiny.forms import PartnershipForm
 from scrutiny.health import health_check
-from scrutiny.models import EventPack
+from scrutiny.models import EventPack, User
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -85,7 +85,8 @@ def health(request: HttpRequest) -> JsonResponse:
 def selfcheck_start(request: HttpRequest) -> HttpResponse:
     if not permissions.is_administrator(request.user):
         raise PermissionDenied("Only the business unit can check the background workers.")
-    job = services.job_start_selfcheck(user=request.user)  # type: ignore[arg-type]
+    assert isinstance(request.user, User)  # the business unit
+    job = services.job_start_selfcheck(user=request.user)
     return redirect("job-detail", job_id=job.pk)
 
 

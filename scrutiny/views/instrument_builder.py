@@ -26,7 +26,12 @@ from scrutiny.forms_instruments import (
     OptionListForm,
     QuestionForm,
 )
-from scrutiny.instruments import InstrumentDefinition, QuestionDef, definition_from_version
+from scrutiny.instruments import (
+    InstrumentDefinition,
+    QuestionDef,
+    SaveResult,
+    definition_from_version,
+)
 from scrutiny.models import Instrument, Scrutiny
 from scrutiny.views.scrutinies.form_pages import add_definition_errors, form_page, posted
 from scrutiny.views.scrutinies.instruments import current_version, instrument_in
@@ -41,7 +46,9 @@ def _builder_context(scrutiny: Scrutiny, instrument: Instrument, **extra: Any) -
     }
 
 
-def _saved(request: HttpRequest, result: Any, scrutiny: Scrutiny, instrument: Instrument) -> Any:
+def _saved(
+    request: HttpRequest, result: SaveResult, scrutiny: Scrutiny, instrument: Instrument
+) -> HttpResponse:
     messages.success(request, builder.save_message(result))
     return redirect("instrument-detail", slug=scrutiny.slug, instrument_id=instrument.pk)
 

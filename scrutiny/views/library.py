@@ -4,9 +4,12 @@ scrutiny."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -99,9 +102,11 @@ class InstrumentCopyForm(forms.Form):
         widget=forms.TextInput(attrs={"spellcheck": "false", "autocapitalize": "none"}),
     )
 
-    def __init__(self, *args: object, scrutinies: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["to_scrutiny"].queryset = scrutinies  # type: ignore[attr-defined]
+    def __init__(self, *args: Any, scrutinies: QuerySet[Scrutiny], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        to_scrutiny = self.fields["to_scrutiny"]
+        assert isinstance(to_scrutiny, forms.ModelChoiceField)
+        to_scrutiny.queryset = scrutinies
 
 
 @login_required

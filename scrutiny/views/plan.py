@@ -13,6 +13,8 @@ responsible for (scrutiny.permissions decides, here as in the API):
 
 from __future__ import annotations
 
+import io
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
@@ -24,7 +26,7 @@ from django.views.decorators.http import require_POST
 from scrutiny import permissions
 from scrutiny.errors import ApplicationError
 from scrutiny.forms_plan import ActionForm, OutcomeForm, PriorityForm, UpdateForm
-from scrutiny.models import Action, Brag, Partnership, Scrutiny
+from scrutiny.models import Action, Brag, Partnership, Scrutiny, User
 from scrutiny.packs.plan import render_plan_xlsx
 from scrutiny.packs.plan_pdf import render_plan_pdf
 from scrutiny.plan.brag import brag_label
@@ -88,7 +90,7 @@ def plan_priority_new(request: HttpRequest) -> HttpResponse:
     form = PriorityForm(request.POST)
     if not form.is_valid():
         for error in form.errors.get("title", []):
-            messages.error(request, error)
+            messages.error(request, str(error))
         return redirect("plan")
     try:
         priority = priority_save(partnership=partnership, title=form.cleaned_data["title"])
@@ -128,7 +130,7 @@ def plan_priority_edit(request: HttpRequest, priority_id: int) -> HttpResponse:
     form = PriorityForm(request.POST)
     try:
         if not form.is_valid():
-            raise ApplicationError(form.errors["title"][0])
+            raise ApplicationError(str(form.errors["title"][0]))
         priority_save(partnership=partnership, title=form.cleaned_data["title"], priority=priority)
     except ApplicationError as exc:
         messages.error(request, exc.message)
@@ -145,7 +147,7 @@ def plan_outcome_new(request: HttpRequest, priority_id: int) -> HttpResponse:
     form = OutcomeForm(request.POST)
     try:
         if not form.is_valid():
-            raise ApplicationError(form.errors["text"][0])
+            raise ApplicationError(str(form.errors["text"][0]))
         outcome_save(priority=priority, text=form.cleaned_data["text"])
     except ApplicationError as exc:
         messages.error(request, exc.message)
@@ -236,12 +238,13 @@ def plan_action_update(request: HttpRequest, action_id: int) -> HttpResponse:
     action = permissions.access_action_to_update(request.user, action_id)
     form = UpdateForm(request.POST, request.FILES, action=action, key=action.partnership.brag_key)
     if form.is_valid():
+        assert isinstance(request.user, User)  # one who may update the action
         try:
             update = action_update(
                 action=action,
                 status=form.cleaned_data["status"],
                 note=form.cleaned_data["note"],
-                user=request.user,  # type: ignore[arg-type]
+                user=request.user,
                 attached=form.attached(),
             )
         except ApplicationError as exc:
@@ -276,11 +279,12 @@ def _export(
     if fmt not in EXPORTS:
         raise Http404("The plan comes as a workbook (.xlsx) or a PDF.")
     render_plan, content_type = EXPORTS[fmt]
-    response = HttpResponse(content_type=content_type)
+    buffer = io.BytesIO()
+    render_plan(plan_rows(actions), title=title, key=key, out=buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=content_type)
     response["Content-Disposition"] = (
         f'attachment; filename="delivery-plan-{slugify(title) or "partnership"}.{fmt}"'
     )
-    render_plan(plan_rows(actions), title=title, key=key, out=response)
     return response
 
 

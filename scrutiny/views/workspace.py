@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 from scrutiny import findings, permissions
 from scrutiny.disclosure import Redactor, finding_published, quote_published
 from scrutiny.errors import ApplicationError
-from scrutiny.models import EventPack, EvidenceNote, Quote, Scrutiny, SuccessFactor
+from scrutiny.models import EventPack, EvidenceNote, Quote, Scrutiny, SuccessFactor, User
 from scrutiny.packs.build import pack_download, pack_start
 from scrutiny.scorecard import factor_comments, factor_evidence, scorecard
 from scrutiny.scoring import scrutiny_scores
@@ -38,7 +38,7 @@ def _errors_as_messages(request: HttpRequest, form: forms.Form) -> None:
     """A small form posted from a page with several: its errors come back as messages there."""
     for errors in form.errors.values():
         for error in errors:
-            messages.error(request, error)
+            messages.error(request, str(error))
 
 
 def _factor(scrutiny: Scrutiny, code: str) -> SuccessFactor:
@@ -56,7 +56,9 @@ class CompareForm(forms.Form):
 
     def __init__(self, *args: Any, scrutiny: Scrutiny, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["previous"].queryset = (  # type: ignore[attr-defined]
+        previous = self.fields["previous"]
+        assert isinstance(previous, forms.ModelChoiceField)
+        previous.queryset = (
             Scrutiny.objects.filter(partnership_id=scrutiny.partnership_id)
             .exclude(pk=scrutiny.pk)
             .order_by("-created_at")
@@ -223,12 +225,13 @@ def workspace_finding(request: HttpRequest, slug: str, code: str) -> HttpRespons
     (finding,) = findings.findings_drafted(scrutiny=scrutiny, factor=factor)
     form = FindingForm(request.POST)
     if form.is_valid():
+        assert isinstance(request.user, User)  # one who may configure the scrutiny
         try:
             findings.finding_update(
                 finding=finding,
                 strengths=form.cleaned_data["strengths"],
                 improvements=form.cleaned_data["improvements"],
-                user=request.user,  # type: ignore[arg-type]
+                user=request.user,
             )
         except ApplicationError as exc:
             messages.error(request, exc.message)
@@ -242,9 +245,10 @@ def workspace_finding(request: HttpRequest, slug: str, code: str) -> HttpRespons
 def workspace_quote(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     scrutiny = _scrutiny(request, slug)
     factor = _factor(scrutiny, code)
+    assert isinstance(request.user, User)  # one who may configure the scrutiny
     try:
         answer_id = int(request.POST.get("answer", ""))
-        findings.quote_tag(scrutiny=scrutiny, factor=factor, answer_id=answer_id, user=request.user)  # type: ignore[arg-type]
+        findings.quote_tag(scrutiny=scrutiny, factor=factor, answer_id=answer_id, user=request.user)
     except ValueError:
         messages.error(request, "Choose a comment to tag.")
     except ApplicationError as exc:
@@ -275,13 +279,14 @@ def workspace_note(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     if not form.is_valid():
         _errors_as_messages(request, form)
         return redirect("workspace-factor", scrutiny.slug, factor.code)
+    assert isinstance(request.user, User)  # one who may configure the scrutiny
     try:
         findings.note_record(
             scrutiny=scrutiny,
             kind=form.cleaned_data["kind"],
             text=form.cleaned_data["text"],
             factor_codes=[factor.code],
-            user=request.user,  # type: ignore[arg-type]
+            user=request.user,
         )
     except ApplicationError as exc:
         messages.error(request, exc.message)
@@ -294,8 +299,9 @@ def workspace_note(request: HttpRequest, slug: str, code: str) -> HttpResponse:
 @require_POST
 def workspace_sign_off(request: HttpRequest, slug: str) -> HttpResponse:
     scrutiny = _scrutiny(request, slug)
+    assert isinstance(request.user, User)  # one who may configure the scrutiny
     try:
-        findings.findings_sign_off(scrutiny=scrutiny, user=request.user)  # type: ignore[arg-type]
+        findings.findings_sign_off(scrutiny=scrutiny, user=request.user)
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
@@ -309,7 +315,8 @@ def workspace_sign_off(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def workspace_pack_build(request: HttpRequest, slug: str) -> HttpResponse:
     scrutiny = _scrutiny(request, slug)
-    pack = pack_start(scrutiny=scrutiny, user=request.user)  # type: ignore[arg-type]
+    assert isinstance(request.user, User)  # one who may configure the scrutiny
+    pack = pack_start(scrutiny=scrutiny, user=request.user)
     assert pack.job_id is not None
     return redirect("job-detail", pack.job_id)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from openpyxl.workbook.workbook import Workbook
@@ -133,9 +134,16 @@ def instrument_to_workbook(definition: InstrumentDefinition) -> Workbook:
 
 
 def _text(
-    sheet: Sheet, values: list[Any], name: str, row: int, problems: Problems, *, limit: int = 0
+    sheet: Sheet,
+    values: list[Any],
+    name: str,
+    row: int,
+    problems: Problems,
+    *,
+    limit: int | None = None,
 ) -> str | None:
-    """The text of a cell by column name; None (after noting the problem) for a formula."""
+    """The text of a cell by column name; None (after noting the problem) for a formula. A text
+    longer than the limit (if any) is noted too."""
     value = value_at(values, sheet.columns.get(name))
     if isinstance(value, FormulaCell):
         problems.add(sheet.name, row, sheet.column(name), value.message())
@@ -149,6 +157,20 @@ def _text(
             f"the {name} is {len(text)} characters long; at most {limit} fit",
         )
     return text
+
+
+def _texts(
+    sheet: Sheet, values: list[Any], names: Iterable[str], row: int, problems: Problems
+) -> dict[str, str] | None:
+    """The texts of a row's cells by column name, for the named columns the sheet has; None
+    when any is a formula (each noted)."""
+    texts = {
+        name: _text(sheet, values, name, row, problems, limit=_LIMITS.get(name))
+        for name in names
+        if name in sheet.columns
+    }
+    found = {name: text for name, text in texts.items() if text is not None}
+    return found if len(found) == len(texts) else None
 
 
 def _settings_read(workbook: Workbook, problems: Problems) -> tuple[str, str, str]:
@@ -206,12 +228,8 @@ def _questions_read(
         return [], None
     questions: list[QuestionDef] = []
     for row, values in sheet.rows():
-        text = {
-            name: _text(sheet, values, name, row, problems, limit=_LIMITS.get(name, 0))
-            for name in QUESTION_COLUMNS
-            if name in sheet.columns
-        }
-        if any(v is None for v in text.values()):
+        text = _texts(sheet, values, QUESTION_COLUMNS, row, problems)
+        if text is None:
             continue  # a formula, reported
         for name in ("section", "code"):
             if not text[name]:
@@ -268,13 +286,9 @@ def _options_read(
         return {}, None
     lists: dict[str, list[OptionDef]] = {}
     for row, values in sheet.rows():
-        text = {
-            name: _text(sheet, values, name, row, problems, limit=_LIMITS.get(name, 0))
-            for name in ("list", "value", "label")
-            if name in sheet.columns
-        }
+        text = _texts(sheet, values, ("list", "value", "label"), row, problems)
         raw_points = value_at(values, sheet.columns.get("points"))
-        if any(v is None for v in text.values()):
+        if text is None:
             continue
         if isinstance(raw_points, FormulaCell):
             problems.add("options", row, sheet.column("points"), raw_points.message())

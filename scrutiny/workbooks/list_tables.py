@@ -219,11 +219,14 @@ def table_open(
             yield None, iter(())
             return
 
-        def rows() -> Iterator[tuple[int, list[Any]]]:
+        def text_rows() -> Iterator[tuple[int, list[Any]]]:
             for number, values in sheet.rows():
                 yield number, [_as_text(v) for v in values]
 
-        yield Table(sheet.name, [h.strip() for h in sheet.headers], dict(sheet.columns)), rows()
+        yield (
+            Table(sheet.name, [h.strip() for h in sheet.headers], dict(sheet.columns)),
+            text_rows(),
+        )
 
 
 def _as_text(value: Any) -> Any:

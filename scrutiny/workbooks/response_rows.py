@@ -43,8 +43,8 @@ class Columns:
 def columns_plan(sheet: Sheet, compiled: CompiledVersion, problems: Problems) -> Columns:
     by_exact = compiled.questions
     by_folded: dict[str, list[CompiledQuestion]] = {}
-    for question in compiled.questions.values():
-        by_folded.setdefault(question.code.casefold(), []).append(question)
+    for known in compiled.questions.values():
+        by_folded.setdefault(known.code.casefold(), []).append(known)
     reserved: dict[str, int] = {}
     questions: dict[int, CompiledQuestion] = {}
     position_of: dict[str, int] = {}

@@ -234,9 +234,11 @@ def reminders_due(*, now: dt.datetime | None = None) -> list[int]:
         reminder_days__gt=0, reminder_limit__gt=0, opens_at__lte=now
     ).filter(Q(closes_at__isnull=True) | Q(closes_at__gt=now))
     for survey in surveys.only("pk", "reminder_days", "reminder_limit"):
+        days = survey.reminder_days
+        assert days is not None  # reminder_days__gt=0 above
         waiting = Invitation.objects.filter(survey=survey, sent_at__isnull=False, answered=False)
         for sent_so_far in range(survey.reminder_limit):
-            gap = dt.timedelta(days=survey.reminder_days * (sent_so_far + 1))  # type: ignore[operator]
+            gap = dt.timedelta(days=days * (sent_so_far + 1))
             due.extend(
                 waiting.filter(reminders_sent=sent_so_far, sent_at__lte=now - gap)
                 .order_by("pk")

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from scrutiny.errors import ApplicationError
+from scrutiny.models import User
 from scrutiny.workbooks.lists import list_upload_content
 from surveys import permissions, rates, selectors
 from surveys.forms import InvitationListForm, SurveyForm
@@ -37,6 +38,7 @@ def survey_list(request: HttpRequest, slug: str) -> HttpResponse:
     scrutiny = permissions.access_scrutiny_surveys_for_user(request.user, slug)
     surveys = list(selectors.survey_list(scrutiny=scrutiny))
     for survey in surveys:
+        # For the template only: a page's attribute, not one of Survey's, hence the ignore.
         survey.state = invitations.survey_state(survey)  # type: ignore[attr-defined]
     return render(
         request, "surveys/manage/survey_list.html", {"scrutiny": scrutiny, "surveys": surveys}
@@ -47,6 +49,7 @@ def survey_list(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def survey_new(request: HttpRequest, slug: str) -> HttpResponse:
     scrutiny = permissions.access_scrutiny_surveys_for_user(request.user, slug)
+    assert isinstance(request.user, User)  # one who runs the scrutiny's surveys
     form = SurveyForm(
         _posted(request), scrutiny=scrutiny, initial={"opens_at": timezone.localtime()}
     )
@@ -64,7 +67,7 @@ def survey_new(request: HttpRequest, slug: str) -> HttpResponse:
                 open_link_enabled=data["open_link_enabled"],
                 reminder_days=data["reminder_days"],
                 reminder_limit=2 if data["reminder_limit"] is None else data["reminder_limit"],
-                user=request.user,  # type: ignore[arg-type]
+                user=request.user,
             )
         except ApplicationError as exc:
             form.add_error(None, exc.message)

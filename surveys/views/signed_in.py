@@ -20,6 +20,7 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_POST
 
 from scrutiny.errors import ApplicationError
+from scrutiny.models import User
 from surveys import permissions
 from surveys.models import OpenDraft
 from surveys.services import answering, invitations
@@ -35,6 +36,7 @@ def answer_list(request: HttpRequest) -> HttpResponse:
         )
         if invitations.survey_state(survey) == invitations.OPEN
     ]
+    assert isinstance(request.user, User)  # login_required
     mine = list(
         OpenDraft.objects.filter(entered_by=request.user, survey__in=surveys)
         .select_related("survey")
@@ -43,6 +45,7 @@ def answer_list(request: HttpRequest) -> HttpResponse:
     drafts = {draft.survey_id: draft for draft in mine}
     in_progress = [draft for draft in mine if not draft.answered]
     for survey in surveys:
+        # For the template only: a page's attribute, not one of Survey's, hence the ignore.
         survey.mine = drafts.get(survey.pk)  # type: ignore[attr-defined]
     return render(
         request,
@@ -59,8 +62,9 @@ def answer_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def answer_start(request: HttpRequest, survey_id: int) -> HttpResponse:
     survey = permissions.access_survey_to_answer_for_user(request.user, survey_id)
+    assert isinstance(request.user, User)  # login_required
     try:
-        draft = answering.signed_in_draft_start(survey=survey, user=request.user)  # type: ignore[arg-type]
+        draft = answering.signed_in_draft_start(survey=survey, user=request.user)
     except ApplicationError as exc:
         messages.error(request, exc.message)
         return redirect("answer-list")

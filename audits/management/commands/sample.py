@@ -129,7 +129,7 @@ def _text(result: SampleDrawResult, document: dict[str, Any]) -> str:
     if sample.filters:
         kept = "; ".join(f"{c} is {' or '.join(v)}" for c, v in sample.filters.items())
         lines.append(f"Filters: {kept}")
-    if sample.instrument_id:
+    if sample.instrument is not None:
         lines.append(f"Audit tool: {sample.instrument.code}")
     group = None
     for case in cases:

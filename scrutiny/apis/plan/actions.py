@@ -76,12 +76,13 @@ class ActionInputSerializer(serializers.Serializer):
         super().__init__(*args, **kwargs)
         if partnership is not None:
             # Looked up among the partnership's own, as the page's form does.
-            self.fields["outcome"].queryset = Outcome.objects.filter(  # type: ignore[attr-defined]
+            outcome, responsible = self.fields["outcome"], self.fields["responsible"]
+            assert isinstance(outcome, serializers.RelatedField)
+            assert isinstance(responsible, serializers.RelatedField)
+            outcome.queryset = Outcome.objects.filter(
                 priority__partnership=partnership
             ).select_related("priority")
-            self.fields["responsible"].queryset = Agency.objects.filter(  # type: ignore[attr-defined]
-                partnership=partnership
-            )
+            responsible.queryset = Agency.objects.filter(partnership=partnership)
 
 
 def _action_data(action: Action) -> ActionData:

@@ -17,7 +17,7 @@ from rest_framework.views import APIView
 
 from scrutiny import permissions
 from scrutiny.apis.plan.output import BragStatusField, EvidenceKindField
-from scrutiny.models import Action, ActionUpdate, Scrutiny
+from scrutiny.models import Action, ActionUpdate, Scrutiny, User
 from scrutiny.plan.selectors import actions_shown, plan_actions
 from scrutiny.plan.updates import Evidence, action_update
 
@@ -110,9 +110,9 @@ class ActionUpdatesApi(APIView):
         def __init__(self, *args: Any, action: Action | None = None, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             if action is not None:
-                self.fields["evidence_scrutiny"].queryset = Scrutiny.objects.filter(  # type: ignore[attr-defined]
-                    partnership_id=action.partnership_id
-                )
+                field = self.fields["evidence_scrutiny"]
+                assert isinstance(field, serializers.RelatedField)
+                field.queryset = Scrutiny.objects.filter(partnership_id=action.partnership_id)
 
     @extend_schema(
         operation_id="action_updates",
@@ -144,11 +144,12 @@ class ActionUpdatesApi(APIView):
         data = self.ActionUpdateInputSerializer(data=request.data, action=action)
         data.is_valid(raise_exception=True)
         given = data.validated_data
+        assert isinstance(request.user, User)  # one who may update the action
         update = action_update(
             action=action,
             status=given["status"],
             note=given["note"],
-            user=request.user,  # type: ignore[arg-type]
+            user=request.user,
             attached=Evidence(
                 kind=given.get("evidence_kind", ""),
                 text=given.get("evidence", ""),

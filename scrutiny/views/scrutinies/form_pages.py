@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.files.uploadedfile import UploadedFile
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
+from django.utils.datastructures import MultiValueDict
 
 from scrutiny import instrument_builder as builder
 from scrutiny.errors import ApplicationError
@@ -46,12 +48,14 @@ def add_definition_errors(
             form.add_error(None, _sentence(str(error)))
 
 
-def posted(request: HttpRequest) -> Any:
+def posted(request: HttpRequest) -> QueryDict | None:
     """The posted data, or None to leave a form unbound (an empty POST is still a POST)."""
     return request.POST if request.method == "POST" else None
 
 
-def posted_with_files(request: HttpRequest) -> tuple[Any, Any]:
+def posted_with_files(
+    request: HttpRequest,
+) -> tuple[QueryDict, MultiValueDict[str, UploadedFile]] | tuple[None, None]:
     return (request.POST, request.FILES) if request.method == "POST" else (None, None)
 
 

@@ -34,7 +34,7 @@ from scrutiny.instruments import (
     option_list_is_scored,
     version_compile,
 )
-from scrutiny.models import Instrument, InstrumentVersion, Question, Scrutiny
+from scrutiny.models import Instrument, InstrumentVersion, Question, Scrutiny, User
 from scrutiny.questionnaires import InstrumentWizardView, answer_display, values_from_forms
 from scrutiny.views.scrutinies.form_pages import (
     add_application_error,
@@ -228,11 +228,12 @@ def responses_import(request: HttpRequest, slug: str, instrument_id: int) -> Htt
     current = current_version(instrument)
     form = WorkbookForm(*posted_with_files(request))
     if request.method == "POST" and form.is_valid():
+        assert isinstance(request.user, User)  # one who may configure the scrutiny
         try:
             result = workbooks.responses_import(
                 instrument=instrument,
                 file=form.cleaned_data["file"],
-                user=request.user,  # type: ignore[arg-type]
+                user=request.user,
             )
         except ApplicationError as exc:
             add_application_error(form, exc, field="file")

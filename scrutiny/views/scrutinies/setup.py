@@ -8,8 +8,6 @@ selector, and renders or redirects.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -24,7 +22,7 @@ from scrutiny import instrument_builder as builder
 from scrutiny import permissions, workbooks
 from scrutiny.errors import ApplicationError
 from scrutiny.forms_scrutinies import ScrutinyForm, WorkbookForm
-from scrutiny.models import Response, User
+from scrutiny.models import Response
 from scrutiny.scrutinies import scrutiny_save
 from scrutiny.views.scrutinies.form_pages import (
     add_application_error,
@@ -34,15 +32,11 @@ from scrutiny.views.scrutinies.form_pages import (
 )
 
 
-def _to_configure_any(user: Any) -> None:
+def _to_configure_any(user: permissions.AnyUser) -> None:
     if not permissions.can_configure_scrutinies(user):
         if permissions.can_read_scrutinies(user):
             raise PermissionDenied("Only the business unit and the scrutineer set up scrutinies.")
         raise Http404("No such page.")
-
-
-def _partnership_of(user: User) -> Any:
-    return permissions.partnership_of(user)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -80,7 +74,7 @@ def scrutiny_new(request: HttpRequest) -> HttpResponse:
     _to_configure_any(request.user)
     form = ScrutinyForm(posted(request))
     if request.method == "POST" and form.is_valid():
-        partnership = _partnership_of(request.user)  # type: ignore[arg-type]
+        partnership = permissions.partnership_of(request.user)
         if partnership is None:
             raise PermissionDenied("There is no partnership yet: create one in the admin site.")
         try:
@@ -110,7 +104,7 @@ def scrutiny_import(request: HttpRequest) -> HttpResponse:
     _to_configure_any(request.user)
     form = WorkbookForm(*posted_with_files(request))
     if request.method == "POST" and form.is_valid():
-        partnership = _partnership_of(request.user)  # type: ignore[arg-type]
+        partnership = permissions.partnership_of(request.user)
         if partnership is None:
             raise PermissionDenied("There is no partnership yet: create one in the admin site.")
         try:

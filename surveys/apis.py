@@ -22,7 +22,6 @@ from typing import Any
 
 from django.db import IntegrityError
 from django.http import Http404
-from django.urls import path
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
@@ -253,27 +252,3 @@ class DistributionListApi(APIView):
             question_distributions(scrutiny=scrutiny, instrument=instrument), scrutiny=scrutiny
         )
         return Response(DistributionOutputSerializer(rows, many=True).data)
-
-
-urlpatterns = [
-    path(
-        "surveys/open/<str:public_key>/responses/",
-        OpenResponseSubmitApi.as_view(),
-        name="api-survey-open-submit",
-    ),
-    path(
-        "surveys/invitations/<str:token>/response/",
-        InvitationResponseSubmitApi.as_view(),
-        name="api-survey-invitation-submit",
-    ),
-    path(
-        "scrutinies/<slug:slug>/instruments/<str:code>/response-rates/",
-        ResponseRatesApi.as_view(),
-        name="api-survey-response-rates",
-    ),
-    path(
-        "scrutinies/<slug:slug>/instruments/<str:code>/distributions/",
-        DistributionListApi.as_view(),
-        name="api-instrument-distributions",
-    ),
-]

@@ -96,29 +96,11 @@ class Survey(models.Model):
         return self.title
 
 
-class Invitation(models.Model):
-    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="invitations")
-    email = models.EmailField()
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
-    role = models.ForeignKey(
-        PractitionerRole, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    token_sha256 = models.CharField(max_length=64, unique=True)
-    token_salt = models.CharField(
-        max_length=40,
-        default=new_public_key,
-        help_text="With the secret key, makes the link's token again for a reminder; the token "
-        "itself is never stored.",
-    )
-    sent_at = models.DateTimeField(null=True, blank=True)
-    reminders_sent = models.PositiveSmallIntegerField(default=0)
-    started_at = models.DateField(null=True, blank=True, help_text="The day only.")
-    answered = models.BooleanField(default=False, help_text="Whether the answers were submitted.")
-    used_at = models.DateField(
-        null=True,
-        blank=True,
-        help_text="The day the answers were submitted, for surveys that are not anonymous only.",
-    )
+class Answering(models.Model):
+    """Where someone is in answering a survey, whether by invitation (`Invitation`) or not
+    (`OpenDraft`): the page to resume at, the answers so far (never a Response: see the
+    module's docstring), and, once submitted, that it was answered."""
+
     current_step = models.CharField(max_length=20, blank=True)
     draft_version = models.ForeignKey(
         InstrumentVersion,
@@ -142,6 +124,34 @@ class Invitation(models.Model):
         related_name="+",
         help_text="The submitted response, for surveys that are not anonymous only.",
     )
+    answered = models.BooleanField(default=False, help_text="Whether the answers were submitted.")
+
+    class Meta:
+        abstract = True
+
+
+class Invitation(Answering):
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    role = models.ForeignKey(
+        PractitionerRole, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    token_sha256 = models.CharField(max_length=64, unique=True)
+    token_salt = models.CharField(
+        max_length=40,
+        default=new_public_key,
+        help_text="With the secret key, makes the link's token again for a reminder; the token "
+        "itself is never stored.",
+    )
+    sent_at = models.DateTimeField(null=True, blank=True)
+    reminders_sent = models.PositiveSmallIntegerField(default=0)
+    started_at = models.DateField(null=True, blank=True, help_text="The day only.")
+    used_at = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The day the answers were submitted, for surveys that are not anonymous only.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -154,7 +164,7 @@ class Invitation(models.Model):
         return f"{self.email} to {self.survey}"
 
 
-class OpenDraft(models.Model):
+class OpenDraft(Answering):
     """Answers in progress without an invitation: an open-link respondent's, found again by
     their resume key, or those of someone signed in (`entered_by`): a board member answering
     the board questionnaire by name, or a rights officer entering what a child or family said."""
@@ -175,31 +185,7 @@ class OpenDraft(models.Model):
     role = models.ForeignKey(
         PractitionerRole, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    current_step = models.CharField(max_length=20, blank=True)
-    draft_version = models.ForeignKey(
-        InstrumentVersion,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        help_text="The version being answered, while the answers are a draft.",
-    )
-    draft_values = models.JSONField(
-        default=dict,
-        blank=True,
-        encoder=DjangoJSONEncoder,
-        help_text="The answers so far (question code to value); emptied on submitting.",
-    )
-    response = models.ForeignKey(
-        Response,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        help_text="The submitted response, for surveys that are not anonymous only.",
-    )
     started_at = models.DateField(help_text="The day only.")
-    answered = models.BooleanField(default=False, help_text="Whether the answers were submitted.")
     used_at = models.DateField(
         null=True,
         blank=True,

@@ -8,7 +8,7 @@ scrutineer can test it at the scrutiny event.
 from __future__ import annotations
 
 from scrutiny.instruments import FactorRef, InstrumentDefinition, QuestionDef
-from scrutiny.library.scales import IMPACT
+from scrutiny.library.scales import IMPACT, evidence
 
 CODE = "BQ"
 
@@ -96,14 +96,7 @@ def _item(
             required=True,
             factors=tuple(FactorRef(factor) for factor in factors),
         ),
-        QuestionDef(
-            section=section,
-            code=f"{code}_EVIDENCE",
-            type="text",
-            text="Your evidence",
-            required=True,
-            help=EVIDENCE_HELP,
-        ),
+        evidence(section, code, help=EVIDENCE_HELP),
     )
 
 

@@ -9,7 +9,7 @@ child found during the audit is escalated at once, not at the moderation meeting
 from __future__ import annotations
 
 from scrutiny.instruments import FactorRef, InstrumentDefinition, OptionDef, QuestionDef
-from scrutiny.library.scales import GRADE, GRADE_OVERALL, NO_NAMES, YES_NO, reflection
+from scrutiny.library.scales import GRADE, GRADE_OVERALL, NO_NAMES, YES_NO, escalation, reflection
 
 CODE = "CFA"
 
@@ -246,24 +246,10 @@ QUESTIONS: tuple[QuestionDef, ...] = (
         help=f"The two or three things that decided it. {NO_NAMES}",
     ),
     *reflection(LEARN, "LEARN"),
-    QuestionDef(
-        section=ESCALATION,
-        code="ESCALATE",
-        type="single",
-        text="Did this audit raise a concern about a child that needs escalating now?",
-        options="yes_no",
-        required=True,
+    *escalation(
+        ESCALATION,
         help="If yes, escalate it today through your agency's safeguarding route: do not wait "
         "for the moderation meeting.",
-    ),
-    QuestionDef(
-        section=ESCALATION,
-        code="ESCALATE_DETAIL",
-        type="text",
-        text="What is the concern, and to whom and when did you escalate it?",
-        required=True,
-        help=NO_NAMES,
-        show_if="ESCALATE = yes",
     ),
 )
 

@@ -7,7 +7,7 @@ organisation) to audit its own early help work, in the same way as the case-file
 from __future__ import annotations
 
 from scrutiny.instruments import FactorRef, InstrumentDefinition, OptionDef, QuestionDef
-from scrutiny.library.scales import MET, NO_NAMES, YES_NO, reflection
+from scrutiny.library.scales import MET, NO_NAMES, YES_NO, escalation, reflection
 
 CODE = "EHA"
 
@@ -133,23 +133,8 @@ QUESTIONS: tuple[QuestionDef, ...] = (
     ),
     *(question for area in AREAS for question in _area(*area)),
     *reflection(SUMMARY, "SUMMARY"),
-    QuestionDef(
-        section=SUMMARY,
-        code="ESCALATE",
-        type="single",
-        text="Did this audit raise a concern about a child that needs escalating now?",
-        options="yes_no",
-        required=True,
-        help="If yes, escalate it today through your agency's safeguarding route.",
-    ),
-    QuestionDef(
-        section=SUMMARY,
-        code="ESCALATE_DETAIL",
-        type="text",
-        text="What is the concern, and to whom and when did you escalate it?",
-        required=True,
-        help=NO_NAMES,
-        show_if="ESCALATE = yes",
+    *escalation(
+        SUMMARY, help="If yes, escalate it today through your agency's safeguarding route."
     ),
 )
 

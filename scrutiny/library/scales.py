@@ -91,3 +91,41 @@ def reflection(section: str, prefix: str) -> tuple[QuestionDef, ...]:
 
 
 NO_NAMES = "Use the case reference only: never a name, a date of birth or an address."
+
+
+def escalation(section: str, *, help: str) -> tuple[QuestionDef, QuestionDef]:
+    """The two questions that end an audit: whether it raised a concern about a child to
+    escalate now (`help` says how), and what the concern was, to whom and when."""
+    return (
+        QuestionDef(
+            section=section,
+            code="ESCALATE",
+            type="single",
+            text="Did this audit raise a concern about a child that needs escalating now?",
+            options="yes_no",
+            required=True,
+            help=help,
+        ),
+        QuestionDef(
+            section=section,
+            code="ESCALATE_DETAIL",
+            type="text",
+            text="What is the concern, and to whom and when did you escalate it?",
+            required=True,
+            help=NO_NAMES,
+            show_if="ESCALATE = yes",
+        ),
+    )
+
+
+def evidence(section: str, code: str, *, help: str) -> QuestionDef:
+    """The written evidence behind a rating (`code`_EVIDENCE), as the Section 11 audit and the
+    board questionnaire ask for it."""
+    return QuestionDef(
+        section=section,
+        code=f"{code}_EVIDENCE",
+        type="text",
+        text="Your evidence",
+        required=True,
+        help=help,
+    )

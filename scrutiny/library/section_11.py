@@ -9,7 +9,7 @@ not about one child's records like a case-file audit (docs/templates.md says mor
 from __future__ import annotations
 
 from scrutiny.instruments import FactorRef, InstrumentDefinition, QuestionDef
-from scrutiny.library.scales import SECTION_11
+from scrutiny.library.scales import SECTION_11, evidence
 
 CODE = "S11"
 
@@ -111,14 +111,7 @@ def _standard(
             factors=tuple(FactorRef(factor) for factor in factors),
             help=help,
         ),
-        QuestionDef(
-            section=section,
-            code=f"{code}_EVIDENCE",
-            type="text",
-            text="Your evidence",
-            required=True,
-            help=EVIDENCE_HELP,
-        ),
+        evidence(section, code, help=EVIDENCE_HELP),
     )
 
 

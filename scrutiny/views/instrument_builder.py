@@ -7,6 +7,7 @@ next version, and the page says so before and after.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -32,7 +33,7 @@ from scrutiny.instruments import (
     SaveResult,
     definition_from_version,
 )
-from scrutiny.models import Instrument, Scrutiny
+from scrutiny.models import Instrument, InstrumentVersion, Scrutiny
 from scrutiny.views.scrutinies.form_pages import add_definition_errors, form_page, posted
 from scrutiny.views.scrutinies.instruments import current_version, instrument_in
 
@@ -172,12 +173,37 @@ def question_delete(request: HttpRequest, slug: str, instrument_id: int) -> Http
     question = current.questions.filter(code=code).first()
     if question is None:
         raise Http404("No such question.")
+    return _confirm_remove(
+        request,
+        scrutiny,
+        instrument,
+        current,
+        remove=lambda based_on: builder.instrument_question_delete(
+            instrument=instrument, code=code, based_on=based_on
+        ),
+        title=f"Remove question {code}?",
+        what=question.text,
+        submit="Remove the question",
+    )
+
+
+def _confirm_remove(
+    request: HttpRequest,
+    scrutiny: Scrutiny,
+    instrument: Instrument,
+    current: InstrumentVersion,
+    *,
+    remove: Callable[[str], SaveResult],
+    title: str,
+    what: str,
+    submit: str,
+) -> HttpResponse:
+    """A page asking to confirm a removal; posted, `remove(based_on)` (the version the page
+    showed) and back to the instrument, or the page again with the reason it was refused."""
     form = BasedOnForm(posted(request), initial={"based_on": current.definition_sha256})
     if request.method == "POST" and form.is_valid():
         try:
-            result = builder.instrument_question_delete(
-                instrument=instrument, code=code, based_on=form.cleaned_data["based_on"]
-            )
+            result = remove(form.cleaned_data["based_on"])
         except ApplicationError as exc:
             form.add_error(None, exc.message)
         else:
@@ -189,9 +215,9 @@ def question_delete(request: HttpRequest, slug: str, instrument_id: int) -> Http
             scrutiny,
             instrument,
             form=form,
-            title=f"Remove question {code}?",
-            what=question.text,
-            submit="Remove the question",
+            title=title,
+            what=what,
+            submit=submit,
             has_responses=current.responses.exists(),
         ),
     )
@@ -274,26 +300,15 @@ def option_list_delete(request: HttpRequest, slug: str, instrument_id: int) -> H
     name = request.GET.get("name", "")
     if not current.option_lists.filter(name=name).exists():
         raise Http404("No such option list.")
-    form = BasedOnForm(posted(request), initial={"based_on": current.definition_sha256})
-    if request.method == "POST" and form.is_valid():
-        try:
-            result = builder.instrument_option_list_delete(
-                instrument=instrument, name=name, based_on=form.cleaned_data["based_on"]
-            )
-        except ApplicationError as exc:
-            form.add_error(None, exc.message)
-        else:
-            return _saved(request, result, scrutiny, instrument)
-    return render(
+    return _confirm_remove(
         request,
-        "scrutiny/scrutinies/confirm_remove.html",
-        _builder_context(
-            scrutiny,
-            instrument,
-            form=form,
-            title=f"Remove option list {name}?",
-            what="",
-            submit="Remove the list",
-            has_responses=current.responses.exists(),
+        scrutiny,
+        instrument,
+        current,
+        remove=lambda based_on: builder.instrument_option_list_delete(
+            instrument=instrument, name=name, based_on=based_on
         ),
+        title=f"Remove option list {name}?",
+        what="",
+        submit="Remove the list",
     )

@@ -4,12 +4,8 @@ scrutiny."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,9 +13,10 @@ from django.views.decorators.http import require_http_methods
 
 from scrutiny import permissions
 from scrutiny.errors import ApplicationError
+from scrutiny.forms_library import InstrumentCopyForm, TemplateAddForm
 from scrutiny.instruments import instrument_copy
 from scrutiny.library import TEMPLATES, template_get, template_import
-from scrutiny.models import Instrument, Scrutiny, Source
+from scrutiny.models import Instrument, Source
 
 OUTCOMES = {
     "created": "is added",
@@ -27,17 +24,6 @@ OUTCOMES = {
     "replaced": "is updated",
     "new version": "is saved as a new version (the responses keep theirs)",
 }
-
-
-class TemplateAddForm(forms.Form):
-    template = forms.ChoiceField(choices=[(t.slug, t.definition.title) for t in TEMPLATES])
-    with_factors = forms.TypedChoiceField(
-        label="Link its questions to success factors SF1 to SF6?",
-        choices=[("yes", "Yes, this scrutiny has those factors"), ("no", "No, I will link them")],
-        coerce=lambda value: value == "yes",
-        initial="yes",
-        widget=forms.RadioSelect,
-    )
 
 
 @login_required
@@ -85,28 +71,6 @@ def template_workbook(request: HttpRequest, slug: str, template: str) -> FileRes
     except ApplicationError:
         raise Http404("No such template.") from None
     return FileResponse(chosen.path.open("rb"), as_attachment=True, filename=chosen.filename)
-
-
-class InstrumentCopyForm(forms.Form):
-    to_scrutiny = forms.ModelChoiceField(
-        label="Copy into",
-        queryset=Scrutiny.objects.none(),
-        empty_label=None,
-        help_text="Questions keep their links to success factors with the same codes there.",
-    )
-    code = forms.CharField(
-        label="Code in that scrutiny",
-        max_length=40,
-        required=False,
-        help_text="Leave empty to keep the same code.",
-        widget=forms.TextInput(attrs={"spellcheck": "false", "autocapitalize": "none"}),
-    )
-
-    def __init__(self, *args: Any, scrutinies: QuerySet[Scrutiny], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        to_scrutiny = self.fields["to_scrutiny"]
-        assert isinstance(to_scrutiny, forms.ModelChoiceField)
-        to_scrutiny.queryset = scrutinies
 
 
 @login_required

@@ -11,8 +11,6 @@ told it is not theirs, anyone else a 404):
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -23,7 +21,8 @@ from django.views.decorators.http import require_POST
 from scrutiny import findings, permissions
 from scrutiny.disclosure import Redactor, finding_published, quote_published
 from scrutiny.errors import ApplicationError
-from scrutiny.models import EventPack, EvidenceNote, Quote, Scrutiny, SuccessFactor, User
+from scrutiny.forms_workspace import CompareForm, EventSettingsForm, FindingForm, NoteForm
+from scrutiny.models import EventPack, Quote, Scrutiny, SuccessFactor, User
 from scrutiny.packs.build import pack_download, pack_start
 from scrutiny.scorecard import factor_comments, factor_evidence, scorecard
 from scrutiny.scoring import scrutiny_scores
@@ -43,26 +42,6 @@ def _errors_as_messages(request: HttpRequest, form: forms.Form) -> None:
 
 def _factor(scrutiny: Scrutiny, code: str) -> SuccessFactor:
     return get_object_or_404(SuccessFactor, scrutiny=scrutiny, code=code)
-
-
-class CompareForm(forms.Form):
-    previous = forms.ModelChoiceField(
-        queryset=Scrutiny.objects.none(),
-        required=False,
-        label="Compare with an earlier scrutiny",
-        empty_label="No comparison",
-        help_text="Factors are compared by their codes (SF1 with SF1).",
-    )
-
-    def __init__(self, *args: Any, scrutiny: Scrutiny, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        previous = self.fields["previous"]
-        assert isinstance(previous, forms.ModelChoiceField)
-        previous.queryset = (
-            Scrutiny.objects.filter(partnership_id=scrutiny.partnership_id)
-            .exclude(pk=scrutiny.pk)
-            .order_by("-created_at")
-        )
 
 
 @login_required
@@ -113,30 +92,6 @@ def workspace_compare(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect("workspace", scrutiny.slug)
 
 
-class EventSettingsForm(forms.Form):
-    event_date = forms.DateField(
-        label="Date of the scrutiny event",
-        required=False,
-        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text="On the pack's cover.",
-        error_messages={"invalid": "Enter a date, for example 2027-03-04."},
-    )
-    divergence_margin = forms.FloatField(
-        label="Divergence margin (points)",
-        min_value=0,
-        max_value=100,
-        help_text="A factor whose sources differ by more than this is flagged as divergent.",
-        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
-        error_messages={
-            "required": "Enter the divergence margin, a number of points from 0 to 100.",
-            "invalid": "Enter the divergence margin, a number of points from 0 to 100.",
-            "min_value": "Enter the divergence margin, a number of points from 0 to 100.",
-            "max_value": "Enter the divergence margin, a number of points from 0 to 100.",
-        },
-    )
-
-
 @login_required
 @require_POST
 def workspace_settings(request: HttpRequest, slug: str) -> HttpResponse:
@@ -152,36 +107,6 @@ def workspace_settings(request: HttpRequest, slug: str) -> HttpResponse:
     )
     messages.success(request, "The event's date and the divergence margin are saved.")
     return redirect("workspace", scrutiny.slug)
-
-
-class FindingForm(forms.Form):
-    strengths = forms.CharField(
-        label="Strengths",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="One a line, each citing its evidence: a question code, a source, a quote.",
-    )
-    improvements = forms.CharField(
-        label="Areas for improvement",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="One a line, each citing its evidence. Each becomes a draft action.",
-    )
-
-
-class NoteForm(forms.Form):
-    kind = forms.ChoiceField(
-        label="Where it comes from",
-        choices=EvidenceNote.Kind.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose where the note comes from."},
-    )
-    text = forms.CharField(
-        label="What was said",
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Give people's roles, not their names.",
-        error_messages={"required": "Write the note."},
-    )
 
 
 @login_required

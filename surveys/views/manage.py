@@ -37,11 +37,11 @@ def _posted(request: HttpRequest) -> Any:
 def survey_list(request: HttpRequest, slug: str) -> HttpResponse:
     scrutiny = permissions.access_scrutiny_surveys_for_user(request.user, slug)
     surveys = list(selectors.survey_list(scrutiny=scrutiny))
-    for survey in surveys:
-        # For the template only: a page's attribute, not one of Survey's, hence the ignore.
-        survey.state = invitations.survey_state(survey)  # type: ignore[attr-defined]
+    rows = [(survey, invitations.survey_state(survey)) for survey in surveys]
     return render(
-        request, "surveys/manage/survey_list.html", {"scrutiny": scrutiny, "surveys": surveys}
+        request,
+        "surveys/manage/survey_list.html",
+        {"scrutiny": scrutiny, "surveys": surveys, "rows": rows},
     )
 
 

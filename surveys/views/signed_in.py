@@ -44,14 +44,12 @@ def answer_list(request: HttpRequest) -> HttpResponse:
     )
     drafts = {draft.survey_id: draft for draft in mine}
     in_progress = [draft for draft in mine if not draft.answered]
-    for survey in surveys:
-        # For the template only: a page's attribute, not one of Survey's, hence the ignore.
-        survey.mine = drafts.get(survey.pk)  # type: ignore[attr-defined]
     return render(
         request,
         "surveys/signed_in/list.html",
         {
             "surveys": surveys,
+            "rows": [(survey, drafts.get(survey.pk)) for survey in surveys],
             "in_progress": in_progress,
             "kinds": permissions.kinds_answered_signed_in(request.user),
         },

@@ -62,9 +62,15 @@ class QuestionScore:
 
 def question_scores(questions: tuple[QuestionEvidence, ...]) -> list[QuestionScore]:
     """Each scored linked question's score (`scoring.question_score`), shown as the scorecard
-    shows scores."""
+    shows scores. A question whose every chosen option's count is suppressed where shown
+    (SCORING.md §9: a board questionnaire's, family feedback's, a small instrument's few
+    answers) is left out: its score and n would give back what the suppression hides
+    ("100.0, n 3": all three chose the top option)."""
     scored = []
     for item in questions:
+        chosen = [option for option in item.shown.options if option.count != 0]
+        if chosen and all(option.suppressed for option in chosen):
+            continue
         cell = question_score(item.distribution)
         if cell is not None:
             scored.append(

@@ -16,7 +16,7 @@ urlpatterns = [
         name="api-survey-open-submit",
     ),
     path(
-        "surveys/invitations/<str:token>/response/",
+        "surveys/invitations/response/",
         InvitationResponseSubmitApi.as_view(),
         name="api-survey-invitation-submit",
     ),

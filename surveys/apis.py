@@ -1,7 +1,7 @@
 """The surveys API: one APIView an operation.
 
 - POST /api/surveys/open/<public_key>/responses/        a whole response through the open link
-- POST /api/surveys/invitations/<token>/response/       a whole response through an invitation
+- POST /api/surveys/invitations/response/           a whole response by invitation (token in body)
 - GET  /api/scrutinies/<slug>/instruments/<code>/response-rates/   CLI.md's response rates
 - GET  /api/scrutinies/<slug>/instruments/<code>/distributions/    answers per option
 
@@ -157,6 +157,9 @@ class InvitationResponseSubmitApi(APIView):
     permission_classes = [AllowAny]
 
     class InvitationResponseInputSerializer(serializers.Serializer):
+        token = serializers.CharField(
+            max_length=200, help_text="The personal link's token, as in the invitation email."
+        )
         answers = SurveyAnswersField()
 
     @extend_schema(
@@ -170,12 +173,14 @@ class InvitationResponseSubmitApi(APIView):
             ),
         },
     )
-    def post(self, request: Request, token: str) -> Response:
-        invitation = invitations.invitation_for_token(token)
-        if invitation is None:
-            raise Http404("No such invitation.")
+    def post(self, request: Request) -> Response:
+        # The token comes in the body, never the address: an access log keeps addresses, and
+        # this request carries the answers (docs/surveys.md, "What anonymous means").
         data = self.InvitationResponseInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        invitation = invitations.invitation_for_token(data.validated_data["token"])
+        if invitation is None:
+            raise Http404("No such invitation.")
         try:
             response = answering.survey_submit(
                 holder=invitation,

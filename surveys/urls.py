@@ -1,6 +1,6 @@
 """The surveys' pages: the business unit's (setting up, inviting, response rates), the
 respondents' by link (no account), and those answered signed in. The API's addresses are in
-surveys/apis.py."""
+surveys/api_urls.py."""
 
 from django.urls import path
 

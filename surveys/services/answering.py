@@ -8,9 +8,11 @@ or a second tab never submits twice: the second submission is refused with a pol
 nothing is written. A response from another front end (the API) may carry an Idempotency-Key, so
 that a retried request stores nothing twice.
 
-Anonymity (LimeSurvey's approach): when an anonymous survey is submitted, the invitation or open
-draft keeps only the day it was used and loses its link to the response; the response keeps no
-user, no token, no IP address (none is ever stored) and no time finer than the day.
+Anonymity (docs/surveys.md, "What anonymous means"): the draft answers are kept on the holder,
+never as a Response; the response is created only on submitting, with random ids and no time
+finer than the day, and no user, token or IP address (none is ever stored). The holder then
+keeps only that it was answered: an invitation not even the day, an open draft not the agency
+and role.
 """
 
 from __future__ import annotations
@@ -202,8 +204,8 @@ def survey_submit(
 
     The response is created now, whole. For an anonymous survey it has a random identifier
     and no time finer than the day (scrutiny.evidence), and the invitation or open draft
-    forgets the answers and keeps only that it was answered: not the response, and (an
-    invitation) not the day."""
+    forgets the answers and keeps only that it was answered: not the response; an invitation
+    not the day, an open draft not the agency and role."""
     locked = _locked(holder)
     compiled = holder_compiled(locked, compiled=compiled)
     anonymous = locked.survey.anonymous
@@ -216,13 +218,19 @@ def survey_submit(
         anonymous=anonymous,
     )
     locked.answered = True
-    # A person invited to an anonymous survey: not even the day. An open draft names no one.
+    # A person invited to an anonymous survey: not even the day.
     locked.used_at = None if anonymous and isinstance(locked, Invitation) else today()
     locked.current_step = ""
     locked.draft_version = None
     locked.draft_values = {}
     locked.response = None if anonymous else response
     fields = ["answered", "used_at", "current_step", "draft_version", "draft_values", "response"]
+    if anonymous and isinstance(locked, OpenDraft):
+        # The response holds the agency and role; the open draft forgets them, so that with
+        # the day it keeps it points to no response among that day's. (An invitation keeps
+        # them: the response rates count who was invited, by agency and role.)
+        locked.agency = locked.role = None
+        fields += ["agency", "role"]
     if isinstance(locked, Invitation) and locked.started_at is None:
         locked.started_at = today()
         fields.append("started_at")

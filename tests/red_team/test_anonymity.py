@@ -24,6 +24,7 @@ from django.test import Client
 from django.urls import reverse
 
 from scrutiny.models import Answer, Response
+from scrutiny.packs.data import response_sheets
 from surveys.models import Invitation, token_hash
 from tests.red_team.anonymity import (
     MOST_BY_CHANCE,
@@ -114,6 +115,16 @@ def test_every_table_dumped_links_no_response_to_its_invitation(survey, council,
                 if label == "surveys.Invitation" and column in ("token_sha256", "email"):
                     continue
                 assert not any(secret in text for secret in secrets_), (label, column)
+
+    # The event pack's response sheet takes the random ids in its stride (on PostgreSQL they
+    # once overflowed its shuffle), every response a row, in an order drawn for each pack.
+    orders = []
+    for _ in range(2):
+        (sheet,) = [s for s in response_sheets(survey.scrutiny) if s.instrument == "PS"]
+        rows = list(sheet.rows)
+        assert len(rows) == PEOPLE
+        orders.append([row[sheet.header.index("Q2")] for row in rows])
+    assert sorted(orders[0]) == sorted(orders[1])
 
 
 def _free_port() -> int:

@@ -106,10 +106,10 @@ def submit_at_once(url: str, body: dict[str, Any], times: int) -> list[tuple[int
 @pytest.mark.django_db(transaction=True)
 def test_ten_submits_of_one_invitation_store_one(tmp_path, survey, council):
     _, token = make_invitation(survey, "ash@fernhill.invalid", council)
-    url = reverse("api-survey-invitation-submit", args=[token])
+    url = reverse("api-survey-invitation-submit")
 
     with database_on_file(tmp_path):
-        answers = submit_at_once(url, {"answers": COMPLETE}, THREADS)
+        answers = submit_at_once(url, {"token": token, "answers": COMPLETE}, THREADS)
         stored = in_a_thread(lambda: Response.objects.filter(scrutiny=survey.scrutiny).count())
 
     codes = sorted(code for code, _ in answers)
@@ -171,8 +171,8 @@ def test_a_locked_database_is_a_503_to_try_again_on_the_api(survey, council, mon
 
     monkeypatch.setattr(services, "survey_submit", locked)
     _, token = make_invitation(survey, "ash@fernhill.invalid", council)
-    url = reverse("api-survey-invitation-submit", args=[token])
-    answer = APIClient().post(url, {"answers": COMPLETE}, format="json")
+    url = reverse("api-survey-invitation-submit")
+    answer = APIClient().post(url, {"token": token, "answers": COMPLETE}, format="json")
     assert answer.status_code == 503
     assert answer.json() == {"detail": DATABASE_BUSY}
     assert answer["Retry-After"]

@@ -74,12 +74,14 @@ def test_invalid_unicode_in_a_question_code_is_named_safely(survey, council):
 
 def test_the_invitation_api_refuses_the_same_and_keeps_the_link_usable(survey, council):
     _, token = make_invitation(survey, "ash@fernhill.invalid", council)
-    url = reverse("api-survey-invitation-submit", args=[token])
+    url = reverse("api-survey-invitation-submit")
     for answers in ({**COMPLETE, "Q7": "x" * 10_001}, {**COMPLETE, "Q2": "a\x00b"}):
-        answer = Client().post(url, {"answers": answers}, content_type="application/json")
+        body = {"token": token, "answers": answers}
+        answer = Client().post(url, body, content_type="application/json")
         assert answer.status_code == 400
     assert not Response.objects.exists() and not Invitation.objects.get().answered
-    ok = Client().post(url, {"answers": COMPLETE}, content_type="application/json")
+    body = {"token": token, "answers": COMPLETE}
+    ok = Client().post(url, body, content_type="application/json")
     assert ok.status_code == 201
 
 

@@ -204,3 +204,14 @@ def test_the_packs_method_hides_an_areas_few_case_files(scrutiny):
     assert method["Case files audited"] == (
         f"8: {names['NTH']} fewer than 5, {names['STH']} fewer than 5"
     )
+
+
+def test_a_drafted_finding_names_no_question_whose_counts_are_hidden(scrutiny):
+    """The board's 3 and 6 are both hidden where counts are shown: a drafted finding naming
+    "BQ B1 (…, n 9)" with its score would give them back."""
+    from scrutiny.findings import findings_drafted
+
+    drafts = findings_drafted(scrutiny=scrutiny)
+    text = "\n".join(finding.drafted for finding in drafts)
+    assert "Strongest question" in text  # the practitioner survey's question is still named
+    assert "BQ B1" not in text

@@ -70,6 +70,8 @@ def test_anonymous_open_link_response_is_cut_from_the_resume_key(survey, police,
     draft = services.open_draft_for_key(survey, key)
     assert draft is not None and draft.answered and draft.used_at == services.today()
     assert draft.draft_values == {} and draft.response is None
+    # The open draft forgets the agency and role: with its day it points to no response.
+    assert draft.agency is None and draft.role is None
     assert (response.agency, response.role) == (police, teacher)
     assert _midnight(response.submitted_at)
 

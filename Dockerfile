@@ -1,7 +1,10 @@
 # The platform's image: web (gunicorn), celery worker and beat all run it. See docker-compose.yml.
 FROM python:3.11-slim
 
-ENV PYTHONDONTWRITEBYTECODE=1 \
+# DEBUG is off in the image unless the container is given DEBUG=true (settings.py defaults it on
+# for development, where nothing is set).
+ENV DEBUG=false \
+    PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PYTHONPATH=/app \
     PIP_NO_CACHE_DIR=1 \

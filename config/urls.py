@@ -1,6 +1,22 @@
+from csp.constants import SELF, UNSAFE_INLINE
+from csp.decorators import csp_update
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import (
+    SpectacularAPIView,
+    SpectacularRedocView,
+    SpectacularSwaggerSplitView,
+)
+
+# The API's documentation pages run third-party viewers under the site's Content-Security-Policy
+# (settings.CONTENT_SECURITY_POLICY). Swagger UI's split view serves its start-up script as a file
+# (no inline script); Swagger UI's stylesheet draws its icons as data: images. Redoc writes its
+# own <style> elements and searches in a worker made from a blob: these two pages, which show only
+# the API's schema, are allowed that and nothing more.
+_swagger_csp = csp_update({"img-src": [SELF, "data:"]})
+_redoc_csp = csp_update(
+    {"img-src": [SELF, "data:"], "style-src": [SELF, UNSAFE_INLINE], "worker-src": [SELF, "blob:"]}
+)
 
 urlpatterns = [
     path("", include("scrutiny.urls")),
@@ -12,6 +28,14 @@ urlpatterns = [
     path("api/", include("audits.api_urls")),
     path("api/", include("surveys.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    path(
+        "api/docs/",
+        _swagger_csp(SpectacularSwaggerSplitView.as_view(url_name="api-schema")),
+        name="api-docs",
+    ),
+    path(
+        "api/redoc/",
+        _redoc_csp(SpectacularRedocView.as_view(url_name="api-schema")),
+        name="api-redoc",
+    ),
 ]

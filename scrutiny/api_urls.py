@@ -6,6 +6,7 @@ from scrutiny.apis import plan, scrutinies, workspace
 urlpatterns = [
     path("", apis.ApiRootApi.as_view(), name="api-root"),
     path("token/", apis.TokenApi.as_view(), name="api-token"),
+    path("token/revoke/", apis.TokenRevokeApi.as_view(), name="api-token-revoke"),
     path("me/", apis.MeApi.as_view(), name="api-me"),
     path("agencies/", apis.AgencyListApi.as_view(), name="api-agency-list"),
     path("agencies/<int:agency_id>/", apis.AgencyDetailApi.as_view(), name="api-agency-detail"),

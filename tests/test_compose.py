@@ -190,3 +190,39 @@ def test_dockerfile():
     assert not any("SECRET_KEY" in value for keyword, value in instructions if keyword == "ENV")
     ignored = (ROOT / ".dockerignore").read_text().split()
     assert {".git", ".venv", "db.sqlite3", "var"} <= set(ignored)
+
+
+def dockerfile_environment() -> dict[str, str]:
+    pairs = [
+        item.split("=", 1)
+        for keyword, value in dockerfile_instructions()
+        if keyword == "ENV"
+        for item in shlex.split(value)
+    ]
+    return dict(pairs)
+
+
+def settings_debug(environment: dict[str, str]) -> str:
+    """settings.DEBUG as a fresh process reads it from exactly this environment."""
+    result = subprocess.run(
+        [sys.executable, "-c", "from django.conf import settings; print(settings.DEBUG)"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={"PATH": os.environ.get("PATH", ""), "DJANGO_SETTINGS_MODULE": "config.settings"}
+        | environment,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_the_image_runs_without_debug_unless_told():
+    image = dockerfile_environment()
+    assert image["DEBUG"] == "false"
+    # What a container of the image is given by `docker run -e SECRET_KEY=... -e ALLOWED_HOSTS=...`.
+    running = image | {"SECRET_KEY": "a-long-random-production-key", "ALLOWED_HOSTS": "example.org"}
+    assert settings_debug(running) == "False"
+    assert settings_debug(running | {"DEBUG": "true"}) == "True"
+    # Without the image's ENV the development default would apply: the ENV line is what matters.
+    assert settings_debug({}) == "True"

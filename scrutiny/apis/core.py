@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import authenticate
+from django.contrib.auth.signals import user_logged_in, user_logged_out
 from drf_spectacular.utils import extend_schema
+from knox.auth import TokenAuthentication
+from knox.models import get_token_model
 from rest_framework import serializers, status
-from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.authentication import BaseAuthentication
 from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
@@ -48,22 +53,41 @@ class ApiRootApi(APIView):
                 "plan": link("api-plan"),
                 "actions": link("api-action-list"),
                 "token": link("api-token"),
+                "token_revoke": link("api-token-revoke"),
                 "schema": link("api-schema"),
                 "docs": link("api-docs"),
             }
         )
 
 
-class TokenApi(ObtainAuthToken):
-    """POST `username` and `password` for a token. Failures count towards the same lock-out as
-    the sign-in page's (scrutiny.sign_in: the name however it is spelt, from one address); while
-    locked, a 429 even with the right password."""
+class TokenApi(APIView):
+    """POST `username` and `password` for an API token (knox: stored only as a hash) and when it
+    expires (`API_TOKEN_HOURS` from now). Failures count towards the same lock-out as the sign-in
+    page's (scrutiny.sign_in: the name however it is spelt, from one address); while locked, a
+    429 even with the right password."""
 
-    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        try:
-            return super().post(request, *args, **kwargs)
-        except ValidationError:
-            # django-axes marks the request it was given (DRF's, here) as locked out.
+    # The password is the credential: no session (nor its CSRF check) is needed or used.
+    authentication_classes: list[type[BaseAuthentication]] = []
+    permission_classes = [AllowAny]
+
+    class TokenInputSerializer(serializers.Serializer):
+        username = serializers.CharField()
+        password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
+
+    class TokenOutputSerializer(serializers.Serializer):
+        token = serializers.CharField()
+        expiry = serializers.DateTimeField()
+
+    @extend_schema(
+        request=TokenInputSerializer,
+        responses={200: TokenOutputSerializer, 400: dict, 429: dict},
+    )
+    def post(self, request: Request) -> Response:
+        serializer = self.TokenInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        # django-axes marks the request it is given (DRF's, here) as locked out.
+        user = authenticate(request=request, **serializer.validated_data)
+        if user is None:
             if getattr(request, "axes_locked_out", False):
                 return Response(
                     {
@@ -72,7 +96,28 @@ class TokenApi(ObtainAuthToken):
                     },
                     status=status.HTTP_429_TOO_MANY_REQUESTS,
                 )
-            raise
+            raise ValidationError(
+                {"non_field_errors": ["Unable to sign in with the email address and password."]}
+            )
+        instance, token = get_token_model().objects.create(user=user)
+        # A sign-in like the page's: the failures are reset and the last sign-in recorded.
+        user_logged_in.send(sender=type(user), request=request, user=user)
+        return Response(
+            self.TokenOutputSerializer({"token": token, "expiry": instance.expiry}).data
+        )
+
+
+class TokenRevokeApi(APIView):
+    """POST with the token in the `Authorization` header to sign it out: it stops working at
+    once. (Changing the password or deactivating the account revokes all of a person's tokens.)"""
+
+    authentication_classes = [TokenAuthentication]
+
+    @extend_schema(request=None, responses={204: None})
+    def post(self, request: Request) -> Response:
+        request.auth.delete()
+        user_logged_out.send(sender=type(request.user), request=request, user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class MeApi(APIView):

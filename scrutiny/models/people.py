@@ -10,6 +10,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from knox.models import get_token_model
 
 from scrutiny.sign_in import sign_in_name
 
@@ -198,8 +199,35 @@ class User(AbstractBaseUser, PermissionsMixin):
             ),
         ]
 
+    # Set when the password is made unusable (the admin's "password-based authentication: off"),
+    # which is no `set_password`: its API tokens go too.
+    _api_tokens_revoke = False
+
     def __str__(self) -> str:
         return self.full_name or self.email
+
+    def set_unusable_password(self) -> None:
+        super().set_unusable_password()
+        self._api_tokens_revoke = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Saves the person; a new password or a deactivated account revokes every API token.
+
+        Here rather than in a service or a signal: passwords change through Django's own pages
+        (change, reset link), the admin's password form and `manage.py changepassword`, and
+        accounts are deactivated in the admin; every one of them ends in this `save`. Django
+        marks a password a person set in `_password` (not one only rehashed at sign-in). An
+        inactive account's tokens are deleted whenever it is saved, so none outlives it.
+        """
+        revoke = not self._state.adding and (
+            getattr(self, "_password", None) is not None
+            or self._api_tokens_revoke
+            or not self.is_active
+        )
+        super().save(*args, **kwargs)
+        if revoke:
+            get_token_model().objects.filter(user=self).delete()
+            self._api_tokens_revoke = False
 
     def clean(self) -> None:
         super().clean()

@@ -12,12 +12,22 @@ Every workbook is opened with `load_workbook(read_only=True, data_only=False)`:
   values a person sees and means.
 
 Before that, the file's size, its first bytes (an old .xls, a CSV, an OpenDocument file) and the
-sizes its zip declares (a zip bomb) are checked, each refusal saying what to do instead.
+sizes its zip declares (a zip bomb: more than MAX_UNPACKED_RATIO times the file's own size) are
+checked, each refusal saying what to do instead.
+
+Whitespace: the XML parser keeps a cell's text whole until its row ends, and openpyxl keeps each
+row it has read (cleared) with the whitespace that follows it, so padding a sheet with megabytes
+of whitespace, inside a cell or between elements, would make memory grow with it. Every XML part
+is read through `_WhitespaceBounded`: whitespace alone between two tags is dropped (cell text is
+stripped when read, so nothing read changes), and a run of whitespace longer than a cell can hold
+is refused. Peak memory is then bounded whatever the padding (tests/scrutiny/
+test_workbooks_memory.py).
 """
 
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,7 +36,7 @@ from typing import IO
 
 from defusedxml import DefusedXmlException
 from django.conf import settings
-from openpyxl import load_workbook
+from openpyxl.reader.excel import ExcelReader
 from openpyxl.workbook.workbook import Workbook
 
 from scrutiny.errors import ApplicationError
@@ -34,9 +44,15 @@ from scrutiny.errors import ApplicationError
 WorkbookFile = str | Path | IO[bytes]
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
-# An .xlsx is a zip of XML. Ten to one is usual for sheets; far more is a zip bomb. The sizes a
-# zip declares bound what is read: zipfile stops at the declared size and checks the CRC.
-MAX_UNCOMPRESSED_RATIO = 20
+# An .xlsx is a zip of XML. Four to one is usual for sheets, and 20,000 rows of one answer
+# repeated reach 17; far more is a zip bomb. The sizes a zip declares bound what is read: zipfile
+# stops at the declared size and checks the CRC.
+MAX_UNPACKED_RATIO = 100
+# And whatever the file's size, no more than this many times the largest file accepted.
+MAX_UNPACKED_OVER_LIMIT = 20
+# Excel holds at most 32,767 characters in a cell: a longer run of whitespace is not a workbook
+# as Excel writes it.
+MAX_WHITESPACE_RUN = 32_767
 
 _XLSX_ADVICE = "In Excel use File → Save As → Excel Workbook (.xlsx), then import that file."
 
@@ -105,16 +121,109 @@ def _refuse_if_not_xlsx(handle: IO[bytes], size: int) -> None:
     if "[Content_Types].xml" not in names:
         hint = " (it looks like an OpenDocument spreadsheet)" if "mimetype" in names else ""
         raise ApplicationError(f"The file is not an Excel workbook (.xlsx){hint}. " + _XLSX_ADVICE)
-    if uncompressed > limit * MAX_UNCOMPRESSED_RATIO:
+    if uncompressed > size * MAX_UNPACKED_RATIO:
+        raise ApplicationError(
+            f"The workbook unpacks to {_megabytes(uncompressed)}, {uncompressed // size} times "
+            f"its own size ({_megabytes(size)}); a workbook saved by Excel unpacks to at most "
+            f"{MAX_UNPACKED_RATIO} times. It may be damaged or built to overload the server. "
+            "Open it in Excel and save it again (File → Save As → Excel Workbook (.xlsx)), then "
+            "import that file; if it still fails, send it to the business unit."
+        )
+    if uncompressed > limit * MAX_UNPACKED_OVER_LIMIT:
         raise ApplicationError(
             f"The workbook unpacks to {_megabytes(uncompressed)}, more than this installation "
-            f"reads ({_megabytes(limit * MAX_UNCOMPRESSED_RATIO)}). Split it into smaller "
+            f"reads ({_megabytes(limit * MAX_UNPACKED_OVER_LIMIT)}). Split it into smaller "
             "workbooks and import each."
         )
 
 
+_WHITESPACE_OR_NOT = re.compile(rb"[ \t\r\n]+|[^ \t\r\n]+")
+_CHUNK = 64 * 1024
+
+
+class _WhitespaceBounded(io.RawIOBase):
+    """An XML part read with whitespace alone between tags dropped and long runs refused."""
+
+    def __init__(self, raw: IO[bytes], name: str) -> None:
+        self._raw = raw
+        self._name = name
+        self._pending = bytearray()  # whitespace not yet known to be text or between tags
+        self._after_tag = False
+        self._out = bytearray()
+        self._done = False
+
+    def readable(self) -> bool:
+        return True
+
+    def _filter(self, chunk: bytes) -> None:
+        for match in _WHITESPACE_OR_NOT.finditer(chunk):
+            token = match.group()
+            if token[0] in b" \t\r\n":
+                self._pending += token
+                if len(self._pending) > MAX_WHITESPACE_RUN:
+                    raise ApplicationError(
+                        f"The workbook's part {self._name} holds a run of more than "
+                        f"{MAX_WHITESPACE_RUN:,} spaces or line breaks, more than a cell can "
+                        "hold: it was not saved by Excel, or was changed after. " + _XLSX_ADVICE
+                    )
+                continue
+            if self._pending and not (self._after_tag and token[0] == ord("<")):
+                self._out += self._pending
+            self._pending.clear()
+            self._out += token
+            self._after_tag = token[-1] == ord(">")
+
+    def read(self, size: int | None = -1) -> bytes:
+        whole = size is None or size < 0
+        while (whole or len(self._out) < size) and not self._done:  # type: ignore[operator]
+            chunk = self._raw.read(_CHUNK)
+            if chunk:
+                self._filter(chunk)
+            else:
+                self._done = True  # whitespace after the last tag is dropped
+        data = bytes(self._out if whole else self._out[:size])
+        del self._out[: len(data)]
+        return data
+
+    def close(self) -> None:
+        self._raw.close()
+        super().close()
+
+
+class _BoundedArchive:
+    """The workbook's zip as openpyxl reads it, every XML part through _WhitespaceBounded."""
+
+    def __init__(self, archive: zipfile.ZipFile) -> None:
+        self._archive = archive
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._archive, name)
+
+    def open(self, name: str | zipfile.ZipInfo, mode: str = "r", **kwargs: object) -> IO[bytes]:
+        handle = self._archive.open(name, mode, **kwargs)  # type: ignore[arg-type]
+        member = name.filename if isinstance(name, zipfile.ZipInfo) else name
+        if mode == "r" and member.endswith((".xml", ".rels")):
+            return _WhitespaceBounded(handle, member)  # type: ignore[return-value]
+        return handle
+
+    def read(self, name: str | zipfile.ZipInfo) -> bytes:
+        with self.open(name) as handle:
+            return handle.read()
+
+
+def _load(handle: IO[bytes]) -> Workbook:
+    """openpyxl's load_workbook(read_only=True, data_only=False, keep_links=False), reading the
+    zip's XML parts through _BoundedArchive."""
+    reader = ExcelReader(handle, read_only=True, data_only=False, keep_links=False)
+    reader.archive = _BoundedArchive(reader.archive)
+    reader.read()
+    return reader.wb
+
+
 def unreadable(what: str, exc: BaseException) -> ApplicationError:
     """The error for a file that cannot be parsed; XML refused for safety says so."""
+    if isinstance(exc, ApplicationError):
+        return exc
     seen: BaseException | None = exc
     while seen is not None:
         if isinstance(seen, DefusedXmlException):
@@ -137,7 +246,7 @@ def workbook_open(file: WorkbookFile) -> Iterator[Workbook]:
     try:
         _refuse_if_not_xlsx(handle, size)
         try:
-            workbook = load_workbook(handle, read_only=True, data_only=False, keep_links=False)
+            workbook = _load(handle)
         except Exception as exc:  # openpyxl raises many kinds for a damaged file
             raise unreadable("The workbook", exc) from None
         try:

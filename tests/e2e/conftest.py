@@ -88,7 +88,15 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture
-def page(browser: Browser, live_server) -> Iterator[Page]:
+def csp_violations() -> list[str]:
+    """What the browser refused under the Content-Security-Policy (settings.CONTENT_SECURITY_POLICY)
+    during the test: the page fixture fails on any left in it, so a test that expects one takes it
+    out, saying why."""
+    return []
+
+
+@pytest.fixture
+def page(browser: Browser, live_server, csp_violations: list[str]) -> Iterator[Page]:
     context = browser.new_context(
         base_url=live_server.url,
         viewport={"width": 1280, "height": 800},
@@ -100,9 +108,20 @@ def page(browser: Browser, live_server) -> Iterator[Page]:
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
+    # Whatever the browser refuses under the Content-Security-Policy (an inline script or style, a
+    # resource from another site) fails the test.
+    page.on(
+        "console",
+        lambda message: (
+            csp_violations.append(f"{page.url}: {message.text}")
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
     yield page
     context.close()
     assert not errors, f"JavaScript errors on the pages: {errors}"
+    assert not csp_violations, "Content-Security-Policy violations:\n" + "\n".join(csp_violations)
 
 
 # --- Accessibility checks ------------------------------------------------------------------------

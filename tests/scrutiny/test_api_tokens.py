@@ -1,0 +1,131 @@
+"""API tokens (knox): given for a password at /api/token/, good for API_TOKEN_HOURS, kept only as
+a hash, signed out at /api/token/revoke/, and revoked when the password changes or the account is
+deactivated (User.save)."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime, timedelta
+from unittest import mock
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+from knox.models import get_token_model
+from rest_framework.test import APIClient
+
+from scrutiny.models import User
+
+pytestmark = pytest.mark.django_db
+
+EMAIL = "sam@fernhill.invalid"  # the `auditor_council` persona
+GIVEN = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+def _token(password: str) -> dict[str, str]:
+    answer = Client().post(reverse("api-token"), {"username": EMAIL, "password": password})
+    assert answer.status_code == 200, answer.content
+    return answer.json()
+
+
+def _me(token: str) -> int:
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    return api.get(reverse("api-me")).status_code
+
+
+def test_a_token_works_until_it_expires(auditor_council, password):
+    assert _me("not-a-token") in (401, 403)
+    with mock.patch("django.utils.timezone.now", return_value=GIVEN):
+        given = _token(password)
+    assert datetime.fromisoformat(given["expiry"]) == GIVEN + timedelta(hours=10)
+
+    for later, works in [
+        (timedelta(hours=9, minutes=59), True),
+        (timedelta(hours=10, seconds=1), False),
+    ]:
+        with mock.patch("django.utils.timezone.now", return_value=GIVEN + later):
+            assert _me(given["token"]) in ((200,) if works else (401, 403)), later
+    assert not get_token_model().objects.exists()  # the expired token is deleted when tried
+
+
+def test_the_lifetime_is_a_setting(settings, auditor_council, password):
+    assert settings.REST_KNOX["TOKEN_TTL"] == timedelta(hours=settings.API_TOKEN_HOURS)
+    settings.REST_KNOX = {"TOKEN_TTL": timedelta(hours=1)}
+    with mock.patch("django.utils.timezone.now", return_value=GIVEN):
+        given = _token(password)
+    assert datetime.fromisoformat(given["expiry"]) == GIVEN + timedelta(hours=1)
+
+
+def test_the_database_holds_no_plain_token(auditor_council, password):
+    token = _token(password)["token"]
+    dump = io.StringIO()
+    call_command("dumpdata", stdout=dump)
+    assert token not in dump.getvalue()
+    assert get_token_model().objects.get().digest not in (token, "")
+
+
+def test_signing_out_revokes_that_token_only(auditor_council, password):
+    first, second = _token(password)["token"], _token(password)["token"]
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {first}")
+    assert api.post(reverse("api-token-revoke")).status_code == 204
+    assert _me(first) in (401, 403)
+    assert _me(second) == 200
+
+
+def test_a_session_cannot_sign_out_a_token(auditor_council):
+    client = APIClient()
+    client.force_login(auditor_council)
+    assert client.post(reverse("api-token-revoke")).status_code in (401, 403)
+
+
+def test_an_old_token_fails_after_a_password_change_on_the_page(auditor_council, password):
+    token = _token(password)["token"]
+    client = Client()
+    client.force_login(auditor_council)
+    changed = client.post(
+        reverse("password_change"),
+        {
+            "old_password": password,
+            "new_password1": "A new 1 long!",
+            "new_password2": "A new 1 long!",
+        },
+    )
+    assert changed.status_code == 302, changed.content
+    assert _me(token) in (401, 403)
+    assert _me(_token("A new 1 long!")["token"]) == 200
+
+
+@pytest.mark.parametrize("how", ["set_password", "set_unusable_password"])
+def test_an_old_token_fails_after_the_password_is_set_elsewhere(auditor_council, password, how):
+    """The admin's password form and `manage.py changepassword` set it and save the person."""
+    token = _token(password)["token"]
+    user = User.objects.get(email=EMAIL)
+    if how == "set_password":
+        user.set_password("Another 2 long!")
+    else:
+        user.set_unusable_password()
+    user.save()
+    assert _me(token) in (401, 403)
+    assert not get_token_model().objects.exists()
+
+
+def test_an_old_token_fails_after_deactivation_and_after_reactivation(auditor_council, password):
+    token = _token(password)["token"]
+    user = User.objects.get(email=EMAIL)
+    user.is_active = False
+    user.save()
+    assert not get_token_model().objects.exists()
+    user.is_active = True
+    user.save()
+    assert _me(token) in (401, 403)
+
+
+def test_other_changes_keep_the_tokens(auditor_council, password):
+    token = _token(password)["token"]
+    user = User.objects.get(email=EMAIL)
+    user.full_name = "Sam Okafor-Reid"
+    user.save()
+    assert _me(token) == 200

@@ -32,7 +32,7 @@ import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO
+from typing import IO, Any, Literal, cast
 
 from defusedxml import DefusedXmlException
 from django.conf import settings
@@ -174,14 +174,15 @@ class _WhitespaceBounded(io.RawIOBase):
             self._after_tag = token[-1] == ord(">")
 
     def read(self, size: int | None = -1) -> bytes:
-        whole = size is None or size < 0
-        while (whole or len(self._out) < size) and not self._done:  # type: ignore[operator]
+        limit = -1 if size is None else size
+        whole = limit < 0
+        while (whole or len(self._out) < limit) and not self._done:
             chunk = self._raw.read(_CHUNK)
             if chunk:
                 self._filter(chunk)
             else:
                 self._done = True  # whitespace after the last tag is dropped
-        data = bytes(self._out if whole else self._out[:size])
+        data = bytes(self._out if whole else self._out[:limit])
         del self._out[: len(data)]
         return data
 
@@ -199,11 +200,14 @@ class _BoundedArchive:
     def __getattr__(self, name: str) -> object:
         return getattr(self._archive, name)
 
-    def open(self, name: str | zipfile.ZipInfo, mode: str = "r", **kwargs: object) -> IO[bytes]:
-        handle = self._archive.open(name, mode, **kwargs)  # type: ignore[arg-type]
+    def open(
+        self, name: str | zipfile.ZipInfo, mode: Literal["r", "w"] = "r", **kwargs: Any
+    ) -> IO[bytes]:
+        handle = self._archive.open(name, mode, **kwargs)
         member = name.filename if isinstance(name, zipfile.ZipInfo) else name
         if mode == "r" and member.endswith((".xml", ".rels")):
-            return _WhitespaceBounded(handle, member)  # type: ignore[return-value]
+            # A raw stream, not typeshed's IO[bytes]: openpyxl only reads and closes it.
+            return cast(IO[bytes], _WhitespaceBounded(handle, member))
         return handle
 
     def read(self, name: str | zipfile.ZipInfo) -> bytes:

@@ -67,21 +67,10 @@ def _place(problem: Problem) -> str:
 def problems_raise(problems: Problems, *, what: str, outcome: str) -> None:
     if not problems:
         return
-    lines = [f"- {_place(p)}" for p in problems.items]
-    if problems.count > len(problems.items):
-        lines.append(f"- and {problems.count - len(problems.items)} more")
     s = "" if problems.count == 1 else "s"
-    raise ApplicationError(
-        f"The {what} has {problems.count} error{s}; {outcome}. Correct the file and use it "
-        "again.\n" + "\n".join(lines),
-        extra={
-            "errors": [_place(p) for p in problems.items],
-            "error_count": problems.count,
-            "problems": [
-                {"sheet": p.sheet, "row": p.row, "column": p.column, "message": p.message}
-                for p in problems.items
-            ],
-        },
+    raise problems.error(
+        f"The {what} has {problems.count} error{s}; {outcome}. Correct the file and use it again.",
+        describe=_place,
     )
 
 

@@ -6,6 +6,7 @@ together as one ApplicationError listing the first fifty.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from scrutiny.errors import ApplicationError
@@ -46,15 +47,23 @@ class Problems:
     def raise_if_any(self, what: str) -> None:
         if not self.count:
             return
-        lines = [f"- {p}" for p in self.items]
+        s = "" if self.count == 1 else "s"
+        raise self.error(
+            f"{what} has {self.count} error{s}; nothing was imported. "
+            "Correct the workbook and import it again.",
+            describe=str,
+        )
+
+    def error(self, headline: str, *, describe: Callable[[Problem], str]) -> ApplicationError:
+        """One ApplicationError for every problem: the headline, then a line each (as
+        `describe` words it), and the problems as data for the API."""
+        lines = [f"- {describe(p)}" for p in self.items]
         if self.count > len(self.items):
             lines.append(f"- and {self.count - len(self.items)} more")
-        s = "" if self.count == 1 else "s"
-        raise ApplicationError(
-            f"{what} has {self.count} error{s}; nothing was imported. "
-            "Correct the workbook and import it again.\n" + "\n".join(lines),
+        return ApplicationError(
+            headline + "\n" + "\n".join(lines),
             extra={
-                "errors": [str(p) for p in self.items],
+                "errors": [describe(p) for p in self.items],
                 "error_count": self.count,
                 "problems": [
                     {"sheet": p.sheet, "row": p.row, "column": p.column, "message": p.message}

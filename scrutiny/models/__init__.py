@@ -13,6 +13,7 @@ from scrutiny.models.instruments import (
 from scrutiny.models.jobs import Job
 from scrutiny.models.people import Agency, Area, Partnership, User
 from scrutiny.models.scrutinies import PractitionerRole, Scrutiny, Source, SuccessFactor
+from scrutiny.models.trail import TrailEntry
 
 __all__ = [
     "Action",
@@ -41,5 +42,6 @@ __all__ = [
     "Section",
     "Source",
     "SuccessFactor",
+    "TrailEntry",
     "User",
 ]

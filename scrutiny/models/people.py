@@ -10,6 +10,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import slugify
 from knox.models import get_token_model
 
 from scrutiny.sign_in import sign_in_name
@@ -27,6 +28,12 @@ class Partnership(models.Model):
     """
 
     name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(
+        max_length=80,
+        unique=True,
+        help_text="Names the partnership in its public pages' addresses and in commands run on "
+        "an installation that hosts several partnerships, e.g. northbrook-westmere.",
+    )
     contact_email = models.EmailField(blank=True)
     safeguarding_lead_name = models.CharField(
         max_length=200,
@@ -61,6 +68,45 @@ class Partnership(models.Model):
     brag_green = models.CharField("Green means", max_length=60, default="On track")
     brag_amber = models.CharField("Amber means", max_length=60, default="At risk")
     brag_red = models.CharField("Red means", max_length=60, default="Off track")
+    # How long each kind of personal data is kept (see scrutiny/retention): the privacy notice
+    # says the same. What the partnership must keep (signed-off findings, scores, packs, the
+    # action plan) has no period here: it is never removed by a retention run.
+    retain_answers_months = models.PositiveSmallIntegerField(
+        "Raw survey answers (months)",
+        default=24,
+        help_text="Survey, board and family answers, counted from the scrutiny's end.",
+    )
+    retain_drafts_days = models.PositiveSmallIntegerField(
+        "Drafts never submitted (days)",
+        default=90,
+        help_text="Answers started and never sent, counted from their last change.",
+    )
+    retain_invitations_months = models.PositiveSmallIntegerField(
+        "Invitation emails (months)",
+        default=6,
+        help_text="The addresses a survey was sent to, counted from the survey's close.",
+    )
+    retain_contributions_months = models.PositiveSmallIntegerField(
+        "Audit contributions (months)",
+        default=24,
+        help_text="Each agency's own audit of a case file, counted from the scrutiny's end; the "
+        "moderated, agreed audit is kept with the findings.",
+    )
+    retain_case_lists_months = models.PositiveSmallIntegerField(
+        "Case lists (months)",
+        default=12,
+        help_text="The sampled case references, counted from the scrutiny's end.",
+    )
+    retain_uploads_months = models.PositiveSmallIntegerField(
+        "Uploaded evidence (months)",
+        default=24,
+        help_text="Documents attached to action updates, counted from their upload.",
+    )
+    retain_trail_months = models.PositiveSmallIntegerField(
+        "Audit trail (months)",
+        default=72,
+        help_text="Entries of the audit trail, counted from the day they were written.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -68,6 +114,11 @@ class Partnership(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self.slug:
+            self.slug = slugify(self.name)[:80] or "partnership"
+        super().save(*args, **kwargs)
 
     @property
     def brag_key(self) -> dict[str, str]:

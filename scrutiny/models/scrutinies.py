@@ -34,7 +34,7 @@ class Scrutiny(models.Model):
     partnership = models.ForeignKey(
         Partnership, on_delete=models.PROTECT, related_name="scrutinies"
     )
-    slug = models.SlugField(max_length=80, unique=True, validators=[slug_validator])
+    slug = models.SlugField(max_length=80, validators=[slug_validator])
     title = models.CharField(max_length=200)
     priority = models.CharField(
         max_length=300, blank=True, help_text="The partnership priority this scrutiny tests."
@@ -91,6 +91,11 @@ class Scrutiny(models.Model):
         ordering = ["-starts", "slug"]
         verbose_name_plural = "scrutinies"
         constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "slug"],
+                name="scrutiny_slug_unique",
+                violation_error_message="The partnership already has a scrutiny with this slug.",
+            ),
             models.CheckConstraint(
                 condition=models.Q(some_threshold__lte=models.F("strong_threshold")),
                 name="scrutiny_thresholds_ordered",

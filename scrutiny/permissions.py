@@ -70,6 +70,40 @@ def can_manage_partnership(user: AnyUser) -> bool:
     return is_administrator(user)
 
 
+def can_read_trail(user: AnyUser) -> bool:
+    """Read and export the partnership's audit trail: the business unit."""
+    return is_administrator(user)
+
+
+def can_manage_people_data(user: AnyUser) -> bool:
+    """Answer a subject access request and erase a person's data: the business unit."""
+    return is_administrator(user)
+
+
+def can_read_dpia(user: AnyUser) -> bool:
+    """Write the record of processing and the DPIA draft: the business unit."""
+    return is_administrator(user)
+
+
+SECOND_FACTOR_ROLES = (
+    User.Role.ADMINISTRATOR,
+    User.Role.SCRUTINEER,
+    User.Role.AUDITOR,
+    User.Role.AGENCY_LEAD,
+)
+
+
+def needs_second_factor(user: AnyUser) -> bool:
+    """Whether the person must prove a second factor before any page beyond signing in: the
+    business unit and whoever administers people, the scrutineer, and everyone who can see case
+    references (auditors and agency leads); the platform's operators too. Optional for board
+    members and practitioners."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    assert isinstance(user, User)
+    return user.is_superuser or user.is_staff or user.role in SECOND_FACTOR_ROLES
+
+
 def partnership_of(user: AnyUser) -> Partnership | None:
     """The partnership whose pages the person works in: their own; for a superuser of none, the
     installation's first. Never another partnership's for anyone else."""

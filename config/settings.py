@@ -78,6 +78,10 @@ INSTALLED_APPS = [
     "formtools",
     "axes",
     "csp",
+    # A second factor (TOTP, recovery codes) for whoever needs one: scrutiny/mfa/.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "scrutiny",
     "audits",
     "surveys",
@@ -92,7 +96,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session proved a second factor (django-otp).
+    "django_otp.middleware.OTPMiddleware",
+    # Whoever needs a second factor and has not proved it is sent to set it up or verify it.
+    "scrutiny.mfa.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # The audit trail of pages and the API (scrutiny.trail.routes); after the messages, so
+    # that it sees a view's error message before it is stored.
+    "scrutiny.trail.middleware.TrailMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # SQLite's "database is locked" (a writer past its timeout) as a 503 to try again.
     "scrutiny.middleware.DatabaseBusyMiddleware",
@@ -116,6 +127,8 @@ TEMPLATES = [
                 "scrutiny.context_processors.navigation",
                 "audits.context_processors.navigation",
                 "surveys.context_processors.navigation",
+                # The sign-in page's "Sign in with <provider>" link (scrutiny/oidc.py).
+                "scrutiny.oidc.sign_in_provider",
             ],
         },
     },
@@ -151,6 +164,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
+# Second factor (scrutiny/mfa/): the name authenticator apps show beside the account.
+OTP_TOTP_ISSUER = env_str("OTP_ISSUER", "Safeguarding scrutiny")
 
 # Login throttling: five failures for one e-mail address from one place lock it for an hour.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
@@ -164,6 +179,47 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 AXES_VERBOSE = False
+
+# Sign-in with the partnership's own identity provider over OpenID Connect (mozilla-django-oidc,
+# scrutiny/oidc.py; docs/oidc.md shows Microsoft Entra ID). Off unless OIDC_RP_CLIENT_ID is set;
+# then every endpoint and the issuer must be. Accounts are matched by email, never created here.
+OIDC_RP_CLIENT_ID = env_str("OIDC_RP_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = env_str("OIDC_RP_CLIENT_SECRET", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = env_str("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = env_str("OIDC_OP_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = env_str("OIDC_OP_JWKS_ENDPOINT", "")
+OIDC_OP_ISSUER = env_str("OIDC_OP_ISSUER", "")
+OIDC_PROVIDER_NAME = env_str("OIDC_PROVIDER_NAME", "your organisation's account")
+# For a provider that enforces MFA by policy without saying so in `amr` (Entra ID's v2.0 tokens).
+OIDC_PROVIDER_MFA_TRUSTED = env_bool("OIDC_PROVIDER_MFA_TRUSTED", False)
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_USE_PKCE = True
+OIDC_CREATE_USER = False
+OIDC_TIMEOUT = env_int("OIDC_TIMEOUT_SECONDS", 10)
+OIDC_AUTHENTICATE_CLASS = "scrutiny.oidc.SignInView"
+OIDC_CALLBACK_CLASS = "scrutiny.oidc.CallbackView"
+# A sign-in through the provider is not a password guess: not counted towards the lock-out.
+AXES_WHITELIST_CALLABLE = "scrutiny.oidc.not_a_password_attempt"
+if OIDC_RP_CLIENT_ID:
+    _oidc_missing = [
+        name
+        for name in (
+            "OIDC_RP_CLIENT_SECRET",
+            "OIDC_OP_AUTHORIZATION_ENDPOINT",
+            "OIDC_OP_TOKEN_ENDPOINT",
+            "OIDC_OP_USER_ENDPOINT",
+            "OIDC_OP_JWKS_ENDPOINT",
+            "OIDC_OP_ISSUER",
+        )
+        if not globals()[name]
+    ]
+    if _oidc_missing:
+        raise ImproperlyConfigured(
+            f"OIDC_RP_CLIENT_ID is set, so set {', '.join(_oidc_missing)} too (docs/oidc.md)."
+        )
+    AUTHENTICATION_BACKENDS.append("scrutiny.oidc.ProviderBackend")
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -216,11 +272,40 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
+# A worker that dies mid-task: the message goes back to the queue (not acknowledged), and a job
+# whose heartbeat stops is sent again by `jobs_recover` (docs/jobs.md). Redis gives an
+# unacknowledged message again only after this many seconds; a job's claim makes that harmless.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, int] = {
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)
+}
+# How often a worker looks for messages past that timeout (unset: kombu's, about 100 s).
+if env_str("CELERY_UNACKED_RESTORE_SECONDS", ""):
+    CELERY_BROKER_TRANSPORT_OPTIONS["unacked_restore_interval"] = env_int(
+        "CELERY_UNACKED_RESTORE_SECONDS", 10
+    )
+    CELERY_BROKER_TRANSPORT_OPTIONS["unacked_restore_throttle"] = 1
+# A running job with no heartbeat for this long is stalled: sent again, up to JOB_MAX_ATTEMPTS
+# starts, then failed as stalled with a "Start again" button. Checked every JOB_RECOVER_SECONDS.
+JOB_STALL_SECONDS = env_int("JOB_STALL_SECONDS", 90)
+JOB_MAX_ATTEMPTS = env_int("JOB_MAX_ATTEMPTS", 3)
+JOB_RECOVER_SECONDS = env_int("JOB_RECOVER_SECONDS", 60)
+if JOB_STALL_SECONDS < 1 or JOB_MAX_ATTEMPTS < 1 or JOB_RECOVER_SECONDS < 1:
+    raise ImproperlyConfigured(
+        "JOB_STALL_SECONDS, JOB_MAX_ATTEMPTS and JOB_RECOVER_SECONDS must be 1 or more"
+    )
+# Workbooks uploaded through the pages wait here for their import job (never served; web and
+# workers must share it, as they share MEDIA_ROOT in docker-compose.yml); deleted when it ends.
+JOB_UPLOADS_DIR = Path(env_str("JOB_UPLOADS_DIR", str(MEDIA_ROOT / "job-uploads")))
 # celery beat: survey reminders are looked for every hour (each survey sets its own days).
 CELERY_BEAT_SCHEDULE = {
     "survey-reminders": {"task": "surveys.tasks.reminders_schedule", "schedule": 3600.0},
     # Overdue and drifting actions of the delivery plan, flagged once a day.
     "actions-overdue": {"task": "scrutiny.tasks.actions_flag_overdue", "schedule": 86400.0},
+    # Personal data past each partnership's retention periods, removed once a day.
+    "retention": {"task": "scrutiny.tasks.retention_daily", "schedule": 86400.0},
+    # Jobs whose worker died, sent again (or marked stalled): scrutiny.jobs.jobs_recover.
+    "jobs-recover": {"task": "scrutiny.tasks.jobs_recover", "schedule": float(JOB_RECOVER_SECONDS)},
 }
 
 REST_FRAMEWORK = {

@@ -8,6 +8,8 @@ from drf_spectacular.views import (
     SpectacularSwaggerSplitView,
 )
 
+from scrutiny import oidc
+
 # The API's documentation pages run third-party viewers under the site's Content-Security-Policy
 # (settings.CONTENT_SECURITY_POLICY). Swagger UI's split view serves its start-up script as a file
 # (no inline script); Swagger UI's stylesheet draws its icons as data: images. Redoc writes its
@@ -23,6 +25,10 @@ urlpatterns = [
     path("", include("audits.urls")),
     path("", include("surveys.urls")),
     path("accounts/", include("scrutiny.account_urls")),
+    # Sign-in with the partnership's identity provider (scrutiny/oidc.py, docs/oidc.md): always
+    # routed, but its pages answer "not found" unless OIDC_RP_CLIENT_ID is set.
+    path("oidc/", include("mozilla_django_oidc.urls")),
+    path("oidc/not-signed-in/", oidc.SignInFailedView.as_view(), name="oidc_sign_in_failed"),
     path("admin/", admin.site.urls),
     path("api/", include("scrutiny.api_urls")),
     path("api/", include("audits.api_urls")),

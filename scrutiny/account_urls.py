@@ -1,9 +1,11 @@
-"""Login, logout and password reset: Django's own views with the platform's templates."""
+"""Login, logout and password reset: Django's own views with the platform's templates; the
+second factor's pages (scrutiny/mfa/)."""
 
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from scrutiny.forms import LoginForm
+from scrutiny.mfa import views as two_factor
 
 urlpatterns = [
     path(
@@ -36,4 +38,14 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    path("two-factor/", two_factor.two_factor, name="two-factor"),
+    path("two-factor/set-up/", two_factor.two_factor_set_up, name="two-factor-set-up"),
+    path("two-factor/set-up/qr.svg", two_factor.two_factor_qr, name="two-factor-qr"),
+    path("two-factor/verify/", two_factor.two_factor_verify, name="two-factor-verify"),
+    path(
+        "two-factor/recovery-codes/",
+        two_factor.two_factor_recovery_codes,
+        name="two-factor-recovery-codes",
+    ),
+    path("two-factor/remove/", two_factor.two_factor_remove, name="two-factor-remove"),
 ]

@@ -14,8 +14,12 @@ import os
 
 import pytest
 from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import TOTP, hotp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from scrutiny.models import Agency, Area, Partnership, User
+from scrutiny.permissions import needs_second_factor
 from tests.factories import PASSWORD, AgencyFactory, AreaFactory, PartnershipFactory, UserFactory
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -100,9 +104,37 @@ def practitioner(partnership, council) -> User:
     return _person(partnership, "charlie@fernhill.invalid", User.Role.PRACTITIONER, council)
 
 
+def second_factor_for(user: User) -> TOTPDevice:
+    """The person's confirmed authenticator app (django-otp's TOTP device), made if they have
+    none: what `client_for` and the browser tests' sign-in prove."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(user=user, name="Test phone", confirmed=True)
+
+
+def totp_code(device: TOTPDevice) -> str:
+    """A code the device takes now, computed as the person's app does (RFC 6238). A code is
+    taken once, and the device also takes the next step's, so two sign-ins of one person within
+    30 seconds both pass; a test that signs one person in more often than that within one step
+    has the device forget what it took before (test-only: `last_t` is django-otp's record of
+    the last step used)."""
+    device.refresh_from_db()
+    now = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift).t()
+    step = max(now, device.last_t + 1)
+    if step > now + device.tolerance:
+        TOTPDevice.objects.filter(pk=device.pk).update(last_t=now - 1)
+        step = now
+    return f"{hotp(device.bin_key, step, digits=device.digits):0{device.digits}d}"
+
+
 def client_for(user: User) -> Client:
+    """A test client signed in as `user`; for whoever must prove a second factor, with the
+    session django-otp gives after a code from their app (so every page opens as it would)."""
     client = Client()
     client.force_login(user)
+    if needs_second_factor(user):
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = second_factor_for(user).persistent_id
+        session.save()
     return client
 
 

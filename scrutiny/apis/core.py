@@ -21,6 +21,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from scrutiny import permissions, selectors
 from scrutiny.errors import DATABASE_BUSY, ApplicationError, is_database_busy
+from scrutiny.mfa.services import second_factor_for_token
 from scrutiny.models import Agency, Area, Job, User
 
 
@@ -62,9 +63,11 @@ class ApiRootApi(APIView):
 
 class TokenApi(APIView):
     """POST `username` and `password` for an API token (knox: stored only as a hash) and when it
-    expires (`API_TOKEN_HOURS` from now). Failures count towards the same lock-out as the sign-in
-    page's (scrutiny.sign_in: the name however it is spelt, from one address); while locked, a
-    429 even with the right password."""
+    expires (`API_TOKEN_HOURS` from now). Whoever needs a second factor (or has set one up) also
+    sends `otp`: the code their authenticator app shows, or a recovery code. Failures of the
+    password count towards the same lock-out as the sign-in page's (scrutiny.sign_in: the name
+    however it is spelt, from one address); while locked, a 429 even with the right password.
+    Wrong codes are throttled as on the pages (django-otp)."""
 
     # The password is the credential: no session (nor its CSRF check) is needed or used.
     authentication_classes: list[type[BaseAuthentication]] = []
@@ -73,6 +76,7 @@ class TokenApi(APIView):
     class TokenInputSerializer(serializers.Serializer):
         username = serializers.CharField()
         password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
+        otp = serializers.CharField(required=False, allow_blank=True, default="")
 
     class TokenOutputSerializer(serializers.Serializer):
         token = serializers.CharField()
@@ -86,7 +90,9 @@ class TokenApi(APIView):
         serializer = self.TokenInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         # django-axes marks the request it is given (DRF's, here) as locked out.
-        user = authenticate(request=request, **serializer.validated_data)
+        credentials = dict(serializer.validated_data)
+        otp = credentials.pop("otp")
+        user = authenticate(request=request, **credentials)
         if user is None:
             if getattr(request, "axes_locked_out", False):
                 return Response(
@@ -99,6 +105,7 @@ class TokenApi(APIView):
             raise ValidationError(
                 {"non_field_errors": ["Unable to sign in with the email address and password."]}
             )
+        second_factor_for_token(user=user, code=otp)
         instance, token = get_token_model().objects.create(user=user)
         # A sign-in like the page's: the failures are reset and the last sign-in recorded.
         user_logged_in.send(sender=type(user), request=request, user=user)

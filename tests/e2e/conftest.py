@@ -21,10 +21,12 @@ import pytest
 from axe_playwright_python.base import AXE_SCRIPT
 from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings as django_settings
-from django.test import Client
-from playwright.sync_api import Browser, Locator, Page, sync_playwright
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 
-from tests.conftest import IN_CI
+from scrutiny.models import User
+from scrutiny.permissions import needs_second_factor
+from tests.conftest import IN_CI, client_for, second_factor_for, totp_code
 from tests.factories import PASSWORD
 
 CHROMIUM = Path(os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium"))
@@ -192,12 +194,45 @@ def submit(page: Page, button: str, *, status: int = 200, **axe: Any) -> Page:
     return follow(page, page.get_by_role("button", name=button, exact=True), status=status, **axe)
 
 
+VERIFY_PATH = "/accounts/two-factor/verify/"
+
+
+def prepare_second_factor(email: str) -> TOTPDevice | None:
+    """For whoever must prove a second factor: their authenticator app (set up for them here,
+    as if they had done it before), so the sign-in goes on to ask for its code."""
+    user = User.objects.get(email__iexact=email)
+    return second_factor_for(user) if needs_second_factor(user) else None
+
+
+def enter_code(page: Page, device: TOTPDevice | None, *, keyboard: bool = False) -> None:
+    """On the page that asks for the code after the password: type the one the person's app
+    shows now (computed from the device, RFC 6238) and continue, by keyboard if asked (the code
+    field has the focus)."""
+    if device is None:
+        return
+    assert urlsplit(page.url).path == VERIFY_PATH, f"no code was asked for, at {page.url}"
+    check_accessibility(page)
+    code = totp_code(device)
+    if keyboard:
+        expect(page.get_by_label("Code from your authenticator app")).to_be_focused()
+        page.keyboard.type(code)
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        check_accessibility(page)
+    else:
+        page.get_by_label("Code from your authenticator app").fill(code)
+        submit(page, "Continue")
+
+
 def sign_in(page: Page, email: str, password: str = PASSWORD) -> Page:
-    """Sign in through the real form, as a person would; lands on the home page."""
+    """Sign in through the real form, as a person would (with the code from their app where
+    they need a second factor); lands on the home page."""
+    device = prepare_second_factor(email)
     visit(page, "/accounts/login/")
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password").fill(password)
     submit(page, "Sign in")
+    enter_code(page, device)
     assert urlsplit(page.url).path == "/", f"signing in as {email} led to {page.url}"
     return page
 
@@ -208,8 +243,8 @@ def log_in(page: Page, live_server) -> Callable[[Any], Page]:
     else (test_roles and test_sign_in use the form itself)."""
 
     def _log_in(user: Any) -> Page:
-        client = Client()
-        client.force_login(user)
+        # With the second factor proved, for those who need one.
+        client = client_for(user)
         cookie = client.cookies[django_settings.SESSION_COOKIE_NAME]
         page.context.add_cookies(
             [{"name": cookie.key, "value": cookie.value, "url": live_server.url}]

@@ -41,7 +41,13 @@ from scrutiny.instruments import (
     instrument_save,
 )
 from scrutiny.models import Area, Response, Scrutiny, SuccessFactor
-from tests.e2e.conftest import check_accessibility, scroll_width, visit
+from tests.e2e.conftest import (
+    check_accessibility,
+    enter_code,
+    prepare_second_factor,
+    scroll_width,
+    visit,
+)
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.e2e
@@ -226,7 +232,9 @@ def press(page: Page, target: Locator, *, back: bool = False, status: int = 200)
 
 
 def sign_in_by_keyboard(page: Page, email: str) -> None:
-    """The real sign-in form, typed into and sent with Enter."""
+    """The real sign-in form, typed into and sent with Enter; then the code from the person's
+    authenticator app, where they need a second factor."""
+    device = prepare_second_factor(email)
     visit(page, "/accounts/login/")
     fits(page)
     tab_to(page, page.get_by_role("textbox", name="Email address"))
@@ -235,6 +243,9 @@ def sign_in_by_keyboard(page: Page, email: str) -> None:
     page.keyboard.type(PASSWORD)
     with page.expect_navigation():
         page.keyboard.press("Enter")
+    if device is not None:
+        fits(page)
+    enter_code(page, device, keyboard=True)
     assert urlsplit(page.url).path == "/", f"signing in as {email} led to {page.url}"
     check_accessibility(page)
     fits(page)

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import follow, submit, visit
+from tests.e2e.conftest import enter_code, follow, prepare_second_factor, submit, visit
 
 pytestmark = pytest.mark.e2e
 
@@ -71,6 +71,9 @@ def test_a_failed_sign_in_shows_the_error_summary_linked_to_the_fields(page: Pag
 
 
 def test_sign_in_and_out_with_the_keyboard_only(page: Page, auditor_council, password):
+    """An auditor needs a second factor: after the password, the code from the app, typed in
+    the field that has the focus."""
+    device = prepare_second_factor(auditor_council.email)
     visit(page, "/accounts/login/")
     expect(page.get_by_label("Email address")).to_be_focused()
     page.keyboard.type(auditor_council.email)
@@ -78,6 +81,7 @@ def test_sign_in_and_out_with_the_keyboard_only(page: Page, auditor_council, pas
     page.keyboard.type(password)
     with page.expect_navigation():
         page.keyboard.press("Enter")
+    enter_code(page, device, keyboard=True)
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Fernhill Safeguarding Children Partnership"
     )

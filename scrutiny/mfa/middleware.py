@@ -1,0 +1,76 @@
+"""Sends whoever must prove a second factor, and has not in this session, to do so first."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.urls import reverse
+
+from scrutiny.mfa.selectors import has_second_factor, session_is_verified
+from scrutiny.permissions import needs_second_factor
+
+# What a person signed in with only a password may still open: signing in and out, their
+# password, these pages themselves, another way of signing in (OpenID Connect), the health
+# check, static files, the public statements (also a partnership's own, under /p/<slug>/), the
+# surveys answered by link without an account (pages and API), and the API's token endpoint
+# (which asks for the code itself).
+EXEMPT = re.compile(
+    r"^/(?:"
+    r"accounts/(?:login|logout|password-reset|reset|password|two-factor|oidc)/"
+    r"|oidc/"
+    r"|health/$"
+    r"|(?:accessibility|privacy)/$"
+    r"|p/[^/]+/(?:accessibility|privacy)"
+    r"|(?:i|invited|s)/"
+    r"|api/token/"
+    r"|api/surveys/(?:open/|invitations/response/)"
+    r")"
+)
+# The API's own documentation pages are pages; everything else under /api/ answers in JSON.
+API = re.compile(r"^/api/(?!docs/|redoc/)")
+
+API_REFUSAL = (
+    "This account must prove a second factor before it can use the API with a signed-in "
+    "session: enter a code from your authenticator app at {verify}, or ask {token} for a "
+    "token, sending the code as `otp`."
+)
+
+
+def is_exempt(path: str) -> bool:
+    static = "/" + settings.STATIC_URL.lstrip("/")
+    return path.startswith(static) or EXEMPT.match(path) is not None
+
+
+class SecondFactorMiddleware:
+    """After AuthenticationMiddleware and django-otp's OTPMiddleware: a signed-in person who
+    needs a second factor (or has set one up) and has not proved it in this session goes to
+    set-up (no device yet) or to verification, keeping where they were going as `next`. The
+    API answers 403 with the reason instead of a redirect."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.refusal(request) or self.get_response(request)
+
+    @staticmethod
+    def refusal(request: HttpRequest) -> HttpResponse | None:
+        user = request.user
+        if not user.is_authenticated or is_exempt(request.path_info):
+            return None
+        if session_is_verified(request):
+            return None
+        has_device = has_second_factor(user=user)
+        if not has_device and not needs_second_factor(user):
+            return None
+        if API.match(request.path_info):
+            message = API_REFUSAL.format(
+                verify=reverse("two-factor-verify"), token=reverse("api-token")
+            )
+            return JsonResponse({"detail": message}, status=403)
+        target = reverse("two-factor-verify" if has_device else "two-factor-set-up")
+        return HttpResponseRedirect(f"{target}?{urlencode({'next': request.get_full_path()})}")

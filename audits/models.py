@@ -7,6 +7,8 @@ written through scrutiny.evidence, so that audits are scored like every other so
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 
@@ -173,8 +175,27 @@ class ImmediateConcern(models.Model):
         return f"Immediate concern on {self.case.case_ref}"
 
 
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    """Append-only, like the partnership's trail (scrutiny.models.TrailEntry)."""
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise TypeError("The audit trail is append-only: use the retention run to expire it.")
+
+    def update(self, **kwargs: Any) -> int:
+        raise TypeError("The audit trail is append-only: its entries are never changed.")
+
+    def _expire(self) -> int:
+        """Deletes these events: for the retention run alone."""
+        return models.QuerySet.delete(self)[0]
+
+    def _anonymise(self, **kwargs: Any) -> int:
+        """Changes these events' person columns: for erasure alone."""
+        return models.QuerySet.update(self, **kwargs)
+
+
 class AuditEvent(models.Model):
-    """The audit trail: who viewed, changed, submitted, reopened or moderated what, and when."""
+    """The audit trail: who viewed, changed, submitted, reopened or moderated what, and when.
+    Append-only: an event is never changed or deleted, except by the retention run."""
 
     class Action(models.TextChoices):
         SAMPLED = "sampled", "Sample drawn"
@@ -200,9 +221,19 @@ class AuditEvent(models.Model):
     detail = models.TextField(blank=True, help_text="E.g. the reason for reopening.")
     at = models.DateTimeField(auto_now_add=True)
 
+    objects = AuditEventQuerySet.as_manager()
+
     class Meta:
         ordering = ["-at", "-pk"]
         indexes = [models.Index(fields=["case", "at"], name="audit_event_case_idx")]
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} {self.at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise TypeError("The audit trail is append-only: its entries are never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise TypeError("The audit trail is append-only: use the retention run to expire it.")

@@ -58,13 +58,15 @@ SURVEY_PAGES = {
     "submit": 18,  # 22 when the submit compiled the version a second time
 }
 OPEN_LINK_PAGES = {name: n + 1 for name, n in SURVEY_PAGES.items()}  # the survey, then the draft
+# Each with the audit trail's one insert (a case file's page viewed or changed: scrutiny.trail)
+# and the auditor's second factor read back from the session (django-otp's device).
 AUDIT_PAGES = {
-    "show a page": 13,
-    "save a page": 24,  # 28 when the page's version was compiled again to save it
-    "save the last page": 25,  # 29 likewise
-    "show a page answered": 13,
-    "check": 10,
-    "submit": 23,  # 27 when the submit compiled the version a second time
+    "show a page": 15,
+    "save a page": 26,  # 30 when the page's version was compiled again to save it
+    "save the last page": 27,  # 31 likewise
+    "show a page answered": 15,
+    "check": 12,
+    "submit": 25,  # 29 when the submit compiled the version a second time
 }
 PACK_DATA = 49
 PLAN_READS = {

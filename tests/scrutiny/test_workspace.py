@@ -93,11 +93,13 @@ def sf1(scrutiny) -> SuccessFactor:
 
 
 def writes(queries: CaptureQueriesContext) -> list[str]:
-    """The statements among those captured that write."""
+    """The statements among those captured that write, other than the audit trail's record
+    that the page was read (scrutiny.trail)."""
     return [
         query["sql"]
         for query in queries.captured_queries
         if query["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+        and '"scrutiny_trailentry"' not in query["sql"]
     ]
 
 

@@ -1,0 +1,85 @@
+"""The audit trail page's filter: by person, object, action and date."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+
+from scrutiny.trail.selectors import TrailFilters
+
+DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+
+
+def _date_field(label: str, help_text: str) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=False,
+        input_formats=DATE_FORMATS,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=help_text,
+        error_messages={"invalid": "Enter a real date, for example 2026-03-31."},
+    )
+
+
+class TrailFilterForm(forms.Form):
+    person = forms.CharField(
+        label="Person",
+        required=False,
+        max_length=254,
+        help_text="All or part of their email address.",
+        widget=forms.TextInput(attrs={"spellcheck": "false", "autocapitalize": "none"}),
+    )
+    object_type = forms.ChoiceField(
+        label="Kind of object",
+        required=False,
+        error_messages={"invalid_choice": "Choose a kind of object from the list."},
+    )
+    object = forms.CharField(
+        label="Object",
+        required=False,
+        max_length=300,
+        help_text="Its number, or all or part of its name, such as a scrutiny's short name.",
+    )
+    action = forms.ChoiceField(
+        label="Action",
+        required=False,
+        error_messages={"invalid_choice": "Choose an action from the list."},
+    )
+    date_from = _date_field("From", "The first day to show, for example 2026-03-01.")
+    date_to = _date_field("To", "The last day to show, for example 2026-03-31.")
+
+    def __init__(
+        self,
+        *args: Any,
+        object_types: list[tuple[str, str]],
+        actions: list[tuple[str, str]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        type_field = self.fields["object_type"]
+        assert isinstance(type_field, forms.ChoiceField)
+        type_field.choices = [("", "Any kind"), *object_types]
+        action_field = self.fields["action"]
+        assert isinstance(action_field, forms.ChoiceField)
+        action_field.choices = [("", "Any action"), *actions]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        date_from: dt.date | None = cleaned.get("date_from")
+        date_to: dt.date | None = cleaned.get("date_to")
+        if date_from and date_to and date_to < date_from:
+            self.add_error("date_to", "The last day must be the same as or after the first day.")
+        return cleaned
+
+    def filters(self) -> TrailFilters:
+        data = self.cleaned_data
+        return TrailFilters(
+            person=data["person"].strip(),
+            object_type=data["object_type"],
+            object=data["object"].strip(),
+            action=data["action"],
+            date_from=data["date_from"],
+            date_to=data["date_to"],
+        )

@@ -31,10 +31,8 @@ def can_run_audits(user: AnyUser) -> bool:
 
 def is_auditor(user: AnyUser) -> bool:
     return bool(
-        user.is_authenticated
-        and user.is_active
+        permissions.role_of(user) == User.Role.AUDITOR
         and isinstance(user, User)
-        and user.role == User.Role.AUDITOR
         and user.agency_id is not None
     )
 
@@ -52,8 +50,6 @@ def assignments_visible_to(user: AnyUser) -> QuerySet[Assignment]:
     everything = Assignment.objects.select_related("case__sample__scrutiny", "agency", "auditor")
     if can_run_audits(user):
         assert isinstance(user, User)
-        if user.is_superuser:
-            return everything
         if user.partnership_id is None:
             return everything.none()
         return everything.filter(case__sample__scrutiny__partnership_id=user.partnership_id)
@@ -166,7 +162,7 @@ def access_concern_for_user(user: AnyUser, concern_id: int) -> ImmediateConcern:
     partnership_id = concern.case.sample.scrutiny.partnership_id
     if (
         concern.raised_by_id == user.pk
-        or (can_run_audits(user) and (user.is_superuser or user.partnership_id == partnership_id))
+        or (can_run_audits(user) and user.partnership_id == partnership_id)
         or _is_named_lead(user, concern)
     ):
         return concern

@@ -1,62 +1,170 @@
+"""The admin site: where the business unit keeps its own partnership's people, agencies, areas
+and practitioner roles, and where the platform's operator adds partnerships and their first
+administrators.
+
+Who may do what here is asked of `scrutiny.permissions`, never of Django's model permissions
+or groups: the business unit (staff, not a superuser) sees and changes its own partnership's
+rows only, and another partnership's row is "not found" (a 404, the same as a row that does not
+exist). The operator (a superuser) sees partnerships and people, never case data. Case data
+(evidence, audits, surveys, findings, packs, the plan) is not in the admin at all: the
+platform's own pages show it to those who may see it, through the services that keep it valid
+and the trail that records who saw it. The audit trails are here to read, and nobody, the
+operator included, may add, change or delete an entry.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
-from django.db.models import Model
-from django.http import HttpRequest
+from django.contrib.auth.models import Group
+from django.db.models import ForeignKey, Model, QuerySet
+from django.forms import ModelChoiceField
+from django.http import Http404, HttpRequest
 
+from scrutiny import permissions
 from scrutiny.models import (
-    Action,
-    ActionUpdate,
     Agency,
-    Answer,
     Area,
-    EventPack,
-    EvidenceNote,
-    FactorLink,
-    Finding,
-    Instrument,
-    InstrumentVersion,
-    Job,
-    Option,
-    OptionList,
-    Outcome,
     Partnership,
     PractitionerRole,
-    Priority,
-    Question,
-    Quote,
-    Response,
     Scrutiny,
-    Section,
     SuccessFactor,
+    TrailEntry,
     User,
 )
+from scrutiny.permissions import AnyUser
 
 admin.site.site_header = "Safeguarding scrutiny administration"
 admin.site.site_title = "Safeguarding scrutiny"
+# Permissions come from scrutiny.permissions, so groups of Django permissions mean nothing here.
+admin.site.unregister(Group)
+
+
+class PartnershipScopedAdmin(admin.ModelAdmin):
+    """Rows of one partnership, for those `may_manage` allows: their own partnership's rows
+    only. Another partnership's row answers 404, as a missing one does (not the admin's
+    redirect, which would say whether it exists). New rows are the user's partnership's."""
+
+    # The lookup from a row to its partnership.
+    partnership_field = "partnership"
+    # Rows that the operator manages as well (all partnerships'): partnerships and people.
+    operator_manages = False
+    read_only = False
+    may_delete = True
+
+    def may_manage(self, user: AnyUser) -> bool:
+        return permissions.can_manage_partnership(user)
+
+    def own_partnership(self, request: HttpRequest) -> Partnership | None:
+        user = request.user
+        return permissions.partnership_of(user) if self.may_manage(user) else None
+
+    def is_operator(self, request: HttpRequest) -> bool:
+        return self.operator_manages and permissions.can_manage_partnerships(request.user)
+
+    def _allowed(self, request: HttpRequest) -> bool:
+        return self.is_operator(request) or self.own_partnership(request) is not None
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return self._allowed(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return self._allowed(request)
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return not self.read_only and self._allowed(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return not self.read_only and self._allowed(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return not self.read_only and self.may_delete and self._allowed(request)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        rows = super().get_queryset(request)
+        if self.is_operator(request):
+            return rows
+        partnership = self.own_partnership(request)
+        if partnership is None:
+            return rows.none()
+        return rows.filter(**{self.partnership_field: partnership})
+
+    def get_object(
+        self, request: HttpRequest, object_id: str, from_field: str | None = None
+    ) -> Any:
+        found = super().get_object(request, object_id, from_field)
+        if found is None:
+            raise Http404("Not found.")
+        return found
+
+    def formfield_for_foreignkey(
+        self, db_field: ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> ModelChoiceField | None:
+        """The partnership is the user's own, shown and fixed (so that a code used already in
+        it is a mistake on the form to correct); choices of the user's partnership only (an
+        agency, an area, a role)."""
+        partnership = self.own_partnership(request)
+        related = db_field.related_model
+        if partnership is not None and not self.is_operator(request):
+            if related is Partnership:
+                kwargs["queryset"] = Partnership.objects.filter(pk=partnership.pk)
+                kwargs["initial"] = partnership.pk
+                kwargs["disabled"] = True
+            elif isinstance(related, type) and any(
+                field.name == "partnership" for field in related._meta.fields
+            ):
+                kwargs["queryset"] = related._default_manager.filter(partnership=partnership)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(Partnership)
 class PartnershipAdmin(admin.ModelAdmin):
-    list_display = ["name", "contact_email", "updated_at"]
+    """The operator's: partnerships are added here (or with `manage.py add_partnership`). The
+    business unit edits its own on the platform's partnership page."""
+
+    list_display = ["name", "slug", "contact_email", "updated_at"]
     list_filter = ["updated_at"]
-    search_fields = ["name"]
+    search_fields = ["name", "slug"]
+
+    def _allowed(self, request: HttpRequest) -> bool:
+        return permissions.can_manage_partnerships(request.user)
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return self._allowed(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return self._allowed(request)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return self._allowed(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return self._allowed(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
 
 
 @admin.register(Agency)
-class AgencyAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "type", "workforce", "partnership"]
-    list_filter = ["type", "partnership"]
+class AgencyAdmin(PartnershipScopedAdmin):
+    list_display = ["code", "name", "type", "workforce"]
+    list_filter = ["type"]
     search_fields = ["code", "name"]
-    list_select_related = ["partnership"]
 
 
 @admin.register(Area)
-class AreaAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "partnership"]
-    list_filter = ["partnership"]
+class AreaAdmin(PartnershipScopedAdmin):
+    list_display = ["code", "name"]
     search_fields = ["code", "name"]
-    list_select_related = ["partnership"]
+
+
+@admin.register(PractitionerRole)
+class PractitionerRoleAdmin(PartnershipScopedAdmin):
+    list_display = ["code", "name"]
+    search_fields = ["code", "name"]
 
 
 class UserCreateForm(AdminUserCreationForm):
@@ -71,232 +179,108 @@ class UserEditForm(UserChangeForm):
         fields = "__all__"
 
 
+PERSON = ("full_name", "partnership", "role", "agency")
+OPERATOR_FIELDSETS = (
+    (None, {"fields": ("email", "password")}),
+    ("Person", {"fields": PERSON}),
+    ("Access", {"fields": ("is_active", "is_staff", "is_superuser")}),
+    ("Dates", {"fields": ("last_login", "date_joined")}),
+)
+BUSINESS_UNIT_FIELDSETS = (
+    (None, {"fields": ("email", "password")}),
+    ("Person", {"fields": PERSON}),
+    ("Access", {"fields": ("is_active", "is_staff")}),
+    ("Dates", {"fields": ("last_login", "date_joined")}),
+)
+PASSWORDS = ("usable_password", "password1", "password2")
+
+
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(PartnershipScopedAdmin, DjangoUserAdmin):
+    """People. The business unit adds and changes its own partnership's (never a superuser's);
+    the operator anyone's, to give a new partnership its first administrator."""
+
+    operator_manages = True
+    may_delete = False  # accounts are deactivated: the trail and the evidence name them
     form = UserEditForm
     add_form = UserCreateForm
     ordering = ["email"]
     list_display = ["email", "full_name", "role", "agency", "is_active", "is_staff"]
-    list_filter = ["role", "agency", "is_active", "is_staff"]
+    list_filter = ["role", ("agency", admin.RelatedOnlyFieldListFilter), "is_active", "is_staff"]
     search_fields = ["email", "full_name"]
     list_select_related = ["agency"]
-    fieldsets = (
-        (None, {"fields": ("email", "password")}),
-        ("Person", {"fields": ("full_name", "partnership", "role", "agency")}),
-        (
-            "Access",
-            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
-        ),
-        ("Dates", {"fields": ("last_login", "date_joined")}),
-    )
-    add_fieldsets = (
-        (
-            None,
-            {
-                "classes": ("wide",),
-                "fields": (
-                    "email",
-                    "full_name",
-                    "partnership",
-                    "role",
-                    "agency",
-                    "usable_password",
-                    "password1",
-                    "password2",
-                ),
-            },
-        ),
-    )
+    filter_horizontal = ()
+    readonly_fields = ["last_login", "date_joined"]
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        people = super().get_queryset(request)
+        return people if self.is_operator(request) else people.filter(is_superuser=False)
 
-@admin.register(Job)
-class JobAdmin(admin.ModelAdmin):
-    list_display = ["id", "kind", "status", "progress", "created_by", "created_at"]
-    list_filter = ["kind", "status"]
-    search_fields = ["kind", "message"]
-    readonly_fields = ["kind", "status", "progress", "message", "result", "worker", "created_by"]
-    list_select_related = ["created_by"]
+    def get_list_filter(self, request: HttpRequest) -> Any:
+        if self.is_operator(request):
+            return [("partnership", admin.RelatedOnlyFieldListFilter), *self.list_filter]
+        return self.list_filter
 
-
-@admin.register(PractitionerRole)
-class PractitionerRoleAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "partnership"]
-    list_filter = ["partnership"]
-    search_fields = ["code", "name"]
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        operator = self.is_operator(request)
+        if obj is None:
+            fields = ("email", *PERSON, "is_staff", *PASSWORDS)
+            return ((None, {"classes": ("wide",), "fields": fields}),)
+        return OPERATOR_FIELDSETS if operator else BUSINESS_UNIT_FIELDSETS
 
 
 class SuccessFactorInline(admin.TabularInline):
+    """A scrutiny's success factors. A workbook never removes one (findings may point at it):
+    removing one is a deliberate act, here."""
+
     model = SuccessFactor
     extra = 0
 
+    def _allowed(self, request: HttpRequest) -> bool:
+        return permissions.can_manage_partnership(request.user)
 
-@admin.register(Scrutiny)
-class ScrutinyAdmin(admin.ModelAdmin):
-    list_display = ["slug", "title", "status", "starts", "ends"]
-    list_filter = ["status", "partnership"]
-    search_fields = ["slug", "title", "priority"]
-    inlines = [SuccessFactorInline]
-
-
-@admin.register(SuccessFactor)
-class SuccessFactorAdmin(admin.ModelAdmin):
-    list_display = ["code", "statement", "scrutiny"]
-    list_filter = ["scrutiny"]
-    search_fields = ["code", "statement"]
-    list_select_related = ["scrutiny"]
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Versions and evidence are changed only through the platform's own services, which keep
-    an answered version intact and every response validated and scored."""
+    def has_view_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return self._allowed(request)
 
     def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return False
+        return self._allowed(request)
 
     def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return self._allowed(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return self._allowed(request)
+
+
+@admin.register(Scrutiny)
+class ScrutinyAdmin(PartnershipScopedAdmin):
+    """The business unit's scrutinies, for their success factors: set up, imported and
+    changed on the platform's pages, never added or deleted here."""
+
+    list_display = ["slug", "title", "status", "starts", "ends"]
+    list_filter = ["status"]
+    search_fields = ["slug", "title", "priority"]
+    fields = ["slug", "title", "status"]
+    readonly_fields = ["slug", "title", "status"]
+    inlines = [SuccessFactorInline]
+    may_delete = False
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
         return False
 
 
-@admin.register(Instrument)
-class InstrumentAdmin(admin.ModelAdmin):
-    list_display = ["code", "title", "kind", "scrutiny"]
-    list_filter = ["kind", "scrutiny"]
-    search_fields = ["code", "title"]
-    list_select_related = ["scrutiny"]
-    readonly_fields = ["scrutiny", "code", "kind"]
+class TrailAdmin(PartnershipScopedAdmin):
+    """An audit trail, to read: append-only, so nobody adds, changes or deletes an entry here,
+    the operator included."""
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
+    read_only = True
+
+    def may_manage(self, user: AnyUser) -> bool:
+        return permissions.can_read_trail(user)
 
 
-@admin.register(InstrumentVersion)
-class InstrumentVersionAdmin(ReadOnlyAdmin):
-    list_display = ["instrument", "number", "created_at"]
-    list_filter = ["instrument__scrutiny"]
-    search_fields = ["instrument__code", "instrument__title"]
-    list_select_related = ["instrument"]
-
-
-@admin.register(Section)
-class SectionAdmin(ReadOnlyAdmin):
-    list_display = ["title", "position", "version"]
-    list_filter = ["version__instrument__scrutiny"]
-    search_fields = ["title"]
-    list_select_related = ["version__instrument"]
-
-
-@admin.register(Question)
-class QuestionAdmin(ReadOnlyAdmin):
-    list_display = ["code", "text", "type", "required", "is_scored", "version"]
-    list_filter = ["type", "required", "is_scored"]
-    search_fields = ["code", "text"]
-    list_select_related = ["version__instrument"]
-
-
-@admin.register(OptionList)
-class OptionListAdmin(ReadOnlyAdmin):
-    list_display = ["name", "version"]
-    list_filter = ["version__instrument__scrutiny"]
-    search_fields = ["name"]
-    list_select_related = ["version__instrument"]
-
-
-@admin.register(Option)
-class OptionAdmin(ReadOnlyAdmin):
-    list_display = ["value", "label", "points", "option_list"]
-    list_filter = ["option_list__version__instrument__scrutiny"]
-    search_fields = ["value", "label"]
-    list_select_related = ["option_list"]
-
-
-@admin.register(FactorLink)
-class FactorLinkAdmin(ReadOnlyAdmin):
-    list_display = ["question", "factor", "weight"]
-    list_filter = ["factor__scrutiny"]
-    search_fields = ["question__code", "factor__code"]
-    list_select_related = ["question", "factor"]
-
-
-@admin.register(Response)
-class ResponseAdmin(ReadOnlyAdmin):
-    list_display = [
-        "pk",
-        "instrument",
-        "status",
-        "source",
-        "agency",
-        "area",
-        "case_ref",
-        "submitted_at",
-    ]
-    list_filter = ["status", "source", "channel", "scrutiny", "agency", "area"]
-    search_fields = ["ref", "case_ref", "instrument__code"]
-    list_select_related = ["instrument", "agency", "area"]
-
-
-@admin.register(Answer)
-class AnswerAdmin(ReadOnlyAdmin):
-    list_display = ["response", "question", "option", "score"]
-    list_filter = ["response__scrutiny", "response__status"]
-    search_fields = ["question__code", "response__ref"]
-    list_select_related = ["response__instrument", "question", "option"]
-
-
-@admin.register(Finding)
-class FindingAdmin(admin.ModelAdmin):
-    list_display = ["factor", "scrutiny", "signed_off_at", "updated_at"]
-    list_filter = ["scrutiny", "signed_off_at"]
-    search_fields = ["factor__code", "strengths", "improvements"]
-    readonly_fields = ["frozen", "signed_off_at", "signed_off_by"]
-
-
-@admin.register(Quote)
-class QuoteAdmin(ReadOnlyAdmin):
-    list_display = ["factor", "scrutiny", "source", "label", "created_at"]
-    list_filter = ["scrutiny", "source"]
-    search_fields = ["text", "factor__code"]
-
-
-@admin.register(EvidenceNote)
-class EvidenceNoteAdmin(admin.ModelAdmin):
-    list_display = ["kind", "scrutiny", "recorded_by", "recorded_at"]
-    list_filter = ["kind", "scrutiny"]
-    search_fields = ["text"]
-
-
-@admin.register(EventPack)
-class EventPackAdmin(ReadOnlyAdmin):
-    list_display = ["scrutiny", "built_at", "built_by", "data_version"]
-    list_filter = ["scrutiny"]
-    search_fields = ["scrutiny__slug", "data_version"]
-
-
-@admin.register(Priority)
-class PriorityAdmin(admin.ModelAdmin):
-    list_display = ["title", "partnership", "position"]
-    list_filter = ["partnership"]
-    search_fields = ["title"]
-
-
-@admin.register(Outcome)
-class OutcomeAdmin(admin.ModelAdmin):
-    list_display = ["text", "priority", "position"]
-    list_filter = ["priority"]
-    search_fields = ["text"]
-
-
-@admin.register(Action)
-class ActionAdmin(admin.ModelAdmin):
-    list_display = ["text", "scrutiny", "factor", "status", "timescale", "lead_name"]
-    list_filter = ["status", "scrutiny", "responsible"]
-    search_fields = ["text", "lead_name", "responsible_group"]
-    # A status changes only with an update (its note, and evidence for Blue): on the
-    # action's page or through the API, never by editing it here.
-    readonly_fields = ["status", "flagged_at", "flag_reason", "carried_from", "scrutiny_trail"]
-
-
-@admin.register(ActionUpdate)
-class ActionUpdateAdmin(ReadOnlyAdmin):
-    list_display = ["action", "status", "at", "by"]
-    list_filter = ["status", "evidence_kind"]
-    search_fields = ["note", "evidence"]
+@admin.register(TrailEntry)
+class TrailEntryAdmin(TrailAdmin):
+    list_display = ["at", "actor", "action", "object_type", "object_label"]
+    list_filter = ["action", "object_type"]
+    search_fields = ["actor", "object_label", "detail"]

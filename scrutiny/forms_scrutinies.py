@@ -11,7 +11,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
-from scrutiny.models import Scrutiny
+from scrutiny.models import Partnership, Scrutiny
 from scrutiny.models.people import code_validator
 from scrutiny.models.scrutinies import slug_validator
 from scrutiny.scrutinies import ScrutinyData, ScrutinySettings, settings_errors
@@ -98,7 +98,13 @@ class ScrutinyForm(forms.Form):
         "learning from local and national reviews. A factor left out is kept, not deleted.",
     )
 
-    def __init__(self, *args: Any, scrutiny: Scrutiny | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        scrutiny: Scrutiny | None = None,
+        partnership: Partnership | None = None,
+        **kwargs: Any,
+    ) -> None:
         if scrutiny is not None:
             kwargs.setdefault(
                 "initial",
@@ -121,6 +127,8 @@ class ScrutinyForm(forms.Form):
             )
         super().__init__(*args, **kwargs)
         self.scrutiny = scrutiny
+        # A new scrutiny's short name need only be new in its own partnership.
+        self.partnership = partnership
         if scrutiny is not None:
             # The slug names the scrutiny; changing it would make another one.
             del self.fields["slug"]
@@ -129,7 +137,8 @@ class ScrutinyForm(forms.Form):
         slug = self.cleaned_data["slug"]
         if slug in RESERVED_SLUGS:
             raise ValidationError(f"“{slug}” names a page of the site: choose another.")
-        if Scrutiny.objects.filter(slug=slug).exists():
+        ours = Scrutiny.objects.filter(partnership=self.partnership)
+        if self.partnership is not None and ours.filter(slug=slug).exists():
             raise ValidationError("There is already a scrutiny with this short name.")
         return slug
 

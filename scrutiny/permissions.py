@@ -33,12 +33,21 @@ _Row = TypeVar("_Row", bound=Model)
 
 
 def _role(user: AnyUser) -> str | None:
+    """The person's role in their partnership, the one rule every `can_*` and `*_visible_to`
+    starts from. A superuser is the platform's operator: they add partnerships and their first
+    administrators, and have no role in any partnership, so they read no case data."""
     if not user.is_authenticated or not user.is_active:
         return None
     assert isinstance(user, User)
     if user.is_superuser:
-        return User.Role.ADMINISTRATOR
+        return None
     return user.role
+
+
+def role_of(user: AnyUser) -> str | None:
+    """The role the person acts in (`_role`): for the apps' permission modules, so that the one
+    rule about the operator holds there too."""
+    return _role(user)
 
 
 def _of_own_partnership(user: User, rows: QuerySet[_Row]) -> QuerySet[_Row]:
@@ -104,14 +113,23 @@ def needs_second_factor(user: AnyUser) -> bool:
     return user.is_superuser or user.is_staff or user.role in SECOND_FACTOR_ROLES
 
 
+def is_operator(user: AnyUser) -> bool:
+    """The platform's operator (a superuser): manages partnerships and their first
+    administrators in the admin site, and nothing of a partnership's own."""
+    return bool(user.is_authenticated and user.is_active and user.is_superuser)
+
+
+def can_manage_partnerships(user: AnyUser) -> bool:
+    """Add a partnership, name its first administrator: the operator alone."""
+    return is_operator(user)
+
+
 def partnership_of(user: AnyUser) -> Partnership | None:
-    """The partnership whose pages the person works in: their own; for a superuser of none, the
-    installation's first. Never another partnership's for anyone else."""
-    if not user.is_authenticated or not user.is_active:
+    """The partnership whose pages the person works in: their own, never another's; none for
+    the operator, who works in none."""
+    if _role(user) is None:
         return None
     assert isinstance(user, User)
-    if user.partnership_id is None and user.is_superuser:
-        return Partnership.objects.order_by("pk").first()
     return user.partnership
 
 
@@ -121,7 +139,7 @@ def access_partnership_to_manage(user: AnyUser) -> Partnership:
         raise PermissionDenied("Only the partnership's business unit can edit its details.")
     partnership = partnership_of(user)
     if partnership is None:
-        raise PermissionDenied("There is no partnership yet: create one in the admin site first.")
+        raise PermissionDenied("This account belongs to no partnership.")
     return partnership
 
 
@@ -152,8 +170,6 @@ def agencies_visible_to(user: AnyUser) -> QuerySet[Agency]:
     if role is None:
         return agencies.none()
     assert isinstance(user, User)
-    if user.is_superuser:
-        return agencies
     if role in PARTNERSHIP_WIDE_ROLES:
         return _of_own_partnership(user, agencies)
     if (
@@ -173,13 +189,11 @@ def access_agency_for_user(user: AnyUser, agency_id: int) -> Agency:
 
 def jobs_visible_to(user: AnyUser) -> QuerySet[Job]:
     """A job's progress is for the person who started it, and for their partnership's business
-    unit (a job is its starter's partnership's); a superuser sees every job."""
+    unit (a job is its starter's partnership's)."""
     role = _role(user)
     if role is None:
         return Job.objects.none()
     assert isinstance(user, User)
-    if user.is_superuser:
-        return Job.objects.all()
     if role == User.Role.ADMINISTRATOR and user.partnership_id is not None:
         return Job.objects.filter(
             Q(created_by_id=user.pk) | Q(created_by__partnership_id=user.partnership_id)
@@ -194,6 +208,12 @@ def access_job_for_user(user: AnyUser, job_id: int) -> Job:
         return jobs.get(pk=job_id)
     except Job.DoesNotExist:
         raise Http404("No such job.") from None
+
+
+def can_restart_job(user: AnyUser, job: Job) -> bool:
+    """Start a stalled job again: the person who started it, and the business unit of their
+    partnership (a job fetched through `access_job_for_user`)."""
+    return _role(user) is not None and (job.created_by_id == user.pk or is_administrator(user))
 
 
 # Scrutinies -----------------------------------------------------------------------------------
@@ -217,8 +237,6 @@ def scrutinies_visible_to(user: AnyUser) -> QuerySet[Scrutiny]:
     if role not in SCRUTINY_READERS:
         return Scrutiny.objects.none()
     assert isinstance(user, User)
-    if user.is_superuser:
-        return Scrutiny.objects.all()
     return _of_own_partnership(user, Scrutiny.objects.all())
 
 
@@ -253,10 +271,7 @@ def access_plan_partnership(user: AnyUser) -> Partnership:
     """The partnership whose plan the person reads (404 for anyone who may not read one)."""
     if not can_read_plan(user):
         raise Http404("No such plan.")
-    assert isinstance(user, User)
-    partnership = user.partnership
-    if partnership is None and user.is_superuser:  # a superuser of no partnership: the first
-        partnership = Partnership.objects.order_by("pk").first()
+    partnership = partnership_of(user)
     if partnership is None:
         raise Http404("No plan: this account belongs to no partnership.")
     return partnership
@@ -282,8 +297,6 @@ def actions_visible_to(user: AnyUser) -> QuerySet[Action]:
     if role not in PLAN_READERS:
         return Action.objects.none()
     assert isinstance(user, User)
-    if user.is_superuser:
-        return Action.objects.all()
     actions = _of_own_partnership(user, Action.objects.all())
     if role == User.Role.AGENCY_LEAD:
         return actions.filter(responsible_id=user.agency_id) if user.agency_id else actions.none()
@@ -295,8 +308,6 @@ def priorities_visible_to(user: AnyUser) -> QuerySet[Priority]:
     if role not in PLAN_READERS:
         return Priority.objects.none()
     assert isinstance(user, User)
-    if user.is_superuser:
-        return Priority.objects.all()
     return _of_own_partnership(user, Priority.objects.all())
 
 

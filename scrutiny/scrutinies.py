@@ -174,20 +174,16 @@ def scrutiny_save(*, partnership: Partnership, data: ScrutinyData) -> ScrutinySa
     _data_check(data)
     settings = data.settings
     changed = _partnership_lists_save(partnership=partnership, data=data)
-    existing = Scrutiny.objects.select_for_update().filter(slug=settings.slug).first()
-    if existing is not None and existing.partnership_id != partnership.pk:
-        # Slugs are unique across partnerships, so this one cannot be used; the message says no
-        # more than the form of a new scrutiny does (never whose it is, nor what it is called).
-        raise ApplicationError(
-            f"The slug {settings.slug} is already in use: give the scrutiny another slug."
-        )
+    # A slug names a scrutiny within its partnership: another partnership's scrutiny of the
+    # same slug is never looked at, so nothing here says that it exists.
+    ours = Scrutiny.objects.filter(partnership=partnership, slug=settings.slug)
+    existing = ours.select_for_update().first()
     weights = {kind: float(weight) for kind, weight in sorted(data.source_weights.items())}
     created = existing is None
     changed |= _upsert(
         Scrutiny,
-        {"slug": settings.slug},
+        {"partnership": partnership, "slug": settings.slug},
         {
-            "partnership": partnership,
             "title": settings.title,
             "priority": settings.priority,
             "starts": settings.starts,
@@ -208,7 +204,7 @@ def scrutiny_save(*, partnership: Partnership, data: ScrutinyData) -> ScrutinySa
         },
         f"Scrutiny {settings.slug}",
     )
-    scrutiny = Scrutiny.objects.get(slug=settings.slug)
+    scrutiny = ours.get()
     for code, statement in data.factors:
         changed |= _upsert(
             SuccessFactor,

@@ -25,11 +25,16 @@ from scrutiny.permissions import AnyUser, scrutinies_visible_to
 
 
 def partnership_current() -> Partnership | None:
-    """The installation's partnership: the one whose statements the public pages show.
+    """The installation's only partnership, for pages that belong to no partnership of their
+    own (the public home page, the statements' old addresses); None when there is none or
+    there are several, so that no page shows one partnership to another's people."""
+    partnerships = list(Partnership.objects.order_by("pk")[:2])
+    return partnerships[0] if len(partnerships) == 1 else None
 
-    An installation serves one partnership; with none set up yet, public pages say so.
-    """
-    return Partnership.objects.order_by("pk").first()
+
+def partnership_by_slug(*, slug: str) -> Partnership | None:
+    """The partnership a public page's address names."""
+    return Partnership.objects.filter(slug=slug).first()
 
 
 def agency_people(*, agency: Agency) -> QuerySet[User]:

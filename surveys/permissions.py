@@ -57,7 +57,7 @@ def access_survey_instrument_for_user(user: AnyUser, slug: str, code: str) -> In
 
 def kinds_answered_signed_in(user: AnyUser) -> tuple[str, ...]:
     """The kinds of questionnaire the user answers or enters signed in."""
-    if not user.is_authenticated or not user.is_active:
+    if permissions.role_of(user) is None:  # signed out, inactive, or the platform's operator
         return ()
     if permissions.is_board_member(user):
         return (Source.BOARD_QUESTIONNAIRE,)

@@ -127,8 +127,18 @@ without your name; comments are checked for details that could identify a child 
 shared. Our lawful basis is public task (UK GDPR Article 6(1)(e)); safeguarding information is \
 special category data processed under the Data Protection Act 2018, Schedule 1, Part 2.
 
-Raw survey data is kept for 24 months and reports for 6 years. You can ask for a copy of \
-information about you, or ask us to correct it, by emailing the partnership's business unit."""
+How long we keep it, each period counted from the end of the scrutiny unless it says otherwise: \
+raw survey answers 24 months (then their free text and the respondent's role and day are \
+removed, and the options chosen are kept for the scores); answers started and never sent 90 \
+days from their last change (a survey's, from its close); the email addresses invitations were \
+sent to 6 months from the survey's close; each agency's own audit of a case file 24 months \
+(the moderated, agreed audit is kept with the findings); the sampled case references 12 \
+months; documents attached to action updates 24 months from their upload; the audit trail 72 \
+months (6 years) from each entry. Signed-off findings, scores, event packs and the action plan \
+are kept as the partnership's record.
+
+You can ask for a copy of the information about you, or ask us to correct or erase it, by \
+emailing the partnership's business unit."""
 
 
 @dataclass(frozen=True)
@@ -232,8 +242,9 @@ def _logins_load(partnership: Partnership) -> None:
             partnership=partnership,
             role=login.role,
             agency=agencies[login.agency_code] if login.agency_code else None,
+            # The business unit keeps its people, agencies and areas in the admin site as
+            # staff; a superuser is the platform's operator, who reads no case data.
             is_staff=login.role == User.Role.ADMINISTRATOR,
-            is_superuser=login.role == User.Role.ADMINISTRATOR,
         )
         user.password = password
         user.save()

@@ -8,19 +8,22 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from scrutiny import permissions, selectors, services
+from scrutiny import jobs, permissions, selectors, services
+from scrutiny.errors import ApplicationError
 from scrutiny.forms import PartnershipForm
 from scrutiny.health import health_check
-from scrutiny.models import EventPack, User
+from scrutiny.imports import RESPONSES_IMPORT
+from scrutiny.models import EventPack, Partnership, User
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    # Signed in, one's own partnership; the public see the installation's.
+    # Signed in, one's own partnership (none for the operator); the public see the
+    # installation's only one, and none where it hosts several.
     partnership = (
         permissions.partnership_of(request.user)
         if request.user.is_authenticated
@@ -29,20 +32,36 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "scrutiny/home.html", {"partnership": partnership})
 
 
+def _statement(request: HttpRequest, which: str, partnership: Partnership | None) -> HttpResponse:
+    if partnership is None:
+        raise Http404("No such page.")
+    return render(request, "scrutiny/statement.html", {"partnership": partnership, "which": which})
+
+
+def _own_or_only_partnership(request: HttpRequest) -> Partnership | None:
+    """The statements' old addresses: the signed-in person's partnership, else the
+    installation's only one; none (a 404) where there are several, never a list of them."""
+    return permissions.partnership_of(request.user) or selectors.partnership_current()
+
+
 def accessibility_statement(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "scrutiny/statement.html",
-        {"partnership": selectors.partnership_current(), "which": "accessibility"},
-    )
+    return _statement(request, "accessibility", _own_or_only_partnership(request))
 
 
 def privacy_notice(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "scrutiny/statement.html",
-        {"partnership": selectors.partnership_current(), "which": "privacy"},
+    return _statement(request, "privacy", _own_or_only_partnership(request))
+
+
+def partnership_accessibility(request: HttpRequest, partnership_slug: str) -> HttpResponse:
+    """A partnership's public accessibility statement, at an address of its own."""
+    return _statement(
+        request, "accessibility", selectors.partnership_by_slug(slug=partnership_slug)
     )
+
+
+def partnership_privacy(request: HttpRequest, partnership_slug: str) -> HttpResponse:
+    """A partnership's public privacy notice, at an address of its own."""
+    return _statement(request, "privacy", selectors.partnership_by_slug(slug=partnership_slug))
 
 
 @login_required
@@ -95,4 +114,30 @@ def selfcheck_start(request: HttpRequest) -> HttpResponse:
 def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
     job = permissions.access_job_for_user(request.user, job_id)
     pack = EventPack.objects.filter(job=job).select_related("scrutiny").first()
-    return render(request, "scrutiny/job_detail.html", {"job": job, "pack": pack})
+    stalled = jobs.job_stalled(job)
+    return render(
+        request,
+        "scrutiny/job_detail.html",
+        {
+            "job": job,
+            "pack": pack,
+            "stalled": stalled,
+            "can_restart": stalled and permissions.can_restart_job(request.user, job),
+            "responses_import": job.kind == RESPONSES_IMPORT,
+        },
+    )
+
+
+@login_required
+@require_POST
+def job_restart(request: HttpRequest, job_id: int) -> HttpResponse:
+    job = permissions.access_job_for_user(request.user, job_id)
+    if not permissions.can_restart_job(request.user, job):
+        raise PermissionDenied("Only the person who started this job, or the business unit, can.")
+    try:
+        jobs.job_restart(job=job)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "The job is starting again from the beginning.")
+    return redirect("job-detail", job_id=job.pk)

@@ -40,7 +40,7 @@ def test_demo_loads_logins_for_every_role_and_prints_them(demo):
     for email in User.objects.values_list("email", flat=True):
         assert email in demo
     admin = User.objects.get(email="admin@demo.invalid")
-    assert admin.is_staff and admin.is_superuser
+    assert admin.is_staff and not admin.is_superuser
 
 
 def test_running_the_demo_twice_changes_nothing(demo):

@@ -56,7 +56,7 @@ def test_import_scrutiny_creates_then_changes_nothing(partnership, tmp_path):
 def test_import_scrutiny_without_a_partnership_says_how_to_make_one(db, tmp_path):
     assert not Partnership.objects.exists()
     path = _file(tmp_path, "scrutiny.xlsx", xlsx(SCRUTINY))
-    with pytest.raises(CommandError, match=r"run `manage.py demo`, or create the partnership"):
+    with pytest.raises(CommandError, match=r"add one with `manage.py add_partnership`"):
         _run("import_scrutiny", path)
 
 

@@ -17,7 +17,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from audits.samples import SampleDrawResult, sample_draw
 from audits.selectors import audit_tool_by_code, sample_document
 from scrutiny.errors import ApplicationError
-from scrutiny.management.commands.import_instrument import scrutiny_by_slug
+from scrutiny.management.lookups import partnership_argument, scrutiny_by_slug
 from scrutiny.workbooks.lists import list_file_content
 
 
@@ -45,6 +45,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("slug", metavar="SLUG")
+        partnership_argument(parser)
         parser.add_argument("file", metavar="FILE", help="The case list, .xlsx or .csv.")
         parser.add_argument(
             "--by", required=True, metavar="COLUMN", help="The column to stratify by."
@@ -83,7 +84,7 @@ class Command(BaseCommand):
         json: bool = False,
         **options: Any,
     ) -> None:
-        scrutiny = scrutiny_by_slug(slug)
+        scrutiny = scrutiny_by_slug(slug, options.get("partnership"))
         chosen = filters_parse(filters)
         try:
             tool = audit_tool_by_code(scrutiny=scrutiny, code=instrument) if instrument else None

@@ -11,7 +11,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from scrutiny.errors import ApplicationError
-from scrutiny.management.commands.import_instrument import scrutiny_by_slug
+from scrutiny.management.lookups import partnership_argument, scrutiny_by_slug
 from scrutiny.packs.plan import render_plan_xlsx
 from scrutiny.packs.plan_pdf import render_plan_pdf
 from scrutiny.plan.selectors import delivery_plan
@@ -23,6 +23,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("slug", metavar="SLUG")
+        partnership_argument(parser)
         parser.add_argument("--draft", action="store_true", help="Draft actions from findings.")
         parser.add_argument("--xlsx", metavar="FILE.xlsx", help="Export the delivery plan.")
         parser.add_argument("--pdf", metavar="FILE.pdf", help="Export it as a PDF.")
@@ -41,7 +42,7 @@ class Command(BaseCommand):
         for path in (xlsx, pdf):
             if path and not Path(path).parent.exists():
                 raise CommandError(f"There is no folder {Path(path).parent} to write the plan in.")
-        scrutiny = scrutiny_by_slug(slug)
+        scrutiny = scrutiny_by_slug(slug, options.get("partnership"))
         key = scrutiny.partnership.brag_key
         try:
             if draft:

@@ -11,7 +11,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from scrutiny.errors import ApplicationError
-from scrutiny.management.commands.import_instrument import scrutiny_by_slug
+from scrutiny.management.lookups import partnership_argument, scrutiny_by_slug
 from scrutiny.packs.build import pack_files
 
 
@@ -20,6 +20,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("slug", metavar="SLUG")
+        partnership_argument(parser)
         parser.add_argument("--pdf", metavar="FILE.pdf", help="Where to write the PDF.")
         parser.add_argument("--xlsx", metavar="FILE.xlsx", help="Where to write the workbook.")
 
@@ -34,7 +35,7 @@ class Command(BaseCommand):
         for target in targets:
             if not target.parent.exists():
                 raise CommandError(f"There is no folder {target.parent} to write {target.name} in.")
-        scrutiny = scrutiny_by_slug(slug)
+        scrutiny = scrutiny_by_slug(slug, options.get("partnership"))
         verbose = options.get("verbosity", 1) > 1
 
         def report(percent: int, message: str) -> None:

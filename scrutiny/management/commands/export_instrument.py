@@ -5,8 +5,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from scrutiny.errors import ApplicationError
 from scrutiny.instruments import definition_from_version, instrument_current_version
-from scrutiny.management.commands.import_instrument import scrutiny_by_slug
 from scrutiny.management.commands.import_responses import instrument_by_code
+from scrutiny.management.lookups import partnership_argument, scrutiny_by_slug
 from scrutiny.workbooks import instrument_to_workbook
 
 
@@ -15,11 +15,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("slug", metavar="SLUG")
+        partnership_argument(parser)
         parser.add_argument("code", metavar="CODE")
         parser.add_argument("--out", required=True, metavar="FILE.xlsx")
 
     def handle(self, *args: Any, slug: str, code: str, out: str, **options: Any) -> None:
-        instrument = instrument_by_code(scrutiny_by_slug(slug), code)
+        instrument = instrument_by_code(scrutiny_by_slug(slug, options.get("partnership")), code)
         try:
             version = instrument_current_version(instrument)
         except ApplicationError as exc:

@@ -3,7 +3,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from scrutiny.errors import ApplicationError
-from scrutiny.models import Scrutiny
+from scrutiny.management.lookups import partnership_argument, scrutiny_by_slug
 from scrutiny.workbooks import instrument_import
 
 OUTCOMES = {
@@ -12,16 +12,6 @@ OUTCOMES = {
     "replaced": "updated (the current version had no responses, so it was replaced)",
     "new version": "saved as a new version (the current one has responses, which keep theirs)",
 }
-
-
-def scrutiny_by_slug(slug: str) -> Scrutiny:
-    """The scrutiny, or a CommandError that lists the slugs there are."""
-    scrutiny = Scrutiny.objects.filter(slug=slug).first()
-    if scrutiny is None:
-        slugs = list(Scrutiny.objects.order_by("slug").values_list("slug", flat=True))
-        known = ", ".join(slugs) if slugs else "none yet: run import_scrutiny first"
-        raise CommandError(f"There is no scrutiny {slug!r}. Scrutinies: {known}.")
-    return scrutiny
 
 
 class Command(BaseCommand):
@@ -33,9 +23,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("slug", metavar="SLUG")
         parser.add_argument("file", metavar="FILE.xlsx")
+        partnership_argument(parser)
 
     def handle(self, *args: Any, slug: str, file: str, **options: Any) -> None:
-        scrutiny = scrutiny_by_slug(slug)
+        scrutiny = scrutiny_by_slug(slug, options.get("partnership"))
         try:
             result = instrument_import(scrutiny=scrutiny, file=file)
         except ApplicationError as exc:

@@ -3,7 +3,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from scrutiny.errors import ApplicationError
-from scrutiny.management.commands.import_instrument import scrutiny_by_slug
+from scrutiny.management.lookups import partnership_argument, scrutiny_by_slug
 from scrutiny.models import Instrument, Scrutiny
 from scrutiny.workbooks import responses_import
 
@@ -28,11 +28,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("slug", metavar="SLUG")
+        partnership_argument(parser)
         parser.add_argument("code", metavar="CODE")
         parser.add_argument("file", metavar="FILE.xlsx")
 
     def handle(self, *args: Any, slug: str, code: str, file: str, **options: Any) -> None:
-        instrument = instrument_by_code(scrutiny_by_slug(slug), code)
+        instrument = instrument_by_code(scrutiny_by_slug(slug, options.get("partnership")), code)
         try:
             result = responses_import(instrument=instrument, file=file)
         except ApplicationError as exc:

@@ -3,26 +3,22 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from scrutiny.errors import ApplicationError
-from scrutiny.selectors import partnership_current
+from scrutiny.management.lookups import partnership_argument, partnership_for_command
 from scrutiny.workbooks import scrutiny_import
 
 
 class Command(BaseCommand):
     help = (
-        "Create or update a scrutiny from a scrutiny workbook (docs/workbooks.md). "
-        "Importing the same workbook twice changes nothing."
+        "Create or update a scrutiny of the partnership from a scrutiny workbook "
+        "(docs/workbooks.md). Importing the same workbook twice changes nothing."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", metavar="FILE.xlsx")
+        partnership_argument(parser)
 
     def handle(self, *args: Any, file: str, **options: Any) -> None:
-        partnership = partnership_current()
-        if partnership is None:
-            raise CommandError(
-                "There is no partnership yet: run `manage.py demo`, or create the partnership "
-                "in the admin, then import the scrutiny."
-            )
+        partnership = partnership_for_command(options.get("partnership"))
         try:
             result = scrutiny_import(partnership=partnership, file=file)
         except ApplicationError as exc:

@@ -8,7 +8,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from scrutiny.errors import ApplicationError
 from scrutiny.library import TEMPLATES, template_import
-from scrutiny.management.commands.import_instrument import OUTCOMES, scrutiny_by_slug
+from scrutiny.management.commands.import_instrument import OUTCOMES
+from scrutiny.management.lookups import partnership_argument, scrutiny_by_slug
 from scrutiny.models import Source
 
 
@@ -24,6 +25,7 @@ class Command(BaseCommand):
         actions.add_parser("list", help="List the shipped templates.")
         add = actions.add_parser("import", help="Add a template to a scrutiny.")
         add.add_argument("slug", metavar="SLUG", help="The scrutiny.")
+        partnership_argument(add)
         add.add_argument("template", metavar="TEMPLATE", help="The template, e.g. case-file-audit.")
         add.add_argument(
             "--code", default="", help="The instrument's code, instead of the template's own."
@@ -39,7 +41,7 @@ class Command(BaseCommand):
         if action == "list":
             self._list()
             return
-        scrutiny = scrutiny_by_slug(options["slug"])
+        scrutiny = scrutiny_by_slug(options["slug"], options.get("partnership"))
         try:
             result = template_import(
                 scrutiny=scrutiny,

@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from scrutiny.disclosure import scores_for_publication
 from scrutiny.errors import ApplicationError
+from scrutiny.management.lookups import partnership_argument, scrutiny_by_slug
 from scrutiny.models import Scrutiny
 from scrutiny.scoring import RATING_LABELS, Rating, scrutiny_scores
 
@@ -32,14 +33,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("slug", metavar="SLUG")
+        partnership_argument(parser)
         parser.add_argument("--json", action="store_true", help="Print JSON instead of a table.")
 
     def handle(self, *args: Any, slug: str, json: bool = False, **options: Any) -> None:
-        scrutiny = Scrutiny.objects.filter(slug=slug).first()
-        if scrutiny is None:
-            slugs = sorted(Scrutiny.objects.values_list("slug", flat=True))
-            known = ", ".join(slugs) if slugs else "none yet (import one with import_scrutiny)"
-            raise CommandError(f"There is no scrutiny {slug!r}. Scrutinies: {known}.")
+        scrutiny = scrutiny_by_slug(slug, options.get("partnership"))
         try:
             scores = scrutiny_scores(scrutiny=scrutiny)
             published = scores_for_publication(scores, scrutiny=scrutiny)

@@ -72,11 +72,11 @@ def scrutiny_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def scrutiny_new(request: HttpRequest) -> HttpResponse:
     _to_configure_any(request.user)
-    form = ScrutinyForm(posted(request))
+    partnership = permissions.partnership_of(request.user)
+    if partnership is None:
+        raise PermissionDenied("This account belongs to no partnership.")
+    form = ScrutinyForm(posted(request), partnership=partnership)
     if request.method == "POST" and form.is_valid():
-        partnership = permissions.partnership_of(request.user)
-        if partnership is None:
-            raise PermissionDenied("There is no partnership yet: create one in the admin site.")
         try:
             result = scrutiny_save(partnership=partnership, data=form.scrutiny_data())
         except ApplicationError as exc:
@@ -106,7 +106,7 @@ def scrutiny_import(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         partnership = permissions.partnership_of(request.user)
         if partnership is None:
-            raise PermissionDenied("There is no partnership yet: create one in the admin site.")
+            raise PermissionDenied("This account belongs to no partnership.")
         try:
             result = workbooks.scrutiny_import(
                 partnership=partnership, file=form.cleaned_data["file"]

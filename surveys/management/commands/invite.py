@@ -16,7 +16,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from scrutiny.errors import ApplicationError
-from scrutiny.management.commands.import_instrument import scrutiny_by_slug
+from scrutiny.management.lookups import partnership_argument, scrutiny_by_slug
 from scrutiny.workbooks.lists import list_file_content
 from surveys.services import invitations
 
@@ -29,11 +29,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("slug", metavar="SLUG")
+        partnership_argument(parser)
         parser.add_argument("code", metavar="CODE", help="The survey instrument's code.")
         parser.add_argument("file", metavar="FILE", help="The invitation list, .xlsx or .csv.")
 
     def handle(self, *args: Any, slug: str, code: str, file: str, **options: Any) -> None:
-        scrutiny = scrutiny_by_slug(slug)
+        scrutiny = scrutiny_by_slug(slug, options.get("partnership"))
         try:
             content = list_file_content(file)
             with transaction.atomic():  # a bad list sets up no survey either

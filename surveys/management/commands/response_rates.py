@@ -12,7 +12,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from scrutiny.errors import ApplicationError
-from scrutiny.management.commands.import_instrument import scrutiny_by_slug
+from scrutiny.management.lookups import partnership_argument, scrutiny_by_slug
 from surveys.rates import PublishedCell, PublishedRates, instrument_rates
 from surveys.services import invitations
 
@@ -25,11 +25,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("slug", metavar="SLUG")
+        partnership_argument(parser)
         parser.add_argument("code", metavar="CODE", help="The survey instrument's code.")
         parser.add_argument("--json", action="store_true", help="Print JSON instead of a table.")
 
     def handle(self, *args: Any, slug: str, code: str, json: bool = False, **options: Any) -> None:
-        scrutiny = scrutiny_by_slug(slug)
+        scrutiny = scrutiny_by_slug(slug, options.get("partnership"))
         try:
             instrument = invitations.survey_instrument(scrutiny=scrutiny, code=code)
         except ApplicationError as exc:

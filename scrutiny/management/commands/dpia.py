@@ -1,0 +1,78 @@
+"""`manage.py dpia [--partnership SLUG] --output FILE` (CLI.md; `--out` too): writes the record
+of processing and the DPIA draft of a partnership, from its own configuration, as a workbook
+(FILE.xlsx) or a PDF (FILE.pdf), by the file's extension. Reads only: nothing in the database
+changes; on bad input no file is written either."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from scrutiny.dpia import RENDERERS, dpia_document
+from scrutiny.models import Partnership
+
+
+def partnership_for_command(slug: str | None) -> Partnership:
+    """The partnership named by `slug`, or the only one there is; a CommandError saying what
+    to do otherwise."""
+    slugs = list(Partnership.objects.order_by("slug").values_list("slug", flat=True))
+    if not slugs:
+        raise CommandError("There is no partnership yet: add one first (docs/production.md).")
+    if slug is None:
+        if len(slugs) > 1:
+            raise CommandError(
+                "This installation has several partnerships: say which with --partnership SLUG "
+                f"({', '.join(slugs)})."
+            )
+        slug = slugs[0]
+    partnership = Partnership.objects.filter(slug=slug).first()
+    if partnership is None:
+        raise CommandError(f"There is no partnership {slug!r}. Partnerships: {', '.join(slugs)}.")
+    return partnership
+
+
+class Command(BaseCommand):
+    help = (
+        "Write the record of processing and a DPIA draft from the partnership's configuration, "
+        "as a workbook (.xlsx) or a PDF (.pdf), by the output file's extension (docs/dpia.md)."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--output",
+            "--out",
+            dest="output",
+            metavar="FILE",
+            required=True,
+            help="Where to write the document: a .xlsx or .pdf file.",
+        )
+        parser.add_argument(
+            "--partnership",
+            metavar="SLUG",
+            help="Which partnership's: needed when the installation has more than one.",
+        )
+
+    def handle(self, *args: Any, output: str, partnership: str | None, **options: Any) -> None:
+        path = Path(output)
+        fmt = path.suffix.lower().lstrip(".")
+        if fmt not in RENDERERS:
+            raise CommandError(
+                f"{output} must end in .xlsx (a workbook) or .pdf: "
+                "the extension says which to write."
+            )
+        if not path.parent.is_dir():
+            raise CommandError(f"There is no folder {path.parent} to write the document in.")
+        chosen = partnership_for_command(partnership)
+        document = dpia_document(partnership=chosen)
+        render, _content_type = RENDERERS[fmt]
+        buffer = io.BytesIO()  # the whole document first: a failure leaves no half-written file
+        render(document, out=buffer)
+        path.write_bytes(buffer.getvalue())
+        instruments = len(document.section("collected").tables[0].rows)
+        self.stdout.write(
+            f"Wrote {output}: the record of processing and DPIA draft of {chosen.name} "
+            f"({instruments} instrument{'s' if instruments != 1 else ''})."
+        )

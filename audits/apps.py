@@ -7,7 +7,9 @@ from django.apps import AppConfig
 if TYPE_CHECKING:
     from django.db.models import QuerySet
 
-    from scrutiny.models import Scrutiny
+    from scrutiny.models import Partnership, Scrutiny, User
+    from scrutiny.people_data import ErasureLine, HeldSection
+    from scrutiny.retention import Cutoffs, RetentionLine
 
 
 class AuditsConfig(AppConfig):
@@ -19,6 +21,23 @@ class AuditsConfig(AppConfig):
 
         return demo_audits_load(scrutiny=scrutiny)
 
+    def dpia_capabilities(self, *, user: Any) -> list[tuple[str, bool]]:
+        """For the DPIA's table of who sees what: what of case-file audits `user` (a person of
+        one role, in memory) may do, by asking audits.permissions (scrutiny.dpia.roles finds
+        this through the app registry)."""
+        from audits.permissions import can_run_audits, is_auditor
+
+        return [
+            (
+                "Draw case-file samples, assign auditors and moderate: sees every case reference",
+                can_run_audits(user),
+            ),
+            (
+                "Complete the case-file audits assigned to them: sees those case references",
+                is_auditor(user),
+            ),
+        ]
+
     def case_references(self, *, partnership_id: int) -> QuerySet[Any]:
         """The reference of every case file sampled in the partnership's scrutinies, audited
         or not, as a query of one column: the core's redaction removes each from every text
@@ -28,3 +47,26 @@ class AuditsConfig(AppConfig):
         return CaseFile.objects.filter(sample__scrutiny__partnership_id=partnership_id).values_list(
             "case_ref"
         )
+
+    def retention_run(self, *, partnership: Partnership, cutoffs: Cutoffs) -> list[RetentionLine]:
+        """Audit contributions, case lists and the audits' trail past their periods
+        (scrutiny.retention finds this through the app registry)."""
+        from audits.retention import audits_retention_run
+
+        return audits_retention_run(partnership=partnership, cutoffs=cutoffs)
+
+    def personal_data(
+        self, *, partnership: Partnership, email: str, user: User | None
+    ) -> list[HeldSection]:
+        """What the audits hold about a person (scrutiny.people_data: subject access)."""
+        from audits.people_data import audits_personal_data
+
+        return audits_personal_data(partnership=partnership, email=email, user=user)
+
+    def personal_data_erase(
+        self, *, partnership: Partnership, email: str, user: User | None
+    ) -> list[ErasureLine]:
+        """Erasure of a person's data in the audits (scrutiny.people_data)."""
+        from audits.people_data import audits_personal_data_erase
+
+        return audits_personal_data_erase(partnership=partnership, email=email, user=user)

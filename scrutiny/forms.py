@@ -6,11 +6,15 @@ error linked by aria-describedby, and each form an error summary that links to t
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, UsernameField
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.forms.renderers import TemplatesSetting
 
 from scrutiny.models import Partnership
+from scrutiny.services import RETENTION_LIMITS
 
 
 class AccessibleFormRenderer(TemplatesSetting):
@@ -19,6 +23,36 @@ class AccessibleFormRenderer(TemplatesSetting):
 
 
 class PartnershipForm(forms.ModelForm):
+    """The partnership's details, and how long each kind of personal data is kept (whole
+    numbers within RETENTION_LIMITS; the privacy notice should say the same)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, (low, high, unit) in RETENTION_LIMITS.items():
+            field = self.fields[name]
+            assert isinstance(field, forms.IntegerField)
+            message = f"Enter a whole number of {unit} from {low} to {high}"
+            field.min_value, field.max_value = low, high
+            field.validators = [MinValueValidator(low), MaxValueValidator(high)]
+            field.error_messages.update(
+                {
+                    "required": message,
+                    "invalid": message,
+                    "min_value": message,
+                    "max_value": message,
+                }
+            )
+            field.widget.attrs.update({"min": low, "max": high, "inputmode": "numeric"})
+            # Left out (an older client, a form of fewer fields): the period stays as it is.
+            field.required = False
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        for name in RETENTION_LIMITS:
+            if cleaned.get(name) is None and name not in self.errors:
+                cleaned[name] = getattr(self.instance, name)
+        return cleaned
+
     class Meta:
         model = Partnership
         fields = [
@@ -33,6 +67,7 @@ class PartnershipForm(forms.ModelForm):
             "brag_green",
             "brag_amber",
             "brag_red",
+            *RETENTION_LIMITS,
         ]
         help_texts = {
             "brag_blue": "The delivery plan's colour key, in the partnership's words: printed "

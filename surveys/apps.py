@@ -6,9 +6,69 @@ from django.apps import AppConfig
 class SurveysConfig(AppConfig):
     name = "surveys"
 
+    def dpia_capabilities(self, *, user: Any) -> list[tuple[str, bool]]:
+        """For the DPIA's table of who sees what: what of surveys `user` (a person of one role,
+        in memory) may do, by asking surveys.permissions (scrutiny.dpia.roles finds this
+        through the app registry)."""
+        from scrutiny.models import Source
+        from surveys.permissions import can_run_surveys, kinds_answered_signed_in
+
+        # Signed in, a person answers their own partnership's questionnaires only
+        # (surveys_to_answer_for_user): none for someone of no partnership, such as the operator.
+        kinds = kinds_answered_signed_in(user) if user.partnership_id is not None else ()
+        return [
+            (
+                "Run surveys: invite people by email, see who has started, response rates",
+                can_run_surveys(user),
+            ),
+            ("Answer board questionnaires, by name", Source.BOARD_QUESTIONNAIRE in kinds),
+            ("Enter feedback from a family on its behalf", Source.FAMILY_FEEDBACK in kinds),
+        ]
+
+    def dpia_collection(self, *, partnership_id: int) -> dict[int, dict[str, int]]:
+        """For the DPIA: how each survey instrument of the partnership takes answers, by
+        instrument id: how many of its questionnaires are anonymous and named, how many take
+        answers by the open link, and how many people were invited by email (scrutiny.dpia
+        finds this through the app registry)."""
+        from django.db.models import Count, Q
+
+        from surveys.models import Survey
+
+        rows = (
+            Survey.objects.filter(scrutiny__partnership_id=partnership_id)
+            .values("instrument_id")
+            .annotate(
+                n_anonymous=Count("pk", filter=Q(anonymous=True), distinct=True),
+                n_named=Count("pk", filter=Q(anonymous=False), distinct=True),
+                n_open_link=Count("pk", filter=Q(open_link_enabled=True), distinct=True),
+                n_invited=Count("invitations", distinct=True),
+            )
+            .order_by()
+        )
+        return {row.pop("instrument_id"): {name[2:]: n for name, n in row.items()} for row in rows}
+
     def pack_method(self, *, scrutiny: Any) -> list[tuple[str, str]]:
         """The event pack's method: each survey questionnaire's returns and response rate
         (scrutiny.packs.data finds this through the app registry)."""
         from surveys.rates import survey_method_lines
 
         return survey_method_lines(scrutiny=scrutiny)
+
+    def retention_run(self, *, partnership: Any, cutoffs: Any) -> list[Any]:
+        """Survey drafts and invitation emails past their periods (scrutiny.retention finds
+        this through the app registry)."""
+        from surveys.retention import surveys_retention_run
+
+        return surveys_retention_run(partnership=partnership, cutoffs=cutoffs)
+
+    def personal_data(self, *, partnership: Any, email: str, user: Any) -> list[Any]:
+        """What the surveys hold about a person (scrutiny.people_data: subject access)."""
+        from surveys.people_data import surveys_personal_data
+
+        return surveys_personal_data(partnership=partnership, email=email, user=user)
+
+    def personal_data_erase(self, *, partnership: Any, email: str, user: Any) -> list[Any]:
+        """Erasure of a person's data in the surveys (scrutiny.people_data)."""
+        from surveys.people_data import surveys_personal_data_erase
+
+        return surveys_personal_data_erase(partnership=partnership, email=email, user=user)

@@ -1,0 +1,188 @@
+"""Erasure of what the partnership holds about an email address, where the law allows
+(UK GDPR Art. 17), and a plain list of what stays and why.
+
+What goes: the address everywhere it is stored (accounts, invitations, the trail, jobs, the
+admin's log, comments and notes that quote it); the account is deactivated and anonymised,
+its sign-in records and second factors deleted. What stays: records the partnership must keep
+under its public task (Art. 17(3)(b)) — signed-off findings, audits, moderations, immediate
+concerns, the action plan — now pointing at an anonymised account or at nobody. Each app adds
+its own through `personal_data_erase(partnership=..., email=..., user=...)`.
+
+The trail records the erasure without the address or anything that could recover it: "an
+invitee's address", "an account" and the counts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from django.apps import apps
+from django.contrib.admin.models import LogEntry
+from django.db import transaction
+from django.db.models import Q
+
+from scrutiny.errors import ApplicationError
+from scrutiny.models import (
+    Action,
+    ActionUpdate,
+    Answer,
+    EvidenceNote,
+    Finding,
+    Job,
+    Partnership,
+    Quote,
+    TrailEntry,
+    User,
+)
+from scrutiny.people_data.held import account_of, normalised
+from scrutiny.people_data.scrub import TRAIL_FIELDS, text_scrub
+from scrutiny.trail import trail_record
+
+REMOVED = "[removed]"
+KEEP_REASON = (
+    "The partnership must keep this record under its public task (UK GDPR Art. 17(3)(b)); "
+    "it no longer names the person."
+)
+
+
+@dataclass(frozen=True)
+class ErasureLine:
+    what: str
+    count: int
+    erased: bool
+    reason: str = ""
+
+
+@dataclass
+class Erasure:
+    description: str
+    lines: list[ErasureLine] = field(default_factory=list)
+
+    @property
+    def erased(self) -> list[ErasureLine]:
+        return [line for line in self.lines if line.erased and line.count]
+
+    @property
+    def kept(self) -> list[ErasureLine]:
+        return [line for line in self.lines if not line.erased and line.count]
+
+    def as_data(self) -> dict[str, Any]:
+        return {
+            "erased": [asdict(line) for line in self.erased],
+            "kept": [asdict(line) for line in self.kept],
+        }
+
+
+def _account_erase(user: User) -> list[ErasureLine]:
+    """The account stays (audits and concerns point at it) but names nobody and cannot sign in."""
+    email = user.email
+    user.email = f"erased-{user.pk}@erased.invalid"
+    user.full_name = ""
+    user.is_active = False
+    user.is_staff = False
+    user.set_unusable_password()
+    user.save()
+    # Its second factors and failed sign-ins name it too (any app's model pointing at it).
+    devices = 0
+    for model in apps.get_models():
+        fields = {f.name for f in model._meta.get_fields()}
+        if model._meta.app_label.startswith("otp_") and "user" in fields:
+            devices += model._default_manager.filter(user=user).delete()[0]
+    entries = TrailEntry.objects.filter(Q(user=user) | Q(actor__iexact=email))
+    trail = entries._anonymise(actor="an erased account", user=None)
+    return [
+        ErasureLine("account (deactivated, name and address removed)", 1, True),
+        ErasureLine("second factors", devices, True),
+        ErasureLine("audit trail entries made by the person (no longer named)", trail, True),
+    ]
+
+
+def _sign_in_records_erase(email: str) -> int:
+    """Failed and successful sign-ins recorded under the address (django-axes)."""
+    count = 0
+    for model in apps.get_app_config("axes").get_models():
+        if any(f.name == "username" for f in model._meta.get_fields()):
+            count += model._default_manager.filter(username__iexact=email).delete()[0]
+    return count
+
+
+def _mentions_erase(partnership: Partnership, email: str) -> list[ErasureLine]:
+    scoped = {"scrutiny__partnership": partnership}
+    people = Q(created_by__partnership=partnership)
+    mentions = sum(
+        text_scrub(rows, fields, [email], REMOVED)
+        for rows, fields in (
+            (Answer.objects.filter(response__scrutiny__partnership=partnership), ("text",)),
+            (EvidenceNote.objects.filter(**scoped), ("text",)),
+            (Quote.objects.filter(**scoped), ("text",)),
+            (Finding.objects.filter(signed_off_at__isnull=True, **scoped), _FINDING_TEXT),
+            (Action.objects.filter(partnership=partnership), ("text", "measures", "flag_reason")),
+            (ActionUpdate.objects.filter(action__partnership=partnership), ("note", "evidence")),
+            (Job.objects.filter(people), ("message", "result", "arguments")),
+            (
+                LogEntry.objects.filter(user__partnership=partnership),
+                ("object_repr", "change_message"),
+            ),
+        )
+    )
+    trail = text_scrub(
+        TrailEntry.objects.filter(partnership=partnership), TRAIL_FIELDS, [email], REMOVED
+    )
+    led = Action.objects.filter(partnership=partnership, lead_email__iexact=email)
+    led_count = led.update(lead_email="")
+    frozen = Finding.objects.filter(signed_off_at__isnull=False, **scoped).filter(
+        Q(strengths__icontains=email) | Q(improvements__icontains=email)
+    )
+    reason = (
+        "A signed-off finding is frozen as the partnership agreed it (Art. 17(3)(b)); the "
+        "address is removed from it wherever it leaves the platform."
+    )
+    return [
+        ErasureLine("the address in comments, notes, jobs and the plan", mentions, True),
+        ErasureLine("the address in the audit trail", trail, True),
+        ErasureLine("the address as the lead of actions", led_count, True),
+        ErasureLine(
+            "the lead's name on those actions",
+            led.exclude(lead_name="").count(),
+            False,
+            "The action plan is the partnership's record; change the lead on the action.",
+        ),
+        ErasureLine("signed-off findings that quote the address", frozen.count(), False, reason),
+    ]
+
+
+_FINDING_TEXT = ("drafted", "strengths", "improvements")
+
+
+@transaction.atomic
+def erase(*, partnership: Partnership, email: str, user: User | None) -> Erasure:
+    """Erases what the partnership holds about `email` where the law allows; says what stays.
+    `user` is who asked (none from `manage.py subject_access --erase`)."""
+    email = normalised(email)
+    if not email or "@" not in email:
+        raise ApplicationError("Enter the email address of the person whose data to erase.")
+    if user is not None and user.email.lower() == email:
+        raise ApplicationError("You cannot erase your own account: ask another administrator.")
+    account = account_of(partnership=partnership, email=email)
+    lines: list[ErasureLine] = []
+    if account is not None:
+        lines += _account_erase(account)
+    if not User.objects.filter(email__iexact=email).exclude(partnership=partnership).exists():
+        lines.append(ErasureLine("sign-in records", _sign_in_records_erase(email), True))
+    for config in apps.get_app_configs():
+        hook = getattr(config, "personal_data_erase", None)
+        if hook is not None:
+            lines += hook(partnership=partnership, email=email, user=account)
+    lines += _mentions_erase(partnership, email)
+    description = "an account holder's" if account is not None else "a person's"
+    erasure = Erasure(description=f"{description} data", lines=lines)
+    who = "an account holder" if account is not None else "a person (for example an invitee)"
+    trail_record(
+        action="erasure",
+        user=user,
+        partnership=partnership,
+        detail=f"The data held about {who} was erased on request; the address is not recorded.",
+        data=erasure.as_data(),
+    )
+    return erasure

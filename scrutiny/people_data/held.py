@@ -1,0 +1,189 @@
+"""Subject access: everything the platform holds about an email address in one partnership,
+as sections of rows (`subject_access`), the core's own and each app's.
+
+An app's config may offer `personal_data(partnership=..., email=..., user=...)` returning its
+`HeldSection`s (audits: assignments, concerns; surveys: invitations, drafts). Nothing of
+another partnership is ever read: every query is scoped to the partnership, and an account
+of another partnership with the address is not this partnership's to disclose.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from django.apps import apps
+from django.db.models import Q
+
+from scrutiny.models import (
+    Action,
+    ActionUpdate,
+    EventPack,
+    EvidenceNote,
+    Finding,
+    Job,
+    Partnership,
+    Quote,
+    Response,
+    TrailEntry,
+    User,
+)
+
+
+def shown(value: Any) -> str:
+    """A value as the download shows it: dates and times in ISO 8601, empty for none."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+@dataclass(frozen=True)
+class HeldSection:
+    """One kind of thing held about the person, a row each, with a note on why it is held."""
+
+    title: str
+    rows: list[dict[str, str]]
+    note: str = ""
+
+    @classmethod
+    def of(cls, title: str, rows: list[dict[str, Any]], note: str = "") -> HeldSection:
+        return cls(title, [{k: shown(v) for k, v in row.items()} for row in rows], note)
+
+
+@dataclass
+class PersonalData:
+    email: str
+    partnership: str
+    sections: list[HeldSection] = field(default_factory=list)
+
+    @property
+    def held(self) -> list[HeldSection]:
+        """The sections with something in them."""
+        return [section for section in self.sections if section.rows]
+
+    def as_data(self) -> dict[str, Any]:
+        return {
+            "email": self.email,
+            "partnership": self.partnership,
+            "sections": [asdict(section) for section in self.held],
+        }
+
+
+def normalised(email: str) -> str:
+    return email.strip().lower()
+
+
+def account_of(*, partnership: Partnership, email: str) -> User | None:
+    return User.objects.filter(partnership=partnership, email__iexact=normalised(email)).first()
+
+
+def _account(user: User | None) -> list[HeldSection]:
+    if user is None:
+        return []
+    row = {
+        "email": user.email,
+        "name": user.full_name,
+        "role": user.get_role_display(),
+        "agency": user.agency.name if user.agency else "",
+        "active": user.is_active,
+        "joined": user.date_joined,
+        "last signed in": user.last_login,
+    }
+    return [HeldSection.of("Account", [row], "The account the person signs in with.")]
+
+
+def _trail(partnership: Partnership, email: str, user: User | None) -> list[HeldSection]:
+    by_person = Q(actor__iexact=email) | (Q(user=user) if user else Q(pk__in=[]))
+    naming = Q(object_label__icontains=email) | Q(detail__icontains=email)
+    entries = TrailEntry.objects.filter(partnership=partnership).filter(by_person | naming)
+    rows = [
+        {"when": e.at, "action": e.action, "object": e.object_label, "detail": e.detail}
+        for e in entries.order_by("at", "pk")
+    ]
+    note = "What the person did, or what named them, in the partnership's audit trail."
+    return [HeldSection.of("Audit trail", rows, note)]
+
+
+def _authored(partnership: Partnership, user: User | None) -> list[HeldSection]:
+    if user is None:
+        return []
+    scoped = {"scrutiny__partnership": partnership}
+    jobs = Job.objects.filter(created_by=user).order_by("created_at")
+    notes = EvidenceNote.objects.filter(recorded_by=user, **scoped).select_related("scrutiny")
+    quotes = Quote.objects.filter(tagged_by=user, **scoped).select_related("scrutiny", "factor")
+    findings = Finding.objects.filter(Q(signed_off_by=user) | Q(updated_by=user), **scoped)
+    responses = Response.objects.filter(created_by=user, **scoped).select_related("instrument")
+    packs = EventPack.objects.filter(built_by=user, **scoped).select_related("scrutiny")
+    updates = ActionUpdate.objects.filter(by=user, action__partnership=partnership)
+    return [
+        HeldSection.of(
+            "Background work started",
+            [
+                {"what": j.kind, "when": j.created_at, "status": j.get_status_display()}
+                for j in jobs
+            ],
+        ),
+        HeldSection.of(
+            "Evidence notes recorded",
+            [{"scrutiny": n.scrutiny, "when": n.recorded_at, "text": n.text} for n in notes],
+        ),
+        HeldSection.of(
+            "Quotes tagged",
+            [
+                {"scrutiny": q.scrutiny, "factor": q.factor.code, "when": q.created_at}
+                for q in quotes
+            ],
+        ),
+        HeldSection.of(
+            "Findings written or signed off",
+            [
+                {"factor": f.factor.code, "signed off": f.signed_off_at, "by": "the person"}
+                for f in findings.select_related("factor")
+            ],
+        ),
+        HeldSection.of(
+            "Responses entered",
+            [
+                {"instrument": r.instrument.code, "status": r.status, "submitted": r.submitted_at}
+                for r in responses
+            ],
+        ),
+        HeldSection.of(
+            "Event packs built", [{"scrutiny": p.scrutiny, "when": p.built_at} for p in packs]
+        ),
+        HeldSection.of(
+            "Action plan updates written",
+            [{"when": u.at, "status": u.status, "note": u.note} for u in updates],
+        ),
+    ]
+
+
+def _actions_led(partnership: Partnership, email: str) -> list[HeldSection]:
+    actions = Action.objects.filter(partnership=partnership, lead_email__iexact=email)
+    rows = [
+        {"action": a.text, "lead": a.lead_name, "timescale": a.timescale, "status": a.status}
+        for a in actions
+    ]
+    return [HeldSection.of("Actions led", rows, "The person is the named lead of these actions.")]
+
+
+def subject_access(*, partnership: Partnership, email: str) -> PersonalData:
+    """Everything the partnership holds about the address: its account, what it did and what
+    names it, from the core and every app."""
+    email = normalised(email)
+    user = account_of(partnership=partnership, email=email)
+    data = PersonalData(email=email, partnership=partnership.name)
+    data.sections += _account(user)
+    data.sections += _trail(partnership, email, user)
+    data.sections += _authored(partnership, user)
+    data.sections += _actions_led(partnership, email)
+    for config in apps.get_app_configs():
+        hook = getattr(config, "personal_data", None)
+        if hook is not None:
+            data.sections += hook(partnership=partnership, email=email, user=user)
+    return data

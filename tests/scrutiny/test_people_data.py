@@ -1,0 +1,165 @@
+"""Subject access and erasure for an email address: the download holds what the partnership
+holds and nothing of another; erasing an invitee leaves no trace of the address anywhere in
+the database, the trail's record of the erasure included."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from scrutiny.models import Partnership, TrailEntry, User
+from scrutiny.people_data import as_xlsx, erase, subject_access
+from scrutiny.trail import trail_record
+from surveys.models import Invitation
+from tests.conftest import client_for
+from tests.factories import AgencyFactory, PartnershipFactory, UserFactory
+from tests.surveys.conftest import (  # noqa: F401
+    make_invitation,
+    social_worker,
+    survey,
+    survey_scrutiny,
+    survey_tool,
+)
+
+INVITEE = "Casey.Invitee@Fernhill.invalid"
+
+
+def whole_database() -> str:
+    dump = {
+        m._meta.label: list(m._default_manager.order_by("pk").values()) for m in apps.get_models()
+    }
+    return json.dumps(dump, default=str).lower()
+
+
+@pytest.fixture
+def invited(survey, council, social_worker, business_unit):  # noqa: F811
+    invitation, _ = make_invitation(survey, INVITEE.lower(), council, social_worker)
+    Invitation.objects.filter(pk=invitation.pk).update(draft_values={"Q2": "Started"})
+    trail_record(action="invitation_sent", user=business_unit, obj=invitation)
+    return invitation
+
+
+@pytest.fixture
+def elsewhere(db):
+    """A second partnership holding the same address."""
+    other = PartnershipFactory(name="Westmere Partnership", slug="westmere")
+    agency = AgencyFactory(partnership=other, code="WST")
+    UserFactory(partnership=other, email=INVITEE.lower(), role=User.Role.PRACTITIONER)
+    trail_record(action="test", partnership=other, detail=f"About {INVITEE.lower()}")
+    return other, agency
+
+
+def test_subject_access_holds_the_invitation_and_nothing_of_another_partnership(
+    invited, elsewhere, partnership
+):
+    data = subject_access(partnership=partnership, email=f"  {INVITEE} ")
+    titles = {s.title for s in data.held}
+    assert "Survey invitations" in titles and "Account" not in titles
+    rows = next(s for s in data.held if s.title == "Survey invitations").rows
+    assert rows[0]["address"] == INVITEE.lower() and rows[0]["draft answers held"] == "yes"
+    assert "Westmere" not in json.dumps(data.as_data())
+    assert all("About" not in r.get("detail", "") for s in data.held for r in s.rows)
+    book = load_workbook(io.BytesIO(as_xlsx(data)))
+    assert "Survey invitations" in book.sheetnames
+
+
+def test_erasing_an_invitee_leaves_no_trace_of_the_address(invited, partnership, business_unit):
+    assert INVITEE.lower() in whole_database()
+    erasure = erase(partnership=partnership, email=INVITEE, user=business_unit)
+    assert INVITEE.lower() not in whole_database()
+    assert erasure.erased
+    record = TrailEntry.objects.get(action="erasure")
+    assert "invitee" in record.detail or "person" in record.detail
+    invitation = Invitation.objects.get(pk=invited.pk)
+    assert invitation.draft_values == {} and invitation.agency_id == invited.agency_id
+    assert subject_access(partnership=partnership, email=INVITEE).held == []
+
+
+def test_erasure_leaves_another_partnership_untouched(
+    invited, elsewhere, partnership, business_unit
+):
+    other, _ = elsewhere
+    erase(partnership=partnership, email=INVITEE, user=business_unit)
+    assert User.objects.get(partnership=other).email == INVITEE.lower()
+    assert TrailEntry.objects.get(partnership=other, action="test").detail.endswith(INVITEE.lower())
+
+
+def test_an_account_is_deactivated_and_anonymised_and_its_audits_kept(
+    partnership, practitioner, business_unit
+):
+    trail_record(action="signed_in", user=practitioner)
+    erasure = erase(partnership=partnership, email=practitioner.email, user=business_unit)
+    practitioner.refresh_from_db()
+    assert not practitioner.is_active and practitioner.full_name == ""
+    assert "charlie@fernhill.invalid" not in whole_database()
+    assert TrailEntry.objects.get(action="signed_in").actor == "an erased account"
+    assert any(line.what.startswith("account") for line in erasure.erased)
+
+
+def test_nobody_erases_their_own_account(partnership, business_unit):
+    with pytest.raises(Exception, match="your own account"):
+        erase(partnership=partnership, email=business_unit.email, user=business_unit)
+
+
+def test_the_page_is_for_the_business_unit_only(invited, business_unit, scrutineer):
+    url = reverse("people-data")
+    assert client_for(scrutineer).get(url).status_code == 403
+    client = client_for(business_unit)
+    page = client.post(url, {"email": INVITEE, "action": "find"})
+    assert page.status_code == 200 and b"Survey invitations" in page.content
+    download = client.post(url, {"email": INVITEE, "action": "json"})
+    assert download["Content-Disposition"].startswith("attachment")
+    assert json.loads(download.content)["email"] == INVITEE.lower()
+    confirm = client.post(url, {"email": INVITEE, "action": "erase"})
+    assert (
+        b"Yes, erase" in confirm.content
+        and Invitation.objects.filter(email=INVITEE.lower()).exists()
+    )
+    done = client.post(url, {"email": INVITEE, "action": "erase-confirmed"})
+    assert done.status_code == 200 and not Invitation.objects.filter(email=INVITEE.lower()).exists()
+    bad = client.post(url, {"email": "not an address", "action": "find"})
+    assert b"Enter an email address" in bad.content
+
+
+def test_the_command_writes_the_download_and_erases(invited, partnership, tmp_path, capsys):
+    out = tmp_path / "held.json"
+    call_command("subject_access", INVITEE, "--output", str(out))
+    assert json.loads(out.read_text())["email"] == INVITEE.lower()
+    call_command("subject_access", INVITEE, "--erase", "--output", str(tmp_path / "held.xlsx"))
+    assert "Erased: 1 survey invitations" in capsys.readouterr().out
+    assert INVITEE.lower() not in whole_database()
+    with pytest.raises(Exception, match="There is no partnership 'nowhere'"):
+        call_command("subject_access", INVITEE, "--partnership", "nowhere")
+    assert Partnership.objects.count() == 1
+
+
+def _details(partnership, **retention):
+    return {
+        "name": partnership.name,
+        "contact_email": "unit@fernhill.invalid",
+        "accessibility_statement": "",
+        "privacy_notice": "",
+        **{f"brag_{c}": c for c in ("blue", "green", "amber", "red")},
+        **retention,
+    }
+
+
+def test_the_business_unit_sets_the_retention_periods_within_limits(business_unit, partnership):
+    client = client_for(business_unit)
+    url = reverse("partnership-edit")
+    assert client.post(url, _details(partnership, retain_drafts_days="30")).status_code == 302
+    partnership.refresh_from_db()
+    assert partnership.retain_drafts_days == 30 and partnership.retain_answers_months == 24
+    for value in ("3", "1000", "12.5", "many"):
+        page = client.post(url, _details(partnership, retain_drafts_days=value))
+        assert "Enter a whole number of days from 7 to 730" in page.content.decode()
+    page = client.post(url, _details(partnership, retain_trail_months="6"))
+    assert "Enter a whole number of months from 12 to 240" in page.content.decode()
+    partnership.refresh_from_db()
+    assert partnership.retain_drafts_days == 30 and partnership.retain_trail_months == 72

@@ -1,0 +1,53 @@
+"""The DPIA starter's page: a summary of the record of processing and the DPIA draft, and the
+document itself as a workbook or a PDF. For the business unit only (docs/dpia.md)."""
+
+from __future__ import annotations
+
+import io
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from scrutiny import permissions
+from scrutiny.dpia import RENDERERS, dpia_document
+from scrutiny.models import Partnership
+
+# The sections shown on the page; the downloads hold them all.
+SUMMARY = ("collected", "retention", "access")
+
+
+def _partnership(request: HttpRequest) -> Partnership:
+    if not permissions.can_read_dpia(request.user):
+        raise PermissionDenied("Only the partnership's business unit can write the DPIA draft.")
+    partnership = permissions.partnership_of(request.user)
+    if partnership is None:
+        raise PermissionDenied("This account belongs to no partnership.")
+    return partnership
+
+
+@login_required
+@never_cache
+def dpia(request: HttpRequest) -> HttpResponse:
+    document = dpia_document(partnership=_partnership(request))
+    return render(
+        request,
+        "scrutiny/dpia.html",
+        {"document": document, "summary": [document.section(key) for key in SUMMARY]},
+    )
+
+
+@login_required
+@never_cache
+def dpia_download(request: HttpRequest, fmt: str) -> HttpResponse:
+    partnership = _partnership(request)
+    if fmt not in RENDERERS:
+        raise Http404("The DPIA draft comes as a workbook (.xlsx) or a PDF.")
+    render_document, content_type = RENDERERS[fmt]
+    buffer = io.BytesIO()
+    render_document(dpia_document(partnership=partnership), out=buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="dpia-{partnership.slug}.{fmt}"'
+    return response

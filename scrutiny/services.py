@@ -2,11 +2,38 @@
 
 from __future__ import annotations
 
-import socket
-
 from django.db import transaction
 
+from scrutiny.errors import ApplicationError
+
+# The job services live in scrutiny.jobs; they are re-exported here, where callers found them.
+from scrutiny.jobs import job_create, job_enqueue, job_fail, job_finish, job_progress
 from scrutiny.models import Job, Partnership, User
+
+__all__ = [
+    "RETENTION_LIMITS",
+    "job_create",
+    "job_enqueue",
+    "job_fail",
+    "job_finish",
+    "job_progress",
+    "job_start_selfcheck",
+    "partnership_update",
+]
+
+
+# How long the business unit may set each kind of personal data to be kept: (least, most,
+# unit). The least keeps what a scrutiny needs until its event and plan are done; the most
+# stops "forever" being typed by accident (the trail's least is the security lead's year).
+RETENTION_LIMITS: dict[str, tuple[int, int, str]] = {
+    "retain_answers_months": (6, 120, "months"),
+    "retain_drafts_days": (7, 730, "days"),
+    "retain_invitations_months": (1, 60, "months"),
+    "retain_contributions_months": (6, 120, "months"),
+    "retain_case_lists_months": (1, 120, "months"),
+    "retain_uploads_months": (6, 120, "months"),
+    "retain_trail_months": (12, 240, "months"),
+}
 
 
 @transaction.atomic
@@ -24,10 +51,21 @@ def partnership_update(
     brag_amber: str = "",
     brag_red: str = "",
     redaction_terms: str | None = None,
+    **retention: int | None,
 ) -> Partnership:
     """The partnership's details; a BRAG word left out keeps the one it has, and so do the
-    redaction terms (one a line, kept without blank lines or surrounding spaces)."""
+    redaction terms (one a line, kept without blank lines or surrounding spaces) and each
+    retention period (`retain_*`, see RETENTION_LIMITS) not given."""
     partnership.name = name.strip()
+    for field, value in retention.items():
+        if field not in RETENTION_LIMITS:
+            raise TypeError(f"partnership_update() got an unexpected keyword argument {field!r}")
+        low, high, unit = RETENTION_LIMITS[field]
+        if value is None:
+            continue
+        if not low <= value <= high:
+            raise ApplicationError(f"Keep it for {low} to {high} {unit}.")
+        setattr(partnership, field, value)
     if redaction_terms is not None:
         partnership.redaction_terms = "\n".join(
             line.strip() for line in redaction_terms.splitlines() if line.strip()
@@ -50,37 +88,9 @@ def partnership_update(
     return partnership
 
 
-def job_create(*, kind: str, user: User | None) -> Job:
-    return Job.objects.create(kind=kind, created_by=user)
-
-
-def job_progress(*, job_id: int, progress: int, message: str = "") -> None:
-    """Record how far a task has got. Called by tasks as they go; a page polls it."""
-    Job.objects.filter(pk=job_id).update(
-        status=Job.Status.RUNNING,
-        progress=max(0, min(100, progress)),
-        message=message,
-        worker=socket.gethostname(),
-    )
-
-
-def job_finish(*, job_id: int, result: dict[str, object], message: str = "Finished.") -> None:
-    Job.objects.filter(pk=job_id).update(
-        status=Job.Status.DONE, progress=100, result=result, message=message
-    )
-
-
-def job_fail(*, job_id: int, message: str) -> None:
-    Job.objects.filter(pk=job_id).update(status=Job.Status.FAILED, message=message)
-
-
 def job_start_selfcheck(*, user: User) -> Job:
     """Start a task that only proves the background workers run, and where.
 
     The business unit uses it after a deployment; CI uses it to prove tasks reach a real worker.
     """
-    from scrutiny.tasks import selfcheck
-
-    job = job_create(kind="selfcheck", user=user)
-    transaction.on_commit(lambda: selfcheck.delay(job_id=job.pk))
-    return job
+    return job_enqueue(kind="selfcheck", user=user, task="scrutiny.tasks.selfcheck")

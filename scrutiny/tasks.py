@@ -7,41 +7,52 @@ import socket
 
 from celery import shared_task
 
-from scrutiny import services
+from scrutiny import jobs
 from scrutiny.notifications import email_task
 
 
 @shared_task(acks_late=True)
 def selfcheck(*, job_id: int) -> None:
-    services.job_progress(job_id=job_id, progress=50, message="The worker has the task.")
-    services.job_finish(
-        job_id=job_id,
-        result={"hostname": socket.gethostname(), "pid": os.getpid()},
-        message="Background work is running.",
-    )
+    with jobs.job_running(job_id=job_id) as run:
+        if run is None:
+            return
+        run.progress(50, "The worker has the task.")
+        run.finish(
+            result={"hostname": socket.gethostname(), "pid": os.getpid()},
+            message="Background work is running.",
+        )
 
 
 @shared_task(acks_late=True)
-def event_pack_build(*, pack_id: int) -> None:
-    """Build a queued event pack, reporting its progress through the pack's job."""
+def event_pack_build(*, job_id: int, pack_id: int) -> None:
+    """Build a queued event pack, reporting its progress through the pack's job. Safe to run
+    again: a second build replaces the pack's files."""
     from scrutiny.models import EventPack
     from scrutiny.packs.build import pack_build
 
-    pack = EventPack.objects.select_related("scrutiny__partnership").get(pk=pack_id)
-    job_id = pack.job_id
-    assert job_id is not None
+    with jobs.job_running(job_id=job_id, failure="The pack could not be built") as run:
+        if run is None:
+            return
+        pack = EventPack.objects.select_related("scrutiny__partnership").get(pk=pack_id)
+        pack_build(pack=pack, progress=run.progress)
+        run.finish(result={"pack": pack.pk}, message="The event pack is ready to download.")
 
-    def progress(percent: int, message: str) -> None:
-        services.job_progress(job_id=job_id, progress=percent, message=message)
 
-    try:
-        pack_build(pack=pack, progress=progress)
-    except Exception as exc:
-        services.job_fail(job_id=job_id, message=f"The pack could not be built: {exc}")
-        raise
-    services.job_finish(
-        job_id=job_id, result={"pack": pack.pk}, message="The event pack is ready to download."
-    )
+@shared_task(acks_late=True)
+def responses_import(*, job_id: int, instrument_id: int, upload: str) -> None:
+    """Import a responses workbook uploaded through the page (scrutiny.imports)."""
+    from scrutiny.imports import responses_import_run
+
+    with jobs.job_running(job_id=job_id, failure="The workbook could not be imported") as run:
+        if run is None:
+            return
+        responses_import_run(run=run, instrument_id=instrument_id, upload=upload)
+
+
+@shared_task
+def jobs_recover() -> dict[str, int]:
+    """Run every minute by celery beat: send again the jobs whose worker died (scrutiny.jobs)."""
+    return jobs.jobs_recover()
 
 
 @email_task()
@@ -51,3 +62,14 @@ def actions_flag_overdue() -> int:
     from scrutiny.plan.flags import actions_flag
 
     return actions_flag()
+
+
+@shared_task
+def retention_daily() -> int:
+    """Run daily by celery beat: each partnership's retention run (scrutiny.retention), each
+    recorded in the trail; how many things were removed or anonymised."""
+    from django.utils import timezone
+
+    from scrutiny.retention import retention_run_all
+
+    return sum(report.changed for report in retention_run_all(now=timezone.now()))

@@ -1,8 +1,11 @@
 from django.urls import path
 
 from scrutiny.views import core as views
+from scrutiny.views import dpia as dpia_views
 from scrutiny.views import instrument_builder as builder
 from scrutiny.views import library, plan, scrutinies, workspace
+from scrutiny.views import people_data as people_data_views
+from scrutiny.views import trail as trail_views
 
 instrument = "scrutinies/<slug:slug>/instruments/<int:instrument_id>/"
 space = "scrutinies/<slug:slug>/workspace/"
@@ -11,12 +14,27 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("accessibility/", views.accessibility_statement, name="accessibility"),
     path("privacy/", views.privacy_notice, name="privacy"),
+    path(
+        "p/<slug:partnership_slug>/accessibility/",
+        views.partnership_accessibility,
+        name="partnership-accessibility",
+    ),
+    path(
+        "p/<slug:partnership_slug>/privacy/", views.partnership_privacy, name="partnership-privacy"
+    ),
     path("partnership/", views.partnership_edit, name="partnership-edit"),
+    path("people-data/", people_data_views.people_data, name="people-data"),
     path("agencies/", views.agency_list, name="agency-list"),
     path("agencies/<int:agency_id>/", views.agency_detail, name="agency-detail"),
+    path("dpia/", dpia_views.dpia, name="dpia"),
+    # The document in either format: fixed addresses, nothing of a partnership's in them.
+    path("dpia/dpia.xlsx", dpia_views.dpia_download, {"fmt": "xlsx"}, name="dpia-download"),
+    path("dpia/dpia.pdf", dpia_views.dpia_download, {"fmt": "pdf"}, name="dpia-download"),
+    path("trail/", trail_views.trail, name="trail"),
     path("health/", views.health, name="health"),
     path("jobs/selfcheck/", views.selfcheck_start, name="selfcheck-start"),
     path("jobs/<int:job_id>/", views.job_detail, name="job-detail"),
+    path("jobs/<int:job_id>/start-again/", views.job_restart, name="job-restart"),
     # Scrutinies: set up, instruments, builder, preview, workbooks.
     path("scrutinies/", scrutinies.scrutiny_list, name="scrutiny-list"),
     path("scrutinies/new/", scrutinies.scrutiny_new, name="scrutiny-new"),

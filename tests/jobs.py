@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
+
+import pytest
+from celery import current_app as celery_app
 
 from scrutiny.models import Job
 
@@ -14,3 +18,16 @@ def wait_for_job(job: Job, timeout: float = 30.0) -> Job:
         if job.is_finished or time.monotonic() > deadline:
             return job
         time.sleep(0.1)
+
+
+@pytest.fixture
+def eager_tasks(monkeypatch) -> None:
+    """Tasks run in-process, even where CI configures a broker for the worker's tests."""
+    monkeypatch.setitem(celery_app.conf, "task_always_eager", True)
+
+
+@pytest.fixture
+def job_uploads(settings, tmp_path) -> Path:
+    """Workbooks uploaded through the pages wait in a folder of the test's own."""
+    settings.JOB_UPLOADS_DIR = tmp_path / "job-uploads"
+    return settings.JOB_UPLOADS_DIR

@@ -13,7 +13,8 @@ from django.http import FileResponse, Http404
 from django.utils import timezone
 
 from scrutiny.disclosure import Redactor
-from scrutiny.models import EventPack, Job, Scrutiny, User
+from scrutiny.jobs import job_enqueue
+from scrutiny.models import EventPack, Scrutiny, User
 from scrutiny.packs.data import comment_rows, pack_data, response_sheets
 from scrutiny.packs.pdf import render_pdf
 from scrutiny.packs.xlsx import render_xlsx
@@ -51,21 +52,30 @@ def pack_files(
 
 def pack_start(*, scrutiny: Scrutiny, user: User) -> EventPack:
     """Queue a pack to be built by a celery task (after the transaction commits)."""
-    from scrutiny.tasks import event_pack_build
-
     with transaction.atomic():
-        job = Job.objects.create(kind="event pack", created_by=user)
-        pack = EventPack.objects.create(scrutiny=scrutiny, job=job, built_by=user)
-        transaction.on_commit(lambda: event_pack_build.delay(pack_id=pack.pk))
+        pack = EventPack.objects.create(scrutiny=scrutiny, built_by=user)
+        pack.job = job_enqueue(
+            kind="event pack",
+            user=user,
+            task="scrutiny.tasks.event_pack_build",
+            arguments={"pack_id": pack.pk},
+        )
+        pack.save(update_fields=["job"])
     return pack
 
 
 def pack_build(*, pack: EventPack, progress: Progress | None = None) -> EventPack:
-    """Build both files of a queued pack and store them with the time and the data version."""
+    """Build both files of a queued pack and store them with the time and the data version.
+
+    Safe to run twice (a job started again after its worker died): the files are written to
+    temporary files first, and a pack's stored files are replaced, never added to."""
     stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
     name = f"{pack.scrutiny.slug}-event-pack-{stamp}"
     with tempfile.TemporaryFile() as pdf, tempfile.TemporaryFile() as xlsx:
         version = pack_files(scrutiny=pack.scrutiny, pdf=pdf, xlsx=xlsx, progress=progress)
+        for stored in (pack.pdf, pack.xlsx):
+            if stored:
+                stored.delete(save=False)
         pack.pdf.save(f"{name}.pdf", File(pdf), save=False)
         pack.xlsx.save(f"{name}.xlsx", File(xlsx), save=False)
     pack.data_version = version

@@ -11,7 +11,7 @@
         box.querySelector("[data-job-progress]").value = job.progress;
         box.querySelector("[data-job-message]").textContent = job.message;
         if (job.status !== "done" && job.status !== "failed") setTimeout(poll, 1000);
-        else if (job.status === "done" && box.hasAttribute("data-job-reload")) window.location.reload();
+        else if (box.hasAttribute("data-job-reload")) window.location.reload();
       })
       .catch(function () { setTimeout(poll, 3000); });
   }

@@ -17,6 +17,8 @@ from scrutiny.instruments import definition_from_version, instrument_save, versi
 from scrutiny.models import Instrument, Partnership, Response, Scrutiny, SuccessFactor
 from scrutiny.workbooks import instrument_from_workbook, instrument_to_workbook
 from tests.conftest import client_for
+from tests.jobs import eager_tasks as eager_tasks
+from tests.jobs import job_uploads as job_uploads
 from tests.scrutiny.test_questionnaires import sample_definition
 from tests.scrutiny.test_questionnaires import scrutiny as scrutiny
 
@@ -326,23 +328,37 @@ class TestInstrumentWorkbooks:
         disposition = client_for(scrutineer).get(url)["Content-Disposition"]
         assert disposition == 'attachment; filename="learning-2025-A-B-x-v1.xlsx"'
 
-    def test_responses_upload_reports_counts(self, scrutineer, audit):
+    # The import runs as a job (in-process here), and its page shows the counts or problems.
+    @pytest.mark.usefixtures("eager_tasks", "job_uploads")
+    def test_responses_upload_reports_counts(
+        self, scrutineer, audit, django_capture_on_commit_callbacks
+    ):
         url = reverse("instrument-responses-import", args=[audit.scrutiny.slug, audit.pk])
         rows = [["ref", "Q1", "Q2", "Q6"], ["r1", "yes", "Plan", "3"], ["r2", "no", "", ""]]
         client = client_for(scrutineer)
-        page = client.post(url, {"file": xlsx({"responses": rows})}, follow=True)
+        with django_capture_on_commit_callbacks(execute=True):
+            started = client.post(url, {"file": xlsx({"responses": rows})})
+        page = client.get(started.url)
         assert "2 created, 0 updated, 0 unchanged" in page.content.decode()
         rows[2][1] = "yes"
         rows[2][2] = "Changed"
         rows[2][3] = "4"
-        page = client.post(url, {"file": xlsx({"responses": rows})}, follow=True)
+        with django_capture_on_commit_callbacks(execute=True):
+            started = client.post(url, {"file": xlsx({"responses": rows})})
+        page = client.get(started.url)
         assert "0 created, 1 updated, 1 unchanged" in page.content.decode()
         assert Response.objects.filter(instrument=audit).count() == 2
 
-    def test_responses_upload_errors_are_listed_and_nothing_is_imported(self, scrutineer, audit):
+    @pytest.mark.usefixtures("eager_tasks", "job_uploads")
+    def test_responses_upload_errors_are_listed_and_nothing_is_imported(
+        self, scrutineer, audit, django_capture_on_commit_callbacks
+    ):
         url = reverse("instrument-responses-import", args=[audit.scrutiny.slug, audit.pk])
         rows = [["ref", "Q1", "Q6"], ["r1", "maybe", "3"], ["r2", "yes", "9"]]
-        body = client_for(scrutineer).post(url, {"file": xlsx({"r": rows})}).content.decode()
+        client = client_for(scrutineer)
+        with django_capture_on_commit_callbacks(execute=True):
+            started = client.post(url, {"file": xlsx({"r": rows})})
+        body = client.get(started.url).content.decode()
         assert "There is a problem" in body
         assert "maybe" in body and "&#x27;9&#x27;" in body
         assert not Response.objects.exists()

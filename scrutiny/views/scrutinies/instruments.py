@@ -20,8 +20,8 @@ from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_http_methods
 
+from scrutiny import imports, permissions, workbooks
 from scrutiny import instrument_builder as builder
-from scrutiny import permissions, workbooks
 from scrutiny.errors import ApplicationError
 from scrutiny.evidence import answers_clean
 from scrutiny.forms_instruments import InstrumentNewForm
@@ -229,22 +229,12 @@ def responses_import(request: HttpRequest, slug: str, instrument_id: int) -> Htt
     form = WorkbookForm(*posted_with_files(request))
     if request.method == "POST" and form.is_valid():
         assert isinstance(request.user, User)  # one who may configure the scrutiny
-        try:
-            result = workbooks.responses_import(
-                instrument=instrument,
-                file=form.cleaned_data["file"],
-                user=request.user,
-            )
-        except ApplicationError as exc:
-            add_application_error(form, exc, field="file")
-        else:
-            messages.success(
-                request,
-                f"Responses imported to {instrument.code} version {current.number}: "
-                f"{result.created} created, {result.updated} updated, "
-                f"{result.unchanged} unchanged.",
-            )
-            return redirect("instrument-detail", slug=scrutiny.slug, instrument_id=instrument.pk)
+        # A large workbook takes longer than a request may: it is imported by a job, whose
+        # page shows its progress, then the rows imported or every problem found.
+        job = imports.responses_import_start(
+            instrument=instrument, file=form.cleaned_data["file"], user=request.user
+        )
+        return redirect("job-detail", job_id=job.pk)
     return render(
         request,
         "scrutiny/scrutinies/workbook_upload.html",

@@ -23,6 +23,8 @@ from django.contrib.auth.models import Group
 from django.db.models import ForeignKey, Model, QuerySet
 from django.forms import ModelChoiceField
 from django.http import Http404, HttpRequest
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from scrutiny import permissions
 from scrutiny.models import (
@@ -41,6 +43,10 @@ admin.site.site_header = "Safeguarding scrutiny administration"
 admin.site.site_title = "Safeguarding scrutiny"
 # Permissions come from scrutiny.permissions, so groups of Django permissions mean nothing here.
 admin.site.unregister(Group)
+# A second factor's secret and recovery codes are nobody's to read, the operator's included: a
+# lost phone is reset with `manage.py mfa_reset` (docs/accounts.md).
+admin.site.unregister(TOTPDevice)
+admin.site.unregister(StaticDevice)
 
 
 class PartnershipScopedAdmin(admin.ModelAdmin):

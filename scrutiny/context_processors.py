@@ -20,5 +20,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "api": permissions.can_use_api_docs(user),
             "scrutinies": permissions.can_read_scrutinies(user),
             "plan": permissions.can_read_plan(user),
+            "trail": permissions.can_read_trail(user),
+            "people_data": permissions.can_manage_people_data(user),
+            "dpia": permissions.can_read_dpia(user),
         }
     }

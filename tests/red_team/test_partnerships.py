@@ -268,6 +268,9 @@ def test_the_operator_reads_no_case_data(two):
         shown |= {model["object_name"] for model in app["models"]}
     assert {"Partnership", "User"} <= shown
     assert not shown & (CASE_DATA | {"TrailEntry", "AuditEvent", "Scrutiny", "Agency"})
+    # Nobody reads a second factor's secret or recovery codes in the admin.
+    assert not shown & {"TOTPDevice", "StaticDevice"}
+    assert client.get("/admin/otp_totp/totpdevice/").status_code == 404
     values = two.world.values
     for name, args in (
         ("scrutiny-list", []),

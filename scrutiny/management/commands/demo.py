@@ -34,3 +34,7 @@ class Command(BaseCommand):
         for login in result.logins:
             agency = f" ({login.agency_code})" if login.agency_code else ""
             self.stdout.write(f"  {login.role:<14} {login.email}{agency}")
+        self.stdout.write(
+            "The business unit, the scrutineer, auditors and agency leads set up an "
+            "authenticator app (or any TOTP app) at their first sign-in: docs/accounts.md."
+        )

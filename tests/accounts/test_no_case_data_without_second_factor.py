@@ -5,7 +5,8 @@ configuration (read from it, so a route added later is tried too), with A's real
 file, audit, survey, pack, plan and job in the address and every method: each answers with a
 redirect to setting up the second factor (or, once they have an app, to entering its code),
 keeping where they were going, and the API with a 403 that says why. Only the routes that need
-no second factor are let through: signing in and out, passwords, the two-factor pages, another
+no second factor are let through: signing in and out, resetting a forgotten password (not
+changing it), the two-factor pages, another
 way to sign in, health, the public statements, surveys answered by link, the token endpoint.
 """
 
@@ -31,7 +32,6 @@ EXEMPT = (
     "accounts/logout/",
     "accounts/password-reset/",
     "accounts/reset/",
-    "accounts/password/",
     "accounts/two-factor/",
     "oidc/",
     "health/",

@@ -27,6 +27,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from scrutiny import permissions
+from scrutiny.mfa.services import second_factor_remove
 from scrutiny.models import (
     Agency,
     Area,
@@ -221,6 +222,22 @@ class UserAdmin(PartnershipScopedAdmin, DjangoUserAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         people = super().get_queryset(request)
         return people if self.is_operator(request) else people.filter(is_superuser=False)
+
+    @admin.action(description="Reset two-factor authentication (a lost phone)")
+    def second_factor_reset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        """For someone who lost their phone and their recovery codes: their app and codes stop
+        working, and they set up a new app at their next sign-in (recorded in the trail)."""
+        by = request.user if isinstance(request.user, User) else None
+        for person in queryset:
+            second_factor_remove(user=person, by=by, reset=True)
+        self.message_user(
+            request,
+            f"Two-factor authentication reset for {len(queryset)} "
+            f"{'person' if len(queryset) == 1 else 'people'}: each sets up a new app at their "
+            "next sign-in.",
+        )
+
+    actions = ["second_factor_reset"]
 
     def get_list_filter(self, request: HttpRequest) -> Any:
         if self.is_operator(request):

@@ -220,6 +220,28 @@ def test_the_business_unit_administers_its_own_partnership(two):
     assert a.redaction_terms == "Fernhill Primary\nOak Lane"
 
 
+def test_the_business_unit_resets_a_lost_phone_of_its_own_people_only(two):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from tests.conftest import second_factor_for
+
+    own = UserFactory(
+        partnership=two.world.a, role=User.Role.SCRUTINEER, email="kai@fernhill.invalid"
+    )
+    other = two.objects_b["scrutiny.User"]
+    second_factor_for(own)
+    second_factor_for(other)
+    client = client_for(two.world.admin_a)
+    url = reverse("admin:scrutiny_user_changelist")
+    action = {"action": "second_factor_reset", "_selected_action": [own.pk, other.pk]}
+    answer = client.post(url, action, follow=True)
+    assert "Two-factor authentication reset for 1 person" in answer.content.decode()
+    assert not TOTPDevice.objects.filter(user=own).exists()
+    assert TOTPDevice.objects.filter(user=other).exists()
+    entry = TrailEntry.objects.get(action="second factor reset")
+    assert (entry.user, entry.object_id) == (two.world.admin_a, str(own.pk))
+
+
 def test_everything_of_the_other_partnership_is_not_found_in_the_admin(two):
     client = client_for(two.world.admin_a)
     for label, row in two.objects_b.items():

@@ -306,6 +306,8 @@ CELERY_BEAT_SCHEDULE = {
     "retention": {"task": "scrutiny.tasks.retention_daily", "schedule": 86400.0},
     # Jobs whose worker died, sent again (or marked stalled): scrutiny.jobs.jobs_recover.
     "jobs-recover": {"task": "scrutiny.tasks.jobs_recover", "schedule": float(JOB_RECOVER_SECONDS)},
+    # Uploads that ended or dead jobs left in JOB_UPLOADS_DIR, deleted a day old, once a day.
+    "job-uploads-clean": {"task": "scrutiny.tasks.job_uploads_clean", "schedule": 86400.0},
 }
 
 REST_FRAMEWORK = {

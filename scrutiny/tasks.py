@@ -49,10 +49,41 @@ def responses_import(*, job_id: int, instrument_id: int, upload: str) -> None:
         responses_import_run(run=run, instrument_id=instrument_id, upload=upload)
 
 
+@shared_task(acks_late=True)
+def instrument_import(*, job_id: int, scrutiny_id: int, upload: str) -> None:
+    """Import an instrument workbook uploaded through the page (scrutiny.imports)."""
+    from scrutiny.imports import instrument_import_run
+
+    with jobs.job_running(job_id=job_id, failure="The workbook could not be imported") as run:
+        if run is None:
+            return
+        instrument_import_run(run=run, scrutiny_id=scrutiny_id, upload=upload)
+
+
+@shared_task(acks_late=True)
+def scrutiny_import(*, job_id: int, partnership_id: int, upload: str) -> None:
+    """Import a scrutiny workbook uploaded through the page (scrutiny.imports)."""
+    from scrutiny.imports import scrutiny_import_run
+
+    with jobs.job_running(job_id=job_id, failure="The workbook could not be imported") as run:
+        if run is None:
+            return
+        scrutiny_import_run(run=run, partnership_id=partnership_id, upload=upload)
+
+
 @shared_task
 def jobs_recover() -> dict[str, int]:
     """Run every minute by celery beat: send again the jobs whose worker died (scrutiny.jobs)."""
     return jobs.jobs_recover()
+
+
+@shared_task
+def job_uploads_clean() -> int:
+    """Run daily by celery beat: delete the uploads that ended or dead jobs left behind, a day
+    old (scrutiny.imports.uploads_clean); how many were deleted."""
+    from scrutiny.imports import uploads_clean
+
+    return uploads_clean()
 
 
 @email_task()

@@ -31,3 +31,25 @@ def job_uploads(settings, tmp_path) -> Path:
     """Workbooks uploaded through the pages wait in a folder of the test's own."""
     settings.JOB_UPLOADS_DIR = tmp_path / "job-uploads"
     return settings.JOB_UPLOADS_DIR
+
+
+@pytest.fixture
+def through_job(monkeypatch, settings, tmp_path, django_capture_on_commit_callbacks):
+    """Post a workbook to an import page and follow its job (run in-process) to its page.
+
+    `through_job(client, url, data)` gives the job's page; the upload folder is the test's own,
+    and is empty again once the job has ended."""
+    monkeypatch.setitem(celery_app.conf, "task_always_eager", True)
+    settings.JOB_UPLOADS_DIR = tmp_path / "job-uploads"
+
+    def post(client, url: str, data: dict):
+        with django_capture_on_commit_callbacks(execute=True):
+            started = client.post(url, data)
+        assert started.status_code == 302, started.status_code
+        assert "/jobs/" in started.url, started.url
+        page = client.get(started.url)
+        assert page.status_code == 200
+        assert not any(Path(settings.JOB_UPLOADS_DIR).iterdir()), "an upload was kept"
+        return page
+
+    return post

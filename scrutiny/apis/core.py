@@ -19,7 +19,7 @@ from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from scrutiny import permissions, selectors
+from scrutiny import jobs, permissions, selectors
 from scrutiny.errors import DATABASE_BUSY, ApplicationError, is_database_busy
 from scrutiny.mfa.services import second_factor_for_token
 from scrutiny.models import Agency, Area, Job, User
@@ -181,10 +181,27 @@ class AreaListApi(APIView):
 
 
 class JobDetailApi(APIView):
+    """A job's progress. `stalled`: it stopped without finishing (its worker died; still
+    running with no heartbeat, or failed as stalled), and may be started again on its page."""
+
     class JobDetailOutputSerializer(serializers.ModelSerializer):
+        stalled = serializers.SerializerMethodField()
+
         class Meta:
             model = Job
-            fields = ["id", "kind", "status", "progress", "message", "result", "updated_at"]
+            fields = [
+                "id",
+                "kind",
+                "status",
+                "stalled",
+                "progress",
+                "message",
+                "result",
+                "updated_at",
+            ]
+
+        def get_stalled(self, job: Job) -> bool:
+            return jobs.job_stalled(job)  # from the row: no query
 
     @extend_schema(responses=JobDetailOutputSerializer)
     def get(self, request: Request, job_id: int) -> Response:

@@ -17,7 +17,7 @@ from scrutiny import jobs, permissions, selectors, services
 from scrutiny.errors import ApplicationError
 from scrutiny.forms import PartnershipForm
 from scrutiny.health import health_check
-from scrutiny.imports import RESPONSES_IMPORT
+from scrutiny.imports import INSTRUMENT_IMPORT, RESPONSES_IMPORT, SCRUTINY_IMPORT
 from scrutiny.models import EventPack, Partnership, User
 
 
@@ -114,18 +114,26 @@ def selfcheck_start(request: HttpRequest) -> HttpResponse:
 def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
     job = permissions.access_job_for_user(request.user, job_id)
     pack = EventPack.objects.filter(job=job).select_related("scrutiny").first()
-    stalled = jobs.job_stalled(job)
     return render(
         request,
         "scrutiny/job_detail.html",
         {
             "job": job,
             "pack": pack,
-            "stalled": stalled,
-            "can_restart": stalled and permissions.can_restart_job(request.user, job),
-            "responses_import": job.kind == RESPONSES_IMPORT,
+            "stalled": jobs.job_stalled(job),
+            # Offered on a stalled job; job.js shows it when a running job becomes stalled.
+            "can_restart": permissions.can_restart_job(request.user, job),
+            "import_kind": _IMPORT_KINDS.get(job.kind, ""),
         },
     )
+
+
+# The jobs that import a workbook, by what their page calls them.
+_IMPORT_KINDS = {
+    RESPONSES_IMPORT: "responses",
+    INSTRUMENT_IMPORT: "instrument",
+    SCRUTINY_IMPORT: "scrutiny",
+}
 
 
 @login_required

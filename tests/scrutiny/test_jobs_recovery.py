@@ -208,7 +208,9 @@ def test_a_live_job_cannot_be_started_again(scrutineer):
         scrutineer, status=Job.Status.RUNNING, attempts=1, heartbeat_at=timezone.now()
     )
     client = client_for(scrutineer)
-    assert "Start again" not in client.get(reverse("job-detail", args=[job.pk])).text
+    # The notice is there for job.js to show should the job stall, hidden while it is alive.
+    page = client.get(reverse("job-detail", args=[job.pk])).text
+    assert "data-job-stalled hidden>" in page and "<span data-job-status>In progress<" in page
     page = client.post(reverse("job-restart", args=[job.pk]), follow=True).text
     assert "This job is not stalled" in page
     job.refresh_from_db()

@@ -19,6 +19,7 @@ from scrutiny.workbooks import instrument_from_workbook, instrument_to_workbook
 from tests.conftest import client_for
 from tests.jobs import eager_tasks as eager_tasks
 from tests.jobs import job_uploads as job_uploads
+from tests.jobs import through_job as through_job
 from tests.scrutiny.test_questionnaires import sample_definition
 from tests.scrutiny.test_questionnaires import scrutiny as scrutiny
 
@@ -217,7 +218,7 @@ class TestScrutinySetup:
         assert scrutiny.factors.count() == 3
 
     def test_status_and_redaction_list_are_set_here_and_kept_by_a_workbook(
-        self, scrutineer, scrutiny
+        self, scrutineer, scrutiny, through_job
     ):
         url = reverse("scrutiny-edit", args=[scrutiny.slug])
         client = client_for(scrutineer)
@@ -233,7 +234,7 @@ class TestScrutinySetup:
             "scrutiny": [["key", "value"], ["slug", scrutiny.slug], ["title", "From a workbook"]],
             "success_factors": [["code", "statement"]],
         }
-        client.post(reverse("scrutiny-import"), {"file": xlsx(book)}, follow=True)
+        through_job(client, reverse("scrutiny-import"), {"file": xlsx(book)})
         scrutiny.refresh_from_db()
         assert scrutiny.title == "From a workbook"
         assert (scrutiny.status, scrutiny.redaction_terms) == ("analysis", "Ashgrove Primary\nKai")
@@ -242,29 +243,32 @@ class TestScrutinySetup:
         assert response.status_code == 200
         assert "Select a valid choice" in response.content.decode()
 
-    def test_scrutiny_workbook_upload(self, scrutineer, partnership):
+    def test_scrutiny_workbook_upload(self, scrutineer, partnership, through_job):
         book = {
             "scrutiny": [["key", "value"], ["slug", "from-book"], ["title", "From a workbook"]],
             "success_factors": [["code", "statement"], ["SF1", "Learning is known."]],
         }
         client = client_for(scrutineer)
-        response = client.post(reverse("scrutiny-import"), {"file": xlsx(book)}, follow=True)
-        assert "is set up from the workbook" in response.content.decode()
+        page = through_job(client, reverse("scrutiny-import"), {"file": xlsx(book)}).text
+        assert "Scrutiny “From a workbook” is set up from the workbook." in page
+        assert reverse("scrutiny-detail", args=["from-book"]) in page
         assert Scrutiny.objects.get(slug="from-book").factors.count() == 1
-        again = client.post(reverse("scrutiny-import"), {"file": xlsx(book)}, follow=True)
-        assert "Nothing changed" in again.content.decode()
+        again = through_job(client, reverse("scrutiny-import"), {"file": xlsx(book)}).text
+        assert "Nothing changed: “From a workbook” already holds this workbook." in again
 
-    def test_scrutiny_workbook_errors_name_sheet_row_and_column(self, scrutineer, partnership):
+    def test_scrutiny_workbook_errors_name_sheet_row_and_column(
+        self, scrutineer, partnership, through_job
+    ):
         book = {
             "scrutiny": [["key", "value"], ["slug", "Not A Slug"], ["strong_threshold", "lots"]],
             "success_factors": [["code", "statement"], ["SF1", ""]],
         }
-        response = client_for(scrutineer).post(reverse("scrutiny-import"), {"file": xlsx(book)})
-        body = response.content.decode()
-        assert response.status_code == 200
+        client = client_for(scrutineer)
+        body = through_job(client, reverse("scrutiny-import"), {"file": xlsx(book)}).text
         assert "There is a problem" in body
         assert "nothing was imported" in body
-        assert "scrutiny" in body and "row" in body
+        assert "<caption>Problems found in the workbook</caption>" in body
+        assert "<td>scrutiny</td><td>2</td>" in body
         assert Scrutiny.objects.count() == 0
 
     def test_a_file_that_is_not_xlsx_is_refused(self, scrutineer, partnership):
@@ -283,31 +287,32 @@ class TestInstrumentWorkbooks:
         self,
         scrutineer,
         scrutiny,
+        through_job,
     ):
         client = client_for(scrutineer)
         url = reverse("instrument-import", args=[scrutiny.slug])
         book = instrument_to_workbook(sample_definition())
-        page = client.post(url, {"file": upload(book)}, follow=True).content.decode()
+        page = through_job(client, url, {"file": upload(book)}).text
         assert "Imported: instrument AUDIT created (version 1)." in page
-        page = client.post(url, {"file": upload(book)}, follow=True).content.decode()
-        assert "Nothing changed: AUDIT version 1 already asks exactly this." in page
         instrument = Instrument.objects.get(code="AUDIT")
+        assert reverse("instrument-detail", args=[scrutiny.slug, instrument.pk]) in page
+        page = through_job(client, url, {"file": upload(book)}).text
+        assert "Nothing changed: AUDIT version 1 already asks exactly this." in page
         old_response = respond(instrument)[0]
         book["questions"]["D2"] = "What did the plan say, in brief?"
-        page = client.post(url, {"file": upload(book)}, follow=True).content.decode()
+        page = through_job(client, url, {"file": upload(book)}).text
         assert "Imported as AUDIT version 2, a new version" in page
         old_response.refresh_from_db()
         assert old_response.version.number == 1
 
-    def test_upload_errors_are_listed(self, scrutineer, scrutiny):
+    def test_upload_errors_are_listed(self, scrutineer, scrutiny, through_job):
         book = instrument_to_workbook(sample_definition())
         book["questions"]["C2"] = "essay"
-        response = client_for(scrutineer).post(
-            reverse("instrument-import", args=[scrutiny.slug]), {"file": upload(book)}
-        )
-        body = response.content.decode()
+        url = reverse("instrument-import", args=[scrutiny.slug])
+        body = through_job(client_for(scrutineer), url, {"file": upload(book)}).text
         assert "There is a problem" in body
-        assert "essay" in body
+        assert "<td>questions</td>" in body and "essay" in body
+        assert reverse("instrument-import", args=[scrutiny.slug]) in body
         assert not Instrument.objects.exists()
 
     def test_download_is_an_xlsx_that_reads_back(self, board_member, audit):

@@ -16,7 +16,7 @@ from scrutiny.trail.routes import ANSWERING, NOT_RECORDED, ROUTES, is_classified
 from tests.conftest import client_for
 from tests.factories import PASSWORD, AgencyFactory, AreaFactory, PartnershipFactory, UserFactory
 from tests.jobs import eager_tasks as eager_tasks
-from tests.jobs import job_uploads as job_uploads
+from tests.jobs import through_job as through_job
 from tests.scrutiny.test_workspace import scrutiny as scrutiny
 from tests.surveys.conftest import COMPLETE, make_invitation
 from tests.surveys.conftest import board_survey as board_survey
@@ -153,8 +153,9 @@ def test_an_api_write_is_recorded(scrutiny, scrutineer):
     assert entry.data == {"route": "api-workspace-finding", "method": "PUT", "via": "api"}
 
 
-@pytest.mark.usefixtures("eager_tasks", "job_uploads")
-def test_importing_a_workbook_and_changing_an_instrument_are_recorded(partnership, scrutineer):
+def test_importing_a_workbook_and_changing_an_instrument_are_recorded(
+    partnership, scrutineer, through_job
+):
     from scrutiny.models import Instrument, Scrutiny, SuccessFactor
     from scrutiny.workbooks import instrument_to_workbook
     from tests.scrutiny.test_questionnaires import sample_definition
@@ -166,14 +167,16 @@ def test_importing_a_workbook_and_changing_an_instrument_are_recorded(partnershi
     assert client.post(url, {}).status_code == 200  # no file: shown again, nothing imported
     assert _entries(action="imported") == []
     book = instrument_to_workbook(sample_definition())
-    refused = client.post(url, {"file": upload(book)})  # its factors are not the scrutiny's
-    assert refused.status_code == 200 and "nothing was imported" in refused.text
-    assert _entries(action="imported") == []
+    # The upload is recorded when its import starts (as a job, whose page says how it ended):
+    # this one is refused there, its factors not being the scrutiny's.
+    refused = through_job(client, url, {"file": upload(book)})
+    assert "nothing was imported" in refused.text
     for code in ("SF1", "SF2"):
         SuccessFactor.objects.create(scrutiny=learning, code=code, statement="Learning is known.")
-    assert client.post(url, {"file": upload(book)}).status_code == 302
-    (imported,) = _entries(action="imported")
-    assert (imported.object_type, imported.object_id) == ("scrutiny", "learning-2025")
+    assert "Imported: instrument AUDIT" in through_job(client, url, {"file": upload(book)}).text
+    entries = _entries(action="imported")
+    assert len(entries) == 2
+    assert {(e.object_type, e.object_id) for e in entries} == {("scrutiny", "learning-2025")}
     audit = Instrument.objects.get(code="AUDIT")
     settings_url = reverse("instrument-settings", args=[learning.slug, audit.pk])
     client.post(settings_url, {"title": "Audit tool 2025", "kind": "file_audit"})

@@ -1,6 +1,5 @@
-"""The form pages of setting up: the posted data, the one form template, and a service's errors
-shown on a form (an import's errors each naming sheet, row and column; a definition's errors on
-the field they are about)."""
+"""The form pages of setting up: the posted data, the one form template, and a definition's
+errors shown on the field they are about. (Workbook imports show theirs on their job's page.)"""
 
 from __future__ import annotations
 
@@ -21,15 +20,6 @@ def _sentence(message: str) -> str:
     if message and not message.startswith("show_if") and message[0].islower():
         message = message[0].upper() + message[1:]
     return message if message.endswith((".", "?", "!")) else message + "."
-
-
-def add_application_error(form: Form, exc: ApplicationError, *, field: str | None = None) -> None:
-    """An import's errors (each naming sheet, row and column) or a rule's message, on a form."""
-    details = exc.extra.get("errors") or []
-    headline = exc.message.splitlines()[0] if exc.message else "Something is wrong."
-    form.add_error(field, headline)
-    for detail in details:
-        form.add_error(field, str(detail))
 
 
 def add_definition_errors(

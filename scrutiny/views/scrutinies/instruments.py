@@ -37,7 +37,6 @@ from scrutiny.instruments import (
 from scrutiny.models import Instrument, InstrumentVersion, Question, Scrutiny, User
 from scrutiny.questionnaires import InstrumentWizardView, answer_display, values_from_forms
 from scrutiny.views.scrutinies.form_pages import (
-    add_application_error,
     add_definition_errors,
     form_page,
     posted,
@@ -74,15 +73,13 @@ def instrument_import(request: HttpRequest, slug: str) -> HttpResponse:
     scrutiny = permissions.access_scrutiny_to_configure(request.user, slug)
     form = WorkbookForm(*posted_with_files(request))
     if request.method == "POST" and form.is_valid():
-        try:
-            result = workbooks.instrument_import(scrutiny=scrutiny, file=form.cleaned_data["file"])
-        except ApplicationError as exc:
-            add_application_error(form, exc, field="file")
-        else:
-            messages.success(request, builder.save_message(result, done="Imported"))
-            return redirect(
-                "instrument-detail", slug=scrutiny.slug, instrument_id=result.instrument.pk
-            )
+        assert isinstance(request.user, User)  # one who may configure the scrutiny
+        # Imported by a job (in the request when there is no broker), whose page shows the
+        # instrument made or updated, or every problem found.
+        job = imports.instrument_import_start(
+            scrutiny=scrutiny, file=form.cleaned_data["file"], user=request.user
+        )
+        return redirect("job-detail", job_id=job.pk)
     return render(
         request,
         "scrutiny/scrutinies/workbook_upload.html",

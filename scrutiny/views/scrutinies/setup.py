@@ -18,18 +18,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from scrutiny import imports, permissions
 from scrutiny import instrument_builder as builder
-from scrutiny import permissions, workbooks
 from scrutiny.errors import ApplicationError
 from scrutiny.forms_scrutinies import ScrutinyForm, WorkbookForm
-from scrutiny.models import Response
+from scrutiny.models import Response, User
 from scrutiny.scrutinies import scrutiny_save
-from scrutiny.views.scrutinies.form_pages import (
-    add_application_error,
-    form_page,
-    posted,
-    posted_with_files,
-)
+from scrutiny.views.scrutinies.form_pages import form_page, posted, posted_with_files
 
 
 def _to_configure_any(user: permissions.AnyUser) -> None:
@@ -107,21 +102,13 @@ def scrutiny_import(request: HttpRequest) -> HttpResponse:
         partnership = permissions.partnership_of(request.user)
         if partnership is None:
             raise PermissionDenied("This account belongs to no partnership.")
-        try:
-            result = workbooks.scrutiny_import(
-                partnership=partnership, file=form.cleaned_data["file"]
-            )
-        except ApplicationError as exc:
-            add_application_error(form, exc, field="file")
-        else:
-            title = result.scrutiny.title
-            if result.created:
-                messages.success(request, f"Scrutiny “{title}” is set up from the workbook.")
-            elif result.changed:
-                messages.success(request, f"Scrutiny “{title}” is updated from the workbook.")
-            else:
-                messages.info(request, f"Nothing changed: “{title}” already holds this workbook.")
-            return redirect("scrutiny-detail", slug=result.scrutiny.slug)
+        assert isinstance(request.user, User)  # one who may configure scrutinies
+        # Imported by a job into the person's own partnership (in the request when there is
+        # no broker), whose page shows the scrutiny set up or updated, or every problem found.
+        job = imports.scrutiny_import_start(
+            partnership=partnership, file=form.cleaned_data["file"], user=request.user
+        )
+        return redirect("job-detail", job_id=job.pk)
     return render(
         request,
         "scrutiny/scrutinies/workbook_upload.html",

@@ -32,14 +32,14 @@ from django.views.generic import TemplateView, View
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
+from scrutiny.mfa import PROVIDER_VERIFIED_SESSION_KEY
 from scrutiny.sign_in import sign_in_name
 
 logger = logging.getLogger(__name__)
 
-# The MFA middleware (scrutiny/mfa/) reads this exact session key: True when the provider did the
-# second factor of this sign-in. The string is the contract between the two; neither imports the
-# other.
-SECOND_FACTOR_BY_PROVIDER = "second_factor_by_provider"
+# True in the session when the provider did the second factor of this sign-in; the MFA
+# middleware (scrutiny/mfa/) owns the key and counts it.
+SECOND_FACTOR_BY_PROVIDER = PROVIDER_VERIFIED_SESSION_KEY
 # Why the last sign-in through the provider failed, for the page that says so (then forgotten).
 FAILURE = "oidc_sign_in_failure"
 # The keyword arguments the library's callback view gives `authenticate`, and only those.

@@ -12,26 +12,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from scrutiny.dpia import RENDERERS, dpia_document
-from scrutiny.models import Partnership
-
-
-def partnership_for_command(slug: str | None) -> Partnership:
-    """The partnership named by `slug`, or the only one there is; a CommandError saying what
-    to do otherwise."""
-    slugs = list(Partnership.objects.order_by("slug").values_list("slug", flat=True))
-    if not slugs:
-        raise CommandError("There is no partnership yet: add one first (docs/production.md).")
-    if slug is None:
-        if len(slugs) > 1:
-            raise CommandError(
-                "This installation has several partnerships: say which with --partnership SLUG "
-                f"({', '.join(slugs)})."
-            )
-        slug = slugs[0]
-    partnership = Partnership.objects.filter(slug=slug).first()
-    if partnership is None:
-        raise CommandError(f"There is no partnership {slug!r}. Partnerships: {', '.join(slugs)}.")
-    return partnership
+from scrutiny.management.lookups import partnership_argument, partnership_for_command
 
 
 class Command(BaseCommand):
@@ -49,11 +30,7 @@ class Command(BaseCommand):
             required=True,
             help="Where to write the document: a .xlsx or .pdf file.",
         )
-        parser.add_argument(
-            "--partnership",
-            metavar="SLUG",
-            help="Which partnership's: needed when the installation has more than one.",
-        )
+        partnership_argument(parser)
 
     def handle(self, *args: Any, output: str, partnership: str | None, **options: Any) -> None:
         path = Path(output)

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 
 from scrutiny.models import Agency, Area, Instrument, Response, Scrutiny
+from scrutiny.models.trail import AppendOnlyQuerySet
 
 
 class Sample(models.Model):
@@ -175,22 +176,8 @@ class ImmediateConcern(models.Model):
         return f"Immediate concern on {self.case.case_ref}"
 
 
-class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+class AuditEventQuerySet(AppendOnlyQuerySet):
     """Append-only, like the partnership's trail (scrutiny.models.TrailEntry)."""
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise TypeError("The audit trail is append-only: use the retention run to expire it.")
-
-    def update(self, **kwargs: Any) -> int:
-        raise TypeError("The audit trail is append-only: its entries are never changed.")
-
-    def _expire(self) -> int:
-        """Deletes these events: for the retention run alone."""
-        return models.QuerySet.delete(self)[0]
-
-    def _anonymise(self, **kwargs: Any) -> int:
-        """Changes these events' person columns: for erasure alone."""
-        return models.QuerySet.update(self, **kwargs)
 
 
 class AuditEvent(models.Model):

@@ -12,7 +12,10 @@ from django.conf import settings
 from django.db import models
 
 
-class TrailEntryQuerySet(models.QuerySet["TrailEntry"]):
+class AppendOnlyQuerySet(models.QuerySet[Any]):
+    """Rows of an audit trail: never deleted or changed in bulk, except by the retention run
+    (`_expire`) and by erasure (`_anonymise`). The partnership's trail and the audits' own."""
+
     def delete(self) -> tuple[int, dict[str, int]]:
         raise TypeError("The audit trail is append-only: use scrutiny.retention to expire it.")
 
@@ -26,6 +29,10 @@ class TrailEntryQuerySet(models.QuerySet["TrailEntry"]):
     def _anonymise(self, **kwargs: Any) -> int:
         """Changes these entries' person columns: for erasure alone."""
         return models.QuerySet.update(self, **kwargs)
+
+
+class TrailEntryQuerySet(AppendOnlyQuerySet):
+    pass
 
 
 class TrailEntry(models.Model):

@@ -3,7 +3,7 @@ from django.urls import path
 from scrutiny.views import core as views
 from scrutiny.views import dpia as dpia_views
 from scrutiny.views import instrument_builder as builder
-from scrutiny.views import library, plan, scrutinies, workspace
+from scrutiny.views import library, plan, published, scrutinies, workspace
 from scrutiny.views import people_data as people_data_views
 from scrutiny.views import trail as trail_views
 
@@ -31,6 +31,7 @@ urlpatterns = [
     path("dpia/dpia.xlsx", dpia_views.dpia_download, {"fmt": "xlsx"}, name="dpia-download"),
     path("dpia/dpia.pdf", dpia_views.dpia_download, {"fmt": "pdf"}, name="dpia-download"),
     path("trail/", trail_views.trail, name="trail"),
+    path("published/", published.published_list, name="published-list"),
     path("health/", views.health, name="health"),
     path("jobs/selfcheck/", views.selfcheck_start, name="selfcheck-start"),
     path("jobs/<int:job_id>/", views.job_detail, name="job-detail"),

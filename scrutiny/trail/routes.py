@@ -213,6 +213,7 @@ NOT_RECORDED: dict[str, str] = {
     "oidc_sign_in_failed": _ACCOUNT,
     "partnership-accessibility": _PUBLIC,
     "partnership-privacy": _PUBLIC,
+    "published-list": "the list of scrutinies published to the board: no case data",
     "dpia": "the record of processing, written from the partnership's configuration",
     # Subject access and erasure: scrutiny.people_data; the second factor: scrutiny.mfa.
     "people-data": _OWN_SERVICE,

@@ -226,6 +226,12 @@ def can_read_scrutinies(user: AnyUser) -> bool:
     return _role(user) in SCRUTINY_READERS
 
 
+def can_read_published(user: AnyUser) -> bool:
+    """The results published to the board when the findings are signed off (`published-list`):
+    the board, the business unit and the scrutineer of the partnership."""
+    return _role(user) in SCRUTINY_READERS
+
+
 def can_configure_scrutinies(user: AnyUser) -> bool:
     """Set up scrutinies and instruments, import evidence: the business unit and the scrutineer."""
     return _role(user) in PARTNERSHIP_WIDE_ROLES

@@ -259,10 +259,11 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "scrutiny@localhost")
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))  # file backend
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# Celery. With no broker configured, tasks run eagerly in-process, so the embedded default needs
-# no Redis; in production they run on celery workers.
+# Celery. With no broker configured, tasks run eagerly in-process; scripts/serve.sh runs a worker
+# on kombu's filesystem transport (no Redis); production runs workers on Redis (docs/production.md).
 REDIS_URL = env_str("REDIS_URL", "")
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL)
 CELERY_RESULT_BACKEND = None
@@ -272,13 +273,13 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
+# With CELERY_BROKER_URL=filesystem:// (scripts/serve.sh) messages wait here as files.
+BROKER_FOLDER = Path(env_str("BROKER_FOLDER", str(BASE_DIR / "var" / "celery")))
 # A worker that dies mid-task: the message goes back to the queue (not acknowledged), and a job
 # whose heartbeat stops is sent again by `jobs_recover` (docs/jobs.md). Redis gives an
 # unacknowledged message again only after this many seconds; a job's claim makes that harmless.
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
-CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, int] = {
-    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)
-}
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
 # How often a worker looks for messages past that timeout (unset: kombu's, about 100 s).
 if env_str("CELERY_UNACKED_RESTORE_SECONDS", ""):
     CELERY_BROKER_TRANSPORT_OPTIONS["unacked_restore_interval"] = env_int(
@@ -297,17 +298,20 @@ if JOB_STALL_SECONDS < 1 or JOB_MAX_ATTEMPTS < 1 or JOB_RECOVER_SECONDS < 1:
 # Workbooks uploaded through the pages wait here for their import job (never served; web and
 # workers must share it, as they share MEDIA_ROOT in docker-compose.yml); deleted when it ends.
 JOB_UPLOADS_DIR = Path(env_str("JOB_UPLOADS_DIR", str(MEDIA_ROOT / "job-uploads")))
-# celery beat: survey reminders are looked for every hour (each survey sets its own days).
+# celery beat: survey reminders are looked for every hour (each survey sets its own days), the
+# daily work once a day; both can be shortened from the environment (a test, a demo).
+REMINDERS_EVERY = float(max(1, env_int("REMINDERS_EVERY_SECONDS", 3600)))
+DAILY_EVERY = float(max(1, env_int("DAILY_TASKS_EVERY_SECONDS", 86400)))
 CELERY_BEAT_SCHEDULE = {
-    "survey-reminders": {"task": "surveys.tasks.reminders_schedule", "schedule": 3600.0},
+    "survey-reminders": {"task": "surveys.tasks.reminders_schedule", "schedule": REMINDERS_EVERY},
     # Overdue and drifting actions of the delivery plan, flagged once a day.
-    "actions-overdue": {"task": "scrutiny.tasks.actions_flag_overdue", "schedule": 86400.0},
+    "actions-overdue": {"task": "scrutiny.tasks.actions_flag_overdue", "schedule": DAILY_EVERY},
     # Personal data past each partnership's retention periods, removed once a day.
-    "retention": {"task": "scrutiny.tasks.retention_daily", "schedule": 86400.0},
+    "retention": {"task": "scrutiny.tasks.retention_daily", "schedule": DAILY_EVERY},
     # Jobs whose worker died, sent again (or marked stalled): scrutiny.jobs.jobs_recover.
     "jobs-recover": {"task": "scrutiny.tasks.jobs_recover", "schedule": float(JOB_RECOVER_SECONDS)},
     # Uploads that ended or dead jobs left in JOB_UPLOADS_DIR, deleted a day old, once a day.
-    "job-uploads-clean": {"task": "scrutiny.tasks.job_uploads_clean", "schedule": 86400.0},
+    "job-uploads-clean": {"task": "scrutiny.tasks.job_uploads_clean", "schedule": DAILY_EVERY},
 }
 
 REST_FRAMEWORK = {

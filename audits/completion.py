@@ -20,7 +20,8 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from audits.models import Assignment, AuditEvent, Moderation, Sample
+from audits.models import Assignment, AuditEvent, CaseFile, Moderation, Sample
+from audits.moderation import moderation_supersede_late
 from audits.permissions import audit_may_reopen
 from audits.trail import audit_event_record
 from scrutiny.errors import ApplicationError
@@ -246,11 +247,18 @@ def audit_submit(
 ) -> Assignment:
     """Validate the whole audit as saved, and submit it: it is then locked until reopened.
 
-    `compiled`, as for `audit_save_page`: the version the check page was drawn in."""
+    `compiled`, as for `audit_save_page`: the version the check page was drawn in.
+
+    An audit of a case file already moderated is kept but does not count: the agreed response
+    supersedes it at once, until the case file is moderated again
+    (`audits.moderation.moderation_supersede_late`)."""
     locked = _locked(assignment)
     _check_auditor(user, locked)
     _check_revision(locked, revision)
     _check_open(locked)
+    # The case file's lock, as moderating takes it, so that a case file is never moderated
+    # while one of its audits is being submitted: the audit is either moderated or late.
+    CaseFile.objects.select_for_update().get(pk=locked.case_id)
     compiled = assignment_compiled(locked, compiled=compiled)
     response = response_submit(
         compiled=compiled,
@@ -260,6 +268,7 @@ def audit_submit(
         user=user,
         response=locked.response,
     )
+    late = moderation_supersede_late(case=locked.case, response=response)
     locked.response = response
     locked.revision += 1
     locked.save(update_fields=["response", "revision"])
@@ -268,6 +277,10 @@ def audit_submit(
         action=AuditEvent.Action.SUBMITTED,
         user=user,
         assignment=locked,
+        detail="Submitted after the case file was moderated: it counts in the scores once the "
+        "case file is moderated again"
+        if late
+        else "",
     )
     return locked
 

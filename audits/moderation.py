@@ -2,6 +2,14 @@
 a case file, with a rationale for every disagreement, written as ONE agreed response through
 `scrutiny.evidence` that then supersedes the agencies' contributions in scoring (SCORING.md §5).
 
+A moderated case file counts once, through its agreed response: every submitted contribution of
+it is superseded, those the meeting worked from when it records the agreed answers, and one that
+arrives later at the moment it is submitted (`moderation_supersede_late`, called by
+`audits.completion.audit_submit`). So the counting rule itself (`Response.objects.counting()`,
+"submitted and not superseded") holds for every score and count without knowing about case
+files. A late contribution makes the moderation stale (`ModerationSheet.stale`) until the
+meeting records the agreed answers again, which takes it in.
+
 What the meeting works from, each agency's answers side by side: audits/moderation_sheet.py.
 The audits' progress: audits/progress.py; the trail: audits/trail.py; agreement between
 auditors: audits/agreement.py.
@@ -65,10 +73,10 @@ def rationales_check(
     for code in sheet.disagreements:
         if code not in kept and compiled.visible(code, asked):
             answered = "; ".join(
-                f"{a.contribution.agency_code}: {a.display}" for a in by_code[code].answers
+                f"{a.contribution.agency_name}: {a.display}" for a in by_code[code].answers
             )
             errors[code] = (
-                f"Give the reason for the agreed answer to {code} “{by_code[code].text}”: "
+                f"Give the reason for the agreed answer to “{by_code[code].text}”: "
                 f"the agencies' answers differ ({answered})"
             )
     return kept, errors
@@ -120,6 +128,7 @@ def moderation_record(
         )
 
     again = sheet.is_moderated
+    late = sheet.late
     existing = sheet.moderation.agreed_response if sheet.moderation is not None else None
     agreed = response_submit(
         compiled=compiled,
@@ -142,6 +151,8 @@ def moderation_record(
     )
     settled = [code for code in sheet.disagreements if code in kept]
     detail = "Agreed answers changed" if again else "Agreed answers recorded"
+    if late:
+        detail += f"; took in the audits submitted since by {_and_list(late)}"
     if settled:
         detail += f"; disagreements settled on {', '.join(settled)}"
     audit_event_record(
@@ -152,6 +163,18 @@ def moderation_record(
         detail=detail + ".",
     )
     return moderation
+
+
+def moderation_supersede_late(*, case: CaseFile, response: Response) -> bool:
+    """A contribution submitted after its case file was moderated: the agreed response
+    supersedes it at once, so it is kept but counts in no score, and the moderation is stale
+    until recorded again. True when the case file was moderated. The caller holds the case
+    file's lock (as `moderation_record` does), so the two are taken one after the other."""
+    agreed = Response.objects.filter(moderation__case=case).first()
+    if agreed is None:
+        return False
+    responses_supersede(agreed=agreed, contributions=[response])
+    return True
 
 
 def _and_list(items: Sequence[str]) -> str:

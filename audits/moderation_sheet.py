@@ -6,6 +6,12 @@ Which answers disagree. Single and multiple choice, number and date answers are 
 normalising (2 and 2.0 agree; choices in any order agree), and a question answered by some
 agencies but not by others disagrees. Free text is not compared: each agency's own words differ,
 which is not a disagreement about the case; the meeting writes the agreed text.
+
+A contribution submitted after the case file was moderated (an agency or a second auditor
+assigned later) is *late*: the agreed response supersedes it as soon as it arrives, so it counts
+in no score (audits/completion.py, SCORING.md §5), and the moderation is *stale* until the
+meeting records the agreed answers again, which takes it in. Derived from the times, never
+stored: late means submitted after `Moderation.moderated_at`.
 """
 
 from __future__ import annotations
@@ -48,6 +54,7 @@ class Contribution:
     auditor: str
     status: str  # NOT_STARTED, DRAFT, SUBMITTED or MODERATED
     response: Response | None
+    late: bool = False  # submitted after the case file was moderated, not yet taken in
 
     @property
     def submitted(self) -> bool:
@@ -62,6 +69,8 @@ class Contribution:
 
     @property
     def status_words(self) -> str:
+        if self.late:
+            return "Submitted since moderation"
         return STATUS_WORDS[self.status]
 
 
@@ -84,6 +93,23 @@ class SheetQuestion:
     agreed: Any  # the agreed raw value once moderated; else None
     agreed_display: str
     rationale: str
+    section: str = ""  # the title of the tool's section it is in
+
+    @property
+    def by_answer(self) -> list[tuple[str, list[str]]]:
+        """Each answer given, in words, with the contributions that gave it, in the order first
+        given: a disagreement read as its split (submitted contributions only)."""
+        groups: dict[str, list[str]] = {}
+        for answer in self.answers:
+            if answer.contribution.submitted:
+                groups.setdefault(answer.display, []).append(answer.contribution.label)
+        return list(groups.items())
+
+    @property
+    def common_display(self) -> str:
+        """The answer every agency gave, in words, when they agree."""
+        given = [a for a in self.answers if a.contribution.submitted]
+        return given[0].display if given else "Not submitted yet"
 
 
 @dataclass(frozen=True)
@@ -115,12 +141,37 @@ class ModerationSheet:
         return self.moderation is not None and self.moderation.agreed_response_id is not None
 
     @property
+    def late(self) -> list[str]:
+        """The contributions submitted since the case file was moderated, named."""
+        return [c.label for c in self.contributions if c.late]
+
+    @property
+    def stale(self) -> bool:
+        """Moderated, and a contribution has arrived since: moderate again to take it in."""
+        return self.is_moderated and any(c.late for c in self.contributions)
+
+    @property
     def questions(self) -> list[SheetQuestion]:
         return [q for section in self.sections for q in section.questions]
 
     @property
     def disagreements(self) -> list[str]:
         return [q.code for q in self.questions if q.disagree]
+
+    @property
+    def disagreeing(self) -> list[SheetQuestion]:
+        """The questions where the agencies' answers differ: what the meeting is for."""
+        return [q for q in self.questions if q.disagree]
+
+    @property
+    def agreeing(self) -> list[SheetQuestion]:
+        """The compared questions where every agency gave the same answer (or none did)."""
+        return [q for q in self.questions if q.compared and not q.disagree]
+
+    @property
+    def written(self) -> list[SheetQuestion]:
+        """The free-text questions: each agency's own words, not compared."""
+        return [q for q in self.questions if not q.compared]
 
     def initial(self) -> dict[str, Any]:
         """What the agreed answers start as: the agreed ones once moderated, else the answers
@@ -130,12 +181,28 @@ class ModerationSheet:
         return {q.code: q.common for q in self.questions if q.common is not None}
 
 
-def _status(response: Response | None) -> str:
+def submitted_since(response: Response | None, moderation: Moderation | None) -> bool:
+    """Was this response submitted after the case file was moderated (so the agreement was
+    not made on it)?"""
+    return (
+        response is not None
+        and response.status == Response.Status.SUBMITTED
+        and response.submitted_at is not None
+        and moderation is not None
+        and moderation.agreed_response_id is not None
+        and moderation.moderated_at is not None
+        and response.submitted_at > moderation.moderated_at
+    )
+
+
+def _status(response: Response | None, moderation: Moderation | None) -> str:
     if response is None:
         return NOT_STARTED
     if response.status != Response.Status.SUBMITTED:
         return DRAFT
-    return MODERATED if response.superseded_by_id is not None else SUBMITTED
+    if response.superseded_by_id is not None and not submitted_since(response, moderation):
+        return MODERATED
+    return SUBMITTED
 
 
 def _comparable(question: CompiledQuestion, value: Any) -> Any:
@@ -177,7 +244,7 @@ def _sheet_version(
         return None
 
 
-def _contributions(case: CaseFile) -> tuple[Contribution, ...]:
+def _contributions(case: CaseFile, moderation: Moderation | None) -> tuple[Contribution, ...]:
     """Each agency's audit of the case, by agency code and role (one query)."""
     assignments = (
         Assignment.objects.filter(case=case)
@@ -191,8 +258,9 @@ def _contributions(case: CaseFile) -> tuple[Contribution, ...]:
             agency_name=a.agency.name,
             role=a.role,
             auditor=str(a.auditor) if a.auditor else "",
-            status=_status(a.response),
+            status=_status(a.response, moderation),
             response=a.response,
+            late=submitted_since(a.response, moderation),
         )
         for a in assignments
     )
@@ -244,7 +312,7 @@ class _SheetAnswers:
         words = self.shown[contribution.assignment_id].get(code, "Not answered")
         return SheetAnswer(contribution, raw, words)
 
-    def question(self, code: str) -> SheetQuestion:
+    def question(self, code: str, section: str = "") -> SheetQuestion:
         """One question with every contribution's answer, compared, and the agreed answer."""
         question = self.compiled.questions[code]
         answers = tuple(self.answer(c, code) for c in self.contributions)
@@ -263,11 +331,14 @@ class _SheetAnswers:
             agreed=self.agreed.get(code),
             agreed_display=self.agreed_shown.get(code, "Not answered"),
             rationale=str(self.rationales.get(code, "")),
+            section=section,
         )
 
     def sections(self) -> tuple[SheetSection, ...]:
         return tuple(
-            SheetSection(section.title, tuple(self.question(code) for code in section.codes))
+            SheetSection(
+                section.title, tuple(self.question(code, section.title) for code in section.codes)
+            )
             for section in self.compiled.sections
         )
 
@@ -280,12 +351,12 @@ def _in_words(compiled: CompiledVersion, values: Mapping[str, Any]) -> dict[str,
 def moderation_sheet(*, case: CaseFile) -> ModerationSheet:
     """Each question with each agency's submitted answer side by side (drafts are not shown),
     whether they disagree, and the agreed answer once moderated. A fixed number of queries."""
-    contributions = _contributions(case)
     moderation = (
         Moderation.objects.filter(case=case)
         .select_related("agreed_response__version", "moderated_by")
         .first()
     )
+    contributions = _contributions(case, moderation)
     version = _sheet_version(case, contributions, moderation)
     compiled = version_compile(version) if version is not None else None
     agreed_response = moderation.agreed_response if moderation is not None else None

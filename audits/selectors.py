@@ -2,7 +2,9 @@
 costs a fixed number of queries however many audits or case files it holds.
 
 An audit's status, in words: not started (nothing saved), in draft, submitted, moderated (the
-moderation meeting agreed the case file), overdue (not submitted and past its due date).
+moderation meeting agreed the case file from it), overdue (not submitted and past its due date).
+An audit submitted after its case file was moderated is "submitted" until the case file is
+moderated again (audits/moderation_sheet.py).
 """
 
 from __future__ import annotations
@@ -36,8 +38,12 @@ STATUS_WORDS = {
 
 
 def _moderated_case() -> Exists:
+    """Has the case file's moderation taken this audit in (recorded after it was submitted)?"""
     return Exists(
-        Moderation.objects.filter(case_id=OuterRef("case_id"), moderated_at__isnull=False)
+        Moderation.objects.filter(
+            case_id=OuterRef("case_id"),
+            moderated_at__gte=OuterRef("response__submitted_at"),
+        )
     )
 
 
@@ -45,11 +51,11 @@ def assignment_status(
     assignment: Assignment, *, moderated: bool, today: dt.date | None = None
 ) -> str:
     """The audit's status (one of the constants above), from the assignment with its response
-    loaded and whether its case file is moderated."""
+    loaded and whether its case file's moderation took it in."""
     today = today or timezone.localdate()
     response = assignment.response
     if response is not None and response.status == Response.Status.SUBMITTED:
-        if moderated or response.superseded_by_id is not None:
+        if moderated:
             return MODERATED
         return SUBMITTED
     if assignment.due is not None and assignment.due < today:

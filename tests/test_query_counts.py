@@ -66,7 +66,9 @@ AUDIT_PAGES = {
     "save the last page": 27,  # 31 likewise
     "show a page answered": 15,
     "check": 12,
-    "submit": 25,  # 29 when the submit compiled the version a second time
+    # 31 when the submit compiled the version a second time; 2 of the 27 lock the case file and
+    # look for its moderation, so that an audit arriving after moderation never counts twice.
+    "submit": 27,
 }
 PACK_DATA = 49
 PLAN_READS = {

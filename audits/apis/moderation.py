@@ -49,6 +49,10 @@ class AuditProgressCaseOutputSerializer(serializers.Serializer):
     area = serializers.CharField(help_text="The area's code, or empty.")
     stage = serializers.CharField(source="status", help_text="The case file's stage, in words.")
     moderated_at = serializers.DateTimeField(allow_null=True)
+    stale = serializers.BooleanField(
+        help_text="Moderated, and an audit was submitted since: it counts in no score until "
+        "the case file is moderated again."
+    )
     counts = AuditProgressCountsOutputSerializer()
 
 
@@ -86,6 +90,11 @@ class AuditModerationContributionOutputSerializer(serializers.Serializer):
     agency_name = serializers.CharField()
     role = serializers.ChoiceField(choices=Assignment.Role.choices)
     status = serializers.ChoiceField(choices=[(key, words) for key, words in STATUS_WORDS.items()])
+    submitted_since_moderation = serializers.BooleanField(
+        source="late",
+        help_text="Submitted after the case file was moderated: not yet taken into the agreed "
+        "answers, and counted in no score until the case file is moderated again.",
+    )
 
 
 class AuditModerationAnswerOutputSerializer(serializers.Serializer):
@@ -121,6 +130,14 @@ class AuditModerationOutputSerializer(serializers.Serializer):
     moderated = serializers.BooleanField()
     moderated_by = serializers.CharField(allow_null=True)
     moderated_at = serializers.DateTimeField(allow_null=True)
+    stale = serializers.BooleanField(
+        help_text="Moderated, and an audit was submitted since (see `late`): record the agreed "
+        "answers again to take it in."
+    )
+    late = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="The audits submitted since the case file was moderated.",
+    )
     contributions = AuditModerationContributionOutputSerializer(many=True)
     questions = AuditModerationQuestionOutputSerializer(many=True)
 
@@ -139,6 +156,8 @@ def _sheet_data(sheet: ModerationSheet) -> dict[str, Any]:
         if moderation is not None and moderation.moderated_by
         else None,
         "moderated_at": moderation.moderated_at if moderation is not None else None,
+        "stale": sheet.stale,
+        "late": sheet.late,
         "contributions": sheet.contributions,
         "questions": sheet.questions,
     }

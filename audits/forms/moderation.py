@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.html import format_html, strip_tags
 
 from audits.moderation import rationales_check
 from audits.moderation_sheet import ModerationSheet
@@ -44,7 +45,11 @@ def agreed_form_class(compiled: CompiledVersion) -> type[QuestionnairePage]:
         if condition is not None and condition.code in compiled.questions:
             hint = condition_hint(compiled, condition)
         field = question_field(question, hint=hint)
-        field.label = f"Agreed answer to {code}"
+        # The question's words are its block's heading: they complete the label for a screen
+        # reader without being shown twice.
+        field.label = format_html(
+            'Agreed answer<span class="visually-hidden"> to “{}”</span>', question.text
+        )
         fields[code] = field
     attrs: dict[str, Any] = {
         **fields,
@@ -67,7 +72,11 @@ class RationaleForm(forms.Form):
         for question in sheet.questions:
             if question.disagree or question.rationale:
                 self.fields[question.code] = forms.CharField(
-                    label=f"Why the meeting agreed this answer to {question.code}",
+                    label=format_html(
+                        'Why the meeting chose this answer<span class="visually-hidden"> to “{}”'
+                        "</span>",
+                        question.text,
+                    ),
                     required=question.disagree,
                     widget=forms.Textarea(attrs={"rows": 3}),
                     help_text="The agencies' answers differ: say what the meeting weighed."
@@ -146,8 +155,9 @@ class ModerationForms:
                 field = form[code]
                 suffix = "_0" if field.use_fieldset else ""
                 for error in field.errors:
+                    label = strip_tags(str(field.label))
                     summary.append(
-                        {"href": f"#{field.auto_id}{suffix}", "text": f"{field.label}: {error}"}
+                        {"href": f"#{field.auto_id}{suffix}", "text": f"{label}: {error}"}
                     )
         for form in (self.agreed, self.rationale):
             summary += [{"href": "", "text": str(e)} for e in form.non_field_errors()]

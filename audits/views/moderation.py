@@ -6,10 +6,16 @@ Only people who run audits (the business unit and the scrutineer) reach them: an
 The moderation page asks each agreed answer with the instrument's own field
 (`questionnaires.question_field`, in a `QuestionnairePage` holding every question of the tool,
 so choices, validation and show_if hints are those of the audit itself; the forms are in
-audits/forms/moderation.py). Each question is one block: its heading, a small table of each
-agency's answer, the agreed answer, and the rationale where the agencies disagree. One table a
-question rather than radio buttons inside the cells of one wide table a section: such a table
-cannot reflow at 320 px, and a block reads in order with a screen reader and the keyboard alone.
+audits/forms/moderation.py). Each question is one block: its heading (the question's words,
+its code only as secondary text), a small table of each agency's answer, the agreed answer, and
+the rationale where the agencies disagree. One table a question rather than radio buttons inside
+the cells of one wide table a section: such a table cannot reflow at 320 px, and a block reads
+in order with a screen reader and the keyboard alone.
+
+The page leads with the questions where the agencies disagree, which are what the meeting is
+for; those where every agency agrees (their answer filled in) and the free-text answers follow
+in folded groups, so that a tool of forty questions and five agencies stays a page one can use.
+A moderation made stale by an audit submitted since says so first.
 """
 
 from __future__ import annotations
@@ -28,7 +34,7 @@ from audits import agreement, trail
 from audits.forms.moderation import ModerationForms
 from audits.models import AuditEvent, CaseFile
 from audits.moderation import moderation_record
-from audits.moderation_sheet import ModerationSheet, moderation_sheet
+from audits.moderation_sheet import ModerationSheet, SheetQuestion, moderation_sheet
 from audits.permissions import access_scrutiny_audits_for_user
 from audits.progress import audit_progress
 from audits.trail import audit_event_record
@@ -53,21 +59,39 @@ def case_in(scrutiny: Scrutiny, case_id: int) -> CaseFile:
     return case
 
 
-def _blocks(sheet: ModerationSheet, forms_: ModerationForms | None) -> list[dict[str, Any]]:
-    """The page's sections, each question with its agreed field and rationale field."""
-    sections = []
-    for section in sheet.sections:
-        rows = []
-        for question in section.questions:
-            row: dict[str, Any] = {"q": question, "field": None, "rationale": None}
-            if forms_ is not None:
-                if question.code in forms_.agreed.fields:
-                    row["field"] = forms_.agreed[question.code]
-                if question.code in forms_.rationale.fields:
-                    row["rationale"] = forms_.rationale[question.code]
-            rows.append(row)
-        sections.append({"title": section.title, "questions": rows})
-    return sections
+def _row(question: SheetQuestion, forms_: ModerationForms | None) -> dict[str, Any]:
+    """One question with its agreed field and rationale field (when the form is shown)."""
+    row: dict[str, Any] = {"q": question, "field": None, "rationale": None, "errors": False}
+    if forms_ is not None:
+        if question.code in forms_.agreed.fields:
+            row["field"] = forms_.agreed[question.code]
+        if question.code in forms_.rationale.fields:
+            row["rationale"] = forms_.rationale[question.code]
+        row["errors"] = any(f is not None and f.errors for f in (row["field"], row["rationale"]))
+    return row
+
+
+def _groups(sheet: ModerationSheet, forms_: ModerationForms | None) -> list[dict[str, Any]]:
+    """The page's questions, the disagreements first: what the meeting is for. The questions
+    where every agency agrees and the free-text answers follow, folded (opened when one of
+    their fields has an error)."""
+    several = len(sheet.contributions) > 1
+    groups = [
+        ("disagree", "Where the agencies disagree", sheet.disagreeing, False),
+        (
+            "agree",
+            "Where the agencies agree" if several else "The agency's answers",
+            sheet.agreeing,
+            True,
+        ),
+        ("written", "Written answers", sheet.written, True),
+    ]
+    result = []
+    for key, title, questions, folded in groups:
+        rows = [_row(q, forms_) for q in questions]
+        errors = any(row["errors"] for row in rows)
+        result.append({"key": key, "title": title, "rows": rows, "folded": folded and not errors})
+    return result
 
 
 # ---------------------------------------------------------------------------------------------
@@ -138,7 +162,7 @@ def audit_moderate(request: HttpRequest, slug: str, case_id: int) -> HttpRespons
             "scrutiny": scrutiny,
             "case": case,
             "sheet": sheet,
-            "sections": _blocks(sheet, forms_),
+            "groups": _groups(sheet, forms_),
             "forms": forms_,
             "errors": errors,
         },

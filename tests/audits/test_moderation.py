@@ -234,8 +234,8 @@ def test_a_disagreement_needs_a_rationale_and_answers_are_checked(case, scrutine
     assert set(extra["errors"]) == {"G1", "Q4"}
     assert extra["rationale_errors"] == {
         "Z9": "Z9 is not a question of MACFA",
-        "Q6": "Give the reason for the agreed answer to Q6 “How good was the plan?”: the "
-        "agencies' answers differ (FHC: Outstanding; POL: Inadequate)",
+        "Q6": "Give the reason for the agreed answer to “How good was the plan?”: the "
+        "agencies' answers differ (Fernhill Council: Outstanding; Fernhill Police: Inadequate)",
     }
     assert raised.value.message.startswith("The agreed answers have 4 problems: ")
     nothing_written(case, before)

@@ -56,6 +56,7 @@ def test_progress(audits, case, council, scrutineer):
         "area": "NTH",
         "stage": "Ready to moderate",
         "moderated_at": None,
+        "stale": False,
         "counts": {
             "assignments": 2,
             "not_started": 0,

@@ -137,14 +137,30 @@ def test_moderation_page_shows_the_answers_side_by_side(audits, case, scrutineer
     assert page.status_code == 200
     words = text(page)
     assert "Moderate case file C-0042" in words
-    assert "Fernhill Council (FHC) Outstanding" in words
-    assert "Fernhill Police (POL) Inadequate" in words
-    assert "The agencies disagree" in words and "The agencies agree" in words
+    # A disagreement reads as its split: each answer with who gave it.
+    assert (
+        "Answer Given by Outstanding Fernhill Council (FHC) Inadequate Fernhill Police (POL)"
+        in (words)
+    )
+    # Free text stays side by side, agency by agency.
+    assert "Fernhill Council (FHC) A child protection plan." in words
+    # The page leads with the disagreement (Q6), in words; the agreed questions and the
+    # written answers follow, folded.
+    assert "Where the agencies disagree (1)" in words
+    assert "Where the agencies agree (5 questions)" in words
+    assert "Written answers (1 question)" in words
+    assert words.index("Where the agencies disagree") < words.index("How good was the plan?")
+    assert words.index("How good was the plan?") < words.index("Where the agencies agree")
+    assert words.index("Where the agencies agree") < words.index("Every agency's answer: Yes")
+    assert "Every agency's answer: Good" in words  # G1
     body = page.content.decode()
     # The agreed answers are the tool's own fields: G1, where all agree, is chosen already.
     assert re.search(r'<input[^>]*name="G1"[^>]*value="3"[^>]*checked', body)
     assert not re.search(r'<input[^>]*name="Q6"[^>]*checked', body)
-    assert "Agreed answer to Q6" in body
+    # The label is "Agreed answer", completed by the question's words for a screen reader.
+    assert 'Agreed answer<span class="visually-hidden"> to “How good was the plan?”</span>' in body
+    assert "Agreed answer to Q6" not in body and "<h3>Q6" not in body
+    assert re.search(r"<details>\s*<summary>Where the agencies agree", body)
     # A rationale is asked where they disagree, and only there.
     assert 'name="rationale-Q6"' in body and 'name="rationale-G1"' not in body
     assert 'for="id_rationale-Q6"' in body
@@ -201,9 +217,13 @@ def test_recording_shows_the_agreed_answers(audits, case, scrutineer):
     words = text(page)
     assert "are recorded" in words
     assert "Agreed answers" in words
-    assert "Q6 How good was the plan? Good Why: The plan was agreed but never reviewed." in words
+    assert "How good was the plan? Good Why: The plan was agreed but never reviewed." in words
+    assert "All 7 agreed answers" in words
     assert "Change the agreed answers" in words
+    assert "moderate again" not in words
     body = page.content.decode()
+    # Changing them is folded away: the agreed answers lead.
+    assert re.search(r"<details>\s*<summary>Change the agreed answers</summary>", body)
     assert re.search(r'<input[^>]*name="Q6"[^>]*value="3"[^>]*checked', body)
     assert "The plan was agreed but never reviewed.</textarea>" in body
 

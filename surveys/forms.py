@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 
 from scrutiny.models import Agency, Instrument, PractitionerRole, Scrutiny
+from scrutiny.workbooks.opening import workbook_max_bytes
 from surveys.models import SURVEY_KINDS, Survey
 
 ANONYMITY_CHOICES = [
@@ -16,6 +17,20 @@ ANONYMITY_CHOICES = [
     ("yes", "Anonymous: answers are not linked to the person"),
     ("no", "Named: answers are linked to the person invited"),
 ]
+
+
+# The datetime-local control shows the date and time as the browser's language writes them:
+# the hints give an example in words, GOV.UK's way, not a format of their own.
+_DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class CheckboxField(forms.BooleanField):
+    """One checkbox as the other forms show theirs (templates/surveys/manage/_checkbox.html):
+    a legend saying what it is about, then the box with its label after it."""
+
+    def __init__(self, *, legend: str, **kwargs: Any) -> None:
+        super().__init__(template_name="surveys/manage/_checkbox.html", **kwargs)
+        self.legend = legend
 
 
 class SurveyForm(forms.Form):
@@ -33,18 +48,24 @@ class SurveyForm(forms.Form):
     )
     opens_at = forms.DateTimeField(
         label="Opens",
-        help_text="Date and time, for example 2025-03-01 09:00.",
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text="The date and time, for example 1 March 2026 at 9am.",
+        widget=_DATETIME_WIDGET,
         error_messages={
-            "required": "Enter when the survey opens.",
-            "invalid": "Enter a date and time.",
+            "required": "Enter the date and time the survey opens.",
+            "invalid": "Enter the date and time the survey opens, for example 1 March 2026 at 9am.",
         },
     )
+    # The form's template adds "(optional)" to the label of a field that is not required.
     closes_at = forms.DateTimeField(
-        label="Closes (optional)",
+        label="Closes",
+        help_text="The date and time, for example 31 March 2026 at 5pm. Leave it empty to keep "
+        "the survey open.",
         required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        error_messages={"invalid": "Enter a date and time."},
+        widget=_DATETIME_WIDGET,
+        error_messages={
+            "invalid": "Enter the date and time the survey closes, for example 31 March 2026 "
+            "at 5pm."
+        },
     )
     anonymous = forms.ChoiceField(
         label="Anonymity",
@@ -52,7 +73,8 @@ class SurveyForm(forms.Form):
         required=False,
         widget=forms.RadioSelect,
     )
-    open_link_enabled = forms.BooleanField(
+    open_link_enabled = CheckboxField(
+        legend="Open link",
         label="Anyone with the open link may answer",
         help_text="Leave this unticked to take answers by personal invitation only.",
         required=False,
@@ -105,6 +127,23 @@ class InvitationListForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
         error_messages={"required": "Choose an invitation list to upload."},
     )
+
+    def clean_file(self) -> Any:
+        """Its type and size, before it is kept for the job that reads its rows."""
+        file = self.cleaned_data["file"]
+        if not file.name.lower().endswith((".xlsx", ".csv")):
+            raise forms.ValidationError(
+                "The invitation list must be an Excel workbook (.xlsx) or a CSV file (.csv). In "
+                "Excel, use Save As and choose Excel Workbook or CSV UTF-8."
+            )
+        limit = workbook_max_bytes()
+        if file.size > limit:
+            raise forms.ValidationError(
+                f"The file is {file.size / (1024 * 1024):.1f} MB; the largest list this "
+                f"installation accepts is {limit / (1024 * 1024):.1f} MB. Remove the columns you "
+                "do not need, or split the list."
+            )
+        return file
 
 
 class OpenStartForm(forms.Form):

@@ -1,6 +1,7 @@
 """Celery tasks of the surveys: thin. Each takes ids and calls one service; enqueued with
 transaction.on_commit by the services. The emails are retried when the mail server is briefly
-unreachable (scrutiny.notifications.email_task)."""
+unreachable (scrutiny.notifications.email_task). An invitation list uploaded through the page runs
+as a job (surveys.imports), reporting through `jobs.job_running`."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from collections.abc import Sequence
 
 from celery import shared_task
 
+from scrutiny import jobs
 from scrutiny.notifications import email_task
 from surveys.services import invitations
 
@@ -32,3 +34,14 @@ def reminders_email(*, invitation_ids: Sequence[int]) -> int:
     """Email a reminder to each invitation still owed one (checked again, so never to someone
     who has answered since)."""
     return invitations.reminders_send(invitation_ids=list(invitation_ids))
+
+
+@shared_task(acks_late=True)
+def invitation_list_import(*, job_id: int, survey_id: int, upload: str, file_name: str) -> None:
+    """Invite everyone on a list uploaded through the survey's page (surveys.imports)."""
+    from surveys.imports import invitation_list_run
+
+    with jobs.job_running(job_id=job_id, failure="The invitation list could not be read") as run:
+        if run is None:
+            return
+        invitation_list_run(run=run, survey_id=survey_id, upload=upload, file_name=file_name)

@@ -15,9 +15,9 @@ from audits.sampling import SEED_MAX, SEED_MIN
 from scrutiny.models import Instrument
 from scrutiny.workbooks.lists import CaseList
 
-# The page keeps the upload in the session between its two steps: a case list is small (ten
+# The page reads the whole list to check it while the person waits: a case list is small (ten
 # thousand rows of CSV is well under a megabyte), and bigger files belong to the command line.
-SESSION_FILE_MAX_BYTES = 10 * 1024 * 1024
+PAGE_FILE_MAX_BYTES = 10 * 1024 * 1024
 # Columns with more distinct values than this (case references, dates) are not offered as filters.
 FILTER_MAX_VALUES = 12
 SEED_SUGGESTED_BELOW = 1_000_000
@@ -46,10 +46,10 @@ class CaseListForm(forms.Form):
                 "The case list must be an Excel workbook (.xlsx) or a CSV file (.csv). In Excel, "
                 "use Save As and choose Excel Workbook or CSV UTF-8."
             )
-        if file.size > SESSION_FILE_MAX_BYTES:
+        if file.size > PAGE_FILE_MAX_BYTES:
             raise ValidationError(
                 f"The file is {file.size / (1024 * 1024):.1f} MB; this page takes case lists of "
-                f"up to {SESSION_FILE_MAX_BYTES // (1024 * 1024)} MB. Remove the columns you do "
+                f"up to {PAGE_FILE_MAX_BYTES // (1024 * 1024)} MB. Remove the columns you do "
                 "not need, or draw from the command line (manage.py sample) or the API."
             )
         return file

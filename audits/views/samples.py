@@ -1,16 +1,18 @@
 """The sample pages: the scrutiny's sample of case files, and drawing it from a case list.
 
-Drawing takes two steps on one address: upload the case list (.xlsx or .csv), then choose the
-filters, the column to stratify by, how many per group, the seed and the audit tool, and draw.
-Between the steps the uploaded file is kept in the session (its bytes, base64), with its
-checksum repeated in the second step's form, so that a list replaced in another tab is never
-drawn from by mistake. Only the business unit and the scrutineer reach these pages; anyone
-else gets a 404 (audits.permissions). The forms are in audits/forms/samples.py.
+Drawing takes two steps on one address: upload the case list (.xlsx or .csv), checked whole with
+its errors by row on the form, then choose the filters, the column to stratify by, how many per
+group, the seed and the audit tool, and draw. Between the steps the case list is kept in the
+private uploads folder; the session holds only the kept file's name, the name it was uploaded
+with and its checksum (audits.imports.KeptCaseList), never case data. The checksum is repeated in
+the second step's form, so that a list replaced in another tab is never drawn from by mistake.
+The draw runs as a job (audits.imports), and the page goes to the job's page. Only the business
+unit and the scrutineer reach these pages; anyone else gets a 404 (audits.permissions). The
+forms are in audits/forms/samples.py.
 """
 
 from __future__ import annotations
 
-import base64
 from typing import Any
 
 from django import forms
@@ -21,17 +23,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from audits import samples, selectors
+from audits import imports, samples, selectors
 from audits.forms.samples import AuditToolForm, CaseListForm, SampleOptionsForm
 from audits.models import Sample
 from audits.permissions import access_scrutiny_audits_for_user
 from scrutiny.errors import ApplicationError
 from scrutiny.models import Instrument, Scrutiny, User
-from scrutiny.workbooks.lists import (
-    case_list_read,
-    list_sha256,
-    list_upload_content,
-)
+from scrutiny.workbooks.lists import CaseList
 from scrutiny.workbooks.reading import normal_name
 
 
@@ -44,36 +42,35 @@ def _add_application_error(form: forms.Form, exc: ApplicationError, *, field: st
 
 
 # ---------------------------------------------------------------------------------------------
-# The upload kept in the session between the two steps
+# What the session holds of the kept case list between the two steps: its name, never its data
 
 
 def _session_key(scrutiny: Scrutiny) -> str:
     return f"audits.sample_upload.{scrutiny.pk}"
 
 
-def _upload_keep(session: SessionBase, scrutiny: Scrutiny, name: str, content: bytes) -> None:
-    session[_session_key(scrutiny)] = {
-        "name": name,
-        "sha256": list_sha256(content),
-        "content": base64.b64encode(content).decode("ascii"),
-    }
+def _kept(session: SessionBase, scrutiny: Scrutiny) -> imports.KeptCaseList | None:
+    return imports.KeptCaseList.from_session(session.get(_session_key(scrutiny)))
 
 
-def _upload_load(session: SessionBase, scrutiny: Scrutiny) -> tuple[str, bytes] | None:
-    kept = session.get(_session_key(scrutiny))
-    if not isinstance(kept, dict):
+def _kept_load(
+    session: SessionBase, scrutiny: Scrutiny
+) -> tuple[imports.KeptCaseList, CaseList] | None:
+    """The kept case list, read again; None when it is no longer kept (drawn from, or cleaned
+    up a day after), so that the page asks for it again (a read: the session is left as it is,
+    and the next upload replaces what it names)."""
+    kept = _kept(session, scrutiny)
+    case_list = imports.case_list_load(kept=kept) if kept is not None else None
+    if kept is None or case_list is None:
         return None
-    try:
-        content = base64.b64decode(kept["content"], validate=True)
-    except (KeyError, TypeError, ValueError):
-        return None
-    if list_sha256(content) != kept.get("sha256"):
-        return None
-    return str(kept.get("name") or "case list"), content
+    return kept, case_list
 
 
-def _upload_forget(session: SessionBase, scrutiny: Scrutiny) -> None:
-    session.pop(_session_key(scrutiny), None)
+def _kept_replace(session: SessionBase, scrutiny: Scrutiny, kept: imports.KeptCaseList) -> None:
+    earlier = _kept(session, scrutiny)
+    session[_session_key(scrutiny)] = kept.as_session()
+    if earlier is not None and earlier.upload != kept.upload:
+        imports.case_list_discard(kept=earlier)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -154,25 +151,23 @@ def sample_draw(request: HttpRequest, slug: str) -> HttpResponse:
             "audits/samples/sample_closed.html",
             {"scrutiny": scrutiny, "sample": current},
         )
-    upload = _upload_load(request.session, scrutiny)
+    loaded = _kept_load(request.session, scrutiny)
     step = (request.POST if request.method == "POST" else request.GET).get("step")
-    if upload is None or step == "upload":
+    if loaded is None or step == "upload":
         return _upload_step(request, scrutiny, current)
-    return _options_step(request, scrutiny, current, upload)
+    return _options_step(request, scrutiny, current, *loaded)
 
 
 def _upload_step(request: HttpRequest, scrutiny: Scrutiny, current: Sample | None) -> HttpResponse:
     is_upload = request.method == "POST" and request.POST.get("step") == "upload"
     form = CaseListForm(*((request.POST, request.FILES) if is_upload else (None, None)))
     if is_upload and form.is_valid():
-        file = form.cleaned_data["file"]
         try:
-            content = list_upload_content(file)
-            case_list_read(content=content, file_name=file.name)
+            kept = imports.case_list_keep(file=form.cleaned_data["file"])
         except ApplicationError as exc:
             _add_application_error(form, exc, field="file")
         else:
-            _upload_keep(request.session, scrutiny, file.name, content)
+            _kept_replace(request.session, scrutiny, kept)
             return redirect("audit-sample-draw", slug=scrutiny.slug)
     return render(
         request,
@@ -185,18 +180,13 @@ def _options_step(
     request: HttpRequest,
     scrutiny: Scrutiny,
     current: Sample | None,
-    upload: tuple[str, bytes],
+    kept: imports.KeptCaseList,
+    case_list: CaseList,
 ) -> HttpResponse:
-    file_name, content = upload
-    try:
-        case_list = case_list_read(content=content, file_name=file_name)
-    except ApplicationError:
-        _upload_forget(request.session, scrutiny)
-        return redirect("audit-sample-draw", slug=scrutiny.slug)
     tools = list(selectors.audit_tools(scrutiny=scrutiny))
     is_draw = request.method == "POST" and request.POST.get("step") == "draw"
     # Options chosen for another upload (replaced in another tab since) are not drawn with.
-    stale = is_draw and request.POST.get("file_sha256") != case_list.file_sha256
+    stale = is_draw and request.POST.get("file_sha256") != kept.sha256
     form = SampleOptionsForm(
         request.POST if is_draw and not stale else None,
         case_list=case_list,
@@ -204,9 +194,7 @@ def _options_step(
         current=current,
     )
     if is_draw and not stale and form.is_valid():
-        response = _draw(request, scrutiny, form, tools, file_name, content)
-        if response is not None:
-            return response
+        return _draw(request, scrutiny, form, tools, kept)
     return render(
         request,
         "audits/samples/sample_options.html",
@@ -214,7 +202,7 @@ def _options_step(
             "scrutiny": scrutiny,
             "sample": current,
             "form": form,
-            "file_name": file_name,
+            "file_name": kept.file_name,
             "case_list": case_list,
             "cases_count": len(case_list.cases),
             "stale": stale,
@@ -227,45 +215,20 @@ def _draw(
     scrutiny: Scrutiny,
     form: SampleOptionsForm,
     tools: list[Instrument],
-    file_name: str,
-    content: bytes,
-) -> HttpResponse | None:
+    kept: imports.KeptCaseList,
+) -> HttpResponse:
+    """Start the draw as a job, and follow it on its page: the case list stays kept until the
+    draw finishes, so that a refused draw's options can be changed without uploading again."""
+    assert isinstance(request.user, User)  # one who runs the scrutiny's audits
     code = form.cleaned_data.get("instrument") or ""
-    tool = next((t for t in tools if t.code == code), None)
-    try:
-        result = samples.sample_draw(
-            scrutiny=scrutiny,
-            file_name=file_name,
-            content=content,
-            by=form.cleaned_data["by"],
-            per=form.cleaned_data["per"],
-            seed=form.cleaned_data["seed"],
-            filters=form.filters(),
-            instrument=tool,
-            user=request.user if isinstance(request.user, User) else None,
-        )
-    except ApplicationError as exc:
-        _add_application_error(form, exc, field=None)
-        return None
-    _upload_forget(request.session, scrutiny)
-    messages.success(request, _draw_message(result))
-    return redirect("audit-sample", slug=scrutiny.slug)
-
-
-def _draw_message(result: samples.SampleDrawResult) -> str:
-    sample = result.sample
-    if not result.drawn:
-        message = "Nothing changed: the sample was already drawn from this file with these options."
-        return message + (" The audit tool is saved." if result.instrument_changed else "")
-    n = sample.cases.count()
-    message = (
-        f"Drew {n} case file{'s' if n != 1 else ''} of {sample.population}: {sample.per} per "
-        f"{sample.by}, seed {sample.seed}."
+    job = imports.sample_draw_start(
+        scrutiny=scrutiny,
+        kept=kept,
+        by=form.cleaned_data["by"],
+        per=form.cleaned_data["per"],
+        seed=form.cleaned_data["seed"],
+        filters=form.filters(),
+        instrument=next((t for t in tools if t.code == code), None),
+        user=request.user,
     )
-    if result.replaced:
-        message += " It replaces the earlier draw"
-        removed = result.assignments_removed
-        if removed:
-            message += f" and its {removed} assignment{'s' if removed != 1 else ''}"
-        message += "."
-    return message
+    return redirect("job-detail", job_id=job.pk)

@@ -1,20 +1,26 @@
-"""What every import job does around its import: find the person who started it, check the
-upload is still kept, end with what was made or every problem found, and delete the upload."""
+"""What every import job does around its import: find the person who started it and check again
+that they may still do it, check the upload is still kept, end with what was made or every
+problem found, and delete the upload.
+
+The core's imports and the apps' (audits.imports, surveys.imports) all run through `import_run`.
+A result may carry `links` ([{"text", "url"}], made with `reverse` by whoever runs the import)
+for the job's page to offer; the page of an app's import shows those, so that the core never
+names an app's pages."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from django.db import transaction
 
-from scrutiny import permissions
 from scrutiny.errors import ApplicationError
 from scrutiny.imports.uploads import upload_delete, upload_path
 from scrutiny.jobs import JobRun
 from scrutiny.models import User
+from scrutiny.permissions import AnyUser
 
-# The work of one import: given the kept workbook, the job's result and its closing message.
+# The work of one import: given the kept file, the job's result and its closing message.
 Work = Callable[[Path], tuple[dict[str, object], str]]
 
 
@@ -23,27 +29,25 @@ def import_starter(run: JobRun) -> User | None:
     return User.objects.filter(pk=starter).first() if starter is not None else None
 
 
-def starter_may_configure(run: JobRun, *, partnership_id: int) -> User:
-    """The person who started the job, checked again when it runs: they may still set up
-    scrutinies, in the partnership the job imports into (their own when it started)."""
+def starter_checked(
+    run: JobRun, *, partnership_id: int, may: Callable[[AnyUser], bool], refusal: str
+) -> User:
+    """The person who started the job, checked again when it runs: `may` (a rule of a
+    permissions module, such as `permissions.can_configure_scrutinies`) still holds for them,
+    in the partnership the job works in (their own when it started). Otherwise the job is
+    refused with `refusal`, and nothing is changed."""
     user = import_starter(run)
-    if (
-        user is None
-        or user.partnership_id != partnership_id
-        or not permissions.can_configure_scrutinies(user)
-    ):
-        raise ApplicationError(
-            "The person who uploaded this workbook may no longer set up scrutinies here: "
-            "nothing was imported."
-        )
+    if user is None or user.partnership_id != partnership_id or not may(user):
+        raise ApplicationError(refusal)
     return user
 
 
 def refused_result(exc: ApplicationError) -> dict[str, object]:
     """An import's refusal for the job's page: every problem with its sheet, row and column,
-    or, for errors not about one cell, their lines."""
+    and each in a line of words (`errors`, what a list's page shows), or, for errors not about
+    one cell, their lines."""
     problems = exc.extra.get("problems") or []
-    errors = [] if problems else list(exc.extra.get("errors") or [])
+    errors = list(exc.extra.get("errors") or [])
     return {
         "refused": True,
         "problems": problems,
@@ -52,24 +56,41 @@ def refused_result(exc: ApplicationError) -> dict[str, object]:
     }
 
 
-def import_run(*, run: JobRun, upload: str, back: dict[str, object], work: Work) -> None:
-    """Run `work` on the kept upload, all or nothing, and end the job: finished with its result,
-    or failed with every problem. `back` (what the page links back to) goes in either."""
+def import_run(
+    *,
+    run: JobRun,
+    upload: str,
+    back: Mapping[str, object],
+    work: Work,
+    what: str = "workbook",
+    keep_on_refusal: bool = False,
+) -> None:
+    """Run `work` on the kept upload (a `what`), all or nothing, and end the job: finished with
+    its result, or failed with every problem. `back` (what the page links back to) goes in
+    either; the result's own keys win over it.
+
+    The upload is deleted when the job ends; with `keep_on_refusal`, only when it finishes,
+    so that a refused job's upload stays for the page that kept it (a case list whose draw
+    options can be changed and tried again without uploading it again); the daily clean-up
+    deletes it a day later (`uploads_clean`)."""
+    finished = False
     try:
         path = upload_path(upload)
         if not path.exists():
             raise ApplicationError(
-                "The uploaded workbook is no longer kept (it is deleted a day after its job "
+                f"The uploaded {what} is no longer kept (it is deleted a day after its job "
                 "stops): upload it again."
             )
-        run.progress(1, "Opening the workbook.")
+        run.progress(1, f"Opening the {what}.")
         with transaction.atomic():
             result, message = work(path)
     except ApplicationError as exc:
         run.fail(message=exc.message.splitlines()[0], result={**back, **refused_result(exc)})
     else:
         run.finish(result={**back, **result}, message=message)
+        finished = True
     finally:
         # Only a job that ended gets here (a worker killed mid-import never does): the upload
         # is no longer needed, whether the job finished, found problems or failed.
-        upload_delete(upload)
+        if finished or not keep_on_refusal:
+            upload_delete(upload)

@@ -8,13 +8,26 @@ from __future__ import annotations
 from pathlib import Path
 from typing import IO
 
-from scrutiny.imports.running import import_run, starter_may_configure
+from scrutiny import permissions
+from scrutiny.imports.running import import_run, starter_checked
 from scrutiny.imports.uploads import upload_save
 from scrutiny.jobs import JobRun, job_enqueue
 from scrutiny.models import Job, Partnership, Scrutiny, User
 
 INSTRUMENT_IMPORT = "instrument import"
 SCRUTINY_IMPORT = "scrutiny import"
+
+
+def _starter_may_configure(run: JobRun, *, partnership_id: int) -> User:
+    """The person who started the job may still set up scrutinies, in the partnership the job
+    imports into."""
+    return starter_checked(
+        run,
+        partnership_id=partnership_id,
+        may=permissions.can_configure_scrutinies,
+        refusal="The person who uploaded this workbook may no longer set up scrutinies here: "
+        "nothing was imported.",
+    )
 
 
 def instrument_import_start(*, scrutiny: Scrutiny, file: IO[bytes], user: User) -> Job:
@@ -38,7 +51,7 @@ def instrument_import_run(*, run: JobRun, scrutiny_id: int, upload: str) -> None
     scrutiny = Scrutiny.objects.get(pk=scrutiny_id)
 
     def work(path: Path) -> tuple[dict[str, object], str]:
-        starter_may_configure(run, partnership_id=scrutiny.partnership_id)
+        _starter_may_configure(run, partnership_id=scrutiny.partnership_id)
         run.progress(10, "Reading and checking the instrument's questions.")
         saved = instrument_import(scrutiny=scrutiny, file=path)
         result: dict[str, object] = {
@@ -79,7 +92,7 @@ def scrutiny_import_run(*, run: JobRun, partnership_id: int, upload: str) -> Non
     partnership = Partnership.objects.get(pk=partnership_id)
 
     def work(path: Path) -> tuple[dict[str, object], str]:
-        starter_may_configure(run, partnership_id=partnership.pk)
+        _starter_may_configure(run, partnership_id=partnership.pk)
         run.progress(10, "Reading and checking the scrutiny's settings and success factors.")
         saved = scrutiny_import(partnership=partnership, file=path)
         scrutiny = saved.scrutiny

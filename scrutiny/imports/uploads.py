@@ -19,7 +19,9 @@ from scrutiny.models import Job
 
 logger = logging.getLogger(__name__)
 
-_UPLOAD_NAME = re.compile(r"^[0-9a-f]{32}\.xlsx$")
+_UPLOAD_NAME = re.compile(r"^[0-9a-f]{32}\.(?:xlsx|csv)$")
+# What a kept upload may be: a workbook, or a list (case list, invitation list) as CSV.
+SUFFIXES = (".xlsx", ".csv")
 CHUNK = 1024 * 1024
 # An upload no live job names is deleted once it is this old: a fresh one may be waiting for
 # the transaction that records its job to commit.
@@ -33,15 +35,18 @@ def uploads_dir() -> Path:
 def upload_path(name: str) -> Path:
     """The upload's file, from the name a job recorded (nothing outside the folder)."""
     if not _UPLOAD_NAME.match(name):
-        raise ApplicationError("The uploaded workbook's name is not one this platform gave.")
+        raise ApplicationError("The uploaded file's name is not one this platform gave.")
     return uploads_dir() / name
 
 
-def upload_save(file: IO[bytes]) -> str:
-    """Keep an uploaded workbook until its job ends; returns the name its job records."""
+def upload_save(file: IO[bytes], *, suffix: str = ".xlsx") -> str:
+    """Keep an uploaded file (a workbook, or a list as CSV: `suffix`) until its job ends;
+    returns the name its job records."""
+    if suffix not in SUFFIXES:
+        raise ValueError(f"An upload is kept as one of {', '.join(SUFFIXES)}, not {suffix!r}.")
     folder = uploads_dir()
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    name = f"{uuid.uuid4().hex}.xlsx"
+    name = f"{uuid.uuid4().hex}{suffix}"
     if hasattr(file, "seek"):
         file.seek(0)
     with (folder / name).open("xb") as out:
@@ -52,6 +57,13 @@ def upload_save(file: IO[bytes]) -> str:
 
 def upload_delete(name: str) -> None:
     upload_path(name).unlink(missing_ok=True)
+
+
+def upload_discard(name: str) -> None:
+    """Delete an upload kept for a page's next step (a case list between its upload and its
+    draw), unless a job still queued or running reads it: that job deletes it when it ends."""
+    if name not in _names_of_live_jobs():
+        upload_delete(name)
 
 
 def _names_of_live_jobs() -> set[str]:

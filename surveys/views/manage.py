@@ -6,8 +6,8 @@ else):
 - `survey-detail`: one survey, its open link, counts and invitations;
 - `survey-rates`: the response rates of one survey instrument, as a chart and its table, small
   cells suppressed;
-- `survey-invite`: upload an invitation list (.xlsx or .csv); errors by row, nothing imported
-  unless every row is right.
+- `survey-invite`: upload an invitation list (.xlsx or .csv), read by a job (surveys.imports)
+  whose page gives the errors by row; nobody is invited unless every row is right.
 """
 
 from __future__ import annotations
@@ -23,8 +23,7 @@ from django.views.decorators.http import require_http_methods
 
 from scrutiny.errors import ApplicationError
 from scrutiny.models import User
-from scrutiny.workbooks.lists import list_upload_content
-from surveys import permissions, rates, selectors
+from surveys import imports, permissions, rates, selectors
 from surveys.forms import InvitationListForm, SurveyForm
 from surveys.services import invitations
 
@@ -107,35 +106,21 @@ def survey_detail(request: HttpRequest, slug: str, survey_id: int) -> HttpRespon
 @login_required
 @require_http_methods(["GET", "POST"])
 def survey_invite(request: HttpRequest, slug: str, survey_id: int) -> HttpResponse:
+    """The list is checked for its type and size here; its rows by a job (surveys.imports),
+    whose page says how many were invited, or lists every row's error."""
     survey = permissions.access_survey_for_user(request.user, slug, survey_id)
     is_post = request.method == "POST"
     form = InvitationListForm(*((request.POST, request.FILES) if is_post else (None, None)))
-    row_errors: list[str] = []
     if is_post and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            result = invitations.invitations_create(
-                survey=survey, content=list_upload_content(upload), file_name=upload.name
-            )
-        except ApplicationError as exc:
-            row_errors = list(exc.extra.get("errors") or [])
-            form.add_error("file", exc.message.split("\n")[0])
-        else:
-            already = (
-                f" {result.already_invited} already invited were not invited again."
-                if result.already_invited
-                else ""
-            )
-            messages.success(
-                request,
-                f"{result.created} {'person was' if result.created == 1 else 'people were'} "
-                f"invited; their emails are on their way.{already}",
-            )
-            return redirect("survey-detail", survey.scrutiny.slug, survey.pk)
+        assert isinstance(request.user, User)  # one who runs the scrutiny's surveys
+        job = imports.invitation_list_start(
+            survey=survey, file=form.cleaned_data["file"], user=request.user
+        )
+        return redirect("job-detail", job_id=job.pk)
     return render(
         request,
         "surveys/manage/invite.html",
-        {"scrutiny": survey.scrutiny, "survey": survey, "form": form, "row_errors": row_errors},
+        {"scrutiny": survey.scrutiny, "survey": survey, "form": form},
     )
 
 

@@ -1,5 +1,6 @@
 """The sample pages and the sample API: who may reach them, uploading a case list, choosing the
-options, drawing, the audit tool, and a draw refused once an audit has started."""
+options, drawing (as a job: audits.imports, its tests in test_sample_draw_job.py), the audit
+tool, and a draw refused once an audit has started."""
 
 from __future__ import annotations
 
@@ -13,13 +14,16 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from audits.models import Sample
+from scrutiny.models import Job
 from tests.audits.conftest_samples import XLSX, audit_start, case_list, draw
 from tests.audits.conftest_samples import areas as areas
 from tests.audits.conftest_samples import audit_tool as audit_tool
 from tests.audits.conftest_samples import scrutiny as scrutiny
 from tests.conftest import client_for
+from tests.jobs import eager_tasks as eager_tasks
+from tests.jobs import job_uploads as job_uploads
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("job_uploads", "eager_tasks")]
 
 SLUG = "learning-2025"
 PAGE = reverse("audit-sample", args=[SLUG])
@@ -38,6 +42,14 @@ def title(response) -> str:
 
 def upload(client, content: bytes | None = None, name: str = "cases.csv"):
     return client.post(DRAW, {"step": "upload", "file": csv_upload(content, name)})
+
+
+def draw_posted(client, data: dict, capture):
+    """Post the draw's options and follow its job (run in-process) to the job's page."""
+    with capture(execute=True):
+        started = client.post(DRAW, data)
+    assert started.status_code == 302 and "/jobs/" in started["Location"], started
+    return client.get(started["Location"])
 
 
 def options(response) -> dict:
@@ -96,7 +108,9 @@ class TestDrawing:
         assert f'action="{DRAW}"' in html and 'enctype="multipart/form-data"' in html
         assert 'name="file"' in html and 'accept=".xlsx,.csv' in html
 
-    def test_upload_choose_and_draw(self, scrutiny, areas, audit_tool, business_unit):
+    def test_upload_choose_and_draw(
+        self, scrutiny, areas, audit_tool, business_unit, django_capture_on_commit_callbacks
+    ):
         client = client_for(business_unit)
         uploaded = upload(client)
         assert uploaded.status_code == 302 and uploaded["Location"] == DRAW
@@ -120,8 +134,9 @@ class TestDrawing:
         data.update({"per": "4", "seed": "42"})
         repeat = next(n for n, c in form.filter_columns.items() if c == "repeat_plan")
         data[repeat] = ["yes"]
-        drawn = client.post(DRAW, data)
-        assert drawn.status_code == 302 and drawn["Location"] == PAGE
+        job_page = draw_posted(client, data, django_capture_on_commit_callbacks)
+        assert "Drew 11 case files of 14: 4 per area, seed 42." in job_page.text
+        assert f'<a href="{PAGE}">Go to the sample of case files</a>' in job_page.text
         sample = Sample.objects.get()
         assert (sample.by, sample.per, sample.seed) == ("area", 4, 42)
         assert sample.filters == {"repeat_plan": ["yes"]}
@@ -130,7 +145,6 @@ class TestDrawing:
 
         page = client.get(PAGE)
         html = page.content.decode()
-        assert "Drew 11 case files of 14: 4 per area, seed 42." in html
         for case in sample.cases.all():
             assert case.case_ref in html
         assert "repeat_plan is yes" in html
@@ -141,7 +155,7 @@ class TestDrawing:
         assert title(client.get(DRAW)).startswith("Upload the case list")
 
     def test_drawing_again_with_the_same_options_changes_nothing(
-        self, scrutiny, areas, business_unit
+        self, scrutiny, areas, business_unit, django_capture_on_commit_callbacks
     ):
         draw(scrutiny, per=4, seed=42)
         client = client_for(business_unit)
@@ -149,7 +163,7 @@ class TestDrawing:
         step2 = client.get(DRAW)
         assert step2.context["form"]["per"].value() == 4  # the current sample's
         data = {**options(step2), "per": "4", "seed": "42"}
-        response = client.post(DRAW, data, follow=True)
+        response = draw_posted(client, data, django_capture_on_commit_callbacks)
         assert "Nothing changed: the sample was already drawn" in response.content.decode()
 
     def test_errors_in_the_list_name_rows(self, scrutiny, business_unit):
@@ -207,20 +221,24 @@ class TestDrawing:
         assert "Nothing was drawn: another case list was uploaded in another tab" in (
             response.content.decode()
         )
-        assert not Sample.objects.exists()
+        assert not Sample.objects.exists() and not Job.objects.exists()
 
     def test_upload_a_different_list(self, scrutiny, business_unit):
         client = client_for(business_unit)
         upload(client)
         assert title(client.get(DRAW + "?step=upload")).startswith("Upload the case list")
 
-    def test_a_service_error_is_shown_on_the_form(self, scrutiny, business_unit):
+    def test_a_draw_the_list_does_not_fit_is_refused_on_the_jobs_page(
+        self, scrutiny, business_unit, django_capture_on_commit_callbacks
+    ):
         client = client_for(business_unit)
         upload(client, b"case_ref,area,team\r\nC-1,,A\r\nC-2,NTH,B\r\n")
         data = {**options(client.get(DRAW)), "by": "area", "per": "1", "seed": "1"}
-        response = client.post(DRAW, data)
+        response = draw_posted(client, data, django_capture_on_commit_callbacks)
         assert title(response).startswith("Error:")
         assert "Row 2 of the case list has no area" in response.content.decode()
+        assert f'<a href="{DRAW}">Change the options and draw again</a>' in response.text
+        assert not Sample.objects.exists()
 
 
 class TestStartedAndTool:

@@ -104,10 +104,11 @@ TOOL = InstrumentDefinition(
 
 
 @pytest.fixture
-def eager_tasks(monkeypatch) -> None:
-    """Emails are sent in the live server's thread, into mail.outbox, even where CI configures
-    a broker."""
+def eager_tasks(monkeypatch, settings, tmp_path) -> None:
+    """Emails are sent and jobs run in the live server's thread, into mail.outbox, even where
+    CI configures a broker; uploads kept for their jobs wait in a folder of the test's own."""
     monkeypatch.setitem(celery_app.conf, "task_always_eager", True)
+    settings.JOB_UPLOADS_DIR = tmp_path / "job-uploads"
 
 
 @pytest.fixture
@@ -319,10 +320,13 @@ def test_from_the_sample_to_the_agreed_grade_in_the_scores(
     page.keyboard.type(str(PER_GROUP))
     seed = int(page.get_by_label("Seed", exact=True).input_value())  # the one filled in, kept
     expect(page.get_by_role("radio", name=f"CFA {TOOL.title}")).to_be_checked()
+    # The draw runs as a job; its page says what was drawn and leads back to the sample.
     press(page, page.get_by_role("button", name="Draw the sample"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Drawing the sample of case files")
     expect(page.get_by_role("status")).to_have_text(
         f"Drew 12 case files of 30: {PER_GROUP} per area, seed {seed}."
     )
+    press(page, page.get_by_role("link", name="Go to the sample of case files"))
     drawn = page.get_by_role("table").locator("tbody tr")
     expect(drawn).to_have_count(12)
     refs = [ref.strip() for ref in drawn.locator("th").all_inner_texts()]

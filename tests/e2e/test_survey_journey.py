@@ -39,10 +39,11 @@ ADDRESSES = ["ash.practitioner@fernhill.invalid", "bo.practitioner@fernhill.inva
 
 
 @pytest.fixture
-def eager_tasks(monkeypatch) -> None:
-    """Emails are sent in the live server's thread, into mail.outbox, even where CI configures
-    a broker."""
+def eager_tasks(monkeypatch, settings, tmp_path) -> None:
+    """Emails are sent and jobs run in the live server's thread, into mail.outbox, even where
+    CI configures a broker; uploads kept for their jobs wait in a folder of the test's own."""
     monkeypatch.setitem(celery_app.conf, "task_always_eager", True)
+    settings.JOB_UPLOADS_DIR = tmp_path / "job-uploads"
 
 
 @pytest.fixture
@@ -141,8 +142,11 @@ def test_invite_answer_resume_submit_once_and_count(
     press(page, page.get_by_role("link", name="Invite people from a list"))
     tab_to(page, page.get_by_label("Invitation list"))
     page.get_by_label("Invitation list").set_input_files(invitation_list)
+    # The list is read by a job, whose page says how many were invited.
     press(page, page.get_by_role("button", name="Invite everyone on the list"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Inviting people from a list")
     expect(page.get_by_role("status")).to_contain_text("2 people were invited")
+    press(page, page.get_by_role("link", name="Go back to the survey"))
     emails = wait_for_mail(2)
     assert sorted(m.to[0] for m in emails) == ADDRESSES
     ash = next(m for m in emails if m.to[0] == ADDRESSES[0])

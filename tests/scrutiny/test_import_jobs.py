@@ -5,7 +5,9 @@ the daily clean-up of uploads that ended or dead jobs left behind."""
 
 from __future__ import annotations
 
+import io
 import os
+import re
 import time
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -15,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from scrutiny import imports, jobs, tasks
+from scrutiny.errors import ApplicationError
 from scrutiny.models import Instrument, Job, Scrutiny, User
 from scrutiny.workbooks import instrument_to_workbook
 from tests.conftest import client_for
@@ -257,6 +260,18 @@ def test_uploads_left_by_ended_jobs_or_by_no_job_are_cleaned_up_a_day_old(scruti
     assert sorted(job_uploads.iterdir()) == sorted(kept)
     assert not any(path.exists() for path in deleted)
     assert imports.uploads_clean() == 0
+
+
+def test_uploads_are_kept_as_workbooks_or_csv_lists_by_names_the_platform_gave(job_uploads):
+    name = imports.upload_save(io.BytesIO(b"email,agency\n"), suffix=".csv")
+    assert re.fullmatch(r"[0-9a-f]{32}\.csv", name)
+    assert imports.upload_path(name).read_bytes() == b"email,agency\n"
+    assert imports.upload_save(io.BytesIO(b"PK")).endswith(".xlsx")
+    with pytest.raises(ValueError):
+        imports.upload_save(io.BytesIO(b"%PDF"), suffix=".pdf")
+    for bad in ("../secret.csv", f"{'a' * 32}.pdf", f"{'a' * 32}.csv/../x", f"{'A' * 32}.csv"):
+        with pytest.raises(ApplicationError):
+            imports.upload_path(bad)
 
 
 def test_beat_cleans_uploads_daily(settings, tmp_path):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -13,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from scrutiny.models import Response
-from surveys.models import Invitation, OpenDraft, Survey
+from surveys.models import OpenDraft, Survey
 from tests.conftest import client_for
 from tests.surveys.conftest import make_invitation, make_survey
 
@@ -255,21 +254,3 @@ def test_set_up_refuses_closing_before_opening(survey_tool, business_unit):
     )
     assert page.status_code == 200 and "must close after it opens" in page.text
     assert not Survey.objects.exists()
-
-
-def test_invitation_upload_reports_rows_and_imports_nothing(
-    survey, business_unit, council, mailoutbox, eager_tasks
-):
-    url = reverse("survey-invite", args=[survey.scrutiny.slug, survey.pk])
-    bad = SimpleUploadedFile(
-        "list.csv", b"email,agency\nash@fernhill.invalid,FHC\nnope,FHC\n", "text/csv"
-    )
-    page = client_for(business_unit).post(url, {"file": bad})
-    assert page.status_code == 200 and "<title>Error: " in page.text
-    assert "Row 3" in page.text and not Invitation.objects.exists()
-
-    good = SimpleUploadedFile("list.csv", b"email,agency\nash@fernhill.invalid,FHC\n", "text/csv")
-    with_commit = client_for(business_unit)
-    done = with_commit.post(url, {"file": good})
-    assert done.url == reverse("survey-detail", args=[survey.scrutiny.slug, survey.pk])
-    assert Invitation.objects.get().email == "ash@fernhill.invalid"

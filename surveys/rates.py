@@ -244,13 +244,15 @@ def instrument_rates(*, instrument: Instrument) -> PublishedRates:
     )
 
 
-def survey_method_lines(*, scrutiny: Any) -> list[tuple[str, str]]:
-    """For the event pack's method: each survey instrument's invited, submitted and rate.
-    Totals only: a rate against the workforce of the agencies that gave one could single out a
-    small agency's returns, so the pack leaves it to the (suppressed) response rates."""
+def survey_method_lines(*, scrutiny: Any) -> dict[str, str]:
+    """For the event pack's method: each survey instrument's submitted, invited and rate, by
+    instrument code (the pack puts it in place of its bare count of returns, so that each
+    source is counted once). Totals only: a rate against the workforce of the agencies that
+    gave one could single out a small agency's returns, so the pack leaves it to the
+    (suppressed) response rates."""
     from surveys.models import SURVEY_KINDS
 
-    lines = []
+    lines = {}
     for instrument in (
         Instrument.objects.filter(scrutiny=scrutiny, kind__in=SURVEY_KINDS)
         .select_related("scrutiny")
@@ -263,5 +265,5 @@ def survey_method_lines(*, scrutiny: Any) -> list[tuple[str, str]]:
         if rates.invited:
             rate = RateCell("", "", rates.invited, rates.submitted).rate
             text += f" of {rates.invited} invited ({rate:.1f}%)"
-        lines.append((f"{instrument.title} ({instrument.code})", text))
+        lines[instrument.code] = text
     return lines

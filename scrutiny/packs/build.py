@@ -15,8 +15,9 @@ from django.utils import timezone
 from scrutiny.disclosure import Redactor
 from scrutiny.jobs import job_enqueue
 from scrutiny.models import EventPack, Scrutiny, User
-from scrutiny.packs.data import comment_rows, pack_data, response_sheets
+from scrutiny.packs.data import pack_data
 from scrutiny.packs.pdf import render_pdf
+from scrutiny.packs.responses import comment_rows, response_sheets
 from scrutiny.packs.xlsx import render_xlsx
 
 Progress = Callable[[int, str], None]

@@ -168,7 +168,7 @@ def _source_chart(row: ScorecardRow, width: float) -> Drawing:
 def _breakdown_rows(cells: tuple[BreakdownCell, ...], threshold: int) -> list[list[Any]]:
     return [
         [
-            _p(f"{cell.name} ({cell.code})", "small"),
+            _p(cell.name, "small"),
             f"fewer than {threshold}" if cell.suppressed else _score(cell.score),
             "" if cell.suppressed else str(cell.n),
         ]
@@ -233,7 +233,7 @@ def _cover(data: PackData) -> list[Any]:
         Spacer(0, 10 * mm),
         Paragraph(escape(f"Scrutiny event pack: {data.title}"), STYLES["title"]),
         Spacer(0, 10 * mm),
-        Paragraph(escape(f"Scrutiny event: {data.event_date}"), STYLES["subtitle"]),
+        Paragraph(escape(data.event_line), STYLES["subtitle"]),
         Paragraph(escape(f"Chaired by {data.chair}, Independent Scrutineer"), STYLES["subtitle"]),
         Spacer(0, 20 * mm),
         Paragraph(escape(f"Built {data.built_at}"), STYLES["subtitle"]),
@@ -313,17 +313,29 @@ def _actions_and_discussion(data: PackData, width: float) -> list[Any]:
     story: list[Any] = [PageBreak(), _p("Draft action plan", "h1")]
     if data.actions:
         story.append(
+            _p(
+                "An action is drafted for each success factor rated below strong or with areas "
+                "for improvement, to be agreed at the event."
+            )
+        )
+        story.append(
             _table(
-                [["Factor", "Rating", "Action"]]
+                [["Success factor", "What the evidence showed", "Drafted action"]]
                 + [
-                    [code, _p(rating, "small"), _p(text, "small")]
-                    for code, rating, text in data.actions
+                    [
+                        _p(f"{action.factor} ({action.rating})", "small"),
+                        _p(action.evidence, "small"),
+                        _p(action.text, "small"),
+                    ]
+                    for action in data.actions
                 ],
-                [width * 0.12, width * 0.23, width * 0.65],
+                [width * 0.3, width * 0.38, width * 0.32],
             )
         )
     else:
-        story.append(_p("Every factor is rated strong: no action is drafted."))
+        story.append(
+            _p("Every factor is rated strong with no area for improvement: no action is drafted.")
+        )
     story += [PageBreak(), _p("Questions for the event's discussion", "h1")]
     story += [_p(f"{i}. {q}") for i, q in enumerate(data.discussion, start=1)] or [
         _p("No questions were drafted: the sources agree and no factor is weak.")
@@ -335,7 +347,7 @@ def _appendix(data: PackData, width: float) -> list[Any]:
     """How each question was answered, its small counts suppressed (SCORING.md §9)."""
     story: list[Any] = [PageBreak(), _p("Appendix: how each question was answered", "h1")]
     for source, item in data.distributions:
-        header = f"{item.instrument_code} v{item.version} {item.code} ({source}): {item.text}"
+        header = f"{source}, version {item.version}: {item.text}"
         rows: list[list[Any]] = [["Answer", "Responses", "%"]]
         for option in item.options:
             if option.count is None:  # suppressed (SCORING.md §9)

@@ -1,6 +1,8 @@
 """The event pack as a workbook (openpyxl, write-only so that memory stays flat however many
 responses there are): Summary, Factors, Sources, Breakdowns, Distributions, Comments, Quotes,
-and a sheet per instrument with every counting response one row each (pseudonymised, redacted).
+and for each instrument every counting response one row each (pseudonymised, redacted): a
+sheet in words (agencies by name, answers by their labels), and beside it the same rows in
+codes for analysts.
 
 Takes plain data and iterators of plain rows; never queries. Every text is a string cell
 (`scrutiny.workbooks.writing`): nothing a practitioner typed can become a live formula.
@@ -8,12 +10,17 @@ Takes plain data and iterators of plain rows; never queries. Every text is a str
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+import tempfile
 from collections.abc import Callable, Iterable, Iterator
+from decimal import Decimal
 from typing import IO, Any
 
 from openpyxl import Workbook
 
-from scrutiny.packs.data import PackData, ResponseSheet
+from scrutiny.packs.data import PackData
+from scrutiny.packs.responses import ResponseSheet
 from scrutiny.workbooks.writing import sheet_write
 
 Progress = Callable[[int, str], None]
@@ -22,7 +29,7 @@ Progress = Callable[[int, str], None]
 def _summary(data: PackData) -> Iterator[list[Any]]:
     yield ["Partnership", data.partnership]
     yield ["Scrutiny", data.title]
-    yield ["Scrutiny event", data.event_date]
+    yield ["Scrutiny event", data.event_date]  # its date, or "Date to be agreed"
     yield ["Chaired by", data.chair]
     yield ["Built", data.built_at]
     yield ["Suppression threshold", data.threshold]
@@ -30,8 +37,8 @@ def _summary(data: PackData) -> Iterator[list[Any]]:
         yield [key, value]
 
 
-def _sheet_title(code: str, used: set[str]) -> str:
-    title = f"Responses {code}"[:31]
+def _sheet_title(code: str, used: set[str], prefix: str = "Responses") -> str:
+    title = f"{prefix} {code}"[:31]
     for char in "[]:*?/\\":
         title = title.replace(char, "-")
     while title in used:
@@ -119,12 +126,12 @@ def _distributions(workbook: Workbook, data: PackData) -> None:
         title="Distributions",
         header=[
             "Source",
-            "Instrument",
+            "Instrument code",
             "Version",
+            "Question code",
             "Question",
-            "Text",
+            "Answer code",
             "Answer",
-            "Label",
             "Points",
             "Responses",
             "Answered",
@@ -165,9 +172,9 @@ def _quotes_and_actions(workbook: Workbook, data: PackData) -> None:
     sheet_write(
         workbook,
         title="Actions (draft)",
-        header=["Factor", "Rating", "Action"],
-        rows=([code, rating, text] for code, rating, text in data.actions),
-        widths=[8, 22, 90],
+        header=["Factor", "Success factor", "Rating", "What the evidence showed", "Drafted action"],
+        rows=([a.code, a.statement, a.rating, a.evidence, a.text] for a in data.actions),
+        widths=[8, 50, 22, 60, 60],
     )
 
 
@@ -193,17 +200,54 @@ def render_xlsx(
     sheet_write(
         workbook,
         title="Comments",
-        header=["Source", "Instrument", "Question", "Comment (redacted)"],
+        header=["Source", "Question", "Comment (redacted)", "Question code"],
         rows=(list(row) for row in comments),
-        widths=[24, 10, 12, 100],
+        widths=[24, 50, 100, 14],
     )
     progress(85, "Writing every counting response.")
     used: set[str] = set()
     for sheet in responses:
+        _response_sheets(workbook, sheet, used)
+    workbook.save(out)
+
+
+def _response_sheets(workbook: Workbook, sheet: ResponseSheet, used: set[str]) -> None:
+    """An instrument's responses twice, row for row: in words for people to read, then in
+    codes for analysts. The rows are read once: each row's codes wait in a temporary file while
+    its words are written, so memory stays flat however many responses there are."""
+    with tempfile.TemporaryFile(mode="w+", encoding="utf-8") as spool:
+
+        def words() -> Iterator[list[Any]]:
+            for row in sheet.rows:
+                spool.write(json.dumps(row, default=_spooled) + "\n")
+                yield sheet.words(row)
+
         sheet_write(
             workbook,
             title=_sheet_title(sheet.instrument, used),
-            header=list(sheet.header),
-            rows=sheet.rows,
+            header=list(sheet.words_header),
+            rows=words(),
+            widths=[10, 8, 24, 20, 20, 12],
         )
-    workbook.save(out)
+        spool.seek(0)
+        sheet_write(
+            workbook,
+            title=_sheet_title(sheet.instrument, used, prefix="Codes"),
+            header=list(sheet.header),
+            rows=(json.loads(line, object_hook=_unspooled) for line in spool),
+        )
+
+
+def _spooled(value: Any) -> dict[str, str]:
+    """A cell the JSON spool cannot hold as itself: a date or a decimal, tagged."""
+    if isinstance(value, dt.date):
+        return {"date": value.isoformat()}
+    if isinstance(value, Decimal):
+        return {"decimal": str(value)}
+    raise TypeError(f"A response sheet holds no {type(value).__name__}.")
+
+
+def _unspooled(tagged: dict[str, str]) -> Any:
+    if "date" in tagged:
+        return dt.date.fromisoformat(tagged["date"])
+    return Decimal(tagged["decimal"])

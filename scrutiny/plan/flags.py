@@ -52,6 +52,18 @@ def actions_to_flag(*, now: dt.datetime) -> list[Flag]:
     return flags
 
 
+def _context(action: Action, redactors: ActionRedactors) -> str:
+    """Where the action comes from, in words: its scrutiny and its success factor (the
+    factor's statement, not only its code), redacted as the action's words are."""
+    lines = ""
+    if action.scrutiny is not None:
+        lines += f"Scrutiny: {redactors.redact(action, action.scrutiny.title)}\n"
+    if action.factor is not None:
+        statement = redactors.redact(action, " ".join(action.factor.statement.split()))
+        lines += f"Success factor: {statement}\n"
+    return lines
+
+
 def actions_flag(*, now: dt.datetime | None = None) -> int:
     """Email each flagged action's lead and the business unit; returns how many were flagged.
     Each action is locked, marked and emailed in one transaction: an email that fails leaves its
@@ -85,13 +97,16 @@ def actions_flag(*, now: dt.datetime | None = None) -> int:
             if not recipients:
                 continue
             # An email leaves the platform: the action's words go through the redaction.
-            text = ActionRedactors().redact(action, action.text)
+            redactors = ActionRedactors()
+            text = redactors.redact(action, action.text)
             email_send(
                 subject=f"Action needs an update: {text[:60]}",
                 body=(
                     f"An action of {action.partnership.name}'s plan is "
                     + " and ".join(flag.reasons)
-                    + f".\n\nAction: {text}\nStatus: {BRAG_WORDS[Brag(action.status)]}\n\n"
+                    + f".\n\nAction: {text}\n"
+                    + _context(action, redactors)
+                    + f"Status: {BRAG_WORDS[Brag(action.status)]}\n\n"
                     "Please give it an update (what has happened, and its status): "
                     f"{site_link('plan-action', action.pk)}\n"
                 ),

@@ -4,9 +4,11 @@ theme. An action's updates and BRAG are `scrutiny.plan.updates`.
 
 - `priority_save`, `outcome_save`: the partnership's business plan, a priority and the outcomes
   (what will be different for children) under it.
-- `actions_draft`: one draft action for each finding whose factor is not rated strong and that
-  has no action yet (its text from the finding's areas for improvement), under the scrutiny's
-  priority in the business plan (an outcome for each factor); running it again adds nothing.
+- `actions_draft`: one draft action for each finding whose factor needs one
+  (`scrutiny.plan.drafting`: rated below strong, or with areas for improvement) and that has no
+  action yet (its text the finding's areas for improvement, else what to agree and what the
+  evidence showed), under the scrutiny's priority in the business plan (an outcome for each
+  factor); running it again adds nothing.
 - `action_save`: what an action is, the outcome it serves, who is responsible and leads it, its
   timescale and measures of impact.
 - `actions_carry`: the open actions of the earlier scrutiny of the theme move into this one,
@@ -32,7 +34,7 @@ from scrutiny.models import (
     Priority,
     Scrutiny,
 )
-from scrutiny.scoring import RATING_LABELS, Rating
+from scrutiny.plan.drafting import action_from_frozen
 
 # ---------------------------------------------------------------------------------------------
 # Priorities and outcomes
@@ -82,7 +84,7 @@ def _scrutiny_priority(scrutiny: Scrutiny) -> Priority:
 
 @transaction.atomic
 def actions_draft(*, scrutiny: Scrutiny) -> list[Action]:
-    """Draft one action for each signed-off finding not rated strong that has none yet."""
+    """Draft one action for each signed-off finding whose factor needs one and has none yet."""
     findings = (
         Finding.objects.filter(scrutiny=scrutiny, signed_off_at__isnull=False)
         .select_related("factor")
@@ -101,26 +103,34 @@ def actions_draft(*, scrutiny: Scrutiny) -> list[Action]:
     priority = None
     drafted = []
     for finding in findings:
-        rating = finding.frozen.get("row", {}).get("rating", Rating.INSUFFICIENT.value)
-        if rating == Rating.STRONG.value or finding.factor_id in has_action:
+        if finding.factor_id in has_action:
+            continue
+        row = {
+            **finding.frozen.get("row", {}),
+            "code": finding.factor.code,
+            "statement": finding.factor.statement,
+        }
+        draft = action_from_frozen(row, finding.improvements)
+        if draft is None:  # rated strong, with no area for improvement
             continue
         priority = priority or _scrutiny_priority(scrutiny)
-        statement = " ".join(finding.factor.statement.split())[:480]
         outcome, _ = Outcome.objects.get_or_create(
             priority=priority,
-            text=f"{finding.factor.code} {statement}",
+            text=f"{finding.factor.code} {draft.statement[:480]}",
             defaults={"position": finding.factor.pk},
         )
-        improvements = " ".join(finding.improvements.splitlines()).strip()
-        label = RATING_LABELS[Rating(rating)]
+        # Areas for improvement are the action's words; else the drafted action with what
+        # the evidence showed, so that no two drafted actions read alike.
+        improved = any(line.strip() for line in finding.improvements.splitlines())
         drafted.append(
             action := Action.objects.create(
                 partnership_id=scrutiny.partnership_id,
                 scrutiny=scrutiny,
                 factor=finding.factor,
                 outcome=outcome,
-                text=improvements
-                or f"Agree an action at the scrutiny event for {finding.factor.code} ({label}).",
+                text=draft.evidence
+                if improved
+                else f"{draft.text} What the evidence showed: {draft.evidence}",
                 measures=f"{finding.factor.code} moves at the next scrutiny of the theme.",
             )
         )

@@ -106,16 +106,20 @@ def test_no_row_shows_a_combination_fewer_than_five_rows_show(
         scrutineer, monkeypatch, settings, tmp_path, django_capture_on_commit_callbacks
     )
     workbook = load_workbook(io.BytesIO(xlsx), read_only=True)
-    sheets = [name for name in workbook.sheetnames if name.startswith("Responses ")]
-    assert sheets == ["Responses BQ", "Responses PS"]
-    for name in sheets:
-        rows = list(workbook[name].iter_rows(values_only=True))
-        assert rows[0][2:6] == ("agency", "area", "role", "submitted")
-        shown = Counter(tuple(row[2:6]) for row in rows[1:])
-        assert sum(shown.values()) == len(rows) - 1
-        small = {combination: n for combination, n in shown.items() if n < 5}
-        assert small == {}, (name, small)
-    survey_rows = list(workbook["Responses PS"].iter_rows(values_only=True))
+    # The responses in words for people, and the same rows in codes for analysts: both hide alike.
+    for prefix in ("Responses ", "Codes "):
+        sheets = [name for name in workbook.sheetnames if name.startswith(prefix)]
+        assert sheets == [f"{prefix}BQ", f"{prefix}PS"]
+        for name in sheets:
+            rows = list(workbook[name].iter_rows(values_only=True))
+            assert [str(h).lower() for h in rows[0][2:6]] == ["agency", "area", "role", "submitted"]
+            shown = Counter(tuple(row[2:6]) for row in rows[1:])
+            assert sum(shown.values()) == len(rows) - 1
+            small = {combination: n for combination, n in shown.items() if n < 5}
+            assert small == {}, (name, small)
+    in_words = list(workbook["Responses PS"].iter_rows(values_only=True))
+    assert next(row for row in in_words if TARGET in row)[2:6] == (None, None, None, None)
+    survey_rows = list(workbook["Codes PS"].iter_rows(values_only=True))
     target = next(row for row in survey_rows if TARGET in row)
     # The agency, area and role that single the writer out are gone, and so is the day.
     assert target[2:6] == (None, None, None, None)
@@ -201,8 +205,8 @@ def test_the_packs_method_hides_an_areas_few_case_files(scrutiny):
     method = dict(pack_data(scrutiny=scrutiny).method)
     names = dict(Area.objects.values_list("code", "name"))
     # The South's 2 read "fewer than 5", and the North's 6 with them, or 8 - 6 gives it away.
-    assert method["Case files audited"] == (
-        f"8: {names['NTH']} fewer than 5, {names['STH']} fewer than 5"
+    assert method["Instrument CFA"] == (
+        f"8 audits of 8 case files ({names['NTH']}: fewer than 5; {names['STH']}: fewer than 5)"
     )
 
 

@@ -52,8 +52,10 @@ def test_one_action_per_finding_not_rated_strong_once(signed):
 
 
 def test_a_strong_factor_gets_no_action(signed):
+    # Strong, and with no area for improvement: nothing to act on.
     finding = signed.findings.get(factor__code="SF2")
     finding.frozen["row"]["rating"] = "strong"
+    finding.improvements = ""
     finding.save()
     assert [a.factor.code for a in actions.actions_draft(scrutiny=signed)] == ["SF1"]
 

@@ -209,4 +209,4 @@ def test_the_event_packs_method_gives_each_questionnaires_returns_and_rate(answe
     method = dict(pack_data(scrutiny=answered.scrutiny).method)
     # 18 of 28 invited. Not "7 of the 30 practitioners of FHC and POL": with FHC's 0 shown,
     # that would give away POL's 7, which the rates suppress.
-    assert method["Practitioner survey (PS)"] == "18 submitted of 28 invited (64.3%)"
+    assert method["Practitioner survey"] == "18 submitted of 28 invited (64.3%)"

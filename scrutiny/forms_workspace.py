@@ -82,3 +82,23 @@ class NoteForm(forms.Form):
         help_text="Give people's roles, not their names.",
         error_messages={"required": "Write the note."},
     )
+
+
+class CommentSearchForm(forms.Form):
+    """Which of a factor's comments its page shows: a search, a question and a page, from the
+    query string (or posted back with a tagged quote). A value that does not parse is left out
+    and the page shows every comment's first page instead: bad input changes nothing."""
+
+    q = forms.CharField(label="Search the comments", required=False, max_length=200)
+    question = forms.IntegerField(label="Question", required=False, min_value=1)
+    page = forms.IntegerField(required=False, min_value=1, max_value=1_000_000)
+
+    def choice(self) -> dict[str, Any]:
+        """The valid values given, none missing (`q` "", the others None)."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return {
+            "search": data.get("q") or "",
+            "question_id": data.get("question"),
+            "page": data.get("page") or 1,
+        }

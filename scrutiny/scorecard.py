@@ -16,7 +16,10 @@ and the API as well as the scrutineer's screen:
   redacted (SCORING.md §10), searchable, labelled only with an agency or area whose cell of the
   factor's breakdown is shown, never with one that is suppressed, and only as far as its
   response's row in the pack's response sheet shows it (`scrutiny.disclosure.CommentLabels`,
-  SCORING.md §9): the comment's text is in that row too, so its label must tell no more.
+  SCORING.md §9): the comment's text is in that row too, so its label must tell no more
+  (the API's list; the evidence page pages, searches and folds them in
+  `scrutiny.evidence_comments`);
+- `shortened`: a question's words cut at a word's end, for a line that names it.
 """
 
 from __future__ import annotations
@@ -136,6 +139,16 @@ def scorecard(*, scrutiny: Scrutiny, scores: ScrutinyScores | None = None) -> li
     ]
 
 
+def shortened(text: str, *, limit: int = 90) -> str:
+    """A question's words cut to about `limit` characters at a word's end, for a line that
+    names it ("Strongest question: …"); the whole text where it is short enough."""
+    words = " ".join(text.split())
+    if len(words) <= limit:
+        return words
+    cut = words[: limit + 1].rsplit(" ", 1)[0] if " " in words[:limit] else words[:limit]
+    return cut.rstrip(" ,;:.-\u2013") + "…"
+
+
 # ---------------------------------------------------------------------------------------------
 # A factor's evidence
 
@@ -159,6 +172,7 @@ class QuestionEvidence:
     distribution: QuestionDistribution  # unsuppressed: for the findings' arithmetic, not to show
     weight: float
     shown: DistributionShown  # what pages, API and pack show (SCORING.md §9)
+    instrument_title: str = ""  # the words a person reads; the code stays for analysts
 
 
 @dataclass(frozen=True)
@@ -231,7 +245,14 @@ def factor_evidence(
             protected=distribution.instrument_code in protected,
         )
         questions.append(
-            QuestionEvidence(source, SOURCE_LABELS[source], distribution, link.weight, shown)
+            QuestionEvidence(
+                source,
+                SOURCE_LABELS[source],
+                distribution,
+                link.weight,
+                shown,
+                instrument_title=link.question.version.instrument.title,
+            )
         )
     partnership_id = scrutiny.partnership_id
     agency_names = dict(

@@ -16,15 +16,24 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from scrutiny import findings, permissions
 from scrutiny.disclosure import Redactor, finding_published, quote_published
 from scrutiny.errors import ApplicationError
-from scrutiny.forms_workspace import CompareForm, EventSettingsForm, FindingForm, NoteForm
+from scrutiny.evidence_comments import CommentPage, factor_comment_page
+from scrutiny.forms_workspace import (
+    CommentSearchForm,
+    CompareForm,
+    EventSettingsForm,
+    FindingForm,
+    NoteForm,
+)
 from scrutiny.models import EventPack, Quote, Scrutiny, SuccessFactor, User
 from scrutiny.packs.build import pack_download, pack_start
-from scrutiny.scorecard import factor_comments, factor_evidence, scorecard
+from scrutiny.scorecard import factor_evidence, scorecard
 from scrutiny.scoring import scrutiny_scores
 from scrutiny.scrutinies import scrutiny_event_settings_save
 
@@ -109,6 +118,19 @@ def workspace_settings(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect("workspace", scrutiny.slug)
 
 
+def _comments_query(comments: CommentPage) -> str:
+    """The comments' search and question as a query string, for their pages' links."""
+    chosen = comments.chosen.pk if comments.chosen else ""
+    return urlencode({k: v for k, v in (("q", comments.search), ("question", chosen)) if v})
+
+
+def _factor_url(scrutiny: Scrutiny, factor: SuccessFactor, query: dict[str, str | int]) -> str:
+    """The factor's page showing the comments the scrutineer was reading."""
+    url = reverse("workspace-factor", args=[scrutiny.slug, factor.code])
+    given = {k: v for k, v in query.items() if v and v != 1}
+    return f"{url}?{urlencode(given)}#comments" if given else url
+
+
 @login_required
 def workspace_factor(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     scrutiny = _scrutiny(request, slug)
@@ -116,7 +138,9 @@ def workspace_factor(request: HttpRequest, slug: str, code: str) -> HttpResponse
     scores = scrutiny_scores(scrutiny=scrutiny)
     (finding,) = findings.findings_drafted(scrutiny=scrutiny, factor=factor, scores=scores)
     redactor = Redactor.for_scrutiny(scrutiny)
-    search = request.GET.get("q", "")
+    comments = factor_comment_page(
+        scrutiny=scrutiny, factor=factor, scores=scores, **CommentSearchForm(request.GET).choice()
+    )
     return render(
         request,
         "scrutiny/workspace/factor.html",
@@ -124,10 +148,8 @@ def workspace_factor(request: HttpRequest, slug: str, code: str) -> HttpResponse
             "scrutiny": scrutiny,
             "factor": factor,
             "evidence": factor_evidence(scrutiny=scrutiny, factor=factor, scores=scores),
-            "comments": factor_comments(
-                scrutiny=scrutiny, factor=factor, search=search, scores=scores
-            ),
-            "search": search,
+            "comments": comments,
+            "comments_query": _comments_query(comments),
             "quotes": [
                 quote_published(quote, redactor=redactor)
                 for quote in Quote.objects.filter(factor=factor).order_by("pk")
@@ -180,7 +202,14 @@ def workspace_quote(request: HttpRequest, slug: str, code: str) -> HttpResponse:
         messages.error(request, exc.message)
     else:
         messages.success(request, "The comment is tagged as a quote for the pack.")
-    return redirect("workspace-factor", scrutiny.slug, factor.code)
+    shown = CommentSearchForm(request.POST).choice()
+    return redirect(
+        _factor_url(
+            scrutiny,
+            factor,
+            {"q": shown["search"], "question": shown["question_id"], "page": shown["page"]},
+        )
+    )
 
 
 @login_required

@@ -194,7 +194,11 @@ def test_findings_are_drafted_from_the_data_then_signed_off_frozen(scrutiny, scr
     text = drafted["SF1"].drafted
     assert "Limited evidence: 46.8 from 15 responses." in text
     assert "The sources diverge by 60.3 points" in text
-    assert "Strongest question: PS Q6 “How good was the plan?” (76.9, n 13" in text
+    # The question in words, with its instrument's title; the codes after them, for analysts.
+    assert (
+        "Strongest question: “How good was the plan?” (Practitioner survey: 76.9, n 13; "
+        "code PS Q6)." in text
+    )
     # AUD Q6's two answers are both suppressed where its counts are shown (SCORING.md §9: an
     # instrument of fewer than 20 responses), and 16.7 from n 2 would give both back (0 and a
     # third): it is left out of the draft, so PS Q6 is the only question named.
@@ -244,7 +248,9 @@ def test_a_question_score_exactly_half_way_is_rounded_half_up_like_the_scorecard
     assert (row.score, row.n) == (56.3, 16)
     (finding,) = findings.findings_drafted(scrutiny=scrutiny)
     assert "Some evidence: 56.3 from 16 responses." in finding.drafted
-    assert "Strongest question: PS Q6 “How good was the plan?” (56.3, n 16" in finding.drafted
+    assert "Strongest question: “How good was the plan?” (Practitioner survey: 56.3, n 16" in (
+        finding.drafted
+    )
 
 
 def test_the_pack_has_every_factor_rating_and_quote_and_no_planted_identifier(scrutiny, scrutineer):
@@ -302,7 +308,7 @@ def test_the_pack_has_every_factor_rating_and_quote_and_no_planted_identifier(sc
     responses = list(workbook["Responses PS"].iter_rows(values_only=True))
     assert len(responses) == 1 + 13
     agencies = {row[2] for row in responses[1:]}
-    assert agencies == {"FHC", None}  # POL and EDU are small: left blank
+    assert agencies == {"Fernhill Council", None}  # POL and EDU are small: left blank
     assert len(version) == 64
 
 

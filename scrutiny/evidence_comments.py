@@ -1,0 +1,314 @@
+"""A factor's comments as its evidence page reads them: grouped by question, searched, the same
+words from several people folded into one, and paged, all in the database.
+
+`factor_comment_page` reads one page in a fixed number of queries, however many comments the
+factor has; it never loads more answers than a page shows:
+
+- the questions whose comments are the factor's (the text questions on the pages of its linked
+  questions, `scrutiny.scorecard.comment_questions`), in their instruments' order, each with
+  how many different comments (and answers) it has that match the search;
+- one page of different comments, question by question, those said by most people first: the
+  same words (ignoring capitals and runs of spaces) are one comment "said by N people", counted
+  in the database (`comment_key`), shown with the newest answer's words, which is the one a
+  scrutineer tags as a quote.
+
+Each comment shown is redacted (SCORING.md §10) and labelled as `scrutiny.disclosure.CommentLabels`
+allows; a comment said by several people carries no agency or area (theirs may differ). The
+search reads the words in the database; a comment whose redacted words no longer match (it
+matched only in what redaction removed) is not shown, and a search for something redaction
+removes finds nothing, so no one finds a comment by an identifier taken out of it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    Func,
+    IntegerField,
+    Max,
+    QuerySet,
+    TextField,
+    Value,
+    When,
+)
+from django.db.models.functions import Lower, Replace, Trim
+
+from scrutiny.disclosure import SOURCE_LABELS, CommentLabels, Redactor
+from scrutiny.models import Answer, FactorLink, Question, Quote, Scrutiny, SuccessFactor
+from scrutiny.scorecard import comment_questions, shortened
+from scrutiny.scoring import ScrutinyScores
+
+PER_PAGE = 10
+# Each pass halves a run of spaces: six fold any run of up to 64 into one.
+_SPACE_PASSES = 6
+
+
+def comment_key(field: str = "text") -> Func:
+    """A comment's words as the database compares them: lower case, line breaks and tabs as
+    spaces, runs of spaces as one, no spaces at either end (the same on SQLite and PostgreSQL)."""
+    text: TextField[str, str] = TextField()
+    expression: Func | F = F(field)
+    for blank in ("\r", "\n", "\t"):
+        expression = Replace(expression, Value(blank), Value(" "), output_field=text)
+    for _ in range(_SPACE_PASSES):
+        expression = Replace(expression, Value("  "), Value(" "), output_field=text)
+    return Lower(Trim(expression, output_field=text), output_field=text)
+
+
+def _key(text: str) -> str:
+    return " ".join(text.split()).lower()
+
+
+@dataclass(frozen=True)
+class CommentQuestion:
+    pk: int
+    text: str  # the question's words
+    instrument: str  # its instrument's title
+    source_label: str
+    code: str  # instrument and question codes, for analysts
+    comments: int  # different comments matching the search
+    answers: int  # the answers behind them
+    section: str = ""  # the title of its page
+    about: str = ""  # the question it follows on its page ("Your evidence" of what), shortened
+
+    @property
+    def heading(self) -> str:
+        """Its words, with the question it follows where several read alike ("Your evidence")."""
+        return f"{self.text} \u2013 {self.about}" if self.about else self.text
+
+    @property
+    def label(self) -> str:
+        """The question in a line, for choosing it: its words, what it follows on its page
+        (or the page), its instrument."""
+        context = self.about or self.section
+        return f"{shortened(self.text, limit=50)} \u2013 {context} ({self.instrument})"
+
+
+@dataclass(frozen=True)
+class FoldedComment:
+    answer_id: int  # the newest answer with these words: the one tagged as a quote
+    text: str  # redacted
+    label: str  # the agency and area it may be shown with, or ""
+    people: int
+    quoted: bool
+
+
+@dataclass(frozen=True)
+class QuestionComments:
+    question: CommentQuestion
+    comments: tuple[FoldedComment, ...]
+
+
+@dataclass(frozen=True)
+class CommentPage:
+    questions: tuple[CommentQuestion, ...]  # every question with comments, in order
+    groups: tuple[QuestionComments, ...]  # this page's comments, question by question
+    chosen: CommentQuestion | None
+    search: str
+    number: int
+    pages: int
+    total: int  # different comments matching, over every page
+    answers: int
+
+    @property
+    def previous(self) -> int | None:
+        return self.number - 1 if self.number > 1 else None
+
+    @property
+    def next(self) -> int | None:
+        return self.number + 1 if self.number < self.pages else None
+
+    @property
+    def page_numbers(self) -> list[int | None]:
+        """The pages to link to, GOV.UK style: the first, the last, the current and its
+        neighbours, None for a gap (an ellipsis)."""
+        wanted = {1, self.pages, self.number - 1, self.number, self.number + 1}
+        shown = sorted(n for n in wanted if 1 <= n <= self.pages)
+        numbers: list[int | None] = []
+        last = 0
+        for n in shown:
+            if last and n - last > 1:
+                numbers.append(None)
+            numbers.append(n)
+            last = n
+        return numbers
+
+
+def _questions(factor: SuccessFactor) -> list[tuple[Question, str]]:
+    """The factor's comment questions in order, each with the words of the question it follows
+    on its page (two queries)."""
+    sections = FactorLink.objects.filter(factor=factor).values("question__section_id")
+    questions = list(
+        Question.objects.filter(type=Question.Type.TEXT, section_id__in=sections)
+        .select_related("version__instrument", "section")
+        .order_by("version__instrument__code", "version__number", "position")
+    )
+    asked = sorted(
+        Question.objects.filter(section_id__in=sections)
+        .exclude(type=Question.Type.TEXT)
+        .values_list("section_id", "position", "text")
+    )
+    result = []
+    for question in questions:
+        before = [
+            text
+            for section, position, text in asked
+            if section == question.section_id and position < question.position
+        ]
+        result.append((question, shortened(before[-1], limit=70) if before else ""))
+    return result
+
+
+def _answers(
+    *, scrutiny: Scrutiny, factor: SuccessFactor, needle: str, redactor: Redactor
+) -> QuerySet[Answer]:
+    """The factor's comments that match the search, each with its `key`. A search for
+    something redaction removes can only find what was removed: it finds nothing."""
+    answers = (
+        Answer.objects.counting()
+        .filter(comment_questions(factor=factor), response__scrutiny=scrutiny)
+        .exclude(text="")
+        .annotate(key=comment_key())
+        .order_by()
+    )
+    if needle and redactor.redact(needle) != needle:
+        return answers.none()
+    return answers.filter(key__icontains=needle) if needle else answers
+
+
+def _counts(answers: QuerySet[Answer]) -> dict[int, tuple[int, int]]:
+    return {
+        row["question_id"]: (row["comments"], row["answers"])
+        for row in answers.values("question_id").annotate(
+            comments=Count("key", distinct=True), answers=Count("pk")
+        )
+    }
+
+
+def factor_comment_page(
+    *,
+    scrutiny: Scrutiny,
+    factor: SuccessFactor,
+    search: str = "",
+    question_id: int | None = None,
+    page: int = 1,
+    scores: ScrutinyScores | None = None,
+    per_page: int = PER_PAGE,
+) -> CommentPage:
+    """One page of the factor's comments (see the module's docstring). A question that is not
+    one of the factor's, or a page past the last, reads as no question chosen and the last page."""
+    redactor = Redactor.for_scrutiny(scrutiny)
+    needle = _key(search)
+    answers = _answers(scrutiny=scrutiny, factor=factor, needle=needle, redactor=redactor)
+    counts = _counts(answers)
+    questions = tuple(
+        CommentQuestion(
+            pk=question.pk,
+            text=" ".join(question.text.split()),
+            instrument=question.version.instrument.title,
+            source_label=SOURCE_LABELS[question.version.instrument.kind],
+            code=f"{question.version.instrument.code} {question.code}",
+            comments=counts.get(question.pk, (0, 0))[0],
+            answers=counts.get(question.pk, (0, 0))[1],
+            section=question.section.title,
+            about=about,
+        )
+        for question, about in _questions(factor)
+    )
+    chosen = next((q for q in questions if q.pk == question_id), None)
+    counted = (chosen,) if chosen else questions
+    total = sum(q.comments for q in counted)
+    pages = max(1, -(-total // per_page))
+    number = min(max(page, 1), pages)
+    if chosen is not None:
+        answers = answers.filter(question_id=chosen.pk)
+    order = {q.pk: rank for rank, q in enumerate(questions)}
+    rows = _folded(answers, order=order, start=(number - 1) * per_page, stop=number * per_page)
+    shown = _shown(
+        rows, scrutiny=scrutiny, factor=factor, needle=needle, redactor=redactor, scores=scores
+    )
+    # A comment that matched only in what redaction removed is not shown, nor counted where
+    # it is seen: on one page (every match on it) the count is exact.
+    total -= len(rows) - len(shown)
+    by_question = {q.pk: q for q in questions}
+    groups: list[QuestionComments] = []
+    for question_pk, comment in shown:
+        if not groups or groups[-1].question.pk != question_pk:
+            groups.append(QuestionComments(by_question[question_pk], ()))
+        groups[-1] = QuestionComments(groups[-1].question, (*groups[-1].comments, comment))
+    return CommentPage(
+        questions=tuple(q for q in questions if q.answers or q is chosen),
+        groups=tuple(groups),
+        chosen=chosen,
+        search=" ".join(search.split()),
+        number=number,
+        pages=pages,
+        total=total,
+        answers=sum(q.answers for q in counted),
+    )
+
+
+def _folded(
+    answers: QuerySet[Answer], *, order: dict[int, int], start: int, stop: int
+) -> list[dict[str, Any]]:
+    """The page's different comments: each question's (in `order`), those said by most people
+    first, then the newest; one row each with its words' key, its newest answer and how many
+    people said it."""
+    rank = Case(
+        *(When(question_id=pk, then=Value(n)) for pk, n in order.items()),
+        default=Value(len(order)),
+        output_field=IntegerField(),
+    )
+    return list(
+        answers.values("question_id", folded=F("key"))
+        .annotate(people=Count("response_id", distinct=True), newest=Max("pk"), rank=rank)
+        .order_by("rank", "-people", "-newest")[start:stop]
+    )
+
+
+def _shown(
+    rows: list[dict[str, Any]],
+    *,
+    scrutiny: Scrutiny,
+    factor: SuccessFactor,
+    needle: str,
+    redactor: Redactor,
+    scores: ScrutinyScores | None,
+) -> list[tuple[int, FoldedComment]]:
+    """The page's rows as comments a person may read: two queries for the answers and the
+    quotes, however many rows."""
+    if not rows:
+        return []
+    labels = CommentLabels.for_factor(scrutiny=scrutiny, factor_code=factor.code, scores=scores)
+    newest = {
+        answer.pk: answer
+        for answer in CommentLabels.answers(
+            Answer.objects.filter(pk__in=[row["newest"] for row in rows])
+        )
+    }
+    quoted = set(
+        Quote.objects.filter(factor=factor)
+        .annotate(key=comment_key("answer__text"))
+        .values_list("answer__question_id", "key")
+    )
+    shown = []
+    for row in rows:
+        answer = newest[row["newest"]]
+        text = redactor.redact(answer.text)
+        if needle and needle not in _key(text):
+            continue  # it matched only in what redaction removed
+        people = row["people"]
+        comment = FoldedComment(
+            answer_id=answer.pk,
+            text=text,
+            label=labels(answer) if people == 1 else "",
+            people=people,
+            quoted=(row["question_id"], row["folded"]) in quoted,
+        )
+        shown.append((row["question_id"], comment))
+    return shown

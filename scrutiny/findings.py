@@ -8,7 +8,7 @@
   and areas for improvement (one a line, each citing its evidence: a question code, a source, a
   quote, a note); `findings_ensure` stores every drafted finding, for `findings_sign_off`, which
   freezes every finding with the data it was drawn from (a signed-off finding is not changed
-  again), and for the pack build.
+  again) and publishes the results to the board (`scrutiny.publishing`), and for the pack build.
 - `quote_tag` keeps a comment for the pack, redacted and labelled as `scrutiny.disclosure` allows.
 - `note_record` keeps qualitative evidence the numbers miss, tagged to factors.
 """
@@ -37,6 +37,7 @@ from scrutiny.scorecard import (
     comment_questions,
     factor_evidence,
     scorecard,
+    shortened,
 )
 from scrutiny.scoring import (
     QuestionDistribution,
@@ -58,6 +59,7 @@ class QuestionScore:
     source: str
     score: float  # 100 x the mean answer score of those who gave a scored option, as shown
     n: int
+    instrument_title: str = ""
 
 
 def question_scores(questions: tuple[QuestionEvidence, ...]) -> list[QuestionScore]:
@@ -81,16 +83,19 @@ def question_scores(questions: tuple[QuestionEvidence, ...]) -> list[QuestionSco
                     item.source,
                     cell.display,
                     cell.n,
+                    instrument_title=item.instrument_title,
                 )
             )
     return scored
 
 
 def _question_line(question: QuestionScore) -> str:
-    source = SOURCE_LABELS[question.source].lower()
+    """A question as a person reads it: its words (shortened) and its instrument's title, with
+    the codes after them for analysts who cite them."""
+    title = question.instrument_title or SOURCE_LABELS[question.source]
     return (
-        f"{question.instrument} {question.code} “{question.text}” "
-        f"({question.score:.1f}, n {question.n}, {source})"
+        f"“{shortened(question.text)}” ({title}: {question.score:.1f}, n {question.n}; "
+        f"code {question.instrument} {question.code})"
     )
 
 
@@ -276,6 +281,11 @@ def findings_sign_off(*, scrutiny: Scrutiny, user: User) -> list[Finding]:
         finding.signed_off_at = now
         finding.signed_off_by = user
         finding.save()
+    # Signed off, the results are published to the board. Imported here: publishing builds on
+    # the event pack's data, which reads the findings through this module.
+    from scrutiny.publishing import scrutiny_publish
+
+    scrutiny_publish(scrutiny=scrutiny, user=user)
     return findings
 
 

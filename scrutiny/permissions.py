@@ -21,6 +21,7 @@ from scrutiny.models import (
     Job,
     Partnership,
     Priority,
+    Publication,
     Scrutiny,
     User,
 )
@@ -159,7 +160,10 @@ def can_see_agency_people(user: AnyUser, agency: Agency) -> bool:
 
 
 def can_use_api_docs(user: AnyUser) -> bool:
-    return user.is_authenticated and user.is_active
+    """Offered the API and its documentation: those who set up and run scrutinies through it
+    (the business unit and the scrutineer). The documentation shows only the API's schema; each
+    operation checks its own permission, whoever calls it."""
+    return _role(user) in PARTNERSHIP_WIDE_ROLES
 
 
 def agencies_visible_to(user: AnyUser) -> QuerySet[Agency]:
@@ -230,6 +234,27 @@ def can_read_published(user: AnyUser) -> bool:
     """The results published to the board when the findings are signed off (`published-list`):
     the board, the business unit and the scrutineer of the partnership."""
     return _role(user) in SCRUTINY_READERS
+
+
+def publications_visible_to(user: AnyUser) -> QuerySet[Publication]:
+    """The published results the person may read: their partnership's, for those who may read
+    published results; 404 for anyone else, so that the pages reveal nothing to them."""
+    if not can_read_published(user):
+        raise Http404("No published results.")
+    assert isinstance(user, User)
+    publications = Publication.objects.select_related("scrutiny")
+    if user.partnership_id is None:
+        return publications.none()
+    return publications.filter(scrutiny__partnership_id=user.partnership_id)
+
+
+def access_publication_for_user(user: AnyUser, slug: str) -> Publication:
+    """A scrutiny's published results (by the scrutiny's slug); 404 for a scrutiny not
+    published, another partnership's, or a person who may not read published results."""
+    try:
+        return publications_visible_to(user).get(scrutiny__slug=slug)
+    except Publication.DoesNotExist:
+        raise Http404("No such published results.") from None
 
 
 def can_configure_scrutinies(user: AnyUser) -> bool:

@@ -39,6 +39,32 @@ def event_pack_build(*, job_id: int, pack_id: int) -> None:
 
 
 @shared_task(acks_late=True)
+def publication_pdf_build(*, job_id: int, publication_id: int) -> None:
+    """Render the PDF of a scrutiny's published pack from its snapshot (scrutiny.publishing).
+    Safe to run again: a second build replaces the file."""
+    from scrutiny.models import Publication
+    from scrutiny.publishing import publication_pdf_build as build
+
+    with jobs.job_running(job_id=job_id, failure="The published pack could not be built") as run:
+        if run is None:
+            return
+        publication = Publication.objects.select_related("scrutiny").get(pk=publication_id)
+        build(publication=publication, progress=run.progress)
+        run.finish(
+            result={"publication": publication.pk},
+            message="The published pack's PDF is ready to download.",
+        )
+
+
+@email_task()
+def publication_email(*, publication_id: int) -> int:
+    """Tell each board member that a scrutiny's results are published (one email each)."""
+    from scrutiny.publishing import publication_notify
+
+    return publication_notify(publication_id=publication_id)
+
+
+@shared_task(acks_late=True)
 def responses_import(*, job_id: int, instrument_id: int, upload: str) -> None:
     """Import a responses workbook uploaded through the page (scrutiny.imports)."""
     from scrutiny.imports import responses_import_run

@@ -32,6 +32,13 @@ urlpatterns = [
     path("dpia/dpia.pdf", dpia_views.dpia_download, {"fmt": "pdf"}, name="dpia-download"),
     path("trail/", trail_views.trail, name="trail"),
     path("published/", published.published_list, name="published-list"),
+    path("published/<slug:slug>/", published.published_detail, name="published-detail"),
+    path("published/<slug:slug>/pack/", published.published_pack, name="published-pack"),
+    path(
+        "published/<slug:slug>/event-pack.pdf",
+        published.published_pack_pdf,
+        name="published-pack-pdf",
+    ),
     path("health/", views.health, name="health"),
     path("jobs/selfcheck/", views.selfcheck_start, name="selfcheck-start"),
     path("jobs/<int:job_id>/", views.job_detail, name="job-detail"),

@@ -12,6 +12,7 @@ from scrutiny.models.instruments import (
 )
 from scrutiny.models.jobs import Job
 from scrutiny.models.people import Agency, Area, Partnership, User
+from scrutiny.models.publication import Publication
 from scrutiny.models.scrutinies import PractitionerRole, Scrutiny, Source, SuccessFactor
 from scrutiny.models.trail import TrailEntry
 
@@ -35,6 +36,7 @@ __all__ = [
     "Partnership",
     "PractitionerRole",
     "Priority",
+    "Publication",
     "Question",
     "Quote",
     "Response",

@@ -87,6 +87,7 @@ ROUTES: dict[str, Route] = {
     "workspace-sign-off": Route(write="findings_signed_off"),
     "workspace-pack-build": Route(write="pack_built"),
     "workspace-pack-download": Route(read="pack_downloaded"),
+    "published-pack-pdf": Route(read="pack_downloaded"),
     "workspace-factor": Route(read="evidence_viewed"),
     "workspace-finding": _FINDING,
     "workspace-quote": _FINDING,
@@ -170,6 +171,10 @@ _ACCOUNT = (
 _OWN_SERVICE = "recorded by its own service, which knows what was done (trail_record)"
 _SET_UP = "the set-up of a scrutiny, a survey or the plan: no case data or answers"
 _AGGREGATE = "counts and agreement across many responses, never one response's answers"
+_PUBLISHED = (
+    "results published to the board: aggregate scores and redacted words, suppressed and "
+    "frozen at sign-off (scrutiny.publishing), never one response's answers"
+)
 
 NOT_RECORDED: dict[str, str] = {
     "home": _PUBLIC,
@@ -214,6 +219,8 @@ NOT_RECORDED: dict[str, str] = {
     "partnership-accessibility": _PUBLIC,
     "partnership-privacy": _PUBLIC,
     "published-list": "the list of scrutinies published to the board: no case data",
+    "published-detail": _PUBLISHED,
+    "published-pack": _PUBLISHED,
     "dpia": "the record of processing, written from the partnership's configuration",
     # Subject access and erasure: scrutiny.people_data; the second factor: scrutiny.mfa.
     "people-data": _OWN_SERVICE,

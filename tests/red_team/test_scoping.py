@@ -25,7 +25,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from audits.models import ImmediateConcern
-from scrutiny import services
+from scrutiny import findings, services
 from scrutiny.instruments import instrument_save
 from scrutiny.library import TEMPLATES
 from scrutiny.models import (
@@ -164,6 +164,13 @@ def world(settings, tmp_path, partnership, council, area, business_unit, auditor
     update.document.save("fernhill-evidence.pdf", ContentFile(b"%PDF-1.4 Fernhill"))
     update.document_name = "fernhill-evidence.pdf"
     update.save()
+    # Signed off, A's results are published to its board, with the pack's PDF.
+    for finding in findings.findings_ensure(scrutiny=scrutiny):
+        findings.finding_update(
+            finding=finding, strengths="Fernhill plans well.", improvements="", user=business_unit
+        )
+    findings.findings_sign_off(scrutiny=scrutiny, user=business_unit)
+    scrutiny.publication.pdf.save("fernhill-published.pdf", ContentFile(b"%PDF-1.4 Fernhill"))
 
     b = PartnershipFactory(name="Ashdown Safeguarding Partnership", contact_email="")
     admin_b = UserFactory(

@@ -1,0 +1,134 @@
+"""Publishing a scrutiny's results to its board (`scrutiny_publish`), its pack's PDF
+(`publication_pdf_build`, a job) and the board's emails (`publication_notify`, a task)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from functools import partial
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from scrutiny.disclosure import Redactor
+from scrutiny.errors import ApplicationError
+from scrutiny.jobs import job_enqueue
+from scrutiny.models import Finding, Publication, Scrutiny, SuccessFactor, User
+from scrutiny.notifications import email_send, site_link
+from scrutiny.packs.data import PackData, pack_data
+from scrutiny.packs.pdf import render_pdf
+from scrutiny.publishing.snapshot import pack_from_snapshot, snapshot_of
+
+Progress = Callable[[int, str], None]
+
+
+def _signed_off_at(scrutiny: Scrutiny) -> dt.datetime | None:
+    """When the last finding was signed off (None for a scrutiny of no success factor);
+    refused while a factor's is not."""
+    unsigned = SuccessFactor.objects.filter(scrutiny=scrutiny).exclude(
+        finding__signed_off_at__isnull=False
+    )
+    if unsigned.exists():
+        raise ApplicationError("Sign off every finding before the results are published.")
+    last: dt.datetime | None = Finding.objects.filter(scrutiny=scrutiny).aggregate(
+        last=Max("signed_off_at")
+    )["last"]
+    return last
+
+
+@transaction.atomic
+def scrutiny_publish(*, scrutiny: Scrutiny, user: User) -> Publication | None:
+    """Publish the scrutiny's signed-off results to its board: the event pack's data (suppressed
+    and redacted by `pack_data`) frozen as a snapshot, its PDF built by a job, and each board
+    member told by email once the transaction commits.
+
+    Called by `scrutiny.findings.findings_sign_off`. Published already and no finding signed
+    off since: nothing changes. A finding signed off since (a factor added after publishing)
+    publishes the scrutiny again in its place. A scrutiny of no success factor has nothing to
+    publish (None)."""
+    last = _signed_off_at(scrutiny)
+    if last is None:
+        return None
+    publication = Publication.objects.select_for_update().filter(scrutiny=scrutiny).first()
+    if publication is not None and last <= publication.published_at:
+        return publication
+    publication = publication or Publication(scrutiny=scrutiny)
+    if publication.pdf:  # the PDF of what was published before goes once this commits
+        transaction.on_commit(partial(publication.pdf.storage.delete, publication.pdf.name))
+        publication.pdf = None
+    publication.snapshot = snapshot_of(pack_data(scrutiny=scrutiny))
+    publication.published_at = timezone.now()
+    publication.published_by = user
+    publication.emailed = []
+    publication.save()
+    publication.job = job_enqueue(
+        kind="published event pack",
+        user=user,
+        task="scrutiny.tasks.publication_pdf_build",
+        arguments={"publication_id": publication.pk},
+    )
+    publication.save(update_fields=["job"])
+    _notify_on_commit(publication)
+    return publication
+
+
+def _notify_on_commit(publication: Publication) -> None:
+    from scrutiny.tasks import publication_email
+
+    pk = publication.pk
+    # robust: a mail server that is down must not turn the sign-off into an error page when
+    # tasks run in-process; the task retries on a worker.
+    transaction.on_commit(lambda: publication_email.delay(publication_id=pk), robust=True)
+
+
+def publication_pack(publication: Publication) -> PackData:
+    """What the board reads: the snapshot, its words redacted as redaction stands now (one
+    query, however large the pack)."""
+    redactor = Redactor.for_partnership(
+        publication.scrutiny.partnership_id, scrutiny=publication.scrutiny
+    )
+    return pack_from_snapshot(publication.snapshot, redactor=redactor)
+
+
+def publication_pdf_build(*, publication: Publication, progress: Progress | None = None) -> None:
+    """Render the published pack's PDF from the snapshot (not from the data as it is now) and
+    store it in place of any before. Safe to run again."""
+    pdf = render_pdf(publication_pack(publication), progress=progress)
+    stamp = publication.published_at.strftime("%Y%m%d-%H%M%S")
+    if publication.pdf:
+        publication.pdf.delete(save=False)
+    publication.pdf.save(
+        f"{publication.scrutiny.slug}-published-{stamp}.pdf", ContentFile(pdf), save=False
+    )
+    publication.save(update_fields=["pdf"])
+
+
+def publication_notify(*, publication_id: int) -> int:
+    """Email each active board member of the partnership once that the results are published;
+    how many emails were sent. A member emailed already (a retried task) is skipped."""
+    sent = 0
+    publication = Publication.objects.select_related("scrutiny__partnership").get(pk=publication_id)
+    scrutiny = publication.scrutiny
+    members = User.objects.filter(
+        partnership_id=scrutiny.partnership_id, role=User.Role.BOARD_MEMBER, is_active=True
+    ).exclude(email="")
+    for member in members.exclude(pk__in=publication.emailed).order_by("pk"):
+        email_send(
+            subject=f"Scrutiny results published: {scrutiny.title}",
+            body=(
+                f"Hello {member.get_short_name()},\n\n"
+                f"The findings of the scrutiny “{scrutiny.title}” have been signed off, and "
+                f"its results are now published to the board of {scrutiny.partnership.name}.\n\n"
+                "Read the scorecard, the findings and the event pack here (you will need to "
+                f"sign in):\n{site_link('published-detail', scrutiny.slug)}\n\n"
+                f"The action plan that follows from them is here:\n{site_link('plan')}\n"
+            ),
+            to=[member.email],
+        )
+        # Marked as soon as their email has gone: a retry skips them.
+        publication.emailed = [*publication.emailed, member.pk]
+        Publication.objects.filter(pk=publication.pk).update(emailed=publication.emailed)
+        sent += 1
+    return sent

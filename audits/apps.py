@@ -21,6 +21,13 @@ class AuditsConfig(AppConfig):
 
         return demo_audits_load(scrutiny=scrutiny)
 
+    def import_job_headings(self) -> dict[str, str]:
+        """The heading of the job's page of each import the audits run as a job
+        (scrutiny.imports.app_import_headings finds this through the app registry)."""
+        from audits.imports import SAMPLE_DRAW
+
+        return {SAMPLE_DRAW: "Drawing the sample of case files"}
+
     def dpia_capabilities(self, *, user: Any) -> list[tuple[str, bool]]:
         """For the DPIA's table of who sees what: what of case-file audits `user` (a person of
         one role, in memory) may do, by asking audits.permissions (scrutiny.dpia.roles finds
@@ -70,3 +77,16 @@ class AuditsConfig(AppConfig):
         from audits.people_data import audits_personal_data_erase
 
         return audits_personal_data_erase(partnership=partnership, email=email, user=user)
+
+    def home_tasks(self, *, user: Any) -> list[Any]:
+        """The audits' cards on a person's home page (scrutiny.home finds this through the app
+        registry)."""
+        from audits.home import audits_home_tasks
+
+        return audits_home_tasks(user=user)
+
+    def home_scrutiny_links(self, *, user: Any, scrutiny: Any) -> list[Any]:
+        """Links to a scrutiny's audits pages, for a home page's scrutinies (scrutiny.home)."""
+        from audits.home import audits_home_scrutiny_links
+
+        return audits_home_scrutiny_links(user=user, scrutiny=scrutiny)

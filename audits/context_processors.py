@@ -8,5 +8,12 @@ from audits import permissions
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
-    """The audits app's links in the header; the pages check again."""
-    return {"audit_nav": {"my_audits": permissions.is_auditor(request.user)}}
+    """The audits app's links in the header and on a scrutiny's page (no query); the pages
+    check again."""
+    user = request.user
+    return {
+        "audit_nav": {
+            "my_audits": permissions.is_auditor(user),
+            "run_audits": permissions.can_run_audits(user),
+        }
+    }

@@ -6,6 +6,12 @@ from django.apps import AppConfig
 class SurveysConfig(AppConfig):
     name = "surveys"
 
+    def demo_load(self, *, scrutiny: Any) -> str | None:
+        """The surveys part of `manage.py demo` (the core finds it through the app registry)."""
+        from surveys.demo import demo_surveys_load
+
+        return demo_surveys_load(scrutiny=scrutiny)
+
     def dpia_capabilities(self, *, user: Any) -> list[tuple[str, bool]]:
         """For the DPIA's table of who sees what: what of surveys `user` (a person of one role,
         in memory) may do, by asking surveys.permissions (scrutiny.dpia.roles finds this
@@ -47,9 +53,16 @@ class SurveysConfig(AppConfig):
         )
         return {row.pop("instrument_id"): {name[2:]: n for name, n in row.items()} for row in rows}
 
-    def pack_method(self, *, scrutiny: Any) -> list[tuple[str, str]]:
-        """The event pack's method: each survey questionnaire's returns and response rate
-        (scrutiny.packs.data finds this through the app registry)."""
+    def import_job_headings(self) -> dict[str, str]:
+        """The heading of the job's page of each import the surveys run as a job
+        (scrutiny.imports.app_import_headings finds this through the app registry)."""
+        from surveys.imports import INVITATION_LIST
+
+        return {INVITATION_LIST: "Inviting people from a list"}
+
+    def pack_method(self, *, scrutiny: Any) -> dict[str, str]:
+        """The event pack's method: each survey instrument's returns and response rate, by
+        instrument code (scrutiny.packs.data finds this through the app registry)."""
         from surveys.rates import survey_method_lines
 
         return survey_method_lines(scrutiny=scrutiny)
@@ -72,3 +85,16 @@ class SurveysConfig(AppConfig):
         from surveys.people_data import surveys_personal_data_erase
 
         return surveys_personal_data_erase(partnership=partnership, email=email, user=user)
+
+    def home_tasks(self, *, user: Any) -> list[Any]:
+        """The surveys' cards on a person's home page (scrutiny.home finds this through the app
+        registry)."""
+        from surveys.home import surveys_home_tasks
+
+        return surveys_home_tasks(user=user)
+
+    def home_scrutiny_links(self, *, user: Any, scrutiny: Any) -> list[Any]:
+        """Links to a scrutiny's surveys pages, for a home page's scrutinies (scrutiny.home)."""
+        from surveys.home import surveys_home_scrutiny_links
+
+        return surveys_home_scrutiny_links(user=user, scrutiny=scrutiny)

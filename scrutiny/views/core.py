@@ -17,7 +17,13 @@ from scrutiny import jobs, permissions, selectors, services
 from scrutiny.errors import ApplicationError
 from scrutiny.forms import PartnershipForm
 from scrutiny.health import health_check
-from scrutiny.imports import INSTRUMENT_IMPORT, RESPONSES_IMPORT, SCRUTINY_IMPORT
+from scrutiny.home import home_tasks
+from scrutiny.imports import (
+    INSTRUMENT_IMPORT,
+    RESPONSES_IMPORT,
+    SCRUTINY_IMPORT,
+    app_import_headings,
+)
 from scrutiny.models import EventPack, Partnership, User
 
 
@@ -29,7 +35,13 @@ def home(request: HttpRequest) -> HttpResponse:
         if request.user.is_authenticated
         else selectors.partnership_current()
     )
-    return render(request, "scrutiny/home.html", {"partnership": partnership})
+    # The person's tasks, their role's main task first (scrutiny.home).
+    tasks = home_tasks(user=request.user)
+    return render(
+        request,
+        "scrutiny/home.html",
+        {"partnership": partnership, "main_task": tasks[0] if tasks else None, "tasks": tasks[1:]},
+    )
 
 
 def _statement(request: HttpRequest, which: str, partnership: Partnership | None) -> HttpResponse:
@@ -114,6 +126,9 @@ def selfcheck_start(request: HttpRequest) -> HttpResponse:
 def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
     job = permissions.access_job_for_user(request.user, job_id)
     pack = EventPack.objects.filter(job=job).select_related("scrutiny").first()
+    # An app's import (a sample drawn from a case list, an invitation list): its heading from
+    # the app, its links in the job's result, so that the core names none of the app's pages.
+    heading = app_import_headings().get(job.kind, "")
     return render(
         request,
         "scrutiny/job_detail.html",
@@ -123,12 +138,13 @@ def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
             "stalled": jobs.job_stalled(job),
             # Offered on a stalled job; job.js shows it when a running job becomes stalled.
             "can_restart": permissions.can_restart_job(request.user, job),
-            "import_kind": _IMPORT_KINDS.get(job.kind, ""),
+            "import_kind": _IMPORT_KINDS.get(job.kind) or ("app" if heading else ""),
+            "heading": heading,
         },
     )
 
 
-# The jobs that import a workbook, by what their page calls them.
+# The core's jobs that import a workbook, by what their page calls them ("app" is an app's).
 _IMPORT_KINDS = {
     RESPONSES_IMPORT: "responses",
     INSTRUMENT_IMPORT: "instrument",

@@ -5,19 +5,23 @@ missing and changes nothing that is already as it should be, so running it twice
 nothing. It goes through the core's services (`scrutiny_save`, `instrument_save`, the evidence
 writer), so the demo is stored exactly as a real scrutiny would be.
 
-- the partnership, its agencies, areas and practitioner roles, and a login for every role;
+- the partnership, its agencies, areas and practitioner roles, and a login for every role
+  (a practitioner of the council as its children's rights officer among them);
 - the scrutiny "Learning from Practice 2026" with its six success factors (DOMAIN.md);
 - four instruments from the template library: the case-file audit, the practitioner survey,
-  the board questionnaire and the family feedback form;
+  the board questionnaire and the family feedback form (`scrutiny.demo.sources`);
 - evidence from all four sources (`scrutiny.demo.evidence`);
-- the partnership's business plan, with actions of other work (`scrutiny.demo.plan`).
+- the earlier scrutiny of the theme, "Learning from Practice 2025", its findings signed off,
+  which this year's compares with (`scrutiny.demo.earlier`);
+- the partnership's business plan, with actions of other work (`scrutiny.demo.plan`);
+- what the other apps add (their AppConfig's `demo_load`): the audits' sample and moderation,
+  the surveys with their invitations and reminders.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.apps import apps
 from django.conf import settings
@@ -25,21 +29,11 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.db.models import Count
 
-from scrutiny.demo import evidence
+from scrutiny.demo import earlier, evidence, sources
 from scrutiny.demo.plan import plan_load
 from scrutiny.errors import ApplicationError
-from scrutiny.instruments import instrument_save, version_compile
-from scrutiny.library import Template, template_get
 from scrutiny.library.learning_from_practice import FACTORS, PRIORITY
-from scrutiny.models import (
-    Agency,
-    Area,
-    Partnership,
-    PractitionerRole,
-    Response,
-    Scrutiny,
-    User,
-)
+from scrutiny.models import Agency, Partnership, Response, Scrutiny, User
 from scrutiny.scrutinies import AgencyData, ScrutinyData, ScrutinySettings, scrutiny_save
 
 PARTNERSHIP_NAME = "Northbrook and Westmere Safeguarding Children Partnership"
@@ -80,7 +74,7 @@ SCRUTINY_SLUG = "learning-from-practice"
 REDACTION_TERMS = "Larkspur Primary School\nDani"
 
 # The library templates the demo scrutiny uses, loaded in this order.
-INSTRUMENTS = ("case-file-audit", "practitioner-survey", "board-questionnaire", "family-feedback")
+INSTRUMENTS = sources.INSTRUMENTS
 
 
 @dataclass(frozen=True)
@@ -99,6 +93,8 @@ LOGINS: list[DemoLogin] = [
     DemoLogin("lead.nhb@demo.invalid", "Kit Farrant", User.Role.AGENCY_LEAD, "NHB"),
     DemoLogin("board@demo.invalid", "Alex Penhallow", User.Role.BOARD_MEMBER, None),
     DemoLogin("practitioner@demo.invalid", "Charlie Ruddock", User.Role.PRACTITIONER, "EDU"),
+    # A children's rights officer: a practitioner, who enters family feedback on /answer/.
+    DemoLogin("rights.officer@demo.invalid", "Priya Lockwood", User.Role.PRACTITIONER, "NBC"),
 ]
 
 ACCESSIBILITY_STATEMENT = """\
@@ -172,7 +168,8 @@ def demo_load() -> DemoResult:
     )
     scrutiny = _scrutiny_load(partnership)
     _logins_load(partnership)
-    _evidence_load(scrutiny, partnership)
+    sources.evidence_load(scrutiny=scrutiny, seed=evidence.SEED, wave=evidence.THIS_YEAR)
+    _earlier_load(partnership, scrutiny)
     plan_load(partnership)
     extras = _app_demos_load(scrutiny)
     counts = dict(
@@ -202,8 +199,9 @@ def _app_demos_load(scrutiny: Scrutiny) -> list[str]:
 
 
 def _scrutiny_load(partnership: Partnership) -> Scrutiny:
-    data = ScrutinyData(
-        settings=ScrutinySettings(
+    return _scrutiny_save(
+        partnership,
+        ScrutinySettings(
             slug=SCRUTINY_SLUG,
             title="Learning from Practice 2026",
             priority=PRIORITY,
@@ -212,6 +210,28 @@ def _scrutiny_load(partnership: Partnership) -> Scrutiny:
             status=Scrutiny.Status.EVIDENCE,
             redaction_terms=REDACTION_TERMS,
         ),
+    )
+
+
+def _earlier_load(partnership: Partnership, scrutiny: Scrutiny) -> None:
+    """The earlier scrutiny of the theme, concluded, and this year's compared with it."""
+    found = Scrutiny.objects.filter(partnership=partnership, slug=earlier.SLUG).first()
+    if found is None or not earlier.signed_off(found):
+        found = _scrutiny_save(
+            partnership, replace(earlier.SETTINGS, redaction_terms=REDACTION_TERMS)
+        )
+        sources.evidence_load(scrutiny=found, seed=earlier.SEED, wave=earlier.WAVE)
+        scrutineer = User.objects.get(email="scrutineer@demo.invalid")
+        earlier.conclude(scrutiny=found, scrutineer=scrutineer)
+    if scrutiny.previous_id != found.pk:
+        # As the workspace's "Compare with an earlier scrutiny" sets it.
+        scrutiny.previous = found
+        scrutiny.save(update_fields=["previous", "updated_at"])
+
+
+def _scrutiny_save(partnership: Partnership, settings: ScrutinySettings) -> Scrutiny:
+    data = ScrutinyData(
+        settings=settings,
         factors=FACTORS,
         agencies=tuple(
             AgencyData(code, name, type_, workforce) for code, name, type_, workforce in AGENCIES
@@ -248,31 +268,3 @@ def _logins_load(partnership: Partnership) -> None:
         )
         user.password = password
         user.save()
-
-
-def _evidence_load(scrutiny: Scrutiny, partnership: Partnership) -> None:
-    codes = evidence.Codes(
-        agencies=dict(Agency.objects.filter(partnership=partnership).values_list("code", "pk")),
-        areas=dict(Area.objects.filter(partnership=partnership).values_list("code", "pk")),
-        roles=dict(
-            PractitionerRole.objects.filter(partnership=partnership).values_list("code", "pk")
-        ),
-    )
-    # One generator for everything, always consumed in the same order: the same answers on
-    # every run and every machine.
-    rng = random.Random(evidence.SEED)  # noqa: S311 (made-up answers, not secrets)
-    loaders = {
-        "case-file-audit": evidence.audits_load,
-        "practitioner-survey": evidence.survey_load,
-        "board-questionnaire": evidence.board_load,
-        "family-feedback": evidence.family_load,
-    }
-    for slug in INSTRUMENTS:
-        template: Template = template_get(slug)
-        saved = instrument_save(scrutiny=scrutiny, definition=template.definition)
-        loaders[slug](
-            rng=rng,
-            compiled=version_compile(saved.version),
-            definition=template.definition,
-            codes=codes,
-        )

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from scrutiny.demo import comments
@@ -38,6 +38,31 @@ from scrutiny.models import Response
 
 SEED = 2026
 START = dt.datetime(2026, 2, 2, 9, 0, tzinfo=dt.UTC)
+
+
+@dataclass(frozen=True)
+class Wave:
+    """One round of the theme's evidence: the day its gathering began, how its responses' refs
+    begin, what share of the practitioners returned the survey, which case files were audited,
+    and how far each factor's targets lay from this year's (TARGETS). The default is this
+    year's round; an earlier one (`scrutiny.demo.earlier`) is smaller and leans otherwise."""
+
+    start: dt.datetime = START
+    prefix: str = "demo"
+    survey_share: float = 1.0
+    cases: tuple[tuple[str, str, str], ...] = CASES
+    factor_shift: dict[str, float] = field(default_factory=dict)
+
+    def targets(self, source: str) -> dict[str, float]:
+        return {code: t + self.factor_shift.get(code, 0.0) for code, t in TARGETS[source].items()}
+
+    def moment(self, rng: random.Random, *, first_day: int, days: int) -> dt.datetime:
+        return self.start + dt.timedelta(
+            days=first_day + rng.randrange(days), hours=rng.randrange(8), minutes=rng.randrange(60)
+        )
+
+
+THIS_YEAR = Wave()
 
 
 @dataclass(frozen=True)
@@ -70,12 +95,6 @@ class Codes:
 
 def _sometimes(rng: random.Random, chance: float, pool: tuple[str, ...]) -> str:
     return rng.choice(pool) if rng.random() < chance else ""
-
-
-def _moment(rng: random.Random, *, first_day: int, days: int) -> dt.datetime:
-    return START + dt.timedelta(
-        days=first_day + rng.randrange(days), hours=rng.randrange(8), minutes=rng.randrange(60)
-    )
 
 
 def _write(
@@ -119,33 +138,37 @@ def _audit_texts(rng: random.Random) -> Texts:
 AUDIT_UNSCORED = {"ASSESS_DISGUISED": 0.35, "OVERSIGHT_CHALLENGE": 0.4, "ASSESS_FATHERS": 0.08}
 
 
+def _case_context(rng: random.Random) -> dict[str, Any]:
+    """A case's child: their age and the support they had."""
+    age = rng.choice(("under_1", "1_to_4", "5_to_10", "5_to_10", "11_to_15", "16_to_17"))
+    support = rng.choice(("child_in_need", "child_protection", "child_protection", "early_help"))
+    return {"CONTEXT_AGE": age, "CONTEXT_SUPPORT": support}
+
+
 def audits_load(
     *,
     rng: random.Random,
     compiled: CompiledVersion,
     definition: InstrumentDefinition,
     codes: Codes,
+    wave: Wave = THIS_YEAR,
 ) -> ResponseWriter:
     """Each case's agency contributions and the agreed response that supersedes them."""
-    targets = TARGETS["file_audit"]
+    targets = wave.targets("file_audit")
     texts = _audit_texts(rng)
     rows: list[tuple[dict[str, Any], ResponseDetails]] = []
     contributions: dict[str, list[str]] = {}
-    for case_ref, council, area in CASES:
-        age = rng.choice(("under_1", "1_to_4", "5_to_10", "5_to_10", "11_to_15", "16_to_17"))
-        support = rng.choice(
-            ("child_in_need", "child_protection", "child_protection", "early_help")
-        )
+    for case_ref, council, area in wave.cases:
+        fixed = _case_context(rng)
         escalate = case_ref == comments.ESCALATED_CASE
         health = "AVH" if area == "ASH" else "NHB"
         agencies = [council, "POL", health]
-        if age not in ("under_1", "1_to_4"):
+        if fixed["CONTEXT_AGE"] not in ("under_1", "1_to_4"):
             agencies.append("EDU")
         if case_ref in PROBATION_CASES:
             agencies.append("PRB")
         shift = AGENCY_SHIFT[council] + AREA_SHIFT[area] + rng.gauss(0, 0.08)
-        fixed: dict[str, Any] = {"CONTEXT_AGE": age, "CONTEXT_SUPPORT": support}
-        moderated = _moment(rng, first_day=21, days=14)
+        moderated = wave.moment(rng, first_day=21, days=14)
         refs = []
         for agency in agencies:
             # The police found the concern that was escalated; the others did not see it.
@@ -163,11 +186,11 @@ def audits_load(
                 },
                 unscored=AUDIT_UNSCORED,
             )
-            ref = f"demo-cfa-{case_ref}-{agency}"
+            ref = f"{wave.prefix}-cfa-{case_ref}-{agency}"
             refs.append(ref)
             details = codes.details(
                 ref=ref,
-                submitted_at=_moment(rng, first_day=0, days=18),
+                submitted_at=wave.moment(rng, first_day=0, days=18),
                 agency=agency,
                 area=area,
                 case_ref=case_ref,
@@ -188,7 +211,7 @@ def audits_load(
         )
         # The agreed response is the case's, held by its council: that is its agency.
         details = codes.details(
-            ref=f"demo-cfa-{case_ref}-agreed",
+            ref=f"{wave.prefix}-cfa-{case_ref}-agreed",
             submitted_at=moderated,
             agency=council,
             area=area,
@@ -246,21 +269,22 @@ def survey_load(
     compiled: CompiledVersion,
     definition: InstrumentDefinition,
     codes: Codes,
+    wave: Wave = THIS_YEAR,
 ) -> ResponseWriter:
     """About 150 anonymous returns from every agency, role and area."""
     slots: list[tuple[str, tuple[tuple[str, int], ...], tuple[str, ...]]] = []
     for agency, returns, roles, areas in SURVEY_AGENCIES:
-        slots += [(agency, roles, areas)] * returns
+        slots += [(agency, roles, areas)] * round(returns * wave.survey_share)
     rng.shuffle(slots)
     rows: list[tuple[dict[str, Any], ResponseDetails]] = []
     for number, (agency, roles, areas) in enumerate(slots, start=1):
-        ref = f"demo-ps-{number:04d}"
+        ref = f"{wave.prefix}-ps-{number:04d}"
         role = rng.choices([code for code, _ in roles], [weight for _, weight in roles])[0]
         area = rng.choice(areas)
         values = answers_draw(
             rng,
             definition,
-            targets=TARGETS["practitioner_survey"],
+            targets=wave.targets("practitioner_survey"),
             shift=AGENCY_SHIFT[agency] + AREA_SHIFT[area] + rng.gauss(0, 0.1),
             texts=_survey_texts(rng, ref),
             fixed={"PS_WHERE": _where_heard(rng)},
@@ -269,7 +293,7 @@ def survey_load(
         )
         details = codes.details(
             ref=ref,
-            submitted_at=_moment(rng, first_day=0, days=42),
+            submitted_at=wave.moment(rng, first_day=0, days=42),
             agency=agency,
             area=area,
             role=role,
@@ -303,20 +327,21 @@ def board_load(
     compiled: CompiledVersion,
     definition: InstrumentDefinition,
     codes: Codes,
+    wave: Wave = THIS_YEAR,
 ) -> ResponseWriter:
     """One return from each board member."""
     rows: list[tuple[dict[str, Any], ResponseDetails]] = []
     for number, agency in enumerate(BOARD, start=1):
-        ref = f"demo-bq-{number:04d}"
+        ref = f"{wave.prefix}-bq-{number:04d}"
         values = answers_draw(
             rng,
             definition,
-            targets=TARGETS["board_questionnaire"],
+            targets=wave.targets("board_questionnaire"),
             shift=(AGENCY_SHIFT[agency] if agency else 0.0) + rng.gauss(0, 0.08),
             texts=_board_texts(rng, ref),
         )
         details = codes.details(
-            ref=ref, submitted_at=_moment(rng, first_day=14, days=28), agency=agency
+            ref=ref, submitted_at=wave.moment(rng, first_day=14, days=28), agency=agency
         )
         rows.append((values, details))
     return _write(compiled, rows)
@@ -347,16 +372,17 @@ def family_load(
     compiled: CompiledVersion,
     definition: InstrumentDefinition,
     codes: Codes,
+    wave: Wave = THIS_YEAR,
 ) -> ResponseWriter:
     """Ten families' feedback, some entered by a rights officer or advocate."""
     rows: list[tuple[dict[str, Any], ResponseDetails]] = []
     for number, (agency, area, who) in enumerate(FAMILIES, start=1):
-        ref = f"demo-ff-{number:04d}"
+        ref = f"{wave.prefix}-ff-{number:04d}"
         shift = (AGENCY_SHIFT[agency] if agency else 0.0) + (AREA_SHIFT[area] if area else 0.0)
         values = answers_draw(
             rng,
             definition,
-            targets=TARGETS["family_feedback"],
+            targets=wave.targets("family_feedback"),
             shift=shift + rng.gauss(0, 0.1),
             texts=_family_texts(rng, ref),
             fixed={"FF_WHO": who},
@@ -365,7 +391,7 @@ def family_load(
         )
         details = codes.details(
             ref=ref,
-            submitted_at=_moment(rng, first_day=7, days=35),
+            submitted_at=wave.moment(rng, first_day=7, days=35),
             agency=agency,
             area=area,
         )

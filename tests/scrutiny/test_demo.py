@@ -1,4 +1,5 @@
-"""`manage.py demo`: the demo partnership, its scrutiny and its evidence."""
+"""`manage.py demo`: the demo partnership, its scrutiny and its evidence, and the earlier
+scrutiny of the theme it compares with."""
 
 from __future__ import annotations
 
@@ -8,20 +9,24 @@ import pytest
 from django.apps import apps
 from django.core.management import CommandError, call_command
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 
-from scrutiny.demo import SCRUTINY_SLUG
+from scrutiny.demo import SCRUTINY_SLUG, earlier
 from scrutiny.disclosure import REMOVED, Redactor
 from scrutiny.models import (
     Agency,
     Answer,
     Area,
+    Finding,
     Instrument,
     PractitionerRole,
     Response,
     Scrutiny,
     User,
 )
+from scrutiny.scorecard import scorecard
+from tests.conftest import client_for
 
 
 def _row_counts() -> dict[str, int]:
@@ -83,7 +88,9 @@ def test_the_demo_scrutiny_has_its_factors_roles_and_four_instruments(demo):
 
 
 def test_the_demo_evidence_comes_from_all_four_sources(demo):
-    submitted = Response.objects.filter(status=Response.Status.SUBMITTED, channel="demo")
+    submitted = Response.objects.filter(
+        scrutiny__slug=SCRUTINY_SLUG, status=Response.Status.SUBMITTED, channel="demo"
+    )
     assert not Response.objects.exclude(status=Response.Status.SUBMITTED).exists()
 
     audits = submitted.filter(source="file_audit")
@@ -174,3 +181,44 @@ def test_the_demo_plan_has_priorities_and_actions_at_every_status(demo):
     # The graded care profile audit is overdue (October 2026): the daily check flags it.
     flagged = {f.action_id for f in actions_to_flag(now=timezone.now())}
     assert Action.objects.get(text__startswith="Audit the use of the graded").pk in flagged
+
+
+def test_the_earlier_scrutiny_is_signed_off_smaller_and_compared_with(demo):
+    current = Scrutiny.objects.get(slug=SCRUTINY_SLUG)
+    before = Scrutiny.objects.get(slug=earlier.SLUG)
+    assert before.title == "Learning from Practice 2025"
+    assert before.partnership == current.partnership
+    assert before.ends is not None and current.starts is not None
+    assert before.ends < current.starts
+    assert current.previous == before
+    findings = Finding.objects.filter(scrutiny=before)
+    assert findings.count() == 6
+    assert not findings.filter(signed_off_at__isnull=True).exists()
+    assert all(f.strengths and f.improvements and f.frozen for f in findings)
+    assert before.quotes.exists()
+    # Its own evidence, from all four sources and smaller than this year's.
+    sources = set(Response.objects.filter(scrutiny=before).values_list("source", flat=True))
+    assert sources == {
+        "file_audit",
+        "practitioner_survey",
+        "board_questionnaire",
+        "family_feedback",
+    }
+    assert (
+        Response.objects.filter(scrutiny=before).count()
+        < Response.objects.filter(scrutiny=current).count()
+    )
+    assert not Response.objects.filter(scrutiny=before, submitted_at__year=2026).exists()
+    # This year's scorecard shows every factor's movement since, both ways.
+    changes = [row.change for row in scorecard(scrutiny=current)]
+    assert None not in changes
+    assert min(c or 0 for c in changes) < 0 < max(c or 0 for c in changes)
+
+
+def test_the_board_reads_the_earlier_scrutiny_as_published(demo):
+    board = client_for(User.objects.get(email="board@demo.invalid"))
+    page = board.get(reverse("published-detail", args=[earlier.SLUG]))
+    assert page.status_code == 200
+    assert "Learning from Practice 2025" in page.content.decode()
+    listed = board.get(reverse("published-list")).content.decode()
+    assert "Learning from Practice 2025" in listed

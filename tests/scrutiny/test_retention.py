@@ -83,6 +83,8 @@ def world(db, settings, tmp_path):
         )
     findings_sign_off(scrutiny=scrutiny, user=scrutineer)
     Scrutiny.objects.filter(pk=scrutiny.pk).update(ends=months_before(NOW, 24).date())
+    # The demo's earlier scrutiny of the theme ends at NOW: none of its periods has passed.
+    Scrutiny.objects.exclude(pk=scrutiny.pk).update(ends=NOW.date())
 
     # Drafts: one unchanged for exactly 90 days, one for a day less.
     version = Response.objects.filter(scrutiny=scrutiny).first().version
@@ -159,7 +161,7 @@ def test_a_run_removes_exactly_what_passed_and_keeps_findings_and_scores(world):
     survey_text = Answer.objects.filter(
         response__scrutiny=scrutiny, response__source__in=SURVEYS, option__isnull=True
     )
-    quoted = set(Quote.objects.values_list("answer_id", flat=True))
+    quoted = set(Quote.objects.filter(scrutiny=scrutiny).values_list("answer_id", flat=True))
     unquoted = survey_text.exclude(pk__in=quoted).count()
     superseded = Response.objects.filter(
         scrutiny=scrutiny, assignment__isnull=False, superseded_by__isnull=False
@@ -193,7 +195,12 @@ def test_a_run_removes_exactly_what_passed_and_keeps_findings_and_scores(world):
     assert "new.invitee@demo.invalid" in emails and "old.invitee@demo.invalid" not in emails
     # Survey drafts count from the survey's close: 90 days for the two older, 89 for the last.
     assert set(OpenDraft.objects.values_list("survey__title", flat=True)) == {"recent"}
-    drafts = dict(Invitation.objects.values_list("survey__title", "draft_values"))
+    # The demo's own surveys are open, so their invitations keep everything.
+    drafts = dict(
+        Invitation.objects.filter(survey__title__in=("old", "new", "recent")).values_list(
+            "survey__title", "draft_values"
+        )
+    )
     assert drafts == {"old": {}, "new": {}, "recent": {"Q1": "yes"}}
     run = TrailEntry.objects.get(action="retention_run")
     assert run.data["counts"]["answers"] == counts["answers"]

@@ -508,18 +508,25 @@ def test_from_the_sample_to_the_agreed_grade_in_the_scores(
     press(page, page.get_by_role("link", name=f"Case-file audits of {TITLE}"))
     press(page, page.get_by_role("link", name=f"Moderate case file {ref}"))
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Moderate case file {ref}")
-    grades = page.get_by_role("table", name="Each agency's answer to G1")
-    expect(grades.get_by_role("row", name="Fernhill Council (FHC) Outstanding")).to_be_visible()
-    expect(grades.get_by_role("row", name="Fernhill Police (POL) Inadequate")).to_be_visible()
-    expect(page.get_by_text("The agencies disagree", exact=True)).to_have_count(1)
-    expect(page.get_by_role("radio", name="Yes")).to_be_checked()  # Q1: both said yes
-    tab_to(page, page.get_by_role("textbox", name="Agreed answer to Q2"))
-    page.keyboard.type("A child protection plan, not reviewed after the first month.")
+    # The page leads with the one question where the agencies disagree, in its words.
+    expect(page.get_by_role("heading", name="Where the agencies disagree (1)")).to_be_visible()
+    g1 = "How well did the agencies work together?"
+    grades = page.get_by_role("table", name=f"The agencies' answers to “{g1}”, and who gave each")
+    expect(grades.get_by_role("row", name="Outstanding Fernhill Council (FHC)")).to_be_visible()
+    expect(grades.get_by_role("row", name="Inadequate Fernhill Police (POL)")).to_be_visible()
     tab_to(page, page.get_by_role("radio", name="Outstanding"))  # none chosen: the first
     page.keyboard.press("ArrowDown")
     expect(page.get_by_role("radio", name="Good")).to_be_checked()
-    tab_to(page, page.get_by_role("textbox", name="Why the meeting agreed this answer to G1"))
+    tab_to(page, page.get_by_role("textbox", name=f"Why the meeting chose this answer to “{g1}”"))
     page.keyboard.type("Joint visits were good; the police were not invited to reviews.")
+    # What they agree on and what they wrote are folded below: opened from the keyboard.
+    tab_to(page, page.locator("summary", has_text="Where the agencies agree"))
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("radio", name="Yes")).to_be_checked()  # Q1: both said yes
+    tab_to(page, page.locator("summary", has_text="Written answers"))
+    page.keyboard.press("Enter")
+    tab_to(page, page.get_by_role("textbox", name="Agreed answer to “What did the plan say?”"))
+    page.keyboard.type("A child protection plan, not reviewed after the first month.")
     press(page, page.get_by_role("button", name="Record the agreed answers"))
     expect(page.get_by_role("status")).to_contain_text(
         f"The agreed answers for case file {ref} are recorded."

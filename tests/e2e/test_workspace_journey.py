@@ -57,7 +57,7 @@ def test_from_the_scorecard_to_the_event_pack(page: Page, log_in, demo):
     follow(page, scorecard.get_by_role("link", name="SF3"))
     expect(page.get_by_role("heading", level=1)).to_contain_text("SF3")
     page.get_by_label("Search the comments").fill("children alone")
-    submit(page, "Search")
+    submit(page, "Show comments")
     comment = page.locator(".comment-list").first.locator(".comment").first
     quote_text = comment.locator("p").first.inner_text().strip("“”")
     follow(page, comment.get_by_role("button", name=re.compile("^Tag as a quote")))

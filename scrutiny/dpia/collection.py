@@ -25,6 +25,9 @@ WHO_ANSWERS = {
     Source.BOARD_QUESTIONNAIRE: "Members of the partnership's board, signed in.",
     Source.FAMILY_FEEDBACK: "Children, young people and families, through a worker who enters "
     "their words for them (a children's rights officer, say), signed in.",
+    Source.YOUNG_PEOPLE: "Children and young people themselves, without an account, in a "
+    "session a school or youth worker arranges (a code on a screen) or by an open link; age "
+    "bands, never names or ages.",
 }
 DATA_SUBJECTS = {
     Source.FILE_AUDIT: "Children and family members in the agencies' case records (by a "
@@ -32,6 +35,8 @@ DATA_SUBJECTS = {
     Source.PRACTITIONER_SURVEY: "Practitioners: their agency, role and area, and what they write.",
     Source.BOARD_QUESTIONNAIRE: "Board members, by name.",
     Source.FAMILY_FEEDBACK: "Children, young people, parents and carers; the worker entering it.",
+    Source.YOUNG_PEOPLE: "Children and young people: their age band and what they write; the "
+    "worker and setting that arranged the session.",
 }
 # The Partnership's retention fields that apply to each kind's records.
 RETENTION_FIELDS = {
@@ -47,6 +52,7 @@ RETENTION_FIELDS = {
     ),
     Source.BOARD_QUESTIONNAIRE: ("retain_answers_months", "retain_drafts_days"),
     Source.FAMILY_FEEDBACK: ("retain_answers_months", "retain_drafts_days"),
+    Source.YOUNG_PEOPLE: ("retain_answers_months", "retain_drafts_days"),
 }
 QUESTION_TYPES = dict(Question.Type.choices)
 

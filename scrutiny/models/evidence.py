@@ -123,6 +123,9 @@ class Answer(models.Model):
     score = models.FloatField(
         null=True, blank=True, help_text="0 to 1 for a scored option (SCORING.md §2), else empty."
     )
+    # A free-text answer that may mean a child is being harmed (the partnership's disclosure
+    # phrases): flagged to the business unit, and its text never leaves the scrutineer's screen.
+    disclosure = models.BooleanField(default=False)
 
     objects = AnswerQuerySet.as_manager()
 

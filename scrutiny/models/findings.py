@@ -79,6 +79,8 @@ class EvidenceNote(models.Model):
     class Kind(models.TextChoices):
         PRACTITIONER_FORUM = "practitioner_forum", "Practitioner forum"
         SCRUTINY_EVENT = "scrutiny_event", "Scrutiny event"
+        # Recorded by a young scrutineer; shown with their role, never their name.
+        YOUNG_SCRUTINEER = "young_scrutineer", "Young scrutineers' observation"
         OTHER = "other", "Other"
 
     scrutiny = models.ForeignKey(Scrutiny, on_delete=models.CASCADE, related_name="notes")

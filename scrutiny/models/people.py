@@ -62,6 +62,19 @@ class Partnership(models.Model):
         "screen (packs, downloads, the API, the board's pages, emails), with every case "
         "reference the partnership holds, emails, phone numbers, postcodes and NHS numbers.",
     )
+    front_door_phone = models.CharField(
+        "Children's services front door number",
+        max_length=40,
+        blank=True,
+        help_text="Shown on every page of a children's survey, beside Childline, as where to "
+        "talk to someone if something is wrong, e.g. 0300 123 4567.",
+    )
+    disclosure_phrases = models.TextField(
+        "Words that may mean a child is being harmed",
+        blank=True,
+        help_text="One word or phrase a line. A free-text answer of a children's survey that "
+        "contains one is flagged to the business unit and never leaves the scrutineer's screen.",
+    )
     # The delivery plan's colour key in words: partnerships use Blue differently, so each
     # colour's meaning is the partnership's own, always printed beside the colour.
     brag_blue = models.CharField("Blue means", max_length=60, default="Complete")
@@ -218,6 +231,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         AGENCY_LEAD = "agency_lead", "Agency lead"
         BOARD_MEMBER = "board_member", "Board member"
         PRACTITIONER = "practitioner", "Practitioner"
+        # An expert by experience beside the Independent Scrutineer: reads what is published
+        # and prepared for them, records observations; never case data (scrutiny.permissions).
+        YOUNG_SCRUTINEER = "young_scrutineer", "Young scrutineer"
 
     ROLES_NEEDING_AGENCY: ClassVar[tuple[str, ...]] = (Role.AUDITOR, Role.AGENCY_LEAD)
 

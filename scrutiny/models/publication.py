@@ -29,6 +29,13 @@ class Publication(models.Model):
     job = models.OneToOneField(
         Job, on_delete=models.SET_NULL, null=True, blank=True, related_name="publication"
     )
+    # The findings in plain words for young scrutineers (and anyone), written from the snapshot
+    # and shown to young scrutineers only once the scrutineer has approved it.
+    plain_summary = models.TextField(blank=True)
+    plain_summary_approved_at = models.DateTimeField(null=True, blank=True)
+    plain_summary_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     # The board members told by email, so that a retried email task tells nobody twice.
     emailed = models.JSONField(default=list, blank=True)
 

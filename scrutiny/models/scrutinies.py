@@ -20,6 +20,7 @@ class Source(models.TextChoices):
     PRACTITIONER_SURVEY = "practitioner_survey", "Practitioner survey"
     BOARD_QUESTIONNAIRE = "board_questionnaire", "Board questionnaire"
     FAMILY_FEEDBACK = "family_feedback", "Family feedback"
+    YOUNG_PEOPLE = "young_people", "Children and young people"
 
 
 class Scrutiny(models.Model):

@@ -148,7 +148,7 @@ def test_every_error_is_reported_at_once_with_sheet_row_and_column():
         "title, kind",
         "sheet settings: there is no row with key title: add one",
         "sheet settings, row 4, column B (value): kind 'audit' is not one of file_audit, "
-        "practitioner_survey, board_questionnaire, family_feedback",
+        "practitioner_survey, board_questionnaire, family_feedback, young_people",
         "sheet questions, row 2, column F (required): required is 'maybe'; write yes or no "
         "(empty means no)",
         "sheet questions, row 2, column G (factors): factors: the weight of SF1 is 'x', not a "

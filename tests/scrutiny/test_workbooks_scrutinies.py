@@ -124,7 +124,7 @@ def test_every_error_is_placed_and_nothing_is_saved(partnership):
         "hyphens and underscores only, starting with a letter or number, at most 20 characters",
         "sheet success_factors, row 4, column B (statement): the statement is empty",
         "sheet sources, row 2, column A (kind): kind 'audit' is not one of file_audit, "
-        "practitioner_survey, board_questionnaire, family_feedback",
+        "practitioner_survey, board_questionnaire, family_feedback, young_people",
         "sheet sources, row 3, column B (weight): weight '0' must be a number above 0 (empty "
         "means 1)",
         "sheet agencies, row 2, column C (type): type 'council' is not one of local authority, "

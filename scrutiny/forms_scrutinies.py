@@ -11,12 +11,27 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
-from scrutiny.models import Partnership, Scrutiny
+from scrutiny.models import Partnership, Scrutiny, Source
 from scrutiny.models.people import code_validator
 from scrutiny.models.scrutinies import slug_validator
 from scrutiny.scrutinies import ScrutinyData, ScrutinySettings, settings_errors
 
 RESERVED_SLUGS = frozenset({"new", "import"})
+
+
+def _weight_field(label: str) -> forms.FloatField:
+    """How much one source counts in each factor's score beside the others (SCORING.md §7)."""
+    return forms.FloatField(
+        label=f"Weight of {label[0].lower()}{label[1:]}",
+        required=False,
+        help_text="How much this source counts in each success factor's score beside the "
+        "others. 1 unless you change it; 2 counts twice as much. Must be above 0.",
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    )
+
+
+def _weight_name(kind: str) -> str:
+    return f"weight_{kind}"
 
 
 class ScrutinyForm(forms.Form):
@@ -132,6 +147,16 @@ class ScrutinyForm(forms.Form):
         if scrutiny is not None:
             # The slug names the scrutiny; changing it would make another one.
             del self.fields["slug"]
+        # One weight a source, the fifth (children and young people) among them; after the
+        # thresholds, before the status.
+        for kind, label in Source.choices:
+            name = _weight_name(kind)
+            self.fields[name] = _weight_field(label)
+            self.initial.setdefault(name, scrutiny.source_weight(kind) if scrutiny else 1)
+        weights = [name for name in self.fields if name.startswith("weight_")]
+        others = [name for name in self.fields if name not in weights]
+        at = others.index("status")
+        self.order_fields([*others[:at], *weights, *others[at:]])
 
     def clean_slug(self) -> str:
         slug = self.cleaned_data["slug"]
@@ -173,7 +198,23 @@ class ScrutinyForm(forms.Form):
         )
         for name, message in errors.items():
             self.add_error(name, message)
+        for kind in Source.values:
+            weight = data.get(_weight_name(kind))
+            if weight is not None and not weight > 0:
+                self.add_error(_weight_name(kind), "Enter a weight above 0, such as 1 or 2.")
         return data
+
+    def source_weights(self) -> dict[str, float]:
+        """The weights to keep: a weight left as it was (or left empty) keeps what the scrutiny
+        has, so that saving unchanged settings changes nothing; a new scrutiny keeps only the
+        weights other than 1 (missing means 1)."""
+        weights = dict(self.scrutiny.source_weights) if self.scrutiny else {}
+        for kind in Source.values:
+            weight = self.cleaned_data.get(_weight_name(kind))
+            current = self.scrutiny.source_weight(kind) if self.scrutiny else 1.0
+            if weight is not None and weight != current:
+                weights[kind] = float(weight)
+        return weights
 
     def scrutiny_data(self) -> ScrutinyData:
         data = self.cleaned_data
@@ -195,7 +236,7 @@ class ScrutinyForm(forms.Form):
                 ),
             ),
             factors=data["factors"],
-            source_weights=dict(self.scrutiny.source_weights) if self.scrutiny else {},
+            source_weights=self.source_weights(),
         )
 
 

@@ -26,6 +26,7 @@ from scrutiny.models import (
     Question,
     Scrutiny,
     Section,
+    Source,
     SuccessFactor,
 )
 from scrutiny.scoring import Rating, scrutiny_scores
@@ -124,7 +125,10 @@ class ScrutinyScoreFactorOutputSerializer(serializers.Serializer):
     score = serializers.FloatField(allow_null=True, help_text="100·S, one decimal place.")
     rating = serializers.ChoiceField(choices=[r.value for r in Rating])
     n = serializers.IntegerField()
-    sources = serializers.DictField(child=ScrutinyScoreCellOutputSerializer())
+    sources = serializers.DictField(
+        child=ScrutinyScoreCellOutputSerializer(),
+        help_text="By source: " + ", ".join(Source.values) + " (only those with evidence).",
+    )
     agencies = serializers.DictField(child=ScrutinyScoreCellOutputSerializer())
     areas = serializers.DictField(child=ScrutinyScoreCellOutputSerializer())
 

@@ -18,8 +18,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from scrutiny import findings, permissions
-from scrutiny.disclosure import Redactor, finding_published, quote_published
-from scrutiny.models import EventPack, Quote, Scrutiny, SuccessFactor, User
+from scrutiny.disclosure import Redactor, finding_published, quote_published, quotes_shown
+from scrutiny.models import EventPack, Quote, Scrutiny, Source, SuccessFactor, User
 from scrutiny.packs.build import pack_download, pack_start
 from scrutiny.scorecard import factor_comments, factor_evidence, scorecard
 from scrutiny.scoring import scrutiny_scores
@@ -35,7 +35,9 @@ def _scrutiny(request: Request, slug: str) -> Scrutiny:
 
 
 class SourceBarOutputSerializer(serializers.Serializer):
-    source = serializers.CharField()  # type: ignore[assignment]  # shadows Field.source
+    source = serializers.CharField(  # type: ignore[assignment]  # shadows Field.source
+        help_text="The kind of evidence: " + ", ".join(Source.values) + "."
+    )
     label = serializers.CharField()  # type: ignore[assignment]  # shadows Field.label
     score = serializers.FloatField()
     n = serializers.IntegerField()
@@ -201,7 +203,7 @@ class FactorEvidenceApi(APIView):
             ),
             "quotes": [
                 quote_published(quote, redactor=redactor).text
-                for quote in Quote.objects.filter(factor=factor)
+                for quote in quotes_shown(Quote.objects.filter(factor=factor))
             ],
         }
         return Response(EvidenceOutputSerializer(body).data)

@@ -146,9 +146,16 @@ class ResponseLabels:
 # ---------------------------------------------------------------------------------------------
 # Distributions (§9): counts per option.
 
-# Sources whose every distribution is protected: board members answer by name, and a family is
-# one of few. So is any instrument with fewer counting responses than SMALL_POPULATION.
-NAMED_SOURCES = frozenset({Source.BOARD_QUESTIONNAIRE.value, Source.FAMILY_FEEDBACK.value})
+# Sources whose every distribution is protected: board members answer by name, a family is one
+# of few, and a child is one of a class. So is any instrument with fewer counting responses than
+# SMALL_POPULATION.
+NAMED_SOURCES = frozenset(
+    {
+        Source.BOARD_QUESTIONNAIRE.value,
+        Source.FAMILY_FEEDBACK.value,
+        Source.YOUNG_PEOPLE.value,
+    }
+)
 SMALL_POPULATION = 20
 
 

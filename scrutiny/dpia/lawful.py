@@ -39,7 +39,7 @@ def special_category(item: InstrumentCollection, agency_types: set[str]) -> tupl
             "Yes: case records about children and families (health, family life, harm).",
             " ".join(conditions),
         )
-    if item.kind == Source.FAMILY_FEEDBACK:
+    if item.kind in (Source.FAMILY_FEEDBACK, Source.YOUNG_PEOPLE):
         return ("Yes: children's and families' own words about their care.", SAFEGUARDING)
     if item.free_text:
         return (

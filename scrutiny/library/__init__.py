@@ -37,6 +37,8 @@ from scrutiny.library import (
     learning_from_practice,
     practitioner_survey,
     section_11,
+    young_people,
+    young_scrutineers,
 )
 from scrutiny.models import Scrutiny
 from scrutiny.workbooks import instrument_to_workbook
@@ -96,6 +98,22 @@ TEMPLATES: tuple[Template, ...] = (
         "section-11",
         section_11.DEFINITION,
         "Section 11 agency self-assessment: ten standards scored 0 to 3 with evidence.",
+    ),
+    Template(
+        "young-people-survey",
+        young_people.DEFINITION_11_17,
+        "Children and young people's survey, 11 to 17: their own views on a scale of five faces.",
+    ),
+    Template(
+        "children-survey",
+        young_people.DEFINITION_8_11,
+        "Children's survey, 8 to 11: fewer, shorter questions on the same scale of five faces.",
+    ),
+    Template(
+        "young-scrutineers-feedback",
+        young_scrutineers.DEFINITION,
+        "Young scrutineers' impact feedback after a scrutiny (unscored): were they heard, "
+        "what changed.",
     ),
 )
 

@@ -66,6 +66,7 @@ def scrutiny_workbook() -> Workbook:
             ("practitioner_survey", 1),
             ("board_questionnaire", 1),
             ("family_feedback", 1),
+            ("young_people", 1),
         ],
         widths=(24, 10),
     )

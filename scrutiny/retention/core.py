@@ -21,7 +21,12 @@ from scrutiny.models import Source as S
 from scrutiny.retention.periods import Cutoffs
 from scrutiny.retention.report import ANONYMISED, KEPT, REMOVED, RetentionLine
 
-SURVEY_SOURCES = (S.PRACTITIONER_SURVEY, S.BOARD_QUESTIONNAIRE, S.FAMILY_FEEDBACK)
+SURVEY_SOURCES = (
+    S.PRACTITIONER_SURVEY,
+    S.BOARD_QUESTIONNAIRE,
+    S.FAMILY_FEEDBACK,
+    S.YOUNG_PEOPLE,
+)
 
 
 def scrutinies_ended(*, partnership: Partnership, on_or_before: object) -> QuerySet[Scrutiny]:

@@ -68,9 +68,15 @@ def test_each_template_is_a_valid_instrument_for_the_learning_from_practice_fact
 
 def test_the_templates_between_them_cover_every_kind_and_every_factor():
     kinds = {template.definition.kind for template in TEMPLATES}
-    assert kinds == {"file_audit", "practitioner_survey", "board_questionnaire", "family_feedback"}
+    assert kinds == {
+        "file_audit",
+        "practitioner_survey",
+        "board_questionnaire",
+        "family_feedback",
+        "young_people",
+    }
     for template in TEMPLATES:
-        if template.slug in ("early-help-audit", "section-11"):
+        if template.slug in ("early-help-audit", "section-11", "young-scrutineers-feedback"):
             continue
         linked = {ref.code for q in template.definition.questions for ref in q.factors}
         assert linked == FACTOR_CODES, template.slug

@@ -22,6 +22,7 @@ SOURCE_NAMES = {
     "practitioner_survey": "practitioner survey",
     "board_questionnaire": "board questionnaire",
     "family_feedback": "family feedback",
+    "young_people": "children and young people",
 }
 
 

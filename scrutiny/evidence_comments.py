@@ -12,6 +12,8 @@ factor has; it never loads more answers than a page shows:
   in the database (`comment_key`), shown with the newest answer's words, which is the one a
   scrutineer tags as a quote.
 
+This is the scrutineer's own screen: a possible disclosure of harm (`scrutiny.disclosure.harm`)
+is shown here, flagged, and nowhere beyond it (the API reads `scrutiny.scorecard.factor_comments`).
 Each comment shown is redacted (SCORING.md §10) and labelled as `scrutiny.disclosure.CommentLabels`
 allows; a comment said by several people carries no agency or area (theirs may differ). The
 search reads the words in the database; a comment whose redacted words no longer match (it
@@ -31,6 +33,7 @@ from django.db.models import (
     Func,
     IntegerField,
     Max,
+    Q,
     QuerySet,
     TextField,
     Value,
@@ -96,6 +99,9 @@ class FoldedComment:
     label: str  # the agency and area it may be shown with, or ""
     people: int
     quoted: bool
+    # Words that may be a child's disclosure of harm: flagged to the business unit, never
+    # quoted, never shown beyond this screen.
+    disclosure: bool = False
 
 
 @dataclass(frozen=True)
@@ -266,7 +272,12 @@ def _folded(
     )
     return list(
         answers.values("question_id", folded=F("key"))
-        .annotate(people=Count("response_id", distinct=True), newest=Max("pk"), rank=rank)
+        .annotate(
+            people=Count("response_id", distinct=True),
+            newest=Max("pk"),
+            rank=rank,
+            flagged=Count("pk", filter=Q(disclosure=True)),
+        )
         .order_by("rank", "-people", "-newest")[start:stop]
     )
 
@@ -309,6 +320,7 @@ def _shown(
             label=labels(answer) if people == 1 else "",
             people=people,
             quoted=(row["question_id"], row["folded"]) in quoted,
+            disclosure=row["flagged"] > 0,
         )
         shown.append((row["question_id"], comment))
     return shown

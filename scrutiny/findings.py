@@ -304,6 +304,11 @@ def quote_tag(*, scrutiny: Scrutiny, factor: SuccessFactor, answer_id: int, user
     ).first()
     if answer is None:
         raise ApplicationError(f"That comment is not evidence for {factor.code}.")
+    if answer.disclosure:
+        raise ApplicationError(
+            "This comment may be a child's disclosure of harm: it stays on this screen and "
+            "cannot be quoted. The business unit has been told."
+        )
     existing = Quote.objects.filter(factor=factor, answer=answer).first()
     if existing is not None:
         return existing

@@ -13,6 +13,7 @@ from django.contrib.auth.forms import AuthenticationForm, UsernameField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.forms.renderers import TemplatesSetting
 
+from scrutiny.disclosure import DEFAULT_PHRASES
 from scrutiny.models import Partnership
 from scrutiny.services import RETENTION_LIMITS
 
@@ -28,6 +29,12 @@ class PartnershipForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if not self.instance.disclosure_phrases:
+            # The suggested list, in use until the partnership saves its own.
+            self.initial["disclosure_phrases"] = "\n".join(DEFAULT_PHRASES)
+        for name in ("front_door_phone", "disclosure_phrases"):
+            # Left out (an older client, a form of fewer fields): kept as they are.
+            self.fields[name].required = False
         for name, (low, high, unit) in RETENTION_LIMITS.items():
             field = self.fields[name]
             assert isinstance(field, forms.IntegerField)
@@ -48,6 +55,9 @@ class PartnershipForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
+        for name in ("front_door_phone", "disclosure_phrases"):
+            if name not in self.data:
+                cleaned[name] = getattr(self.instance, name)  # left out: kept as it is
         for name in RETENTION_LIMITS:
             if cleaned.get(name) is None and name not in self.errors:
                 cleaned[name] = getattr(self.instance, name)
@@ -60,6 +70,8 @@ class PartnershipForm(forms.ModelForm):
             "contact_email",
             "safeguarding_lead_name",
             "safeguarding_lead_email",
+            "front_door_phone",
+            "disclosure_phrases",
             "accessibility_statement",
             "privacy_notice",
             "redaction_terms",
@@ -70,6 +82,16 @@ class PartnershipForm(forms.ModelForm):
             *RETENTION_LIMITS,
         ]
         help_texts = {
+            "front_door_phone": "Shown on every page of a children's survey, beside Childline "
+            "(0800 1111), as where to talk to someone if something is wrong. Leave it empty "
+            "and children are shown Childline alone. For example 0300 123 4567.",
+            "disclosure_phrases": "One word or phrase a line. An answer a child writes in a "
+            "children's survey that contains one is flagged to the business unit, the "
+            "safeguarding lead is emailed a link, and its words never leave the scrutineer's "
+            "screen. Whole words only, capitals ignored: “hit me” finds “he HIT me” but not "
+            "“they hit metal”. Empty, the suggested list shown here is used. When you change the "
+            "list, answers already given are checked again; an answer once flagged stays "
+            "flagged.",
             "brag_blue": "The delivery plan's colour key, in the partnership's words: printed "
             "beside every colour. Blue is only given with evidence of impact.",
         }
@@ -77,6 +99,8 @@ class PartnershipForm(forms.ModelForm):
             "accessibility_statement": forms.Textarea(attrs={"rows": 14}),
             "privacy_notice": forms.Textarea(attrs={"rows": 14}),
             "redaction_terms": forms.Textarea(attrs={"rows": 6, "spellcheck": "false"}),
+            "disclosure_phrases": forms.Textarea(attrs={"rows": 10, "spellcheck": "false"}),
+            "front_door_phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
         }
 
 

@@ -34,6 +34,7 @@ from scrutiny.disclosure import (
     CommentLabels,
     DistributionShown,
     Redactor,
+    answers_shown,
     distribution_shown,
     distributions_protected,
     scores_for_publication,
@@ -302,13 +303,14 @@ def factor_comments(
     limit: int = 200,
     scores: ScrutinyScores | None = None,
 ) -> list[Comment]:
-    """The factor's comments from counting responses, redacted, newest first, at most `limit`.
-    A search matches the redacted text, so no one can find a comment by the identifier that
-    was removed from it."""
+    """The factor's comments from counting responses, redacted, newest first, at most `limit`,
+    for outputs beyond the scrutineer's screen (the API): never a possible disclosure
+    (`answers_shown`). A search matches the redacted text, so no one can find a comment by the
+    identifier that was removed from it."""
     redactor = Redactor.for_scrutiny(scrutiny)
     labels = CommentLabels.for_factor(scrutiny=scrutiny, factor_code=factor.code, scores=scores)
     answers = CommentLabels.answers(
-        Answer.objects.counting()
+        answers_shown(Answer.objects.counting())
         .filter(comment_questions(factor=factor), response__scrutiny=scrutiny)
         .exclude(text="")
         .select_related("question__version__instrument")

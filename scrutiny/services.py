@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from scrutiny.disclosure import disclosures_recheck, phrases_clean
 from scrutiny.errors import ApplicationError
 
 # The job services live in scrutiny.jobs; they are re-exported here, where callers found them.
@@ -51,11 +52,15 @@ def partnership_update(
     brag_amber: str = "",
     brag_red: str = "",
     redaction_terms: str | None = None,
+    front_door_phone: str | None = None,
+    disclosure_phrases: str | None = None,
     **retention: int | None,
 ) -> Partnership:
     """The partnership's details; a BRAG word left out keeps the one it has, and so do the
-    redaction terms (one a line, kept without blank lines or surrounding spaces) and each
-    retention period (`retain_*`, see RETENTION_LIMITS) not given."""
+    redaction terms (one a line, kept without blank lines or surrounding spaces), the front
+    door number, the disclosure phrases and each retention period (`retain_*`, see
+    RETENTION_LIMITS) not given. Changed disclosure phrases flag the stored answers they now
+    find (`scrutiny.disclosure.disclosures_recheck`)."""
     partnership.name = name.strip()
     for field, value in retention.items():
         if field not in RETENTION_LIMITS:
@@ -83,8 +88,20 @@ def partnership_update(
     partnership.safeguarding_lead_email = safeguarding_lead_email.strip()
     partnership.accessibility_statement = accessibility_statement.strip()
     partnership.privacy_notice = privacy_notice.strip()
+    if front_door_phone is not None:
+        partnership.front_door_phone = " ".join(front_door_phone.split())
+    rechecked = False
+    if disclosure_phrases is not None:
+        # Compared with the stored list: a form may have changed the instance already.
+        stored = Partnership.objects.filter(pk=partnership.pk).values_list(
+            "disclosure_phrases", flat=True
+        )
+        partnership.disclosure_phrases = phrases_clean(disclosure_phrases)
+        rechecked = partnership.disclosure_phrases != (stored.first() or "")
     partnership.full_clean()
     partnership.save()
+    if rechecked:
+        disclosures_recheck(partnership=partnership)
     return partnership
 
 

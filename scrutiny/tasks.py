@@ -130,3 +130,13 @@ def retention_daily() -> int:
     from scrutiny.retention import retention_run_all
 
     return sum(report.changed for report in retention_run_all(now=timezone.now()))
+
+
+# A child may be at risk: tried again sooner and for longer than other emails.
+@email_task(retry_backoff=5, retry_backoff_max=60, max_retries=10)
+def disclosure_email(*, scrutiny_id: int) -> bool:
+    """Tell the safeguarding lead at once that a child's answer may be a disclosure (a link
+    only; scrutiny.disclosure.flagged)."""
+    from scrutiny.disclosure import disclosure_notify
+
+    return disclosure_notify(scrutiny_id=scrutiny_id)

@@ -10,12 +10,34 @@ Everything that leaves the scrutineer's own screen (event packs, exports, API an
 - `publication`: the scores as they may be published (`scores_for_publication`), and a
   finding's, a quote's and a comment's words and labels as they leave the screen
   (`finding_published`, `quote_published`, `CommentLabels`), for the workspace's pages, its API
-  and the event pack alike.
+  and the event pack alike;
+- `harm`: possible disclosures of harm in children's answers (`HarmPhrases`, `answers_flag`),
+  and the one filter every output of answers' words goes through (`answers_shown`,
+  `quotes_shown`); `flagged`: the flagged answers for the business unit, and the email that
+  tells the safeguarding lead.
 
-Every public name of the three modules is importable from `scrutiny.disclosure` itself, as it
+Every public name of its modules is importable from `scrutiny.disclosure` itself, as it
 was when this was one module, so that its importers need not know which module holds it.
 """
 
+from scrutiny.disclosure.flagged import (
+    FlaggedAnswer,
+    disclosure_notify,
+    disclosure_told,
+    flagged_answers,
+)
+from scrutiny.disclosure.harm import (
+    DEFAULT_PHRASES,
+    DISCLOSURE_SOURCES,
+    HarmPhrases,
+    answers_flag,
+    answers_shown,
+    disclosures_recheck,
+    phrases_clean,
+    phrases_parse,
+    quotes_shown,
+    text_shown,
+)
 from scrutiny.disclosure.publication import (
     SOURCE_LABELS,
     CommentLabels,
@@ -53,6 +75,8 @@ from scrutiny.disclosure.suppression import (
 )
 
 __all__ = [
+    "DEFAULT_PHRASES",
+    "DISCLOSURE_SOURCES",
     "NAMED_SOURCES",
     "REMOVED",
     "ROW_FIELDS",
@@ -63,23 +87,35 @@ __all__ = [
     "CommentLabels",
     "DistributionShown",
     "FindingPublished",
+    "FlaggedAnswer",
+    "HarmPhrases",
     "HeldTerms",
     "OptionShown",
     "QuotePublished",
     "Redactor",
     "ResponseLabels",
     "RowKey",
+    "answers_flag",
+    "answers_shown",
+    "disclosure_notify",
+    "disclosure_told",
+    "disclosures_recheck",
     "distribution_shown",
     "distributions_for_publication",
     "distributions_protected",
     "finding_published",
+    "flagged_answers",
     "nhs_number_is_valid",
+    "phrases_clean",
+    "phrases_parse",
     "quote_published",
+    "quotes_shown",
     "redact",
     "rows_coarsen",
     "scores_for_publication",
     "shown_labels",
     "suppressed_codes",
+    "text_shown",
     "upn_check_letter",
     "upn_is_valid",
 ]

@@ -9,8 +9,14 @@ from typing import Any
 
 from django.utils import timezone
 
+from scrutiny.disclosure.flagged import disclosure_told
 from scrutiny.evidence.cleaning import CleanAnswer, answers_clean
-from scrutiny.evidence.responses import ResponseDetails, answer_rows, response_fingerprint
+from scrutiny.evidence.responses import (
+    ResponseDetails,
+    answer_rows,
+    answers_disclose,
+    response_fingerprint,
+)
 from scrutiny.instruments import CompiledVersion
 from scrutiny.models import Answer, Response, User
 
@@ -120,6 +126,8 @@ class ResponseWriter:
         rows: list[Answer] = []
         for response, answers in self.pending:
             rows += answer_rows(response.pk, answers)
+        if answers_disclose(self.compiled, rows):
+            disclosure_told(scrutiny_id=self.compiled.scrutiny_id)
         Answer.objects.bulk_create(rows, batch_size=5000)
         self.pending.clear()
         self.replaced.clear()

@@ -24,6 +24,8 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from scrutiny.disclosure.flagged import disclosure_told
+from scrutiny.disclosure.harm import DISCLOSURE_SOURCES, HarmPhrases, answers_flag
 from scrutiny.errors import ApplicationError
 from scrutiny.evidence.cleaning import CleanAnswer, answers_clean
 from scrutiny.instruments import CompiledVersion
@@ -157,8 +159,19 @@ def _response_write(
     else:
         response.save()
         response.answers.all().delete()
-    Answer.objects.bulk_create(answer_rows(response.pk, answers, random_ids=anonymous))
+    rows = answer_rows(response.pk, answers, random_ids=anonymous)
+    if answers_disclose(compiled, rows) and status == Response.Status.SUBMITTED:
+        disclosure_told(scrutiny_id=compiled.scrutiny_id)
+    Answer.objects.bulk_create(rows)
     return response
+
+
+def answers_disclose(compiled: CompiledVersion, rows: list[Answer]) -> int:
+    """Flag the answers (not yet stored) that may be a child's disclosure of harm
+    (`scrutiny.disclosure.harm`): one query for a children's survey, none for another."""
+    if compiled.kind not in DISCLOSURE_SOURCES:
+        return 0
+    return answers_flag(rows, phrases=HarmPhrases.for_scrutiny(compiled.scrutiny_id))
 
 
 def _day_start(moment: dt.datetime) -> dt.datetime:

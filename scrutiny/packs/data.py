@@ -25,6 +25,7 @@ from scrutiny.disclosure import (
     distributions_for_publication,
     finding_published,
     quote_published,
+    quotes_shown,
     suppressed_codes,
 )
 from scrutiny.findings import findings_ensure
@@ -234,7 +235,7 @@ def pack_data(*, scrutiny: Scrutiny) -> PackData:
     }
     redactor = Redactor.for_scrutiny(scrutiny)
     quotes: dict[int, list[tuple[str, str, str]]] = defaultdict(list)
-    for quote in Quote.objects.filter(scrutiny=scrutiny).order_by("pk"):
+    for quote in quotes_shown(Quote.objects.filter(scrutiny=scrutiny)).order_by("pk"):
         shown = quote_published(quote, redactor=redactor)
         quotes[quote.factor_id].append((shown.text, shown.source, shown.label))
     notes: dict[int, list[tuple[str, str]]] = defaultdict(list)

@@ -19,7 +19,7 @@ from typing import Any
 from django.db.models import BigIntegerField, ExpressionWrapper, F
 from django.db.models.functions import TruncDate
 
-from scrutiny.disclosure import SOURCE_LABELS, Redactor, ResponseLabels
+from scrutiny.disclosure import SOURCE_LABELS, Redactor, ResponseLabels, answers_shown, text_shown
 from scrutiny.evidence import ANSWER_VALUE_FIELDS, ANSWER_VALUE_ORDER, answer_values_from
 from scrutiny.models import (
     Agency,
@@ -37,9 +37,10 @@ from scrutiny.models import (
 def comment_rows(scrutiny: Scrutiny, redactor: Redactor) -> Iterator[tuple[str, str, str, str]]:
     """Every comment of a counting response, redacted, in words: (source, the question asked,
     the comment, the question's code for analysts). Not labelled with an agency or area: a
-    comment in the workbook stands alone."""
+    comment in the workbook stands alone. Never a possible disclosure (`answers_shown`)."""
     answers = (
-        Answer.objects.filter(
+        answers_shown(Answer.objects.all())
+        .filter(
             response__in=Response.objects.counting().filter(scrutiny=scrutiny),
             question__type=Question.Type.TEXT,
         )
@@ -191,7 +192,11 @@ def _response_rows(
     position = {code: i for i, code in enumerate(codes)}
     answers = (
         Answer.objects.filter(response__in=responses)
-        .annotate(submitted_day=TruncDate("response__submitted_at"), shuffled=_shuffled())
+        .annotate(
+            submitted_day=TruncDate("response__submitted_at"),
+            shuffled=_shuffled(),
+            shown_text=text_shown(),
+        )
         .values_list(
             "response_id",
             "response__version__number",
@@ -199,7 +204,7 @@ def _response_rows(
             "response__area__code",
             "response__role__code",
             "submitted_day",
-            *ANSWER_VALUE_FIELDS,
+            *("shown_text" if field == "text" else field for field in ANSWER_VALUE_FIELDS),
         )
         .order_by("shuffled", "response_id", *ANSWER_VALUE_ORDER)
     )

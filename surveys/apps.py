@@ -17,7 +17,11 @@ class SurveysConfig(AppConfig):
         in memory) may do, by asking surveys.permissions (scrutiny.dpia.roles finds this
         through the app registry)."""
         from scrutiny.models import Source
-        from surveys.permissions import can_run_surveys, kinds_answered_signed_in
+        from surveys.permissions import (
+            can_run_surveys,
+            can_start_youth_sessions,
+            kinds_answered_signed_in,
+        )
 
         # Signed in, a person answers their own partnership's questionnaires only
         # (surveys_to_answer_for_user): none for someone of no partnership, such as the operator.
@@ -29,6 +33,11 @@ class SurveysConfig(AppConfig):
             ),
             ("Answer board questionnaires, by name", Source.BOARD_QUESTIONNAIRE in kinds),
             ("Enter feedback from a family on its behalf", Source.FAMILY_FEEDBACK in kinds),
+            (
+                "Run a children's survey session: where, and that it has consent; never who "
+                "took part",
+                can_start_youth_sessions(user),
+            ),
         ]
 
     def dpia_collection(self, *, partnership_id: int) -> dict[int, dict[str, int]]:

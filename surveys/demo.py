@@ -178,10 +178,36 @@ def demo_surveys_load(*, scrutiny: Scrutiny) -> str | None:
         answered += sum(1 for s in sent if s.answered_on)
     if not invited:
         return None
+    setting = _young_people_load(scrutiny=scrutiny, business_unit=business_unit)
     return (
         f"Surveys: the practitioner survey, board questionnaire and family feedback open, "
-        f"{invited} people invited, {answered} answered, reminders due in the coming week."
+        f"{invited} people invited, {answered} answered, reminders due in the coming week; "
+        f"the children and young people's survey open, with a session at {setting}."
     )
+
+
+def _young_people_load(*, scrutiny: Scrutiny, business_unit: User | None) -> str:
+    """The children and young people's survey (the library's, ages 11 to 17), with its open
+    link and a session a teacher has just started (its code shown on their page). No child has
+    answered yet, so the demo's scores are those of the four other sources."""
+    from scrutiny.library import template_import
+    from surveys.services.youth_sessions import youth_session_start
+
+    instrument = template_import(scrutiny=scrutiny, slug="young-people-survey").instrument
+    survey = survey_save(
+        scrutiny=scrutiny,
+        instrument=instrument,
+        title="Your say: learning from what happened",
+        opens_at=OPENS_AT,
+        open_link_enabled=True,
+        reminder_days=None,
+        reminder_limit=0,
+        user=business_unit,
+    )
+    teacher = User.objects.get(email="practitioner@demo.invalid")
+    setting = "Northbrook Academy, Year 9"
+    youth_session_start(survey=survey, user=teacher, setting=setting, consent_confirmed=True)
+    return setting
 
 
 def _email(name: tuple[str, str]) -> str:

@@ -171,3 +171,42 @@ class OpenStartForm(forms.Form):
         role.queryset = roles
         if not roles.exists():
             del self.fields["role"]
+
+
+class YouthSessionForm(forms.Form):
+    """Starting a children's session (surveys.services.youth_sessions)."""
+
+    setting = forms.CharField(
+        label="Where is the session?",
+        help_text="The setting and the group, for example “Fernhill Academy, Year 8”. Never a "
+        "child's name.",
+        max_length=200,
+        error_messages={
+            "required": "Say where the session is, for example “Fernhill Academy, Year 8”.",
+            "max_length": "Say where the session is in 200 characters or fewer.",
+        },
+    )
+    consent_confirmed = CheckboxField(
+        legend="Consent",
+        label="I have arranged this session with the consent the setting requires",
+        help_text="For example, the school's agreement and the information sent to parents "
+        "and carers.",
+        error_messages={
+            "required": "Confirm that you have arranged this session with the consent the "
+            "setting requires."
+        },
+    )
+
+
+class YoungCodeForm(forms.Form):
+    """A child types the code on the screen (surveys/views/young.py)."""
+
+    code = forms.CharField(
+        label="Type the code",
+        help_text="It is on the screen at the front. It has 6 letters and numbers.",
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
+        ),
+        error_messages={"required": "Type the code from the screen."},
+    )

@@ -16,8 +16,10 @@ from scrutiny.permissions import AnyUser
 from surveys.models import OpenDraft, Survey
 from surveys.permissions import (
     can_run_surveys,
+    can_start_youth_sessions,
     kinds_answered_signed_in,
     surveys_to_answer_for_user,
+    youth_surveys_for_user,
 )
 
 
@@ -28,7 +30,34 @@ def _item(survey: Survey) -> HomeItem:
     return HomeItem(text=survey.title, url=reverse("answer-list"), note=note)
 
 
+def _sessions_task(user: AnyUser) -> list[HomeTask]:
+    """Children's surveys open now, for those who may run a session of one (one query)."""
+    if not can_start_youth_sessions(user):
+        return []
+    now = timezone.now()
+    n = (
+        youth_surveys_for_user(user)
+        .filter(Q(closes_at__isnull=True) | Q(closes_at__gt=now), opens_at__lte=now)
+        .count()
+    )
+    if not n:
+        return []
+    return [
+        HomeTask(
+            key="youth-sessions",
+            title="Children's survey sessions",
+            url=reverse("youth-session-list"),
+            summary=f"Run a session with a group of children: {n} children's survey"
+            f"{'s are' if n != 1 else ' is'} open.",
+        )
+    ]
+
+
 def surveys_home_tasks(*, user: AnyUser) -> list[HomeTask]:
+    return _sessions_task(user) + _questionnaire_tasks(user)
+
+
+def _questionnaire_tasks(user: AnyUser) -> list[HomeTask]:
     """A board member's board questionnaires not yet submitted; the family feedback forms open
     to the rest. The practitioner's (the rights officer's) main task, shown even when none is
     open; for other roles only when one is (two queries)."""

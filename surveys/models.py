@@ -41,7 +41,20 @@ from scrutiny.models import (
     Source,
 )
 
-SURVEY_KINDS = (Source.PRACTITIONER_SURVEY, Source.BOARD_QUESTIONNAIRE, Source.FAMILY_FEEDBACK)
+SURVEY_KINDS = (
+    Source.PRACTITIONER_SURVEY,
+    Source.BOARD_QUESTIONNAIRE,
+    Source.FAMILY_FEEDBACK,
+    Source.YOUNG_PEOPLE,
+)
+# Children and young people answer anonymously, always: never by name, never by an emailed
+# invitation; in a session a school or youth worker runs (`YouthSession`), or by the open link.
+ANONYMOUS_ONLY_KINDS = (Source.YOUNG_PEOPLE,)
+
+# A session's code is typed by a child from a screen: no letters or digits that look alike
+# (no I, L, O, 0 or 1).
+SESSION_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+SESSION_CODE_LENGTH = 6
 
 
 def new_public_key() -> str:
@@ -185,6 +198,15 @@ class OpenDraft(Answering):
     role = models.ForeignKey(
         PractitionerRole, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    session = models.ForeignKey(
+        "YouthSession",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="drafts",
+        help_text="The children's session it was answered in, if any: a group and a setting, "
+        "never a child.",
+    )
     started_at = models.DateField(help_text="The day only.")
     used_at = models.DateField(
         null=True,
@@ -197,3 +219,62 @@ class OpenDraft(Answering):
 
     def __str__(self) -> str:
         return f"Open-link draft {self.pk} of {self.survey}"
+
+
+def new_session_code() -> str:
+    return "".join(secrets.choice(SESSION_CODE_ALPHABET) for _ in range(SESSION_CODE_LENGTH))
+
+
+class YouthSession(models.Model):
+    """A children's survey answered together in a setting (a class, a youth group): an adult
+    with an account starts it and shows its code on a screen; children type the code at
+    `/young/` and answer without an account, anonymously.
+
+    It records that the session was arranged with the consent the setting requires, by whom
+    and where, and never who the children were: their answers are anonymous responses, and
+    their open drafts keep only that they were answered in this session and the day."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="youth_sessions")
+    code = models.CharField(
+        max_length=SESSION_CODE_LENGTH,
+        default=new_session_code,
+        help_text="Typed by the children; unique among the sessions not ended.",
+    )
+    arranged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        help_text="The adult who started it; empty once their account is erased.",
+    )
+    setting = models.CharField(
+        max_length=200, help_text="Where it runs, for example “Fernhill Academy, Year 8”."
+    )
+    consent_confirmed = models.BooleanField(
+        default=False,
+        help_text="The adult confirmed the session is arranged with the consent the setting "
+        "requires.",
+    )
+    opened_at = models.DateTimeField()
+    closes_at = models.DateTimeField(help_text="No child starts answering after this moment.")
+    closed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the adult ended it, if they did."
+    )
+
+    class Meta:
+        ordering = ["survey", "-opened_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code"],
+                condition=models.Q(closed_at__isnull=True),
+                name="youth_session_code_unique_while_open",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(consent_confirmed=True),
+                name="youth_session_consent_confirmed",
+                violation_error_message="A session needs the consent the setting requires.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.setting} ({self.code})"

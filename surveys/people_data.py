@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from scrutiny.models import Partnership, User
 from scrutiny.people_data import ErasureLine, HeldSection
-from surveys.models import Invitation, OpenDraft, Survey
+from surveys.models import Invitation, OpenDraft, Survey, YouthSession
 from surveys.retention import invitation_placeholder
 
 
@@ -61,6 +61,21 @@ def surveys_personal_data(
             ),
             HeldSection.of(
                 "Surveys set up", [{"survey": s.title, "opens": s.opens_at} for s in surveys]
+            ),
+            HeldSection.of(
+                "Children's survey sessions arranged",
+                [
+                    {
+                        "survey": s.survey.title,
+                        "setting": s.setting,
+                        "consent confirmed": s.consent_confirmed,
+                        "started": s.opened_at,
+                        "ended": s.closed_at,
+                    }
+                    for s in YouthSession.objects.filter(
+                        arranged_by=user, survey__scrutiny__partnership=partnership
+                    ).select_related("survey")
+                ],
             ),
         ]
     return sections

@@ -7,6 +7,10 @@ Signed in, two kinds of questionnaire are answered without a link: board members
 board questionnaire by name, and everyone else who works with children and families (a
 children's rights officer, say) enters family feedback on a family's behalf. A draft started
 signed in is reached only by the person who started it.
+
+Children answer a children's survey without an account, in a session that an adult with an
+account starts: the business unit, or a practitioner (a youth worker or a teacher). A session is
+ended by the person who started it, or by the business unit.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from django.http import Http404
 from scrutiny import permissions
 from scrutiny.models import Instrument, Scrutiny, Source, User
 from scrutiny.permissions import AnyUser
-from surveys.models import SURVEY_KINDS, OpenDraft, Survey
+from surveys.models import SURVEY_KINDS, OpenDraft, Survey, YouthSession
 
 
 def can_run_surveys(user: AnyUser) -> bool:
@@ -61,6 +65,8 @@ def kinds_answered_signed_in(user: AnyUser) -> tuple[str, ...]:
         return ()
     if permissions.is_board_member(user):
         return (Source.BOARD_QUESTIONNAIRE,)
+    if permissions.role_of(user) == User.Role.YOUNG_SCRUTINEER:
+        return ()  # their own feedback tool is theirs to answer (scrutiny.young_scrutineers)
     return (Source.FAMILY_FEEDBACK,)
 
 
@@ -93,3 +99,63 @@ def access_signed_in_draft_for_user(user: AnyUser, draft_id: int) -> OpenDraft:
         ).get(pk=draft_id, entered_by=user)
     except OpenDraft.DoesNotExist:
         raise Http404("No such answers.") from None
+
+
+# ---------------------------------------------------------------------------------------------
+# Children's sessions
+
+
+def can_start_youth_sessions(user: AnyUser) -> bool:
+    """The business unit, and practitioners (a youth worker or teacher with an account) of a
+    partnership."""
+    role = permissions.role_of(user)
+    if role not in (User.Role.ADMINISTRATOR, User.Role.PRACTITIONER):
+        return False
+    assert isinstance(user, User)
+    return user.partnership_id is not None
+
+
+def _partnership_id(user: AnyUser) -> int | None:
+    """The partnership of someone who may start sessions; None for anyone else."""
+    if not can_start_youth_sessions(user):
+        return None
+    assert isinstance(user, User)
+    return user.partnership_id
+
+
+def youth_surveys_for_user(user: AnyUser) -> QuerySet[Survey]:
+    """The partnership's children's surveys someone may start a session of."""
+    partnership_id = _partnership_id(user)
+    if partnership_id is None:
+        return Survey.objects.none()
+    return Survey.objects.filter(
+        scrutiny__partnership_id=partnership_id, instrument__kind=Source.YOUNG_PEOPLE
+    ).select_related("scrutiny__partnership", "instrument")
+
+
+def access_youth_survey_for_user(user: AnyUser, survey_id: int) -> Survey:
+    try:
+        return youth_surveys_for_user(user).get(pk=survey_id)
+    except Survey.DoesNotExist:
+        raise Http404("No such survey.") from None
+
+
+def youth_sessions_for_user(user: AnyUser) -> QuerySet[YouthSession]:
+    """The sessions someone sees and may end: their own; the business unit's, every one of
+    the partnership's."""
+    partnership_id = _partnership_id(user)
+    if partnership_id is None:
+        return YouthSession.objects.none()
+    sessions = YouthSession.objects.filter(
+        survey__scrutiny__partnership_id=partnership_id
+    ).select_related("survey__scrutiny__partnership", "survey__instrument", "arranged_by")
+    if permissions.is_administrator(user):
+        return sessions
+    return sessions.filter(arranged_by_id=user.pk)
+
+
+def access_youth_session_for_user(user: AnyUser, session_id: int) -> YouthSession:
+    try:
+        return youth_sessions_for_user(user).get(pk=session_id)
+    except YouthSession.DoesNotExist:
+        raise Http404("No such session.") from None

@@ -27,12 +27,12 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, Q
 
 from scrutiny.disclosure import SUPPRESSED, suppressed_codes
 from scrutiny.models import Agency, Instrument, PractitionerRole, Response, Source
 from scrutiny.models.evidence import counting_q
-from surveys.models import Invitation, OpenDraft
+from surveys.models import Invitation, OpenDraft, YouthSession
 
 
 @dataclass(frozen=True)
@@ -267,3 +267,61 @@ def survey_method_lines(*, scrutiny: Any) -> dict[str, str]:
             text += f" of {rates.invited} invited ({rate:.1f}%)"
         lines[instrument.code] = text
     return lines
+
+
+# ---------------------------------------------------------------------------------------------
+# Children's sessions
+
+
+@dataclass(frozen=True)
+class SettingCell:
+    """The sessions run in one setting and how many children answered in them; `answered` is
+    None where it is suppressed."""
+
+    setting: str
+    sessions: int
+    answered: int | None
+
+    @property
+    def suppressed(self) -> bool:
+        return self.answered is None
+
+
+@dataclass(frozen=True)
+class SessionRates:
+    sessions: int
+    answered: int
+    threshold: int
+    settings: tuple[SettingCell, ...]  # by setting, A to Z
+
+
+def session_rates(*, survey: Any) -> SessionRates:
+    """How many sessions of the survey ran, in which settings, and how many children answered
+    in each, as it may be shown: a setting's count of answers from 1 to below the scrutiny's
+    threshold is suppressed, with secondary suppression among the settings with answers
+    (SCORING.md §9), since a small group's answers could be told apart. Two queries."""
+    rows = (
+        YouthSession.objects.filter(survey=survey)
+        .values("setting")
+        .annotate(
+            sessions=Count("pk", distinct=True),
+            answered=Count("drafts", filter=Q(drafts__answered=True), distinct=True),
+        )
+        .order_by("setting")
+    )
+    counts = {row["setting"]: (row["sessions"], row["answered"]) for row in rows}
+    threshold = survey.scrutiny.suppression_threshold
+    hidden = suppressed_codes(
+        {setting: n for setting, (_, n) in counts.items() if n > 0}, threshold=threshold
+    )
+    total = sum(n for _, n in counts.values())
+    return SessionRates(
+        sessions=sum(s for s, _ in counts.values()),
+        # Totals show, as the response rates' do; the settings are what may single out a group.
+        answered=total,
+        threshold=threshold,
+        settings=tuple(
+            SettingCell(setting=setting, sessions=s, answered=None if setting in hidden else n)
+            for setting, (s, n) in counts.items()
+        ),
+    )

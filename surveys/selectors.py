@@ -32,8 +32,8 @@ def survey_list(*, scrutiny: Scrutiny) -> QuerySet[Survey]:
             invited=_count(Invitation),
             invitations_started=_count(Invitation, started_at__isnull=False),
             invitations_used=_count(Invitation, answered=True),
-            open_started=_count(OpenDraft),
-            open_used=_count(OpenDraft, answered=True),
+            open_started=_count(OpenDraft, session__isnull=True),
+            open_used=_count(OpenDraft, answered=True, session__isnull=True),
         )
         .order_by("-opens_at", "pk")
     )

@@ -4,7 +4,7 @@ surveys/api_urls.py."""
 
 from django.urls import path
 
-from surveys.views import manage, respond, signed_in
+from surveys.views import manage, respond, sessions, signed_in, young
 
 urlpatterns = [
     # The business unit's pages (surveys/views/manage.py)
@@ -40,6 +40,16 @@ urlpatterns = [
     path("s/<str:public_key>/", respond.open_start, name="survey-open"),
     path("s/<str:public_key>/thanks/", respond.open_thanks, name="survey-open-thanks"),
     path("s/<str:public_key>/<str:step>/", respond.OpenWizard.as_view(), name="survey-open-step"),
+    # Children's sessions, for the adult running one (surveys/views/sessions.py)
+    path("sessions/", sessions.youth_session_list, name="youth-session-list"),
+    path("sessions/new/<int:survey_id>/", sessions.youth_session_new, name="youth-session-new"),
+    path("sessions/<int:session_id>/", sessions.youth_session_detail, name="youth-session-detail"),
+    path("sessions/<int:session_id>/end/", sessions.youth_session_end, name="youth-session-end"),
+    # Children's pages, no account (surveys/views/young.py)
+    path("young/", young.young_code, name="young-code"),
+    path("young/<str:code>/", young.young_start, name="young-start"),
+    path("young/<str:code>/thanks/", young.young_thanks, name="young-thanks"),
+    path("young/<str:code>/<str:step>/", young.YoungWizard.as_view(), name="young-step"),
     # Answered signed in (surveys/views/signed_in.py)
     path("answer/", signed_in.answer_list, name="answer-list"),
     path("answer/<int:survey_id>/start/", signed_in.answer_start, name="answer-start"),

@@ -20,7 +20,14 @@ from scrutiny.errors import ApplicationError
 from scrutiny.models import Instrument, Scrutiny, Source, User
 from scrutiny.notifications import email_send, site_link
 from scrutiny.workbooks.lists import invitation_list_read
-from surveys.models import SURVEY_KINDS, Invitation, Survey, new_token, token_hash
+from surveys.models import (
+    ANONYMOUS_ONLY_KINDS,
+    SURVEY_KINDS,
+    Invitation,
+    Survey,
+    new_token,
+    token_hash,
+)
 
 NOT_OPEN = "not_open"
 OPEN = "open"
@@ -68,7 +75,12 @@ def survey_save(
     if instrument.kind not in SURVEY_KINDS:
         raise ApplicationError(
             f"“{instrument.title}” is a {instrument.get_kind_display().lower()}: choose a "
-            "practitioner survey, board questionnaire or family feedback instrument."
+            "practitioner survey, board questionnaire, family feedback or children's survey "
+            "instrument."
+        )
+    if instrument.kind in ANONYMOUS_ONLY_KINDS and anonymous is False:
+        raise ApplicationError(
+            "Children's surveys are always anonymous: nobody can know which answers are whose."
         )
     title = title.strip()
     if not title:
@@ -119,6 +131,11 @@ def invitations_create(
     An address already invited to the survey is not invited again. The emails go after the
     transaction commits (a celery task); each invitation's token is made when its email is sent.
     """
+    if survey.instrument.kind in ANONYMOUS_ONLY_KINDS:
+        raise ApplicationError(
+            "Children are never invited by email: run a session in their setting instead, and "
+            "show them its code."
+        )
     partnership = survey.scrutiny.partnership
     listed = invitation_list_read(content=content, file_name=file_name, partnership=partnership)
     known = set(

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from scrutiny.errors import ApplicationError
-from scrutiny.models import User
+from scrutiny.models import Source, User
 from surveys import imports, permissions, rates, selectors
 from surveys.forms import InvitationListForm, SurveyForm
 from surveys.services import invitations
@@ -99,6 +99,8 @@ def survey_detail(request: HttpRequest, slug: str, survey_id: int) -> HttpRespon
             "state": invitations.survey_state(survey),
             "open_link": invitations.open_link(survey),
             "invitations": selectors.invitation_list(survey=survey),
+            "is_young_people": survey.instrument.kind == Source.YOUNG_PEOPLE,
+            "session_rates": rates.session_rates(survey=survey),
         },
     )
 

@@ -26,7 +26,7 @@ from django.views.decorators.http import require_http_methods
 from scrutiny.errors import ApplicationError
 from scrutiny.questionnaires import DraftWizardView, QuestionnairePage
 from surveys.forms import OpenStartForm
-from surveys.models import Invitation, OpenDraft, Survey
+from surveys.models import ANONYMOUS_ONLY_KINDS, Invitation, OpenDraft, Survey
 from surveys.services import answering, invitations
 
 RESUME_DAYS = 120
@@ -145,6 +145,8 @@ def open_start(request: HttpRequest, public_key: str) -> HttpResponse:
     survey = _open_survey(public_key)
     if survey is None:
         return _state_page(request, None, "unknown")
+    if survey.instrument.kind in ANONYMOUS_ONLY_KINDS:  # a children's survey: their own pages
+        return redirect("young-start", public_key)
     closed = _survey_closed_page(request, survey)
     if closed is not None:
         return closed

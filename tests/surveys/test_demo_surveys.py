@@ -36,6 +36,12 @@ def test_the_demo_opens_a_survey_of_each_kind_with_people_invited_and_answering(
     surveys = {s.instrument.kind: s for s in Survey.objects.filter(scrutiny__slug=SCRUTINY_SLUG)}
     assert set(surveys) == set(SURVEY_KINDS)
     assert all(survey_state(survey) == OPEN for survey in surveys.values())
+    # Children answer in sessions or by the open link, never by email: a session is running.
+    young = surveys.pop(Source.YOUNG_PEOPLE)
+    assert young.anonymous and young.open_link_enabled
+    assert not Invitation.objects.filter(survey=young).exists()
+    (session,) = young.youth_sessions.all()
+    assert session.setting == "Northbrook Academy, Year 9" and session.consent_confirmed
     assert surveys[Source.PRACTITIONER_SURVEY].open_link_enabled
     assert surveys[Source.PRACTITIONER_SURVEY].anonymous
     assert not surveys[Source.BOARD_QUESTIONNAIRE].anonymous
@@ -83,7 +89,10 @@ def test_the_board_member_and_rights_officer_find_theirs_and_every_rate_has_peop
         assert [survey.instrument.kind for survey in surveys] == [kind], email
         assert surveys[0].title in response.content.decode()
     client = client_for(User.objects.get(email="admin@demo.invalid"))
-    for survey in Survey.objects.filter(scrutiny__slug=SCRUTINY_SLUG).select_related("instrument"):
+    invited = Survey.objects.filter(scrutiny__slug=SCRUTINY_SLUG).exclude(
+        instrument__kind=Source.YOUNG_PEOPLE  # children are never invited by email
+    )
+    for survey in invited.select_related("instrument"):
         url = reverse("survey-rates", args=[SCRUTINY_SLUG, survey.instrument.code])
         rates = client.get(url).context["rates"]
         assert rates.invited == Invitation.objects.filter(survey=survey).count() > 0

@@ -107,7 +107,7 @@ def needs_second_factor(user: AnyUser) -> bool:
     """Whether the person must prove a second factor before any page beyond signing in: the
     business unit and whoever administers people, the scrutineer, and everyone who can see case
     references (auditors and agency leads); the platform's operators too. Optional for board
-    members and practitioners."""
+    members, practitioners and young scrutineers (published results only, no case data)."""
     if not user.is_authenticated or not user.is_active:
         return False
     assert isinstance(user, User)
@@ -232,8 +232,8 @@ def can_read_scrutinies(user: AnyUser) -> bool:
 
 def can_read_published(user: AnyUser) -> bool:
     """The results published to the board when the findings are signed off (`published-list`):
-    the board, the business unit and the scrutineer of the partnership."""
-    return _role(user) in SCRUTINY_READERS
+    the board, the business unit, the scrutineer and the young scrutineers of the partnership."""
+    return _role(user) in (*SCRUTINY_READERS, User.Role.YOUNG_SCRUTINEER)
 
 
 def publications_visible_to(user: AnyUser) -> QuerySet[Publication]:

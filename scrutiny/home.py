@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import Truncator
 
-from scrutiny import permissions
+from scrutiny import permissions, permissions_disclosures, permissions_young
 from scrutiny.models import Action, Brag, Scrutiny, User
 from scrutiny.permissions import AnyUser
 
@@ -32,12 +32,14 @@ SHOWN = 5
 
 # Each role's tasks, its main task first; a task not named here comes after these.
 MAIN_TASKS: dict[str, tuple[str, ...]] = {
-    User.Role.ADMINISTRATOR: ("scrutinies", "published", "plan"),
-    User.Role.SCRUTINEER: ("scrutinies", "published", "plan"),
+    # A child's possible disclosure of harm, when there is one, before anything else.
+    User.Role.ADMINISTRATOR: ("disclosures", "scrutinies", "published", "plan"),
+    User.Role.SCRUTINEER: ("disclosures", "scrutinies", "published", "plan"),
     User.Role.AUDITOR: ("audits",),
     User.Role.AGENCY_LEAD: ("plan", "audits"),
     User.Role.BOARD_MEMBER: ("published", "plan", "questionnaires", "scrutinies"),
     User.Role.PRACTITIONER: ("questionnaires",),
+    User.Role.YOUNG_SCRUTINEER: ("young", "published"),
 }
 
 
@@ -212,6 +214,51 @@ def _plan_task(user: AnyUser) -> HomeTask:
     )
 
 
+def _disclosures_task(user: AnyUser) -> HomeTask | None:
+    """Children's answers that may be disclosures of harm (scrutiny.disclosure.harm): a card
+    only while there are some (one query)."""
+    n = permissions_disclosures.disclosures_visible_to(user).count()
+    if not n:
+        return None
+    return HomeTask(
+        key="disclosures",
+        title="Possible disclosures",
+        url=reverse("disclosure-list"),
+        summary=f"{_counted(n, 'possible disclosure', 'possible disclosures')} to look at: "
+        "children's answers with words that may mean they are being harmed.",
+    )
+
+
+def _young_task(user: AnyUser) -> HomeTask:
+    """A young scrutineer's main task: each published scrutiny, to read and record what they
+    saw; for the adults who read it, the young scrutineers' feedback over time."""
+    if not permissions_young.is_young_scrutineer(user):
+        return HomeTask(
+            key="young",
+            title="Young scrutineers' feedback",
+            url=reverse("young-feedback-results"),
+            summary="What the young scrutineers told us after each scrutiny: whether the adults "
+            "listened, and whether anything changed because of them.",
+        )
+    publications = permissions.publications_visible_to(user).defer("snapshot")
+    shown = list(publications.order_by("-published_at", "-pk")[:SHOWN])
+    return HomeTask(
+        key="young",
+        title="Your scrutinies",
+        url=reverse("young-home"),
+        summary="Read what each scrutiny found, add what you saw or heard, and tell us if we "
+        "listened." + ("" if shown else " Nothing is published yet."),
+        items=tuple(
+            HomeItem(
+                text=publication.scrutiny.title,
+                url=reverse("young-scrutiny", args=[publication.scrutiny.slug]),
+                note=f"published on {_day(publication.published_at)}",
+            )
+            for publication in shown
+        ),
+    )
+
+
 # The home page ---------------------------------------------------------------------------------
 
 
@@ -222,12 +269,18 @@ def home_tasks(*, user: AnyUser) -> list[HomeTask]:
     if role is None:
         return []
     tasks: list[HomeTask] = []
+    if permissions_disclosures.can_read_disclosures(user):
+        tasks += [task for task in (_disclosures_task(user),) if task is not None]
     if permissions.can_read_scrutinies(user):
         tasks.append(_scrutinies_task(user))
     if permissions.can_read_published(user):
         tasks.append(_published_task(user))
     if permissions.can_read_plan(user):
         tasks.append(_plan_task(user))
+    if permissions_young.is_young_scrutineer(user) or permissions_young.can_read_young_feedback(
+        user
+    ):
+        tasks.append(_young_task(user))
     tasks += _from_apps("home_tasks", user=user)
     order = MAIN_TASKS.get(role, ())
     rank = {key: i for i, key in enumerate(order)}

@@ -1,11 +1,13 @@
 from django.urls import path
 
 from scrutiny.views import core as views
+from scrutiny.views import disclosures as disclosure_views
 from scrutiny.views import dpia as dpia_views
 from scrutiny.views import instrument_builder as builder
 from scrutiny.views import library, plan, published, scrutinies, workspace
 from scrutiny.views import people_data as people_data_views
 from scrutiny.views import trail as trail_views
+from scrutiny.views import young_scrutineers as young
 
 instrument = "scrutinies/<slug:slug>/instruments/<int:instrument_id>/"
 space = "scrutinies/<slug:slug>/workspace/"
@@ -23,6 +25,7 @@ urlpatterns = [
         "p/<slug:partnership_slug>/privacy/", views.partnership_privacy, name="partnership-privacy"
     ),
     path("partnership/", views.partnership_edit, name="partnership-edit"),
+    path("disclosures/", disclosure_views.disclosure_list, name="disclosure-list"),
     path("people-data/", people_data_views.people_data, name="people-data"),
     path("agencies/", views.agency_list, name="agency-list"),
     path("agencies/<int:agency_id>/", views.agency_detail, name="agency-detail"),
@@ -38,6 +41,27 @@ urlpatterns = [
         "published/<slug:slug>/event-pack.pdf",
         published.published_pack_pdf,
         name="published-pack-pdf",
+    ),
+    # Young scrutineers (scrutiny.views.young_scrutineers).
+    path("young-scrutineers/", young.young_home, name="young-home"),
+    path(
+        "young-scrutineers/feedback/", young.young_feedback_results, name="young-feedback-results"
+    ),
+    path("young-scrutineers/scrutinies/<slug:slug>/", young.young_scrutiny, name="young-scrutiny"),
+    path(
+        "young-scrutineers/scrutinies/<slug:slug>/observation/",
+        young.young_observation,
+        name="young-observation",
+    ),
+    path(
+        "young-scrutineers/scrutinies/<slug:slug>/feedback/",
+        young.young_feedback,
+        name="young-feedback",
+    ),
+    path(
+        "young-scrutineers/scrutinies/<slug:slug>/summary/",
+        young.young_summary,
+        name="young-summary",
     ),
     path("health/", views.health, name="health"),
     path("jobs/selfcheck/", views.selfcheck_start, name="selfcheck-start"),

@@ -88,7 +88,12 @@ ROUTES: dict[str, Route] = {
     "workspace-pack-build": Route(write="pack_built"),
     "workspace-pack-download": Route(read="pack_downloaded"),
     "published-pack-pdf": Route(read="pack_downloaded"),
+    # Young scrutineers: an observation (a note) and the plain-language summary of the findings.
+    "young-observation": _FINDING,
+    "young-summary": _FINDING,
     "workspace-factor": Route(read="evidence_viewed"),
+    # Children's answers that may be disclosures of harm, in their own words (scrutiny.disclosure)
+    "disclosure-list": Route(read="responses_viewed"),
     "workspace-finding": _FINDING,
     "workspace-quote": _FINDING,
     "workspace-quote-remove": _FINDING,
@@ -221,6 +226,9 @@ NOT_RECORDED: dict[str, str] = {
     "published-list": "the list of scrutinies published to the board: no case data",
     "published-detail": _PUBLISHED,
     "published-pack": _PUBLISHED,
+    "young-home": "the list of scrutinies published to the board: no case data",
+    "young-scrutiny": _PUBLISHED,
+    "young-feedback-results": _AGGREGATE,
     "dpia": "the record of processing, written from the partnership's configuration",
     # Subject access and erasure: scrutiny.people_data; the second factor: scrutiny.mfa.
     "people-data": _OWN_SERVICE,
@@ -230,6 +238,12 @@ NOT_RECORDED: dict[str, str] = {
     "two-factor-verify": _OWN_SERVICE,
     "two-factor-recovery-codes": _OWN_SERVICE,
     "two-factor-remove": _OWN_SERVICE,
+    # A children's survey session: its setting, code and who arranged it, never an answer; the
+    # session's row keeps who started and ended it, and when.
+    "youth-session-list": "a survey's sessions: settings and codes, no answers",
+    "youth-session-detail": "a session's setting and code: no answers",
+    "youth-session-new": "a session's setting and code: no answers (the session keeps who)",
+    "youth-session-end": "a session's setting and code: no answers (the session keeps who)",
 }
 
 # Answering a survey: by its open link, by a personal invitation, or signed in. Unnamed routes
@@ -237,6 +251,10 @@ NOT_RECORDED: dict[str, str] = {
 ANSWERING: frozenset[str] = frozenset(
     {
         "survey-invitation",
+        "young-code",
+        "young-start",
+        "young-step",
+        "young-thanks",
         "surveys.views.respond.invitation_start",
         "survey-invited",
         "survey-invited-thanks",
@@ -250,6 +268,8 @@ ANSWERING: frozenset[str] = frozenset(
         "answer-step",
         "api-survey-open-submit",
         "api-survey-invitation-submit",
+        # A young scrutineer's impact feedback, kept without their name.
+        "young-feedback",
     }
 )
 

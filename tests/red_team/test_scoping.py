@@ -44,6 +44,7 @@ from scrutiny.models import (
     User,
 )
 from surveys.models import OpenDraft
+from surveys.services.youth_sessions import youth_session_start
 from tests.audits.conftest_moderation import answers, make_audits
 from tests.conftest import client_for
 from tests.factories import PartnershipFactory, UserFactory
@@ -91,6 +92,8 @@ def id_addressed_routes() -> list[str]:
             if not route.startswith("admin/")
             and route not in NOT_ADDRESSED_BY_ID
             and not any(key in route for key in PUBLIC_KEYS)
+            # A session's code is the children's key to it, as an open link's is: not an id.
+            and not route.startswith("young/<str:code>")
         }
     )
 
@@ -140,6 +143,13 @@ def world(settings, tmp_path, partnership, council, area, business_unit, auditor
         scrutiny=scrutiny, definition=survey_definition(Source.FAMILY_FEEDBACK, "FF")
     ).instrument
     family = make_survey(family_tool, title="Fernhill family feedback")
+    young_tool = instrument_save(
+        scrutiny=scrutiny, definition=survey_definition(Source.YOUNG_PEOPLE, "YP")
+    ).instrument
+    young = make_survey(young_tool, title="Fernhill children's survey", anonymous=True)
+    session = youth_session_start(
+        survey=young, user=business_unit, setting="Fernhill Academy", consent_confirmed=True
+    )
     started = client_for(lead).post(reverse("answer-start", args=[family.pk]))
     assert started.status_code == 302, started
     draft = OpenDraft.objects.get(survey=family, entered_by=lead)
@@ -199,6 +209,8 @@ def world(settings, tmp_path, partnership, council, area, business_unit, auditor
         "factor_code": factor.code,
         "instrument_code": survey_tool.code,
         "family_survey_id": family.pk,
+        "young_survey_id": young.pk,
+        "session_id": session.pk,
     }
     names = [
         "Fernhill",
@@ -238,6 +250,8 @@ def url_for(route: str, values: dict[str, Any], *, missing: bool, cross_slug: st
             return MISSING_CODE if missing else values[_code_kind(route)]
         if name == "survey_id" and route.startswith("answer/"):
             name = "family_survey_id"
+        if name == "survey_id" and route.startswith("sessions/"):
+            name = "young_survey_id"
         if name not in values:
             raise AssertionError(f"{route}: say here what {name!r} of partnership A's is")
         return str(MISSING_ID if missing else values[name])
@@ -381,3 +395,86 @@ def test_the_import_service_keeps_to_the_partnership(world, tmp_path):
     assert result.created
     assert result.scrutiny.partnership_id == world.b.pk
     assert Scrutiny.objects.get(partnership=world.a, slug=slug).updated_at == before
+
+
+# A young scrutineer of A (issue 16) --------------------------------------------------------------
+
+UNPUBLISHED_SLUG = "fernhill-not-yet-published"
+UNPUBLISHED_TITLE = "Fernhill review not yet published"
+# Where a young scrutineer reads, all from a publication's snapshot.
+YOUNG_READS = ("published/", "young-scrutineers/")
+REFUSED = (403, 404, 405)
+
+
+def _every_route(patterns: list[Any] | None = None, prefix: str = "") -> Iterator[str]:
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            yield from _every_route(pattern.url_patterns, route)
+        elif isinstance(pattern, URLPattern):
+            yield route
+
+
+def _values_known(route: str, values: dict[str, Any]) -> bool:
+    """Whether this module knows what each of the route's parameters is of partnership A's."""
+    known = {*values, *FIXED, "slug", "code"}
+    return all(match["name"] in known for match in PARAMETER.finditer(route))
+
+
+def _as_for_anyone(client: Client, method: str, url: str) -> bool:
+    """Whether the answer is what anyone signed out gets (a public link, the page saying a
+    personal link has expired): the same status, and the same place where it redirects."""
+    kwargs: dict[str, Any] = {}
+    if method in ("put", "patch"):
+        kwargs = {"data": "{}", "content_type": "application/json"}
+    signed_in = getattr(client, method)(url, **kwargs)
+    anyone = getattr(Client(), method)(url, **kwargs)
+    return (signed_in.status_code, signed_in.get("Location")) == (
+        anyone.status_code,
+        anyone.get("Location"),
+    )
+
+
+@pytest.fixture
+def young_a(world) -> User:
+    unpublished = Scrutiny.objects.create(
+        partnership=world.a, slug=UNPUBLISHED_SLUG, title=UNPUBLISHED_TITLE
+    )
+    SuccessFactor.objects.create(scrutiny=unpublished, code="SF1", statement="Not yet published.")
+    return UserFactory(
+        partnership=world.a, email="riley@fernhill.invalid", role=User.Role.YOUNG_SCRUTINEER
+    )
+
+
+def test_a_young_scrutineer_reaches_no_case_reference_and_no_unpublished_scrutiny(world, young_a):
+    """Every route, every method, with A's own objects in the address: a young scrutineer of A
+    never reads a case reference, a concern or a scrutiny not yet published, and every route but
+    the published results and their own pages answers 403, 404 or 405. With the unpublished
+    scrutiny's slug in the address, every route refuses. The pages without an address of
+    anything are read too (GET: a POST there could sign them out)."""
+    client = client_for(young_a)
+    secrets = (CASE_REF, "Fernhill child left alone overnight.", UNPUBLISHED_TITLE)
+    reached = []
+    for route in ROUTES:
+        if not _values_known(route, world.values):
+            continue  # test_another_partnerships_object_answers_as_a_missing_one asks for them
+        real = url_for(route, world.values, missing=False)
+        for method in _methods(route):
+            status, body = _answer(client, method, real)
+            assert not any(secret in body for secret in secrets), f"{method.upper()} {real}"
+            if status not in REFUSED and not _as_for_anyone(client, method, real):
+                reached.append(f"{method.upper()} {route}: {status}")
+        if "<slug:slug>" in route:
+            unpublished = url_for(route, world.values, missing=False, cross_slug=UNPUBLISHED_SLUG)
+            for method in _methods(route):
+                status, body = _answer(client, method, unpublished)
+                assert status in REFUSED, f"{method.upper()} {unpublished} answers {status}"
+                assert UNPUBLISHED_TITLE not in body
+    assert reached, "a young scrutineer reads their partnership's published results"
+    beyond = [answer for answer in reached if not answer.split(" ")[1].startswith(YOUNG_READS)]
+    assert not beyond, f"a young scrutineer reaches {beyond}"
+    for route in _every_route():
+        if "<" in route or route.startswith("admin/"):
+            continue
+        status, body = _answer(client, "get", "/" + route)
+        assert not any(secret in body for secret in secrets), f"GET /{route}"

@@ -60,7 +60,7 @@ def test_running_the_demo_twice_changes_nothing(demo):
     assert Scrutiny.objects.get(slug=SCRUTINY_SLUG).updated_at == scrutiny
 
 
-def test_the_demo_scrutiny_has_its_factors_roles_and_four_instruments(demo):
+def test_the_demo_scrutiny_has_its_factors_roles_and_five_instruments(demo):
     scrutiny = Scrutiny.objects.get(slug=SCRUTINY_SLUG)
     assert scrutiny.title == "Learning from Practice 2026"
     assert scrutiny.status == Scrutiny.Status.EVIDENCE
@@ -84,6 +84,7 @@ def test_the_demo_scrutiny_has_its_factors_roles_and_four_instruments(demo):
         "PS": "practitioner_survey",
         "BQ": "board_questionnaire",
         "FF": "family_feedback",
+        "YP": "young_people",  # the children's survey: no answers yet, a session running
     }
 
 

@@ -17,6 +17,7 @@ import pytest
 from axe_playwright_python.base import AXE_SCRIPT
 from django.conf import settings as django_settings
 from playwright.sync_api import Browser, BrowserContext, Page, expect
+from rest_framework.test import APIClient
 
 from scrutiny.instruments import instrument_save
 from scrutiny.models import Scrutiny, Source, SuccessFactor
@@ -24,6 +25,7 @@ from surveys.models import OpenDraft, YouthSession
 from tests.conftest import client_for
 from tests.e2e.conftest import check_accessibility, visit
 from tests.e2e.test_audit_journey import HEIGHT, WIDTH, fits, press, tab_to
+from tests.scrutiny.test_disclosures import _api_urls, _pack_text, _seen
 from tests.surveys.conftest import make_survey
 from tests.surveys.test_youth_sessions import young_definition
 
@@ -32,7 +34,10 @@ pytestmark = pytest.mark.e2e
 SETTING = "Fernhill Academy, Year 8"
 # Each child's answers, by the number of Down arrow presses from the first answer: an age band,
 # how safe they feel (Always ... Never, I don't know), whether adults listen; then a comment.
-CHILDREN = [(1, 0, 1, "More clubs after school"), (2, 1, 0, ""), (0, 0, 4, "")]
+# The third child writes what may mean harm (a phrase of the partnership's list, here the
+# suggested one): flagged to the business unit, and in no pack, export or API answer.
+DISCLOSURE = "Sometimes I am scared to go home"
+CHILDREN = [(1, 0, 1, "More clubs after school"), (2, 1, 0, ""), (0, 0, 4, DISCLOSURE)]
 
 
 @pytest.fixture
@@ -178,6 +183,7 @@ def test_a_school_session_by_keyboard_at_320px(
     live_server,
     practitioner,
     scrutineer,
+    business_unit,
     young_survey,
     child_contexts,
     csp_violations,
@@ -213,3 +219,16 @@ def test_a_school_session_by_keyboard_at_320px(
     label = dict(Source.choices)[Source.YOUNG_PEOPLE]
     expect(page.get_by_role("table").get_by_text(f"{label}:")).to_contain_text("(n 3)")
     check_accessibility(page)
+
+    # The disclosure: flagged to the business unit, on their list...
+    log_in(business_unit)
+    visit(page, "/disclosures/")
+    expect(page.get_by_role("main")).to_contain_text(DISCLOSURE)
+    # ...counted in the pack under the young people source, and held back from it, from every
+    # API answer of the scrutiny and from the board's published pages.
+    text = _pack_text(young_survey.scrutiny)
+    assert label in text and not _seen(text)
+    api = APIClient()
+    api.force_authenticate(scrutineer)
+    for url in _api_urls(young_survey.scrutiny):
+        assert not _seen(api.get(url).content.decode()), url

@@ -142,6 +142,13 @@ def test_a_scrutiny_not_published_or_another_partnerships_is_404(published, youn
 # Their pages ----------------------------------------------------------------------------------
 
 
+def test_the_boards_published_pages_offer_them_no_plan_they_cannot_open(published, young):
+    client = client_for(young)
+    assert client.get(reverse("plan")).status_code == 404
+    for page in (reverse("published-list"), reverse("published-detail", args=[SLUG])):
+        assert f'href="{reverse("plan")}"' not in _text(client.get(page))
+
+
 def test_home_leads_to_their_published_scrutinies(published, young):
     page = _text(client_for(young).get(reverse("home")))
     main = page[page.index('id="main-task"') : page.index("What else you can do")]

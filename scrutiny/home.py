@@ -217,7 +217,7 @@ def _plan_task(user: AnyUser) -> HomeTask:
 def _disclosures_task(user: AnyUser) -> HomeTask | None:
     """Children's answers that may be disclosures of harm (scrutiny.disclosure.harm): a card
     only while there are some (one query)."""
-    n = permissions_disclosures.disclosures_visible_to(user).count()
+    n = permissions_disclosures.disclosures_visible_to(user).filter(review__isnull=True).count()
     if not n:
         return None
     return HomeTask(

@@ -14,6 +14,7 @@ not the board, an agency lead, an auditor, a young scrutineer, nor another partn
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.http import Http404
 
 from scrutiny.models import Answer, User
 from scrutiny.permissions import PARTNERSHIP_WIDE_ROLES, AnyUser, role_of
@@ -23,6 +24,12 @@ def can_read_disclosures(user: AnyUser) -> bool:
     """Read the possible disclosures of the partnership's children: the business unit and the
     scrutineer."""
     return role_of(user) in PARTNERSHIP_WIDE_ROLES
+
+
+def can_review_disclosures(user: AnyUser) -> bool:
+    """Record what was done about a possible disclosure: the business unit, who acts on them
+    with the safeguarding lead."""
+    return role_of(user) == User.Role.ADMINISTRATOR
 
 
 def disclosures_visible_to(user: AnyUser) -> QuerySet[Answer]:
@@ -38,3 +45,14 @@ def disclosures_visible_to(user: AnyUser) -> QuerySet[Answer]:
         response__scrutiny__partnership_id=user.partnership_id,
         response__status="submitted",
     )
+
+
+def access_disclosure_to_review(user: AnyUser, answer_id: int) -> Answer:
+    """A possible disclosure the business unit may record a review of; 404 otherwise, the same
+    as for an answer that does not exist."""
+    if not can_review_disclosures(user):
+        raise Http404("No such page.")
+    answer = disclosures_visible_to(user).filter(pk=answer_id).first()
+    if answer is None:
+        raise Http404("No such possible disclosure.")
+    return answer

@@ -26,6 +26,11 @@ urlpatterns = [
     ),
     path("partnership/", views.partnership_edit, name="partnership-edit"),
     path("disclosures/", disclosure_views.disclosure_list, name="disclosure-list"),
+    path(
+        "disclosures/<int:answer_id>/review/",
+        disclosure_views.disclosure_review_record,
+        name="disclosure-review",
+    ),
     path("people-data/", people_data_views.people_data, name="people-data"),
     path("agencies/", views.agency_list, name="agency-list"),
     path("agencies/<int:agency_id>/", views.agency_detail, name="agency-detail"),

@@ -23,6 +23,7 @@ was when this was one module, so that its importers need not know which module h
 from scrutiny.disclosure.flagged import (
     FlaggedAnswer,
     disclosure_notify,
+    disclosure_review,
     disclosure_told,
     flagged_answers,
 )
@@ -98,6 +99,7 @@ __all__ = [
     "answers_flag",
     "answers_shown",
     "disclosure_notify",
+    "disclosure_review",
     "disclosure_told",
     "disclosures_recheck",
     "distribution_shown",

@@ -17,12 +17,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from scrutiny.models import Answer, Partnership, Scrutiny
+from scrutiny.errors import ApplicationError
+from scrutiny.models import Answer, DisclosureReview, Partnership, Scrutiny, User
 from scrutiny.notifications import email_send, site_link
 
 
@@ -35,13 +37,22 @@ class FlaggedAnswer:
     question: str
     day: dt.date | None
     text: str  # as the child wrote it: only ever shown on this page
+    # What the business unit recorded it did (`disclosure_review`), once it has.
+    review_note: str = ""
+    reviewed_by: str = ""
+    reviewed_on: dt.date | None = None
+
+
+NOTE_MAX = 2000
 
 
 def flagged_answers(answers: QuerySet[Answer], *, limit: int = 500) -> list[FlaggedAnswer]:
     """The flagged answers of `answers`, newest first, at most `limit` (one query)."""
     rows = (
         answers.filter(disclosure=True)
-        .select_related("response__scrutiny", "response__instrument", "question")
+        .select_related(
+            "response__scrutiny", "response__instrument", "question", "review__reviewed_by"
+        )
         .order_by("-response__submitted_at", "-pk")[:limit]
     )
     return [
@@ -57,9 +68,45 @@ def flagged_answers(answers: QuerySet[Answer], *, limit: int = 500) -> list[Flag
                 else None
             ),
             text=answer.text,
+            **_review_fields(answer),
         )
         for answer in rows
     ]
+
+
+def _review_fields(answer: Answer) -> dict[str, Any]:
+    review = getattr(answer, "review", None)
+    if review is None:
+        return {}
+    return {
+        "review_note": review.note,
+        "reviewed_by": review.reviewed_by.get_full_name() if review.reviewed_by else "",
+        "reviewed_on": timezone.localdate(review.reviewed_at),
+    }
+
+
+@transaction.atomic
+def disclosure_review(*, answer: Answer, note: str, user: User) -> DisclosureReview:
+    """Record what the business unit did about a flagged answer (one it may review:
+    `scrutiny.permissions_disclosures.access_disclosure_to_review`): once, with a note; the
+    answer then leaves the list of those still to look at."""
+    note = note.strip()
+    if not note:
+        raise ApplicationError(
+            "Say what was done, for example “Agreed with the safeguarding lead: the school's "
+            "designated lead will speak to the year group.”"
+        )
+    if len(note) > NOTE_MAX:
+        raise ApplicationError(f"Say what was done in {NOTE_MAX} characters or fewer.")
+    # One review of an answer, whoever records it first (the OneToOne decides a race).
+    review, created = DisclosureReview.objects.get_or_create(
+        answer=answer, defaults={"note": note, "reviewed_by": user}
+    )
+    if not created:
+        raise ApplicationError(
+            "What was done about this answer is recorded already: it is under “Looked at”."
+        )
+    return review
 
 
 def disclosure_told(*, scrutiny_id: int) -> None:

@@ -1,4 +1,5 @@
 from scrutiny.models.actions import Action, ActionUpdate, Brag, Outcome, Priority
+from scrutiny.models.disclosures import DisclosureReview
 from scrutiny.models.evidence import Answer, Response
 from scrutiny.models.findings import EventPack, EvidenceNote, Finding, Quote
 from scrutiny.models.instruments import (
@@ -23,6 +24,7 @@ __all__ = [
     "Answer",
     "Area",
     "Brag",
+    "DisclosureReview",
     "EventPack",
     "EvidenceNote",
     "FactorLink",

@@ -40,6 +40,7 @@ ACTIONS: dict[str, str] = {
     "case_trail_viewed": "Viewed a case file's audit trail",
     "concern_viewed": "Viewed an immediate concern",
     "concern_raised": "Raised an immediate concern",
+    "disclosure_reviewed": "Recorded what was done about a possible disclosure",
     "moderation_viewed": "Viewed a moderation",
     "moderation_changed": "Moderated a case file",
     "audits_assigned": "Assigned audits",

@@ -94,6 +94,7 @@ ROUTES: dict[str, Route] = {
     "workspace-factor": Route(read="evidence_viewed"),
     # Children's answers that may be disclosures of harm, in their own words (scrutiny.disclosure)
     "disclosure-list": Route(read="responses_viewed"),
+    "disclosure-review": Route(write="disclosure_reviewed"),
     "workspace-finding": _FINDING,
     "workspace-quote": _FINDING,
     "workspace-quote-remove": _FINDING,

@@ -147,6 +147,9 @@ def world(settings, tmp_path, partnership, council, area, business_unit, auditor
         scrutiny=scrutiny, definition=survey_definition(Source.YOUNG_PEOPLE, "YP")
     ).instrument
     young = make_survey(young_tool, title="Fernhill children's survey", anonymous=True)
+    # A child's answer that may mean harm (as if flagged), for the business unit to review.
+    Answer.objects.filter(response=response, question__code="Q2").update(disclosure=True)
+    flagged = Answer.objects.get(response=response, question__code="Q2")
     session = youth_session_start(
         survey=young, user=business_unit, setting="Fernhill Academy", consent_confirmed=True
     )
@@ -211,6 +214,7 @@ def world(settings, tmp_path, partnership, council, area, business_unit, auditor
         "family_survey_id": family.pk,
         "young_survey_id": young.pk,
         "session_id": session.pk,
+        "answer_id": flagged.pk,
     }
     names = [
         "Fernhill",

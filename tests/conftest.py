@@ -141,3 +141,35 @@ def client_for(user: User) -> Client:
 @pytest.fixture
 def password() -> str:
     return PASSWORD
+
+
+@pytest.fixture(scope="module")
+def demo_loaded(django_db_setup, django_db_blocker, tmp_path_factory):
+    """`manage.py demo`, loaded once for a module of tests that read it (each test still runs
+    in its own transaction, rolled back: a test that changes the demo changes it for itself
+    only) and removed when the module ends. Its output is what the command printed. Tasks run
+    in-process while it loads, so that no worker acts on what is removed at the end."""
+    import contextlib
+    import io
+
+    from celery import current_app as celery_app
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.management import call_command
+    from django.test import override_settings
+
+    # The files it makes (the published scrutiny's PDF) go to a folder of the module's own.
+    media = override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("demo-media"))
+    media.enable()
+    printed = io.StringIO()
+    eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    try:
+        with django_db_blocker.unblock(), contextlib.redirect_stdout(printed):
+            call_command("demo", stdout=printed)
+    finally:
+        celery_app.conf.task_always_eager = eager
+    yield printed.getvalue()
+    with django_db_blocker.unblock():
+        call_command("flush", interactive=False, verbosity=0)
+        ContentType.objects.clear_cache()
+    media.disable()

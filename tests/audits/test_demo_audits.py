@@ -14,9 +14,9 @@ from scrutiny.models import Response
 
 
 @pytest.fixture
-def demo(db, capsys) -> str:
-    call_command("demo")
-    return capsys.readouterr().out
+def demo(demo_loaded, db) -> str:
+    """The demo, loaded once for this module (tests.conftest.demo_loaded): what it printed."""
+    return demo_loaded
 
 
 def test_the_demo_sample_is_six_case_files_per_council(demo):

@@ -123,21 +123,29 @@ JOURNEYS: dict[str, tuple[str, Callable[[Page, int, Scrutiny], None]]] = {
 }
 
 
-@pytest.mark.parametrize("role", JOURNEYS)
-def test_each_role_reaches_its_main_task_from_its_home_page(page: Page, demo, settings, role):
-    email, journey = JOURNEYS[role]
-    for width, height in WIDTHS:
-        page.set_viewport_size({"width": width, "height": height})
-        if width == WIDTHS[0][0]:
-            # The demo's login, with its published password: lands on the home page.
-            sign_in(page, email, settings.DEMO_PASSWORD)
-        else:  # the journey ended on its task; the next starts at home again
-            visit(page, "/")
-        assert_no_horizontal_scroll(page, width)
-        journey(page, width, demo)
+def test_every_role_on_the_demo_from_its_home_page_and_the_set_up_pages_on_a_phone(
+    page: Page, demo, settings, log_in
+):
+    """One load of the demo (it takes seconds) for every journey: each role's in turn, each in
+    a fresh session (its failure names the role's journey function), then the anonymous
+    practitioner's and the set-up pages at 320 px."""
+    for email, journey in JOURNEYS.values():
+        page.context.clear_cookies()
+        for width, height in WIDTHS:
+            page.set_viewport_size({"width": width, "height": height})
+            if width == WIDTHS[0][0]:
+                # The demo's login, with its published password: lands on the home page.
+                sign_in(page, email, settings.DEMO_PASSWORD)
+            else:  # the journey ended on its task; the next starts at home again
+                visit(page, "/")
+            assert_no_horizontal_scroll(page, width)
+            journey(page, width, demo)
+    anonymous_practitioner(page, demo)
+    set_up_pages_fit_a_phone(page, demo, log_in)
 
 
-def test_an_anonymous_practitioner_answers_from_the_open_link(page: Page, demo):
+def anonymous_practitioner(page: Page, demo: Scrutiny) -> None:
+    """From the open link they were sent: the first page of questions."""
     survey = Survey.objects.get(
         scrutiny=demo, instrument__kind="practitioner_survey", open_link_enabled=True
     )
@@ -156,12 +164,13 @@ def test_an_anonymous_practitioner_answers_from_the_open_link(page: Page, demo):
         check_accessibility(page)
 
 
-def test_the_set_up_pages_fit_a_phone(page: Page, demo, log_in):
+def set_up_pages_fit_a_phone(page: Page, demo: Scrutiny, log_in) -> None:
     """The pages the issue found too wide at 320 px: the template library, each instrument's
     page (its option lists scroll in a focusable region), the survey set-up form and the
     scorecard (its table scrolls inside its wrapper, not the page)."""
     from scrutiny.models import User
 
+    page.context.clear_cookies()
     page.set_viewport_size({"width": 320, "height": 640})
     log_in(User.objects.get(email="admin@demo.invalid"))
     paths = [

@@ -56,12 +56,11 @@ def database() -> dict[str, list[dict]]:
 
 
 @pytest.fixture
-def world(db, settings, tmp_path):
-    """The demo scrutiny, ended 24 months before NOW, its findings signed off with a quote;
-    and around it, each kind of data on both sides of its period."""
-    settings.DEMO_LOGINS_ALLOWED = True
+def world(demo_loaded, db, settings, tmp_path):
+    """The demo scrutiny (loaded once for the module: tests.conftest.demo_loaded), ended 24
+    months before NOW, its findings signed off with a quote; and around it, each kind of data
+    on both sides of its period (in the test's own transaction)."""
     settings.MEDIA_ROOT = tmp_path
-    call_command("demo", stdout=open(tmp_path / "demo.txt", "w"))  # noqa: SIM115
     scrutiny = Scrutiny.objects.get(slug=SCRUTINY_SLUG)
     partnership = scrutiny.partnership
     scrutineer = User.objects.get(partnership=partnership, role=User.Role.SCRUTINEER)

@@ -27,9 +27,9 @@ from tests.conftest import client_for
 
 
 @pytest.fixture
-def demo(db, capsys) -> str:
-    call_command("demo")
-    return capsys.readouterr().out
+def demo(demo_loaded, db) -> str:
+    """The demo, loaded once for this module (tests.conftest.demo_loaded): what it printed."""
+    return demo_loaded
 
 
 def test_the_demo_opens_a_survey_of_each_kind_with_people_invited_and_answering(demo):

@@ -63,12 +63,15 @@ OPEN_LINK_PAGES = {name: n + 1 for name, n in SURVEY_PAGES.items()}  # the surve
 AUDIT_PAGES = {
     "show a page": 15,
     "save a page": 26,  # 30 when the page's version was compiled again to save it
-    "save the last page": 27,  # 31 likewise
+    # 32 likewise; one of the 28 is Django's delete cascading to the answers' disclosure
+    # reviews (scrutiny.models.DisclosureReview) as a page's answers are replaced.
+    "save the last page": 28,
     "show a page answered": 15,
     "check": 12,
-    # 31 when the submit compiled the version a second time; 2 of the 27 lock the case file and
-    # look for its moderation, so that an audit arriving after moderation never counts twice.
-    "submit": 27,
+    # 32 when the submit compiled the version a second time; 2 of the 28 lock the case file and
+    # look for its moderation, so that an audit arriving after moderation never counts twice,
+    # and 1 is the delete's cascade to disclosure reviews.
+    "submit": 28,
 }
 PACK_DATA = 49
 PLAN_READS = {

@@ -28,6 +28,10 @@ class Priority(models.Model):
     )
     title = models.CharField(max_length=300)
     position = models.PositiveIntegerField(default=0)
+    measuring_impact = models.TextField(
+        blank=True, help_text="How the partnership will know the priority made a difference."
+    )
+    related_work = models.TextField(blank=True, help_text="Other work the priority draws on.")
 
     class Meta:
         ordering = ["partnership", "position", "pk"]
@@ -59,6 +63,9 @@ class Action(models.Model):
     )
     outcome = models.ForeignKey(
         Outcome, on_delete=models.SET_NULL, null=True, blank=True, related_name="actions"
+    )
+    number = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Its number in the delivery plan, as published."
     )
     text = models.TextField(help_text="What will be done.")
     responsible = models.ForeignKey(

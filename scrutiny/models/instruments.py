@@ -36,6 +36,16 @@ class InstrumentVersion(models.Model):
         max_length=64,
         help_text="Fingerprint of the definition, so re-importing it changes nothing.",
     )
+    languages = models.CharField(
+        max_length=50,
+        default="en",
+        help_text="The languages it offers, by code, separated by commas: en, or en,cy.",
+    )
+    translations = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='Its title in other languages, by language code: {"cy": {"title": "..."}}.',
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -72,6 +82,11 @@ class Option(models.Model):
     points = models.FloatField(
         null=True, blank=True, help_text="Empty for an unscored option such as Not applicable."
     )
+    translations = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='Its texts in other languages, by language code: {"cy": {"label": "..."}}.',
+    )
 
     class Meta:
         ordering = ["option_list", "position"]
@@ -89,6 +104,11 @@ class Section(models.Model):
     )
     position = models.PositiveIntegerField()
     title = models.CharField(max_length=200)
+    translations = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='Its texts in other languages, by language code: {"cy": {"title": "..."}}.',
+    )
 
     class Meta:
         ordering = ["version", "position"]
@@ -124,6 +144,11 @@ class Question(models.Model):
     is_scored = models.BooleanField(
         default=False,
         help_text="Set when the version is saved: single choice with two or more different points.",
+    )
+    translations = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='Its texts in other languages: {"cy": {"text": "...", "help": "..."}}.',
     )
     factors: models.ManyToManyField[SuccessFactor, FactorLink] = models.ManyToManyField(
         SuccessFactor, through="FactorLink", related_name="questions"

@@ -13,7 +13,7 @@ The package's modules, whose public names are all re-exported here (`from scruti
 import instrument_save` works as it always has):
 
 - `definitions`: the definition as plain data, `ConfigError`, `parse_factors`,
-  `option_list_is_scored`;
+  `option_list_is_scored`, and its languages (`parse_languages`, `translations_clean`);
 - `show_if`: the conditions of show_if, `Condition` and `parse_show_if`;
 - `validation`: `definition_errors`, one small check for each kind of error;
 - `versions`: `instrument_save`, `definition_from_version`, `instrument_copy`,
@@ -30,6 +30,7 @@ from scrutiny.instruments.compiling import (
     version_compile,
 )
 from scrutiny.instruments.definitions import (
+    BASE_LANGUAGE,
     CHOICE_TYPES,
     QUESTION_TYPES,
     ConfigError,
@@ -37,8 +38,12 @@ from scrutiny.instruments.definitions import (
     InstrumentDefinition,
     OptionDef,
     QuestionDef,
+    Translations,
+    language_name,
     option_list_is_scored,
     parse_factors,
+    parse_languages,
+    translations_clean,
 )
 from scrutiny.instruments.show_if import Condition, parse_show_if
 from scrutiny.instruments.validation import definition_errors
@@ -51,6 +56,7 @@ from scrutiny.instruments.versions import (
 )
 
 __all__ = [
+    "BASE_LANGUAGE",
     "CHOICE_TYPES",
     "QUESTION_TYPES",
     "CompiledOption",
@@ -64,14 +70,18 @@ __all__ = [
     "OptionDef",
     "QuestionDef",
     "SaveResult",
+    "Translations",
     "answer_score",
     "definition_errors",
     "definition_from_version",
     "instrument_copy",
     "instrument_current_version",
     "instrument_save",
+    "language_name",
     "option_list_is_scored",
     "parse_factors",
+    "parse_languages",
     "parse_show_if",
+    "translations_clean",
     "version_compile",
 ]

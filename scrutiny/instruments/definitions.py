@@ -6,6 +6,12 @@ it is (checked in `scrutiny.instruments.validation`).
 
 Scored questions (SCORING.md §1): a single-choice question whose option list gives points to at
 least two options with different points (`option_list_is_scored`).
+
+Other languages (WORKBOOKS.md §2): `languages` says which the instrument offers (`("en", "cy")`),
+and `translations` hold the texts in each language other than English, by language code:
+`{"cy": {"title": ...}}` on the definition, `{"cy": {"section": ..., "text": ..., "help": ...}}` on
+a question, `{"cy": {"label": ...}}` on an option. Without them the definition (and its
+`content_sha256`) is exactly what it was before languages existed.
 """
 
 from __future__ import annotations
@@ -20,6 +26,23 @@ from scrutiny.models import Question
 
 QUESTION_TYPES = tuple(Question.Type.values)
 CHOICE_TYPES = (Question.Type.SINGLE, Question.Type.MULTIPLE)
+BASE_LANGUAGE = "en"
+LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
+LANGUAGE_NAMES = {"en": "English", "cy": "Cymraeg"}
+
+# Texts by language code, then by field: {"cy": {"text": "...", "help": "..."}}.
+Translations = dict[str, dict[str, str]]
+
+
+def translations_clean(translations: Translations | None) -> Translations:
+    """Translations without empty texts or empty languages, in language order."""
+    cleaned: Translations = {}
+    source = translations or {}
+    for language in sorted(source):
+        texts = {name: text for name, text in sorted(source[language].items()) if text}
+        if texts:
+            cleaned[language] = texts
+    return cleaned
 
 
 @dataclass(frozen=True)
@@ -28,6 +51,7 @@ class OptionDef:
     label: str
     points: float | None = None
     where: str = field(default="", compare=False)
+    translations: Translations = field(default_factory=dict, hash=False)
 
 
 @dataclass(frozen=True)
@@ -48,6 +72,7 @@ class QuestionDef:
     help: str = ""
     show_if: str = ""
     where: str = field(default="", compare=False)
+    translations: Translations = field(default_factory=dict, hash=False)
 
 
 @dataclass(frozen=True)
@@ -57,10 +82,15 @@ class InstrumentDefinition:
     kind: str
     questions: tuple[QuestionDef, ...]
     option_lists: dict[str, tuple[OptionDef, ...]]
+    languages: tuple[str, ...] = (BASE_LANGUAGE,)
+    translations: Translations = field(default_factory=dict)
 
     def content_sha256(self) -> str:
-        """A fingerprint of what the instrument asks (not its code), to detect a real change."""
-        content = {
+        """A fingerprint of what the instrument asks (not its code), to detect a real change.
+
+        Languages and translations count only when there are any, so that an instrument in
+        English alone keeps the fingerprint it had before they existed."""
+        content: dict[str, Any] = {
             "title": self.title,
             "kind": self.kind,
             "questions": [_without_where(asdict(q)) for q in self.questions],
@@ -69,12 +99,19 @@ class InstrumentDefinition:
                 for name, options in sorted(self.option_lists.items())
             },
         }
+        if self.languages != (BASE_LANGUAGE,):
+            content["languages"] = list(self.languages)
+        if translations_clean(self.translations):
+            content["translations"] = translations_clean(self.translations)
         return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
 
 
 def _without_where(data: dict[str, Any]) -> dict[str, Any]:
     """The definition as plain JSON: no locations, and 2, 2.0 and Decimal("2.00") alike."""
     data.pop("where", None)
+    translations = translations_clean(data.pop("translations", None))
+    if translations:
+        data["translations"] = translations
     if data.get("points") is not None:
         data["points"] = float(data["points"])
     for factor in data.get("factors", ()):
@@ -119,3 +156,25 @@ def parse_factors(text: str) -> tuple[FactorRef, ...]:
 def option_list_is_scored(options: tuple[OptionDef, ...] | list[OptionDef]) -> bool:
     points = {o.points for o in options if o.points is not None}
     return len(points) >= 2
+
+
+def parse_languages(text: str) -> tuple[str, ...]:
+    """`en`, `cy` or `en, cy` (`,`, `;` or spaces between; empty means English alone).
+    Raises ValueError saying what is wrong."""
+    languages: list[str] = []
+    for part in re.split(r"[;,\s]+", (text or "").strip().lower()):
+        if not part:
+            continue
+        if not LANGUAGE_CODE.match(part):
+            raise ValueError(
+                f"{part!r} is not a language code; write codes such as en and cy, e.g. en, cy"
+            )
+        if part in languages:
+            raise ValueError(f"{part} is listed twice")
+        languages.append(part)
+    return tuple(languages) or (BASE_LANGUAGE,)
+
+
+def language_name(code: str) -> str:
+    """`Cymraeg (cy)`: how a language is named to people and in an XLSForm's columns."""
+    return f"{LANGUAGE_NAMES.get(code, code)} ({code})"

@@ -3,17 +3,19 @@
 Each kind of error is a small check of its own, in the order the errors are reported: the
 settings (code, title, kind), the option lists, each question (its code, type, text, options and
 success factors), then the show_if conditions (each names a known question and, for choice
-questions, known values; no cycles).
+questions, known values; no cycles), then the languages (a language it offers has every text).
 """
 
 from __future__ import annotations
 
 from scrutiny.instruments.definitions import (
+    BASE_LANGUAGE,
     CHOICE_TYPES,
     QUESTION_TYPES,
     ConfigError,
     InstrumentDefinition,
     QuestionDef,
+    language_name,
     option_list_is_scored,
 )
 from scrutiny.instruments.show_if import Condition, parse_show_if
@@ -42,7 +44,7 @@ def definition_errors(
         if target_code is not None:
             depends_on[question.code] = target_code
     errors += _cycle_errors(depends_on, by_code)
-    return errors
+    return errors + _language_errors(definition)
 
 
 def _settings_errors(definition: InstrumentDefinition) -> list[ConfigError]:
@@ -192,4 +194,60 @@ def _cycle_errors(depends_on: dict[str, str], by_code: dict[str, QuestionDef]) -
                 break
             seen_codes.append(code)
             code = depends_on.get(code)
+    return errors
+
+
+def _language_errors(definition: InstrumentDefinition) -> list[ConfigError]:
+    """A language the instrument offers must have every text (WORKBOOKS.md §2): the title, each
+    section's title, each question's text (and help, where it has some), each option's label."""
+    errors: list[ConfigError] = []
+    for language in definition.languages:
+        if language == BASE_LANGUAGE:
+            continue
+        offers = f"the instrument offers {language_name(language)}, but"
+        if not definition.translations.get(language, {}).get("title"):
+            errors.append(ConfigError("settings", f"{offers} has no {language} title"))
+        for question in definition.questions:
+            texts = question.translations.get(language, {})
+            needed = ["section", "text", *(["help"] if question.help else [])]
+            errors += [
+                ConfigError(
+                    question.where,
+                    f"{offers} question {question.code} has no {language} "
+                    + ("section title" if name == "section" else name),
+                )
+                for name in needed
+                if not texts.get(name)
+            ]
+        errors += [
+            ConfigError(
+                option.where,
+                f"{offers} option {option.value!r} of list {list_name!r} has no {language} label",
+            )
+            for list_name, options in definition.option_lists.items()
+            for option in options
+            if not option.translations.get(language, {}).get("label")
+        ]
+    return errors + _section_title_errors(definition)
+
+
+def _section_title_errors(definition: InstrumentDefinition) -> list[ConfigError]:
+    """The questions of one section (consecutive, same title) give it one title in each
+    language."""
+    errors: list[ConfigError] = []
+    previous: QuestionDef | None = None
+    for question in definition.questions:
+        if previous is not None and previous.section == question.section:
+            for language, texts in question.translations.items():
+                before = previous.translations.get(language, {}).get("section", "")
+                title = texts.get("section", "")
+                if before and title and before != title:
+                    errors.append(
+                        ConfigError(
+                            question.where,
+                            f"section {question.section!r} has the {language} section title "
+                            f"{before!r} above but {title!r} here; give one title",
+                        )
+                    )
+        previous = question
     return errors

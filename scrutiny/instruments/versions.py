@@ -9,7 +9,7 @@ instrument into another scrutiny.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db import transaction
 from django.db.models import Max, Prefetch
@@ -21,7 +21,9 @@ from scrutiny.instruments.definitions import (
     InstrumentDefinition,
     OptionDef,
     QuestionDef,
+    Translations,
     option_list_is_scored,
+    translations_clean,
 )
 from scrutiny.instruments.validation import definition_errors
 from scrutiny.models import (
@@ -97,7 +99,11 @@ def _version_create(
     instrument: Instrument, number: int, definition: InstrumentDefinition, sha: str
 ) -> InstrumentVersion:
     version = InstrumentVersion.objects.create(
-        instrument=instrument, number=number, definition_sha256=sha
+        instrument=instrument,
+        number=number,
+        definition_sha256=sha,
+        languages=",".join(definition.languages),
+        translations=translations_clean(definition.translations),
     )
     lists: dict[str, OptionList] = {}
     options: list[Option] = []
@@ -105,7 +111,12 @@ def _version_create(
         lists[name] = OptionList.objects.create(version=version, name=name)
         options += [
             Option(
-                option_list=lists[name], position=i, value=o.value, label=o.label, points=o.points
+                option_list=lists[name],
+                position=i,
+                value=o.value,
+                label=o.label,
+                points=o.points,
+                translations=translations_clean(o.translations),
             )
             for i, o in enumerate(option_defs)
         ]
@@ -120,7 +131,10 @@ def _version_create(
         # back later starts a new page of the same title.
         if q.section != previous_section:
             section = Section.objects.create(
-                version=version, position=len(sections), title=q.section
+                version=version,
+                position=len(sections),
+                title=q.section,
+                translations=_only(q.translations, {"section": "title"}),
             )
             sections[f"{len(sections)}:{q.section}"] = section
             previous_section = q.section
@@ -136,6 +150,7 @@ def _version_create(
             required=q.required,
             option_list=lists.get(q.options) if q.type in CHOICE_TYPES else None,
             show_if=q.show_if.strip(),
+            translations=_only(q.translations, {"text": "text", "help": "help"}),
             is_scored=q.type == Question.Type.SINGLE and option_list_is_scored(option_defs),
         )
         links += [
@@ -144,6 +159,27 @@ def _version_create(
         ]
     FactorLink.objects.bulk_create(links)
     return version
+
+
+def _only(translations: Translations, names: dict[str, str]) -> Translations:
+    """Some of a definition's texts in each language, renamed as the model keeps them: a
+    question's section title is its section's `title`."""
+    return translations_clean(
+        {
+            language: {names[name]: text for name, text in texts.items() if name in names}
+            for language, texts in translations.items()
+        }
+    )
+
+
+def _question_translations(question: Question) -> Translations:
+    """A question's texts in each language, with its section's title as `section`."""
+    merged: Translations = {}
+    for language, texts in question.section.translations.items():
+        merged.setdefault(language, {})["section"] = texts.get("title", "")
+    for language, texts in question.translations.items():
+        merged.setdefault(language, {}).update(texts)
+    return translations_clean(merged)
 
 
 def definition_from_version(version: InstrumentVersion) -> InstrumentDefinition:
@@ -180,13 +216,21 @@ def definition_from_version(version: InstrumentVersion) -> InstrumentDefinition:
                 ),
                 help=q.help,
                 show_if=q.show_if,
+                translations=_question_translations(q),
             )
             for q in version.questions.all()
         ),
         option_lists={
-            ol.name: tuple(OptionDef(o.value, o.label, o.points) for o in ol.options.all())
+            ol.name: tuple(
+                OptionDef(
+                    o.value, o.label, o.points, translations=translations_clean(o.translations)
+                )
+                for o in ol.options.all()
+            )
             for ol in version.option_lists.all()
         },
+        languages=tuple(version.languages.split(",")) if version.languages else ("en",),
+        translations=translations_clean(version.translations),
     )
 
 
@@ -201,13 +245,7 @@ def instrument_copy(*, instrument: Instrument, to_scrutiny: Scrutiny, code: str 
         raise ApplicationError(f"Instrument {instrument.code} has no version to copy.")
     definition = definition_from_version(current)
     if code:
-        definition = InstrumentDefinition(
-            code=code,
-            title=definition.title,
-            kind=definition.kind,
-            questions=definition.questions,
-            option_lists=definition.option_lists,
-        )
+        definition = replace(definition, code=code)
     missing = sorted(
         {ref.code for q in definition.questions for ref in q.factors} - _factor_codes(to_scrutiny)
     )

@@ -145,7 +145,7 @@ def test_every_error_is_reported_at_once_with_sheet_row_and_column():
     errors = _errors(file)
     assert errors == [
         "sheet settings, row 3, column A (key): 'titel' is not a key of this sheet; use code, "
-        "title, kind",
+        "title, kind, languages",
         "sheet settings: there is no row with key title: add one",
         "sheet settings, row 4, column B (value): kind 'audit' is not one of file_audit, "
         "practitioner_survey, board_questionnaire, family_feedback, young_people",

@@ -8,18 +8,27 @@ from scrutiny.instruments import definition_from_version, instrument_current_ver
 from scrutiny.management.commands.import_responses import instrument_by_code
 from scrutiny.management.lookups import partnership_argument, scrutiny_by_slug
 from scrutiny.workbooks import instrument_to_workbook
+from scrutiny.workbooks.xlsform_writing import instrument_to_xlsform
 
 
 class Command(BaseCommand):
-    help = "Write instrument CODE of scrutiny SLUG (its current version) as an instrument workbook."
+    help = (
+        "Write instrument CODE of scrutiny SLUG (its current version) as an instrument workbook, "
+        "or with --xlsform as an XLSForm for KoboToolbox or ODK."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("slug", metavar="SLUG")
         partnership_argument(parser)
         parser.add_argument("code", metavar="CODE")
         parser.add_argument("--out", required=True, metavar="FILE.xlsx")
+        parser.add_argument(
+            "--xlsform", action="store_true", help="write an XLSForm (WORKBOOKS.md §6)"
+        )
 
-    def handle(self, *args: Any, slug: str, code: str, out: str, **options: Any) -> None:
+    def handle(
+        self, *args: Any, slug: str, code: str, out: str, xlsform: bool, **options: Any
+    ) -> None:
         instrument = instrument_by_code(scrutiny_by_slug(slug, options.get("partnership")), code)
         try:
             version = instrument_current_version(instrument)
@@ -28,9 +37,11 @@ class Command(BaseCommand):
         path = Path(out)
         if not path.parent.is_dir():
             raise CommandError(f"There is no folder {path.parent} to write {path.name} into.")
-        instrument_to_workbook(definition_from_version(version)).save(path)
+        write = instrument_to_xlsform if xlsform else instrument_to_workbook
+        write(definition_from_version(version)).save(path)
         self.stdout.write(
             self.style.SUCCESS(
-                f"Instrument {instrument.code} (version {version.number}) written to {path}."
+                f"Instrument {instrument.code} (version {version.number}) written to {path}"
+                + (" as an XLSForm." if xlsform else ".")
             )
         )

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from scrutiny.errors import ApplicationError
 from scrutiny.management.lookups import partnership_argument, scrutiny_by_slug
+from scrutiny.models import Source
 from scrutiny.workbooks import instrument_import
 
 OUTCOMES = {
@@ -16,19 +17,35 @@ OUTCOMES = {
 
 class Command(BaseCommand):
     help = (
-        "Add an instrument to scrutiny SLUG from an instrument workbook, or update it "
-        "(docs/workbooks.md). Importing the same workbook twice changes nothing."
+        "Add an instrument to scrutiny SLUG from an instrument workbook or an XLSForm (a "
+        "KoboToolbox or ODK form), or update it (docs/workbooks.md). Importing the same file "
+        "twice changes nothing."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("slug", metavar="SLUG")
         parser.add_argument("file", metavar="FILE.xlsx")
+        parser.add_argument(
+            "--kind",
+            default="",
+            choices=Source.values,
+            help="the instrument's kind, where the file does not say (an XLSForm seldom does)",
+        )
+        parser.add_argument(
+            "--code", default="", help="the instrument's code, instead of the file's (form_id)"
+        )
         partnership_argument(parser)
 
-    def handle(self, *args: Any, slug: str, file: str, **options: Any) -> None:
+    def handle(
+        self, *args: Any, slug: str, file: str, kind: str, code: str, **options: Any
+    ) -> None:
         scrutiny = scrutiny_by_slug(slug, options.get("partnership"))
+        if len(code) > 40:
+            raise CommandError(
+                f"The code {code!r} is longer than 40 characters; give a shorter one."
+            )
         try:
-            result = instrument_import(scrutiny=scrutiny, file=file)
+            result = instrument_import(scrutiny=scrutiny, file=file, kind=kind, code=code.strip())
         except ApplicationError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(

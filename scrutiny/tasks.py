@@ -65,14 +65,16 @@ def publication_email(*, publication_id: int) -> int:
 
 
 @shared_task(acks_late=True)
-def responses_import(*, job_id: int, instrument_id: int, upload: str) -> None:
-    """Import a responses workbook uploaded through the page (scrutiny.imports)."""
+def responses_import(
+    *, job_id: int, instrument_id: int, upload: str, mapping: dict[str, str] | None = None
+) -> None:
+    """Import a responses workbook or CSV uploaded through the page (scrutiny.imports)."""
     from scrutiny.imports import responses_import_run
 
     with jobs.job_running(job_id=job_id, failure="The workbook could not be imported") as run:
         if run is None:
             return
-        responses_import_run(run=run, instrument_id=instrument_id, upload=upload)
+        responses_import_run(run=run, instrument_id=instrument_id, upload=upload, mapping=mapping)
 
 
 @shared_task(acks_late=True)
@@ -95,6 +97,17 @@ def scrutiny_import(*, job_id: int, partnership_id: int, upload: str) -> None:
         if run is None:
             return
         scrutiny_import_run(run=run, partnership_id=partnership_id, upload=upload)
+
+
+@shared_task(acks_late=True)
+def plan_import(*, job_id: int, partnership_id: int, upload: str, name: str = "") -> None:
+    """Import a delivery plan workbook uploaded through the plan's page (scrutiny.plan)."""
+    from scrutiny.plan.importing_job import plan_import_run
+
+    with jobs.job_running(job_id=job_id, failure="The delivery plan could not be imported") as run:
+        if run is None:
+            return
+        plan_import_run(run=run, partnership_id=partnership_id, upload=upload, name=name)
 
 
 @shared_task

@@ -2,17 +2,20 @@
 
 What the case list and invitation list readers (`scrutiny.workbooks.lists`) read through. A
 workbook is read from its first sheet through `opening.workbook_open` (size limit, zip-bomb and
-XML-entity checks; formulas refused with the cell named). A CSV is UTF-8, a byte-order mark
-allowed, with a header row; its separator is a comma, or a semicolon or tab when the header has
-no comma. Header names are case-insensitive. `problems_raise` raises one ApplicationError
-listing every error (the first fifty) with its row and column.
+XML-entity checks; formulas refused with the cell named). A CSV is UTF-8 (a byte-order mark
+allowed; WORKBOOKS.md §4) with a header row; its separator is whichever of comma, semicolon and
+tab the header holds most of outside quotes (a comma when it holds none). Header names are
+case-insensitive. `problems_raise` raises one ApplicationError listing every error (the first
+fifty) with its row and column. `csv_encoding` (UTF-8, else Windows-1252) and `csv_delimiter`
+serve the responses import too (`scrutiny.workbooks.returns_files`).
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -89,6 +92,7 @@ def _csv_text(content: bytes) -> str:
             "The file is not a CSV text file (it holds binary data). Upload an Excel workbook "
             "(.xlsx) or a CSV file. " + _CSV_ADVICE
         )
+    # A list is UTF-8 (WORKBOOKS.md §4); the responses import also reads Windows-1252.
     try:
         return content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -97,14 +101,53 @@ def _csv_text(content: bytes) -> str:
         ) from None
 
 
+CSV_ENCODING_ADVICE = "The CSV file is neither UTF-8 nor Windows-1252 text. " + _CSV_ADVICE
+
+
+def csv_encoding(chunks: Iterable[bytes]) -> str:
+    """The encoding to read a CSV with: "utf-8-sig" when every byte is UTF-8 (a byte-order mark
+    or not), else "cp1252" (what Excel's plain "CSV (Comma delimited)" writes in the UK). The
+    chunks are read once, so memory does not grow with the file (the chunks before the first
+    that is not UTF-8 are taken as the plain text both share). An ApplicationError when the
+    bytes are neither."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    fallback = codecs.getincrementaldecoder("cp1252")()
+    utf8 = True
+    try:
+        for chunk in chunks:
+            if utf8:
+                try:
+                    decoder.decode(chunk)
+                    continue
+                except UnicodeDecodeError:
+                    utf8 = False
+            fallback.decode(chunk)
+        if utf8:
+            decoder.decode(b"", final=True)
+            return "utf-8-sig"
+    except UnicodeDecodeError:
+        raise ApplicationError(CSV_ENCODING_ADVICE) from None
+    return "cp1252"
+
+
+def csv_delimiter(header: str) -> str:
+    """The separator of a CSV whose first line is `header`: the one of comma, semicolon and tab
+    that it holds most of outside quotes; a comma when it holds none."""
+    counts = {",": 0, ";": 0, "\t": 0}
+    quoted = False
+    for char in header:
+        if char == '"':
+            quoted = not quoted
+        elif char in ("\n", "\r") and not quoted:
+            break
+        elif char in counts and not quoted:
+            counts[char] += 1
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
 def _csv_delimiter(text: str) -> str:
-    header = text.splitlines()[0] if text else ""
-    if "," in header:
-        return ","
-    for delimiter in (";", "\t"):
-        if delimiter in header:
-            return delimiter
-    return ","
+    return csv_delimiter(text[:65536])
 
 
 def _header_read(

@@ -1,9 +1,9 @@
-"""Reading a responses workbook row by row: which column holds what, and each row checked and
-handed to `evidence.ResponseWriter` (or, once there is an error anywhere, only checked).
+"""Reading a responses file row by row: each row checked and handed to
+`evidence.ResponseWriter` (or, once there is an error anywhere, only checked).
 
-`columns_plan` maps the header to the reserved columns and the instrument's questions;
-`RowImporter.row` reads one row: its details (agency, area, role, case_ref, ref, submitted) and
-its answers, every error noted with its row and column.
+Which column holds what is `scrutiny.workbooks.returns_columns.columns_plan`; `RowImporter.row`
+reads one row: its details (agency, area, role, case_ref, ref, submitted) and its answers
+(option cells by value or label), every error noted with its row and column.
 """
 
 from __future__ import annotations
@@ -18,81 +18,18 @@ from scrutiny.evidence import ResponseDetails, ResponseWriter, answers_clean
 from scrutiny.instruments import CompiledQuestion, CompiledVersion
 from scrutiny.models import Response
 from scrutiny.workbooks.problems import Problems
-from scrutiny.workbooks.reading import FormulaCell, Sheet, cell_text, normal_name
+from scrutiny.workbooks.reading import FormulaCell, cell_text
 from scrutiny.workbooks.response_sheet import (
     CASE_REF_LENGTH,
     REF_LENGTH,
-    RESERVED,
     SYNTHETIC_REF,
     answer_value,
     row_identity,
     submitted_from,
     synthetic_ref,
 )
-
-
-@dataclass
-class Columns:
-    """Which column holds what: reserved names and question codes, by position."""
-
-    reserved: dict[str, int]
-    questions: dict[int, CompiledQuestion]  # position → question
-    position_of: dict[str, int]  # question code → position
-
-
-def columns_plan(sheet: Sheet, compiled: CompiledVersion, problems: Problems) -> Columns:
-    by_exact = compiled.questions
-    by_folded: dict[str, list[CompiledQuestion]] = {}
-    for known in compiled.questions.values():
-        by_folded.setdefault(known.code.casefold(), []).append(known)
-    reserved: dict[str, int] = {}
-    questions: dict[int, CompiledQuestion] = {}
-    position_of: dict[str, int] = {}
-    for index, header in enumerate(sheet.headers):
-        header = header.strip()
-        if not header:
-            continue
-        name = normal_name(header)
-        if name in RESERVED and name not in reserved:
-            reserved[name] = index
-            continue
-        question = by_exact.get(header)
-        if question is None and len(by_folded.get(header.casefold(), [])) == 1:
-            question = by_folded[header.casefold()][0]
-        if question is None:
-            problems.add(
-                sheet.name,
-                1,
-                sheet.column_at(index),
-                f"{header!r} is not a question code of {compiled.instrument_code}, nor one of "
-                f"the columns {', '.join(RESERVED)}. Name the column by a question code ("
-                f"{_listing(compiled.questions)}), or delete it",
-            )
-            continue
-        if question.code in position_of:
-            continue  # sheet_read has reported the repeated header
-        questions[index] = question
-        position_of[question.code] = index
-    missing = [
-        q
-        for q in compiled.questions.values()
-        if q.required and q.show_if is None and q.code not in position_of
-    ]
-    for question in missing:
-        problems.add(
-            sheet.name,
-            1,
-            "",
-            f"there is no column for {question.code}, which must be answered "
-            f"(“{question.text}”): add a column headed {question.code}",
-        )
-    return Columns(reserved, questions, position_of)
-
-
-def _listing(items: Any, limit: int = 20) -> str:
-    names = list(items)
-    text = ", ".join(str(n) for n in names[:limit])
-    return text + (f" and {len(names) - limit} more" if len(names) > limit else "")
+from scrutiny.workbooks.returns_columns import Columns, listing
+from scrutiny.workbooks.returns_files import Source
 
 
 @dataclass
@@ -114,7 +51,7 @@ class RowImporter:
         self,
         *,
         compiled: CompiledVersion,
-        sheet: Sheet,
+        sheet: Source,
         columns: Columns,
         lookups: Lookups,
         writer: ResponseWriter,
@@ -179,18 +116,8 @@ class RowImporter:
             raw[name] = value
             if name != "ref" and value is not None:
                 identity[name] = value
-        answers: dict[str, Any] = {}
-        unread: set[str] = set()  # codes whose cell held a formula, reported already
-        for index, question in columns.questions.items():
-            value = values[index] if index < len(values) else None
-            if isinstance(value, FormulaCell):
-                self.error(number, sheet.column_at(index), value.message())
-                unread.add(question.code)
-                ok = False
-                continue
-            if value is not None:
-                identity[question.code] = value
-                answers[question.code] = answer_value(question, value)
+        answers, unread, answers_ok = self.answers(number, values, identity)
+        ok = ok and answers_ok
 
         details_ok, details = self.details(number, raw, identity)
         if details.ref in self.refs:
@@ -209,6 +136,41 @@ class RowImporter:
             return
         errors = self.writer.add(values=answers, details=details)
         self.report(number, errors)
+
+    def answers(
+        self, number: int, values: list[Any], identity: dict[str, Any]
+    ) -> tuple[dict[str, Any], set[str], bool]:
+        """The row's raw answers by code, the codes whose cell held a formula (reported), and
+        whether none did. Option cells are read by value or label; a SurveyMonkey option
+        column adds its option when its cell is not empty."""
+        columns, ok = self.columns, True
+        answers: dict[str, Any] = {}
+        unread: set[str] = set()
+        chosen: dict[str, list[str]] = {}
+        cells: list[tuple[int, CompiledQuestion, str | None]]
+        cells = [(i, q, None) for i, q in columns.questions.items()]
+        cells += [(i, q, value) for i, (q, value) in columns.options.items()]
+        for index, question, option in cells:
+            value = values[index] if index < len(values) else None
+            if isinstance(value, FormulaCell):
+                self.error(number, self.sheet.column_at(index), value.message())
+                unread.add(question.code)
+                ok = False
+            elif value is None:
+                continue
+            elif option is not None:
+                chosen.setdefault(question.code, []).append(option)
+            else:
+                identity[question.code] = value
+                matcher = columns.choices.get(question.code)
+                answers[question.code] = (
+                    matcher.answer(value) if matcher else answer_value(question, value)
+                )
+        for code, options in chosen.items():
+            joined = "; ".join(options)
+            identity[code] = joined
+            answers[code] = "; ".join(filter(None, (answers.get(code), joined)))
+        return answers, unread, ok
 
     def column(self, name: str) -> str:
         index = self.columns.reserved.get(name)
@@ -231,7 +193,7 @@ class RowImporter:
                         self.column(kind),
                         f"{code!r} is not {'an' if kind in ('agency', 'area') else 'a'} "
                         f"{kind} code of the partnership; use one of: "
-                        f"{_listing(sorted(known)) or '(none yet: add them to the partnership)'}",
+                        f"{listing(sorted(known)) or '(none yet: add them to the partnership)'}",
                     )
                     ok = False
         case_ref = cell_text(raw.get("case_ref"))

@@ -8,7 +8,7 @@ that identify a row, dates in the partnership's time zone, and answers as cells.
 - `row_identity`: what a row without a ref holds, as 16 hex digits, from which the import makes
   its ref (`row-<digits>-<k>`);
 - `submitted_from` and `submitted_cell`: a `submitted` cell read and written (a date alone is
-  midnight in Europe/London);
+  midnight in Europe/London; a moment as survey tools write it, `TOOL_MOMENTS`, is read too);
 - `answer_value` and `answer_cell`: an answer's cell read as the raw answer, and written back.
 """
 
@@ -79,11 +79,33 @@ def submitted_from(value: Any) -> dt.datetime | None:
         date = date_from(value)
         if date is not None:
             return dt.datetime.combine(date, dt.time(0), tzinfo=london)
+        moment: dt.datetime | None
         try:
             moment = dt.datetime.fromisoformat(value.strip())
         except ValueError:
+            moment = _tool_moment(value.strip())
+        if moment is None:
             return None
         return moment.replace(tzinfo=london) if moment.tzinfo is None else moment
+    return None
+
+
+# How survey tools write a moment (WORKBOOKS.md §5): the UK order, as Google Forms and Excel
+# write it in the UK; with AM/PM, SurveyMonkey's US order (month first).
+TOOL_MOMENTS = (
+    "%d/%m/%Y %H:%M:%S",
+    "%d/%m/%Y %H:%M",
+    "%m/%d/%Y %I:%M:%S %p",
+    "%m/%d/%Y %I:%M %p",
+)
+
+
+def _tool_moment(text: str) -> dt.datetime | None:
+    for pattern in TOOL_MOMENTS:
+        try:
+            return dt.datetime.strptime(text, pattern)
+        except ValueError:
+            continue
     return None
 
 

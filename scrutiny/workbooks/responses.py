@@ -22,6 +22,9 @@ import, to the second, so that an export of it imports back unchanged.
 
 The sheet's conventions (reserved columns, refs, dates, answers as cells) are in
 `scrutiny.workbooks.response_sheet`; reading one row is `scrutiny.workbooks.response_rows`.
+Other tools' exports (§5): the file opened, CSV or .xlsx, two-row header or one, in
+`returns_files`; which column is which question (by code, text or the map), metadata and
+personal-data columns, options by label, in `returns_columns`.
 """
 
 from __future__ import annotations
@@ -44,11 +47,12 @@ from scrutiny.models import (
     Response,
     User,
 )
-from scrutiny.workbooks.opening import WorkbookFile, workbook_open
+from scrutiny.workbooks.opening import WorkbookFile
 from scrutiny.workbooks.problems import Problems
-from scrutiny.workbooks.reading import Sheet, sheet_read
-from scrutiny.workbooks.response_rows import Lookups, RowImporter, columns_plan
+from scrutiny.workbooks.response_rows import Lookups, RowImporter
 from scrutiny.workbooks.response_sheet import RESERVED, answer_cell, submitted_cell, synthetic_ref
+from scrutiny.workbooks.returns_columns import Columns, columns_plan
+from scrutiny.workbooks.returns_files import Source, problems_raise_for, source_open
 from scrutiny.workbooks.writing import sheet_write
 
 EXPORT_CHUNK = 1000
@@ -79,9 +83,13 @@ def responses_import(
     file: WorkbookFile,
     user: User | None = None,
     progress: Callable[[int], None] | None = None,
+    mapping: dict[str, str] | None = None,
 ) -> ImportResult:
-    """Import a responses workbook (WORKBOOKS.md §3) as submitted responses to the instrument's
-    current version, all or nothing.
+    """Import a responses workbook or CSV (WORKBOOKS.md §3 and §5: another tool's export too)
+    as submitted responses to the instrument's current version, all or nothing.
+
+    `mapping` names columns that match no question: header as written → question code, or
+    "-" to ignore the column (the `--map FILE` of import_responses, the import page's choices).
 
     `progress`, when given, is called with the per cent of rows read (0 to 100) as the import
     goes. The number of queries grows with the rows only by ResponseWriter's batches.
@@ -98,37 +106,48 @@ def responses_import(
         ),
     )
     problems = Problems()
-    with workbook_open(file) as workbook:
-        if not workbook.worksheets:
-            problems.add("1", None, "", "the workbook has no sheet")
-            problems.raise_if_any("The responses workbook")
-        worksheet = workbook.worksheets[0]
-        sheet = sheet_read(worksheet, name=worksheet.title, problems=problems)
-        if sheet is None:
-            problems.raise_if_any("The responses workbook")
+    with source_open(file, problems=problems) as source:
+        if source is None:
+            problems_raise_for(source, problems)
             raise AssertionError("unreachable")  # pragma: no cover
-        columns = columns_plan(sheet, compiled, problems)
-        problems.raise_if_any("The responses workbook")
+        columns = columns_plan(source, compiled, problems, mapping)
+        problems_raise_for(source, problems)
         writer = ResponseWriter(compiled=compiled, channel=Response.Channel.WORKBOOK, user=user)
         importer = RowImporter(
             compiled=compiled,
-            sheet=sheet,
+            sheet=source,
             columns=columns,
             lookups=lookups,
             writer=writer,
             problems=problems,
         )
-        for number, values in _with_progress(sheet, progress):
+        for number, values in _with_progress(source, progress):
             importer.row(number, values)
-    problems.raise_if_any("The responses workbook")
+        problems_raise_for(source, problems)
     writer.flush()
     if progress is not None:
         progress(100)
     return ImportResult(writer.created, writer.updated, writer.unchanged)
 
 
+def responses_columns(
+    *, instrument: Instrument, file: WorkbookFile, mapping: dict[str, str] | None = None
+) -> Columns:
+    """Which column of the file holds what, read from its header alone, for the import page
+    to offer a map for the columns that match nothing (`Columns.unmatched`) and to say which
+    personal-data columns will be dropped (`Columns.dropped`). An ApplicationError when the
+    file cannot be read or has no usable header."""
+    compiled = version_compile(instrument_current_version(instrument))
+    problems = Problems()
+    with source_open(file, problems=problems) as source:
+        if source is None:
+            problems_raise_for(source, problems)
+            raise AssertionError("unreachable")  # pragma: no cover
+        return columns_plan(source, compiled, Problems(), mapping)
+
+
 def _with_progress(
-    sheet: Sheet, progress: Callable[[int], None] | None
+    sheet: Source, progress: Callable[[int], None] | None
 ) -> Iterator[tuple[int, list[Any]]]:
     total = sheet.declared_rows or 0
     reported = -1

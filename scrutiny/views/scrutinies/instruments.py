@@ -25,7 +25,10 @@ from scrutiny import instrument_builder as builder
 from scrutiny.errors import ApplicationError
 from scrutiny.evidence import answers_clean
 from scrutiny.forms_instruments import InstrumentNewForm
+from scrutiny.forms_returns import ColumnMapForm, ResponsesFileForm, map_token, map_token_read
 from scrutiny.forms_scrutinies import WorkbookForm
+from scrutiny.imports.responses import responses_import_queue, upload_suffix
+from scrutiny.imports.uploads import upload_delete, upload_path, upload_save
 from scrutiny.instruments import (
     CompiledVersion,
     InstrumentDefinition,
@@ -42,6 +45,7 @@ from scrutiny.views.scrutinies.form_pages import (
     posted,
     posted_with_files,
 )
+from scrutiny.workbooks.responses import responses_columns
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -220,28 +224,97 @@ def instrument_workbook(request: HttpRequest, slug: str, instrument_id: int) -> 
 @login_required
 @require_http_methods(["GET", "POST"])
 def responses_import(request: HttpRequest, slug: str, instrument_id: int) -> HttpResponse:
+    """Upload a responses file (WORKBOOKS.md §3, §5). A file whose columns all match, with no
+    personal data, is imported straight away; otherwise its columns that match nothing are
+    shown for a map, and the personal-data columns that will be dropped are named, first."""
     scrutiny = permissions.access_scrutiny_to_configure(request.user, slug)
     instrument = instrument_in(scrutiny, instrument_id)
     current = current_version(instrument)
-    form = WorkbookForm(*posted_with_files(request))
+    assert isinstance(request.user, User)  # one who may configure the scrutiny
+    if request.method == "POST" and "token" in request.POST:
+        return _responses_map(request, instrument, current)
+    form = ResponsesFileForm(*posted_with_files(request))
     if request.method == "POST" and form.is_valid():
-        assert isinstance(request.user, User)  # one who may configure the scrutiny
-        # A large workbook takes longer than a request may: it is imported by a job, whose
-        # page shows its progress, then the rows imported or every problem found.
-        job = imports.responses_import_start(
-            instrument=instrument, file=form.cleaned_data["file"], user=request.user
-        )
-        return redirect("job-detail", job_id=job.pk)
+        file = form.cleaned_data["file"]
+        upload = upload_save(file, suffix=upload_suffix(file))
+        try:
+            columns = responses_columns(instrument=instrument, file=upload_path(upload))
+        except ApplicationError as exc:
+            upload_delete(upload)
+            form.add_error("file", exc.message)
+        else:
+            if not columns.unmatched and not columns.dropped:
+                # A large file takes longer than a request may: it is imported by a job, whose
+                # page shows its progress, then the rows imported or every problem found.
+                job = responses_import_queue(
+                    instrument=instrument, upload=upload, user=request.user
+                )
+                return redirect("job-detail", job_id=job.pk)
+            token = map_token(
+                upload=upload,
+                instrument_id=instrument.pk,
+                user_id=request.user.pk,
+                columns=columns.unmatched,
+            )
+            map_form = ColumnMapForm(
+                initial={"token": token},
+                columns=columns.unmatched,
+                compiled=version_compile(current),
+            )
+            return _responses_map_page(request, instrument, map_form, columns.dropped)
     return render(
         request,
         "scrutiny/scrutinies/workbook_upload.html",
         {
             "form": form,
-            "scrutiny": scrutiny,
+            "scrutiny": instrument.scrutiny,
             "instrument": instrument,
             "current": current,
             "title": f"Upload responses to {instrument.code}",
             "which": "responses",
+            "cancel_url": reverse(
+                "instrument-detail", args=[instrument.scrutiny.slug, instrument.pk]
+            ),
+        },
+    )
+
+
+def _responses_map(
+    request: HttpRequest, instrument: Instrument, current: InstrumentVersion
+) -> HttpResponse:
+    """The posted map: the import of the kept upload queued with it."""
+    assert isinstance(request.user, User)
+    kept = map_token_read(
+        request.POST.get("token", ""), instrument_id=instrument.pk, user_id=request.user.pk
+    )
+    if kept is None:
+        messages.error(request, "That upload is no longer kept (or is not yours): upload it again.")
+        return redirect("instrument-responses-import", instrument.scrutiny.slug, instrument.pk)
+    form = ColumnMapForm(
+        request.POST, columns=list(kept["columns"]), compiled=version_compile(current)
+    )
+    if not form.is_valid():
+        dropped = responses_columns(instrument=instrument, file=upload_path(kept["upload"])).dropped
+        return _responses_map_page(request, instrument, form, dropped)
+    job = responses_import_queue(
+        instrument=instrument, upload=kept["upload"], user=request.user, mapping=form.mapping()
+    )
+    return redirect("job-detail", job_id=job.pk)
+
+
+def _responses_map_page(
+    request: HttpRequest, instrument: Instrument, form: ColumnMapForm, dropped: list[str]
+) -> HttpResponse:
+    scrutiny = instrument.scrutiny
+    return render(
+        request,
+        "scrutiny/scrutinies/responses_map.html",
+        {
+            "form": form,
+            "scrutiny": scrutiny,
+            "instrument": instrument,
+            "dropped": dropped,
+            "title": f"Check the columns of your responses to {instrument.code}",
             "cancel_url": reverse("instrument-detail", args=[scrutiny.slug, instrument.pk]),
         },
     )

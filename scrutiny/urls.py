@@ -4,7 +4,7 @@ from scrutiny.views import core as views
 from scrutiny.views import disclosures as disclosure_views
 from scrutiny.views import dpia as dpia_views
 from scrutiny.views import instrument_builder as builder
-from scrutiny.views import library, plan, published, scrutinies, workspace
+from scrutiny.views import library, plan, plan_import, published, scrutinies, workspace
 from scrutiny.views import people_data as people_data_views
 from scrutiny.views import trail as trail_views
 from scrutiny.views import young_scrutineers as young
@@ -160,6 +160,7 @@ urlpatterns = [
     ),
     path("plan/", plan.plan_overview, name="plan"),
     path("plan/delivery-plan.<str:fmt>", plan.plan_export, name="plan-export"),
+    path("plan/import/", plan_import.plan_import_page, name="plan-import"),
     path("plan/priorities/new/", plan.plan_priority_new, name="plan-priority-new"),
     path("plan/priorities/<int:priority_id>/", plan.plan_priority, name="plan-priority"),
     path(

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from django.apps import apps
 
+PLAN_IMPORT = "plan import"
+
 
 def app_import_headings() -> dict[str, str]:
     """{job kind: the heading of its job's page} for the apps' imports, each app's from its
     AppConfig's `import_job_headings()` (as audits/apps.py declares its hooks)."""
-    headings: dict[str, str] = {}
+    # The core's own import that runs this way too: a delivery plan (scrutiny.plan.importing_job).
+    headings: dict[str, str] = {PLAN_IMPORT: "Importing a delivery plan"}
     for config in apps.get_app_configs():
         hook = getattr(config, "import_job_headings", None)
         if callable(hook):

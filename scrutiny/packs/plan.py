@@ -1,18 +1,20 @@
 """The delivery plan as a workbook, in the layout partnerships publish in their annual report:
 columns Priority, Outcome, Action, Timescale, Responsible, Update, RAG, grouped by priority
 (a bold row for each) under a line giving the colour key in words, each RAG cell filled with
-its BRAG colour and always saying its word."""
+its BRAG colour and always saying its word. An action's number comes before its words ("12. …"),
+and each priority's "Measuring impact: …" and "Related work: …" lines follow its actions, so
+that importing the workbook (`manage.py import_plan`) gives the same plan."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import IO
+from typing import IO, Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from scrutiny.plan.brag import key_line
-from scrutiny.plan.selectors import PLAN_COLUMNS, PlanRow
+from scrutiny.plan.selectors import MEASURING_IMPACT, PLAN_COLUMNS, RELATED_WORK, PlanRow
 from scrutiny.workbooks.writing import clean_text
 
 FILLS = {
@@ -39,36 +41,56 @@ def render_plan_xlsx(
         cell.font = Font(bold=True)
     # The row number is counted here: openpyxl's max_row looks at every cell, each time.
     number = 3
-    current = None
-    for row in rows:
-        if row.priority != current:
-            current = row.priority
-            sheet.append([clean_text(row.priority)])
-            number += 1
-            heading = sheet.cell(row=number, column=1)
-            heading.data_type = "s"  # a priority's title is text, never a formula
-            heading.font = Font(bold=True)
-        values = [
-            row.priority,
-            row.outcome,
-            row.action,
-            row.timescale,
-            row.responsible,
-            row.update,
-            row.rag,
-        ]
-        sheet.append([clean_text(v) if isinstance(v, str) else v for v in values])
-        number += 1
-        for column in range(1, 8):
-            cell = sheet.cell(row=number, column=column)
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # text stays text, never a formula
-            cell.alignment = WRAP
-        sheet.cell(row=number, column=4).number_format = "d mmm yyyy"
-        rag = sheet.cell(row=number, column=7)
-        rag.fill = FILLS[row.status]
-        rag.font = Font(bold=True, color="FFFFFF" if row.status in LIGHT_TEXT else "0B0C0C")
+    for index, row in enumerate(rows):
+        if index == 0 or rows[index - 1].priority != row.priority:
+            number = _text_row(sheet, number, row.priority, bold=True)
+        number = _action_row(sheet, number, row)
+        if index == len(rows) - 1 or rows[index + 1].priority != row.priority:
+            # Under each priority, what the import reads back onto it (scrutiny.plan.importing).
+            for label, text in (
+                (MEASURING_IMPACT, row.measuring_impact),
+                (RELATED_WORK, row.related_work),
+            ):
+                if text.strip():
+                    number = _text_row(sheet, number, f"{label} {text.strip()}", bold=False)
     for letter, width in zip("ABCDEFG", (28, 36, 50, 14, 30, 50, 10), strict=True):
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = "A4"
     workbook.save(out)
+
+
+def _text_row(sheet: Any, number: int, text: str, *, bold: bool) -> int:
+    """A row of one cell (a priority's heading, or one of its lines); the next row's number."""
+    sheet.append([clean_text(text)])
+    number += 1
+    cell = sheet.cell(row=number, column=1)
+    cell.data_type = "s"  # a priority's words are text, never a formula
+    if bold:
+        cell.font = Font(bold=True)
+    else:
+        cell.alignment = WRAP
+    return number
+
+
+def _action_row(sheet: Any, number: int, row: PlanRow) -> int:
+    values = [
+        row.priority,
+        row.outcome,
+        row.action,
+        row.timescale,
+        row.responsible,
+        row.update,
+        row.rag,
+    ]
+    sheet.append([clean_text(v) if isinstance(v, str) else v for v in values])
+    number += 1
+    for column in range(1, 8):
+        cell = sheet.cell(row=number, column=column)
+        if isinstance(cell.value, str):
+            cell.data_type = "s"  # text stays text, never a formula
+        cell.alignment = WRAP
+    sheet.cell(row=number, column=4).number_format = "d mmm yyyy"
+    rag = sheet.cell(row=number, column=7)
+    rag.fill = FILLS[row.status]
+    rag.font = Font(bold=True, color="FFFFFF" if row.status in LIGHT_TEXT else "0B0C0C")
+    return number

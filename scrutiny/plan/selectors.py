@@ -25,9 +25,13 @@ from scrutiny.plan.movement import Movement, factor_movements
 from scrutiny.plan.redaction import ActionRedactors
 
 NEVER = dt.date.max
+NO_NUMBER = 10**9  # unnumbered actions after the numbered ones
 OTHER_WORK = "Other work"
 # The delivery plan's columns, in PlanRow's order, as its workbook and its PDF head them.
 PLAN_COLUMNS = ("Priority", "Outcome", "Action", "Timescale", "Responsible", "Update", "RAG")
+# The lines under a priority's actions that say how its impact is measured and what it draws on.
+MEASURING_IMPACT = "Measuring impact:"
+RELATED_WORK = "Related work:"
 
 
 @dataclass(frozen=True)
@@ -40,6 +44,18 @@ class PlanRow:
     update: str
     rag: str  # the BRAG word
     status: str  # blue, green, amber or red
+    # What the import reads back (scrutiny.plan.importing): the action's number in the plan
+    # (already before its words in `action`, "12. …"), which action it is, and its priority's
+    # "Measuring impact:" and "Related work:" lines (redacted as the plan's own words).
+    number: int | None = None
+    action_id: int | None = None
+    measuring_impact: str = ""
+    related_work: str = ""
+
+
+def numbered(number: int | None, text: str) -> str:
+    """An action's words as the published plan writes them: "12. Recruit …" when numbered."""
+    return f"{number}. {text}" if number is not None else text
 
 
 def responsible_text(action: Action) -> str:
@@ -190,6 +206,7 @@ def plan_rows(actions: QuerySet[Action]) -> list[PlanRow]:
             factor = f"{action.factor.code} {action.factor.statement}" if action.factor else ""
             outcome = redact(factor)
         latest = next(iter(action.updates.all()), None)
+        lines = _priority_lines(action, redactors)
         rows.append(
             (
                 order,
@@ -197,17 +214,38 @@ def plan_rows(actions: QuerySet[Action]) -> list[PlanRow]:
                 PlanRow(
                     priority=title,
                     outcome=outcome,
-                    action=redact(action.text),
+                    action=numbered(action.number, redact(action.text)),
                     timescale=action.timescale,
                     responsible=responsible_text(action),
                     update=redact(latest.note) if latest else "",
                     rag=BRAG_WORDS[Brag(action.status)],
                     status=action.status,
+                    number=action.number,
+                    action_id=action.pk,
+                    measuring_impact=lines[0],
+                    related_work=lines[1],
                 ),
             )
         )
-    rows.sort(key=lambda item: (item[0], item[1], item[2].outcome, item[2].timescale or NEVER))
+    rows.sort(key=_plan_order)
     return [row for _, _, row in rows]
+
+
+def _plan_order(item: tuple[tuple[int, int], str, PlanRow]) -> tuple[object, ...]:
+    order, title, row = item
+    number = row.number if row.number is not None else NO_NUMBER
+    return (order, title, row.outcome, row.timescale or NEVER, number, row.action_id or 0)
+
+
+def _priority_lines(action: Action, redactors: ActionRedactors) -> tuple[str, str]:
+    """The "Measuring impact" and "Related work" of the action's priority, as the plan's words."""
+    if action.outcome is None:
+        return "", ""
+    priority = action.outcome.priority
+    return (
+        redactors.redact_plan(action.partnership_id, priority.measuring_impact),
+        redactors.redact_plan(action.partnership_id, priority.related_work),
+    )
 
 
 def delivery_plan(*, scrutiny: Scrutiny) -> list[PlanRow]:

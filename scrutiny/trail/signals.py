@@ -115,6 +115,8 @@ def person_before(sender: Any, instance: User, update_fields: Any = None, **kwar
 
 
 def person_after(sender: Any, instance: User, created: bool, **kwargs: Any) -> None:
+    if kwargs.get("raw"):
+        return  # a restore loading people as they were (scrutiny.archive): nothing happened
     actor = _actor()
     now = {name: getattr(instance, name) for name in TRACKED}
     if created:

@@ -1,7 +1,16 @@
 from django.urls import path
 
 from scrutiny.apis import core as apis
-from scrutiny.apis import plan, scrutinies, workspace
+from scrutiny.apis import (
+    event,
+    evidence,
+    instruments,
+    partnership,
+    plan,
+    responses,
+    scrutinies,
+    workspace,
+)
 
 urlpatterns = [
     path("", apis.ApiRootApi.as_view(), name="api-root"),
@@ -77,6 +86,57 @@ urlpatterns = [
         "scrutinies/<slug:slug>/packs/<int:pack_id>/<str:kind>/",
         workspace.PackDownloadApi.as_view(),
         name="api-workspace-pack-download",
+    ),
+    path(
+        "scrutinies/<slug:slug>/instrument-imports/",
+        instruments.InstrumentImportApi.as_view(),
+        name="api-instrument-import",
+    ),
+    path(
+        "scrutinies/<slug:slug>/instruments/<str:code>/versions/",
+        instruments.InstrumentVersionListApi.as_view(),
+        name="api-instrument-versions",
+    ),
+    path(
+        "scrutinies/<slug:slug>/instruments/<str:code>/responses/",
+        responses.ResponseListApi.as_view(),
+        name="api-instrument-responses",
+    ),
+    path(
+        "scrutinies/<slug:slug>/instruments/<str:code>/responses/<int:number>/",
+        responses.ResponseDetailApi.as_view(),
+        name="api-instrument-response",
+    ),
+    path(
+        "scrutinies/<slug:slug>/factors/<str:code>/quotes/",
+        evidence.QuoteListApi.as_view(),
+        name="api-factor-quotes",
+    ),
+    path(
+        "scrutinies/<slug:slug>/factors/<str:code>/quotes/<int:quote_id>/",
+        evidence.QuoteDeleteApi.as_view(),
+        name="api-factor-quote",
+    ),
+    path(
+        "scrutinies/<slug:slug>/factors/<str:code>/notes/",
+        evidence.NoteListApi.as_view(),
+        name="api-factor-notes",
+    ),
+    path(
+        "scrutinies/<slug:slug>/comparison/",
+        event.ComparisonApi.as_view(),
+        name="api-scrutiny-comparison",
+    ),
+    path(
+        "scrutinies/<slug:slug>/event/",
+        event.EventSettingsApi.as_view(),
+        name="api-scrutiny-event",
+    ),
+    path("partnership/", partnership.PartnershipApi.as_view(), name="api-partnership"),
+    path(
+        "partnership/redaction-terms/",
+        partnership.RedactionTermsApi.as_view(),
+        name="api-partnership-redaction-terms",
     ),
     path("plan/", plan.PlanApi.as_view(), name="api-plan"),
     path("actions/", plan.ActionListApi.as_view(), name="api-action-list"),

@@ -104,6 +104,7 @@ ROUTES: dict[str, Route] = {
     "scrutiny-actions-carry": _PLAN,
     "scrutiny-actions-export": Route(read="plan_downloaded"),
     "plan-export": Route(read="plan_downloaded"),
+    "plan-import": _IMPORT,
     "plan-priority-new": _PLAN,
     "plan-priority-edit": _PLAN,
     "plan-outcome-new": _PLAN,
@@ -167,6 +168,22 @@ ROUTES: dict[str, Route] = {
     "api-audit-moderation": Route(read="moderation_viewed", write="moderation_changed"),
     "api-survey-response-rates": Route(write="api_changed", code="instrument"),
     "api-instrument-distributions": Route(read="responses_viewed", code="instrument"),
+    # Issue 17: what users manage, through the API (scrutiny/apis/, surveys/apis_manage.py)
+    "api-instrument-import": _IMPORT,
+    "api-instrument-versions": Route(write="api_changed", code="instrument"),
+    "api-instrument-responses": Route(read="responses_viewed", write="imported", code="instrument"),
+    "api-instrument-response": Route(read="responses_viewed", code="instrument"),
+    "api-factor-quotes": Route(read="evidence_viewed", write="finding_changed"),
+    "api-factor-quote": _FINDING,
+    "api-factor-notes": Route(read="evidence_viewed", write="finding_changed"),
+    "api-scrutiny-comparison": _SETTINGS,
+    "api-scrutiny-event": _SETTINGS,
+    "api-partnership": Route(write="partnership_changed"),
+    "api-partnership-redaction-terms": Route(write="partnership_changed"),
+    "api-survey-list": _API_WRITE,
+    "api-survey-detail": _API_WRITE,
+    "api-survey-invitations": _IMPORT,
+    "api-survey-reminders": Route(write="survey_changed"),
 }
 
 _PUBLIC = "a public page: nothing of a person or a case"

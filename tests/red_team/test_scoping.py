@@ -26,7 +26,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from audits.models import ImmediateConcern
 from scrutiny import findings, services
-from scrutiny.instruments import instrument_save
+from scrutiny.apis.responses import responses_numbered
+from scrutiny.evidence import response_submit
+from scrutiny.instruments import instrument_current_version, instrument_save, version_compile
 from scrutiny.library import TEMPLATES
 from scrutiny.models import (
     Action,
@@ -38,6 +40,7 @@ from scrutiny.models import (
     Partnership,
     Priority,
     Quote,
+    Response,
     Scrutiny,
     Source,
     SuccessFactor,
@@ -139,6 +142,16 @@ def world(settings, tmp_path, partnership, council, area, business_unit, auditor
     )
     survey_tool = instrument_save(scrutiny=scrutiny, definition=survey_definition()).instrument
     survey = make_survey(survey_tool, title="Fernhill practitioners' views")
+    response_submit(
+        compiled=version_compile(instrument_current_version(survey_tool)),
+        values={
+            code: value
+            for code, value in answers(Q2="Heard at Fernhill Primary.").items()
+            if code != "G1"
+        },
+        channel=Response.Channel.SURVEY,
+        anonymous=True,
+    )
     family_tool = instrument_save(
         scrutiny=scrutiny, definition=survey_definition(Source.FAMILY_FEEDBACK, "FF")
     ).instrument
@@ -215,6 +228,8 @@ def world(settings, tmp_path, partnership, council, area, business_unit, auditor
         "young_survey_id": young.pk,
         "session_id": session.pk,
         "answer_id": flagged.pk,
+        # The API names a response by a pseudonym of the instrument (scrutiny.apis.responses).
+        "number": responses_numbered(survey_tool).values_list("number", flat=True).first(),
     }
     names = [
         "Fernhill",

@@ -24,6 +24,7 @@ from django.db import IntegrityError
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
+from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -57,7 +58,10 @@ class SurveyResponseOutputSerializer(serializers.Serializer):
 
 
 class SurveyErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField()
+    """What is wrong: `detail`, with `errors` by question; or, when a field of the body itself
+    is missing or malformed, that field's messages under its name."""
+
+    detail = serializers.CharField(required=False)
     # The body's key is `errors`. DRF's metaclass takes declared fields off the class, so
     # Serializer.errors is untouched; the stubs cannot express that.
     errors = serializers.DictField(  # type: ignore[assignment]
@@ -87,6 +91,8 @@ def _replayed(draft: Any, survey: Survey) -> Response:
 
 
 class OpenResponseSubmitApi(APIView):
+    # Answers are a JSON object: a form's fields cannot carry them.
+    parser_classes = [JSONParser]
     authentication_classes: list[type] = []
     permission_classes = [AllowAny]
     throttle_classes = [ScopedRateThrottle]
@@ -153,6 +159,7 @@ class OpenResponseSubmitApi(APIView):
 
 
 class InvitationResponseSubmitApi(APIView):
+    parser_classes = [JSONParser]
     authentication_classes: list[type] = []
     permission_classes = [AllowAny]
 

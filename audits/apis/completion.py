@@ -20,6 +20,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -102,7 +103,13 @@ def _state(assignment: Assignment) -> dict[str, Any]:
 
 
 ERRORS = {
-    400: OpenApiResponse(AuditErrorSerializer, description="Input a person can fix."),
+    # A rule broken (`detail`, and `errors`: AuditErrorSerializer) or, for input that is not
+    # the right shape, each field's messages (DRF): both are objects.
+    400: OpenApiResponse(
+        OpenApiTypes.OBJECT,
+        description="Input a person can fix: `detail` and `errors` (question code to its "
+        "problem), or each field's messages.",
+    ),
     404: OpenApiResponse(description="No such audit, or not one the caller may see."),
 }
 CONFLICT = {

@@ -130,7 +130,7 @@ class TokenRevokeApi(APIView):
 class MeApi(APIView):
     class MeOutputSerializer(serializers.ModelSerializer):
         agency: serializers.SlugRelatedField[Agency] = serializers.SlugRelatedField(
-            slug_field="code", read_only=True
+            slug_field="code", read_only=True, allow_null=True
         )
         role_name = serializers.CharField(source="get_role_display")
 

@@ -224,7 +224,9 @@ class ScrutinyInstrumentDetailApi(APIView):
         operation_id="scrutiny_instrument_detail",
         parameters=[
             OpenApiParameter(
-                "version", int, description="A version's number; the current one by default."
+                "version",
+                {"type": "integer", "minimum": 1},
+                description="A version's number; the current one by default.",
             )
         ],
         responses=ScrutinyInstrumentDetailOutputSerializer,

@@ -33,7 +33,9 @@ def _snapshot() -> Iterator[None]:
     """On PostgreSQL every read of the export sees the database as at its start, whatever is
     written meanwhile. (SQLite would take its one write lock for the whole export: there it
     reads as it goes, so run it while the partnership is quiet.)"""
-    if connection.vendor != "postgresql":
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        # Already in a transaction (a caller's, a test's): its isolation holds, and can no
+        # longer be set.
         yield
         return
     with transaction.atomic():

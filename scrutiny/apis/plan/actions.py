@@ -115,7 +115,12 @@ class ActionListApi(APIView):
         description="The actions the user may see (an agency lead's: their agency's; empty for "
         "anyone who may not read the plan).",
         parameters=[
-            OpenApiParameter("scrutiny", str, description="A scrutiny's slug: its actions only."),
+            OpenApiParameter(
+                "scrutiny",
+                str,
+                pattern=r"^[-a-zA-Z0-9_]+$",
+                description="A scrutiny's slug: its actions only.",
+            ),
             OpenApiParameter("status", str, enum=list(Brag.values), description="BRAG status."),
         ],
         responses={200: ActionOutputSerializer(many=True), 400: OpenApiResponse()},

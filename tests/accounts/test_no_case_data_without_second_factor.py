@@ -22,7 +22,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.conftest import client_for, second_factor_for
-from tests.red_team.test_scoping import PARAMETER, url_for, world  # noqa: F401
+from tests.red_team.test_scoping import PARAMETER, url_for, world, world_built  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -35,6 +35,7 @@ EXEMPT = (
     "accounts/two-factor/",
     "oidc/",
     "health/",
+    "i18n/",
     "accessibility/",
     "privacy/",
     "p/",

@@ -44,6 +44,7 @@ from tests.red_team.test_scoping import (
     _code_kind,
     _methods,
     world,  # noqa: F401  (the fixture)
+    world_built,  # noqa: F401  (the fixture it stands on)
 )
 
 pytestmark = pytest.mark.django_db
@@ -346,39 +347,6 @@ def _arguments(command: str, slug: str) -> list[str]:
     }[command]
 
 
-def test_add_partnership_makes_its_first_administrator(db, client, capsys, settings):
-    settings.SITE_URL = "https://scrutiny.example.org"
-    call_command(
-        "add_partnership",
-        "--name",
-        "Northbrook Safeguarding Partnership",
-        "--slug",
-        "northbrook",
-        "--admin-email",
-        "Una@Northbrook.invalid",
-        "--admin-name",
-        "Una Northbrook",
-    )
-    out = capsys.readouterr().out
-    partnership = Partnership.objects.get(slug="northbrook")
-    admin_user = User.objects.get(email="una@northbrook.invalid")
-    assert admin_user.partnership == partnership and admin_user.role == User.Role.ADMINISTRATOR
-    assert admin_user.is_staff and not admin_user.is_superuser
-    assert not admin_user.has_usable_password()
-    link = re.search(r"https://scrutiny\.example\.org(/accounts/reset/\S+)", out)
-    assert link, out
-    assert client.get(link[1], follow=True).status_code == 200
-    # Taken: a name, a slug, an email. Nothing changes.
-    for name, slug, email in (
-        ("Northbrook Safeguarding Partnership", "other", "x@other.invalid"),
-        ("Other", "northbrook", "x@other.invalid"),
-        ("Other", "other", "una@northbrook.invalid"),
-    ):
-        with pytest.raises(CommandError, match="Nothing was added"):
-            call_command("add_partnership", name=name, slug=slug, admin_email=email)
-    assert Partnership.objects.count() == 1 and User.objects.count() == 1
-
-
 # Public statements ---------------------------------------------------------------------------
 
 
@@ -397,11 +365,6 @@ def test_public_statements_have_an_address_per_partnership(two, client):
     mine = client_for(two.admin_b).get(reverse("privacy")).content
     assert b"Ashdown keeps data." in mine and b"Fernhill" not in mine
     assert b"Fernhill" not in client.get(reverse("home")).content
-
-
-def test_the_only_partnerships_statements_at_the_old_addresses(partnership, client):
-    Partnership.objects.filter(pk=partnership.pk).update(privacy_notice="We keep it a year.")
-    assert b"We keep it a year." in client.get(reverse("privacy")).content
 
 
 def test_a_survey_page_links_to_its_partnerships_statements(two, client):

@@ -14,6 +14,7 @@ slugs shared by two partnerships are tried in test_partnerships.py.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -33,6 +34,7 @@ from scrutiny.library import TEMPLATES
 from scrutiny.models import (
     Action,
     ActionUpdate,
+    Agency,
     Answer,
     Brag,
     EventPack,
@@ -50,7 +52,7 @@ from surveys.models import OpenDraft
 from surveys.services.youth_sessions import youth_session_start
 from tests.audits.conftest_moderation import answers, make_audits
 from tests.conftest import client_for
-from tests.factories import PartnershipFactory, UserFactory
+from tests.factories import AgencyFactory, AreaFactory, PartnershipFactory, UserFactory
 from tests.jobs import through_job as through_job
 from tests.surveys.conftest import make_survey, survey_definition
 
@@ -114,10 +116,68 @@ class World:
     names: list[str]  # what of A's must never be shown to B
 
 
+@pytest.fixture(scope="module")
+def world_built(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[World]:
+    """The two partnerships, built once for a module of tests (committed, as tests.conftest's
+    demo_loaded is: each test runs in its own transaction, rolled back) and removed at its end.
+    Tasks run in-process while it is built, so that no worker acts on what is removed."""
+    from celery import current_app as celery_app
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.management import call_command
+    from django.test import override_settings
+
+    media = override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("world-media"))
+    media.enable()
+    eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    try:
+        with django_db_blocker.unblock():
+            built = _world_build()
+    finally:
+        celery_app.conf.task_always_eager = eager
+    yield built
+    with django_db_blocker.unblock():
+        call_command("flush", interactive=False, verbosity=0)
+        ContentType.objects.clear_cache()
+    media.disable()
+
+
 @pytest.fixture
-def world(settings, tmp_path, partnership, council, area, business_unit, auditor_council):
-    settings.MEDIA_ROOT = tmp_path
-    a = partnership
+def world(world_built, db) -> World:
+    """The module's world, its people and partnerships read afresh for each test."""
+    built = world_built
+    users = {
+        u.pk: u
+        for u in User.objects.filter(
+            pk__in=[built.admin_a.pk, built.auditor_a.pk, built.lead_a.pk, built.admin_b.pk]
+        )
+    }
+    return dataclasses.replace(
+        built,
+        a=Partnership.objects.get(pk=built.a.pk),
+        b=Partnership.objects.get(pk=built.b.pk),
+        admin_a=users[built.admin_a.pk],
+        auditor_a=users[built.auditor_a.pk],
+        lead_a=users[built.lead_a.pk],
+        admin_b=users[built.admin_b.pk],
+        scrutiny_b=Scrutiny.objects.get(pk=built.scrutiny_b.pk),
+        values=dict(built.values),
+        names=list(built.names),
+    )
+
+
+def _world_build() -> World:
+    a = PartnershipFactory()
+    council = AgencyFactory(
+        partnership=a, code="FHC", name="Fernhill Council", type=Agency.Type.LOCAL_AUTHORITY
+    )
+    area = AreaFactory(partnership=a, code="NTH", name="Fernhill North")
+    business_unit = UserFactory(
+        partnership=a, email="robin@fernhill.invalid", role=User.Role.ADMINISTRATOR, is_staff=True
+    )
+    auditor_council = UserFactory(
+        partnership=a, email="sam@fernhill.invalid", role=User.Role.AUDITOR, agency=council
+    )
     lead = UserFactory(
         partnership=a, email="kit@fernhill.invalid", role=User.Role.AGENCY_LEAD, agency=council
     )

@@ -17,6 +17,7 @@ from scrutiny.archive.members import MANIFEST, manifest_json
 from scrutiny.archive.scope import unclassified_models
 from scrutiny.errors import ApplicationError
 from scrutiny.models import Partnership
+from scrutiny.trail import trail_record
 
 
 @dataclass
@@ -67,8 +68,15 @@ def archive_export(*, partnership: Partnership, out: IO[bytes]) -> ExportSummary
                 not_copied=copies.skipped,
             ),
         )
+    rows = sum(member.rows or 0 for member in data)
+    # After the snapshot (read only), and not in the archive it describes.
+    trail_record(
+        action="archive_exported",
+        partnership=partnership,
+        detail=f"The whole partnership written as an archive: {rows:,} rows of {len(data)} tables.",
+    )
     return ExportSummary(
-        rows=sum(member.rows or 0 for member in data),
+        rows=rows,
         tables=len(data),
         workbooks=sum(1 for member in copies.members if member.kind == "workbook"),
         files=sum(1 for member in copies.members if member.kind == "file"),

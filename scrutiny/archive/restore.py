@@ -33,7 +33,8 @@ from scrutiny.archive.checking import archive_open, manifest_read, members_check
 from scrutiny.archive.members import CHUNK, FILES_FOLDER, data_member
 from scrutiny.archive.scope import carried_models, model_label
 from scrutiny.errors import ApplicationError
-from scrutiny.models import User
+from scrutiny.models import Partnership, User
+from scrutiny.trail import trail_record
 
 
 @dataclass
@@ -57,6 +58,14 @@ def archive_import(*, path: Path) -> RestoreSummary:
                 _sequences_reset()
                 for name, target in zip(files, targets, strict=True):
                     _file_restore(archive, name, target, written)
+                trail_record(
+                    action="archive_restored",
+                    partnership=Partnership.objects.filter(
+                        slug=(manifest.get("partnership") or {}).get("slug", "")
+                    ).first(),
+                    detail=f"Restored from an archive of {manifest.get('created_at', '')}: "
+                    f"{rows:,} rows, {len(files)} stored files.",
+                )
         except BaseException:
             for target in written:
                 target.unlink(missing_ok=True)

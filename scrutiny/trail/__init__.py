@@ -62,6 +62,8 @@ ACTIONS: dict[str, str] = {
     "job_restarted": "Started a job again",
     "trail_exported": "Exported the audit trail",
     "retention_run": "Retention run",
+    "archive_exported": "Exported the whole partnership as an archive",
+    "archive_restored": "Restored the partnership from an archive",
     # Written by their own services (scrutiny.people_data, scrutiny.mfa).
     "subject_access": "Downloaded a person's data (subject access)",
     "erasure": "Erased a person's data",

@@ -60,6 +60,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language: the language cookie, else the browser's Accept-Language (docs/welsh.md).
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -189,6 +191,13 @@ if OIDC_RP_CLIENT_ID:
     AUTHENTICATION_BACKENDS.append("scrutiny.oidc.ProviderBackend")
 
 LANGUAGE_CODE = "en-gb"
+# English (the default) and Welsh, under the Welsh Language Standards (docs/welsh.md).
+LANGUAGES = [("en", "English"), ("cy", "Cymraeg")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60  # a choice that is remembered
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True

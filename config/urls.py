@@ -29,6 +29,8 @@ urlpatterns = [
     # routed, but its pages answer "not found" unless OIDC_RP_CLIENT_ID is set.
     path("oidc/", include("mozilla_django_oidc.urls")),
     path("oidc/not-signed-in/", oidc.SignInFailedView.as_view(), name="oidc_sign_in_failed"),
+    # The language switch at the top of every page posts here (Django's set_language).
+    path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", include("scrutiny.api_urls")),
     path("api/", include("audits.api_urls")),

@@ -16,3 +16,11 @@ if [ ! -f "$stamp" ]; then
   touch "$stamp"
 fi
 .venv/bin/python manage.py collectstatic --noinput --verbosity 0
+# The Welsh catalogue (docs/welsh.md): msgfmt where GNU gettext is installed, else polib. The
+# .mo is committed too, so an image built without either (the Dockerfile) still speaks Welsh.
+if command -v msgfmt >/dev/null 2>&1; then
+  .venv/bin/python manage.py compilemessages --ignore=.venv --ignore=node_modules --ignore=var \
+    --verbosity 0
+else
+  .venv/bin/python scripts/catalogue.py compile
+fi

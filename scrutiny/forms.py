@@ -6,12 +6,15 @@ error linked by aria-describedby, and each form an error summary that links to t
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, UsernameField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.forms.renderers import TemplatesSetting
+from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
 
 from scrutiny.disclosure import DEFAULT_PHRASES
 from scrutiny.models import Partnership
@@ -23,12 +26,30 @@ class AccessibleFormRenderer(TemplatesSetting):
     field_template_name = "components/field.html"
 
 
+# Which languages the partnership offers, and which it uses when nobody has chosen one.
+LANGUAGE_FIELDS = ("languages", "default_language")
+
+
+def _languages_kept(data: Mapping[str, Any], partnership: Partnership) -> Mapping[str, Any]:
+    left_out = {name: getattr(partnership, name) for name in LANGUAGE_FIELDS if name not in data}
+    if not left_out:
+        return data
+    if isinstance(data, QueryDict):
+        merged = data.copy()
+        for name, value in left_out.items():
+            merged[name] = value
+        return merged
+    return {**data, **left_out}
+
+
 class PartnershipForm(forms.ModelForm):
     """The partnership's details, and how long each kind of personal data is kept (whole
     numbers within RETENTION_LIMITS; the privacy notice should say the same)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if self.is_bound:  # an older client, a form of fewer fields: languages kept as they are
+            self.data = _languages_kept(self.data, self.instance)
         if not self.instance.disclosure_phrases:
             # The suggested list, in use until the partnership saves its own.
             self.initial["disclosure_phrases"] = "\n".join(DEFAULT_PHRASES)
@@ -55,6 +76,11 @@ class PartnershipForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
+        offered = (cleaned.get("languages") or "").split(",")
+        if cleaned.get("default_language") and cleaned["default_language"] not in offered:
+            self.add_error(
+                "default_language", _("Choose a default language that the partnership offers")
+            )
         for name in ("front_door_phone", "disclosure_phrases"):
             if name not in self.data:
                 cleaned[name] = getattr(self.instance, name)  # left out: kept as it is
@@ -74,6 +100,7 @@ class PartnershipForm(forms.ModelForm):
             "disclosure_phrases",
             "accessibility_statement",
             "privacy_notice",
+            *LANGUAGE_FIELDS,
             "redaction_terms",
             "brag_blue",
             "brag_green",
@@ -101,6 +128,8 @@ class PartnershipForm(forms.ModelForm):
             "redaction_terms": forms.Textarea(attrs={"rows": 6, "spellcheck": "false"}),
             "disclosure_phrases": forms.Textarea(attrs={"rows": 10, "spellcheck": "false"}),
             "front_door_phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+            "languages": forms.RadioSelect,
+            "default_language": forms.RadioSelect,
         }
 
 
@@ -108,12 +137,12 @@ class LoginForm(AuthenticationForm):
     """Django's login form, asking for an e-mail address in the words people expect."""
 
     username = UsernameField(
-        label="Email address",
+        label=_("Email address"),
         widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
     )
     error_messages = {
         **AuthenticationForm.error_messages,
-        "invalid_login": (
+        "invalid_login": _(
             "Enter a correct email address and password. The password is case-sensitive."
         ),
     }

@@ -54,11 +54,13 @@ def partnership_update(
     redaction_terms: str | None = None,
     front_door_phone: str | None = None,
     disclosure_phrases: str | None = None,
+    languages: str | None = None,
+    default_language: str | None = None,
     **retention: int | None,
 ) -> Partnership:
     """The partnership's details; a BRAG word left out keeps the one it has, and so do the
     redaction terms (one a line, kept without blank lines or surrounding spaces), the front
-    door number, the disclosure phrases and each retention period (`retain_*`, see
+    door number, the disclosure phrases, the languages and each retention period (`retain_*`, see
     RETENTION_LIMITS) not given. Changed disclosure phrases flag the stored answers they now
     find (`scrutiny.disclosure.disclosures_recheck`)."""
     partnership.name = name.strip()
@@ -90,6 +92,10 @@ def partnership_update(
     partnership.privacy_notice = privacy_notice.strip()
     if front_door_phone is not None:
         partnership.front_door_phone = " ".join(front_door_phone.split())
+    partnership.languages = languages or partnership.languages
+    partnership.default_language = default_language or partnership.default_language
+    if partnership.default_language not in partnership.languages.split(","):
+        raise ApplicationError("Choose a default language that the partnership offers.")
     rechecked = False
     if disclosure_phrases is not None:
         # Compared with the stored list: a form may have changed the instance already.

@@ -157,6 +157,12 @@ class Invitation(Answering):
         help_text="With the secret key, makes the link's token again for a reminder; the token "
         "itself is never stored.",
     )
+    language = models.CharField(
+        max_length=8,
+        blank=True,
+        help_text="The language of the emails and the pages when the link is opened (en, cy); "
+        "empty for the partnership's default language.",
+    )
     sent_at = models.DateTimeField(null=True, blank=True)
     reminders_sent = models.PositiveSmallIntegerField(default=0)
     started_at = models.DateField(null=True, blank=True, help_text="The day only.")

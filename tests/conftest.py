@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 
 import pytest
 from django.test import Client
@@ -23,6 +24,17 @@ from scrutiny.permissions import needs_second_factor
 from tests.factories import PASSWORD, AgencyFactory, AreaFactory, PartnershipFactory, UserFactory
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+@pytest.fixture(autouse=True)
+def _language_reset() -> Iterator[None]:
+    """A request in Welsh leaves Welsh active in the thread (LocaleMiddleware activates and
+    nothing deactivates, as in a server's worker): each test starts and ends in the default."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

@@ -15,14 +15,16 @@ from scrutiny.permissions import needs_second_factor
 
 # What a person signed in with only a password may still open: signing in and out, resetting a
 # forgotten password by its emailed link (changing it needs the second factor), these pages
-# themselves, another way of signing in (OpenID Connect), the health check, static files, the
-# public statements (also a partnership's own, under /p/<slug>/), the surveys answered by link
-# without an account (pages and API), and the API's token endpoint (which asks for the code).
+# themselves, another way of signing in (OpenID Connect), the health check, the language switch,
+# static files, the public statements (also a partnership's own, under /p/<slug>/), the surveys
+# answered by link without an account (pages and API), and the API's token endpoint (which asks
+# for the code).
 EXEMPT = re.compile(
     r"^/(?:"
     r"accounts/(?:login|logout|password-reset|reset|two-factor|oidc)/"
     r"|oidc/"
     r"|health/$"
+    r"|i18n/setlang/$"
     r"|(?:accessibility|privacy)/$"
     r"|p/[^/]+/(?:accessibility|privacy)"
     r"|(?:i|invited|s)/"

@@ -71,6 +71,11 @@ class Response(models.Model):
         max_length=100, blank=True, help_text="Pseudonymised case reference."
     )
     submitted_at = models.DateTimeField(null=True, blank=True)
+    language = models.CharField(
+        max_length=8,
+        blank=True,
+        help_text="The language the answers were given in (en, cy); empty when not known.",
+    )
     fingerprint = models.CharField(
         max_length=64,
         blank=True,

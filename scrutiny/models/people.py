@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 from knox.models import get_token_model
 
 from scrutiny.sign_in import sign_in_name
@@ -22,6 +23,15 @@ code_validator = RegexValidator(
 
 
 class Partnership(models.Model):
+    class Languages(models.TextChoices):
+        ENGLISH = "en", _("English only")
+        WELSH = "cy", _("Welsh only")
+        BOTH = "en,cy", _("English and Welsh")
+
+    class Language(models.TextChoices):
+        ENGLISH = "en", _("English")
+        WELSH = "cy", _("Welsh")
+
     """A safeguarding partnership: the local authority, police and health with relevant agencies.
 
     Its accessibility statement and privacy notice are its own words, published on public pages.
@@ -119,6 +129,25 @@ class Partnership(models.Model):
         "Audit trail (months)",
         default=72,
         help_text="Entries of the audit trail, counted from the day they were written.",
+    )
+    # Under the Welsh Language Standards (docs/welsh.md): what it offers, and the language of
+    # invitations, packs and emails when nobody has chosen one.
+    languages = models.CharField(
+        _("Languages offered"),
+        max_length=10,
+        choices=Languages.choices,
+        default=Languages.ENGLISH,
+        help_text=_("The languages the partnership's surveys and documents are offered in."),
+    )
+    default_language = models.CharField(
+        _("Default language"),
+        max_length=8,
+        choices=Language.choices,
+        default=Language.ENGLISH,
+        help_text=_(
+            "Invitations, reminders, event packs and emails are in this language unless a "
+            "person has chosen another."
+        ),
     )
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -204,6 +204,7 @@ NOT_RECORDED: dict[str, str] = {
     "accessibility": _PUBLIC,
     "privacy": _PUBLIC,
     "health": "the platform's health check",
+    "set_language": "the language chosen at the top of every page (docs/welsh.md)",
     "api-schema": "the API's description",
     "api-docs": "the API's description",
     "api-redoc": "the API's description",

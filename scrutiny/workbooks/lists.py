@@ -4,7 +4,8 @@
   performance team likes; every value is kept as the text it shows (a workbook's numbers and
   dates as a person writes them, so that a CSV and a workbook of the same rows read the same).
 - An **invitation list** has columns `email` (required, a valid address), `agency` (an agency
-  code of the partnership, required) and `role` (a practitioner role code, optional).
+  code of the partnership, required), `role` (a practitioner role code, optional) and
+  `language` (optional: `en`/`English` or `cy`/`Cymraeg`; empty for the partnership's default).
 
 A file is read as a table (`scrutiny.workbooks.list_tables`): a workbook's first sheet, or a
 CSV in UTF-8 with a header row. Header names are case-insensitive. Reading is all-or-nothing: any
@@ -34,6 +35,11 @@ from scrutiny.workbooks.reading import normal_name
 
 CASE_REF_MAX_LENGTH = 100
 EMAIL_MAX_LENGTH = 254
+# An invitation list's `language` cells, folded to lower case, and the code each means.
+LANGUAGE_WORDS = {
+    **dict.fromkeys(("en", "english", "saesneg"), "en"),
+    **dict.fromkeys(("cy", "cymraeg", "welsh"), "cy"),
+}
 
 
 def list_sha256(content: bytes) -> str:
@@ -123,6 +129,7 @@ class Invitee:
     agency_code: str
     role_id: int | None = None
     role_code: str = ""
+    language: str = ""  # en, cy, or empty for the partnership's default
 
 
 @dataclass(frozen=True)
@@ -261,6 +268,7 @@ def _invitees_read(
     if table is None:
         return []
     role_index = table.columns.get("role")
+    language_index = table.columns.get("language")
     seen: dict[str, int] = {}
     invitees: list[Invitee] = []
     for number, values in rows:
@@ -282,7 +290,8 @@ def _invitees_read(
                         f"{_listing(sorted(roles))}, or leave the cell empty",
                     )
                     role_ok = False
-        if email and agency is not None and role_ok:
+        language = _language_read(table, values, number, problems, language_index)
+        if email and agency is not None and role_ok and language is not None:
             invitees.append(
                 Invitee(
                     row=number,
@@ -291,6 +300,7 @@ def _invitees_read(
                     agency_code=agency[1],
                     role_id=role[0] if role else None,
                     role_code=role[1] if role else "",
+                    language=language,
                 )
             )
     if not seen and not problems:
@@ -343,6 +353,27 @@ def _agency_read(
             + f"; use one of: {_listing(sorted(agencies))}",
         )
     return agency
+
+
+def _language_read(
+    table: Table, values: list[Any], number: int, problems: Problems, index: int | None
+) -> str | None:
+    """The row's language code ("" when the list has no such column or the cell is empty)."""
+    if index is None:
+        return ""
+    text = text_at(table, values, index, number, problems)
+    if text is None:
+        return None
+    language = LANGUAGE_WORDS.get(text.strip().casefold()) if text.strip() else ""
+    if language is None:
+        problems.add(
+            table.sheet,
+            number,
+            table.column_at(index),
+            f"{text!r} is not a language; write en or English, cy or Cymraeg, or leave the "
+            "cell empty for the partnership's default",
+        )
+    return language
 
 
 def _valid_email(email: str) -> bool:

@@ -28,6 +28,7 @@ from surveys.models import (
     new_token,
     token_hash,
 )
+from surveys.services.invitation_emails import invitation_email
 
 NOT_OPEN = "not_open"
 OPEN = "open"
@@ -149,6 +150,7 @@ def invitations_create(
             email=invitee.email,
             agency_id=invitee.agency_id,
             role_id=invitee.role_id,
+            language=invitee.language,
             # A placeholder nobody holds: the real token is made when the email is sent.
             token_sha256=token_hash(new_token()),
         )
@@ -167,34 +169,6 @@ def invitations_send_later(*, invitation_ids: tuple[int, ...] | list[int]) -> No
 
     ids = list(invitation_ids)
     transaction.on_commit(lambda: invitations_email.delay(invitation_ids=ids))
-
-
-def _invitation_body(invitation: Invitation, link: str, *, reminder: bool = False) -> str:
-    survey = invitation.survey
-    asks = (
-        f"A reminder: {survey.scrutiny.partnership.name} would still like you to answer "
-        f"“{survey.title}”. If you have started, the link opens where you stopped."
-        if reminder
-        else f"{survey.scrutiny.partnership.name} asks you to answer “{survey.title}”."
-    )
-    closes = ""
-    if survey.closes_at is not None:
-        local = timezone.localtime(survey.closes_at)
-        closes = f"It closes on {local.day} {local:%B %Y} at {local:%H:%M}.\n\n"
-    recorded = (
-        "Your answers are anonymous: they are not linked to you, to this email or to this "
-        "link once you submit them.\n\n"
-        if survey.anonymous
-        else "Your answers are recorded with your name.\n\n"
-    )
-    return (
-        f"Hello,\n\n"
-        f"{asks}\n\n"
-        f"Answer here (no account is needed):\n{link}\n\n"
-        f"{closes}{recorded}"
-        "This link is personal: please do not forward it. You can stop and come back to it; "
-        "your answers are saved on every page.\n"
-    )
 
 
 def invitation_token(invitation: Invitation) -> str:
@@ -227,11 +201,8 @@ def invitations_send(*, invitation_ids: list[int]) -> int:
             invitation.token_sha256 = token_hash(token)
             invitation.sent_at = timezone.now()
             invitation.save(update_fields=["token_sha256", "sent_at"])
-            email_send(
-                subject=f"Please answer: {invitation.survey.title}",
-                body=_invitation_body(invitation, site_link("survey-invitation", token)),
-                to=[invitation.email],
-            )
+            email = invitation_email(invitation, site_link("survey-invitation", token))
+            email_send(subject=email.subject, body=email.body, to=[invitation.email])
             sent += 1
     return sent
 
@@ -296,17 +267,19 @@ def reminders_send(*, invitation_ids: list[int], now: dt.datetime | None = None)
                 continue
             invitation.reminders_sent += 1
             invitation.save(update_fields=["reminders_sent"])
-            email_send(
-                subject=f"Reminder: please answer {invitation.survey.title}",
-                body=_invitation_body(
-                    invitation,
-                    site_link("survey-invitation", invitation_token(invitation)),
-                    reminder=True,
-                ),
-                to=[invitation.email],
-            )
+            link = site_link("survey-invitation", invitation_token(invitation))
+            email = invitation_email(invitation, link, reminder=True)
+            email_send(subject=email.subject, body=email.body, to=[invitation.email])
             sent += 1
     return sent
+
+
+def invitation_language_keep(*, invitation: Invitation, language: str) -> None:
+    """The language the person chose (the switch at the top of the pages) kept on their
+    invitation, so that their reminders come in it too."""
+    if language in ("en", "cy") and language != invitation.language:
+        Invitation.objects.filter(pk=invitation.pk).update(language=language)
+        invitation.language = language
 
 
 def invitation_for_token(token: str) -> Invitation | None:

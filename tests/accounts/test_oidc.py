@@ -443,7 +443,7 @@ def test_the_sign_in_page_links_to_the_provider_without_a_form(client, provider)
     assert link in page
     # A link, not a form, and above the password form: the site's Content-Security-Policy
     # limits where forms may go (form-action 'self'), not where a link may lead.
-    assert page.index(link) < page.index("<form")
+    assert page.index(link) < page.index("<form", page.index('id="main-content"'))
     policy = response.headers["Content-Security-Policy"]
     assert "form-action 'self'" in policy
     assert "navigate-to" not in policy

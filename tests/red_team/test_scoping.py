@@ -339,6 +339,8 @@ def url_for(route: str, values: dict[str, Any], *, missing: bool, cross_slug: st
 
 
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"')
+# The language switch of every page returns to the page asked for (its own address).
+LANGUAGE_NEXT = re.compile(r'name="next" value="[^"]*"')
 
 
 def _answer(client: Client, method: str, url: str) -> tuple[int, str]:
@@ -347,7 +349,8 @@ def _answer(client: Client, method: str, url: str) -> tuple[int, str]:
         kwargs = {"data": "{}", "content_type": "application/json"}
     response = getattr(client, method)(url, **kwargs)
     body = b"".join(response) if response.streaming else response.content  # type: ignore[attr-defined]
-    return response.status_code, CSRF.sub("csrf", body.decode(errors="replace"))
+    text = CSRF.sub("csrf", body.decode(errors="replace"))
+    return response.status_code, LANGUAGE_NEXT.sub("next", text)
 
 
 def _methods(route: str) -> tuple[str, ...]:

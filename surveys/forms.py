@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from scrutiny.models import Agency, Instrument, PractitionerRole, Scrutiny
 from scrutiny.workbooks.opening import workbook_max_bytes
@@ -149,15 +150,21 @@ class InvitationListForm(forms.Form):
 class OpenStartForm(forms.Form):
     agency = forms.ModelChoiceField(
         queryset=Agency.objects.none(),
-        label="Which agency do you work for?",
-        empty_label="Choose your agency",
-        error_messages={"required": "Choose your agency.", "invalid_choice": "Choose your agency."},
+        label=_("Which agency do you work for?"),
+        empty_label=_("Choose your agency"),
+        error_messages={
+            "required": _("Choose your agency."),
+            "invalid_choice": _("Choose your agency."),
+        },
     )
     role = forms.ModelChoiceField(
         queryset=PractitionerRole.objects.none(),
-        label="What is your role?",
-        empty_label="Choose your role",
-        error_messages={"required": "Choose your role.", "invalid_choice": "Choose your role."},
+        label=_("What is your role?"),
+        empty_label=_("Choose your role"),
+        error_messages={
+            "required": _("Choose your role."),
+            "invalid_choice": _("Choose your role."),
+        },
     )
 
     def __init__(self, *args: Any, survey: Survey, **kwargs: Any) -> None:
@@ -202,11 +209,11 @@ class YoungCodeForm(forms.Form):
     """A child types the code on the screen (surveys/views/young.py)."""
 
     code = forms.CharField(
-        label="Type the code",
-        help_text="It is on the screen at the front. It has 6 letters and numbers.",
+        label=_("Type the code"),
+        help_text=_("It is on the screen at the front. It has 6 letters and numbers."),
         max_length=20,
         widget=forms.TextInput(
             attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
         ),
-        error_messages={"required": "Type the code from the screen."},
+        error_messages={"required": _("Type the code from the screen.")},
     )

@@ -42,6 +42,7 @@ class ResponseDetails:
     case_ref: str = ""
     ref: str = ""
     submitted_at: dt.datetime | None = None
+    language: str = ""  # the language the questions were shown in (en, cy); "" not known
 
 
 def response_fingerprint(
@@ -127,6 +128,8 @@ def _response_write(
             channel=channel,
             created_by=user,
         )
+    if details.language:
+        response.language = details.language
     submitted_at = details.submitted_at
     if status == Response.Status.SUBMITTED and submitted_at is None:
         submitted_at = response.submitted_at or timezone.now()

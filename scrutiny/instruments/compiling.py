@@ -2,6 +2,11 @@
 
 `version_compile` turns a saved version into read-only plain data (four queries, whatever its
 size). Answer score (SCORING.md §2): `(p - lo) / (hi - lo)` (`answer_score`).
+
+A version compiled `language="cy"` shows its Welsh texts (question text and help, section
+titles, option labels, the instrument's title) where the version offers Welsh and has them,
+and English for any text it lacks. Only the words change: codes, option values and points are
+the same, so answers and scores are identical in either language.
 """
 
 from __future__ import annotations
@@ -9,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from scrutiny.instruments.definitions import BASE_LANGUAGE, parse_languages
 from scrutiny.instruments.show_if import Condition, parse_show_if
 from scrutiny.models import InstrumentVersion, Option, Question, Section
 
@@ -54,6 +60,11 @@ class CompiledVersion:
     kind: str
     questions: dict[str, CompiledQuestion]
     sections: tuple[CompiledSection, ...]
+    languages: tuple[str, ...] = (BASE_LANGUAGE,)  # the languages the version offers
+    language: str = BASE_LANGUAGE  # the language its texts are shown in
+
+    def offers(self, language: str) -> bool:
+        return language in self.languages
 
     def visible(self, code: str, answers: dict[str, Any]) -> bool:
         """Is question `code` shown, given the answers so far (codes to values)?
@@ -80,9 +91,31 @@ def answer_score(points: float | None, lo: float, hi: float) -> float | None:
     return (points - lo) / (hi - lo)
 
 
-def version_compile(version: InstrumentVersion) -> CompiledVersion:
-    """Read a version once (four queries, whatever its size) into plain data."""
+def _offered(version: InstrumentVersion) -> tuple[str, ...]:
+    try:
+        return parse_languages(version.languages)
+    except ValueError:
+        return (BASE_LANGUAGE,)
+
+
+def _in(language: str, translations: Any, name: str, english: str) -> str:
+    """A text in `language` if there is one, else the English."""
+    if language == BASE_LANGUAGE or not isinstance(translations, dict):
+        return english
+    texts = translations.get(language)
+    text = texts.get(name) if isinstance(texts, dict) else None
+    return text if isinstance(text, str) and text.strip() else english
+
+
+def version_compile(
+    version: InstrumentVersion, *, language: str = BASE_LANGUAGE
+) -> CompiledVersion:
+    """Read a version once (four queries, whatever its size) into plain data, its texts in
+    `language` where the version offers it (else in English)."""
     version = InstrumentVersion.objects.select_related("instrument").get(pk=version.pk)
+    languages = _offered(version)
+    if language not in languages:
+        language = BASE_LANGUAGE
     options_by_list: dict[int, list[Option]] = {}
     for option in Option.objects.filter(option_list__version=version).order_by("position"):
         options_by_list.setdefault(option.option_list_id, []).append(option)
@@ -96,15 +129,15 @@ def version_compile(version: InstrumentVersion) -> CompiledVersion:
             id=q.pk,
             code=q.code,
             type=q.type,
-            text=q.text,
-            help=q.help,
+            text=_in(language, q.translations, "text", q.text),
+            help=_in(language, q.translations, "help", q.help),
             required=q.required,
             section_id=q.section_id,
             options={
                 o.value: CompiledOption(
                     o.pk,
                     o.value,
-                    o.label,
+                    _in(language, o.translations, "label", o.label),
                     o.points,
                     answer_score(o.points, lo, hi) if q.is_scored else None,
                 )
@@ -115,7 +148,11 @@ def version_compile(version: InstrumentVersion) -> CompiledVersion:
         )
         codes_by_section.setdefault(q.section_id, []).append(q.code)
     sections = tuple(
-        CompiledSection(s.pk, s.title, tuple(codes_by_section.get(s.pk, ())))
+        CompiledSection(
+            s.pk,
+            _in(language, s.translations, "title", s.title),
+            tuple(codes_by_section.get(s.pk, ())),
+        )
         for s in Section.objects.filter(version=version).order_by("position")
     )
     instrument = version.instrument
@@ -124,9 +161,11 @@ def version_compile(version: InstrumentVersion) -> CompiledVersion:
         number=version.number,
         instrument_id=instrument.pk,
         instrument_code=instrument.code,
-        title=instrument.title,
+        title=_in(language, version.translations, "title", instrument.title),
         scrutiny_id=instrument.scrutiny_id,
         kind=instrument.kind,
         questions=questions,
         sections=sections,
+        languages=languages,
+        language=language,
     )

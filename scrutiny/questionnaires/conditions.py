@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.utils.text import Truncator
+from django.utils.translation import gettext as _
 
 from scrutiny.instruments import CHOICE_TYPES, CompiledQuestion, CompiledVersion, Condition
 from scrutiny.models import Question
@@ -86,7 +87,7 @@ def _quoted_values(target: CompiledQuestion, condition: Condition) -> str:
     ]
     if len(labels) == 1:
         return labels[0]
-    return ", ".join(labels[:-1]) + " or " + labels[-1]
+    return _("%(first)s or %(last)s") % {"first": ", ".join(labels[:-1]), "last": labels[-1]}
 
 
 def condition_hint(compiled: CompiledVersion, condition: Condition) -> str:
@@ -94,10 +95,11 @@ def condition_hint(compiled: CompiledVersion, condition: Condition) -> str:
     target = compiled.questions[condition.code]
     question = f"“{Truncator(target.text).chars(90)}”"
     values = _quoted_values(target, condition)
+    words = {"values": values, "question": question}
     if target.type in CHOICE_TYPES:
         if condition.op == "!=":
-            return f"Answer this if you did not choose {values} for {question}."
-        return f"Answer this if you chose {values} for {question}."
+            return _("Answer this if you did not choose %(values)s for %(question)s.") % words
+        return _("Answer this if you chose %(values)s for %(question)s.") % words
     if condition.op == "!=":
-        return f"Answer this if your answer to {question} was not {values}."
-    return f"Answer this if your answer to {question} was {values}."
+        return _("Answer this if your answer to %(question)s was not %(values)s.") % words
+    return _("Answer this if your answer to %(question)s was %(values)s.") % words

@@ -28,6 +28,7 @@ from django import forms
 from django.conf import settings
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from scrutiny.instruments import CHOICE_TYPES, CompiledQuestion, CompiledSection, CompiledVersion
 from scrutiny.models import Question
@@ -78,8 +79,8 @@ def question_field(question: CompiledQuestion, *, hint: str = "") -> forms.Field
             choices=choices,
             widget=forms.RadioSelect,
             error_messages={
-                "required": "Choose an answer.",
-                "invalid_choice": "Choose one of the answers listed.",
+                "required": _("Choose an answer."),
+                "invalid_choice": _("Choose one of the answers listed."),
             },
             **common,
         )
@@ -88,8 +89,8 @@ def question_field(question: CompiledQuestion, *, hint: str = "") -> forms.Field
             choices=choices,
             widget=forms.CheckboxSelectMultiple,
             error_messages={
-                "required": "Choose at least one answer.",
-                "invalid_choice": "Choose from the answers listed.",
+                "required": _("Choose at least one answer."),
+                "invalid_choice": _("Choose from the answers listed."),
             },
             **common,
         )
@@ -99,8 +100,8 @@ def question_field(question: CompiledQuestion, *, hint: str = "") -> forms.Field
             decimal_places=6,
             widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}),
             error_messages={
-                "required": "Enter a number.",
-                "invalid": "Enter a number, like 12 or 3.5.",
+                "required": _("Enter a number."),
+                "invalid": _("Enter a number, like 12 or 3.5."),
             },
             **common,
         )
@@ -109,22 +110,24 @@ def question_field(question: CompiledQuestion, *, hint: str = "") -> forms.Field
             input_formats=DATE_INPUT_FORMATS,
             widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             error_messages={
-                "required": "Enter a date.",
-                "invalid": "Enter a real date, like 27/03/2024.",
+                "required": _("Enter a date."),
+                "invalid": _("Enter a real date, like 27/03/2024."),
             },
             **common,
         )
     limit = settings.ANSWER_TEXT_MAX_CHARS
-    common["help_text"] = _help_text(
-        question, " ".join(filter(None, [hint, f"Up to {limit:,} characters."]))
-    )
+    up_to = _("Up to %(limit)s characters.") % {"limit": f"{limit:,}"}
+    common["help_text"] = _help_text(question, " ".join(filter(None, [hint, up_to])))
     return forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=limit,
         error_messages={
-            "required": "Enter an answer.",
-            "max_length": f"Shorten your answer to {limit:,} characters or fewer "
-            "(it has %(show_value)s).",
+            "required": _("Enter an answer."),
+            # %(show_value)s is left for Django's max_length check to fill in.
+            "max_length": _(
+                "Shorten your answer to %(limit)s characters or fewer (it has %%(show_value)s)."
+            )
+            % {"limit": f"{limit:,}"},
         },
         **common,
     )

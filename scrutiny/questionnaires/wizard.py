@@ -17,6 +17,8 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
 from formtools.wizard.views import SessionWizardView
 
 from scrutiny.errors import ApplicationError
@@ -29,6 +31,7 @@ from scrutiny.questionnaires.forms import (
     form_list_for,
     values_from_data,
 )
+from scrutiny.questionnaires.language import html_lang, shown_in_other_language
 
 
 class InstrumentWizardView(SessionWizardView):
@@ -78,6 +81,8 @@ class InstrumentWizardView(SessionWizardView):
         context = super().get_context_data(form=form, **kwargs)
         context["compiled"] = self.compiled
         context["section"] = self.compiled.sections[int(self.steps.current)]
+        context["english_only"] = shown_in_other_language(self.compiled)
+        context["questionnaire_lang"] = html_lang(self.compiled)
         return context
 
 
@@ -107,7 +112,7 @@ class DraftWizardView(InstrumentWizardView):
     enforce_required = True
     draft: dict[str, Any]
     check_template_name: str
-    page_not_shown: ClassVar[str]  # a page posted that the answers saved leave out
+    page_not_shown: ClassVar[str | Promise]  # a page posted that the answers saved leave out
 
     def step_url(self, step: str | None = None) -> str:
         raise NotImplementedError
@@ -198,7 +203,7 @@ class DraftWizardView(InstrumentWizardView):
             step = step_of[code]
             anchor = f"id_{step}-{code}" + ("_0" if question.type in CHOICE_TYPES else "")
             if self.draft.get(code) in EMPTY:
-                message = f"Answer “{question.text}”"
+                message = _("Answer “%(question)s”") % {"question": question.text}
             problems.append({"message": message, "url": f"{self.step_url(step)}#{anchor}"})
         return problems
 
@@ -265,7 +270,7 @@ class DraftWizardView(InstrumentWizardView):
         if step == self.CHECK_STEP:
             return self.post_check()
         if step not in self.get_form_list():
-            messages.info(request, self.page_not_shown)
+            messages.info(request, str(self.page_not_shown))
             return redirect(self.step_url())
         self.storage.current_step = step
         action = self.posted_action()

@@ -22,10 +22,17 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from scrutiny.errors import ApplicationError
 from scrutiny.evidence import ResponseDetails, response_draft_check, response_submit
-from scrutiny.instruments import CompiledVersion, instrument_current_version, version_compile
+from scrutiny.instruments import (
+    BASE_LANGUAGE,
+    CompiledVersion,
+    instrument_current_version,
+    parse_languages,
+    version_compile,
+)
 from scrutiny.models import Agency, InstrumentVersion, PractitionerRole, Response, Source, User
 from surveys.models import Invitation, OpenDraft, Survey, new_token, token_hash
 from surveys.services.invitations import CLOSED, NOT_OPEN, survey_state
@@ -64,16 +71,16 @@ def open_draft_start(
     `key` (an API client's idempotency key, made the survey's own)."""
     _check_open(survey)
     if not survey.open_link_enabled:
-        raise ApplicationError("This survey is answered by invitation only.")
+        raise ApplicationError(_("This survey is answered by invitation only."))
     partnership_id = survey.scrutiny.partnership_id
     agency = Agency.objects.filter(pk=agency_id, partnership_id=partnership_id).first()
     if agency is None:
-        raise ApplicationError("Choose your agency from the list.")
+        raise ApplicationError(_("Choose your agency from the list."))
     role = None
     if role_id is not None:
         role = PractitionerRole.objects.filter(pk=role_id, partnership_id=partnership_id).first()
         if role is None:
-            raise ApplicationError("Choose your role from the list.")
+            raise ApplicationError(_("Choose your role from the list."))
     key = key or new_token()
     draft = OpenDraft.objects.create(
         survey=survey, key_sha256=token_hash(key), agency=agency, role=role, started_at=today()
@@ -117,13 +124,16 @@ def signed_in_draft_start(*, survey: Survey, user: User) -> OpenDraft:
 def _check_open(survey: Survey) -> None:
     state = survey_state(survey)
     if state == NOT_OPEN:
-        raise ApplicationError("This survey is not open yet.")
+        raise ApplicationError(_("This survey is not open yet."))
     if state == CLOSED:
-        raise ApplicationError("This survey has closed: answers can no longer be taken.")
+        raise ApplicationError(_("This survey has closed: answers can no longer be taken."))
 
 
-def holder_compiled(holder: Holder, *, compiled: CompiledVersion | None = None) -> CompiledVersion:
-    """The version being answered: the draft's, else the instrument's current one.
+def holder_compiled(
+    holder: Holder, *, compiled: CompiledVersion | None = None, language: str = BASE_LANGUAGE
+) -> CompiledVersion:
+    """The version being answered: the draft's, else the instrument's current one, its texts
+    in `language` where it offers it (scrutiny.instruments.version_compile).
 
     `compiled` is the version the page was drawn with: when it is that version it is used as it
     is (a version's id always names the same questions: a changed definition replaces a version
@@ -134,7 +144,15 @@ def holder_compiled(holder: Holder, *, compiled: CompiledVersion | None = None) 
         version = instrument_current_version(holder.survey.instrument)
     if compiled is not None and compiled.version_id == version.pk:
         return compiled
-    return version_compile(version)
+    return version_compile(version, language=language)
+
+
+def survey_languages(survey: Survey) -> tuple[str, ...]:
+    """The languages the survey's questionnaire (its instrument's current version) offers."""
+    try:
+        return parse_languages(instrument_current_version(survey.instrument).languages)
+    except (ApplicationError, ValueError):
+        return (BASE_LANGUAGE,)
 
 
 def holder_values(holder: Holder) -> dict[str, Any]:
@@ -151,8 +169,10 @@ def _locked(holder: Holder) -> Holder:
     )
     if locked.answered:
         raise AlreadySubmitted(
-            "These answers have already been submitted, so nothing more was saved. "
-            "Thank you for taking part."
+            _(
+                "These answers have already been submitted, so nothing more was saved. "
+                "Thank you for taking part."
+            )
         )
     _check_open(locked.survey)
     return locked
@@ -164,8 +184,8 @@ def _named_user(holder: Holder) -> User | None:
     return holder.entered_by if isinstance(holder, OpenDraft) else None
 
 
-def _details(holder: Holder) -> ResponseDetails:
-    return ResponseDetails(agency_id=holder.agency_id, role_id=holder.role_id)
+def _details(holder: Holder, language: str = "") -> ResponseDetails:
+    return ResponseDetails(agency_id=holder.agency_id, role_id=holder.role_id, language=language)
 
 
 @transaction.atomic
@@ -205,14 +225,18 @@ def survey_submit(
     The response is created now, whole. For an anonymous survey it has a random identifier
     and no time finer than the day (scrutiny.evidence), and the invitation or open draft
     forgets the answers and keeps only that it was answered: not the response; an invitation
-    not the day, an open draft not the agency and role."""
+    not the day, an open draft not the agency and role.
+
+    The response records the language its questions were shown in: that of `compiled`, the
+    version the pages were drawn with (none from the API: not known)."""
+    language = compiled.language if compiled is not None else ""
     locked = _locked(holder)
     compiled = holder_compiled(locked, compiled=compiled)
     anonymous = locked.survey.anonymous
     response = response_submit(
         compiled=compiled,
         values=holder_values(locked) if values is None else values,
-        details=_details(locked),
+        details=_details(locked, language),
         channel=channel,
         user=_named_user(locked),
         anonymous=anonymous,

@@ -20,14 +20,19 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from scrutiny.errors import ApplicationError
+from scrutiny.instruments import BASE_LANGUAGE
 from scrutiny.questionnaires import DraftWizardView, QuestionnairePage
+from scrutiny.questionnaires.language import active_language, html_lang, shown_in_other_language
 from surveys.forms import OpenStartForm
 from surveys.models import ANONYMOUS_ONLY_KINDS, Invitation, OpenDraft, Survey
 from surveys.services import answering, invitations
+from surveys.views.language import in_invitation_language
 
 RESUME_DAYS = 120
 
@@ -57,6 +62,16 @@ def _survey_closed_page(request: HttpRequest, survey: Survey) -> HttpResponse | 
 # Start pages
 
 
+def language_context(survey: Survey) -> dict[str, Any]:
+    """For a start page: whether the questionnaire is shown in English although another
+    language is active (its instrument does not offer it), and the `lang` of its texts.
+    Asked only when the active language is not English, so English pages read nothing more."""
+    language = active_language()
+    if language == BASE_LANGUAGE or language in answering.survey_languages(survey):
+        return {"english_only": False, "questionnaire_lang": ""}
+    return {"english_only": True, "questionnaire_lang": "en-GB"}
+
+
 def _invitation_cookie(survey_id: int) -> str:
     return f"survey_invitation_{survey_id}"
 
@@ -72,6 +87,7 @@ def _no_referrer(response: HttpResponse) -> HttpResponse:
 
 
 @never_cache
+@in_invitation_language
 def invitation_start(request: HttpRequest, token: str, rest: str = "") -> HttpResponse:
     """The personal link, on first use: the token is exchanged for a cookie that only this
     survey's pages receive, and the browser goes on to a token-free address. So the web
@@ -127,6 +143,7 @@ def invited_start(request: HttpRequest, survey_id: int) -> HttpResponse:
             "invitation": invitation,
             "in_progress": invitation.draft_version_id is not None,
             "start_url": reverse("survey-invited-step", args=[survey_id, "resume"]),
+            **language_context(survey),
         },
     )
 
@@ -183,6 +200,7 @@ def open_start(request: HttpRequest, public_key: str) -> HttpResponse:
             "form": form,
             "in_progress": in_progress,
             "start_url": reverse("survey-open-step", args=[public_key, "resume"]),
+            **language_context(survey),
         },
     )
 
@@ -199,7 +217,7 @@ class SurveyWizard(DraftWizardView):
     template_name = "surveys/respond/page.html"
     check_template_name = "surveys/respond/check.html"
     RESUME_STEP = "resume"
-    page_not_shown = (
+    page_not_shown = gettext_lazy(
         "That page does not apply, given your other answers, so nothing on it was saved."
     )
     survey: Survey
@@ -231,7 +249,7 @@ class SurveyWizard(DraftWizardView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_compiled(self) -> Any:
-        compiled = answering.holder_compiled(self.holder)
+        compiled = answering.holder_compiled(self.holder, language=active_language())
         self.draft: dict[str, Any] = answering.holder_values(self.holder)
         return compiled
 
@@ -277,10 +295,17 @@ class SurveyWizard(DraftWizardView):
     def _mode(self) -> dict[str, Any]:
         return {"is_invitation": isinstance(self.holder, Invitation)}
 
+    def _language(self) -> dict[str, Any]:
+        return {
+            "english_only": shown_in_other_language(self.compiled),
+            "questionnaire_lang": html_lang(self.compiled),
+        }
+
     def get_context_data(self, form: Any, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(form=form, **kwargs)
         step = self.steps.current
         context.update(self._mode())
+        context.update(self._language())
         context["survey"] = self.survey
         context["previous_step"] = self.get_prev_step(step)
         context["next_step"] = self.get_next_step(step)
@@ -291,6 +316,7 @@ class SurveyWizard(DraftWizardView):
     def check_context(self) -> dict[str, Any]:
         return {
             **self._mode(),
+            **self._language(),
             "survey": self.survey,
             "compiled": self.compiled,
             "later_url": self.start_url(),
@@ -336,7 +362,7 @@ class OpenWizard(SurveyWizard):
         if draft is None:
             messages.info(
                 self.request,
-                "We could not find answers in progress in this browser: start here.",
+                _("We could not find answers in progress in this browser: start here."),
             )
             return redirect("survey-open", public_key)
         draft.survey = survey

@@ -25,6 +25,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -35,7 +37,7 @@ from surveys.forms import YoungCodeForm
 from surveys.models import OpenDraft, Survey, YouthSession, token_hash
 from surveys.services import answering, youth_sessions
 from surveys.services.invitations import OPEN, survey_state
-from surveys.views.respond import RESUME_DAYS, SurveyWizard
+from surveys.views.respond import RESUME_DAYS, SurveyWizard, language_context
 from surveys.young_questions import young_question
 
 COOKIE = "young_resume"
@@ -84,8 +86,10 @@ def young_code(request: HttpRequest) -> HttpResponse:
             return redirect("young-start", session.code)
         form.add_error(
             "code",
-            "That code does not work. Check it against the screen, or ask the adult running "
-            "the session.",
+            _(
+                "That code does not work. Check it against the screen, or ask the adult "
+                "running the session."
+            ),
         )
     return _page(request, "code.html", form=form)
 
@@ -106,6 +110,7 @@ def young_start(request: HttpRequest, code: str) -> HttpResponse:
                 survey=draft.survey,
                 in_progress=True,
                 resume_url=reverse("young-step", args=[code, "resume"]),
+                **language_context(draft.survey),
             )
         return _ended(request, survey)
     code = session.code if session else survey.public_key
@@ -127,6 +132,7 @@ def young_start(request: HttpRequest, code: str) -> HttpResponse:
         in_progress=draft is not None,
         resume_url=reverse("young-step", args=[code, "resume"]),
         message=error,
+        **language_context(survey),
     )
 
 
@@ -162,7 +168,9 @@ class YoungWizard(SurveyWizard):
     template_name = "surveys/young/page.html"
     check_template_name = "surveys/young/check.html"
     ACTIONS = ("continue", "previous")
-    page_not_shown = "That question does not apply, given your other answers, so it was skipped."
+    page_not_shown = gettext_lazy(
+        "That question does not apply, given your other answers, so it was skipped."
+    )
     holder: OpenDraft
 
     def load(self) -> HttpResponse | None:

@@ -11,6 +11,8 @@ from django.db.models import Count, Min, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from audits.permissions import assignments_for_auditor, can_run_audits, is_auditor
 from scrutiny.home import HomeLink, HomeTask
@@ -20,13 +22,22 @@ from scrutiny.permissions import AnyUser
 
 def _audits_summary(*, assigned: int, to_do: int, overdue: int, next_due: dt.date | None) -> str:
     if not assigned:
-        return "No audits are assigned to you at the moment."
+        return _("No audits are assigned to you at the moment.")
     if not to_do:
-        return "You have submitted every audit assigned to you."
-    summary = f"You have {to_do} audit{'s' if to_do != 1 else ''} to do"
-    summary += f", {overdue} overdue." if overdue else "."
+        return _("You have submitted every audit assigned to you.")
+    if overdue:
+        summary = ngettext(
+            "You have %(to_do)d audit to do, %(overdue)d overdue.",
+            "You have %(to_do)d audits to do, %(overdue)d overdue.",
+            to_do,
+        )
+    else:
+        summary = ngettext(
+            "You have %(to_do)d audit to do.", "You have %(to_do)d audits to do.", to_do
+        )
+    summary %= {"to_do": to_do, "overdue": overdue}
     if next_due is not None:
-        summary += f" The next is due on {date_format(next_due, 'j F Y')}."
+        summary += " " + _("The next is due on %(day)s.") % {"day": date_format(next_due, "j F Y")}
     return summary
 
 
@@ -46,7 +57,7 @@ def audits_home_tasks(*, user: AnyUser) -> list[HomeTask]:
     return [
         HomeTask(
             key="audits",
-            title="Your audits",
+            title=_("Your audits"),
             url=reverse("audit-mine"),
             summary=_audits_summary(**counts),
         )
@@ -58,6 +69,6 @@ def audits_home_scrutiny_links(*, user: AnyUser, scrutiny: Scrutiny) -> list[Hom
     if not can_run_audits(user):
         return []
     return [
-        HomeLink("Case-file audits", reverse("audit-overview", args=[scrutiny.slug])),
-        HomeLink("The sample of case files", reverse("audit-sample", args=[scrutiny.slug])),
+        HomeLink(_("Case-file audits"), reverse("audit-overview", args=[scrutiny.slug])),
+        HomeLink(_("The sample of case files"), reverse("audit-sample", args=[scrutiny.slug])),
     ]

@@ -23,6 +23,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from scrutiny import permissions, permissions_disclosures, permissions_young
 from scrutiny.models import Action, Brag, Scrutiny, User
@@ -86,18 +88,14 @@ def _day(moment: dt.datetime) -> str:
     return date_format(timezone.localtime(moment), "j F Y")
 
 
-def _counted(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
-
-
 # Scrutinies ------------------------------------------------------------------------------------
 
 
 def _scrutiny_item(user: AnyUser, scrutiny: Scrutiny, *, configure: bool) -> HomeItem:
     """A scrutiny in progress: the scrutineer goes to its workspace, everyone else to its page;
     then the links to its other pages that the person may open."""
-    page = HomeLink("The scrutiny's page", reverse("scrutiny-detail", args=[scrutiny.slug]))
-    workspace = HomeLink("Findings and evidence", reverse("workspace", args=[scrutiny.slug]))
+    page = HomeLink(_("The scrutiny's page"), reverse("scrutiny-detail", args=[scrutiny.slug]))
+    workspace = HomeLink(_("Findings and evidence"), reverse("workspace", args=[scrutiny.slug]))
     first, other = (workspace, page) if permissions.is_scrutineer(user) else (page, workspace)
     links = [other] if configure else []
     links += _from_apps("home_scrutiny_links", user=user, scrutiny=scrutiny)
@@ -114,15 +112,21 @@ def _scrutinies_task(user: AnyUser) -> HomeTask:
     configure = permissions.can_configure_scrutinies(user)
     n = in_progress.count()
     shown = list(in_progress.order_by("-starts", "slug")[:SHOWN]) if n else []
-    summary = f"{_counted(n, 'scrutiny', 'scrutinies')} in progress." if n else "None in progress."
+    summary = (
+        ngettext("%(n)d scrutiny in progress.", "%(n)d scrutinies in progress.", n) % {"n": n}
+        if n
+        else _("None in progress.")
+    )
     if n > SHOWN:
-        summary += f" The {SHOWN} newest are here; every scrutiny is on the list."
-    links = [HomeLink("Every scrutiny", reverse("scrutiny-list"))]
+        summary += " " + _("The %(shown)d newest are here; every scrutiny is on the list.") % {
+            "shown": SHOWN
+        }
+    links = [HomeLink(_("Every scrutiny"), reverse("scrutiny-list"))]
     if configure:
-        links.insert(0, HomeLink("Set up a scrutiny", reverse("scrutiny-new")))
+        links.insert(0, HomeLink(_("Set up a scrutiny"), reverse("scrutiny-new")))
     return HomeTask(
         key="scrutinies",
-        title="Scrutinies",
+        title=_("Scrutinies"),
         url=reverse("scrutiny-list"),
         summary=summary,
         items=tuple(_scrutiny_item(user, s, configure=configure) for s in shown),
@@ -138,25 +142,25 @@ def _published_task(user: AnyUser) -> HomeTask:
     publications = permissions.publications_visible_to(user).defer("snapshot")
     n = publications.count()
     shown = list(publications.order_by("-published_at", "-pk")[:SHOWN]) if n else []
-    summary = (
+    summary = _(
         "Each scrutiny's scorecard, findings and event pack as published to the board when "
         "its findings were signed off."
     )
-    summary += (
-        f" {_counted(n, 'scrutiny is', 'scrutinies are')} published."
+    summary += " " + (
+        ngettext("%(n)d scrutiny is published.", "%(n)d scrutinies are published.", n) % {"n": n}
         if n
-        else " Nothing is published yet."
+        else _("Nothing is published yet.")
     )
     return HomeTask(
         key="published",
-        title="Published results",
+        title=_("Published results"),
         url=reverse("published-list"),
         summary=summary,
         items=tuple(
             HomeItem(
                 text=publication.scrutiny.title,
                 url=reverse("published-detail", args=[publication.scrutiny.slug]),
-                note=f"published on {_day(publication.published_at)}",
+                note=_("published on %(day)s") % {"day": _day(publication.published_at)},
             )
             for publication in shown
         ),
@@ -167,9 +171,13 @@ def _action_item(action: Action, key: dict[str, str]) -> HomeItem:
     words = key.get(action.status)
     note = f"{action.status.capitalize()}: {words}" if words else action.get_status_display()
     if action.timescale is not None:
-        note += f", due {date_format(action.timescale, 'j F Y')}"
+        note += _(", due %(day)s") % {"day": date_format(action.timescale, "j F Y")}
     if action.flagged_at is not None:
-        note += f". Flagged: {action.flag_reason}" if action.flag_reason else ". Flagged"
+        note += (
+            _(". Flagged: %(reason)s") % {"reason": action.flag_reason}
+            if action.flag_reason
+            else _(". Flagged")
+        )
     return HomeItem(
         text=Truncator(action.text).chars(90),
         url=reverse("plan-action", args=[action.pk]),
@@ -180,21 +188,22 @@ def _action_item(action: Action, key: dict[str, str]) -> HomeItem:
 def _agency_actions_task(user: User) -> HomeTask:
     """An agency lead's main task: their agency's open actions, to give each an update; those
     flagged as overdue or drifting first, then the soonest due."""
-    agency = user.agency.name if user.agency is not None else "your agency"
+    agency = user.agency.name if user.agency is not None else _("your agency")
     open_actions = permissions.actions_visible_to(user).exclude(status=Brag.BLUE)
     n = open_actions.count()
     order = (F("flagged_at").desc(nulls_last=True), F("timescale").asc(nulls_last=True), "pk")
     shown = list(open_actions.order_by(*order)[:SHOWN]) if n else []
     if n == 1:
-        summary = f"One action of {agency} is open: give it an update on its progress."
+        summary = _("One action of %(agency)s is open: give it an update on its progress.")
     elif n:
-        summary = f"{n} actions of {agency} are open: give each an update on its progress."
+        summary = _("%(n)d actions of %(agency)s are open: give each an update on its progress.")
     else:
-        summary = f"No action of {agency} is open in the partnership's delivery plan."
+        summary = _("No action of %(agency)s is open in the partnership's delivery plan.")
+    summary %= {"n": n, "agency": agency}
     key = user.partnership.brag_key if user.partnership is not None else {}
     return HomeTask(
         key="plan",
-        title="Your agency's actions",
+        title=_("Your agency's actions"),
         url=reverse("plan"),
         summary=summary,
         items=tuple(_action_item(action, key) for action in shown),
@@ -207,10 +216,12 @@ def _plan_task(user: AnyUser) -> HomeTask:
         return _agency_actions_task(user)
     return HomeTask(
         key="plan",
-        title="Action plan",
+        title=_("Action plan"),
         url=reverse("plan"),
-        summary="The partnership's delivery plan: priorities, outcomes and actions, with "
-        "their BRAG status.",
+        summary=_(
+            "The partnership's delivery plan: priorities, outcomes and actions, with "
+            "their BRAG status."
+        ),
     )
 
 
@@ -222,10 +233,16 @@ def _disclosures_task(user: AnyUser) -> HomeTask | None:
         return None
     return HomeTask(
         key="disclosures",
-        title="Possible disclosures",
+        title=_("Possible disclosures"),
         url=reverse("disclosure-list"),
-        summary=f"{_counted(n, 'possible disclosure', 'possible disclosures')} to look at: "
-        "children's answers with words that may mean they are being harmed.",
+        summary=ngettext(
+            "%(n)d possible disclosure to look at: children's answers with words that may mean "
+            "they are being harmed.",
+            "%(n)d possible disclosures to look at: children's answers with words that may mean "
+            "they are being harmed.",
+            n,
+        )
+        % {"n": n},
     )
 
 
@@ -235,24 +252,28 @@ def _young_task(user: AnyUser) -> HomeTask:
     if not permissions_young.is_young_scrutineer(user):
         return HomeTask(
             key="young",
-            title="Young scrutineers' feedback",
+            title=_("Young scrutineers' feedback"),
             url=reverse("young-feedback-results"),
-            summary="What the young scrutineers told us after each scrutiny: whether the adults "
-            "listened, and whether anything changed because of them.",
+            summary=_(
+                "What the young scrutineers told us after each scrutiny: whether the adults "
+                "listened, and whether anything changed because of them."
+            ),
         )
     publications = permissions.publications_visible_to(user).defer("snapshot")
     shown = list(publications.order_by("-published_at", "-pk")[:SHOWN])
     return HomeTask(
         key="young",
-        title="Your scrutinies",
+        title=_("Your scrutinies"),
         url=reverse("young-home"),
-        summary="Read what each scrutiny found, add what you saw or heard, and tell us if we "
-        "listened." + ("" if shown else " Nothing is published yet."),
+        summary=_(
+            "Read what each scrutiny found, add what you saw or heard, and tell us if we listened."
+        )
+        + ("" if shown else " " + _("Nothing is published yet.")),
         items=tuple(
             HomeItem(
                 text=publication.scrutiny.title,
                 url=reverse("young-scrutiny", args=[publication.scrutiny.slug]),
-                note=f"published on {_day(publication.published_at)}",
+                note=_("published on %(day)s") % {"day": _day(publication.published_at)},
             )
             for publication in shown
         ),

@@ -8,6 +8,8 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from scrutiny import permissions as core_permissions
 from scrutiny.home import SHOWN, HomeItem, HomeLink, HomeTask
@@ -26,7 +28,9 @@ from surveys.permissions import (
 def _item(survey: Survey) -> HomeItem:
     note = survey.scrutiny.title
     if survey.closes_at is not None:
-        note += f", open until {date_format(timezone.localtime(survey.closes_at), 'j F Y')}"
+        note += _(", open until %(day)s") % {
+            "day": date_format(timezone.localtime(survey.closes_at), "j F Y")
+        }
     return HomeItem(text=survey.title, url=reverse("answer-list"), note=note)
 
 
@@ -45,10 +49,14 @@ def _sessions_task(user: AnyUser) -> list[HomeTask]:
     return [
         HomeTask(
             key="youth-sessions",
-            title="Children's survey sessions",
+            title=_("Children's survey sessions"),
             url=reverse("youth-session-list"),
-            summary=f"Run a session with a group of children: {n} children's survey"
-            f"{'s are' if n != 1 else ' is'} open.",
+            summary=ngettext(
+                "Run a session with a group of children: %(n)d children's survey is open.",
+                "Run a session with a group of children: %(n)d children's surveys are open.",
+                n,
+            )
+            % {"n": n},
         )
     ]
 
@@ -84,19 +92,28 @@ def _questionnaire_tasks(user: AnyUser) -> list[HomeTask]:
         list(surveys.order_by(F("closes_at").asc(nulls_last=True), "title")[:SHOWN]) if n else []
     )
     if board:
-        title = "Board questionnaires"
+        title = _("Board questionnaires")
         summary = (
-            f"{n} questionnaire{'s' if n != 1 else ''} of the partnership board to answer, by name."
+            ngettext(
+                "%(n)d questionnaire of the partnership board to answer, by name.",
+                "%(n)d questionnaires of the partnership board to answer, by name.",
+                n,
+            )
+            % {"n": n}
             if n
-            else "No board questionnaire is waiting for your answers."
+            else _("No board questionnaire is waiting for your answers.")
         )
     else:
-        title = "Family feedback"
+        title = _("Family feedback")
         summary = (
-            f"Enter what a child or family told you, on their behalf: {n} form"
-            f"{'s are' if n != 1 else ' is'} open."
+            ngettext(
+                "Enter what a child or family told you, on their behalf: %(n)d form is open.",
+                "Enter what a child or family told you, on their behalf: %(n)d forms are open.",
+                n,
+            )
+            % {"n": n}
             if n
-            else "No family feedback form is open at the moment."
+            else _("No family feedback form is open at the moment.")
         )
     return [
         HomeTask(
@@ -113,4 +130,4 @@ def surveys_home_scrutiny_links(*, user: AnyUser, scrutiny: Scrutiny) -> list[Ho
     """A scrutiny's surveys' page, for those who run them (no query)."""
     if not can_run_surveys(user):
         return []
-    return [HomeLink("Surveys", reverse("survey-list", args=[scrutiny.slug]))]
+    return [HomeLink(_("Surveys"), reverse("survey-list", args=[scrutiny.slug]))]

@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from audits.assignments import AssignmentRequest
 from audits.models import Assignment, CaseFile
@@ -39,30 +40,30 @@ class AssignForm(forms.Form):
             groups.setdefault(f"{user.agency.name} ({user.agency.code})", []).append(
                 (str(user.pk), f"{user.agency.code} \N{EN DASH} {user.full_name or user.email}")
             )
-        choices: list[Any] = [("", "Nobody this time"), *groups.items()]
+        choices: list[Any] = [("", _("Nobody this time")), *groups.items()]
         for case in cases:
             self.fields[f"c{case.pk}-auditor"] = forms.TypedChoiceField(
-                label="Agency and auditor",
+                label=_("Agency and auditor"),
                 choices=choices,
                 coerce=int,
                 empty_value=None,
                 required=False,
             )
             self.fields[f"c{case.pk}-due"] = forms.DateField(
-                label="Due date",
-                help_text="For example 30/06/2025.",
+                label=_("Due date"),
+                help_text=_("For example 30/06/2025."),
                 input_formats=DATE_INPUT_FORMATS,
                 widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                 initial=default_due,
                 # Required when the row has an auditor; clean() forgives a row left at Nobody.
                 required=True,
                 error_messages={
-                    "required": "Give the date the audit is due.",
-                    "invalid": "Enter a real date, like 30/06/2025.",
+                    "required": _("Give the date the audit is due."),
+                    "invalid": _("Enter a real date, like 30/06/2025."),
                 },
             )
             self.fields[f"c{case.pk}-role"] = forms.ChoiceField(
-                label="Role",
+                label=_("Role"),
                 choices=Assignment.Role.choices,
                 initial=Assignment.Role.FIRST,
             )
@@ -100,20 +101,22 @@ class AssignForm(forms.Form):
 
 class ReopenForm(forms.Form):
     reason = forms.CharField(
-        label="Why does the audit need reopening?",
-        help_text="This is kept in the audit's history for everyone who can see the audit.",
+        label=_("Why does the audit need reopening?"),
+        help_text=_("This is kept in the audit's history for everyone who can see the audit."),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "Give the reason for reopening the audit."},
+        error_messages={"required": _("Give the reason for reopening the audit.")},
     )
 
 
 class ConcernForm(forms.Form):
     concern = forms.CharField(
-        label="What have you found?",
-        help_text="Say what is in the case file and why you think the child is at risk now. "
-        "This stays on the platform.",
+        label=_("What have you found?"),
+        help_text=_(
+            "Say what is in the case file and why you think the child is at risk now. "
+            "This stays on the platform."
+        ),
         max_length=10000,
         widget=forms.Textarea(attrs={"rows": 8}),
-        error_messages={"required": "Describe the concern."},
+        error_messages={"required": _("Describe the concern.")},
     )

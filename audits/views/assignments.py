@@ -13,6 +13,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from audits import assignments, permissions, selectors
@@ -57,7 +59,7 @@ def audit_assign(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         requests, fields = form.requests()
         if not requests:
-            form.add_error(None, "Choose an auditor for at least one case file.")
+            form.add_error(None, _("Choose an auditor for at least one case file."))
         else:
             try:
                 made = assignments.assignments_assign(
@@ -75,8 +77,14 @@ def audit_assign(request: HttpRequest, slug: str) -> HttpResponse:
                 count = len(made)
                 messages.success(
                     request,
-                    f"{count} audit{'s' if count > 1 else ''} assigned. Each auditor is emailed "
-                    "once, with a link to their audits and no case references.",
+                    ngettext(
+                        "%(count)d audit assigned. Each auditor is emailed once, with a link to "
+                        "their audits and no case references.",
+                        "%(count)d audits assigned. Each auditor is emailed once, with a link to "
+                        "their audits and no case references.",
+                        count,
+                    )
+                    % {"count": count},
                 )
                 return redirect("audit-assign", scrutiny.slug)
     blocks = [

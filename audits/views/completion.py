@@ -21,6 +21,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.cache import never_cache
 
 from audits import completion, permissions
@@ -53,7 +54,7 @@ class AuditWizard(DraftWizardView):
 
     template_name = "audits/completion/fill.html"
     check_template_name = "audits/completion/check.html"
-    page_not_shown = (
+    page_not_shown = gettext_lazy(
         "That page does not apply to this audit, given the answers saved, so nothing on it "
         "was saved."
     )
@@ -87,8 +88,10 @@ class AuditWizard(DraftWizardView):
     def _to_detail(self) -> HttpResponse:
         messages.info(
             self.request,
-            "This audit has been submitted and is locked. Ask the business unit or the "
-            "scrutineer to reopen it if something must change.",
+            gettext(
+                "This audit has been submitted and is locked. Ask the business unit or the "
+                "scrutineer to reopen it if something must change."
+            ),
         )
         return redirect("audit-detail", self.assignment.pk)
 
@@ -123,8 +126,10 @@ class AuditWizard(DraftWizardView):
     def saved_for_later(self) -> HttpResponse:
         messages.success(
             self.request,
-            "Your answers are saved. Come back to this audit at any time from Your audits: "
-            "it opens at the page you were on.",
+            gettext(
+                "Your answers are saved. Come back to this audit at any time from Your audits: "
+                "it opens at the page you were on."
+            ),
         )
         return redirect("audit-mine")
 
@@ -144,8 +149,10 @@ class AuditWizard(DraftWizardView):
     def submitted(self) -> HttpResponse:
         messages.success(
             self.request,
-            "Your audit is submitted. It is now locked; if something must change, ask the "
-            "business unit or the scrutineer to reopen it.",
+            gettext(
+                "Your audit is submitted. It is now locked; if something must change, ask the "
+                "business unit or the scrutineer to reopen it."
+            ),
         )
         return redirect("audit-detail", self.assignment.pk)
 

@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from audits import concerns, permissions
@@ -25,17 +26,18 @@ from scrutiny.models import User
 def _concern_message(result: concerns.ConcernRaised) -> tuple[int, str]:
     recipient = result.recipient
     if recipient is None:
-        return messages.WARNING, (
+        return messages.WARNING, _(
             "Your concern is recorded, but nobody could be emailed: the partnership has no "
             "safeguarding lead or contact email. Tell your agency's safeguarding lead now, by "
             "phone, and the business unit."
         )
     if recipient.is_lead:
-        who = recipient.name or "the partnership's safeguarding lead"
-        return messages.SUCCESS, (
-            f"Your concern is recorded and {who} is being emailed now, with a link to read it here."
-        )
-    return messages.SUCCESS, (
+        who = recipient.name or _("the partnership's safeguarding lead")
+        return messages.SUCCESS, _(
+            "Your concern is recorded and %(who)s is being emailed now, with a link to read it "
+            "here."
+        ) % {"who": who}
+    return messages.SUCCESS, _(
         "Your concern is recorded. The partnership has no safeguarding lead email, so its contact "
         "address is being emailed now, with a link to read it here."
     )
@@ -88,7 +90,7 @@ def audit_concern_detail(request: HttpRequest, concern_id: int) -> HttpResponse:
         except ApplicationError as exc:
             messages.info(request, exc.message)
         else:
-            messages.success(request, "The concern is acknowledged.")
+            messages.success(request, _("The concern is acknowledged."))
         return redirect("audit-concern-detail", concern.pk)
     audit_event_record(
         scrutiny=concern.case.sample.scrutiny,

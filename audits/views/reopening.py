@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from audits import completion, permissions, selectors
@@ -25,10 +26,14 @@ def audit_reopen(request: HttpRequest, assignment_id: int) -> HttpResponse:
     assert isinstance(request.user, User)  # one who may reopen the audit
     row = selectors.audit_detail(assignment_id=assignment.pk)
     if row.status == selectors.MODERATED:
-        messages.info(request, "This case file has been moderated: its audits cannot be reopened.")
+        messages.info(
+            request, _("This case file has been moderated: its audits cannot be reopened.")
+        )
         return redirect("audit-detail", assignment.pk)
     if row.status != selectors.SUBMITTED:
-        messages.info(request, "This audit has not been submitted, so there is nothing to reopen.")
+        messages.info(
+            request, _("This audit has not been submitted, so there is nothing to reopen.")
+        )
         return redirect("audit-detail", assignment.pk)
     form = ReopenForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -41,7 +46,7 @@ def audit_reopen(request: HttpRequest, assignment_id: int) -> HttpResponse:
         except ApplicationError as exc:
             form.add_error("reason", exc.message)
         else:
-            messages.success(request, "The audit is reopened: its auditor can change it again.")
+            messages.success(request, _("The audit is reopened: its auditor can change it again."))
             return redirect("audit-detail", assignment.pk)
     return render(
         request,

@@ -4,6 +4,7 @@ and fill in the code."""
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from scrutiny.mfa import services
 
@@ -23,10 +24,10 @@ class AppCodeForm(forms.Form):
     """Setting up: the code the app shows, to prove it was set up right."""
 
     code = forms.CharField(
-        label="Code from your authenticator app",
-        help_text="The 6 digits the app shows for this account, for example 123456.",
+        label=_("Code from your authenticator app"),
+        help_text=_("The 6 digits the app shows for this account, for example 123456."),
         max_length=20,
-        error_messages={"required": "Enter the 6-digit code from your authenticator app"},
+        error_messages={"required": _("Enter the 6-digit code from your authenticator app")},
         widget=_code_input(inputmode="numeric", autofocus=True),
     )
 
@@ -35,16 +36,18 @@ class VerifyForm(forms.Form):
     """Signing in: the app's code or, without the phone, one of the recovery codes."""
 
     code = forms.CharField(
-        label="Code from your authenticator app",
-        help_text="The 6 digits the app shows for this account, for example 123456.",
+        label=_("Code from your authenticator app"),
+        help_text=_("The 6 digits the app shows for this account, for example 123456."),
         max_length=20,
         required=False,
         widget=_code_input(inputmode="numeric", autofocus=True),
     )
     recovery_code = forms.CharField(
-        label="Recovery code",
-        help_text="One of the codes you saved when you set up two-factor authentication, "
-        "for example abcd-2345. Each works once.",
+        label=_("Recovery code"),
+        help_text=_(
+            "One of the codes you saved when you set up two-factor authentication, "
+            "for example abcd-2345. Each works once."
+        ),
         max_length=20,
         required=False,
         widget=_code_input(),
@@ -53,7 +56,7 @@ class VerifyForm(forms.Form):
     def clean(self) -> dict[str, str]:
         cleaned: dict[str, str] = super().clean() or {}
         if not cleaned.get("code") and not cleaned.get("recovery_code"):
-            self.add_error("code", services.ENTER_A_CODE)
+            self.add_error("code", str(services.ENTER_A_CODE))
         return cleaned
 
     def typed(self) -> tuple[str, str]:

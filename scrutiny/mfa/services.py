@@ -8,6 +8,8 @@ import re
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -24,16 +26,16 @@ RECOVERY_NAME = "Recovery codes"
 APP_CODE = re.compile(r"^\d{6}$")
 RECOVERY_CODE = re.compile(r"^[a-z2-7]{8}$")
 
-ENTER_A_CODE = "Enter the 6-digit code from your authenticator app, or a recovery code"
-NOT_A_CODE = "Enter the 6 digits your authenticator app shows, like 123456, or a recovery code"
-WRONG_APP_CODE = (
+ENTER_A_CODE = _("Enter the 6-digit code from your authenticator app, or a recovery code")
+NOT_A_CODE = _("Enter the 6 digits your authenticator app shows, like 123456, or a recovery code")
+WRONG_APP_CODE = _(
     "That code is not right, or has been used already. Enter the code your app shows now; "
     "if it still fails, check that your phone sets its time automatically"
 )
-WRONG_RECOVERY_CODE = (
+WRONG_RECOVERY_CODE = _(
     "That recovery code is not right, or has been used already: each code works once"
 )
-NO_SECOND_FACTOR = (
+NO_SECOND_FACTOR = _(
     "This account has no second factor set up yet: set up an authenticator app at "
     "/accounts/two-factor/set-up/ first"
 )
@@ -50,10 +52,11 @@ def _throttled(device: Device) -> str | None:
     if allowed:
         return None
     wait = max(1, round((data["locked_until"] - timezone.now()).total_seconds()))
-    return (
-        f"There have been too many wrong codes. Wait {wait} second{'s' if wait != 1 else ''}, "
-        "then try again"
-    )
+    return ngettext(
+        "There have been too many wrong codes. Wait %(wait)d second, then try again",
+        "There have been too many wrong codes. Wait %(wait)d seconds, then try again",
+        wait,
+    ) % {"wait": wait}
 
 
 def _check(devices: list[Device], code: str) -> tuple[Device | None, str | None]:
@@ -73,16 +76,16 @@ def second_factor_verify(*, user: User, code: str) -> Device:
     transaction, so the count of wrong codes is kept.)"""
     code = code_clean(code)
     if not code:
-        raise ApplicationError(ENTER_A_CODE)
+        raise ApplicationError(str(ENTER_A_CODE))
     if APP_CODE.match(code):
         model: type[Device] = TOTPDevice
         kind, wrong = "app code", WRONG_APP_CODE
     elif RECOVERY_CODE.match(code):
         model, kind, wrong = StaticDevice, "recovery code", WRONG_RECOVERY_CODE
     else:
-        raise ApplicationError(NOT_A_CODE)
+        raise ApplicationError(str(NOT_A_CODE))
     if not has_any_device(user=user):
-        raise ApplicationError(NO_SECOND_FACTOR)
+        raise ApplicationError(str(NO_SECOND_FACTOR))
     with transaction.atomic():
         # Locked while checked, so one code cannot be used twice at once.
         devices = list(model.objects.select_for_update().filter(user_id=user.pk, confirmed=True))
@@ -90,7 +93,7 @@ def second_factor_verify(*, user: User, code: str) -> Device:
         if device is None and waiting is None:
             trail_record(action="second factor refused", user=user, detail=kind)
     if device is None:
-        raise ApplicationError(waiting or wrong)
+        raise ApplicationError(waiting or str(wrong))
     return device
 
 
@@ -115,7 +118,9 @@ def app_confirm(*, user: User, code: str) -> tuple[TOTPDevice, list[str]]:
     it and, when the person had no recovery codes left, ten new ones (to be shown once)."""
     code = code_clean(code)
     if not APP_CODE.match(code):
-        raise ApplicationError("Enter the 6 digits your authenticator app shows, like 123456")
+        raise ApplicationError(
+            gettext("Enter the 6 digits your authenticator app shows, like 123456")
+        )
     with transaction.atomic():
         pending = list(
             TOTPDevice.objects.select_for_update()
@@ -123,12 +128,14 @@ def app_confirm(*, user: User, code: str) -> tuple[TOTPDevice, list[str]]:
             .order_by("-pk")[:1]
         )
         if not pending:
-            raise ApplicationError("Start again: open the set-up page and scan the new QR code")
+            raise ApplicationError(
+                gettext("Start again: open the set-up page and scan the new QR code")
+            )
         device, waiting = _check(pending, code)
         if device is None and waiting is None:
             trail_record(action="second factor refused", user=user, detail="set-up code")
     if not isinstance(device, TOTPDevice):
-        raise ApplicationError(waiting or WRONG_APP_CODE)
+        raise ApplicationError(waiting or str(WRONG_APP_CODE))
     return device, _app_confirmed(user=user, device=device)
 
 
@@ -180,7 +187,7 @@ def recovery_code_for_reading(code: str) -> str:
     return f"{code[:4]}-{code[4:]}"
 
 
-API_CODE_NEEDED = (
+API_CODE_NEEDED = _(
     "This account needs a second factor: send the 6-digit code from your authenticator app, "
     "or a recovery code, as `otp`."
 )
@@ -192,5 +199,5 @@ def second_factor_for_token(*, user: User, code: str) -> None:
     if not (needs_second_factor(user) or has_any_device(user=user)):
         return
     if not code.strip():
-        raise ApplicationError(API_CODE_NEEDED)
+        raise ApplicationError(str(API_CODE_NEEDED))
     second_factor_verify(user=user, code=code)

@@ -21,6 +21,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -90,7 +91,7 @@ def two_factor_set_up(request: HttpRequest) -> HttpResponse:
             form.add_error("code", error.message)
         else:
             django_otp.login(request, device)
-            messages.success(request, "Two-factor authentication is set up.")
+            messages.success(request, _("Two-factor authentication is set up."))
             if codes:
                 request.session[NEW_CODES_SESSION_KEY] = codes
                 return _to("two-factor-recovery-codes", next_url)
@@ -123,7 +124,7 @@ def two_factor_qr(request: HttpRequest) -> HttpResponse:
         xmldecl=False,
         dark="#0b0c0c",
         light="#ffffff",
-        title="QR code to set up your authenticator app",
+        title=_("QR code to set up your authenticator app"),
     )
     return HttpResponse(svg.getvalue(), content_type="image/svg+xml")
 
@@ -152,8 +153,11 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
                 left = selectors.recovery_codes_left(user=user)
                 messages.warning(
                     request,
-                    f"You used a recovery code: {left} left. Get new ones from the "
-                    "two-factor authentication page if you are running out.",
+                    _(
+                        "You used a recovery code: %(left)s left. Get new ones from the "
+                        "two-factor authentication page if you are running out."
+                    )
+                    % {"left": left},
                 )
             return HttpResponseRedirect(next_url)
     context = {"form": form, "next": next_url}
@@ -194,13 +198,15 @@ def two_factor_remove(request: HttpRequest) -> HttpResponse:
     if needs_second_factor(user):
         messages.error(
             request,
-            "Your role needs two-factor authentication, so it cannot be removed. To move it to "
-            "a new phone, set up the app again.",
+            _(
+                "Your role needs two-factor authentication, so it cannot be removed. To move it "
+                "to a new phone, set up the app again."
+            ),
         )
         return redirect("two-factor")
     if request.method == "POST":
         services.second_factor_remove(user=user)
         request.session.pop(django_otp.DEVICE_ID_SESSION_KEY, None)
-        messages.success(request, "Two-factor authentication is removed from your account.")
+        messages.success(request, _("Two-factor authentication is removed from your account."))
         return redirect("two-factor")
     return render(request, "registration/two_factor_remove.html")

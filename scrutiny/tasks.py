@@ -24,9 +24,10 @@ def selfcheck(*, job_id: int) -> None:
 
 
 @shared_task(acks_late=True)
-def event_pack_build(*, job_id: int, pack_id: int) -> None:
+def event_pack_build(*, job_id: int, pack_id: int, language: str | None = None) -> None:
     """Build a queued event pack, reporting its progress through the pack's job. Safe to run
-    again: a second build replaces the pack's files."""
+    again: a second build replaces the pack's files. In `language` ("en", "cy" or "both"; by
+    default the partnership's)."""
     from scrutiny.models import EventPack
     from scrutiny.packs.build import pack_build
 
@@ -34,7 +35,7 @@ def event_pack_build(*, job_id: int, pack_id: int) -> None:
         if run is None:
             return
         pack = EventPack.objects.select_related("scrutiny__partnership").get(pk=pack_id)
-        pack_build(pack=pack, progress=run.progress)
+        pack_build(pack=pack, progress=run.progress, language=language)
         run.finish(result={"pack": pack.pk}, message="The event pack is ready to download.")
 
 

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.db.models import Count
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext, gettext_noop, ngettext
 
 from scrutiny.disclosure import (
     SOURCE_LABELS,
@@ -40,6 +41,7 @@ from scrutiny.models import (
 )
 from scrutiny.packs.responses import comment_rows as comment_rows  # streamed: named here too
 from scrutiny.packs.responses import response_sheets as response_sheets
+from scrutiny.packs.words import fewer_than, long_date, note_kind_word, source_word
 from scrutiny.plan.drafting import DraftAction, SourceScore, action_drafted
 from scrutiny.scorecard import (
     BreakdownCell,
@@ -49,7 +51,8 @@ from scrutiny.scorecard import (
 )
 from scrutiny.scoring import question_distributions, scrutiny_scores
 
-EVENT_DATE_TO_BE_AGREED = "Date to be agreed"
+# The pack's data is gathered in the language the pack is built in (`scrutiny.packs.words`).
+EVENT_DATE_TO_BE_AGREED = gettext_noop("Date to be agreed")
 
 
 @dataclass(frozen=True)
@@ -85,9 +88,9 @@ class PackData:
     @property
     def event_line(self) -> str:
         """The cover's line about the event: its date, or that it is to be agreed."""
-        if self.event_date == EVENT_DATE_TO_BE_AGREED:
-            return "Scrutiny event: date to be agreed"
-        return f"Scrutiny event: {self.event_date}"
+        if self.event_date in (EVENT_DATE_TO_BE_AGREED, gettext(EVENT_DATE_TO_BE_AGREED)):
+            return gettext("Scrutiny event: date to be agreed")
+        return gettext("Scrutiny event: %(date)s") % {"date": self.event_date}
 
     @property
     def version(self) -> str:
@@ -110,7 +113,7 @@ def _chair(scrutiny: Scrutiny) -> str:
         .order_by("pk")
         .first()
     )
-    return scrutineer.get_full_name() if scrutineer else "the Independent Scrutineer"
+    return scrutineer.get_full_name() if scrutineer else gettext("the Independent Scrutineer")
 
 
 @dataclass(frozen=True)
@@ -129,7 +132,7 @@ def _case_files(total: dict[str, int], threshold: int) -> str:
     breakdowns do (§9)."""
     hidden = suppressed_codes(total, threshold=threshold)
     return "; ".join(
-        f"{name}: {f'fewer than {threshold}' if name in hidden else n}" for name, n in total.items()
+        f"{name}: {fewer_than(threshold) if name in hidden else n}" for name, n in total.items()
     )
 
 
@@ -150,18 +153,22 @@ def _method(scrutiny: Scrutiny, sources: list[_Source]) -> list[tuple[str, str]]
             continue
         label = source.title
         if titles.count(source.title) > 1:  # two alike: say which kind
-            label = f"{source.title} ({SOURCE_LABELS[source.kind].lower()})"
-        text = offered.get(source.code) or f"{source.returns} returned"
+            label = f"{source.title} ({source_word(SOURCE_LABELS[source.kind]).lower()})"
+        text = offered.get(source.code) or gettext("%(n)s returned") % {"n": source.returns}
         if source.case_files:
-            files = sum(source.case_files.values())
-            text = (
-                f"{source.returns} audit{'s' if source.returns != 1 else ''} of {files} case "
-                f"file{'s' if files != 1 else ''} ("
-                + _case_files(source.case_files, scrutiny.suppression_threshold)
-                + ")"
-            )
+            text = _audits(source, scrutiny.suppression_threshold)
         lines.append((label, text))
     return lines
+
+
+def _audits(source: _Source, threshold: int) -> str:
+    """ "3 audits of 12 case files (North: 7; South: fewer than 5)"."""
+    files = sum(source.case_files.values())
+    return gettext("%(audits)s of %(files)s (%(areas)s)") % {
+        "audits": ngettext("%(n)s audit", "%(n)s audits", source.returns) % {"n": source.returns},
+        "files": ngettext("%(n)s case file", "%(n)s case files", files) % {"n": files},
+        "areas": _case_files(source.case_files, threshold),
+    }
 
 
 def _sources(scrutiny: Scrutiny) -> list[_Source]:
@@ -184,7 +191,7 @@ def _sources(scrutiny: Scrutiny) -> list[_Source]:
         .values_list("instrument_id", "area__name", "n")
         .order_by("instrument_id", "area__name")
     ):
-        case_files[instrument_id][area or "No area"] = n
+        case_files[instrument_id][area or gettext("No area")] = n
     return [
         _Source(code, kind, title, returns.get(pk, 0), case_files.get(pk, {}))
         for pk, code, kind, title in Instrument.objects.filter(scrutiny=scrutiny)
@@ -212,13 +219,25 @@ def _discussion(rows: list[ScorecardRow]) -> list[str]:
             high = max(row.sources, key=lambda bar: bar.score)
             low = min(row.sources, key=lambda bar: bar.score)
             questions.append(
-                f"{row.code}: why does {high.label.lower()} ({high.score:.1f}) see this so "
-                f"differently from {low.label.lower()} ({low.score:.1f})?"
+                gettext(
+                    "%(code)s: why does %(high)s (%(high_score)s) see this so differently from "
+                    "%(low)s (%(low_score)s)?"
+                )
+                % {
+                    "code": row.code,
+                    "high": source_word(high.label).lower(),
+                    "high_score": f"{high.score:.1f}",
+                    "low": source_word(low.label).lower(),
+                    "low_score": f"{low.score:.1f}",
+                }
             )
         if row.rating in ("limited", "insufficient"):
             questions.append(
-                f"{row.code}: what would it take for “{row.statement}” to be true for every "
-                "child, and who will lead it?"
+                gettext(
+                    "%(code)s: what would it take for “%(statement)s” to be true for every "
+                    "child, and who will lead it?"
+                )
+                % {"code": row.code, "statement": row.statement}
             )
     return questions
 
@@ -237,11 +256,12 @@ def pack_data(*, scrutiny: Scrutiny) -> PackData:
     quotes: dict[int, list[tuple[str, str, str]]] = defaultdict(list)
     for quote in quotes_shown(Quote.objects.filter(scrutiny=scrutiny)).order_by("pk"):
         shown = quote_published(quote, redactor=redactor)
-        quotes[quote.factor_id].append((shown.text, shown.source, shown.label))
+        quotes[quote.factor_id].append((shown.text, source_word(shown.source), shown.label))
     notes: dict[int, list[tuple[str, str]]] = defaultdict(list)
     for note in EvidenceNote.objects.filter(scrutiny=scrutiny).prefetch_related("factors"):
         for factor in note.factors.all():
-            notes[factor.pk].append((note.get_kind_display(), redactor.redact(note.text)))
+            kind = note_kind_word(str(note.get_kind_display()))
+            notes[factor.pk].append((kind, redactor.redact(note.text)))
     factors = []
     actions = []
     by_code = {row.code: row for row in rows}
@@ -276,18 +296,18 @@ def pack_data(*, scrutiny: Scrutiny) -> PackData:
     sources = _sources(scrutiny)
     kinds = {source.code: source.kind for source in sources}
     distributions = tuple(
-        (SOURCE_LABELS[kinds[d.instrument_code]], d)
+        (source_word(SOURCE_LABELS[kinds[d.instrument_code]]), d)
         for d in distributions_for_publication(all_distributions, scrutiny=scrutiny)
     )
     return PackData(
         partnership=scrutiny.partnership.name,
         title=scrutiny.title,
         slug=scrutiny.slug,
-        event_date=f"{scrutiny.event_date:%-d %B %Y}"
+        event_date=long_date(scrutiny.event_date)
         if scrutiny.event_date
-        else EVENT_DATE_TO_BE_AGREED,
+        else gettext(EVENT_DATE_TO_BE_AGREED),
         chair=_chair(scrutiny),
-        built_at=f"{timezone.localtime():%-d %B %Y, %H:%M}",
+        built_at=formats.date_format(timezone.localtime(), "j F Y, H:i"),
         threshold=scrutiny.suppression_threshold,
         scorecard=tuple(rows),
         method=tuple(_method(scrutiny, sources)),

@@ -18,6 +18,7 @@ from typing import Any
 
 from django.db.models import BigIntegerField, ExpressionWrapper, F
 from django.db.models.functions import TruncDate
+from django.utils.translation import gettext_lazy
 
 from scrutiny.disclosure import SOURCE_LABELS, Redactor, ResponseLabels, answers_shown, text_shown
 from scrutiny.evidence import ANSWER_VALUE_FIELDS, ANSWER_VALUE_ORDER, answer_values_from
@@ -31,6 +32,16 @@ from scrutiny.models import (
     Question,
     Response,
     Scrutiny,
+)
+
+# The response sheet in words: its first columns' headers (then each question's words).
+WORDS_COLUMNS = (
+    gettext_lazy("Response"),
+    gettext_lazy("Version"),
+    gettext_lazy("Agency"),
+    gettext_lazy("Area"),
+    gettext_lazy("Role"),
+    gettext_lazy("Submitted"),
 )
 
 
@@ -154,12 +165,7 @@ def response_sheets(scrutiny: Scrutiny) -> Iterator[ResponseSheet]:
             header=("response", "version", "agency", "area", "role", "submitted", *codes),
             rows=_response_rows(responses, codes, labels, instrument.pk, redactor),
             words_header=(
-                "Response",
-                "Version",
-                "Agency",
-                "Area",
-                "Role",
-                "Submitted",
+                *(str(word) for word in WORDS_COLUMNS),
                 *(" ".join(texts[code].split()) for code in codes),
             ),
             words=RowWords(names=names, choices=_choices(instrument), codes=tuple(codes)),

@@ -4,6 +4,10 @@ and for each instrument every counting response one row each (pseudonymised, red
 sheet in words (agencies by name, answers by their labels), and beside it the same rows in
 codes for analysts.
 
+Written in the active language (sheet names, headers and the words of the cells: ratings,
+sources, "yes", "fewer than 5"); a pack in Welsh and English is written in Welsh with each
+sheet's header repeated in English in a second row (`also`), as docs/workspace.md says.
+
 Takes plain data and iterators of plain rows; never queries. Every text is a string cell
 (`scrutiny.workbooks.writing`): nothing a practitioner typed can become a live formula.
 """
@@ -11,34 +15,108 @@ Takes plain data and iterators of plain rows; never queries. Every text is a str
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import IO, Any
 
+from django.utils import translation
+from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 from openpyxl import Workbook
 
 from scrutiny.packs.data import PackData
-from scrutiny.packs.responses import ResponseSheet
+from scrutiny.packs.responses import WORDS_COLUMNS, ResponseSheet
+from scrutiny.packs.words import fewer_than, rating_word, source_word, yes_no
 from scrutiny.workbooks.writing import sheet_write
 
 Progress = Callable[[int, str], None]
+Header = Sequence[Any]  # words (lazy, put in the language the sheet is written in)
+
+_ = gettext_lazy
+SUMMARY = (_("Item"), _("Value"))
+FACTORS = (
+    _("Factor"),
+    _("Statement"),
+    _("Score"),
+    _("Rating"),
+    "n",
+    _("Spread"),
+    _("Divergent"),
+    _("Earlier score"),
+    _("Change"),
+    _("Strengths"),
+    _("Areas for improvement"),
+    _("Signed off"),
+)
+SOURCES = (_("Factor"), _("Source"), _("Score"), "n")
+BREAKDOWNS = (_("Factor"), _("By"), _("Code"), _("Name"), _("Score"), "n")
+DISTRIBUTIONS = (
+    _("Source"),
+    _("Instrument code"),
+    _("Version"),
+    _("Question code"),
+    _("Question"),
+    _("Answer code"),
+    _("Answer"),
+    _("Points"),
+    _("Responses"),
+    _("Answered"),
+)
+QUOTES = (_("Factor"), _("Quote"), _("Source"), _("Agency or area"))
+ACTIONS = (
+    _("Factor"),
+    _("Success factor"),
+    _("Rating"),
+    _("What the evidence showed"),
+    _("Drafted action"),
+)
+COMMENTS = (_("Source"), _("Question"), _("Comment (redacted)"), _("Question code"))
+
+
+class _Sheets:
+    """Writes the sheets in the active language; with `also` (the other language of a pack in
+    both), each sheet's header is followed by a second row of the same words in `also`."""
+
+    def __init__(self, workbook: Workbook, also: str | None) -> None:
+        self.workbook = workbook
+        self.also = also
+
+    def write(
+        self,
+        title: Any,
+        header: Header,
+        rows: Iterable[Sequence[Any]],
+        widths: Sequence[int] = (),
+        texts: Sequence[str] = (),
+    ) -> None:
+        if self.also:
+            with translation.override(self.also):
+                second = [*(str(word) for word in header), *texts]
+            rows = itertools.chain([second], rows)
+        sheet_write(
+            self.workbook,
+            title=str(title),
+            header=[*(str(word) for word in header), *texts],
+            rows=rows,
+            widths=widths,
+        )
 
 
 def _summary(data: PackData) -> Iterator[list[Any]]:
-    yield ["Partnership", data.partnership]
-    yield ["Scrutiny", data.title]
-    yield ["Scrutiny event", data.event_date]  # its date, or "Date to be agreed"
-    yield ["Chaired by", data.chair]
-    yield ["Built", data.built_at]
-    yield ["Suppression threshold", data.threshold]
+    yield [gettext("Partnership"), data.partnership]
+    yield [gettext("Scrutiny"), data.title]
+    yield [gettext("Scrutiny event"), data.event_date]  # its date, or "Date to be agreed"
+    yield [gettext("Chaired by"), data.chair]
+    yield [gettext("Built"), data.built_at]
+    yield [gettext("Suppression threshold"), data.threshold]
     for key, value in data.method:
         yield [key, value]
 
 
-def _sheet_title(code: str, used: set[str], prefix: str = "Responses") -> str:
-    title = f"{prefix} {code}"[:31]
+def _sheet_title(code: str, used: set[str], prefix: str | None = None) -> str:
+    title = f"{prefix or gettext('Responses')} {code}"[:31]
     for char in "[]:*?/\\":
         title = title.replace(char, "-")
     while title in used:
@@ -47,96 +125,74 @@ def _sheet_title(code: str, used: set[str], prefix: str = "Responses") -> str:
     return title
 
 
-def _factors(workbook: Workbook, data: PackData) -> None:
+def _factors(sheets: _Sheets, data: PackData) -> None:
     """A row per success factor: its score, rating, spread and findings."""
-    sheet_write(
-        workbook,
-        title="Factors",
-        header=[
-            "Factor",
-            "Statement",
-            "Score",
-            "Rating",
-            "n",
-            "Spread",
-            "Divergent",
-            "Earlier score",
-            "Change",
-            "Strengths",
-            "Areas for improvement",
-            "Signed off",
-        ],
-        rows=(
+    sheets.write(
+        _("Factors"),
+        FACTORS,
+        (
             [
                 f.row.code,
                 f.row.statement,
                 f.row.score,
-                f.row.rating_label,
+                rating_word(f.row.rating, f.row.rating_label),
                 f.row.n,
                 f.row.spread,
-                "yes" if f.row.divergent else "no",
+                yes_no(f.row.divergent),
                 f.row.previous,
                 f.row.change,
                 "\n".join(f.strengths),
                 "\n".join(f.improvements),
-                "yes" if f.signed_off else "no",
+                yes_no(f.signed_off),
             ]
             for f in data.factors
         ),
-        widths=[8, 50, 8, 22, 6, 8, 10, 12, 8, 50, 50, 10],
+        [8, 50, 8, 22, 6, 8, 10, 12, 8, 50, 50, 10],
     )
 
 
-def _sources_and_breakdowns(workbook: Workbook, data: PackData) -> None:
+def _sources_and_breakdowns(sheets: _Sheets, data: PackData) -> None:
     """Each factor's score by source, then its published agency and area breakdowns."""
-    sheet_write(
-        workbook,
-        title="Sources",
-        header=["Factor", "Source", "Score", "n"],
-        rows=(
-            [row.code, bar.label, bar.score, bar.n] for row in data.scorecard for bar in row.sources
+    sheets.write(
+        _("Sources"),
+        SOURCES,
+        (
+            [row.code, source_word(bar.label), bar.score, bar.n]
+            for row in data.scorecard
+            for bar in row.sources
         ),
-        widths=[8, 32, 8, 8],
+        [8, 32, 8, 8],
     )
-    sheet_write(
-        workbook,
-        title="Breakdowns",
-        header=["Factor", "By", "Code", "Name", "Score", "n"],
-        rows=(
+    by = (
+        (str(pgettext_lazy("breakdown by", "agency")), "agencies"),
+        (str(pgettext_lazy("breakdown by", "area")), "areas"),
+    )
+    sheets.write(
+        _("Breakdowns"),
+        BREAKDOWNS,
+        (
             [
                 f.row.code,
-                by,
+                word,
                 cell.code,
                 cell.name,
-                f"fewer than {data.threshold}" if cell.suppressed else cell.score,
+                fewer_than(data.threshold) if cell.suppressed else cell.score,
                 "" if cell.suppressed else cell.n,
             ]
             for f in data.factors
-            for by, cells in (("agency", f.agencies), ("area", f.areas))
+            for word, cells in ((word, getattr(f, field)) for word, field in by)
             for cell in cells
         ),
-        widths=[8, 8, 10, 40, 12, 8],
+        [8, 8, 10, 40, 12, 8],
     )
 
 
-def _distributions(workbook: Workbook, data: PackData) -> None:
+def _distributions(sheets: _Sheets, data: PackData) -> None:
     """How each choice question was answered, a row per option, small counts suppressed."""
-    sheet_write(
-        workbook,
-        title="Distributions",
-        header=[
-            "Source",
-            "Instrument code",
-            "Version",
-            "Question code",
-            "Question",
-            "Answer code",
-            "Answer",
-            "Points",
-            "Responses",
-            "Answered",
-        ],
-        rows=(
+    sheets.write(
+        _("Distributions"),
+        DISTRIBUTIONS,
+        (
             [
                 source,
                 d.instrument_code,
@@ -146,35 +202,36 @@ def _distributions(workbook: Workbook, data: PackData) -> None:
                 o.value,
                 o.label,
                 o.points,
-                f"fewer than {data.threshold}" if o.suppressed else o.count,
+                fewer_than(data.threshold) if o.suppressed else o.count,
                 d.answered,
             ]
             for source, d in data.distributions
             for o in d.options
         ),
-        widths=[24, 10, 8, 12, 50, 12, 30, 8, 10, 10],
+        [24, 10, 8, 12, 50, 12, 30, 8, 10, 10],
     )
 
 
-def _quotes_and_actions(workbook: Workbook, data: PackData) -> None:
+def _quotes_and_actions(sheets: _Sheets, data: PackData) -> None:
     """The quotes kept for each factor, then the draft actions."""
-    sheet_write(
-        workbook,
-        title="Quotes",
-        header=["Factor", "Quote", "Source", "Agency or area"],
-        rows=(
+    sheets.write(
+        _("Quotes"),
+        QUOTES,
+        (
             [f.row.code, text, source, label]
             for f in data.factors
             for text, source, label in f.quotes
         ),
-        widths=[8, 80, 24, 30],
+        [8, 80, 24, 30],
     )
-    sheet_write(
-        workbook,
-        title="Actions (draft)",
-        header=["Factor", "Success factor", "Rating", "What the evidence showed", "Drafted action"],
-        rows=([a.code, a.statement, a.rating, a.evidence, a.text] for a in data.actions),
-        widths=[8, 50, 22, 60, 60],
+    sheets.write(
+        _("Actions (draft)"),
+        ACTIONS,
+        (
+            [a.code, a.statement, rating_word("", a.rating), a.evidence, a.text]
+            for a in data.actions
+        ),
+        [8, 50, 22, 60, 60],
     )
 
 
@@ -185,33 +242,33 @@ def render_xlsx(
     comments: Iterable[tuple[str, str, str, str]],
     responses: Iterable[ResponseSheet],
     progress: Progress | None = None,
+    also: str | None = None,
 ) -> None:
-    """Write the workbook into `out` (a file: the workbook is never held in memory whole)."""
+    """Write the workbook into `out` (a file: the workbook is never held in memory whole), in
+    the active language; `also`: a second header row on every sheet in that language."""
     progress = progress or (lambda percent, message: None)
     workbook = Workbook(write_only=True)
-    sheet_write(
-        workbook, title="Summary", header=["Item", "Value"], rows=_summary(data), widths=[28, 80]
+    sheets = _Sheets(workbook, also)
+    sheets.write(_("Summary"), SUMMARY, _summary(data), [28, 80])
+    _factors(sheets, data)
+    _sources_and_breakdowns(sheets, data)
+    _distributions(sheets, data)
+    _quotes_and_actions(sheets, data)
+    progress(75, gettext("Writing the comments."))
+    sheets.write(
+        _("Comments"),
+        COMMENTS,
+        ([source_word(row[0]), *row[1:]] for row in comments),
+        [24, 50, 100, 14],
     )
-    _factors(workbook, data)
-    _sources_and_breakdowns(workbook, data)
-    _distributions(workbook, data)
-    _quotes_and_actions(workbook, data)
-    progress(75, "Writing the comments.")
-    sheet_write(
-        workbook,
-        title="Comments",
-        header=["Source", "Question", "Comment (redacted)", "Question code"],
-        rows=(list(row) for row in comments),
-        widths=[24, 50, 100, 14],
-    )
-    progress(85, "Writing every counting response.")
+    progress(85, gettext("Writing every counting response."))
     used: set[str] = set()
     for sheet in responses:
-        _response_sheets(workbook, sheet, used)
+        _response_sheets(sheets, sheet, used)
     workbook.save(out)
 
 
-def _response_sheets(workbook: Workbook, sheet: ResponseSheet, used: set[str]) -> None:
+def _response_sheets(sheets: _Sheets, sheet: ResponseSheet, used: set[str]) -> None:
     """An instrument's responses twice, row for row: in words for people to read, then in
     codes for analysts. The rows are read once: each row's codes wait in a temporary file while
     its words are written, so memory stays flat however many responses there are."""
@@ -222,17 +279,17 @@ def _response_sheets(workbook: Workbook, sheet: ResponseSheet, used: set[str]) -
                 spool.write(json.dumps(row, default=_spooled) + "\n")
                 yield sheet.words(row)
 
-        sheet_write(
-            workbook,
-            title=_sheet_title(sheet.instrument, used),
-            header=list(sheet.words_header),
-            rows=words(),
-            widths=[10, 8, 24, 20, 20, 12],
+        sheets.write(
+            _sheet_title(sheet.instrument, used),
+            WORDS_COLUMNS,
+            words(),
+            [10, 8, 24, 20, 20, 12],
+            texts=sheet.words_header[len(WORDS_COLUMNS) :],
         )
         spool.seek(0)
         sheet_write(
-            workbook,
-            title=_sheet_title(sheet.instrument, used, prefix="Codes"),
+            sheets.workbook,
+            title=_sheet_title(sheet.instrument, used, prefix=gettext("Codes")),
             header=list(sheet.header),
             rows=(json.loads(line, object_hook=_unspooled) for line in spool),
         )

@@ -2,6 +2,10 @@
 `scrutiny.tasks.actions_flag_overdue`): an open action past its timescale, or without an update
 for DRIFT_DAYS, is marked, and its lead and the business unit are emailed, not again for
 REMIND_DAYS.
+
+The email is in the partnership's default language (issue 18), written inside
+`translation.override`; the reason kept on the action (`Action.flag_reason`) stays in English,
+the words the plan's data is kept in.
 """
 
 from __future__ import annotations
@@ -11,11 +15,13 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Max, Q
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from scrutiny.models import Action, Brag, User
 from scrutiny.notifications import email_send, site_link
-from scrutiny.plan.brag import BRAG_WORDS
+from scrutiny.packs.words import long_date, partnership_language
+from scrutiny.plan.brag import brag_word
 from scrutiny.plan.redaction import ActionRedactors
 
 DRIFT_DAYS = 42  # no update for six weeks: drifting
@@ -25,7 +31,21 @@ REMIND_DAYS = 7  # an action flagged is flagged again a week later at the soones
 @dataclass(frozen=True)
 class Flag:
     action_id: int
-    reasons: tuple[str, ...]
+    reasons: tuple[str, ...]  # in English
+    overdue: dt.date | None = None  # its timescale, when it is past
+    since: dt.date | None = None  # its last update (or making), when it is drifting
+
+
+def _reasons(overdue: dt.date | None, since: dt.date | None) -> tuple[str, ...]:
+    """Why an action is flagged, in the active language."""
+    reasons = []
+    if overdue is not None:
+        reasons.append(
+            gettext("overdue: its timescale was %(date)s") % {"date": long_date(overdue)}
+        )
+    if since is not None:
+        reasons.append(gettext("drifting: no update since %(date)s") % {"date": long_date(since)})
+    return tuple(reasons)
 
 
 def actions_to_flag(*, now: dt.datetime) -> list[Flag]:
@@ -41,14 +61,13 @@ def actions_to_flag(*, now: dt.datetime) -> list[Flag]:
     )
     flags = []
     for action in candidates:
-        reasons = []
-        if action.timescale is not None and action.timescale < today:
-            reasons.append(f"overdue: its timescale was {action.timescale:%-d %B %Y}")
+        overdue = action.timescale if action.timescale and action.timescale < today else None
         last = action.last_update or action.created_at
-        if last < drift:
-            reasons.append(f"drifting: no update since {last:%-d %B %Y}")
-        if reasons:
-            flags.append(Flag(action.pk, tuple(reasons)))
+        since = last.date() if last < drift else None
+        if overdue or since:
+            with translation.override("en"):
+                reasons = _reasons(overdue, since)
+            flags.append(Flag(action.pk, reasons, overdue, since))
     return flags
 
 
@@ -57,10 +76,11 @@ def _context(action: Action, redactors: ActionRedactors) -> str:
     factor's statement, not only its code), redacted as the action's words are."""
     lines = ""
     if action.scrutiny is not None:
-        lines += f"Scrutiny: {redactors.redact(action, action.scrutiny.title)}\n"
+        title = redactors.redact(action, action.scrutiny.title)
+        lines += gettext("Scrutiny: %(title)s") % {"title": title} + "\n"
     if action.factor is not None:
         statement = redactors.redact(action, " ".join(action.factor.statement.split()))
-        lines += f"Success factor: {statement}\n"
+        lines += gettext("Success factor: %(statement)s") % {"statement": statement} + "\n"
     return lines
 
 
@@ -96,21 +116,31 @@ def actions_flag(*, now: dt.datetime | None = None) -> int:
             action.save(update_fields=["flagged_at", "flag_reason"])
             if not recipients:
                 continue
-            # An email leaves the platform: the action's words go through the redaction.
-            redactors = ActionRedactors()
-            text = redactors.redact(action, action.text)
-            email_send(
-                subject=f"Action needs an update: {text[:60]}",
-                body=(
-                    f"An action of {action.partnership.name}'s plan is "
-                    + " and ".join(flag.reasons)
-                    + f".\n\nAction: {text}\n"
-                    + _context(action, redactors)
-                    + f"Status: {BRAG_WORDS[Brag(action.status)]}\n\n"
-                    "Please give it an update (what has happened, and its status): "
-                    f"{site_link('plan-action', action.pk)}\n"
-                ),
-                to=recipients,
-            )
+            with translation.override(partnership_language(action.partnership)):
+                subject, body = _flag_email(action, flag)
+            email_send(subject=subject, body=body, to=recipients)
         sent += 1
     return sent
+
+
+def _flag_email(action: Action, flag: Flag) -> tuple[str, str]:
+    """The email about a flagged action, in the active language. It leaves the platform: the
+    action's words go through the redaction."""
+    redactors = ActionRedactors()
+    text = redactors.redact(action, action.text)
+    subject = gettext("Action needs an update: %(action)s") % {"action": text[:60]}
+    reasons = gettext(" and ").join(_reasons(flag.overdue, flag.since))
+    body = (
+        gettext("An action of %(partnership)s's plan is %(reasons)s.")
+        % {"partnership": action.partnership.name, "reasons": reasons}
+        + "\n\n"
+        + gettext("Action: %(action)s") % {"action": text}
+        + "\n"
+        + _context(action, redactors)
+        + gettext("Status: %(status)s") % {"status": brag_word(action.status)}
+        + "\n\n"
+        + gettext("Please give it an update (what has happened, and its status): %(link)s")
+        % {"link": site_link("plan-action", action.pk)}
+        + "\n"
+    )
+    return subject, body

@@ -1,5 +1,9 @@
 """Publishing a scrutiny's results to its board (`scrutiny_publish`), its pack's PDF
-(`publication_pdf_build`, a job) and the board's emails (`publication_notify`, a task)."""
+(`publication_pdf_build`, a job) and the board's emails (`publication_notify`, a task).
+
+The snapshot, its PDF and the emails are in the partnership's default language (issue 18;
+`Partnership.default_language`, English until it is there), each made inside
+`translation.override`, whatever the language of the request that signed the findings off."""
 
 from __future__ import annotations
 
@@ -10,7 +14,8 @@ from functools import partial
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from scrutiny.disclosure import Redactor
 from scrutiny.errors import ApplicationError
@@ -19,6 +24,7 @@ from scrutiny.models import Finding, Publication, Scrutiny, SuccessFactor, User
 from scrutiny.notifications import email_send, site_link
 from scrutiny.packs.data import PackData, pack_data
 from scrutiny.packs.pdf import render_pdf
+from scrutiny.packs.words import partnership_language
 from scrutiny.publishing.snapshot import pack_from_snapshot, snapshot_of
 
 Progress = Callable[[int, str], None]
@@ -58,7 +64,8 @@ def scrutiny_publish(*, scrutiny: Scrutiny, user: User) -> Publication | None:
     if publication.pdf:  # the PDF of what was published before goes once this commits
         transaction.on_commit(partial(publication.pdf.storage.delete, publication.pdf.name))
         publication.pdf = None
-    publication.snapshot = snapshot_of(pack_data(scrutiny=scrutiny))
+    with translation.override(partnership_language(scrutiny.partnership)):
+        publication.snapshot = snapshot_of(pack_data(scrutiny=scrutiny))
     publication.published_at = timezone.now()
     publication.published_by = user
     publication.emailed = []
@@ -95,7 +102,8 @@ def publication_pack(publication: Publication) -> PackData:
 def publication_pdf_build(*, publication: Publication, progress: Progress | None = None) -> None:
     """Render the published pack's PDF from the snapshot (not from the data as it is now) and
     store it in place of any before. Safe to run again."""
-    pdf = render_pdf(publication_pack(publication), progress=progress)
+    with translation.override(partnership_language(publication.scrutiny.partnership)):
+        pdf = render_pdf(publication_pack(publication), progress=progress)
     stamp = publication.published_at.strftime("%Y%m%d-%H%M%S")
     if publication.pdf:
         publication.pdf.delete(save=False)
@@ -115,20 +123,40 @@ def publication_notify(*, publication_id: int) -> int:
         partnership_id=scrutiny.partnership_id, role=User.Role.BOARD_MEMBER, is_active=True
     ).exclude(email="")
     for member in members.exclude(pk__in=publication.emailed).order_by("pk"):
-        email_send(
-            subject=f"Scrutiny results published: {scrutiny.title}",
-            body=(
-                f"Hello {member.get_short_name()},\n\n"
-                f"The findings of the scrutiny “{scrutiny.title}” have been signed off, and "
-                f"its results are now published to the board of {scrutiny.partnership.name}.\n\n"
-                "Read the scorecard, the findings and the event pack here (you will need to "
-                f"sign in):\n{site_link('published-detail', scrutiny.slug)}\n\n"
-                f"The action plan that follows from them is here:\n{site_link('plan')}\n"
-            ),
-            to=[member.email],
-        )
+        with translation.override(partnership_language(scrutiny.partnership)):
+            subject, body = _publication_email(scrutiny, member)
+        email_send(subject=subject, body=body, to=[member.email])
         # Marked as soon as their email has gone: a retry skips them.
         publication.emailed = [*publication.emailed, member.pk]
         Publication.objects.filter(pk=publication.pk).update(emailed=publication.emailed)
         sent += 1
     return sent
+
+
+def _publication_email(scrutiny: Scrutiny, member: User) -> tuple[str, str]:
+    """A board member's email that the results are published, in the active language."""
+    subject = gettext("Scrutiny results published: %(title)s") % {"title": scrutiny.title}
+    words = {
+        "name": member.get_short_name(),
+        "title": scrutiny.title,
+        "partnership": scrutiny.partnership.name,
+        "published": site_link("published-detail", scrutiny.slug),
+        "plan": site_link("plan"),
+    }
+    body = (
+        gettext("Hello %(name)s,") % words
+        + "\n\n"
+        + gettext(
+            "The findings of the scrutiny “%(title)s” have been signed off, and its results "
+            "are now published to the board of %(partnership)s."
+        )
+        % words
+        + "\n\n"
+        + gettext(
+            "Read the scorecard, the findings and the event pack here (you will need to sign in):"
+        )
+        + f"\n{words['published']}\n\n"
+        + gettext("The action plan that follows from them is here:")
+        + f"\n{words['plan']}\n"
+    )
+    return subject, body

@@ -14,6 +14,7 @@ responsible for (scrutiny.permissions decides, here as in the API):
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -47,7 +48,8 @@ from scrutiny.plan.services import (
 )
 from scrutiny.plan.updates import action_update
 
-EXPORTS = {
+# Each renders the plan in the active language (the page's).
+EXPORTS: dict[str, tuple[Callable[..., None], str]] = {
     "xlsx": (
         render_plan_xlsx,
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

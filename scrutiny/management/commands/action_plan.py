@@ -1,19 +1,24 @@
 """`manage.py action_plan SLUG --draft` and `manage.py action_plan SLUG --xlsx FILE.xlsx`
 (CLI.md): draft one action for each signed-off finding not rated strong that has none yet, and
 export the action plan in the partnership's delivery plan layout; `--pdf FILE.pdf` (beyond
-CLI.md) writes the same plan as a PDF."""
+CLI.md) writes the same plan as a PDF. `--language en|cy|both` (by default the partnership's): a
+plan in both is written in Welsh with the workbook's header repeated in English, and as a PDF in
+Welsh then in English."""
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import translation
 
 from scrutiny.errors import ApplicationError
 from scrutiny.management.lookups import partnership_argument, scrutiny_by_slug
 from scrutiny.packs.plan import render_plan_xlsx
 from scrutiny.packs.plan_pdf import render_plan_pdf
+from scrutiny.packs.words import LANGUAGE_CHOICES, document_languages, partnership_language
 from scrutiny.plan.selectors import delivery_plan
 from scrutiny.plan.services import actions_draft
 
@@ -27,6 +32,11 @@ class Command(BaseCommand):
         parser.add_argument("--draft", action="store_true", help="Draft actions from findings.")
         parser.add_argument("--xlsx", metavar="FILE.xlsx", help="Export the delivery plan.")
         parser.add_argument("--pdf", metavar="FILE.pdf", help="Export it as a PDF.")
+        parser.add_argument(
+            "--language",
+            choices=LANGUAGE_CHOICES,
+            help="English, Welsh (cy) or both; by default the partnership's.",
+        )
 
     def handle(
         self,
@@ -35,6 +45,7 @@ class Command(BaseCommand):
         draft: bool,
         xlsx: str | None,
         pdf: str | None,
+        language: str | None = None,
         **options: Any,
     ) -> None:
         if not draft and not xlsx and not pdf:
@@ -57,9 +68,15 @@ class Command(BaseCommand):
                     + "."
                 )
             rows = delivery_plan(scrutiny=scrutiny)
-            for path, render in ((xlsx, render_plan_xlsx), (pdf, render_plan_pdf)):
+            languages = document_languages(language or partnership_language(scrutiny.partnership))
+            also = languages[1] if len(languages) > 1 else None
+            renders: tuple[tuple[str | None, Any], ...] = (
+                (xlsx, partial(render_plan_xlsx, also=also)),
+                (pdf, partial(render_plan_pdf, languages=languages)),
+            )
+            for path, render in renders:
                 if path:
-                    with Path(path).open("wb") as out:
+                    with Path(path).open("wb") as out, translation.override(languages[0]):
                         render(rows, title=scrutiny.title, key=key, out=out)
                     self.stdout.write(f"Wrote {path}: {len(rows)} actions.")
         except ApplicationError as exc:

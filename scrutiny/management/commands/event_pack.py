@@ -1,6 +1,7 @@
-"""`manage.py event_pack SLUG --pdf FILE.pdf --xlsx FILE.xlsx` (CLI.md): builds the scrutiny
-event pack, either file or both, the same files as the workspace's "Build the event pack"
-(`scrutiny.packs.build.pack_files`), through the same suppression and redaction."""
+"""`manage.py event_pack SLUG --pdf FILE.pdf --xlsx FILE.xlsx [--language en|cy|both]` (CLI.md):
+builds the scrutiny event pack, either file or both, the same files as the workspace's "Build the
+event pack" (`scrutiny.packs.build.pack_files`), through the same suppression and redaction; in
+the partnership's language unless `--language` says (both: Welsh, then English)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from scrutiny.errors import ApplicationError
 from scrutiny.management.lookups import partnership_argument, scrutiny_by_slug
 from scrutiny.packs.build import pack_files
+from scrutiny.packs.words import LANGUAGE_CHOICES
 
 
 class Command(BaseCommand):
@@ -23,9 +25,20 @@ class Command(BaseCommand):
         partnership_argument(parser)
         parser.add_argument("--pdf", metavar="FILE.pdf", help="Where to write the PDF.")
         parser.add_argument("--xlsx", metavar="FILE.xlsx", help="Where to write the workbook.")
+        parser.add_argument(
+            "--language",
+            choices=LANGUAGE_CHOICES,
+            help="English, Welsh (cy) or both; by default the partnership's.",
+        )
 
     def handle(
-        self, *args: Any, slug: str, pdf: str | None, xlsx: str | None, **options: Any
+        self,
+        *args: Any,
+        slug: str,
+        pdf: str | None,
+        xlsx: str | None,
+        language: str | None = None,
+        **options: Any,
     ) -> None:
         if not pdf and not xlsx:
             raise CommandError(
@@ -49,7 +62,9 @@ class Command(BaseCommand):
                     for kind, path in (("pdf", pdf), ("xlsx", xlsx))
                     if path
                 }
-                version = pack_files(scrutiny=scrutiny, progress=report, **outputs)
+                version = pack_files(
+                    scrutiny=scrutiny, progress=report, language=language, **outputs
+                )
         except ApplicationError as exc:
             raise CommandError(str(exc)) from exc
         for path in (pdf, xlsx):

@@ -9,10 +9,12 @@ meanwhile is not undone.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms import BoundField
 
 from scrutiny.instrument_builder.edits import parse_option_lines
 from scrutiny.instruments import (
@@ -20,17 +22,102 @@ from scrutiny.instruments import (
     FactorRef,
     OptionDef,
     QuestionDef,
+    Translations,
     parse_factors,
     parse_show_if,
 )
 from scrutiny.models import Question, Source
 from scrutiny.models.people import code_validator
 
+WELSH = "cy"
+
 
 class BasedOnForm(forms.Form):
-    """Names the version the person was looking at, so a change made meanwhile is not undone."""
+    """Names the version the person was looking at, so a change made meanwhile is not undone.
+
+    When the instrument offers Welsh, `with_welsh` adds a Welsh field beside each English text
+    (`text_cy` labelled "Question (Welsh)"), and the form renders them side by side (one below
+    the other on a phone); without Welsh it is the form it always was."""
 
     based_on = forms.CharField(widget=forms.HiddenInput, required=False)
+    welsh_fields: dict[str, str] = {}  # English field: its Welsh field, when offered
+
+    def with_welsh(self, names: tuple[str, ...], initial: dict[str, str] | None = None) -> None:
+        self.welsh_fields = {name: f"{name}_{WELSH}" for name in names}
+        for name, welsh in self.welsh_fields.items():
+            english = self.fields[name]
+            widget = type(english.widget)(attrs={**english.widget.attrs, "lang": WELSH})
+            self.fields[welsh] = forms.CharField(
+                label=f"{english.label or name.capitalize()} (Welsh)",
+                required=english.required,
+                max_length=getattr(english, "max_length", None),
+                widget=widget,
+            )
+        if "option_lines" in self.welsh_fields:
+            self.fields[
+                "option_lines_cy"
+            ].help_text = "One option a line as value | Welsh label, e.g. 4 | Rhagorol."
+        self.initial.update(initial or {})
+        self.order_fields(
+            [f for name in list(self.fields) for f in (name, self.welsh_fields.get(name)) if f]
+        )
+
+    @property
+    def template_name(self) -> str:
+        if self.welsh_fields:
+            return "scrutiny/scrutinies/_form_side_by_side.html"
+        return str(super().template_name)
+
+    def rows(self) -> list[tuple[BoundField, BoundField | None]]:
+        """Each visible English field with its Welsh one beside it (or None)."""
+        welsh = set(self.welsh_fields.values())
+        return [
+            (
+                field,
+                self[self.welsh_fields[field.name]] if field.name in self.welsh_fields else None,
+            )
+            for field in self.visible_fields()
+            if field.name not in welsh
+        ]
+
+    def welsh_texts(self, *names: str) -> Translations:
+        """{"cy": {name: text}} of the Welsh fields shown ({} when none: the old ones are kept)."""
+        if not self.welsh_fields:
+            return {}
+        data = self.cleaned_data
+        return {WELSH: {name: data.get(f"{name}_{WELSH}", "").strip() for name in names}}
+
+
+def welsh_labels(text: str, options: tuple[OptionDef, ...]) -> dict[str, str]:
+    """Welsh option labels written one a line as `value | label`. Raises ValueError."""
+    values = {option.value for option in options}
+    labels: dict[str, str] = {}
+    for number, line in enumerate((text or "").splitlines(), start=1):
+        if not line.strip():
+            continue
+        value, _, label = (part.strip() for part in line.partition("|"))
+        if value not in values:
+            raise ValueError(f"line {number}: {value!r} is not a value of the list")
+        labels[value] = label
+    return labels
+
+
+def format_welsh_labels(options: tuple[OptionDef, ...]) -> str:
+    return "\n".join(
+        f"{o.value} | {o.translations.get(WELSH, {}).get('label', '')}".rstrip(" |")
+        for o in options
+    )
+
+
+def options_in_welsh(options: tuple[OptionDef, ...], text: str | None) -> tuple[OptionDef, ...]:
+    """The options with the Welsh labels typed (None: not shown, the old ones are kept)."""
+    if text is None:
+        return options
+    labels = welsh_labels(text, options)
+    return tuple(
+        replace(o, translations={**o.translations, WELSH: {"label": labels.get(o.value, "")}})
+        for o in options
+    )
 
 
 class MoveForm(BasedOnForm):
@@ -164,6 +251,7 @@ class QuestionForm(BasedOnForm):
         else:
             data["options"] = ""
             data["option_lines"] = None
+        check_welsh_labels(self)
         return data
 
     def question(self) -> QuestionDef:
@@ -178,6 +266,7 @@ class QuestionForm(BasedOnForm):
             factors=data["factors"],
             help=data["help"].strip(),
             show_if=data["show_if"],
+            translations=self.welsh_texts("section", "text", "help"),
         )
 
     def option_list(self) -> tuple[str, tuple[OptionDef, ...]] | None:
@@ -185,7 +274,9 @@ class QuestionForm(BasedOnForm):
         data = self.cleaned_data
         if data.get("option_lines") is None:
             return None
-        return data["options"].strip(), data["option_lines"]
+        return data["options"].strip(), options_in_welsh(
+            data["option_lines"], data.get(f"option_lines_{WELSH}") if self.welsh_fields else None
+        )
 
 
 class InstrumentNewForm(QuestionForm):
@@ -217,6 +308,27 @@ class InstrumentSettingsForm(BasedOnForm):
         help_text="Cannot change once the instrument has responses.",
     )
 
+    def with_languages(self, *, welsh_offered: bool, title_cy: str) -> None:
+        """Choose whether it offers Welsh, and its Welsh title."""
+        self.fields["offers_welsh"] = forms.TypedChoiceField(
+            label="Is it offered in Welsh (Cymraeg)?",
+            choices=[("yes", "Yes, in English and Welsh"), ("no", "No, in English only")],
+            coerce=lambda value: value == "yes",
+            widget=forms.RadioSelect,
+            help_text="Respondents then choose the language. Every text needs its Welsh first: "
+            "the title, each section, question, guidance and option.",
+        )
+        self.with_welsh(
+            ("title",),
+            {"title_cy": title_cy, "offers_welsh": "yes" if welsh_offered else "no"},
+        )
+        self.fields["title_cy"].required = False
+
+    def languages(self) -> tuple[str, ...] | None:
+        if "offers_welsh" not in self.fields:
+            return None
+        return ("en", WELSH) if self.cleaned_data["offers_welsh"] else ("en",)
+
 
 class OptionListForm(BasedOnForm):
     name = forms.CharField(
@@ -241,3 +353,25 @@ class OptionListForm(BasedOnForm):
             return parse_option_lines(self.cleaned_data["option_lines"])
         except ValueError as exc:
             raise ValidationError(f"{str(exc)[0].upper()}{str(exc)[1:]}.") from None
+
+    def options(self) -> tuple[OptionDef, ...]:
+        """The options typed, with their Welsh labels when the Welsh box is shown."""
+        text = self.cleaned_data.get(f"option_lines_{WELSH}") if self.welsh_fields else None
+        return options_in_welsh(self.cleaned_data["option_lines"], text)
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        check_welsh_labels(self)
+        return self.cleaned_data
+
+
+def check_welsh_labels(form: BasedOnForm) -> None:
+    """The Welsh labels name values of the list typed in English."""
+    options = form.cleaned_data.get("option_lines")
+    text = form.cleaned_data.get(f"option_lines_{WELSH}")
+    if not form.welsh_fields or not options or not text:
+        return
+    try:
+        welsh_labels(text, options)
+    except ValueError as exc:
+        form.add_error(f"option_lines_{WELSH}", f"{str(exc)[0].upper()}{str(exc)[1:]}.")

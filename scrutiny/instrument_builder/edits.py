@@ -18,7 +18,9 @@ from scrutiny.instruments import (
     InstrumentDefinition,
     OptionDef,
     QuestionDef,
+    Translations,
     parse_show_if,
+    translations_clean,
 )
 
 Change = Callable[[InstrumentDefinition], InstrumentDefinition]
@@ -138,6 +140,59 @@ def _show_if_renamed(show_if: str, old: str, new: str) -> str:
     return re.sub(rf"^\s*{re.escape(old)}", new, show_if, count=1)
 
 
+# ---------------------------------------------------------------------------------------------
+# Translations: an edit keeps the other languages of every text it does not change.
+
+
+def _kept(old: Translations, new: Translations, unchanged: set[str]) -> Translations:
+    """`old`'s texts of the fields whose English is unchanged, overlaid with `new` (where a
+    form gives a field, even empty, it decides)."""
+    merged: Translations = {
+        language: {name: text for name, text in texts.items() if name in unchanged}
+        for language, texts in old.items()
+    }
+    for language, texts in new.items():
+        merged.setdefault(language, {}).update(texts)
+    return translations_clean(merged)
+
+
+def _question_translated(
+    definition: InstrumentDefinition, question: QuestionDef, old: QuestionDef | None
+) -> QuestionDef:
+    """The question with the translations of `old` whose English it keeps, and its section's
+    title in each language where the form gave none (the questions of a section share it)."""
+    unchanged: set[str] = set()
+    if old is not None:
+        unchanged = {
+            name
+            for name in ("section", "text", "help")
+            if getattr(old, name) == getattr(question, name)
+        }
+    translations = _kept(old.translations if old else {}, question.translations, unchanged)
+    for other in definition.questions:
+        if other.section != question.section or other is old:
+            continue
+        for language, texts in other.translations.items():
+            if texts.get("section") and not translations.get(language, {}).get("section"):
+                translations.setdefault(language, {})["section"] = texts["section"]
+    return replace(question, translations=translations_clean(translations))
+
+
+def _options_translated(
+    old: tuple[OptionDef, ...], new: tuple[OptionDef, ...]
+) -> tuple[OptionDef, ...]:
+    """Each option keeps the translations of the old option of its value, while its label is
+    unchanged (translations the new option gives win)."""
+    by_value = {option.value: option for option in old}
+    kept = []
+    for option in new:
+        before = by_value.get(option.value)
+        unchanged = {"label"} if before is not None and before.label == option.label else set()
+        translations = _kept(before.translations if before else {}, option.translations, unchanged)
+        kept.append(replace(option, translations=translations))
+    return tuple(kept)
+
+
 def question_put(
     definition: InstrumentDefinition, question: QuestionDef, *, replacing: str | None = None
 ) -> InstrumentDefinition:
@@ -147,6 +202,8 @@ def question_put(
     that section). A new code is carried into the show_if of the questions that depend on it.
     """
     questions = list(definition.questions)
+    old = questions[_index(definition, replacing)] if replacing is not None else None
+    question = _question_translated(definition, question, old)
     question = replace(question, where=question_where(question.code))
     if replacing is None:
         if any(q.code == question.code for q in questions):
@@ -222,7 +279,8 @@ def option_list_put(
         raise ApplicationError("An option list needs a name.")
     lists = dict(definition.option_lists)
     where = option_list_where(name)
-    options = tuple(replace(o, where=where) for o in options)
+    before = lists.get(replacing, ()) if replacing is not None else ()
+    options = tuple(replace(o, where=where) for o in _options_translated(before, options))
     if replacing != name and name in lists:
         raise DefinitionErrors([ConfigError(where, f"there is already a list named {name!r}")])
     questions = list(definition.questions)
@@ -250,6 +308,21 @@ def option_list_remove(definition: InstrumentDefinition, name: str) -> Instrumen
 
 
 def settings_put(
-    definition: InstrumentDefinition, *, title: str, kind: str
+    definition: InstrumentDefinition,
+    *,
+    title: str,
+    kind: str,
+    languages: tuple[str, ...] | None = None,
+    translations: Translations | None = None,
 ) -> InstrumentDefinition:
-    return replace(definition, title=title.strip(), kind=kind)
+    """The title and source; and, when given, the languages offered and the title's
+    translations (otherwise those of an unchanged title are kept)."""
+    title = title.strip()
+    unchanged = {"title"} if title == definition.title else set()
+    return replace(
+        definition,
+        title=title,
+        kind=kind,
+        languages=definition.languages if languages is None else languages,
+        translations=_kept(definition.translations, translations or {}, unchanged),
+    )

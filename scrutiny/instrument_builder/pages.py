@@ -3,6 +3,7 @@ instrument's pages, its versions and a scrutiny's instruments (each read in one 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from django.db.models import Count, Max, OuterRef, Subquery
@@ -41,8 +42,30 @@ _FIELD_OF_MESSAGE: tuple[tuple[str, str], ...] = (
 )
 
 
+# A text missing in another language: "... has no cy section title" (validation's words).
+_MISSING_TRANSLATION = re.compile(r"has no ([a-z]{2,3}) (section title|text|help|title|label)$")
+_TRANSLATED_FIELD = {"section title": "section", "label": "option_lines"}
+
+
+def _translation_field(error: ConfigError, question_code: str, list_name: str) -> str | None:
+    """`text_cy` for a question's missing Welsh text, `title_cy`, `option_lines_cy` …"""
+    match = _MISSING_TRANSLATION.search(error.message)
+    if match is None:
+        return None
+    language, name = match.groups()
+    ours = (
+        error.where == "settings"
+        or (question_code and error.where == question_where(question_code))
+        or (list_name and error.where == option_list_where(list_name))
+    )
+    return f"{_TRANSLATED_FIELD.get(name, name)}_{language}" if ours else None
+
+
 def error_field(error: ConfigError, *, question_code: str = "", list_name: str = "") -> str | None:
     """The form field a configuration error belongs to, or None for the error summary only."""
+    translated = _translation_field(error, question_code, list_name)
+    if translated is not None:
+        return translated
     if question_code and error.where == question_where(question_code):
         for words, field in _FIELD_OF_MESSAGE:
             if words in error.message:

@@ -30,6 +30,7 @@ from scrutiny.instruments import (
     OptionDef,
     QuestionDef,
     SaveResult,
+    Translations,
     definition_errors,
     definition_from_version,
     instrument_current_version,
@@ -141,11 +142,21 @@ def instrument_option_list_delete(
 
 
 def instrument_settings_save(
-    *, instrument: Instrument, title: str, kind: str, based_on: str = ""
+    *,
+    instrument: Instrument,
+    title: str,
+    kind: str,
+    languages: tuple[str, ...] | None = None,
+    translations: Translations | None = None,
+    based_on: str = "",
 ) -> SaveResult:
+    """The title and source; `languages` and the title's `translations` when the page offers
+    them (a language is refused while a text lacks it: `definition_errors` names which)."""
     return instrument_change(
         instrument=instrument,
-        change=lambda d: settings_put(d, title=title, kind=kind),
+        change=lambda d: settings_put(
+            d, title=title, kind=kind, languages=languages, translations=translations
+        ),
         based_on=based_on,
     )
 

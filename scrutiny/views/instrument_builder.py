@@ -21,11 +21,13 @@ from scrutiny import instrument_builder as builder
 from scrutiny import permissions
 from scrutiny.errors import ApplicationError
 from scrutiny.forms_instruments import (
+    WELSH,
     BasedOnForm,
     InstrumentSettingsForm,
     MoveForm,
     OptionListForm,
     QuestionForm,
+    format_welsh_labels,
 )
 from scrutiny.instruments import (
     InstrumentDefinition,
@@ -54,9 +56,20 @@ def _saved(
     return redirect("instrument-detail", slug=scrutiny.slug, instrument_id=instrument.pk)
 
 
+def _offers_welsh(definition: InstrumentDefinition) -> bool:
+    return WELSH in definition.languages
+
+
+def _welsh_initial(question: QuestionDef) -> dict[str, str]:
+    texts = question.translations.get(WELSH, {})
+    return {f"{name}_{WELSH}": texts.get(name, "") for name in ("section", "text", "help")}
+
+
 def _question_initial(definition: InstrumentDefinition, question: QuestionDef) -> dict[str, Any]:
     options = definition.option_lists.get(question.options, ())
     return {
+        **_welsh_initial(question),
+        f"option_lines_{WELSH}": format_welsh_labels(options) if options else "",
         "section": question.section,
         "code": question.code,
         "type": question.type,
@@ -76,6 +89,7 @@ def instrument_settings(request: HttpRequest, slug: str, instrument_id: int) -> 
     scrutiny = permissions.access_scrutiny_to_configure(request.user, slug)
     instrument = instrument_in(scrutiny, instrument_id)
     current = current_version(instrument)
+    definition = definition_from_version(current)
     form = InstrumentSettingsForm(
         posted(request),
         initial={
@@ -84,12 +98,19 @@ def instrument_settings(request: HttpRequest, slug: str, instrument_id: int) -> 
             "based_on": current.definition_sha256,
         },
     )
+    if _offers_welsh(definition) or WELSH in scrutiny.partnership.languages:
+        form.with_languages(
+            welsh_offered=_offers_welsh(definition),
+            title_cy=definition.translations.get(WELSH, {}).get("title", ""),
+        )
     if request.method == "POST" and form.is_valid():
         try:
             result = builder.instrument_settings_save(
                 instrument=instrument,
                 title=form.cleaned_data["title"],
                 kind=form.cleaned_data["kind"],
+                languages=form.languages(),
+                translations=form.welsh_texts("title"),
                 based_on=form.cleaned_data["based_on"],
             )
         except ApplicationError as exc:
@@ -125,12 +146,15 @@ def question_edit(request: HttpRequest, slug: str, instrument_id: int) -> HttpRe
         initial.update(_question_initial(definition, question))
     elif definition.questions:
         initial["section"] = definition.questions[-1].section
+        initial[f"section_{WELSH}"] = _welsh_initial(definition.questions[-1])[f"section_{WELSH}"]
     form = QuestionForm(
         posted(request),
         initial=initial,
         option_list_names=list(definition.option_lists),
         factor_codes=list(scrutiny.factors.values_list("code", flat=True)),
     )
+    if _offers_welsh(definition):
+        form.with_welsh(("section", "text", "option_lines", "help"))
     if request.method == "POST" and form.is_valid():
         try:
             result = builder.instrument_question_save(
@@ -257,19 +281,22 @@ def option_list_edit(request: HttpRequest, slug: str, instrument_id: int) -> Htt
     current = current_version(instrument)
     name = request.GET.get("name")
     initial: dict[str, Any] = {"based_on": current.definition_sha256}
+    definition = definition_from_version(current)
     if name is not None:
-        definition = definition_from_version(current)
         if name not in definition.option_lists:
             raise Http404("No such option list.")
         initial["name"] = name
         initial["option_lines"] = builder.format_option_lines(definition.option_lists[name])
+        initial[f"option_lines_{WELSH}"] = format_welsh_labels(definition.option_lists[name])
     form = OptionListForm(posted(request), initial=initial)
+    if _offers_welsh(definition):
+        form.with_welsh(("option_lines",))
     if request.method == "POST" and form.is_valid():
         try:
             result = builder.instrument_option_list_save(
                 instrument=instrument,
                 name=form.cleaned_data["name"],
-                options=form.cleaned_data["option_lines"],
+                options=form.options(),
                 replacing=name,
                 based_on=form.cleaned_data["based_on"],
             )

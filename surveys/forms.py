@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from scrutiny.models import Agency, Instrument, PractitionerRole, Scrutiny
@@ -14,9 +15,9 @@ from scrutiny.workbooks.opening import workbook_max_bytes
 from surveys.models import SURVEY_KINDS, Survey
 
 ANONYMITY_CHOICES = [
-    ("", "The usual for this kind of questionnaire: anonymous, except board questionnaires"),
-    ("yes", "Anonymous: answers are not linked to the person"),
-    ("no", "Named: answers are linked to the person invited"),
+    ("", _("The usual for this kind of questionnaire: anonymous, except board questionnaires")),
+    ("yes", _("Anonymous: answers are not linked to the person")),
+    ("no", _("Named: answers are linked to the person invited")),
 ]
 
 
@@ -29,7 +30,7 @@ class CheckboxField(forms.BooleanField):
     """One checkbox as the other forms show theirs (templates/surveys/manage/_checkbox.html):
     a legend saying what it is about, then the box with its label after it."""
 
-    def __init__(self, *, legend: str, **kwargs: Any) -> None:
+    def __init__(self, *, legend: str | Promise, **kwargs: Any) -> None:
         super().__init__(template_name="surveys/manage/_checkbox.html", **kwargs)
         self.legend = legend
 
@@ -37,75 +38,82 @@ class CheckboxField(forms.BooleanField):
 class SurveyForm(forms.Form):
     instrument = forms.ModelChoiceField(
         queryset=Instrument.objects.none(),
-        label="Questionnaire",
-        empty_label="Choose a questionnaire",
+        label=_("Questionnaire"),
+        empty_label=_("Choose a questionnaire"),
         error_messages={"required": "Choose the questionnaire to send."},
     )
     title = forms.CharField(
-        label="Title",
-        help_text="Respondents see this on every page and in their email.",
+        label=_("Title"),
+        help_text=_("Respondents see this on every page and in their email."),
         max_length=200,
         error_messages={"required": "Give the survey a title."},
     )
     opens_at = forms.DateTimeField(
-        label="Opens",
-        help_text="The date and time, for example 1 March 2026 at 9am.",
+        label=_("Opens"),
+        help_text=_("The date and time, for example 1 March 2026 at 9am."),
         widget=_DATETIME_WIDGET,
         error_messages={
-            "required": "Enter the date and time the survey opens.",
-            "invalid": "Enter the date and time the survey opens, for example 1 March 2026 at 9am.",
+            "required": _("Enter the date and time the survey opens."),
+            "invalid": _(
+                "Enter the date and time the survey opens, for example 1 March 2026 at 9am."
+            ),
         },
     )
     # The form's template adds "(optional)" to the label of a field that is not required.
     closes_at = forms.DateTimeField(
-        label="Closes",
-        help_text="The date and time, for example 31 March 2026 at 5pm. Leave it empty to keep "
-        "the survey open.",
+        label=_("Closes"),
+        help_text=_(
+            "The date and time, for example 31 March 2026 at 5pm. Leave it empty to keep "
+            "the survey open."
+        ),
         required=False,
         widget=_DATETIME_WIDGET,
         error_messages={
-            "invalid": "Enter the date and time the survey closes, for example 31 March 2026 "
-            "at 5pm."
+            "invalid": _(
+                "Enter the date and time the survey closes, for example 31 March 2026 at 5pm."
+            )
         },
     )
     anonymous = forms.ChoiceField(
-        label="Anonymity",
+        label=_("Anonymity"),
         choices=ANONYMITY_CHOICES,
         required=False,
         widget=forms.RadioSelect,
     )
     open_link_enabled = CheckboxField(
-        legend="Open link",
-        label="Anyone with the open link may answer",
-        help_text="Leave this unticked to take answers by personal invitation only.",
+        legend=_("Open link"),
+        label=_("Anyone with the open link may answer"),
+        help_text=_("Leave this unticked to take answers by personal invitation only."),
         required=False,
         initial=True,
     )
 
     reminder_days = forms.IntegerField(
-        label="Remind people who have not answered every (days)",
-        help_text="Reminders go by email to people invited who have not submitted, never to "
-        "anyone who has. Leave empty for no reminders.",
+        label=_("Remind people who have not answered every (days)"),
+        help_text=_(
+            "Reminders go by email to people invited who have not submitted, never to "
+            "anyone who has. Leave empty for no reminders."
+        ),
         required=False,
         min_value=1,
         max_value=90,
         initial=7,
         error_messages={
-            "invalid": "Enter a whole number of days.",
-            "min_value": "Remind every 1 to 90 days.",
-            "max_value": "Remind every 1 to 90 days.",
+            "invalid": _("Enter a whole number of days."),
+            "min_value": _("Remind every 1 to 90 days."),
+            "max_value": _("Remind every 1 to 90 days."),
         },
     )
     reminder_limit = forms.IntegerField(
-        label="Reminders to each person, at most",
+        label=_("Reminders to each person, at most"),
         required=False,
         min_value=0,
         max_value=10,
         initial=2,
         error_messages={
-            "invalid": "Enter a whole number.",
-            "min_value": "Send from 0 to 10 reminders.",
-            "max_value": "Send from 0 to 10 reminders.",
+            "invalid": _("Enter a whole number."),
+            "min_value": _("Send from 0 to 10 reminders."),
+            "max_value": _("Send from 0 to 10 reminders."),
         },
     )
 
@@ -121,12 +129,14 @@ class SurveyForm(forms.Form):
 
 class InvitationListForm(forms.Form):
     file = forms.FileField(
-        label="Invitation list",
-        help_text="An .xlsx workbook or a .csv file with the columns email, agency and, if you "
-        "wish, role (the partnership's agency and role codes). Everyone is invited, or no one "
-        "if a row is wrong.",
+        label=_("Invitation list"),
+        help_text=_(
+            "An .xlsx workbook or a .csv file with the columns email, agency and, if you "
+            "wish, role (the partnership's agency and role codes). Everyone is invited, or no one "
+            "if a row is wrong."
+        ),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
-        error_messages={"required": "Choose an invitation list to upload."},
+        error_messages={"required": _("Choose an invitation list to upload.")},
     )
 
     def clean_file(self) -> Any:
@@ -134,15 +144,22 @@ class InvitationListForm(forms.Form):
         file = self.cleaned_data["file"]
         if not file.name.lower().endswith((".xlsx", ".csv")):
             raise forms.ValidationError(
-                "The invitation list must be an Excel workbook (.xlsx) or a CSV file (.csv). In "
-                "Excel, use Save As and choose Excel Workbook or CSV UTF-8."
+                _(
+                    "The invitation list must be an Excel workbook (.xlsx) or a CSV file (.csv). "
+                    "In Excel, use Save As and choose Excel Workbook or CSV UTF-8."
+                )
             )
         limit = workbook_max_bytes()
         if file.size > limit:
             raise forms.ValidationError(
-                f"The file is {file.size / (1024 * 1024):.1f} MB; the largest list this "
-                f"installation accepts is {limit / (1024 * 1024):.1f} MB. Remove the columns you "
-                "do not need, or split the list."
+                _(
+                    "The file is %(size)s MB; the largest list this installation accepts is "
+                    "%(limit)s MB. Remove the columns you do not need, or split the list."
+                )
+                % {
+                    "size": f"{file.size / (1024 * 1024):.1f}",
+                    "limit": f"{limit / (1024 * 1024):.1f}",
+                }
             )
         return file
 
@@ -184,23 +201,27 @@ class YouthSessionForm(forms.Form):
     """Starting a children's session (surveys.services.youth_sessions)."""
 
     setting = forms.CharField(
-        label="Where is the session?",
-        help_text="The setting and the group, for example “Fernhill Academy, Year 8”. Never a "
-        "child's name.",
+        label=_("Where is the session?"),
+        help_text=_(
+            "The setting and the group, for example “Fernhill Academy, Year 8”. Never a "
+            "child's name."
+        ),
         max_length=200,
         error_messages={
-            "required": "Say where the session is, for example “Fernhill Academy, Year 8”.",
-            "max_length": "Say where the session is in 200 characters or fewer.",
+            "required": _("Say where the session is, for example “Fernhill Academy, Year 8”."),
+            "max_length": _("Say where the session is in 200 characters or fewer."),
         },
     )
     consent_confirmed = CheckboxField(
-        legend="Consent",
-        label="I have arranged this session with the consent the setting requires",
-        help_text="For example, the school's agreement and the information sent to parents "
-        "and carers.",
+        legend=_("Consent"),
+        label=_("I have arranged this session with the consent the setting requires"),
+        help_text=_(
+            "For example, the school's agreement and the information sent to parents and carers."
+        ),
         error_messages={
-            "required": "Confirm that you have arranged this session with the consent the "
-            "setting requires."
+            "required": _(
+                "Confirm that you have arranged this session with the consent the setting requires."
+            )
         },
     )
 

@@ -325,3 +325,47 @@ def session_rates(*, survey: Any) -> SessionRates:
             for setting, (s, n) in counts.items()
         ),
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# By language (docs/welsh.md): the language each submitted response was given in
+
+LANGUAGE_ORDER = ("en", "cy", "")  # "" is a response that did not record its language
+
+
+@dataclass(frozen=True)
+class LanguageCell:
+    """Submitted responses given in one language (`code` "en", "cy", or "" where the response
+    did not record it); `submitted` is None where it is suppressed."""
+
+    code: str
+    submitted: int | None
+
+    @property
+    def suppressed(self) -> bool:
+        return self.submitted is None
+
+
+def language_rates(*, instrument: Instrument) -> tuple[LanguageCell, ...]:
+    """The instrument's submitted responses by the language they were given in, as they may be
+    shown: English, then Welsh, then those with no language recorded (imports, returns from
+    before it was recorded), each only where it has any. A count from 1 to below the scrutiny's
+    threshold is suppressed, with secondary suppression (scrutiny.disclosure.suppressed_codes,
+    as the other breakdowns). One query."""
+    rows = (
+        Response.objects.counting()
+        .filter(instrument=instrument)
+        .values("language")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    counts: dict[str, int] = {}
+    for row in rows:
+        code = row["language"] if row["language"] in LANGUAGE_ORDER else ""
+        counts[code] = counts.get(code, 0) + row["n"]
+    hidden = suppressed_codes(counts, threshold=instrument.scrutiny.suppression_threshold)
+    return tuple(
+        LanguageCell(code=code, submitted=None if code in hidden else counts[code])
+        for code in LANGUAGE_ORDER
+        if counts.get(code)
+    )

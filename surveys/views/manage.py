@@ -4,8 +4,8 @@ else):
 - `survey-list`: a scrutiny's surveys with their links and counts;
 - `survey-new`: a survey of one of the scrutiny's survey instruments;
 - `survey-detail`: one survey, its open link, counts and invitations;
-- `survey-rates`: the response rates of one survey instrument, as a chart and its table, small
-  cells suppressed;
+- `survey-rates`: the response rates of one survey instrument, as a chart and its table, and its
+  submitted responses by language, small cells suppressed;
 - `survey-invite`: upload an invitation list (.xlsx or .csv), read by a job (surveys.imports)
   whose page gives the errors by row; nobody is invited unless every row is right.
 """
@@ -19,6 +19,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from scrutiny.errors import ApplicationError
@@ -71,7 +72,9 @@ def survey_new(request: HttpRequest, slug: str) -> HttpResponse:
         except ApplicationError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, f"The survey “{survey.title}” is set up.")
+            messages.success(
+                request, _("The survey “%(title)s” is set up.") % {"title": survey.title}
+            )
             return redirect("survey-detail", scrutiny.slug, survey.pk)
     return render(
         request,
@@ -79,8 +82,8 @@ def survey_new(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "scrutiny": scrutiny,
             "form": form,
-            "title": "Set up a survey",
-            "submit": "Set up the survey",
+            "title": _("Set up a survey"),
+            "submit": _("Set up the survey"),
             "multipart": False,
         },
     )
@@ -136,5 +139,6 @@ def survey_rates(request: HttpRequest, slug: str, code: str) -> HttpResponse:
             "scrutiny": instrument.scrutiny,
             "instrument": instrument,
             "rates": rates.instrument_rates(instrument=instrument),
+            "languages": rates.language_rates(instrument=instrument),
         },
     )

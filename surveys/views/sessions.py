@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from scrutiny.errors import ApplicationError
@@ -90,7 +91,8 @@ def youth_session_end(request: HttpRequest, session_id: int) -> HttpResponse:
         youth_sessions.youth_session_end(session=session)
         messages.success(
             request,
-            f"The session at {session.setting} has ended: its code no longer starts the survey.",
+            _("The session at %(setting)s has ended: its code no longer starts the survey.")
+            % {"setting": session.setting},
         )
         return redirect("youth-session-list")
     return render(

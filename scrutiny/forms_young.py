@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from scrutiny.young_scrutineers import (
     CHANGED,
@@ -19,27 +20,29 @@ from scrutiny.young_scrutineers import (
 
 class ObservationForm(forms.Form):
     where = forms.ChoiceField(
-        label="Where did you see or hear it?",
-        choices=list(WHERE.items()),
+        label=_("Where did you see or hear it?"),
+        choices=[(key, _(words)) for key, words in WHERE.items()],
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose where you saw or heard it."},
+        error_messages={"required": _("Choose where you saw or heard it.")},
     )
     factors = forms.MultipleChoiceField(
-        label="Which success factors is it about?",
-        help_text="Choose one or more.",
+        label=_("Which success factors is it about?"),
+        help_text=_("Choose one or more."),
         widget=forms.CheckboxSelectMultiple,
         error_messages={
-            "required": "Choose at least one success factor.",
-            "invalid_choice": "Choose success factors from the list.",
+            "required": _("Choose at least one success factor."),
+            "invalid_choice": _("Choose success factors from the list."),
         },
     )
     text = forms.CharField(
-        label="What did you see or hear?",
-        help_text="Say who said it by their role (a young person, a social worker), never their "
-        "name. Your own name is not shown with it.",
+        label=_("What did you see or hear?"),
+        help_text=_(
+            "Say who said it by their role (a young person, a social worker), never their "
+            "name. Your own name is not shown with it."
+        ),
         widget=forms.Textarea(attrs={"rows": 5}),
         max_length=5000,
-        error_messages={"required": "Write what you saw or heard."},
+        error_messages={"required": _("Write what you saw or heard.")},
     )
 
     def __init__(self, *args: Any, factors: list[tuple[str, str]], **kwargs: Any) -> None:
@@ -51,12 +54,14 @@ class ObservationForm(forms.Form):
 
 class PlainSummaryForm(forms.Form):
     text = forms.CharField(
-        label="The findings in plain words",
-        help_text="Short sentences and everyday words, for the young scrutineers. Leave a "
-        "blank line between paragraphs.",
+        label=_("The findings in plain words"),
+        help_text=_(
+            "Short sentences and everyday words, for the young scrutineers. Leave a "
+            "blank line between paragraphs."
+        ),
         widget=forms.Textarea(attrs={"rows": 14}),
         max_length=20000,
-        error_messages={"required": "Write the summary: the findings in plain words."},
+        error_messages={"required": _("Write the summary: the findings in plain words.")},
     )
 
 
@@ -76,17 +81,17 @@ class FeedbackForm(forms.Form):
         label=_question(LISTENED).text,
         choices=_choices(LISTENED),
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose how much the adults listened to you."},
+        error_messages={"required": _("Choose how much the adults listened to you.")},
     )
     changed = forms.ChoiceField(
         label=_question(CHANGED).text,
         choices=_choices(CHANGED),
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose whether anything changed because of you."},
+        error_messages={"required": _("Choose whether anything changed because of you.")},
     )
     what_changed = forms.CharField(
         label=_question(WHAT_CHANGED).text,
-        help_text="If something changed because of you, tell us what.",
+        help_text=_("If something changed because of you, tell us what."),
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=5000,
         required=False,

@@ -27,6 +27,8 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from scrutiny.disclosure import DistributionShown, Redactor, distribution_shown
 from scrutiny.errors import ApplicationError
@@ -49,8 +51,9 @@ from scrutiny.scoring import OptionCount, QuestionDistribution, Rating
 ROLE_LABEL = "Young scrutineer"
 
 WHERE = {
-    "forum": "At a young people's forum",
-    "event": "At the scrutiny event",
+    # The words are kept in English in the note; the form shows them in the page's language.
+    "forum": gettext_noop("At a young people's forum"),
+    "event": gettext_noop("At the scrutiny event"),
 }
 
 
@@ -61,10 +64,12 @@ def observation_record(
     """A young scrutineer's observation of a published scrutiny, tagged to its factors. The
     words say where it was made; the note keeps who made it, and is shown with their role."""
     if where not in WHERE:
-        raise ApplicationError("Choose where you saw or heard it: a forum or the scrutiny event.")
+        raise ApplicationError(
+            _("Choose where you saw or heard it: a forum or the scrutiny event.")
+        )
     text = text.strip()
     if not text:
-        raise ApplicationError("Write what you saw or heard.")
+        raise ApplicationError(_("Write what you saw or heard."))
     return note_record(
         scrutiny=publication.scrutiny,
         kind=EvidenceNote.Kind.YOUNG_SCRUTINEER,
@@ -131,7 +136,7 @@ def plain_summary_save(*, publication: Publication, text: str, user: User) -> Pu
     scrutineers go back to not seeing it until it is."""
     text = text.strip().replace("\r\n", "\n")
     if not text:
-        raise ApplicationError("Write the summary: the findings in plain words.")
+        raise ApplicationError(_("Write the summary: the findings in plain words."))
     publication = Publication.objects.select_for_update().get(pk=publication.pk)
     if text != publication.plain_summary:
         publication.plain_summary = text
@@ -152,7 +157,7 @@ def plain_summary_approve(*, publication: Publication, user: User) -> Publicatio
     """Approve the summary as it stands for the young scrutineers."""
     publication = Publication.objects.select_for_update().get(pk=publication.pk)
     if not publication.plain_summary.strip():
-        raise ApplicationError("Write the summary and save it before approving it.")
+        raise ApplicationError(_("Write the summary and save it before approving it."))
     publication.plain_summary_approved_at = timezone.now()
     publication.plain_summary_approved_by = user
     publication.save(update_fields=["plain_summary_approved_at", "plain_summary_approved_by"])
@@ -219,7 +224,7 @@ def feedback_submit(*, publication: Publication, user: User, values: dict[str, s
     response: anonymous (no user, no time finer than the day) but for the keyed reference. The
     instrument is added to the scrutiny (from `FEEDBACK`) with the first answers."""
     if feedback_given(publication=publication, user=user):
-        raise ApplicationError("You have already told us about this scrutiny: thank you.")
+        raise ApplicationError(_("You have already told us about this scrutiny: thank you."))
     try:
         with transaction.atomic():
             saved = instrument_save(scrutiny=publication.scrutiny, definition=FEEDBACK)
@@ -231,7 +236,9 @@ def feedback_submit(*, publication: Publication, user: User, values: dict[str, s
                 anonymous=True,
             )
     except IntegrityError:  # the same person's other submit won the race
-        raise ApplicationError("You have already told us about this scrutiny: thank you.") from None
+        raise ApplicationError(
+            _("You have already told us about this scrutiny: thank you.")
+        ) from None
 
 
 @dataclass(frozen=True)

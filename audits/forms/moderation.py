@@ -13,6 +13,7 @@ from typing import Any
 
 from django import forms
 from django.utils.html import format_html, strip_tags
+from django.utils.translation import gettext as _
 
 from audits.moderation import rationales_check
 from audits.moderation_sheet import ModerationSheet
@@ -34,7 +35,7 @@ def agreed_form_class(compiled: CompiledVersion) -> type[QuestionnairePage]:
     """
     everything = CompiledSection(
         id=0,
-        title="Agreed answers",
+        title=_("Agreed answers"),
         codes=tuple(code for section in compiled.sections for code in section.codes),
     )
     fields: dict[str, forms.Field] = {}
@@ -48,7 +49,7 @@ def agreed_form_class(compiled: CompiledVersion) -> type[QuestionnairePage]:
         # The question's words are its block's heading: they complete the label for a screen
         # reader without being shown twice.
         field.label = format_html(
-            'Agreed answer<span class="visually-hidden"> to “{}”</span>', question.text
+            _('Agreed answer<span class="visually-hidden"> to “{}”</span>'), question.text
         )
         fields[code] = field
     attrs: dict[str, Any] = {
@@ -73,13 +74,15 @@ class RationaleForm(forms.Form):
             if question.disagree or question.rationale:
                 self.fields[question.code] = forms.CharField(
                     label=format_html(
-                        'Why the meeting chose this answer<span class="visually-hidden"> to “{}”'
-                        "</span>",
+                        _(
+                            "Why the meeting chose this answer"
+                            '<span class="visually-hidden"> to “{}”</span>'
+                        ),
                         question.text,
                     ),
                     required=question.disagree,
                     widget=forms.Textarea(attrs={"rows": 3}),
-                    help_text="The agencies' answers differ: say what the meeting weighed."
+                    help_text=_("The agencies' answers differ: say what the meeting weighed.")
                     if question.disagree
                     else "",
                 )

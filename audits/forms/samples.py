@@ -9,6 +9,8 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from audits.models import Sample
 from audits.sampling import SEED_MAX, SEED_MIN
@@ -21,36 +23,46 @@ PAGE_FILE_MAX_BYTES = 10 * 1024 * 1024
 # Columns with more distinct values than this (case references, dates) are not offered as filters.
 FILTER_MAX_VALUES = 12
 SEED_SUGGESTED_BELOW = 1_000_000
-BLANK_LABEL = "(blank)"
+BLANK_LABEL = gettext_lazy("(blank)")
 
 
 class CaseListForm(forms.Form):
     file = forms.FileField(
-        label="Case list",
-        help_text="An Excel workbook (.xlsx) or a CSV file (.csv), one case file a row, with a "
-        "case_ref column (the pseudonymised case reference, no names) and any other columns, "
-        "such as area, team or repeat_plan.",
+        label=gettext_lazy("Case list"),
+        help_text=gettext_lazy(
+            "An Excel workbook (.xlsx) or a CSV file (.csv), one case file a row, with a "
+            "case_ref column (the pseudonymised case reference, no names) and any other columns, "
+            "such as area, team or repeat_plan."
+        ),
         widget=forms.ClearableFileInput(
             attrs={
                 "accept": ".xlsx,.csv,text/csv,"
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             }
         ),
-        error_messages={"required": "Choose a case list to upload."},
+        error_messages={"required": gettext_lazy("Choose a case list to upload.")},
     )
 
     def clean_file(self) -> Any:
         file = self.cleaned_data["file"]
         if not file.name.lower().endswith((".xlsx", ".csv")):
             raise ValidationError(
-                "The case list must be an Excel workbook (.xlsx) or a CSV file (.csv). In Excel, "
-                "use Save As and choose Excel Workbook or CSV UTF-8."
+                _(
+                    "The case list must be an Excel workbook (.xlsx) or a CSV file (.csv). In "
+                    "Excel, use Save As and choose Excel Workbook or CSV UTF-8."
+                )
             )
         if file.size > PAGE_FILE_MAX_BYTES:
             raise ValidationError(
-                f"The file is {file.size / (1024 * 1024):.1f} MB; this page takes case lists of "
-                f"up to {PAGE_FILE_MAX_BYTES // (1024 * 1024)} MB. Remove the columns you do "
-                "not need, or draw from the command line (manage.py sample) or the API."
+                _(
+                    "The file is %(size)s MB; this page takes case lists of up to %(most)s MB. "
+                    "Remove the columns you do not need, or draw from the command line "
+                    "(manage.py sample) or the API."
+                )
+                % {
+                    "size": f"{file.size / (1024 * 1024):.1f}",
+                    "most": PAGE_FILE_MAX_BYTES // (1024 * 1024),
+                }
             )
         return file
 
@@ -61,10 +73,10 @@ def _tool_choices(tools: list[Instrument]) -> list[tuple[str, str]]:
 
 class AuditToolForm(forms.Form):
     instrument = forms.ChoiceField(
-        label="Which audit tool",
-        help_text="The case-file audit every agency completes for each case file.",
+        label=gettext_lazy("Which audit tool"),
+        help_text=gettext_lazy("The case-file audit every agency completes for each case file."),
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose the audit tool."},
+        error_messages={"required": gettext_lazy("Choose the audit tool.")},
     )
 
     def __init__(self, *args: Any, tools: list[Instrument], **kwargs: Any) -> None:
@@ -115,60 +127,73 @@ class SampleOptionsForm(forms.Form):
 def _filter_field(column: str, values: dict[str, int]) -> forms.Field:
     """The values of one column to keep, each with how many case files have it."""
     return forms.MultipleChoiceField(
-        label=f"Keep case files whose {column} is",
-        help_text="Untick the values to leave out.",
+        label=_("Keep case files whose %(column)s is") % {"column": column},
+        help_text=_("Untick the values to leave out."),
         choices=[
-            (value, f"{value or BLANK_LABEL} ({count} case file{'s' if count != 1 else ''})")
+            (
+                value,
+                ngettext(
+                    "%(value)s (%(count)s case file)", "%(value)s (%(count)s case files)", count
+                )
+                % {"value": value or BLANK_LABEL, "count": count},
+            )
             for value, count in values.items()
         ],
         initial=list(values),
         widget=forms.CheckboxSelectMultiple,
         error_messages={
-            "required": f"Tick at least one value of {column}: with none ticked, no "
-            "case file would be kept."
+            "required": _(
+                "Tick at least one value of %(column)s: with none ticked, no case file would "
+                "be kept."
+            )
+            % {"column": column}
         },
     )
 
 
 def _by_field(case_list: CaseList, current: Sample | None) -> forms.Field:
     return forms.ChoiceField(
-        label="Stratify by",
-        help_text="The draw takes the same number of case files from each value of this "
-        "column (for example 2 per area).",
+        label=_("Stratify by"),
+        help_text=_(
+            "The draw takes the same number of case files from each value of this "
+            "column (for example 2 per area)."
+        ),
         choices=[(c, _column_label(case_list, c)) for c in case_list.other_columns],
         initial=_initial_by(case_list, current),
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose the column to stratify by."},
+        error_messages={"required": _("Choose the column to stratify by.")},
     )
 
 
 def _per_field(current: Sample | None) -> forms.Field:
     return forms.IntegerField(
-        label="How many case files from each group",
+        label=_("How many case files from each group"),
         min_value=1,
         initial=current.per if current is not None else None,
-        help_text="A group with fewer case files gives all of them.",
+        help_text=_("A group with fewer case files gives all of them."),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
         error_messages={
-            "required": "Enter how many case files to draw from each group, for example 2.",
-            "invalid": "Enter a whole number, for example 2.",
+            "required": _("Enter how many case files to draw from each group, for example 2."),
+            "invalid": _("Enter a whole number, for example 2."),
         },
     )
 
 
 def _seed_field() -> forms.Field:
     return forms.IntegerField(
-        label="Seed",
+        label=_("Seed"),
         min_value=SEED_MIN,
         max_value=SEED_MAX,
         initial=secrets.randbelow(SEED_SUGGESTED_BELOW),
-        help_text="Any whole number; a fresh random one is filled in. The same case list, "
-        "options and seed always draw the same sample, so the draw can be shown to be fair "
-        "and repeated.",
+        help_text=_(
+            "Any whole number; a fresh random one is filled in. The same case list, "
+            "options and seed always draw the same sample, so the draw can be shown to be fair "
+            "and repeated."
+        ),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
         error_messages={
-            "required": "Enter a seed: keep the one filled in, or type any whole number.",
-            "invalid": "Enter the seed as a whole number, for example 4821.",
+            "required": _("Enter a seed: keep the one filled in, or type any whole number."),
+            "invalid": _("Enter the seed as a whole number, for example 4821."),
         },
     )
 
@@ -176,22 +201,25 @@ def _seed_field() -> forms.Field:
 def _instrument_field(tools: list[Instrument], current: Sample | None) -> forms.Field:
     only = tools[0].code if len(tools) == 1 else None
     return forms.ChoiceField(
-        label="Audit tool",
+        label=_("Audit tool"),
         required=False,
-        choices=[*_tool_choices(tools), ("", "Choose it later")],
+        choices=[*_tool_choices(tools), ("", _("Choose it later"))],
         initial=(
             current.instrument.code
             if current is not None and current.instrument is not None
             else only or ""
         ),
         widget=forms.RadioSelect,
-        help_text="The case-file audit every agency completes for each case file.",
+        help_text=_("The case-file audit every agency completes for each case file."),
     )
 
 
 def _column_label(case_list: CaseList, column: str) -> str:
     n = len(case_list.values(column))
-    return f"{column} ({n} value{'s' if n != 1 else ''})"
+    return ngettext("%(column)s (%(n)s value)", "%(column)s (%(n)s values)", n) % {
+        "column": column,
+        "n": n,
+    }
 
 
 def _initial_by(case_list: CaseList, current: Sample | None) -> str | None:

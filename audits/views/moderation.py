@@ -28,6 +28,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from audits import agreement, trail
@@ -77,14 +78,14 @@ def _groups(sheet: ModerationSheet, forms_: ModerationForms | None) -> list[dict
     their fields has an error)."""
     several = len(sheet.contributions) > 1
     groups = [
-        ("disagree", "Where the agencies disagree", sheet.disagreeing, False),
+        ("disagree", _("Where the agencies disagree"), sheet.disagreeing, False),
         (
             "agree",
-            "Where the agencies agree" if several else "The agency's answers",
+            _("Where the agencies agree") if several else _("The agency's answers"),
             sheet.agreeing,
             True,
         ),
-        ("written", "Written answers", sheet.written, True),
+        ("written", _("Written answers"), sheet.written, True),
     ]
     result = []
     for key, title, questions, folded in groups:
@@ -142,8 +143,11 @@ def audit_moderate(request: HttpRequest, slug: str, case_id: int) -> HttpRespons
             else:
                 messages.success(
                     request,
-                    f"The agreed answers for case file {case.case_ref} are recorded. They count "
-                    "in the scores in place of the agencies' own audits.",
+                    _(
+                        "The agreed answers for case file %(case_ref)s are recorded. They count "
+                        "in the scores in place of the agencies' own audits."
+                    )
+                    % {"case_ref": case.case_ref},
                 )
                 return redirect("audit-moderate", slug=scrutiny.slug, case_id=case.pk)
     else:

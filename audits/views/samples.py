@@ -21,6 +21,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.sessions.backends.base import SessionBase
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from audits import imports, samples, selectors
@@ -117,7 +118,10 @@ def sample_detail(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"The audit tool is {tool.code} {tool.title}." if changed else "Nothing changed.",
+                _("The audit tool is %(code)s %(title)s.")
+                % {"code": tool.code, "title": tool.title}
+                if changed
+                else _("Nothing changed."),
             )
             return redirect("audit-sample", slug=scrutiny.slug)
     cases = selectors.sample_case_list(sample=sample)

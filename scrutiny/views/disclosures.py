@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from scrutiny import permissions_disclosures
@@ -43,5 +44,5 @@ def disclosure_review_record(request: HttpRequest, answer_id: int) -> HttpRespon
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "What was done is recorded: the answer is under “Looked at”.")
+        messages.success(request, _("What was done is recorded: the answer is under “Looked at”."))
     return redirect("disclosure-list")

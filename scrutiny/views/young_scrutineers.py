@@ -27,6 +27,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from scrutiny import permissions, permissions_young
 from scrutiny.errors import ApplicationError
@@ -110,7 +111,7 @@ def young_observation(request: HttpRequest, slug: str) -> HttpResponse:
         except ApplicationError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, "Your observation is recorded. Thank you.")
+            messages.success(request, _("Your observation is recorded. Thank you."))
             return redirect("young-scrutiny", publication.scrutiny.slug)
     return render(
         request,
@@ -131,7 +132,7 @@ def young_feedback(request: HttpRequest, slug: str) -> HttpResponse:
         except ApplicationError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, "Thank you for telling us. Your answers are saved.")
+            messages.success(request, _("Thank you for telling us. Your answers are saved."))
             return redirect("young-scrutiny", publication.scrutiny.slug)
     return render(
         request,
@@ -164,9 +165,9 @@ def young_summary(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             messages.success(
                 request,
-                "The summary is approved: the young scrutineers can read it."
+                _("The summary is approved: the young scrutineers can read it.")
                 if approve
-                else "The summary is saved. The young scrutineers see it once it is approved.",
+                else _("The summary is saved. The young scrutineers see it once it is approved."),
             )
             return redirect("young-summary", publication.scrutiny.slug)
     return render(

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from scrutiny.models import Action, ActionUpdate, Agency, Brag, Outcome, Partnership, Scrutiny
 from scrutiny.plan.brag import BRAG_WORDS
@@ -17,19 +18,19 @@ from scrutiny.plan.updates import DOCUMENT_TYPES, Evidence
 
 class PriorityForm(forms.Form):
     title = forms.CharField(
-        label="Priority",
+        label=_("Priority"),
         max_length=300,
-        help_text="As the partnership's business plan names it, for example “Neglect”.",
-        error_messages={"required": "Write the priority, for example “Neglect”."},
+        help_text=_("As the partnership's business plan names it, for example “Neglect”."),
+        error_messages={"required": _("Write the priority, for example “Neglect”.")},
     )
 
 
 class OutcomeForm(forms.Form):
     text = forms.CharField(
-        label="Outcome",
+        label=_("Outcome"),
         max_length=500,
-        help_text="What will be different for children and families.",
-        error_messages={"required": "Write the outcome: what will be different for children."},
+        help_text=_("What will be different for children and families."),
+        error_messages={"required": _("Write the outcome: what will be different for children.")},
     )
 
 
@@ -40,52 +41,52 @@ class OutcomeChoiceField(forms.ModelChoiceField):
 
 class ActionForm(forms.Form):
     text = forms.CharField(
-        label="Action",
+        label=_("Action"),
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="What will be done.",
-        error_messages={"required": "Write the action: what will be done."},
+        help_text=_("What will be done."),
+        error_messages={"required": _("Write the action: what will be done.")},
     )
     outcome = OutcomeChoiceField(
         queryset=Outcome.objects.none(),
         required=False,
-        label="The outcome it serves",
-        empty_label="Not yet under a priority",
-        help_text="Its priority in the business plan, and the outcome there.",
+        label=_("The outcome it serves"),
+        empty_label=_("Not yet under a priority"),
+        help_text=_("Its priority in the business plan, and the outcome there."),
     )
     responsible = forms.ModelChoiceField(
         queryset=Agency.objects.none(),
         required=False,
-        label="Agency responsible",
-        empty_label="No one agency",
-        help_text="The agency's lead can see and update it.",
+        label=_("Agency responsible"),
+        empty_label=_("No one agency"),
+        help_text=_("The agency's lead can see and update it."),
     )
     responsible_group = forms.CharField(
-        label="Group responsible",
+        label=_("Group responsible"),
         max_length=200,
         required=False,
-        help_text="A group of the partnership, where one leads: “Quality Assurance Group”.",
+        help_text=_("A group of the partnership, where one leads: “Quality Assurance Group”."),
     )
-    lead_name = forms.CharField(label="Named lead", max_length=200, required=False)
+    lead_name = forms.CharField(label=_("Named lead"), max_length=200, required=False)
     lead_email = forms.EmailField(
-        label="Named lead's email address",
+        label=_("Named lead's email address"),
         max_length=254,
         required=False,
-        help_text="Where reminders go when the action is overdue or has had no update.",
-        error_messages={"invalid": "Enter an email address, like name@example.org."},
+        help_text=_("Where reminders go when the action is overdue or has had no update."),
+        error_messages={"invalid": _("Enter an email address, like name@example.org.")},
     )
     timescale = forms.DateField(
-        label="Timescale",
+        label=_("Timescale"),
         required=False,
         input_formats=["%Y-%m-%d", "%d/%m/%Y"],
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text="When it will be done by.",
-        error_messages={"invalid": "Enter a date, for example 2027-03-31."},
+        help_text=_("When it will be done by."),
+        error_messages={"invalid": _("Enter a date, for example 2027-03-31.")},
     )
     measures = forms.CharField(
-        label="Measures of impact",
+        label=_("Measures of impact"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="How the difference it makes to children will be known.",
+        help_text=_("How the difference it makes to children will be known."),
     )
 
     def __init__(self, *args: Any, partnership: Partnership, **kwargs: Any) -> None:
@@ -119,47 +120,47 @@ class ActionForm(forms.Form):
 
 class UpdateForm(forms.Form):
     status = forms.ChoiceField(
-        label="Status",
+        label=_("Status"),
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose the action's status."},
+        error_messages={"required": _("Choose the action's status.")},
     )
     note = forms.CharField(
-        label="Update",
+        label=_("Update"),
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="What has happened since the last update. Kept in the action's history.",
-        error_messages={"required": "Write an update: what has happened since the last one."},
+        help_text=_("What has happened since the last update. Kept in the action's history."),
+        error_messages={"required": _("Write an update: what has happened since the last one.")},
     )
     evidence_kind = forms.ChoiceField(
-        label="Evidence of impact",
+        label=_("Evidence of impact"),
         widget=forms.RadioSelect,
         required=False,
-        choices=[("", "None with this update"), *ActionUpdate.Evidence.choices[1:]],
-        help_text="Blue needs it: what shows the difference made, not only that work was done.",
+        choices=[("", _("None with this update")), *ActionUpdate.Evidence.choices[1:]],
+        help_text=_("Blue needs it: what shows the difference made, not only that work was done."),
     )
     evidence_scrutiny = forms.ModelChoiceField(
         queryset=Scrutiny.objects.none(),
         required=False,
-        label="The later scrutiny",
-        empty_label="Choose a scrutiny",
-        help_text="For a later scrutiny's factor moving: the platform works out the movement.",
+        label=_("The later scrutiny"),
+        empty_label=_("Choose a scrutiny"),
+        help_text=_("For a later scrutiny's factor moving: the platform works out the movement."),
     )
     evidence = forms.CharField(
-        label="What the evidence shows",
+        label=_("What the evidence shows"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="For an audit or a document: what it found, and where it is.",
+        help_text=_("For an audit or a document: what it found, and where it is."),
     )
     document = forms.FileField(
-        label="Upload the document",
+        label=_("Upload the document"),
         required=False,
         help_text=", ".join(t.lstrip(".").upper() for t in DOCUMENT_TYPES) + ".",
     )
     link = forms.URLField(
-        label="Or a link to the document",
+        label=_("Or a link to the document"),
         max_length=200,
         required=False,
         assume_scheme="https",
-        error_messages={"invalid": "Enter a link, like https://intranet.example.org/report."},
+        error_messages={"invalid": _("Enter a link, like https://intranet.example.org/report.")},
     )
 
     def __init__(self, *args: Any, action: Action, key: dict[str, str], **kwargs: Any) -> None:

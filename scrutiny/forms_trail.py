@@ -6,49 +6,52 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+from django_stubs_ext import StrOrPromise
 
 from scrutiny.trail.selectors import TrailFilters
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 
 
-def _date_field(label: str, help_text: str) -> forms.DateField:
+def _date_field(label: StrOrPromise, help_text: StrOrPromise) -> forms.DateField:
     return forms.DateField(
         label=label,
         required=False,
         input_formats=DATE_FORMATS,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=help_text,
-        error_messages={"invalid": "Enter a real date, for example 2026-03-31."},
+        error_messages={"invalid": _("Enter a real date, for example 2026-03-31.")},
     )
 
 
 class TrailFilterForm(forms.Form):
     person = forms.CharField(
-        label="Person",
+        label=_("Person"),
         required=False,
         max_length=254,
-        help_text="All or part of their email address.",
+        help_text=_("All or part of their email address."),
         widget=forms.TextInput(attrs={"spellcheck": "false", "autocapitalize": "none"}),
     )
     object_type = forms.ChoiceField(
-        label="Kind of object",
+        label=_("Kind of object"),
         required=False,
-        error_messages={"invalid_choice": "Choose a kind of object from the list."},
+        error_messages={"invalid_choice": _("Choose a kind of object from the list.")},
     )
     object = forms.CharField(
-        label="Object",
+        label=_("Object"),
         required=False,
         max_length=300,
-        help_text="Its number, or all or part of its name, such as a scrutiny's short name.",
+        help_text=_("Its number, or all or part of its name, such as a scrutiny's short name."),
     )
     action = forms.ChoiceField(
-        label="Action",
+        label=pgettext_lazy("audit trail", "Action"),
         required=False,
-        error_messages={"invalid_choice": "Choose an action from the list."},
+        error_messages={"invalid_choice": _("Choose an action from the list.")},
     )
-    date_from = _date_field("From", "The first day to show, for example 2026-03-01.")
-    date_to = _date_field("To", "The last day to show, for example 2026-03-31.")
+    date_from = _date_field(_("From"), _("The first day to show, for example 2026-03-01."))
+    date_to = _date_field(_("To"), _("The last day to show, for example 2026-03-31."))
 
     def __init__(
         self,
@@ -60,17 +63,17 @@ class TrailFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         type_field = self.fields["object_type"]
         assert isinstance(type_field, forms.ChoiceField)
-        type_field.choices = [("", "Any kind"), *object_types]
+        type_field.choices = [("", _("Any kind")), *object_types]
         action_field = self.fields["action"]
         assert isinstance(action_field, forms.ChoiceField)
-        action_field.choices = [("", "Any action"), *actions]
+        action_field.choices = [("", _("Any action")), *actions]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         date_from: dt.date | None = cleaned.get("date_from")
         date_to: dt.date | None = cleaned.get("date_to")
         if date_from and date_to and date_to < date_from:
-            self.add_error("date_to", "The last day must be the same as or after the first day.")
+            self.add_error("date_to", _("The last day must be the same as or after the first day."))
         return cleaned
 
     def filters(self) -> TrailFilters:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from scrutiny.models import EvidenceNote, Scrutiny
 
@@ -14,9 +15,9 @@ class CompareForm(forms.Form):
     previous = forms.ModelChoiceField(
         queryset=Scrutiny.objects.none(),
         required=False,
-        label="Compare with an earlier scrutiny",
-        empty_label="No comparison",
-        help_text="Factors are compared by their codes (SF1 with SF1).",
+        label=_("Compare with an earlier scrutiny"),
+        empty_label=_("No comparison"),
+        help_text=_("Factors are compared by their codes (SF1 with SF1)."),
     )
 
     def __init__(self, *args: Any, scrutiny: Scrutiny, **kwargs: Any) -> None:
@@ -32,55 +33,55 @@ class CompareForm(forms.Form):
 
 class EventSettingsForm(forms.Form):
     event_date = forms.DateField(
-        label="Date of the scrutiny event",
+        label=_("Date of the scrutiny event"),
         required=False,
         input_formats=["%Y-%m-%d", "%d/%m/%Y"],
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text="On the pack's cover.",
-        error_messages={"invalid": "Enter a date, for example 2027-03-04."},
+        help_text=_("On the pack's cover."),
+        error_messages={"invalid": _("Enter a date, for example 2027-03-04.")},
     )
     divergence_margin = forms.FloatField(
-        label="Divergence margin (points)",
+        label=_("Divergence margin (points)"),
         min_value=0,
         max_value=100,
-        help_text="A factor whose sources differ by more than this is flagged as divergent.",
+        help_text=_("A factor whose sources differ by more than this is flagged as divergent."),
         widget=forms.TextInput(attrs={"inputmode": "decimal"}),
         error_messages={
-            "required": "Enter the divergence margin, a number of points from 0 to 100.",
-            "invalid": "Enter the divergence margin, a number of points from 0 to 100.",
-            "min_value": "Enter the divergence margin, a number of points from 0 to 100.",
-            "max_value": "Enter the divergence margin, a number of points from 0 to 100.",
+            "required": _("Enter the divergence margin, a number of points from 0 to 100."),
+            "invalid": _("Enter the divergence margin, a number of points from 0 to 100."),
+            "min_value": _("Enter the divergence margin, a number of points from 0 to 100."),
+            "max_value": _("Enter the divergence margin, a number of points from 0 to 100."),
         },
     )
 
 
 class FindingForm(forms.Form):
     strengths = forms.CharField(
-        label="Strengths",
+        label=_("Strengths"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="One a line, each citing its evidence: a question code, a source, a quote.",
+        help_text=_("One a line, each citing its evidence: a question code, a source, a quote."),
     )
     improvements = forms.CharField(
-        label="Areas for improvement",
+        label=_("Areas for improvement"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="One a line, each citing its evidence. Each becomes a draft action.",
+        help_text=_("One a line, each citing its evidence. Each becomes a draft action."),
     )
 
 
 class NoteForm(forms.Form):
     kind = forms.ChoiceField(
-        label="Where it comes from",
+        label=_("Where it comes from"),
         choices=EvidenceNote.Kind.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose where the note comes from."},
+        error_messages={"required": _("Choose where the note comes from.")},
     )
     text = forms.CharField(
-        label="What was said",
+        label=_("What was said"),
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Give people's roles, not their names.",
-        error_messages={"required": "Write the note."},
+        help_text=_("Give people's roles, not their names."),
+        error_messages={"required": _("Write the note.")},
     )
 
 
@@ -89,8 +90,8 @@ class CommentSearchForm(forms.Form):
     query string (or posted back with a tagged quote). A value that does not parse is left out
     and the page shows every comment's first page instead: bad input changes nothing."""
 
-    q = forms.CharField(label="Search the comments", required=False, max_length=200)
-    question = forms.IntegerField(label="Question", required=False, min_value=1)
+    q = forms.CharField(label=_("Search the comments"), required=False, max_length=200)
+    question = forms.IntegerField(label=_("Question"), required=False, min_value=1)
     page = forms.IntegerField(required=False, min_value=1, max_value=1_000_000)
 
     def choice(self) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from scrutiny.models.evidence import Answer
 from scrutiny.models.jobs import Job
@@ -77,11 +78,11 @@ class EvidenceNote(models.Model):
     """Qualitative evidence the numbers miss: a practitioner forum, the scrutiny event itself."""
 
     class Kind(models.TextChoices):
-        PRACTITIONER_FORUM = "practitioner_forum", "Practitioner forum"
-        SCRUTINY_EVENT = "scrutiny_event", "Scrutiny event"
+        PRACTITIONER_FORUM = "practitioner_forum", _("Practitioner forum")
+        SCRUTINY_EVENT = "scrutiny_event", _("Scrutiny event")
         # Recorded by a young scrutineer; shown with their role, never their name.
-        YOUNG_SCRUTINEER = "young_scrutineer", "Young scrutineers' observation"
-        OTHER = "other", "Other"
+        YOUNG_SCRUTINEER = "young_scrutineer", _("Young scrutineers' observation")
+        OTHER = "other", _("Other")
 
     scrutiny = models.ForeignKey(Scrutiny, on_delete=models.CASCADE, related_name="notes")
     factors = models.ManyToManyField(SuccessFactor, related_name="notes")

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -83,7 +84,7 @@ def partnership_edit(request: HttpRequest) -> HttpResponse:
     form = PartnershipForm(request.POST or None, instance=partnership)
     if request.method == "POST" and form.is_valid():
         services.partnership_update(partnership=partnership, **form.cleaned_data)
-        messages.success(request, "The partnership's details are saved.")
+        messages.success(request, gettext("The partnership's details are saved."))
         return redirect("partnership-edit")
     return render(request, "scrutiny/partnership_edit.html", {"form": form})
 
@@ -163,5 +164,5 @@ def job_restart(request: HttpRequest, job_id: int) -> HttpResponse:
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "The job is starting again from the beginning.")
+        messages.success(request, gettext("The job is starting again from the beginning."))
     return redirect("job-detail", job_id=job.pk)

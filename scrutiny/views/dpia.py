@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 
 from scrutiny import permissions
@@ -21,10 +22,12 @@ SUMMARY = ("collected", "retention", "access")
 
 def _partnership(request: HttpRequest) -> Partnership:
     if not permissions.can_read_dpia(request.user):
-        raise PermissionDenied("Only the partnership's business unit can write the DPIA draft.")
+        raise PermissionDenied(
+            gettext("Only the partnership's business unit can write the DPIA draft.")
+        )
     partnership = permissions.partnership_of(request.user)
     if partnership is None:
-        raise PermissionDenied("This account belongs to no partnership.")
+        raise PermissionDenied(gettext("This account belongs to no partnership."))
     return partnership
 
 
@@ -44,7 +47,7 @@ def dpia(request: HttpRequest) -> HttpResponse:
 def dpia_download(request: HttpRequest, fmt: str) -> HttpResponse:
     partnership = _partnership(request)
     if fmt not in RENDERERS:
-        raise Http404("The DPIA draft comes as a workbook (.xlsx) or a PDF.")
+        raise Http404(gettext("The DPIA draft comes as a workbook (.xlsx) or a PDF."))
     render_document, content_type = RENDERERS[fmt]
     buffer = io.BytesIO()
     render_document(dpia_document(partnership=partnership), out=buffer)

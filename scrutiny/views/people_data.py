@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -26,11 +27,15 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 class PersonForm(forms.Form):
     email = forms.EmailField(
-        label="Email address",
-        help_text="The address of the person who asked, e.g. someone invited to a survey.",
+        label=gettext_lazy("Email address"),
+        help_text=gettext_lazy(
+            "The address of the person who asked, e.g. someone invited to a survey."
+        ),
         error_messages={
-            "required": "Enter an email address, like name@example.org",
-            "invalid": "Enter an email address in the correct format, like name@example.org",
+            "required": gettext_lazy("Enter an email address, like name@example.org"),
+            "invalid": gettext_lazy(
+                "Enter an email address in the correct format, like name@example.org"
+            ),
         },
         widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
@@ -39,10 +44,12 @@ class PersonForm(forms.Form):
 def _partnership(request: HttpRequest) -> tuple[Partnership, User]:
     user = request.user
     if not permissions.can_manage_people_data(user):
-        raise PermissionDenied("Only the partnership's business unit can answer these requests.")
+        raise PermissionDenied(
+            gettext("Only the partnership's business unit can answer these requests.")
+        )
     partnership = permissions.partnership_of(user)
     if partnership is None or not isinstance(user, User):
-        raise PermissionDenied("This account belongs to no partnership.")
+        raise PermissionDenied(gettext("This account belongs to no partnership."))
     return partnership, user
 
 

@@ -22,6 +22,7 @@ from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_POST
 
 from scrutiny import permissions
@@ -99,7 +100,9 @@ def plan_priority_new(request: HttpRequest) -> HttpResponse:
     except ApplicationError as exc:
         messages.error(request, exc.message)
         return redirect("plan")
-    messages.success(request, f"“{priority.title}” is a priority of the plan.")
+    messages.success(
+        request, gettext("“%(title)s” is a priority of the plan.") % {"title": priority.title}
+    )
     return redirect("plan-priority", priority.pk)
 
 
@@ -137,7 +140,7 @@ def plan_priority_edit(request: HttpRequest, priority_id: int) -> HttpResponse:
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "The priority is renamed.")
+        messages.success(request, gettext("The priority is renamed."))
     return redirect("plan-priority", priority.pk)
 
 
@@ -154,7 +157,7 @@ def plan_outcome_new(request: HttpRequest, priority_id: int) -> HttpResponse:
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "The outcome is added.")
+        messages.success(request, gettext("The outcome is added."))
     return redirect("plan-priority", priority.pk)
 
 
@@ -183,7 +186,7 @@ def plan_action_new(request: HttpRequest) -> HttpResponse:
         except ApplicationError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, "The action is added to the plan.")
+            messages.success(request, gettext("The action is added to the plan."))
             return redirect("plan-action", action.pk)
     return _action_form_page(request, form, title="Add an action", action=None, status=400)
 
@@ -203,7 +206,7 @@ def plan_action_edit(request: HttpRequest, action_id: int) -> HttpResponse:
         except ApplicationError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, "The action is saved.")
+            messages.success(request, gettext("The action is saved."))
             return redirect("plan-action", action.pk)
     return _action_form_page(request, form, title=title, action=action, status=400)
 
@@ -253,7 +256,9 @@ def plan_action_update(request: HttpRequest, action_id: int) -> HttpResponse:
             form.add_error(None, exc.message)
         else:
             label = brag_label(update.status, action.partnership.brag_key)
-            messages.success(request, f"The update is saved: the action is {label}.")
+            messages.success(
+                request, gettext("The update is saved: the action is %(label)s.") % {"label": label}
+            )
             return redirect("plan-action", action.pk)
     if request.FILES:
         form.add_error(
@@ -340,12 +345,16 @@ def scrutiny_actions_draft(request: HttpRequest, slug: str) -> HttpResponse:
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
+        codes = ", ".join(a.factor.code for a in drafted if a.factor)
+        n = len(drafted)
         messages.success(
             request,
-            f"Drafted {len(drafted)} action{'s' if len(drafted) != 1 else ''}"
-            + (": " + ", ".join(a.factor.code for a in drafted if a.factor) if drafted else "")
-            + "."
-            + ("" if drafted else " Every finding not rated strong has its action already."),
+            ngettext("Drafted %(n)s action: %(codes)s.", "Drafted %(n)s actions: %(codes)s.", n)
+            % {"n": n, "codes": codes}
+            if drafted
+            else gettext(
+                "Drafted 0 actions. Every finding not rated strong has its action already."
+            ),
         )
     return redirect("scrutiny-actions", scrutiny.slug)
 
@@ -359,11 +368,22 @@ def scrutiny_actions_carry(request: HttpRequest, slug: str) -> HttpResponse:
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(
-            request,
-            f"Carried {len(carried)} open action{'s' if len(carried) != 1 else ''} from "
-            f"{scrutiny.previous.title if scrutiny.previous else 'the earlier scrutiny'}.",
+        previous = scrutiny.previous
+        n = len(carried)
+        done = (
+            ngettext(
+                "Carried %(n)s open action from %(title)s.",
+                "Carried %(n)s open actions from %(title)s.",
+                n,
+            )
+            if previous
+            else ngettext(
+                "Carried %(n)s open action from the earlier scrutiny.",
+                "Carried %(n)s open actions from the earlier scrutiny.",
+                n,
+            )
         )
+        messages.success(request, done % {"n": n, "title": previous.title if previous else ""})
     return redirect("scrutiny-actions", scrutiny.slug)
 
 

@@ -12,6 +12,7 @@ from django.http import FileResponse, HttpRequest, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
 from scrutiny import permissions
@@ -37,7 +38,7 @@ _NO_FILTERS = TrailFilters()
 @require_GET
 def trail(request: HttpRequest) -> HttpResponseBase:
     if not permissions.can_read_trail(request.user):
-        raise PermissionDenied("Only the business unit can read the audit trail.")
+        raise PermissionDenied(gettext("Only the business unit can read the audit trail."))
     assert isinstance(request.user, User)  # the business unit
     partnership_id = request.user.partnership_id
     form = TrailFilterForm(

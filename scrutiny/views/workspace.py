@@ -11,6 +11,8 @@ told it is not theirs, anyone else a 404):
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,6 +20,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from scrutiny import findings, permissions
@@ -33,7 +36,8 @@ from scrutiny.forms_workspace import (
 )
 from scrutiny.models import EventPack, Quote, Scrutiny, SuccessFactor, User
 from scrutiny.packs.build import pack_download, pack_start
-from scrutiny.scorecard import factor_evidence, scorecard
+from scrutiny.packs.words import rating_word, source_word
+from scrutiny.scorecard import FactorEvidence, ScorecardRow, factor_evidence, scorecard
 from scrutiny.scoring import scrutiny_scores
 from scrutiny.scrutinies import scrutiny_event_settings_save
 
@@ -53,6 +57,19 @@ def _factor(scrutiny: Scrutiny, code: str) -> SuccessFactor:
     return get_object_or_404(SuccessFactor, scrutiny=scrutiny, code=code)
 
 
+def _in_words(row: ScorecardRow) -> ScorecardRow:
+    """A row with its rating and sources' labels in the active language (English unchanged)."""
+    return replace(
+        row,
+        rating_label=rating_word(row.rating, row.rating_label),
+        sources=tuple(replace(bar, label=source_word(bar.label)) for bar in row.sources),
+    )
+
+
+def _evidence_in_words(evidence: FactorEvidence) -> FactorEvidence:
+    return replace(evidence, row=_in_words(evidence.row))
+
+
 @login_required
 def workspace(request: HttpRequest, slug: str) -> HttpResponse:
     scrutiny = _scrutiny(request, slug)
@@ -65,8 +82,8 @@ def workspace(request: HttpRequest, slug: str) -> HttpResponse:
         "scrutiny/workspace/workspace.html",
         {
             "scrutiny": scrutiny,
-            "rows": rows,
-            "entries": [(row, by_code[row.code]) for row in rows],
+            "rows": [_in_words(row) for row in rows],
+            "entries": [(_in_words(row), by_code[row.code]) for row in rows],
             "signed_off": all(f.is_signed_off for f in finding_list) and bool(finding_list),
             "settings_form": EventSettingsForm(
                 initial={
@@ -94,10 +111,12 @@ def workspace_compare(request: HttpRequest, slug: str) -> HttpResponse:
         scrutiny.save(update_fields=["previous", "updated_at"])
         messages.success(
             request,
-            f"Compared with {scrutiny.previous.title}." if scrutiny.previous else "No comparison.",
+            gettext("Compared with %(title)s.") % {"title": scrutiny.previous.title}
+            if scrutiny.previous
+            else gettext("No comparison."),
         )
     else:
-        messages.error(request, "Choose a scrutiny of this partnership to compare with.")
+        messages.error(request, gettext("Choose a scrutiny of this partnership to compare with."))
     return redirect("workspace", scrutiny.slug)
 
 
@@ -114,7 +133,7 @@ def workspace_settings(request: HttpRequest, slug: str) -> HttpResponse:
         event_date=form.cleaned_data["event_date"],
         divergence_margin=form.cleaned_data["divergence_margin"],
     )
-    messages.success(request, "The event's date and the divergence margin are saved.")
+    messages.success(request, gettext("The event's date and the divergence margin are saved."))
     return redirect("workspace", scrutiny.slug)
 
 
@@ -147,7 +166,9 @@ def workspace_factor(request: HttpRequest, slug: str, code: str) -> HttpResponse
         {
             "scrutiny": scrutiny,
             "factor": factor,
-            "evidence": factor_evidence(scrutiny=scrutiny, factor=factor, scores=scores),
+            "evidence": _evidence_in_words(
+                factor_evidence(scrutiny=scrutiny, factor=factor, scores=scores)
+            ),
             "comments": comments,
             "comments_query": _comments_query(comments),
             "quotes": [
@@ -183,7 +204,9 @@ def workspace_finding(request: HttpRequest, slug: str, code: str) -> HttpRespons
         except ApplicationError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, f"The finding for {factor.code} is saved.")
+            messages.success(
+                request, gettext("The finding for %(code)s is saved.") % {"code": factor.code}
+            )
     return redirect("workspace-factor", scrutiny.slug, factor.code)
 
 
@@ -197,11 +220,11 @@ def workspace_quote(request: HttpRequest, slug: str, code: str) -> HttpResponse:
         answer_id = int(request.POST.get("answer", ""))
         findings.quote_tag(scrutiny=scrutiny, factor=factor, answer_id=answer_id, user=request.user)
     except ValueError:
-        messages.error(request, "Choose a comment to tag.")
+        messages.error(request, gettext("Choose a comment to tag."))
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "The comment is tagged as a quote for the pack.")
+        messages.success(request, gettext("The comment is tagged as a quote for the pack."))
     shown = CommentSearchForm(request.POST).choice()
     return redirect(
         _factor_url(
@@ -220,7 +243,7 @@ def workspace_quote_remove(
     scrutiny = _scrutiny(request, slug)
     factor = _factor(scrutiny, code)
     findings.quote_remove(quote=get_object_or_404(Quote, pk=quote_id, factor=factor))
-    messages.success(request, "The quote is no longer in the pack.")
+    messages.success(request, gettext("The quote is no longer in the pack."))
     return redirect("workspace-factor", scrutiny.slug, factor.code)
 
 
@@ -245,7 +268,7 @@ def workspace_note(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "The note is recorded.")
+        messages.success(request, gettext("The note is recorded."))
     return redirect("workspace-factor", scrutiny.slug, factor.code)
 
 
@@ -260,7 +283,8 @@ def workspace_sign_off(request: HttpRequest, slug: str) -> HttpResponse:
         messages.error(request, exc.message)
     else:
         messages.success(
-            request, "The findings are signed off, frozen with the data they were drawn from."
+            request,
+            gettext("The findings are signed off, frozen with the data they were drawn from."),
         )
     return redirect("workspace", scrutiny.slug)
 

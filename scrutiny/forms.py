@@ -14,6 +14,7 @@ from django.contrib.auth.forms import AuthenticationForm, UsernameField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.forms.renderers import TemplatesSetting
 from django.http import QueryDict
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from scrutiny.disclosure import DEFAULT_PHRASES
@@ -42,6 +43,12 @@ def _languages_kept(data: Mapping[str, Any], partnership: Partnership) -> Mappin
     return {**data, **left_out}
 
 
+def _retention_message(unit: str) -> str:
+    if unit == "days":
+        return gettext("Enter a whole number of days from %(low)s to %(high)s")
+    return gettext("Enter a whole number of months from %(low)s to %(high)s")
+
+
 class PartnershipForm(forms.ModelForm):
     """The partnership's details, and how long each kind of personal data is kept (whole
     numbers within RETENTION_LIMITS; the privacy notice should say the same)."""
@@ -59,7 +66,7 @@ class PartnershipForm(forms.ModelForm):
         for name, (low, high, unit) in RETENTION_LIMITS.items():
             field = self.fields[name]
             assert isinstance(field, forms.IntegerField)
-            message = f"Enter a whole number of {unit} from {low} to {high}"
+            message = _retention_message(unit) % {"low": low, "high": high}
             field.min_value, field.max_value = low, high
             field.validators = [MinValueValidator(low), MaxValueValidator(high)]
             field.error_messages.update(
@@ -109,18 +116,24 @@ class PartnershipForm(forms.ModelForm):
             *RETENTION_LIMITS,
         ]
         help_texts = {
-            "front_door_phone": "Shown on every page of a children's survey, beside Childline "
-            "(0800 1111), as where to talk to someone if something is wrong. Leave it empty "
-            "and children are shown Childline alone. For example 0300 123 4567.",
-            "disclosure_phrases": "One word or phrase a line. An answer a child writes in a "
-            "children's survey that contains one is flagged to the business unit, the "
-            "safeguarding lead is emailed a link, and its words never leave the scrutineer's "
-            "screen. Whole words only, capitals ignored: “hit me” finds “he HIT me” but not "
-            "“they hit metal”. Empty, the suggested list shown here is used. When you change the "
-            "list, answers already given are checked again; an answer once flagged stays "
-            "flagged.",
-            "brag_blue": "The delivery plan's colour key, in the partnership's words: printed "
-            "beside every colour. Blue is only given with evidence of impact.",
+            "front_door_phone": _(
+                "Shown on every page of a children's survey, beside Childline "
+                "(0800 1111), as where to talk to someone if something is wrong. Leave it empty "
+                "and children are shown Childline alone. For example 0300 123 4567."
+            ),
+            "disclosure_phrases": _(
+                "One word or phrase a line. An answer a child writes in a "
+                "children's survey that contains one is flagged to the business unit, the "
+                "safeguarding lead is emailed a link, and its words never leave the scrutineer's "
+                "screen. Whole words only, capitals ignored: “hit me” finds “he HIT me” but not "
+                "“they hit metal”. Empty, the suggested list shown here is used. When you change "
+                "the list, answers already given are checked again; an answer once flagged stays "
+                "flagged."
+            ),
+            "brag_blue": _(
+                "The delivery plan's colour key, in the partnership's words: printed "
+                "beside every colour. Blue is only given with evidence of impact."
+            ),
         }
         widgets = {
             "accessibility_statement": forms.Textarea(attrs={"rows": 14}),

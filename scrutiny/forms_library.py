@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from scrutiny.library import TEMPLATES
 from scrutiny.models import Scrutiny
@@ -15,8 +16,11 @@ from scrutiny.models import Scrutiny
 class TemplateAddForm(forms.Form):
     template = forms.ChoiceField(choices=[(t.slug, t.definition.title) for t in TEMPLATES])
     with_factors = forms.TypedChoiceField(
-        label="Link its questions to success factors SF1 to SF6?",
-        choices=[("yes", "Yes, this scrutiny has those factors"), ("no", "No, I will link them")],
+        label=_("Link its questions to success factors SF1 to SF6?"),
+        choices=[
+            ("yes", _("Yes, this scrutiny has those factors")),
+            ("no", _("No, I will link them")),
+        ],
         coerce=lambda value: value == "yes",
         initial="yes",
         widget=forms.RadioSelect,
@@ -25,16 +29,16 @@ class TemplateAddForm(forms.Form):
 
 class InstrumentCopyForm(forms.Form):
     to_scrutiny = forms.ModelChoiceField(
-        label="Copy into",
+        label=_("Copy into"),
         queryset=Scrutiny.objects.none(),
         empty_label=None,
-        help_text="Questions keep their links to success factors with the same codes there.",
+        help_text=_("Questions keep their links to success factors with the same codes there."),
     )
     code = forms.CharField(
-        label="Code in that scrutiny",
+        label=_("Code in that scrutiny"),
         max_length=40,
         required=False,
-        help_text="Leave empty to keep the same code.",
+        help_text=_("Leave empty to keep the same code."),
         widget=forms.TextInput(attrs={"spellcheck": "false", "autocapitalize": "none"}),
     )
 

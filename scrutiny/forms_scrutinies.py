@@ -10,6 +10,8 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from scrutiny.models import Partnership, Scrutiny, Source
 from scrutiny.models.people import code_validator
@@ -22,10 +24,12 @@ RESERVED_SLUGS = frozenset({"new", "import"})
 def _weight_field(label: str) -> forms.FloatField:
     """How much one source counts in each factor's score beside the others (SCORING.md §7)."""
     return forms.FloatField(
-        label=f"Weight of {label[0].lower()}{label[1:]}",
+        label=gettext("Weight of %(source)s") % {"source": f"{label[0].lower()}{label[1:]}"},
         required=False,
-        help_text="How much this source counts in each success factor's score beside the "
-        "others. 1 unless you change it; 2 counts twice as much. Must be above 0.",
+        help_text=_(
+            "How much this source counts in each success factor's score beside the "
+            "others. 1 unless you change it; 2 counts twice as much. Must be above 0."
+        ),
         widget=forms.TextInput(attrs={"inputmode": "decimal"}),
     )
 
@@ -39,78 +43,90 @@ class ScrutinyForm(forms.Form):
     a scrutiny workbook hold)."""
 
     slug = forms.CharField(
-        label="Short name for web addresses",
+        label=_("Short name for web addresses"),
         max_length=80,
         validators=[slug_validator],
-        help_text="Lower-case letters, numbers and hyphens, e.g. learning-from-practice-2025. "
-        "It cannot be changed later.",
+        help_text=_(
+            "Lower-case letters, numbers and hyphens, e.g. learning-from-practice-2025. "
+            "It cannot be changed later."
+        ),
         widget=forms.TextInput(attrs={"spellcheck": "false", "autocapitalize": "none"}),
     )
-    title = forms.CharField(max_length=200, help_text="For example, Learning from Practice 2025.")
+    title = forms.CharField(
+        label=_("Title"), max_length=200, help_text=_("For example, Learning from Practice 2025.")
+    )
     priority = forms.CharField(
-        max_length=300, required=False, help_text="The partnership priority this scrutiny tests."
+        label=_("Priority"),
+        max_length=300,
+        required=False,
+        help_text=_("The partnership priority this scrutiny tests."),
     )
     starts = forms.DateField(
-        label="Start date",
+        label=_("Start date"),
         required=False,
         input_formats=["%Y-%m-%d", "%d/%m/%Y"],
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     ends = forms.DateField(
-        label="End date",
+        label=_("End date"),
         required=False,
         input_formats=["%Y-%m-%d", "%d/%m/%Y"],
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     strong_threshold = forms.FloatField(
-        label="Strong evidence threshold",
+        label=_("Strong evidence threshold"),
         initial=75,
         min_value=0,
         max_value=100,
-        help_text="A success factor scoring at or above this has strong evidence.",
+        help_text=_("A success factor scoring at or above this has strong evidence."),
         widget=forms.TextInput(attrs={"inputmode": "decimal"}),
     )
     some_threshold = forms.FloatField(
-        label="Some evidence threshold",
+        label=_("Some evidence threshold"),
         initial=50,
         min_value=0,
         max_value=100,
-        help_text="At or above this, and below the strong threshold: some evidence.",
+        help_text=_("At or above this, and below the strong threshold: some evidence."),
         widget=forms.TextInput(attrs={"inputmode": "decimal"}),
     )
     min_responses = forms.IntegerField(
-        label="Fewest responses that count",
+        label=_("Fewest responses that count"),
         initial=5,
         min_value=0,
-        help_text="With fewer counting responses than this, the evidence is insufficient.",
+        help_text=_("With fewer counting responses than this, the evidence is insufficient."),
         widget=forms.TextInput(attrs={"inputmode": "numeric"}),
     )
     suppression_threshold = forms.IntegerField(
-        label="Small-number suppression",
+        label=_("Small-number suppression"),
         initial=5,
         min_value=1,
-        help_text="Breakdowns with fewer responses than this are hidden outside your screen.",
+        help_text=_("Breakdowns with fewer responses than this are hidden outside your screen."),
         widget=forms.TextInput(attrs={"inputmode": "numeric"}),
     )
     status = forms.ChoiceField(
         choices=Scrutiny.Status.choices,
         initial=Scrutiny.Status.PLANNING,
-        help_text="Where the scrutiny has got to, from planning to closed.",
+        label=_("Status"),
+        help_text=_("Where the scrutiny has got to, from planning to closed."),
     )
     redaction_terms = forms.CharField(
-        label="Words to redact",
+        label=_("Words to redact"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4, "spellcheck": "false"}),
-        help_text="One a line: names of people, places or schools that must never leave your "
-        "screen in a comment. Emails, phone numbers, postcodes, NHS numbers and case references "
-        "are removed anyway.",
+        help_text=_(
+            "One a line: names of people, places or schools that must never leave your "
+            "screen in a comment. Emails, phone numbers, postcodes, NHS numbers and case "
+            "references are removed anyway."
+        ),
     )
     factors = forms.CharField(
-        label="Success factors",
+        label=_("Success factors"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text="One a line, as code | statement, e.g. SF1 | Practitioners know the key "
-        "learning from local and national reviews. A factor left out is kept, not deleted.",
+        help_text=_(
+            "One a line, as code | statement, e.g. SF1 | Practitioners know the key "
+            "learning from local and national reviews. A factor left out is kept, not deleted."
+        ),
     )
 
     def __init__(
@@ -161,10 +177,12 @@ class ScrutinyForm(forms.Form):
     def clean_slug(self) -> str:
         slug = self.cleaned_data["slug"]
         if slug in RESERVED_SLUGS:
-            raise ValidationError(f"“{slug}” names a page of the site: choose another.")
+            raise ValidationError(
+                gettext("“%(slug)s” names a page of the site: choose another.") % {"slug": slug}
+            )
         ours = Scrutiny.objects.filter(partnership=self.partnership)
         if self.partnership is not None and ours.filter(slug=slug).exists():
-            raise ValidationError("There is already a scrutiny with this short name.")
+            raise ValidationError(gettext("There is already a scrutiny with this short name."))
         return slug
 
     def clean_factors(self) -> tuple[tuple[str, str], ...]:
@@ -175,15 +193,24 @@ class ScrutinyForm(forms.Form):
             code, bar, statement = line.partition("|")
             code, statement = code.strip(), statement.strip()
             if not bar or not code or not statement:
-                raise ValidationError(f"Line {number}: write the code, a |, then the statement.")
+                raise ValidationError(
+                    gettext("Line %(number)s: write the code, a |, then the statement.")
+                    % {"number": number}
+                )
             try:
                 code_validator(code)
             except ValidationError:
                 raise ValidationError(
-                    f"Line {number}: code {code!r} may use letters, numbers, - and _ only."
+                    gettext(
+                        "Line %(number)s: code %(code)s may use letters, numbers, - and _ only."
+                    )
+                    % {"number": number, "code": repr(code)}
                 ) from None
             if any(code == seen for seen, _ in factors):
-                raise ValidationError(f"Line {number}: {code} is already listed.")
+                raise ValidationError(
+                    gettext("Line %(number)s: %(code)s is already listed.")
+                    % {"number": number, "code": code}
+                )
             factors.append((code, statement))
         return tuple(factors)
 
@@ -201,7 +228,9 @@ class ScrutinyForm(forms.Form):
         for kind in Source.values:
             weight = data.get(_weight_name(kind))
             if weight is not None and not weight > 0:
-                self.add_error(_weight_name(kind), "Enter a weight above 0, such as 1 or 2.")
+                self.add_error(
+                    _weight_name(kind), gettext("Enter a weight above 0, such as 1 or 2.")
+                )
         return data
 
     def source_weights(self) -> dict[str, float]:
@@ -242,21 +271,23 @@ class ScrutinyForm(forms.Form):
 
 class WorkbookForm(forms.Form):
     file = forms.FileField(
-        label="Workbook",
-        help_text="An Excel workbook (.xlsx).",
+        label=_("Workbook"),
+        help_text=_("An Excel workbook (.xlsx)."),
         widget=forms.ClearableFileInput(
             attrs={
                 "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
             }
         ),
-        error_messages={"required": "Choose a workbook to upload."},
+        error_messages={"required": _("Choose a workbook to upload.")},
     )
 
     def clean_file(self) -> Any:
         file = self.cleaned_data["file"]
         if not file.name.lower().endswith(".xlsx"):
             raise ValidationError(
-                "The file must be an Excel workbook (.xlsx). In Excel, use Save As and choose "
-                "Excel Workbook."
+                gettext(
+                    "The file must be an Excel workbook (.xlsx). In Excel, use Save As and choose "
+                    "Excel Workbook."
+                )
             )
         return file

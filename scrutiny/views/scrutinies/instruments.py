@@ -18,6 +18,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from scrutiny import imports, permissions, workbooks
@@ -90,7 +91,7 @@ def instrument_import(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "form": form,
             "scrutiny": scrutiny,
-            "title": "Upload an instrument workbook",
+            "title": gettext("Upload an instrument workbook"),
             "which": "instrument",
             "cancel_url": reverse("scrutiny-detail", args=[scrutiny.slug]),
         },
@@ -128,12 +129,14 @@ def instrument_new(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "form": form,
             "scrutiny": scrutiny,
-            "title": "Add an instrument",
-            "intro": "An instrument is saved with its first question; add the others next. "
-            "Or upload an instrument workbook.",
+            "title": gettext("Add an instrument"),
+            "intro": gettext(
+                "An instrument is saved with its first question; add the others next. "
+                "Or upload an instrument workbook."
+            ),
             "intro_url": reverse("instrument-import", args=[scrutiny.slug]),
-            "intro_link": "Upload an instrument workbook",
-            "submit": "Add the instrument",
+            "intro_link": gettext("Upload an instrument workbook"),
+            "submit": gettext("Add the instrument"),
             "cancel_url": reverse("scrutiny-detail", args=[scrutiny.slug]),
         },
     )
@@ -270,7 +273,7 @@ def responses_import(request: HttpRequest, slug: str, instrument_id: int) -> Htt
             "scrutiny": instrument.scrutiny,
             "instrument": instrument,
             "current": current,
-            "title": f"Upload responses to {instrument.code}",
+            "title": gettext("Upload responses to %(code)s") % {"code": instrument.code},
             "which": "responses",
             "cancel_url": reverse(
                 "instrument-detail", args=[instrument.scrutiny.slug, instrument.pk]
@@ -288,7 +291,10 @@ def _responses_map(
         request.POST.get("token", ""), instrument_id=instrument.pk, user_id=request.user.pk
     )
     if kept is None:
-        messages.error(request, "That upload is no longer kept (or is not yours): upload it again.")
+        messages.error(
+            request,
+            gettext("That upload is no longer kept (or is not yours): upload it again."),
+        )
         return redirect("instrument-responses-import", instrument.scrutiny.slug, instrument.pk)
     form = ColumnMapForm(
         request.POST, columns=list(kept["columns"]), compiled=version_compile(current)
@@ -314,7 +320,8 @@ def _responses_map_page(
             "scrutiny": scrutiny,
             "instrument": instrument,
             "dropped": dropped,
-            "title": f"Check the columns of your responses to {instrument.code}",
+            "title": gettext("Check the columns of your responses to %(code)s")
+            % {"code": instrument.code},
             "cancel_url": reverse("instrument-detail", args=[scrutiny.slug, instrument.pk]),
         },
     )

@@ -16,6 +16,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from scrutiny import imports, permissions
@@ -77,17 +78,22 @@ def scrutiny_new(request: HttpRequest) -> HttpResponse:
         except ApplicationError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, f"Scrutiny “{result.scrutiny.title}” is set up.")
+            messages.success(
+                request,
+                gettext("Scrutiny “%(title)s” is set up.") % {"title": result.scrutiny.title},
+            )
             return redirect("scrutiny-detail", slug=result.scrutiny.slug)
     return form_page(
         request,
         {
             "form": form,
-            "title": "Set up a scrutiny",
-            "intro": "Or upload a scrutiny workbook that holds the settings and success factors.",
+            "title": gettext("Set up a scrutiny"),
+            "intro": gettext(
+                "Or upload a scrutiny workbook that holds the settings and success factors."
+            ),
             "intro_url": reverse("scrutiny-import"),
-            "intro_link": "Upload a scrutiny workbook",
-            "submit": "Set up the scrutiny",
+            "intro_link": gettext("Upload a scrutiny workbook"),
+            "submit": gettext("Set up the scrutiny"),
             "cancel_url": reverse("scrutiny-list"),
         },
     )
@@ -114,7 +120,7 @@ def scrutiny_import(request: HttpRequest) -> HttpResponse:
         "scrutiny/scrutinies/workbook_upload.html",
         {
             "form": form,
-            "title": "Upload a scrutiny workbook",
+            "title": gettext("Upload a scrutiny workbook"),
             "which": "scrutiny",
             "cancel_url": reverse("scrutiny-list"),
         },
@@ -149,15 +155,17 @@ def scrutiny_edit(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             messages.success(
                 request,
-                "The settings are saved." if result.changed else "Nothing changed.",
+                gettext("The settings are saved.")
+                if result.changed
+                else gettext("Nothing changed."),
             )
             return redirect("scrutiny-detail", slug=scrutiny.slug)
     return form_page(
         request,
         {
             "form": form,
-            "title": f"Settings of {scrutiny.title}",
-            "submit": "Save the settings",
+            "title": gettext("Settings of %(title)s") % {"title": scrutiny.title},
+            "submit": gettext("Save the settings"),
             "cancel_url": reverse("scrutiny-detail", args=[scrutiny.slug]),
         },
     )

@@ -27,6 +27,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
 
+from django.utils.translation import pgettext
+
 from audits.models import Assignment
 from scrutiny.models import Answer, Question, Response, Scrutiny
 
@@ -95,15 +97,21 @@ def agreement_pooled(parts: Iterable[Agreement]) -> Agreement:
 
 
 def kappa_words(kappa: float | None) -> str:
-    """Landis and Koch's (1977) words for a kappa, to read beside the number."""
+    """Landis and Koch's (1977) words for a kappa, to read beside the number, in the active
+    language (the page's, the API request's)."""
     if kappa is None:
-        return "Not defined"
+        return pgettext("kappa", "Not defined")
     if kappa < 0:
-        return "Less than chance"
-    for limit, words in ((0.2, "Slight"), (0.4, "Fair"), (0.6, "Moderate"), (0.8, "Substantial")):
+        return pgettext("kappa", "Less than chance")
+    for limit, words in (
+        (0.2, pgettext("kappa", "Slight")),
+        (0.4, pgettext("kappa", "Fair")),
+        (0.6, pgettext("kappa", "Moderate")),
+        (0.8, pgettext("kappa", "Substantial")),
+    ):
         if kappa <= limit:
             return words
-    return "Almost perfect"
+    return pgettext("kappa", "Almost perfect")
 
 
 # ---------------------------------------------------------------------------------------------

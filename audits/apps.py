@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -14,6 +15,7 @@ if TYPE_CHECKING:
 
 class AuditsConfig(AppConfig):
     name = "audits"
+    verbose_name = _("Audits")
 
     def demo_load(self, *, scrutiny: Scrutiny) -> str | None:
         """The audits part of `manage.py demo` (the core finds it through the app registry)."""

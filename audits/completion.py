@@ -32,7 +32,12 @@ from scrutiny.evidence import (
     response_save_draft,
     response_submit,
 )
-from scrutiny.instruments import CompiledVersion, instrument_current_version, version_compile
+from scrutiny.instruments import (
+    BASE_LANGUAGE,
+    CompiledVersion,
+    instrument_current_version,
+    version_compile,
+)
 from scrutiny.models import Instrument, InstrumentVersion, Response, Source, User
 
 CHECK_STEP = "check"  # the check-your-answers page, after the instrument's own pages
@@ -76,9 +81,14 @@ def sample_instrument(sample: Sample) -> Instrument:
 
 
 def assignment_compiled(
-    assignment: Assignment, *, compiled: CompiledVersion | None = None
+    assignment: Assignment,
+    *,
+    compiled: CompiledVersion | None = None,
+    language: str = BASE_LANGUAGE,
 ) -> CompiledVersion:
-    """The instrument version of the audit: the one its draft answers, else the current one.
+    """The instrument version of the audit: the one its draft answers, else the current one,
+    its texts in `language` where the version offers it (the values, and so the scores, are the
+    same in every language).
 
     `compiled` is the version the page was drawn with: when it is that version it is used as it
     is (a version's id always names the same questions: a changed definition replaces a version
@@ -89,7 +99,7 @@ def assignment_compiled(
         version = instrument_current_version(sample_instrument(assignment.case.sample))
     if compiled is not None and compiled.version_id == version.pk:
         return compiled
-    return version_compile(version)
+    return version_compile(version, language=language)
 
 
 def audit_values(assignment: Assignment) -> dict[str, Any]:

@@ -11,6 +11,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from scrutiny.models import Agency, Area, Instrument, Response, Scrutiny
 from scrutiny.models.trail import AppendOnlyQuerySet
@@ -89,8 +91,8 @@ class Assignment(models.Model):
     """
 
     class Role(models.TextChoices):
-        FIRST = "first", "Auditor"
-        SECOND = "second", "Independent second auditor"
+        FIRST = "first", _("Auditor")
+        SECOND = "second", _("Independent second auditor")
 
     case = models.ForeignKey(CaseFile, on_delete=models.CASCADE, related_name="assignments")
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="assignments")
@@ -185,14 +187,14 @@ class AuditEvent(models.Model):
     Append-only: an event is never changed or deleted, except by the retention run."""
 
     class Action(models.TextChoices):
-        SAMPLED = "sampled", "Sample drawn"
-        ASSIGNED = "assigned", "Assigned"
-        VIEWED = "viewed", "Viewed"
-        CHANGED = "changed", "Changed"
-        SUBMITTED = "submitted", "Submitted"
-        REOPENED = "reopened", "Reopened"
-        MODERATED = "moderated", "Moderated"
-        CONCERN = "concern", "Immediate concern raised"
+        SAMPLED = "sampled", pgettext_lazy("audit trail", "Sample drawn")
+        ASSIGNED = "assigned", pgettext_lazy("audit trail", "Assigned")
+        VIEWED = "viewed", pgettext_lazy("audit trail", "Viewed")
+        CHANGED = "changed", pgettext_lazy("audit trail", "Changed")
+        SUBMITTED = "submitted", pgettext_lazy("audit trail", "Submitted")
+        REOPENED = "reopened", pgettext_lazy("audit trail", "Reopened")
+        MODERATED = "moderated", pgettext_lazy("audit trail", "Moderated")
+        CONCERN = "concern", pgettext_lazy("audit trail", "Immediate concern raised")
 
     scrutiny = models.ForeignKey(Scrutiny, on_delete=models.CASCADE, related_name="audit_events")
     case = models.ForeignKey(
@@ -206,6 +208,9 @@ class AuditEvent(models.Model):
     )
     action = models.CharField(max_length=20, choices=Action.choices)
     detail = models.TextField(blank=True, help_text="E.g. the reason for reopening.")
+    # What `detail` says, as data, so that pages compose it in the reader's language
+    # (audits.trail_words); {} for what a person wrote and for events recorded before it existed.
+    params = models.JSONField(default=dict, blank=True)
     at = models.DateTimeField(auto_now_add=True)
 
     objects = AuditEventQuerySet.as_manager()
@@ -224,3 +229,10 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise TypeError("The audit trail is append-only: use the retention run to expire it.")
+
+    @property
+    def words(self) -> str:
+        """The detail in the active language (audits.trail_words)."""
+        from audits.trail_words import words_compose
+
+        return words_compose(self.detail, self.params)

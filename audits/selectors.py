@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from audits.models import Assignment, AuditEvent, CaseFile, Moderation, Sample
 from audits.permissions import assignments_for_auditor
@@ -28,12 +29,14 @@ SUBMITTED = "submitted"
 MODERATED = "moderated"
 OVERDUE = "overdue"
 
+# In English, as the API gives them; marked (gettext_noop) so that pages show them in the active
+# language (`{% translate row.status_words %}`).
 STATUS_WORDS = {
-    NOT_STARTED: "Not started",
-    DRAFT: "In draft",
-    SUBMITTED: "Submitted",
-    MODERATED: "Moderated",
-    OVERDUE: "Overdue",
+    NOT_STARTED: gettext_noop("Not started"),
+    DRAFT: gettext_noop("In draft"),
+    SUBMITTED: gettext_noop("Submitted"),
+    MODERATED: gettext_noop("Moderated"),
+    OVERDUE: gettext_noop("Overdue"),
 }
 
 

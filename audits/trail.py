@@ -1,9 +1,12 @@
 """The audit trail: every view, change, submission, reopening and moderation of an audit,
-recorded (`audit_event_record`) and read for a case file (`audit_trail`)."""
+recorded (`audit_event_record`) and read for a case file (`audit_trail`). What an event's detail
+says is kept as data too (`params`), for pages to show it in the reader's language
+(audits.trail_words)."""
 
 from __future__ import annotations
 
 from audits.models import Assignment, AuditEvent, CaseFile
+from audits.trail_words import words_parse
 from scrutiny.models import Scrutiny, User
 from scrutiny.permissions import AnyUser
 
@@ -26,6 +29,7 @@ def audit_event_record(
         case=case,
         assignment=assignment,
         detail=detail,
+        params=words_parse(detail),
     )
 
 

@@ -23,6 +23,8 @@ from django.contrib.auth.models import Group
 from django.db.models import ForeignKey, Model, QuerySet
 from django.forms import ModelChoiceField
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -40,8 +42,8 @@ from scrutiny.models import (
 )
 from scrutiny.permissions import AnyUser
 
-admin.site.site_header = "Safeguarding scrutiny administration"
-admin.site.site_title = "Safeguarding scrutiny"
+admin.site.site_header = _("Safeguarding scrutiny administration")
+admin.site.site_title = _("Safeguarding scrutiny")
 # Permissions come from scrutiny.permissions, so groups of Django permissions mean nothing here.
 admin.site.unregister(Group)
 # A second factor's secret and recovery codes are nobody's to read, the operator's included: a
@@ -104,7 +106,7 @@ class PartnershipScopedAdmin(admin.ModelAdmin):
     ) -> Any:
         found = super().get_object(request, object_id, from_field)
         if found is None:
-            raise Http404("Not found.")
+            raise Http404(gettext("Not found."))
         return found
 
     def formfield_for_foreignkey(
@@ -189,15 +191,15 @@ class UserEditForm(UserChangeForm):
 PERSON = ("full_name", "partnership", "role", "agency")
 OPERATOR_FIELDSETS = (
     (None, {"fields": ("email", "password")}),
-    ("Person", {"fields": PERSON}),
-    ("Access", {"fields": ("is_active", "is_staff", "is_superuser")}),
-    ("Dates", {"fields": ("last_login", "date_joined")}),
+    (_("Person"), {"fields": PERSON}),
+    (_("Access"), {"fields": ("is_active", "is_staff", "is_superuser")}),
+    (_("Dates"), {"fields": ("last_login", "date_joined")}),
 )
 BUSINESS_UNIT_FIELDSETS = (
     (None, {"fields": ("email", "password")}),
-    ("Person", {"fields": PERSON}),
-    ("Access", {"fields": ("is_active", "is_staff")}),
-    ("Dates", {"fields": ("last_login", "date_joined")}),
+    (_("Person"), {"fields": PERSON}),
+    (_("Access"), {"fields": ("is_active", "is_staff")}),
+    (_("Dates"), {"fields": ("last_login", "date_joined")}),
 )
 PASSWORDS = ("usable_password", "password1", "password2")
 
@@ -223,18 +225,24 @@ class UserAdmin(PartnershipScopedAdmin, DjangoUserAdmin):
         people = super().get_queryset(request)
         return people if self.is_operator(request) else people.filter(is_superuser=False)
 
-    @admin.action(description="Reset two-factor authentication (a lost phone)")
+    @admin.action(description=_("Reset two-factor authentication (a lost phone)"))
     def second_factor_reset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         """For someone who lost their phone and their recovery codes: their app and codes stop
         working, and they set up a new app at their next sign-in (recorded in the trail)."""
         by = request.user if isinstance(request.user, User) else None
         for person in queryset:
             second_factor_remove(user=person, by=by, reset=True)
+        count = len(queryset)
         self.message_user(
             request,
-            f"Two-factor authentication reset for {len(queryset)} "
-            f"{'person' if len(queryset) == 1 else 'people'}: each sets up a new app at their "
-            "next sign-in.",
+            ngettext(
+                "Two-factor authentication reset for %(count)d person: each sets up a new app "
+                "at their next sign-in.",
+                "Two-factor authentication reset for %(count)d people: each sets up a new app "
+                "at their next sign-in.",
+                count,
+            )
+            % {"count": count},
         )
 
     actions = ["second_factor_reset"]

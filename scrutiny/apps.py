@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ScrutinyConfig(AppConfig):
     name = "scrutiny"
-    verbose_name = "Scrutiny"
+    verbose_name = _("Scrutiny")
 
     def ready(self) -> None:
         # The audit trail's entries that no single page writes: signing in and out, failed

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 
 from scrutiny import permissions
@@ -10,7 +11,9 @@ from scrutiny import permissions
 def navigation(request: HttpRequest) -> dict[str, Any]:
     """What the header offers the person signed in, only what their role can use; the pages
     themselves check again."""
-    user = request.user
+    # A request refused before the authentication middleware (a 400 for a disallowed Host
+    # header) has no user: the error page must not become a 500.
+    user = getattr(request, "user", None) or AnonymousUser()
     all_agencies = permissions.can_see_all_agencies(user)
     return {
         "nav": {

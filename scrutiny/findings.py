@@ -11,6 +11,11 @@
   again) and publishes the results to the board (`scrutiny.publishing`), and for the pack build.
 - `quote_tag` keeps a comment for the pack, redacted and labelled as `scrutiny.disclosure` allows.
 - `note_record` keeps qualitative evidence the numbers miss, tagged to factors.
+
+Words (issue 18): a finding's drafted text is written in the language active when it is drafted
+(`gettext`), sources and ratings put in it from the English words the data carries; stored by
+`findings_ensure` (for signing off, for a pack built in Welsh inside `translation.override`), it
+keeps that language until it is drafted again. The frozen data keeps English words.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from scrutiny.disclosure import SOURCE_LABELS, CommentLabels, Redactor
 from scrutiny.errors import ApplicationError
@@ -31,6 +37,7 @@ from scrutiny.models import (
     SuccessFactor,
     User,
 )
+from scrutiny.packs.words import long_date, rating_word, source_word
 from scrutiny.scorecard import (
     QuestionEvidence,
     ScorecardRow,
@@ -92,45 +99,70 @@ def question_scores(questions: tuple[QuestionEvidence, ...]) -> list[QuestionSco
 def _question_line(question: QuestionScore) -> str:
     """A question as a person reads it: its words (shortened) and its instrument's title, with
     the codes after them for analysts who cite them."""
-    title = question.instrument_title or SOURCE_LABELS[question.source]
-    return (
-        f"“{shortened(question.text)}” ({title}: {question.score:.1f}, n {question.n}; "
-        f"code {question.instrument} {question.code})"
-    )
+    title = question.instrument_title or source_word(SOURCE_LABELS[question.source])
+    return gettext("“%(text)s” (%(title)s: %(score)s, n %(n)s; code %(instrument)s %(code)s)") % {
+        "text": shortened(question.text),
+        "title": title,
+        "score": f"{question.score:.1f}",
+        "n": question.n,
+        "instrument": question.instrument,
+        "code": question.code,
+    }
 
 
 def finding_draft_text(row: ScorecardRow, questions: tuple[QuestionEvidence, ...]) -> str:
     """What the data says about one factor, in sentences a scrutineer can edit from."""
     if row.score is None:
-        return f"{row.code}: no counting response answered its questions yet."
+        return gettext("%(code)s: no counting response answered its questions yet.") % {
+            "code": row.code
+        }
     lines = [
         f"{row.code} {row.statement}",
-        f"{row.rating_label}: {row.score:.1f} from {row.n} responses.",
+        gettext("%(rating)s: %(score)s from %(n)s responses.")
+        % {
+            "rating": rating_word(row.rating, row.rating_label),
+            "score": f"{row.score:.1f}",
+            "n": row.n,
+        },
     ]
     if row.sources:
-        lines.append(
-            "By source: "
-            + "; ".join(f"{bar.label} {bar.score:.1f} (n {bar.n})" for bar in row.sources)
-            + "."
+        by_source = "; ".join(
+            f"{source_word(bar.label)} {bar.score:.1f} (n {bar.n})" for bar in row.sources
         )
+        lines.append(gettext("By source: %(sources)s.") % {"sources": by_source})
     if row.divergent and row.spread is not None:
-        high = max(row.sources, key=lambda bar: bar.score)
-        low = min(row.sources, key=lambda bar: bar.score)
-        lines.append(
-            f"The sources diverge by {row.spread:.1f} points: {high.label} {high.score:.1f} "
-            f"against {low.label} {low.score:.1f}. Why?"
-        )
+        lines.append(_divergence(row))
     scored = sorted(question_scores(questions), key=lambda q: (q.score, q.instrument, q.code))
     if scored:
         strongest, weakest = scored[-1], scored[0]
-        lines.append(f"Strongest question: {_question_line(strongest)}.")
+        lines.append(
+            gettext("Strongest question: %(question)s.") % {"question": _question_line(strongest)}
+        )
         if weakest != strongest:
-            lines.append(f"Weakest question: {_question_line(weakest)}.")
+            lines.append(
+                gettext("Weakest question: %(question)s.") % {"question": _question_line(weakest)}
+            )
     if row.change is not None:
         lines.append(
-            f"Since the earlier scrutiny: {row.change:+.1f} points (from {row.previous:.1f})."
+            gettext("Since the earlier scrutiny: %(change)s points (from %(previous)s).")
+            % {"change": f"{row.change:+.1f}", "previous": f"{row.previous:.1f}"}
         )
     return "\n".join(lines)
+
+
+def _divergence(row: ScorecardRow) -> str:
+    high = max(row.sources, key=lambda bar: bar.score)
+    low = min(row.sources, key=lambda bar: bar.score)
+    return gettext(
+        "The sources diverge by %(spread)s points: %(high)s %(high_score)s against "
+        "%(low)s %(low_score)s. Why?"
+    ) % {
+        "spread": f"{row.spread:.1f}",
+        "high": source_word(high.label),
+        "high_score": f"{high.score:.1f}",
+        "low": source_word(low.label),
+        "low_score": f"{low.score:.1f}",
+    }
 
 
 def _drafts(
@@ -235,8 +267,11 @@ def finding_update(*, finding: Finding, strengths: str, improvements: str, user:
     )
     if finding.is_signed_off:
         raise ApplicationError(
-            f"The finding for {finding.factor.code} was signed off on "
-            f"{timezone.localtime(finding.signed_off_at):%-d %B %Y}: it can no longer change."
+            gettext("The finding for %(code)s was signed off on %(date)s: it can no longer change.")
+            % {
+                "code": finding.factor.code,
+                "date": long_date(timezone.localtime(finding.signed_off_at)),
+            }
         )
     finding.strengths = _lines(strengths)
     finding.improvements = _lines(improvements)
@@ -258,9 +293,11 @@ def findings_sign_off(*, scrutiny: Scrutiny, user: User) -> list[Finding]:
     empty = [f.factor.code for f in findings if not (f.strengths or f.improvements)]
     if empty:
         raise ApplicationError(
-            "Write at least one strength or area for improvement for "
-            + ", ".join(empty)
-            + " before signing the findings off."
+            gettext(
+                "Write at least one strength or area for improvement for %(codes)s before "
+                "signing the findings off."
+            )
+            % {"codes": ", ".join(empty)}
         )
     now = timezone.now()
     for finding in findings:
@@ -303,11 +340,15 @@ def quote_tag(*, scrutiny: Scrutiny, factor: SuccessFactor, answer_id: int, user
         .select_related("question__version__instrument")
     ).first()
     if answer is None:
-        raise ApplicationError(f"That comment is not evidence for {factor.code}.")
+        raise ApplicationError(
+            gettext("That comment is not evidence for %(code)s.") % {"code": factor.code}
+        )
     if answer.disclosure:
         raise ApplicationError(
-            "This comment may be a child's disclosure of harm: it stays on this screen and "
-            "cannot be quoted. The business unit has been told."
+            gettext(
+                "This comment may be a child's disclosure of harm: it stays on this screen and "
+                "cannot be quoted. The business unit has been told."
+            )
         )
     existing = Quote.objects.filter(factor=factor, answer=answer).first()
     if existing is not None:
@@ -334,15 +375,19 @@ def note_record(
 ) -> EvidenceNote:
     text = text.strip()
     if not text:
-        raise ApplicationError("Write the note: what was said, and by whom (their role, not name).")
+        raise ApplicationError(
+            gettext("Write the note: what was said, and by whom (their role, not name).")
+        )
     if kind not in EvidenceNote.Kind.values:
-        raise ApplicationError("Choose where the note comes from.")
+        raise ApplicationError(gettext("Choose where the note comes from."))
     factors = list(SuccessFactor.objects.filter(scrutiny=scrutiny, code__in=factor_codes))
     if not factors:
-        raise ApplicationError("Tag the note to at least one success factor.")
+        raise ApplicationError(gettext("Tag the note to at least one success factor."))
     unknown = sorted(set(factor_codes) - {f.code for f in factors})
     if unknown:
-        raise ApplicationError(f"Unknown success factors: {', '.join(unknown)}.")
+        raise ApplicationError(
+            gettext("Unknown success factors: %(codes)s.") % {"codes": ", ".join(unknown)}
+        )
     note = EvidenceNote.objects.create(scrutiny=scrutiny, kind=kind, text=text, recorded_by=user)
     note.factors.set(factors)
     return note

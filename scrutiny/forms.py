@@ -12,6 +12,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, UsernameField
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.forms import BoundField
 from django.forms.renderers import TemplatesSetting
 from django.http import QueryDict
 from django.utils.translation import gettext
@@ -49,9 +50,21 @@ def _retention_message(unit: str) -> str:
     return gettext("Enter a whole number of months from %(low)s to %(high)s")
 
 
+# Each statement the partnership writes, and its Welsh text: edited side by side, the Welsh
+# text shown on the public page in Welsh (templates/scrutiny/statement.html).
+STATEMENTS_CY = {
+    "accessibility_statement": "accessibility_statement_cy",
+    "privacy_notice": "privacy_notice_cy",
+}
+
+
 class PartnershipForm(forms.ModelForm):
     """The partnership's details, and how long each kind of personal data is kept (whole
-    numbers within RETENTION_LIMITS; the privacy notice should say the same)."""
+    numbers within RETENTION_LIMITS; the privacy notice should say the same). Each statement
+    is edited beside its Welsh text (`rows`, the side-by-side template); a Welsh text left out
+    (an older client) is kept as it is."""
+
+    template_name = "scrutiny/scrutinies/_form_side_by_side.html"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -81,6 +94,15 @@ class PartnershipForm(forms.ModelForm):
             # Left out (an older client, a form of fewer fields): the period stays as it is.
             field.required = False
 
+    def rows(self) -> list[tuple[BoundField, BoundField | None]]:
+        """Each visible field, each statement with its Welsh text beside it."""
+        welsh = set(STATEMENTS_CY.values())
+        return [
+            (field, self[STATEMENTS_CY[field.name]] if field.name in STATEMENTS_CY else None)
+            for field in self.visible_fields()
+            if field.name not in welsh
+        ]
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         offered = (cleaned.get("languages") or "").split(",")
@@ -88,7 +110,7 @@ class PartnershipForm(forms.ModelForm):
             self.add_error(
                 "default_language", _("Choose a default language that the partnership offers")
             )
-        for name in ("front_door_phone", "disclosure_phrases"):
+        for name in ("front_door_phone", "disclosure_phrases", *STATEMENTS_CY.values()):
             if name not in self.data:
                 cleaned[name] = getattr(self.instance, name)  # left out: kept as it is
         for name in RETENTION_LIMITS:
@@ -106,7 +128,9 @@ class PartnershipForm(forms.ModelForm):
             "front_door_phone",
             "disclosure_phrases",
             "accessibility_statement",
+            "accessibility_statement_cy",
             "privacy_notice",
+            "privacy_notice_cy",
             *LANGUAGE_FIELDS,
             "redaction_terms",
             "brag_blue",
@@ -115,7 +139,27 @@ class PartnershipForm(forms.ModelForm):
             "brag_red",
             *RETENTION_LIMITS,
         ]
+        labels = {
+            "accessibility_statement": _("Accessibility statement"),
+            "accessibility_statement_cy": _("Accessibility statement (Welsh)"),
+            "privacy_notice": _("Privacy notice"),
+            "privacy_notice_cy": _("Privacy notice (Welsh)"),
+        }
         help_texts = {
+            "accessibility_statement": _(
+                "Shown on the public accessibility statement page. Blank lines make paragraphs."
+            ),
+            "accessibility_statement_cy": _(
+                "Shown on the public page in Welsh. Empty, the English statement is shown "
+                "there under a note in Welsh saying it is only in English."
+            ),
+            "privacy_notice": _(
+                "Shown on the public privacy notice page. Blank lines make paragraphs."
+            ),
+            "privacy_notice_cy": _(
+                "Shown on the public page in Welsh. Empty, the English notice is shown "
+                "there under a note in Welsh saying it is only in English."
+            ),
             "front_door_phone": _(
                 "Shown on every page of a children's survey, beside Childline "
                 "(0800 1111), as where to talk to someone if something is wrong. Leave it empty "
@@ -138,6 +182,8 @@ class PartnershipForm(forms.ModelForm):
         widgets = {
             "accessibility_statement": forms.Textarea(attrs={"rows": 14}),
             "privacy_notice": forms.Textarea(attrs={"rows": 14}),
+            "accessibility_statement_cy": forms.Textarea(attrs={"rows": 14, "lang": "cy"}),
+            "privacy_notice_cy": forms.Textarea(attrs={"rows": 14, "lang": "cy"}),
             "redaction_terms": forms.Textarea(attrs={"rows": 6, "spellcheck": "false"}),
             "disclosure_phrases": forms.Textarea(attrs={"rows": 10, "spellcheck": "false"}),
             "front_door_phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),

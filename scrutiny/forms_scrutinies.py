@@ -167,7 +167,7 @@ class ScrutinyForm(forms.Form):
         # thresholds, before the status.
         for kind, label in Source.choices:
             name = _weight_name(kind)
-            self.fields[name] = _weight_field(label)
+            self.fields[name] = _weight_field(str(label))
             self.initial.setdefault(name, scrutiny.source_weight(kind) if scrutiny else 1)
         weights = [name for name in self.fields if name.startswith("weight_")]
         others = [name for name in self.fields if name not in weights]

@@ -69,8 +69,9 @@ def _question(code: str) -> Any:
     return next(q for q in FEEDBACK.questions if q.code == code)
 
 
-def _choices(code: str) -> list[tuple[str, str]]:
-    return [(o.value, o.label) for o in FEEDBACK.option_lists[_question(code).options]]
+def _choices(code: str) -> list[tuple[str, Any]]:
+    """The options, their labels in the active language (marked in scrutiny.library)."""
+    return [(o.value, _(o.label)) for o in FEEDBACK.option_lists[_question(code).options]]
 
 
 class FeedbackForm(forms.Form):
@@ -78,26 +79,26 @@ class FeedbackForm(forms.Form):
     functions take them."""
 
     listened = forms.ChoiceField(
-        label=_question(LISTENED).text,
+        label=_(_question(LISTENED).text),
         choices=_choices(LISTENED),
         widget=forms.RadioSelect,
         error_messages={"required": _("Choose how much the adults listened to you.")},
     )
     changed = forms.ChoiceField(
-        label=_question(CHANGED).text,
+        label=_(_question(CHANGED).text),
         choices=_choices(CHANGED),
         widget=forms.RadioSelect,
         error_messages={"required": _("Choose whether anything changed because of you.")},
     )
     what_changed = forms.CharField(
-        label=_question(WHAT_CHANGED).text,
+        label=_(_question(WHAT_CHANGED).text),
         help_text=_("If something changed because of you, tell us what."),
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=5000,
         required=False,
     )
     differently = forms.CharField(
-        label=_question(DIFFERENTLY).text,
+        label=_(_question(DIFFERENTLY).text),
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=5000,
         required=False,

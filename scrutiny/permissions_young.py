@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from scrutiny.models import Partnership, Publication, User
 from scrutiny.permissions import (
@@ -43,7 +44,7 @@ def access_publication_for_young_scrutineer(user: AnyUser, slug: str) -> Publica
     published or another partnership's, 403 for a reader who is not a young scrutineer."""
     publication = access_publication_for_user(user, slug)
     if not is_young_scrutineer(user):
-        raise PermissionDenied("These pages are for the partnership's young scrutineers.")
+        raise PermissionDenied(_("These pages are for the partnership's young scrutineers."))
     return publication
 
 

@@ -45,6 +45,8 @@ def partnership_update(
     contact_email: str,
     accessibility_statement: str,
     privacy_notice: str,
+    accessibility_statement_cy: str | None = None,
+    privacy_notice_cy: str | None = None,
     safeguarding_lead_name: str = "",
     safeguarding_lead_email: str = "",
     brag_blue: str = "",
@@ -59,10 +61,10 @@ def partnership_update(
     **retention: int | None,
 ) -> Partnership:
     """The partnership's details; a BRAG word left out keeps the one it has, and so do the
-    redaction terms (one a line, kept without blank lines or surrounding spaces), the front
-    door number, the disclosure phrases, the languages and each retention period (`retain_*`, see
-    RETENTION_LIMITS) not given. Changed disclosure phrases flag the stored answers they now
-    find (`scrutiny.disclosure.disclosures_recheck`)."""
+    redaction terms (one a line, kept without blank lines or surrounding spaces), the Welsh
+    statements, the front door number, the disclosure phrases, the languages and each
+    retention period (`retain_*`, see RETENTION_LIMITS) not given. Changed disclosure phrases
+    flag the stored answers they now find (`scrutiny.disclosure.disclosures_recheck`)."""
     partnership.name = name.strip()
     for field, value in retention.items():
         if field not in RETENTION_LIMITS:
@@ -90,6 +92,10 @@ def partnership_update(
     partnership.safeguarding_lead_email = safeguarding_lead_email.strip()
     partnership.accessibility_statement = accessibility_statement.strip()
     partnership.privacy_notice = privacy_notice.strip()
+    if accessibility_statement_cy is not None:
+        partnership.accessibility_statement_cy = accessibility_statement_cy.strip()
+    if privacy_notice_cy is not None:
+        partnership.privacy_notice_cy = privacy_notice_cy.strip()
     if front_door_phone is not None:
         partnership.front_door_phone = " ".join(front_door_phone.split())
     partnership.languages = languages or partnership.languages

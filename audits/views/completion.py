@@ -28,6 +28,7 @@ from audits import completion, permissions
 from scrutiny.errors import ApplicationError
 from scrutiny.models import Response
 from scrutiny.questionnaires import DraftWizardView, QuestionnairePage
+from scrutiny.questionnaires.language import active_language
 
 CHECK = completion.CHECK_STEP
 
@@ -48,7 +49,7 @@ def _revision(data: Any) -> int:
 class AuditWizard(DraftWizardView):
     """The audit tool over django-formtools and the core's instrument forms.
 
-    The session storage only carries the current step within a request: answers, the page to
+    The wizard's storage only carries the current step within a request: answers, the page to
     resume at and the revision all come from the database on every request.
     """
 
@@ -66,7 +67,7 @@ class AuditWizard(DraftWizardView):
             self.request.user, self.kwargs["assignment_id"]
         )
         try:
-            compiled = completion.assignment_compiled(self.assignment)
+            compiled = completion.assignment_compiled(self.assignment, language=active_language())
         except ApplicationError as exc:
             raise Http404(exc.message) from None
         self.draft: dict[str, Any] = completion.audit_values(self.assignment)

@@ -84,7 +84,7 @@ def audit_concern_detail(request: HttpRequest, concern_id: int) -> HttpResponse:
     may_acknowledge = permissions.concern_may_acknowledge(request.user, concern)
     if request.method == "POST":
         if not may_acknowledge:
-            raise PermissionDenied("The safeguarding lead acknowledges a concern.")
+            raise PermissionDenied(_("The safeguarding lead acknowledges a concern."))
         try:
             concerns.concern_acknowledge(concern=concern, user=request.user)
         except ApplicationError as exc:

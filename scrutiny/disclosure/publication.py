@@ -21,12 +21,13 @@ one source would hide how the headline score was triangulated while the headline
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import QuerySet
 from django.db.models.functions import TruncDate
+from django.utils import translation
 
 from scrutiny.disclosure.redaction import Redactor
 from scrutiny.disclosure.suppression import SUPPRESSED, ResponseLabels, suppressed_codes
@@ -36,7 +37,26 @@ from scrutiny.scoring import Cell, FactorScores, ScrutinyScores, scrutiny_scores
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
 
-SOURCE_LABELS: dict[str, str] = dict(Source.choices)
+
+class _SourceWords(Mapping[str, str]):
+    """Each source's label in English whatever the language active (`Source`'s labels are lazy,
+    issue 18): the words scores, frozen findings and published snapshots carry (as JSON), put in
+    the reader's language where they are shown (`scrutiny.packs.words.source_word`)."""
+
+    def __getitem__(self, source: str) -> str:
+        if source not in Source.values:
+            raise KeyError(source)
+        with translation.override("en"):
+            return str(Source(source).label)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(Source.values)
+
+    def __len__(self) -> int:
+        return len(Source.values)
+
+
+SOURCE_LABELS: Mapping[str, str] = _SourceWords()
 
 
 # ---------------------------------------------------------------------------------------------

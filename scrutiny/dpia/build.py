@@ -76,7 +76,7 @@ def _controller(partnership: Partnership, scrutinies: list[Scrutiny]) -> Section
             scrutiny.slug,
             scrutiny.title,
             scrutiny.priority,
-            scrutiny.get_status_display(),
+            str(scrutiny.get_status_display()),
             _dates(scrutiny),
         )
         for scrutiny in scrutinies
@@ -108,7 +108,7 @@ def _collected(items: list[InstrumentCollection], periods: dict[str, Period]) ->
         (
             item.scrutiny.slug,
             f"{item.instrument.code}: {item.instrument.title}",
-            item.instrument.get_kind_display(),
+            str(item.instrument.get_kind_display()),
             WHO_ANSWERS[Source(item.kind)],
             DATA_SUBJECTS[Source(item.kind)],
             item.anonymity(),

@@ -114,4 +114,4 @@ def role_capabilities(
         for label, allowed in _app_capabilities(person):
             by_app.setdefault(label, []).append(bool(allowed))
     rows += list(by_app.items())
-    return [*(role.label for role in roles), OPERATOR], rows
+    return [*(str(role.label) for role in roles), OPERATOR], rows

@@ -17,6 +17,8 @@ and comments, scrutiny after scrutiny, by the business unit and the board.
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_noop
+
 from scrutiny.instruments import InstrumentDefinition, OptionDef, QuestionDef
 
 CODE = "YSF"
@@ -26,18 +28,20 @@ LISTENED, CHANGED, WHAT_CHANGED, DIFFERENTLY = (
     "YSF_WHAT_CHANGED",
     "YSF_DIFFERENTLY",
 )
-SECTION = "Your say"
+# The texts are marked for the Welsh catalogue (gettext_noop: the definition stays English); the
+# young scrutineers' feedback form (scrutiny.forms_young) shows them in the active language.
+SECTION = gettext_noop("Your say")
 
 DEFINITION = InstrumentDefinition(
     code=CODE,
-    title="Young scrutineers' impact feedback",
+    title=gettext_noop("Young scrutineers' impact feedback"),
     kind="young_people",
     questions=(
         QuestionDef(
             section=SECTION,
             code=LISTENED,
             type="single",
-            text="Did the adults listen to you?",
+            text=gettext_noop("Did the adults listen to you?"),
             options="listened",
             required=True,
         ),
@@ -45,7 +49,7 @@ DEFINITION = InstrumentDefinition(
             section=SECTION,
             code=CHANGED,
             type="single",
-            text="Did anything change because of you?",
+            text=gettext_noop("Did anything change because of you?"),
             options="changed",
             required=True,
         ),
@@ -53,28 +57,28 @@ DEFINITION = InstrumentDefinition(
             section=SECTION,
             code=WHAT_CHANGED,
             type="text",
-            text="What changed?",
+            text=gettext_noop("What changed?"),
             show_if=f"{CHANGED} = yes",
         ),
         QuestionDef(
             section=SECTION,
             code=DIFFERENTLY,
             type="text",
-            text="What should we do differently next time?",
+            text=gettext_noop("What should we do differently next time?"),
         ),
     ),
     option_lists={
         "listened": (
-            OptionDef("5", "5 Yes, all the time"),
-            OptionDef("4", "4 Most of the time"),
-            OptionDef("3", "3 Some of the time"),
-            OptionDef("2", "2 Not much"),
-            OptionDef("1", "1 No, not at all"),
+            OptionDef("5", gettext_noop("5 Yes, all the time")),
+            OptionDef("4", gettext_noop("4 Most of the time")),
+            OptionDef("3", gettext_noop("3 Some of the time")),
+            OptionDef("2", gettext_noop("2 Not much")),
+            OptionDef("1", gettext_noop("1 No, not at all")),
         ),
         "changed": (
-            OptionDef("yes", "Yes"),
-            OptionDef("no", "No"),
-            OptionDef("not_sure", "I'm not sure"),
+            OptionDef("yes", gettext_noop("Yes")),
+            OptionDef("no", gettext_noop("No")),
+            OptionDef("not_sure", gettext_noop("I'm not sure")),
         ),
     },
 )

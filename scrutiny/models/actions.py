@@ -10,16 +10,17 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from scrutiny.models.people import Agency, Partnership
 from scrutiny.models.scrutinies import Scrutiny, SuccessFactor
 
 
 class Brag(models.TextChoices):
-    BLUE = "blue", "Blue: complete"
-    GREEN = "green", "Green: on track"
-    AMBER = "amber", "Amber: at risk"
-    RED = "red", "Red: off track"
+    BLUE = "blue", _("Blue: complete")
+    GREEN = "green", _("Green: on track")
+    AMBER = "amber", _("Amber: at risk")
+    RED = "red", _("Red: off track")
 
 
 class Priority(models.Model):
@@ -35,7 +36,7 @@ class Priority(models.Model):
 
     class Meta:
         ordering = ["partnership", "position", "pk"]
-        verbose_name_plural = "priorities"
+        verbose_name_plural = _("priorities")
 
     def __str__(self) -> str:
         return self.title
@@ -115,10 +116,10 @@ class Action(models.Model):
 
 class ActionUpdate(models.Model):
     class Evidence(models.TextChoices):
-        NONE = "", "No evidence of impact"
-        SCRUTINY = "scrutiny", "A later scrutiny's factor moving"
-        AUDIT = "audit", "An audit"
-        DOCUMENT = "document", "A document"
+        NONE = "", _("No evidence of impact")
+        SCRUTINY = "scrutiny", _("A later scrutiny's factor moving")
+        AUDIT = "audit", _("An audit")
+        DOCUMENT = "document", _("A document")
 
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="updates")
     status = models.CharField(max_length=10, choices=Brag.choices)

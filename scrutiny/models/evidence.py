@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from scrutiny.models.instruments import Instrument, InstrumentVersion, Option, Question
 from scrutiny.models.people import Agency, Area
@@ -37,15 +39,15 @@ class AnswerQuerySet(models.QuerySet["Answer"]):
 
 class Response(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        SUBMITTED = "submitted", "Submitted"
+        DRAFT = "draft", pgettext_lazy("status", "Draft")
+        SUBMITTED = "submitted", pgettext_lazy("status", "Submitted")
 
     class Channel(models.TextChoices):
-        WORKBOOK = "workbook", "Workbook import"
-        AUDIT = "audit", "Case-file audit"
-        SURVEY = "survey", "Questionnaire"
-        API = "api", "API"
-        DEMO = "demo", "Demo data"
+        WORKBOOK = "workbook", _("Workbook import")
+        AUDIT = "audit", _("Case-file audit")
+        SURVEY = "survey", _("Questionnaire")
+        API = "api", _("API")
+        DEMO = "demo", _("Demo data")
 
     # scrutiny, instrument and source repeat what the version says, so that scoring a
     # scrutiny reads one table without joins through versions and instruments.

@@ -8,6 +8,7 @@ the meaning) it was given. A version with no responses yet may be replaced in pl
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import pgettext_lazy
 
 from scrutiny.models.scrutinies import Scrutiny, Source, SuccessFactor
 
@@ -119,11 +120,11 @@ class Section(models.Model):
 
 class Question(models.Model):
     class Type(models.TextChoices):
-        SINGLE = "single", "Single choice"
-        MULTIPLE = "multiple", "Multiple choice"
-        TEXT = "text", "Text"
-        NUMBER = "number", "Number"
-        DATE = "date", "Date"
+        SINGLE = "single", pgettext_lazy("question type", "Single choice")
+        MULTIPLE = "multiple", pgettext_lazy("question type", "Multiple choice")
+        TEXT = "text", pgettext_lazy("question type", "Text")
+        NUMBER = "number", pgettext_lazy("question type", "Number")
+        DATE = "date", pgettext_lazy("question type", "Date")
 
     version = models.ForeignKey(
         InstrumentVersion, on_delete=models.CASCADE, related_name="questions"

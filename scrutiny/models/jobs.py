@@ -6,14 +6,15 @@ itself lives here: each task calls its own service and reports through `job_prog
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import pgettext_lazy
 
 
 class Job(models.Model):
     class Status(models.TextChoices):
-        QUEUED = "queued", "Waiting to start"
-        RUNNING = "running", "In progress"
-        DONE = "done", "Finished"
-        FAILED = "failed", "Failed"
+        QUEUED = "queued", pgettext_lazy("job status", "Waiting to start")
+        RUNNING = "running", pgettext_lazy("job status", "In progress")
+        DONE = "done", pgettext_lazy("job status", "Finished")
+        FAILED = "failed", pgettext_lazy("job status", "Failed")
 
     kind = models.CharField(max_length=50)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)

@@ -60,9 +60,21 @@ class Partnership(models.Model):
         blank=True,
         help_text="Shown on the public accessibility statement page. Blank lines make paragraphs.",
     )
+    accessibility_statement_cy = models.TextField(
+        "Accessibility statement (Welsh)",
+        blank=True,
+        help_text="Shown on the public page in Welsh. Empty, the English statement is shown "
+        "there under a note in Welsh saying it is only in English.",
+    )
     privacy_notice = models.TextField(
         blank=True,
         help_text="Shown on the public privacy notice page. Blank lines make paragraphs.",
+    )
+    privacy_notice_cy = models.TextField(
+        "Privacy notice (Welsh)",
+        blank=True,
+        help_text="Shown on the public page in Welsh. Empty, the English notice is shown "
+        "there under a note in Welsh saying it is only in English.",
     )
     redaction_terms = models.TextField(
         "Words to redact",
@@ -175,13 +187,13 @@ class Partnership(models.Model):
 
 class Agency(models.Model):
     class Type(models.TextChoices):
-        LOCAL_AUTHORITY = "local_authority", "Local authority"
-        POLICE = "police", "Police"
-        HEALTH = "health", "Health"
-        EDUCATION = "education", "Education"
-        PROBATION = "probation", "Probation"
-        VOLUNTARY = "voluntary", "Voluntary sector"
-        OTHER = "other", "Other"
+        LOCAL_AUTHORITY = "local_authority", _("Local authority")
+        POLICE = "police", _("Police")
+        HEALTH = "health", _("Health")
+        EDUCATION = "education", _("Education")
+        PROBATION = "probation", _("Probation")
+        VOLUNTARY = "voluntary", _("Voluntary sector")
+        OTHER = "other", _("Other")
 
     partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="agencies")
     code = models.CharField(max_length=20, validators=[code_validator])
@@ -195,7 +207,7 @@ class Agency(models.Model):
 
     class Meta:
         ordering = ["code"]
-        verbose_name_plural = "agencies"
+        verbose_name_plural = _("agencies")
         constraints = [
             models.UniqueConstraint(fields=["partnership", "code"], name="agency_code_unique"),
         ]
@@ -254,15 +266,15 @@ class User(AbstractBaseUser, PermissionsMixin):
     """
 
     class Role(models.TextChoices):
-        ADMINISTRATOR = "administrator", "Partnership administrator"
-        SCRUTINEER = "scrutineer", "Independent Scrutineer"
-        AUDITOR = "auditor", "Auditor"
-        AGENCY_LEAD = "agency_lead", "Agency lead"
-        BOARD_MEMBER = "board_member", "Board member"
-        PRACTITIONER = "practitioner", "Practitioner"
+        ADMINISTRATOR = "administrator", _("Partnership administrator")
+        SCRUTINEER = "scrutineer", _("Independent Scrutineer")
+        AUDITOR = "auditor", _("Auditor")
+        AGENCY_LEAD = "agency_lead", _("Agency lead")
+        BOARD_MEMBER = "board_member", _("Board member")
+        PRACTITIONER = "practitioner", _("Practitioner")
         # An expert by experience beside the Independent Scrutineer: reads what is published
         # and prepared for them, records observations; never case data (scrutiny.permissions).
-        YOUNG_SCRUTINEER = "young_scrutineer", "Young scrutineer"
+        YOUNG_SCRUTINEER = "young_scrutineer", _("Young scrutineer")
 
     ROLES_NEEDING_AGENCY: ClassVar[tuple[str, ...]] = (Role.AUDITOR, Role.AGENCY_LEAD)
 

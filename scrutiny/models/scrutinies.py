@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from scrutiny.models.people import Partnership, code_validator
 
@@ -16,21 +17,21 @@ slug_validator = RegexValidator(
 class Source(models.TextChoices):
     """An instrument's kind is the source of its evidence (SCORING.md)."""
 
-    FILE_AUDIT = "file_audit", "Multi-agency case-file audit"
-    PRACTITIONER_SURVEY = "practitioner_survey", "Practitioner survey"
-    BOARD_QUESTIONNAIRE = "board_questionnaire", "Board questionnaire"
-    FAMILY_FEEDBACK = "family_feedback", "Family feedback"
-    YOUNG_PEOPLE = "young_people", "Children and young people"
+    FILE_AUDIT = "file_audit", _("Multi-agency case-file audit")
+    PRACTITIONER_SURVEY = "practitioner_survey", _("Practitioner survey")
+    BOARD_QUESTIONNAIRE = "board_questionnaire", _("Board questionnaire")
+    FAMILY_FEEDBACK = "family_feedback", _("Family feedback")
+    YOUNG_PEOPLE = "young_people", _("Children and young people")
 
 
 class Scrutiny(models.Model):
     class Status(models.TextChoices):
-        PLANNING = "planning", "Planning"
-        EVIDENCE = "evidence", "Evidence gathering"
-        ANALYSIS = "analysis", "Analysis"
-        EVENT = "event", "Scrutiny event"
-        ACTION_PLANNING = "action_planning", "Action planning"
-        CLOSED = "closed", "Closed"
+        PLANNING = "planning", _("Planning")
+        EVIDENCE = "evidence", _("Evidence gathering")
+        ANALYSIS = "analysis", _("Analysis")
+        EVENT = "event", _("Scrutiny event")
+        ACTION_PLANNING = "action_planning", _("Action planning")
+        CLOSED = "closed", _("Closed")
 
     partnership = models.ForeignKey(
         Partnership, on_delete=models.PROTECT, related_name="scrutinies"
@@ -90,7 +91,7 @@ class Scrutiny(models.Model):
 
     class Meta:
         ordering = ["-starts", "slug"]
-        verbose_name_plural = "scrutinies"
+        verbose_name_plural = _("scrutinies")
         constraints = [
             models.UniqueConstraint(
                 fields=["partnership", "slug"],

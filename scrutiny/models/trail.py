@@ -10,6 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class AppendOnlyQuerySet(models.QuerySet[Any]):
@@ -65,7 +66,7 @@ class TrailEntry(models.Model):
 
     class Meta:
         ordering = ["-at", "-pk"]
-        verbose_name_plural = "trail entries"
+        verbose_name_plural = _("trail entries")
         indexes = [models.Index(fields=["partnership", "-at"], name="trail_partnership_at")]
 
     def __str__(self) -> str:

@@ -8,6 +8,12 @@ improvement where the scrutineer wrote some, else the factor's score with each s
 
 Pure: takes plain values (a scorecard row's, or a signed-off finding's frozen row's) and never
 queries.
+
+Words (issue 18): the sentences are drafted in the language active when they are drafted
+(`gettext`), the rating and the sources' names put in it from the English words the data carries
+(`scrutiny.packs.words`). A pack or plan built in Welsh drafts in Welsh, as it is built inside
+`translation.override`; a drafted action saved to the database (`plan.services`) keeps the
+language it was drafted in, as anything a person then edits would.
 """
 
 from __future__ import annotations
@@ -16,6 +22,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext, ngettext
+
+from scrutiny.packs.words import rating_word, source_word
 from scrutiny.scoring import RATING_LABELS, Rating
 
 
@@ -30,13 +39,21 @@ class SourceScore:
 class DraftAction:
     code: str  # the success factor's code
     statement: str  # the factor in its own words
-    rating: str  # the rating in words
+    rating: str  # the rating in English words (the data's): documents translate it as shown
     evidence: str  # what the evidence showed
     text: str  # the action, as drafted
 
     @property
     def factor(self) -> str:
         return f"{self.code} {self.statement}"
+
+    @property
+    def with_evidence(self) -> str:
+        """The action followed by what the evidence showed, in the active language."""
+        return gettext("%(action)s What the evidence showed: %(evidence)s") % {
+            "action": self.text,
+            "evidence": self.evidence,
+        }
 
 
 def _words(text: str) -> str:
@@ -47,23 +64,29 @@ def _sentence_case(label: str) -> str:
     return label[:1].lower() + label[1:]
 
 
-def _responses(n: int) -> str:
-    return f"{n} response{'' if n == 1 else 's'}"
-
-
 def score_evidence(
     *, rating: str, score: float | None, n: int, sources: Sequence[SourceScore]
 ) -> str:
     """The score in words with each source's, e.g. "Limited evidence, 46.8 from 15 responses
-    (practitioner survey 76.9 from 13; multi-agency case-file audit 16.7 from 2)."."""
+    (practitioner survey 76.9 from 13; multi-agency case-file audit 16.7 from 2).", in the
+    active language. `rating` and each source's label are the English words the data carries."""
+    rating = rating_word("", rating)
     if score is None or not n:
-        return f"{rating}, with no response giving evidence for it yet."
+        return gettext("%(rating)s, with no response giving evidence for it yet.") % {
+            "rating": rating
+        }
     by_source = "; ".join(
-        f"{_sentence_case(s.label)} {s.score:.1f} from {s.n}" for s in sources if s.n
+        gettext("%(source)s %(score)s from %(n)s")
+        % {"source": _sentence_case(source_word(s.label)), "score": f"{s.score:.1f}", "n": s.n}
+        for s in sources
+        if s.n
     )
-    return f"{rating}, {score:.1f} from {_responses(n)}" + (
-        f" ({by_source})." if by_source else "."
-    )
+    summary = ngettext(
+        "%(rating)s, %(score)s from %(n)s response",
+        "%(rating)s, %(score)s from %(n)s responses",
+        n,
+    ) % {"rating": rating, "score": f"{score:.1f}", "n": n}
+    return summary + (f" ({by_source})." if by_source else ".")
 
 
 def action_drafted(
@@ -85,16 +108,16 @@ def action_drafted(
     statement = _words(statement)
     if lines:
         evidence = " ".join(lines)
-        text = (
-            f"Agree at the scrutiny event who will lead the improvement, and by when, so that "
-            f"“{statement}” holds for every child."
-        )
+        text = gettext(
+            "Agree at the scrutiny event who will lead the improvement, and by when, so that "
+            "“%(statement)s” holds for every child."
+        ) % {"statement": statement}
     else:
         evidence = score_evidence(rating=label, score=score, n=n, sources=sources)
-        text = (
-            f"Agree at the scrutiny event what would make “{statement}” true for every child, "
+        text = gettext(
+            "Agree at the scrutiny event what would make “%(statement)s” true for every child, "
             "who will lead it and by when."
-        )
+        ) % {"statement": statement}
     return DraftAction(code=code, statement=statement, rating=label, evidence=evidence, text=text)
 
 

@@ -11,6 +11,11 @@ Each cell is read into plain values here, every problem noted with its sheet, ro
 (`Problems`): an action's number ("12. Recruit …"), its RAG (B, R, A, G, the words, "Blue:
 complete" as the export writes it, or the partnership's own words for a status), and its
 timescale (`timescale_from`).
+
+A plan the platform exported in Welsh, or in both languages, is read as well (issue 18): its
+headings, RAG words, key line and priority lines are recognised in every language of
+settings.LANGUAGES, from the very translated strings the export writes (`scrutiny.packs.plan`,
+`scrutiny.plan.brag`), never from a list typed twice.
 """
 
 from __future__ import annotations
@@ -19,12 +24,19 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext
 from openpyxl.utils import get_column_letter
 
+from scrutiny.packs import plan as export
+from scrutiny.packs.words import brag_key_word
+from scrutiny.plan.brag import STATUSES, brag_word
 from scrutiny.plan.importing_dates import timescale_from
-from scrutiny.plan.selectors import MEASURING_IMPACT, OTHER_WORK, RELATED_WORK
+from scrutiny.plan.selectors import OTHER_WORK
 from scrutiny.workbooks.problems import Problems
 from scrutiny.workbooks.reading import FormulaCell, cell_text, normal_name
 
@@ -44,6 +56,50 @@ _RAG_HEADERS = {"rag", "brag", "rag_status", "brag_status"}
 _LETTERS = {"b": "blue", "g": "green", "a": "amber", "r": "red"}
 _NUMBERED = re.compile(r"^(\d{1,5})[.)]\s+(\S.*)$", re.DOTALL)
 _KEY_LINE = re.compile(r"^(rag\s+key|brag\s+key|key)\b\s*:?", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class ExportWords:
+    """The words the plan's export writes, in every language it is written in."""
+
+    headings: dict[str, str]  # a heading's normal name: its column's kind
+    colours: dict[str, str]  # a colour's word, lower case: its status
+    key_lines: tuple[str, ...]  # how a key line begins, lower case ("rag key:")
+    measuring: tuple[str, ...]  # "Measuring impact:", "Mesur effaith:"
+    related: tuple[str, ...]
+
+
+@cache
+def export_words() -> ExportWords:
+    headings: dict[str, str] = {}
+    colours: dict[str, str] = {}
+    key_lines, measuring, related = set(), set(), set()
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            for kind, heading in zip(COLUMNS, export.plan_columns(), strict=True):
+                headings.setdefault(normal_name(heading), kind)
+            for status in STATUSES:
+                colours.setdefault(brag_word(status).lower(), status)
+            key_lines.add(gettext("RAG key: %(key)s").split("%(key)s")[0].strip().lower())
+            measuring.add(str(export.MEASURING_IMPACT))
+            related.add(str(export.RELATED_WORK))
+    return ExportWords(
+        headings,
+        colours,
+        tuple(sorted(key_lines)),
+        tuple(sorted(measuring, key=len, reverse=True)),
+        tuple(sorted(related, key=len, reverse=True)),
+    )
+
+
+def _key_meanings(meaning: str) -> set[str]:
+    """The partnership's words for a status as the export may write them: as they are, and
+    (the defaults) in each language."""
+    said = {meaning}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            said.add(brag_key_word(meaning))
+    return {" ".join(words.lower().split()) for words in said if words.strip()}
 
 
 @dataclass(frozen=True)
@@ -106,8 +162,11 @@ def status_from(text: str, key: Mapping[str, str]) -> str | None:
     colour = re.split("[\\s:\\-\u2013\u2014(/,]", words, maxsplit=1)[0]
     if colour in _LETTERS.values():
         return colour
+    colours = export_words().colours
+    if colour in colours:
+        return colours[colour]
     for status, meaning in key.items():
-        if meaning.strip() and words == " ".join(meaning.lower().split()):
+        if words in _key_meanings(meaning):
             return status
     return None
 
@@ -118,6 +177,8 @@ def _column_kind(header: str) -> str | None:
         return None
     if name in _RAG_HEADERS:
         return "rag"
+    if name in export_words().headings:
+        return export_words().headings[name]
     if name.startswith(("group", "responsib")):
         return "responsible"
     for kind in ("priority", "outcome", "action", "timescale", "update"):
@@ -138,6 +199,14 @@ def header_columns(values: list[Any]) -> dict[str, int]:
 
 def missing_columns(columns: Mapping[str, int]) -> list[str]:
     return [" or ".join(_HEADINGS[kind]) for kind in COLUMNS if kind not in columns]
+
+
+def _ignored(first: str, values: list[Any]) -> bool:
+    """A key line ("RAG key: …", "Allwedd RAG: …"), or the header again (a plan in both
+    languages repeats it in the other; a plan printed over pages repeats it on each)."""
+    if _KEY_LINE.match(first) or first.lower().startswith(export_words().key_lines):
+        return True
+    return set(header_columns(values)) == set(COLUMNS)
 
 
 class PlanReader:
@@ -183,10 +252,12 @@ class PlanReader:
         if not filled and not any(isinstance(v, FormulaCell) for v in values):
             return
         first = texts[filled[0]] if filled else ""
-        if _KEY_LINE.match(first) or set(header_columns(values)) == set(COLUMNS):
+        words = export_words()
+        if _ignored(first, values):
             return
-        for label, kind in ((MEASURING_IMPACT, "measuring"), (RELATED_WORK, "related")):
-            if first.lower().startswith(label.lower()):
+        for labels, kind in ((words.measuring, "measuring"), (words.related, "related")):
+            label = next((la for la in labels if first.lower().startswith(la.lower())), None)
+            if label is not None:
                 self.priority_line(number, kind, cell_text(values[filled[0]]).strip()[len(label) :])
                 return
         if filled == [self.columns["priority"]]:

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Max
+from django.utils.translation import gettext
 
 from scrutiny.errors import ApplicationError
 from scrutiny.models import (
@@ -128,10 +129,10 @@ def actions_draft(*, scrutiny: Scrutiny) -> list[Action]:
                 scrutiny=scrutiny,
                 factor=finding.factor,
                 outcome=outcome,
-                text=draft.evidence
-                if improved
-                else f"{draft.text} What the evidence showed: {draft.evidence}",
-                measures=f"{finding.factor.code} moves at the next scrutiny of the theme.",
+                # Stored text: drafted in the language active when drafted (the page's).
+                text=draft.evidence if improved else draft.with_evidence,
+                measures=gettext("%(factor)s moves at the next scrutiny of the theme.")
+                % {"factor": finding.factor.code},
             )
         )
         action.scrutiny_trail.add(scrutiny)

@@ -51,7 +51,7 @@ from scrutiny.young_scrutineers import (
 def _young_scrutineer(request: HttpRequest) -> User:
     user = request.user
     if not permissions_young.is_young_scrutineer(user):
-        raise PermissionDenied("These pages are for the partnership's young scrutineers.")
+        raise PermissionDenied(_("These pages are for the partnership's young scrutineers."))
     assert isinstance(user, User)
     return user
 
@@ -153,7 +153,7 @@ def young_summary(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         approve = "approve" in request.POST
         if approve and not may_approve:
-            raise PermissionDenied("Only the Independent Scrutineer approves the summary.")
+            raise PermissionDenied(_("Only the Independent Scrutineer approves the summary."))
         try:
             publication = plain_summary_save(
                 publication=publication, text=form.cleaned_data["text"], user=request.user

@@ -11,6 +11,7 @@ import re
 from decimal import Decimal
 from typing import Any
 
+from django.utils import translation
 from openpyxl.workbook.workbook import Workbook
 
 from scrutiny.models import Agency, Area, Partnership, PractitionerRole, Scrutiny, Source
@@ -202,8 +203,12 @@ def _agency_type(text: str) -> str | None:
     wanted = normal_name(text)
     if not wanted:
         return Agency.Type.OTHER
+    # The workbook's words are English (WORKBOOKS.md §1) whatever language the reader has
+    # active; the active language's label is read too.
+    with translation.override("en"):
+        english = dict(Agency.Type.choices)
     for value, label in Agency.Type.choices:
-        if wanted in (value, normal_name(label)):
+        if wanted in (value, normal_name(english[value]), normal_name(label)):
             return value
     return None
 

@@ -212,7 +212,7 @@ def open_start(request: HttpRequest, public_key: str) -> HttpResponse:
 @method_decorator(never_cache, name="dispatch")
 class SurveyWizard(DraftWizardView):
     """The instrument's pages over django-formtools. As for audits, the database draft is the
-    truth: the session storage only carries the current step within a request."""
+    truth: the wizard's storage only carries the current step within a request."""
 
     template_name = "surveys/respond/page.html"
     check_template_name = "surveys/respond/check.html"

@@ -109,7 +109,9 @@ def access_assignment_for_user(user: AnyUser, assignment_id: int) -> Assignment:
 
 def access_assignment_to_complete(user: AnyUser, assignment_id: int) -> Assignment:
     """An assignment the user may fill in: only its own auditor."""
-    assignment = assignments_visible_to(user).filter(pk=assignment_id, auditor_id=user.pk).first()
+    # One at most: no ordering (the model's joins the case file and its agency to sort by).
+    mine = assignments_visible_to(user).filter(pk=assignment_id, auditor_id=user.pk)
+    assignment = mine.order_by().first()
     if assignment is None:
         raise Http404("No such audit.")
     return assignment

@@ -1,16 +1,21 @@
 """How importing a responses workbook scales: seconds, queries and peak memory by answers.
 
-    .venv/bin/python bench/import_responses.py [--sizes 10000,100000,300000]
+    .venv/bin/python bench/import_responses.py [--sizes 100000,300000,1000000]
+        [--formats xlsx,csv] [--no-trace]
 
 Uses a throwaway SQLite database in a temporary folder, or the database of DATABASE_URL when it
 is set (the bench creates its own partnership and scrutiny there and deletes them afterwards).
 Each workbook has 20 questions a row (15 graded single choice, 2 multiple choice, a number, a
-date and a comment), so 10,000 answers are 500 rows. Each size is imported three ways: new
-(timed), again unchanged (timed), and new once more under tracemalloc for its peak memory (a
-separate run, because tracing slows Python down several times). "s" is wall-clock seconds,
-"cpu s" the process's CPU seconds (the fairer number on a busy machine; the database's own work
-is in it for SQLite, not for PostgreSQL). The target: 100,000 answers in
-under 30 s on two cores, with memory that does not grow with the workbook.
+date and a comment), so 10,000 answers are 500 rows. Each size and format (an .xlsx, and the
+same rows as a CSV) is imported three ways: new (timed, with the process's resident memory
+sampled: "rss MB" is its rise over the import, calamine's cells included), again unchanged
+(timed), and new once more under tracemalloc for the peak of Python's own memory ("py MB"; a
+separate run, because tracing slows Python down several times; --no-trace skips it). "s" is
+wall-clock seconds, "cpu s" the process's CPU seconds (the fairer number on a busy machine; the
+database's own work is in it for SQLite, not for PostgreSQL). "floor s" is the same run's bare
+read of the file's cells: python-calamine alone for an .xlsx, the csv module alone for a CSV.
+The target (issue 19): 1,000,000 answers in under 10 s on two cores, on SQLite and PostgreSQL,
+with peak memory flat from 100,000 to 1,000,000.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ import os
 import random
 import sys
 import tempfile
+import threading
 import time
 import tracemalloc
 from pathlib import Path
@@ -118,11 +124,89 @@ class QueryCounter:
         return execute(sql, params, many, context)
 
 
+def as_csv(data: bytes) -> bytes:
+    """The workbook's rows as a CSV, dates as the export writes them."""
+    import csv
+
+    from python_calamine import CalamineWorkbook
+
+    text = io.StringIO()
+    writer = csv.writer(text)
+    for row in CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0).iter_rows():
+        writer.writerow([v.isoformat(sep=" ") if isinstance(v, dt.datetime) else v for v in row])
+    return text.getvalue().encode()
+
+
+def floor(data: bytes, kind: str) -> float:
+    """Seconds to read every cell of the file and nothing more."""
+    import csv
+
+    from python_calamine import CalamineWorkbook
+
+    started = time.perf_counter()
+    if kind == "xlsx":
+        sheet = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0)
+        for _ in sheet.iter_rows():
+            pass
+    else:
+        for _ in csv.reader(io.StringIO(data.decode())):
+            pass
+    return time.perf_counter() - started
+
+
+class RssSampler(threading.Thread):
+    """The highest resident memory of the process while running, sampled every 10 ms."""
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.base = self.peak = rss()
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        while not self.done.wait(0.01):
+            self.peak = max(self.peak, rss())
+
+    def stop(self) -> float:
+        self.done.set()
+        self.join()
+        return max(self.peak, rss()) - self.base
+
+
+def rss() -> int:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def import_once(instrument, data: bytes, trace: bool):  # type: ignore[no-untyped-def]
+    from django.db import connection
+
+    from scrutiny.workbooks import responses_import
+
+    counter = QueryCounter()
+    sampler = RssSampler()
+    sampler.start()
+    if trace:
+        tracemalloc.start()
+    started, cpu_started = time.perf_counter(), time.process_time()
+    with connection.execute_wrapper(counter):
+        result = responses_import(instrument=instrument, file=io.BytesIO(data))
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+    peak = 0
+    if trace:
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    grown = sampler.stop()
+    return result, seconds, cpu, counter.count, peak, grown
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="10000,100000,300000", help="answers per workbook")
+    parser.add_argument("--sizes", default="100000,300000,1000000", help="answers per file")
+    parser.add_argument("--formats", default="xlsx,csv", help="xlsx, csv or both")
+    parser.add_argument("--no-trace", action="store_true", help="skip the tracemalloc run")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
+    formats = args.formats.split(",")
 
     own_database = not os.environ.get("DATABASE_URL")
     with tempfile.TemporaryDirectory() as folder:
@@ -140,7 +224,6 @@ def main() -> None:
             Scrutiny,
         )
         from scrutiny.scrutinies import ScrutinyData, ScrutinySettings, scrutiny_save
-        from scrutiny.workbooks import responses_import
 
         partnership, _ = Partnership.objects.get_or_create(name="Bench Partnership (made up)")
         for code in ("NBC", "POL", "NHB"):
@@ -155,49 +238,48 @@ def main() -> None:
             f"{QUESTIONS_PER_ROW} questions a row"
         )
         print(
-            f"{'answers':>8} {'rows':>6} {'MB':>5} | {'new s':>6} {'cpu s':>6} {'queries':>7} | "
-            f"{'again s':>7} {'cpu s':>6} {'queries':>7} | {'peak MB':>7}"
+            f"{'answers':>8} {'rows':>6} {'file':>4} {'MB':>5} | {'new s':>6} {'cpu s':>6} "
+            f"{'queries':>7} | {'again s':>7} {'cpu s':>6} {'queries':>7} | {'floor s':>7} | "
+            f"{'rss MB':>6} {'py MB':>6}",
+            flush=True,
         )
         for number, answers in enumerate(sizes):
             rows = answers // QUESTIONS_PER_ROW
-            data = workbook(rows, seed=number)
-            results = []
-            instrument = None
-            for run in ("new", "again", "traced"):
-                if run != "again":
-                    slug = f"bench-{number}-{run}"
-                    scrutiny = scrutiny_save(
-                        partnership=partnership,
-                        data=ScrutinyData(
-                            settings=ScrutinySettings(slug=slug, title=slug),
-                            factors=(("SF1", "One"), ("SF2", "Two"), ("SF3", "Three")),
-                        ),
-                    ).scrutiny
-                    instrument = instrument_save(
-                        scrutiny=scrutiny, definition=definition()
-                    ).instrument
-                counter = QueryCounter()
-                if run == "traced":
-                    tracemalloc.start()
-                started, cpu_started = time.perf_counter(), time.process_time()
-                with connection.execute_wrapper(counter):
-                    result = responses_import(instrument=instrument, file=io.BytesIO(data))
-                seconds = time.perf_counter() - started
-                cpu = time.process_time() - cpu_started
-                peak = 0
-                if run == "traced":
-                    peak = tracemalloc.get_traced_memory()[1]
-                    tracemalloc.stop()
-                expected = (0, 0, rows) if run == "again" else (rows, 0, 0)
-                got = (result.created, result.updated, result.unchanged)
-                assert got == expected, (run, got)
-                results.append((seconds, cpu, counter.count, peak))
-            (new_s, new_cpu, new_q, _), (again_s, again_cpu, again_q, _) = results[:2]
-            peak = results[2][3]
-            print(
-                f"{answers:>8} {rows:>6} {len(data) / 1e6:>5.1f} | {new_s:>6.1f} {new_cpu:>6.1f} "
-                f"{new_q:>7} | {again_s:>7.1f} {again_cpu:>6.1f} {again_q:>7} | {peak / 1e6:>7.1f}"
-            )
+            book = workbook(rows, seed=number)
+            for kind in formats:
+                data = book if kind == "xlsx" else as_csv(book)
+                results = []
+                instrument = None
+                for run in ("new", "again", "traced"):
+                    if run == "traced" and args.no_trace:
+                        results.append((0.0, 0.0, 0, 0, 0))
+                        continue
+                    if run != "again":
+                        slug = f"bench-{number}-{kind}-{run}"
+                        scrutiny = scrutiny_save(
+                            partnership=partnership,
+                            data=ScrutinyData(
+                                settings=ScrutinySettings(slug=slug, title=slug),
+                                factors=(("SF1", "One"), ("SF2", "Two"), ("SF3", "Three")),
+                            ),
+                        ).scrutiny
+                        instrument = instrument_save(
+                            scrutiny=scrutiny, definition=definition()
+                        ).instrument
+                    result, *measured = import_once(instrument, data, trace=run == "traced")
+                    expected = (0, 0, rows) if run == "again" else (rows, 0, 0)
+                    got = (result.created, result.updated, result.unchanged)
+                    assert got == expected, (run, got)
+                    results.append(tuple(measured))
+                (new_s, new_cpu, new_q, _, grown), (again_s, again_cpu, again_q, _, _) = results[:2]
+                peak = results[2][3]
+                bare = min(floor(data, kind) for _ in range(2))
+                print(
+                    f"{answers:>8} {rows:>6} {kind:>4} {len(data) / 1e6:>5.1f} | {new_s:>6.1f} "
+                    f"{new_cpu:>6.1f} {new_q:>7} | {again_s:>7.1f} {again_cpu:>6.1f} "
+                    f"{again_q:>7} | {bare:>7.2f} | {grown / 1e6:>6.1f} {peak / 1e6:>6.1f}",
+                    flush=True,
+                )
         if own_database:
             return  # the temporary folder goes, and the database with it
         # A database of the caller's: take away everything the bench made.

@@ -166,6 +166,7 @@ def build_scrutiny(slug: str, answers: int, rng: random.Random) -> object:
                 rng.choice(areas) if k % 7 else None,
                 "",
                 None if draft else now,
+                "",  # language: not known
                 "",
                 now,
                 now,
@@ -177,7 +178,7 @@ def build_scrutiny(slug: str, answers: int, rng: random.Random) -> object:
             for question in version.questions.values():
                 options = list(question.options.values())
                 option = rng.choice(options[:-1]) if rng.random() > 0.1 else options[-1]
-                yield (first_response + k, question.id, option.id, "", option.score)
+                yield (first_response + k, question.id, option.id, "", option.score, False)
 
     with transaction.atomic():
         insert(
@@ -195,6 +196,7 @@ def build_scrutiny(slug: str, answers: int, rng: random.Random) -> object:
                 "area_id",
                 "case_ref",
                 "submitted_at",
+                "language",
                 "fingerprint",
                 "created_at",
                 "updated_at",
@@ -203,7 +205,7 @@ def build_scrutiny(slug: str, answers: int, rng: random.Random) -> object:
         )
         insert(
             "scrutiny_answer",
-            ["response_id", "question_id", "option_id", "text", "score"],
+            ["response_id", "question_id", "option_id", "text", "score", "disclosure"],
             answer_rows(),
         )
     if connection.vendor == "postgresql":

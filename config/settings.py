@@ -255,6 +255,9 @@ BROKER_FOLDER = Path(env_str("BROKER_FOLDER", str(BASE_DIR / "var" / "celery")))
 # whose heartbeat stops is sent again by `jobs_recover` (docs/jobs.md). Redis gives an
 # unacknowledged message again only after this many seconds; a job's claim makes that harmless.
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# On: packs, imports and email each go to a queue of their own (config/celery.py), for workers
+# started with `-Q` (docs/production.md, "Beyond one machine"); off, every task to one queue.
+TASK_QUEUES_BY_KIND = env_bool("TASK_QUEUES_BY_KIND", False)
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
 # How often a worker looks for messages past that timeout (unset: kombu's, about 100 s).
 if env_str("CELERY_UNACKED_RESTORE_SECONDS", ""):
@@ -288,6 +291,10 @@ CELERY_BEAT_SCHEDULE = {
     "jobs-recover": {"task": "scrutiny.tasks.jobs_recover", "schedule": float(JOB_RECOVER_SECONDS)},
     # Uploads that ended or dead jobs left in JOB_UPLOADS_DIR, deleted a day old, once a day.
     "job-uploads-clean": {"task": "scrutiny.tasks.job_uploads_clean", "schedule": DAILY_EVERY},
+    "responses-exports-clean": {
+        "task": "scrutiny.tasks.responses_exports_clean",
+        "schedule": DAILY_EVERY,
+    },
 }
 
 REST_FRAMEWORK = {

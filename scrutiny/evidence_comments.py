@@ -205,10 +205,12 @@ def factor_comment_page(
     page: int = 1,
     scores: ScrutinyScores | None = None,
     per_page: int = PER_PAGE,
+    redactor: Redactor | None = None,
 ) -> CommentPage:
     """One page of the factor's comments (see the module's docstring). A question that is not
-    one of the factor's, or a page past the last, reads as no question chosen and the last page."""
-    redactor = Redactor.for_scrutiny(scrutiny)
+    one of the factor's, or a page past the last, reads as no question chosen and the last page.
+    A caller that has the scrutiny's scores or `Redactor` passes them, so each is read once."""
+    redactor = redactor or Redactor.for_scrutiny(scrutiny)
     needle = _key(search)
     answers = _answers(scrutiny=scrutiny, factor=factor, needle=needle, redactor=redactor)
     counts = _counts(answers)

@@ -79,6 +79,17 @@ def responses_import(
 
 
 @shared_task(acks_late=True)
+def responses_export(*, job_id: int, instrument_id: int, fmt: str, labels: bool) -> None:
+    """Export an instrument's responses for analysts (scrutiny.exports), kept to download."""
+    from scrutiny.exports.jobs import responses_export_run
+
+    with jobs.job_running(job_id=job_id, failure="The responses could not be exported") as run:
+        if run is None:
+            return
+        responses_export_run(run=run, instrument_id=instrument_id, fmt=fmt, labels=labels)
+
+
+@shared_task(acks_late=True)
 def instrument_import(*, job_id: int, scrutiny_id: int, upload: str) -> None:
     """Import an instrument workbook uploaded through the page (scrutiny.imports)."""
     from scrutiny.imports import instrument_import_run
@@ -124,6 +135,15 @@ def job_uploads_clean() -> int:
     from scrutiny.imports import uploads_clean
 
     return uploads_clean()
+
+
+@shared_task
+def responses_exports_clean() -> int:
+    """Run daily by celery beat: delete the responses exports older than they are kept
+    (scrutiny.exports.jobs.KEPT_FOR); how many were deleted."""
+    from scrutiny.exports.jobs import exports_clean
+
+    return exports_clean()
 
 
 @email_task()

@@ -6,6 +6,7 @@ from scrutiny.views import dpia as dpia_views
 from scrutiny.views import instrument_builder as builder
 from scrutiny.views import library, plan, plan_import, published, scrutinies, workspace
 from scrutiny.views import people_data as people_data_views
+from scrutiny.views import responses_export as export_views
 from scrutiny.views import trail as trail_views
 from scrutiny.views import young_scrutineers as young
 
@@ -114,6 +115,16 @@ urlpatterns = [
         f"{instrument}responses/import/",
         scrutinies.responses_import,
         name="instrument-responses-import",
+    ),
+    path(
+        f"{instrument}responses/export/",
+        export_views.responses_export,
+        name="instrument-responses-export",
+    ),
+    path(
+        f"{instrument}responses/export/<int:job_id>/",
+        export_views.responses_export_download,
+        name="instrument-responses-export-download",
     ),
     path(f"{instrument}preview/", scrutinies.instrument_preview, name="instrument-preview"),
     path(f"{instrument}copy/", library.instrument_copy_page, name="instrument-copy"),

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -35,6 +36,26 @@ def _language_reset() -> Iterator[None]:
     translation.deactivate()
     yield
     translation.deactivate()
+
+
+def is_insert(sql: str) -> bool:
+    """An INSERT, one or run over many rows at once (Django logs an `executemany` as
+    "N times: INSERT …")."""
+    return re.match(r"(\d+ times: )?INSERT\b", sql) is not None
+
+
+def compiled_versions_forget() -> None:
+    """Empty the process's cache of compiled versions (scrutiny.instruments.version_compile),
+    so that a count of queries does not depend on what earlier tests compiled."""
+    from scrutiny.instruments import compiling
+
+    with compiling._COMPILED_LOCK:
+        compiling._COMPILED.clear()
+
+
+@pytest.fixture(autouse=True)
+def _compiled_versions_forgotten() -> None:
+    compiled_versions_forget()
 
 
 @pytest.fixture(autouse=True)

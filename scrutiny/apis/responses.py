@@ -17,17 +17,12 @@ other readers, 404 for anyone else). What leaves is what the pack's response she
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 from itertools import groupby
 from operator import itemgetter
 from typing import Any
 
-from django.conf import settings
 from django.core.paginator import EmptyPage, Paginator
-from django.db.models import BigIntegerField, ExpressionWrapper, F, QuerySet, Value
-from django.db.models.functions import TruncDate
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -45,35 +40,12 @@ from scrutiny.apis.instruments import (
 )
 from scrutiny.apis.schema import error_responses
 from scrutiny.disclosure import Redactor, ResponseLabels, text_shown
+from scrutiny.disclosure.pseudonyms import responses_numbered
 from scrutiny.evidence import ANSWER_VALUE_FIELDS, ANSWER_VALUE_ORDER, answer_values_from
 from scrutiny.forms_returns import ResponsesFileForm
 from scrutiny.models import Answer, Instrument, Question, User
-from scrutiny.models import Response as ScrutinyResponse
 
 PAGE_SIZE = 100
-# A prime: (a·(id mod p) + b) mod p is a bijection of the residues, keyed by a and b.
-_MODULUS = 2**31 - 1
-
-
-def _pseudonym(instrument: Instrument) -> ExpressionWrapper:
-    """Each response's `number`: its id mixed by a key of the installation's secret and the
-    instrument, the same on every request (so pages and links hold) and unlike its id."""
-    digest = hmac.new(
-        settings.SECRET_KEY.encode(), f"api-responses:{instrument.pk}".encode(), hashlib.sha256
-    ).digest()
-    a = int.from_bytes(digest[:8], "big") % (_MODULUS - 1) + 1
-    b = int.from_bytes(digest[8:16], "big") % _MODULUS
-    residue = F("pk") % Value(_MODULUS)
-    return ExpressionWrapper((residue * a + b) % _MODULUS, output_field=BigIntegerField())
-
-
-def responses_numbered(instrument: Instrument) -> QuerySet[ScrutinyResponse]:
-    return (
-        ScrutinyResponse.objects.counting()
-        .filter(scrutiny_id=instrument.scrutiny_id, instrument=instrument)
-        .annotate(number=_pseudonym(instrument), submitted_day=TruncDate("submitted_at"))
-        .order_by("number", "pk")
-    )
 
 
 def _rows(instrument: Instrument, responses: list[tuple[Any, ...]]) -> list[dict[str, Any]]:

@@ -14,7 +14,8 @@ Everything that leaves the scrutineer's own screen (event packs, exports, API an
 - `harm`: possible disclosures of harm in children's answers (`HarmPhrases`, `answers_flag`),
   and the one filter every output of answers' words goes through (`answers_shown`,
   `quotes_shown`); `flagged`: the flagged answers for the business unit, and the email that
-  tells the safeguarding lead.
+  tells the safeguarding lead; `pseudonyms`: the name a response leaves under in row-level
+  outputs (`responses_numbered`).
 
 Every public name of its modules is importable from `scrutiny.disclosure` itself, as it
 was when this was one module, so that its importers need not know which module holds it.
@@ -39,6 +40,7 @@ from scrutiny.disclosure.harm import (
     quotes_shown,
     text_shown,
 )
+from scrutiny.disclosure.pseudonyms import responses_numbered
 from scrutiny.disclosure.publication import (
     SOURCE_LABELS,
     CommentLabels,
@@ -113,6 +115,7 @@ __all__ = [
     "quote_published",
     "quotes_shown",
     "redact",
+    "responses_numbered",
     "rows_coarsen",
     "scores_for_publication",
     "shown_labels",

@@ -5,15 +5,18 @@ responses and the demo's evidence (`ResponseWriter`). Each row is checked as a s
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
 from typing import Any
 
+from django.db import connection
+from django.db.models import Field, Model
 from django.utils import timezone
 
 from scrutiny.disclosure.flagged import disclosure_told
 from scrutiny.evidence.cleaning import CleanAnswer, answers_clean
 from scrutiny.evidence.responses import (
     ResponseDetails,
-    answer_rows,
     answers_disclose,
     response_fingerprint,
 )
@@ -45,6 +48,7 @@ class ResponseWriter:
             .exclude(ref="")
             .values_list("ref", "pk", "fingerprint", "version_id")
         }
+        self.cleaner = BulkCleaner(compiled)
         self.seen_refs: set[str] = set()
         self.pending: list[tuple[Response, list[CleanAnswer]]] = []
         self.replaced: list[int] = []
@@ -63,12 +67,22 @@ class ResponseWriter:
         compiled = self.compiled
         if details.ref in self.seen_refs:
             return {"ref": f"ref {details.ref!r} is used by an earlier row"}
-        answers, errors = answers_clean(compiled, values, complete=True)
+        answers, errors = self.cleaner.clean(values)
         if errors:
             return errors
         if details.ref:
             self.seen_refs.add(details.ref)
         fingerprint = response_fingerprint(details, Response.Status.SUBMITTED, answers)
+        previous = self.existing.get(details.ref) if details.ref else None
+        if previous is not None:
+            pk, old_fingerprint, version_id = previous
+            if old_fingerprint == fingerprint and version_id == compiled.version_id:
+                self.unchanged += 1
+                return {}
+            self.replaced.append(pk)
+            self.updated += 1
+        else:
+            self.created += 1
         response = Response(
             scrutiny_id=compiled.scrutiny_id,
             instrument_id=compiled.instrument_id,
@@ -85,17 +99,7 @@ class ResponseWriter:
             fingerprint=fingerprint,
             created_by=self.user,
         )
-        previous = self.existing.get(details.ref) if details.ref else None
-        if previous is not None:
-            pk, old_fingerprint, version_id = previous
-            if old_fingerprint == fingerprint and version_id == compiled.version_id:
-                self.unchanged += 1
-                return {}
-            response.pk = pk
-            self.replaced.append(pk)
-            self.updated += 1
-        else:
-            self.created += 1
+        response.pk = previous[0] if previous is not None else None
         self.pending.append((response, answers))
         if len(self.pending) >= self.BATCH:
             self.flush()
@@ -121,13 +125,171 @@ class ResponseWriter:
                     "channel",
                 ],
             )
-        new = [r for r, _ in self.pending if r.pk is None]
-        Response.objects.bulk_create(new)
-        rows: list[Answer] = []
-        for response, answers in self.pending:
-            rows += answer_rows(response.pk, answers)
-        if answers_disclose(self.compiled, rows):
-            disclosure_told(scrutiny_id=self.compiled.scrutiny_id)
-        Answer.objects.bulk_create(rows, batch_size=5000)
+        responses_insert([r for r, _ in self.pending if r.pk is None])
+        answers_insert(self.compiled, [(r.pk, answers) for r, answers in self.pending])
         self.pending.clear()
         self.replaced.clear()
+
+
+class BulkCleaner:
+    """`answers_clean(compiled, values, complete=True)` for many rows, each distinct answer
+    checked once.
+
+    Where no question has a show_if, whether an answer is shown does not depend on the others,
+    so answers_clean checks each answer alone: the row's clean answers are then those of each
+    (question, value), asked of answers_clean once and remembered. A row with anything wrong
+    (an error, a required question unanswered), a value that cannot be remembered (a list) or
+    an instrument with conditions is checked whole by answers_clean, so the answers and the
+    errors are always exactly what answers_clean gives.
+    """
+
+    KINDS = (str, int, float, Decimal, bool, dt.date, dt.datetime)
+    LIMIT = 100_000  # distinct answers remembered at most (free text rarely repeats)
+
+    def __init__(self, compiled: CompiledVersion) -> None:
+        self.compiled = compiled
+        self.order = {code: n for n, code in enumerate(compiled.questions)}
+        self.separable = all(q.show_if is None for q in compiled.questions.values())
+        self.required = set(answers_clean(compiled, {}, complete=True)[1])
+        self.known: dict[tuple[str, type, str], list[CleanAnswer] | None] = {}
+
+    def one(self, code: str, value: Any) -> list[CleanAnswer] | None:
+        # Text is its own key; other values by their repr, which tells apart what compares
+        # equal but is stored or fingerprinted differently (1 and True, Decimal 1 and 1.0,
+        # the same moment in two time zones).
+        key = (code, value.__class__, value if value.__class__ is str else repr(value))
+        found = self.known.get(key, self)
+        if found is self:
+            answers, errors = answers_clean(self.compiled, {code: value}, complete=True)
+            found = None if any(k == code or k not in self.required for k in errors) else answers
+            if len(self.known) < self.LIMIT:
+                self.known[key] = found
+        return found  # type: ignore[return-value]
+
+    def clean(self, values: dict[str, Any]) -> tuple[list[CleanAnswer], dict[str, str]]:
+        if self.separable and self.required <= values.keys():
+            cleaned: list[tuple[int, list[CleanAnswer]]] = []
+            for code, value in values.items():
+                answers = self.one(code, value) if value.__class__ in self.KINDS else None
+                if answers is None or code not in self.order:
+                    break
+                cleaned.append((self.order[code], answers))
+            else:
+                cleaned.sort(key=lambda item: item[0])
+                return [a for _, answers in cleaned for a in answers], {}
+        return answers_clean(self.compiled, values, complete=True)
+
+
+_VARYING = ("ref", "agency", "area", "role", "case_ref", "fingerprint")
+
+
+def responses_insert(responses: list[Response]) -> None:
+    """Store new responses (all made by one writer: the same scrutiny, version, channel,
+    status and author) in bulk, and set their pks: one insert (COPY on PostgreSQL) and one
+    query for the ids, without Django preparing each field of each response."""
+    if not responses:
+        return
+    fields = [f for f in Response._meta.concrete_fields if not f.primary_key]
+    first = responses[0]
+    constant = {
+        f.attname: f.get_db_prep_save(f.pre_save(first, add=True), connection)
+        for f in fields
+        if f.name not in _VARYING and f.name != "submitted_at"
+    }
+    submitted = _field(Response, "submitted_at")
+    varying = {f.attname for f in fields if f.name in _VARYING}
+    names = [f.attname for f in fields]
+
+    def row(response: Response) -> list[Any]:
+        values = [
+            getattr(response, name) if name in varying else constant.get(name) for name in names
+        ]
+        values[names.index("submitted_at")] = submitted.get_db_prep_save(
+            response.submitted_at, connection
+        )
+        return values
+
+    rows = [row(r) for r in responses]
+    table = connection.ops.quote_name(Response._meta.db_table)
+    columns = [connection.ops.quote_name(f.column) for f in fields]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                [Response._meta.db_table, len(rows)],
+            )
+            ids = [pk for (pk,) in cursor.fetchall()]
+            with cursor.cursor.copy(f"COPY {table} (id, {', '.join(columns)}) FROM STDIN") as copy:
+                for pk, values in zip(ids, rows, strict=True):
+                    copy.write_row([pk, *values])
+        else:
+            placeholders = ", ".join(["%s"] * len(columns))
+            # Names from the model's own meta, quoted; the values are parameters.
+            insert = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})"  # noqa: S608
+            cursor.executemany(insert, rows)
+            # One writer holds SQLite's lock for the transaction: the ids are consecutive.
+            cursor.execute("SELECT last_insert_rowid()")
+            last = cursor.fetchone()[0]
+            ids = list(range(last - len(rows) + 1, last + 1))
+    for response, pk in zip(responses, ids, strict=True):
+        response.pk = pk
+        response._state.adding = False
+        response._state.db = connection.alias
+
+
+_ANSWER_COLUMNS = ("response", "question", "option", "text", "number", "date", "score")
+
+
+def answers_insert(
+    compiled: CompiledVersion, answers_by_response: list[tuple[int, list[CleanAnswer]]]
+) -> None:
+    """Store the answers of stored responses, in bulk: rows straight to the database (COPY on
+    PostgreSQL, one executemany elsewhere), without a model instance an answer. Free text
+    goes through the disclosure rule (`answers_disclose`) as model instances first."""
+    text_rows = [
+        Answer(response_id=pk, question_id=a.question_id, text=a.text)
+        for pk, answers in answers_by_response
+        for a in answers
+        if a.text
+    ]
+    if answers_disclose(compiled, text_rows):
+        disclosure_told(scrutiny_id=compiled.scrutiny_id)
+    flagged = {(row.response_id, row.question_id) for row in text_rows if row.disclosure}
+    fields = [_field(Answer, name) for name in _ANSWER_COLUMNS]
+    number, date = fields[4], fields[5]
+    rows = [
+        (
+            pk,
+            a.question_id,
+            a.option_id,
+            a.text,
+            None if a.number is None else number.get_db_prep_save(a.number, connection),
+            None if a.date is None else date.get_db_prep_save(a.date, connection),
+            a.score,
+            (pk, a.question_id) in flagged if a.text else False,
+        )
+        for pk, answers in answers_by_response
+        for a in answers
+    ]
+    if not rows:
+        return
+    table = connection.ops.quote_name(Answer._meta.db_table)
+    columns = ", ".join(
+        connection.ops.quote_name(c) for c in [f.column for f in fields] + ["disclosure"]
+    )
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        placeholders = ", ".join(["%s"] * (len(fields) + 1))
+        # Names from the model's own meta, quoted; the values are parameters.
+        insert = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608
+        cursor.executemany(insert, rows)
+
+
+def _field(model: type[Model], name: str) -> Field[Any, Any]:
+    field = model._meta.get_field(name)
+    assert isinstance(field, Field)
+    return field

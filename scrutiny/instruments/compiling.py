@@ -1,7 +1,8 @@
 """Compiled versions: what answering, importing and form building read.
 
 `version_compile` turns a saved version into read-only plain data (four queries, whatever its
-size). Answer score (SCORING.md §2): `(p - lo) / (hi - lo)` (`answer_score`).
+size, the first time; then at most one, see `_COMPILED`). Answer score (SCORING.md §2):
+`(p - lo) / (hi - lo)` (`answer_score`).
 
 A version compiled `language="cy"` shows its Welsh texts (question text and help, section
 titles, option labels, the instrument's title) where the version offers Welsh and has them,
@@ -11,7 +12,9 @@ the same, so answers and scores are identical in either language.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, replace
 from typing import Any
 
 from scrutiny.instruments.definitions import BASE_LANGUAGE, parse_languages
@@ -107,15 +110,69 @@ def _in(language: str, translations: Any, name: str, english: str) -> str:
     return text if isinstance(text, str) and text.strip() else english
 
 
+# Compiled versions kept by this process, the most recently used last. A version never changes
+# once saved: a changed definition replaces it by a new row or adds a new version, and nothing
+# edits its sections, questions or options in place (scrutiny.instruments.versions). The key
+# holds its fingerprint and creation time as well as its id, so that an id used again (SQLite
+# reuses the ids of rolled-back rows) never finds another version's questions. The instrument's
+# own fields (its title and kind may change with a later version) are read afresh every time.
+_COMPILED: OrderedDict[tuple[Any, ...], CompiledVersion] = OrderedDict()
+_COMPILED_MOST = 256
+_COMPILED_LOCK = threading.Lock()
+_LOADED: tuple[str, ...] = ("number", "instrument_id", "definition_sha256", "languages")
+_LOADED += ("translations", "created_at")
+
+
+def _loaded(version: InstrumentVersion) -> InstrumentVersion:
+    """The version with its fields and its instrument: `version` itself when it has them (as
+    `instrument_current_version` gives it), else read (one query)."""
+    fields = version.__dict__
+    if all(name in fields for name in _LOADED) and InstrumentVersion.instrument.is_cached(version):
+        return version
+    return InstrumentVersion.objects.select_related("instrument").get(pk=version.pk)
+
+
 def version_compile(
     version: InstrumentVersion, *, language: str = BASE_LANGUAGE
 ) -> CompiledVersion:
-    """Read a version once (four queries, whatever its size) into plain data, its texts in
-    `language` where the version offers it (else in English)."""
-    version = InstrumentVersion.objects.select_related("instrument").get(pk=version.pk)
+    """Read a version into plain data, its texts in `language` where the version offers it
+    (else in English): four queries the first time this process compiles it, then none, or
+    one when `version` is given as an id only (to read its fingerprint)."""
+    version = _loaded(version)
     languages = _offered(version)
     if language not in languages:
         language = BASE_LANGUAGE
+    key = (version.pk, version.definition_sha256, version.created_at, language)
+    with _COMPILED_LOCK:
+        compiled = _COMPILED.get(key)
+        if compiled is not None:
+            _COMPILED.move_to_end(key)
+    if compiled is None:
+        compiled = _compile(version, languages, language)
+        with _COMPILED_LOCK:
+            _COMPILED[key] = compiled
+            while len(_COMPILED) > _COMPILED_MOST:
+                _COMPILED.popitem(last=False)
+    instrument = version.instrument
+    title = _in(language, version.translations, "title", instrument.title)
+    fresh = (instrument.pk, instrument.code, title, instrument.scrutiny_id, instrument.kind)
+    held = (compiled.instrument_id, compiled.instrument_code, compiled.title)
+    if (*held, compiled.scrutiny_id, compiled.kind) != fresh:
+        compiled = replace(
+            compiled,
+            instrument_id=instrument.pk,
+            instrument_code=instrument.code,
+            title=title,
+            scrutiny_id=instrument.scrutiny_id,
+            kind=instrument.kind,
+        )
+    return compiled
+
+
+def _compile(
+    version: InstrumentVersion, languages: tuple[str, ...], language: str
+) -> CompiledVersion:
+    """The version's sections, questions and options (three queries)."""
     options_by_list: dict[int, list[Option]] = {}
     for option in Option.objects.filter(option_list__version=version).order_by("position"):
         options_by_list.setdefault(option.option_list_id, []).append(option)

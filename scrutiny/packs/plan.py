@@ -7,8 +7,9 @@ that importing the workbook (`manage.py import_plan`) gives the same plan.
 
 Written in the active language (`manage.py action_plan --language`): the sheet's name, title,
 key, header, RAG words and the priority lines' labels. `also` (a plan in both languages) adds
-the header again in that language in a second row. The import reads the English words back:
-a plan written in Welsh is for reading, and imports once the import knows the Welsh words."""
+the header again in that language in a second row. The import reads these words back in
+every language (`scrutiny.plan.importing_read.export_words` takes them from here), so a plan
+written in Welsh, or in both, imports as the same plan."""
 
 from __future__ import annotations
 

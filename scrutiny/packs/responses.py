@@ -10,7 +10,7 @@ import datetime as dt
 import secrets
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import groupby
 from operator import itemgetter
@@ -83,18 +83,34 @@ class RowWords:
     names: tuple[dict[str, str], dict[str, str], dict[str, str]]  # agency, area, role
     choices: dict[tuple[int, str], dict[str, str]]  # (version, question code) → value → label
     codes: tuple[str, ...]  # the question codes, in the sheet's order
+    # A version's choice columns: (index in the row, value → label), worked out once.
+    _columns: dict[int, tuple[tuple[int, dict[str, str]], ...]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def __call__(self, row: list[Any]) -> list[Any]:
         words = list(row)
         for i, names in enumerate(self.names, start=2):
             words[i] = names.get(row[i], row[i]) if row[i] else row[i]
         version = row[1]
-        for i, code in enumerate(self.codes, start=6):
-            labels = self.choices.get((version, code))
-            if labels and isinstance(row[i], str) and row[i]:
+        columns = self._columns.get(version)
+        if columns is None:
+            columns = self._columns[version] = tuple(
+                (i, labels)
+                for i, code in enumerate(self.codes, start=6)
+                if (labels := self.choices.get((version, code)))
+            )
+        for i, labels in columns:
+            value = row[i]
+            if value and isinstance(value, str):
+                label = labels.get(value)
                 # A multiple choice's values are joined by ";" (`_sheet_cell`), which no
                 # option value holds: the responses workbook splits on it too.
-                words[i] = "; ".join(labels.get(value, value) for value in row[i].split(";"))
+                words[i] = (
+                    label
+                    if label is not None and ";" not in value
+                    else "; ".join(labels.get(part, part) for part in value.split(";"))
+                )
         return words
 
 
@@ -179,13 +195,27 @@ def response_sheets(scrutiny: Scrutiny) -> Iterator[ResponseSheet]:
 _SHUFFLE_MODULUS = 2**31 - 1
 
 
-def _shuffled() -> ExpressionWrapper:
-    """A random order of responses, new for each call: not the order they were started or
-    submitted in (sequential ids rise with it), nor any order of what a row shows."""
-    a = secrets.randbelow(_SHUFFLE_MODULUS - 1) + 1
-    b = secrets.randbelow(_SHUFFLE_MODULUS)
-    residue = F("response_id") % _SHUFFLE_MODULUS
-    return ExpressionWrapper((residue * a + b) % _SHUFFLE_MODULUS, output_field=BigIntegerField())
+@dataclass(frozen=True)
+class _Shuffle:
+    """A random order of responses, new for each pack: not the order they were started or
+    submitted in (sequential ids rise with it), nor any order of what a row shows. The same
+    order in the database (`by`, to sort on) and in Python (`key`, to follow it)."""
+
+    a: int
+    b: int
+
+    @classmethod
+    def drawn(cls) -> _Shuffle:
+        return cls(secrets.randbelow(_SHUFFLE_MODULUS - 1) + 1, secrets.randbelow(_SHUFFLE_MODULUS))
+
+    def by(self, field: str) -> ExpressionWrapper:
+        residue = F(field) % _SHUFFLE_MODULUS
+        return ExpressionWrapper(
+            (residue * self.a + self.b) % _SHUFFLE_MODULUS, output_field=BigIntegerField()
+        )
+
+    def key(self, response_id: int) -> tuple[int, int]:
+        return ((response_id % _SHUFFLE_MODULUS) * self.a + self.b) % _SHUFFLE_MODULUS, response_id
 
 
 def _response_rows(
@@ -195,43 +225,53 @@ def _response_rows(
     instrument_id: int,
     redactor: Redactor,
 ) -> Iterator[list[Any]]:
-    position = {code: i for i, code in enumerate(codes)}
+    """Two queries read side by side in the same shuffled order: the responses (what a row
+    shows of each, read once a response) and their answers (read once an answer: nothing of
+    the response repeated on each)."""
+    position = {code: i for i, code in enumerate(codes, start=6)}
+    shuffle = _Shuffle.drawn()
+    shown = (
+        responses.annotate(shuffled=shuffle.by("pk"), submitted_day=TruncDate("submitted_at"))
+        .order_by("shuffled", "pk")
+        .values_list(
+            "pk",
+            "version__number",
+            "agency__code",
+            "area__code",
+            "role__code",
+            "submitted_day",
+        )
+        .iterator(chunk_size=2000)
+    )
     answers = (
         Answer.objects.filter(response__in=responses)
-        .annotate(
-            submitted_day=TruncDate("response__submitted_at"),
-            shuffled=_shuffled(),
-            shown_text=text_shown(),
-        )
+        .annotate(shuffled=shuffle.by("response_id"), shown_text=text_shown())
         .values_list(
             "response_id",
-            "response__version__number",
-            "response__agency__code",
-            "response__area__code",
-            "response__role__code",
-            "submitted_day",
             *("shown_text" if field == "text" else field for field in ANSWER_VALUE_FIELDS),
         )
         .order_by("shuffled", "response_id", *ANSWER_VALUE_ORDER)
     )
-    for number, (_, group) in enumerate(
-        groupby(answers.iterator(chunk_size=1000), key=itemgetter(0)), start=1
-    ):
-        rows = list(group)
-        _, version, agency, area, role, submitted = rows[0][:6]
-        agency, area, role, submitted = labels(instrument_id, (agency, area, role, submitted))
-        row: list[Any] = [
-            number,  # a running number: a pseudonym that is not a shared string
-            version,
-            agency or "",
-            area or "",
-            role or "",
-            submitted,
-            *([""] * len(codes)),
-        ]
-        types = {answer[6]: answer[7] for answer in rows}
-        for code, value in answer_values_from(answer[6:] for answer in rows).items():
-            row[6 + position[code]] = _sheet_cell(types[code], value, redactor)
+    blank = [""] * len(codes)
+    key = shuffle.key
+    response = next(shown, None)
+    number = 0
+    for response_id, group in groupby(answers.iterator(chunk_size=2000), key=itemgetter(0)):
+        # Responses without answers have no row; one submitted since the first query began
+        # has answers but no response read: it has no row either.
+        while response is not None and key(response[0]) < key(response_id):
+            response = next(shown, None)
+        if response is None or response[0] != response_id:
+            continue
+        number += 1
+        rows = [answer[1:] for answer in group]
+        agency, area, role, submitted = labels(instrument_id, response[2:])
+        # A running number: a pseudonym that is not a shared string.
+        row: list[Any] = [number, response[1], agency or "", area or "", role or "", submitted]
+        row += blank
+        types = {answer[0]: answer[1] for answer in rows}
+        for code, value in answer_values_from(rows).items():
+            row[position[code]] = _sheet_cell(types[code], value, redactor)
         yield row
 
 
@@ -240,12 +280,12 @@ def _sheet_cell(type_: str, value: Any, redactor: Redactor) -> Any:
     itself, options joined by ";", a text redacted."""
     if value in ("", []):
         return ""
+    if type_ == Question.Type.SINGLE:
+        return value
     if type_ == Question.Type.MULTIPLE:
         return ";".join(value)
     if type_ == Question.Type.NUMBER:
         return Decimal(value)
     if type_ == Question.Type.DATE:
         return dt.date.fromisoformat(value)
-    if type_ == Question.Type.SINGLE:
-        return value
     return redactor.redact(value)

@@ -1,35 +1,29 @@
-"""The event pack as a workbook (openpyxl, write-only so that memory stays flat however many
-responses there are): Summary, Factors, Sources, Breakdowns, Distributions, Comments, Quotes,
-and for each instrument every counting response one row each (pseudonymised, redacted): a
-sheet in words (agencies by name, answers by their labels), and beside it the same rows in
-codes for analysts.
+"""The event pack as a workbook (`scrutiny.packs.sheets`: XlsxWriter in constant-memory mode,
+so that memory stays flat however many responses there are): Summary, Factors, Sources,
+Breakdowns, Distributions, Comments, Quotes, and for each instrument every counting response
+one row each (pseudonymised, redacted): a sheet in words (agencies by name, answers by their
+labels), and beside it the same rows in codes for analysts.
 
 Written in the active language (sheet names, headers and the words of the cells: ratings,
 sources, "yes", "fewer than 5"); a pack in Welsh and English is written in Welsh with each
 sheet's header repeated in English in a second row (`also`), as docs/workspace.md says.
 
 Takes plain data and iterators of plain rows; never queries. Every text is a string cell
-(`scrutiny.workbooks.writing`): nothing a practitioner typed can become a live formula.
+(`scrutiny.packs.sheets`): nothing a practitioner typed can become a live formula.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import itertools
-import json
-import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from decimal import Decimal
 from typing import IO, Any
 
 from django.utils import translation
 from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
-from openpyxl import Workbook
 
 from scrutiny.packs.data import PackData
 from scrutiny.packs.responses import WORDS_COLUMNS, ResponseSheet
+from scrutiny.packs.sheets import PackWorkbook, Rows
 from scrutiny.packs.words import fewer_than, rating_word, source_word, yes_no
-from scrutiny.workbooks.writing import sheet_write
 
 Progress = Callable[[int, str], None]
 Header = Sequence[Any]  # words (lazy, put in the language the sheet is written in)
@@ -79,9 +73,20 @@ class _Sheets:
     """Writes the sheets in the active language; with `also` (the other language of a pack in
     both), each sheet's header is followed by a second row of the same words in `also`."""
 
-    def __init__(self, workbook: Workbook, also: str | None) -> None:
+    def __init__(self, workbook: PackWorkbook, also: str | None) -> None:
         self.workbook = workbook
         self.also = also
+
+    def start(
+        self, title: Any, header: Header, widths: Sequence[int] = (), texts: Sequence[str] = ()
+    ) -> Rows:
+        """A new sheet with its header written (bold, then again in `also`), for its rows."""
+        sheet = self.workbook.sheet(str(title), widths)
+        sheet.write([*(str(word) for word in header), *texts], bold=True)
+        if self.also:
+            with translation.override(self.also):
+                sheet.write([*(str(word) for word in header), *texts])
+        return sheet
 
     def write(
         self,
@@ -89,19 +94,10 @@ class _Sheets:
         header: Header,
         rows: Iterable[Sequence[Any]],
         widths: Sequence[int] = (),
-        texts: Sequence[str] = (),
     ) -> None:
-        if self.also:
-            with translation.override(self.also):
-                second = [*(str(word) for word in header), *texts]
-            rows = itertools.chain([second], rows)
-        sheet_write(
-            self.workbook,
-            title=str(title),
-            header=[*(str(word) for word in header), *texts],
-            rows=rows,
-            widths=widths,
-        )
+        sheet = self.start(title, header, widths)
+        for row in rows:
+            sheet.write(row)
 
 
 def _summary(data: PackData) -> Iterator[list[Any]]:
@@ -247,7 +243,7 @@ def render_xlsx(
     """Write the workbook into `out` (a file: the workbook is never held in memory whole), in
     the active language; `also`: a second header row on every sheet in that language."""
     progress = progress or (lambda percent, message: None)
-    workbook = Workbook(write_only=True)
+    workbook = PackWorkbook(out)
     sheets = _Sheets(workbook, also)
     sheets.write(_("Summary"), SUMMARY, _summary(data), [28, 80])
     _factors(sheets, data)
@@ -265,46 +261,23 @@ def render_xlsx(
     used: set[str] = set()
     for sheet in responses:
         _response_sheets(sheets, sheet, used)
-    workbook.save(out)
+    workbook.close()
 
 
 def _response_sheets(sheets: _Sheets, sheet: ResponseSheet, used: set[str]) -> None:
     """An instrument's responses twice, row for row: in words for people to read, then in
-    codes for analysts. The rows are read once: each row's codes wait in a temporary file while
-    its words are written, so memory stays flat however many responses there are."""
-    with tempfile.TemporaryFile(mode="w+", encoding="utf-8") as spool:
-
-        def words() -> Iterator[list[Any]]:
-            for row in sheet.rows:
-                spool.write(json.dumps(row, default=_spooled) + "\n")
-                yield sheet.words(row)
-
-        sheets.write(
-            _sheet_title(sheet.instrument, used),
-            WORDS_COLUMNS,
-            words(),
-            [10, 8, 24, 20, 20, 12],
-            texts=sheet.words_header[len(WORDS_COLUMNS) :],
-        )
-        spool.seek(0)
-        sheet_write(
-            sheets.workbook,
-            title=_sheet_title(sheet.instrument, used, prefix=gettext("Codes")),
-            header=list(sheet.header),
-            rows=(json.loads(line, object_hook=_unspooled) for line in spool),
-        )
-
-
-def _spooled(value: Any) -> dict[str, str]:
-    """A cell the JSON spool cannot hold as itself: a date or a decimal, tagged."""
-    if isinstance(value, dt.date):
-        return {"date": value.isoformat()}
-    if isinstance(value, Decimal):
-        return {"decimal": str(value)}
-    raise TypeError(f"A response sheet holds no {type(value).__name__}.")
-
-
-def _unspooled(tagged: dict[str, str]) -> Any:
-    if "date" in tagged:
-        return dt.date.fromisoformat(tagged["date"])
-    return Decimal(tagged["decimal"])
+    codes for analysts. Both sheets are written at once as the rows stream by (each sheet
+    keeps its rows in a file of its own), so memory stays flat however many responses there
+    are."""
+    words = sheets.start(
+        _sheet_title(sheet.instrument, used),
+        WORDS_COLUMNS,
+        [10, 8, 24, 20, 20, 12],
+        texts=sheet.words_header[len(WORDS_COLUMNS) :],
+    )
+    codes = sheets.workbook.sheet(_sheet_title(sheet.instrument, used, prefix=gettext("Codes")))
+    codes.write(sheet.header, bold=True)
+    to_words = sheet.words
+    for row in sheet.rows:
+        words.write(to_words(row))
+        codes.write(row)

@@ -19,6 +19,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from formtools.wizard.storage.base import BaseStorage
 from formtools.wizard.views import SessionWizardView
 
 from scrutiny.errors import ApplicationError
@@ -86,11 +87,21 @@ class InstrumentWizardView(SessionWizardView):
         return context
 
 
+class RequestStorage(BaseStorage):
+    """formtools' storage for one request only: the draft wizard keeps nothing between requests
+    (its answers and the page to resume at are in the database), so writing the session on
+    every page would be a database write for nothing, and a session for every respondent."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.init_data()
+
+
 class DraftWizardView(InstrumentWizardView):
     """An instrument wizard whose answers live in a database draft, not in the session.
 
-    The channels' wizards (audits, surveys) subclass it. The session storage only carries the
-    current step within a request: the answers and the page to resume at come from the
+    The channels' wizards (audits, surveys) subclass it. Its storage (`RequestStorage`) only
+    carries the current step within a request: the answers and the page to resume at come from the
     database on every request. Every page saves the draft; the check-your-answers page, the
     step CHECK_STEP after the instrument's own pages, submits it. A subclass gives:
 
@@ -106,6 +117,7 @@ class DraftWizardView(InstrumentWizardView):
     and `submit_refused()` (for a refusal of its own).
     """
 
+    storage_name = "scrutiny.questionnaires.wizard.RequestStorage"
     CHECK_STEP: ClassVar[str] = "check"
     RESUME_STEP: ClassVar[str | None] = None  # None: the address without a step resumes
     ACTIONS: ClassVar[tuple[str, ...]] = ("continue", "later", "previous")

@@ -63,6 +63,7 @@ ACTIONS: dict[str, str] = {
     "trail_exported": "Exported the audit trail",
     "retention_run": "Retention run",
     "archive_exported": "Exported the whole partnership as an archive",
+    "responses_exported": "Exported an instrument's responses",
     "archive_restored": "Restored the partnership from an archive",
     # Written by their own services (scrutiny.people_data, scrutiny.mfa).
     "subject_access": "Downloaded a person's data (subject access)",

@@ -80,6 +80,7 @@ ROUTES: dict[str, Route] = {
     "instrument-copy": _INSTRUMENT,
     "instrument-workbook": Route(read="file_downloaded"),
     "instrument-responses-import": _IMPORT,
+    "instrument-responses-export-download": Route(read="file_downloaded"),
     # The workspace
     "workspace": Route(read="responses_viewed"),
     "workspace-compare": _SETTINGS,
@@ -251,6 +252,7 @@ NOT_RECORDED: dict[str, str] = {
     "dpia": "the record of processing, written from the partnership's configuration",
     # Subject access and erasure: scrutiny.people_data; the second factor: scrutiny.mfa.
     "people-data": _OWN_SERVICE,
+    "instrument-responses-export": _OWN_SERVICE,  # the export's job: responses_exported
     "two-factor": _OWN_SERVICE,
     "two-factor-set-up": _OWN_SERVICE,
     "two-factor-qr": _OWN_SERVICE,

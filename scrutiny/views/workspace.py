@@ -38,7 +38,7 @@ from scrutiny.models import EventPack, Quote, Scrutiny, SuccessFactor, User
 from scrutiny.packs.build import pack_download, pack_start
 from scrutiny.packs.words import rating_word, source_word
 from scrutiny.scorecard import FactorEvidence, ScorecardRow, factor_evidence, scorecard
-from scrutiny.scoring import scrutiny_scores
+from scrutiny.scoring import question_distributions, scrutiny_scores
 from scrutiny.scrutinies import scrutiny_event_settings_save
 
 
@@ -154,11 +154,20 @@ def _factor_url(scrutiny: Scrutiny, factor: SuccessFactor, query: dict[str, str 
 def workspace_factor(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     scrutiny = _scrutiny(request, slug)
     factor = _factor(scrutiny, code)
+    # Each aggregate over the scrutiny's answers is read once, and handed to what needs it.
     scores = scrutiny_scores(scrutiny=scrutiny)
-    (finding,) = findings.findings_drafted(scrutiny=scrutiny, factor=factor, scores=scores)
+    rows = scorecard(scrutiny=scrutiny, scores=scores)
+    distributions = question_distributions(scrutiny=scrutiny)
+    (finding,) = findings.findings_drafted(
+        scrutiny=scrutiny, factor=factor, scores=scores, rows=rows, distributions=distributions
+    )
     redactor = Redactor.for_scrutiny(scrutiny)
     comments = factor_comment_page(
-        scrutiny=scrutiny, factor=factor, scores=scores, **CommentSearchForm(request.GET).choice()
+        scrutiny=scrutiny,
+        factor=factor,
+        scores=scores,
+        redactor=redactor,
+        **CommentSearchForm(request.GET).choice(),
     )
     return render(
         request,
@@ -167,7 +176,13 @@ def workspace_factor(request: HttpRequest, slug: str, code: str) -> HttpResponse
             "scrutiny": scrutiny,
             "factor": factor,
             "evidence": _evidence_in_words(
-                factor_evidence(scrutiny=scrutiny, factor=factor, scores=scores)
+                factor_evidence(
+                    scrutiny=scrutiny,
+                    factor=factor,
+                    scores=scores,
+                    rows=rows,
+                    distributions=distributions,
+                )
             ),
             "comments": comments,
             "comments_query": _comments_query(comments),

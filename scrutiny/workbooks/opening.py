@@ -137,6 +137,15 @@ def _refuse_if_not_xlsx(handle: IO[bytes], size: int) -> None:
         )
 
 
+def xlsx_refuse(handle: IO[bytes]) -> None:
+    """Refuse, as `workbook_open` does, an open file that is not an .xlsx within the limits
+    (size, zip bomb); the handle is left at offset 0."""
+    handle.seek(0, io.SEEK_END)
+    size = handle.tell()
+    handle.seek(0)
+    _refuse_if_not_xlsx(handle, size)
+
+
 _WHITESPACE_OR_NOT = re.compile(rb"[ \t\r\n]+|[^ \t\r\n]+")
 _CHUNK = 64 * 1024
 

@@ -205,6 +205,17 @@ def sheet_read(
     except (ParseError, ValueError, zipfile.BadZipFile, KeyError, EOFError) as exc:
         raise unreadable(f"Sheet {name}", exc) from None
     headers = [cell_text(_cell_value(c)) if not _is_formula(c) else "" for c in header_cells]
+    columns = header_columns(headers, name=name, problems=problems, required=required)
+    if columns is None:
+        return None
+    return Sheet(name, worksheet, columns, headers, declared_rows)
+
+
+def header_columns(
+    headers: list[str], *, name: str, problems: Problems, required: tuple[str, ...] = ()
+) -> dict[str, int] | None:
+    """A header row's columns by normal name; None (with the problems noted) when it is empty,
+    names a column twice or lacks a required one."""
     columns: dict[str, int] = {}
     ok = True
     for index, header in enumerate(headers):
@@ -244,7 +255,7 @@ def sheet_read(
         ok = False
     if not ok:
         return None
-    return Sheet(name, worksheet, columns, headers, declared_rows)
+    return columns
 
 
 def _is_formula(cell: Any) -> bool:

@@ -1,8 +1,9 @@
 """Opening a responses file (WORKBOOKS.md §3 and §5): an .xlsx's first sheet or a CSV, read as
 a header and a stream of rows, whichever tool wrote it.
 
-- A workbook is opened through `opening.workbook_open` (size, zip bomb, XML entities) and read
-  by `reading.sheet_read`, as the responses import always has.
+- A workbook's first sheet is opened by `fast_sheet.first_sheet_open`: size, zip bomb and
+  XML entities refused as `opening.workbook_open` refuses them, then read by python-calamine,
+  or by openpyxl (`reading.sheet_read`) when a formula, an error cell or unusual XML needs it.
 - A CSV is UTF-8 (a byte-order mark or not), else Windows-1252 as Excel writes it, comma,
   semicolon or tab separated (`list_tables.csv_encoding`, `csv_delimiter`). It is read as a
   stream: memory does not grow with the file.
@@ -27,6 +28,7 @@ from typing import IO, Any, Protocol
 from openpyxl.utils import get_column_letter
 
 from scrutiny.errors import ApplicationError
+from scrutiny.workbooks.fast_sheet import first_sheet_open
 from scrutiny.workbooks.list_tables import (
     csv_delimiter,
     csv_encoding,
@@ -34,9 +36,9 @@ from scrutiny.workbooks.list_tables import (
     table_open,
     text_at,
 )
-from scrutiny.workbooks.opening import WorkbookFile, workbook_max_bytes, workbook_open
+from scrutiny.workbooks.opening import WorkbookFile, workbook_max_bytes
 from scrutiny.workbooks.problems import Problems
-from scrutiny.workbooks.reading import Sheet, cell_text, sheet_read
+from scrutiny.workbooks.reading import cell_text
 
 CHUNK = 1024 * 1024
 # What SurveyMonkey writes on row 2 over a column that holds the whole answer.
@@ -208,13 +210,7 @@ def source_open(file: WorkbookFile, *, problems: Problems) -> Iterator[Source | 
 
 @contextmanager
 def _sheet_source(handle: IO[bytes], problems: Problems) -> Iterator[Source | None]:
-    with workbook_open(handle) as workbook:
-        if not workbook.worksheets:
-            problems.add("1", None, "", "the workbook has no sheet")
-            yield None
-            return
-        worksheet = workbook.worksheets[0]
-        sheet: Sheet | None = sheet_read(worksheet, name=worksheet.title, problems=problems)
+    with first_sheet_open(handle, problems) as sheet:
         if sheet is None:
             yield None
             return

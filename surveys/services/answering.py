@@ -58,6 +58,7 @@ def open_draft_for_key(survey: Survey, key: str) -> OpenDraft | None:
     return (
         OpenDraft.objects.select_related("agency", "role")
         .filter(survey=survey, key_sha256=token_hash(key))
+        .order_by()  # one at most: no ordering (the model's joins the survey to sort by)
         .first()
     )
 

@@ -283,11 +283,13 @@ def invitation_language_keep(*, invitation: Invitation, language: str) -> None:
 
 
 def invitation_for_token(token: str) -> Invitation | None:
+    # A token is unique: no ordering (the model's joins the survey and the scrutiny to sort by).
     return (
         Invitation.objects.select_related(
             "survey__scrutiny__partnership", "survey__instrument", "agency", "role"
         )
         .filter(token_sha256=token_hash(token))
+        .order_by()
         .first()
     )
 

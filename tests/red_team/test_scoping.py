@@ -27,7 +27,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from audits.models import ImmediateConcern
 from scrutiny import findings, services
-from scrutiny.apis.responses import responses_numbered
+from scrutiny.disclosure.pseudonyms import responses_numbered
 from scrutiny.evidence import response_submit
 from scrutiny.instruments import instrument_current_version, instrument_save, version_compile
 from scrutiny.library import TEMPLATES

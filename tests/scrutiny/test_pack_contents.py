@@ -204,3 +204,27 @@ def test_a_breakdown_names_an_agency_without_its_code(scrutiny):
     agency = Agency.objects.get(code="FHC")
     text, _ = _files(scrutiny)
     assert agency.name in text and f"{agency.name} (FHC)" not in text
+
+
+def test_a_number_and_a_date_are_a_number_and_a_date_in_both_response_sheets(scrutiny, council):
+    survey = Instrument.objects.get(scrutiny=scrutiny, code="PS")
+    response_submit(
+        compiled=version_compile(instrument_current_version(survey)),
+        values={"Q1": "yes", "Q2": "A plan", "Q4": "2.5", "Q5": "2026-03-04", "Q6": "4"},
+        details=ResponseDetails(agency_id=council.pk),
+        channel=Response.Channel.WORKBOOK,
+    )
+    _, workbook = _files(scrutiny)
+    words, codes = _rows(workbook, "Responses PS"), _rows(workbook, "Codes PS")
+    q4, q5 = codes[0].index("Q4"), codes[0].index("Q5")
+    (coded,) = [row for row in codes[1:] if row[q4] is not None]
+    (said,) = [row for row in words[1:] if row[0] == coded[0]]
+    for row in (coded, said):
+        assert (row[q4], row[q5]) == (2.5, dt.datetime(2026, 3, 4))
+    formats = {
+        cell.number_format
+        for row in workbook["Codes PS"].iter_rows(min_row=2)
+        for cell in row
+        if cell.value == dt.datetime(2026, 3, 4)
+    }
+    assert formats == {"yyyy-mm-dd"}

@@ -15,6 +15,7 @@ from scrutiny.instruments import instrument_current_version, version_compile
 from scrutiny.models import Answer, Response
 from scrutiny.workbooks import ImportResult, responses_import, responses_to_workbook
 from scrutiny.workbooks.responses import synthetic_ref
+from tests.conftest import compiled_versions_forget, is_insert
 from tests.scrutiny.test_workbooks_support import (  # noqa: F401 - fixtures
     HEADER,
     audit_fixture,
@@ -294,9 +295,10 @@ def _queries_for(audit, count: int, prefix: str) -> tuple[int, int]:
         for i in range(count)
     ]
     file = responses_file(rows)
+    compiled_versions_forget()  # each import compiles its version afresh: the same reads
     with CaptureQueriesContext(connection) as queries:
         assert responses_import(instrument=audit, file=file).created == count
-    inserts = sum(q["sql"].startswith("INSERT") for q in queries.captured_queries)
+    inserts = sum(is_insert(q["sql"]) for q in queries.captured_queries)
     return inserts, len(queries) - inserts
 
 

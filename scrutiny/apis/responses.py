@@ -40,7 +40,7 @@ from scrutiny.apis.instruments import (
 )
 from scrutiny.apis.schema import error_responses
 from scrutiny.disclosure import Redactor, ResponseLabels, text_shown
-from scrutiny.disclosure.pseudonyms import responses_numbered
+from scrutiny.disclosure.pseudonyms import NUMBERED_FIELDS, responses_numbered
 from scrutiny.evidence import ANSWER_VALUE_FIELDS, ANSWER_VALUE_ORDER, answer_values_from
 from scrutiny.forms_returns import ResponsesFileForm
 from scrutiny.models import Answer, Instrument, Question, User
@@ -87,17 +87,6 @@ def _rows(instrument: Instrument, responses: list[tuple[Any, ...]]) -> list[dict
             }
         )
     return shown
-
-
-_ROW_FIELDS = (
-    "pk",
-    "number",
-    "version__number",
-    "agency__code",
-    "area__code",
-    "role__code",
-    "submitted_day",
-)
 
 
 class ResponseOutputSerializer(serializers.Serializer):
@@ -177,7 +166,9 @@ class ResponseListApi(APIView):
         instrument = _instrument(request, slug, code)
         query = self.ResponseListInputSerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        paginator = Paginator(responses_numbered(instrument).values_list(*_ROW_FIELDS), PAGE_SIZE)
+        paginator = Paginator(
+            responses_numbered(instrument).values_list(*NUMBERED_FIELDS), PAGE_SIZE
+        )
         number = query.validated_data.get("page", 1)
         try:
             page = paginator.page(number)
@@ -221,7 +212,7 @@ class ResponseDetailApi(APIView):
         found = (
             responses_numbered(instrument)
             .filter(**{"number": number})
-            .values_list(*_ROW_FIELDS)[:1]
+            .values_list(*NUMBERED_FIELDS)[:1]
         )
         if not found:
             raise Http404("No such response.")

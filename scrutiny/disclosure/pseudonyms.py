@@ -13,6 +13,17 @@ from django.db.models.functions import TruncDate
 
 from scrutiny.models import Instrument, Response
 
+# What a row-level output reads of each numbered response (`responses_numbered`).
+NUMBERED_FIELDS = (
+    "pk",
+    "number",
+    "version__number",
+    "agency__code",
+    "area__code",
+    "role__code",
+    "submitted_day",
+)
+
 # A prime: (a·(id mod p) + b) mod p is a bijection of the residues, keyed by a and b.
 _MODULUS = 2**31 - 1
 

@@ -26,7 +26,7 @@ from typing import Any
 from django.db import connection
 
 from scrutiny.disclosure import Redactor, ResponseLabels, text_shown
-from scrutiny.disclosure.pseudonyms import responses_numbered
+from scrutiny.disclosure.pseudonyms import NUMBERED_FIELDS, responses_numbered
 from scrutiny.evidence import ANSWER_VALUE_FIELDS, ANSWER_VALUE_ORDER
 from scrutiny.models import Answer, Instrument, Option, Question
 from scrutiny.workbooks.response_sheet import RESERVED
@@ -34,15 +34,6 @@ from scrutiny.workbooks.writing import number_cell_value
 
 BATCH = 500  # responses whose answers one query reads
 FETCH = 5000  # answers fetched from the cursor at a time
-_RESPONSE_FIELDS = (
-    "pk",
-    "number",
-    "version__number",
-    "agency__code",
-    "area__code",
-    "role__code",
-    "submitted_day",
-)
 
 
 @dataclass(frozen=True)
@@ -92,7 +83,7 @@ def export_rows(instrument: Instrument, columns: Columns) -> Iterator[list[Any]]
     labels = ResponseLabels.for_scrutiny(scrutiny)
     cells = _Cells(columns, Redactor.for_scrutiny(scrutiny))
     batch: list[tuple[Any, ...]] = []
-    responses = responses_numbered(instrument).values_list(*_RESPONSE_FIELDS)
+    responses = responses_numbered(instrument).values_list(*NUMBERED_FIELDS)
     for response in responses.iterator(chunk_size=BATCH):
         batch.append(response)
         if len(batch) == BATCH:

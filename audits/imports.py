@@ -24,6 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from audits import samples
 from audits.permissions import can_run_audits
@@ -133,13 +135,13 @@ def sample_draw_start(
 
 def _links(scrutiny: Scrutiny, *, again: bool) -> list[dict[str, str]]:
     sample = {
-        "text": "Go to the sample of case files",
+        "text": _("Go to the sample of case files"),
         "url": reverse("audit-sample", args=[scrutiny.slug]),
     }
     if not again:
         return [sample]
     draw = reverse("audit-sample-draw", args=[scrutiny.slug])
-    return [{"text": "Change the options and draw again", "url": draw}, sample]
+    return [{"text": _("Change the options and draw again"), "url": draw}, sample]
 
 
 def sample_draw_run(
@@ -164,18 +166,22 @@ def sample_draw_run(
             run,
             partnership_id=scrutiny.partnership_id,
             may=can_run_audits,
-            refusal="The person who uploaded this case list may no longer run audits here: "
-            "nothing was drawn.",
+            refusal=_(
+                "The person who uploaded this case list may no longer run audits here: "
+                "nothing was drawn."
+            ),
         )
         content = list_file_content(path)
         if list_sha256(content) != sha256:
-            raise ApplicationError("The kept case list is not the one the options were chosen for.")
+            raise ApplicationError(
+                _("The kept case list is not the one the options were chosen for.")
+            )
         tool = None
         if instrument_id is not None:
             tool = Instrument.objects.filter(pk=instrument_id, scrutiny=scrutiny).first()
             if tool is None:
-                raise ApplicationError("The audit tool chosen is no longer in this scrutiny.")
-        run.progress(10, "Reading the case list and drawing the sample.")
+                raise ApplicationError(_("The audit tool chosen is no longer in this scrutiny."))
+        run.progress(10, _("Reading the case list and drawing the sample."))
         result = samples.sample_draw(
             scrutiny=scrutiny,
             file_name=file_name,
@@ -196,8 +202,10 @@ def sample_draw_run(
 
     refused = {
         "scrutiny": scrutiny.slug,
-        "refused_text": "Nothing was drawn: the sample is as it was. The case list is kept "
-        "for a day, so you can change the options and draw again.",
+        "refused_text": _(
+            "Nothing was drawn: the sample is as it was. The case list is kept "
+            "for a day, so you can change the options and draw again."
+        ),
         "links": _links(scrutiny, again=True),
     }
     import_run(
@@ -209,17 +217,33 @@ def sample_draw_message(result: samples.SampleDrawResult) -> str:
     """What a draw did, in words: the job's closing message."""
     sample = result.sample
     if not result.drawn:
-        message = "Nothing changed: the sample was already drawn from this file with these options."
-        return message + (" The audit tool is saved." if result.instrument_changed else "")
+        message = _(
+            "Nothing changed: the sample was already drawn from this file with these options."
+        )
+        return message + (" " + _("The audit tool is saved.") if result.instrument_changed else "")
     n = sample.cases.count()
-    message = (
-        f"Drew {n} case file{'s' if n != 1 else ''} of {sample.population}: {sample.per} per "
-        f"{sample.by}, seed {sample.seed}."
+    message = ngettext(
+        "Drew %(n)s case file of %(population)s: %(per)s per %(by)s, seed %(seed)s.",
+        "Drew %(n)s case files of %(population)s: %(per)s per %(by)s, seed %(seed)s.",
+        n,
+    ) % {
+        "n": n,
+        "population": sample.population,
+        "per": sample.per,
+        "by": sample.by,
+        "seed": sample.seed,
+    }
+    if not result.replaced:
+        return message
+    removed = result.assignments_removed
+    replaces = (
+        ngettext(
+            "It replaces the earlier draw and its %(removed)s assignment.",
+            "It replaces the earlier draw and its %(removed)s assignments.",
+            removed,
+        )
+        % {"removed": removed}
+        if removed
+        else _("It replaces the earlier draw.")
     )
-    if result.replaced:
-        message += " It replaces the earlier draw"
-        removed = result.assignments_removed
-        if removed:
-            message += f" and its {removed} assignment{'s' if removed != 1 else ''}"
-        message += "."
-    return message
+    return f"{message} {replaces}"

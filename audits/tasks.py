@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from celery import shared_task
+from django.utils.translation import gettext_lazy as _
 
 from audits import assignments, concerns
 from scrutiny import jobs
@@ -45,7 +46,7 @@ def sample_draw(
     """Draw the sample from a case list uploaded through the page (audits.imports)."""
     from audits.imports import sample_draw_run
 
-    with jobs.job_running(job_id=job_id, failure="The sample could not be drawn") as run:
+    with jobs.job_running(job_id=job_id, failure=_("The sample could not be drawn")) as run:
         if run is None:
             return
         sample_draw_run(

@@ -14,6 +14,10 @@ seconds, and the progress the task reports. When a worker dies, the heartbeat st
 `jobs_recover` (celery beat, every minute) sends a job whose heartbeat is stale again, up to
 JOB_MAX_ATTEMPTS starts, then marks it failed as stalled; the job's page then offers "Start
 again" (`job_restart`). docs/jobs.md tells the whole story.
+
+A job speaks the language of the person who started it: `job_enqueue` keeps the active language
+in the job's arguments under LANGUAGE (never passed to the task), and `job_running` runs the
+task's block in it, so that its progress, result and failure messages are in that language.
 """
 
 from __future__ import annotations
@@ -32,7 +36,9 @@ from typing import Any
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext, gettext_lazy
 
 from scrutiny.errors import ApplicationError
 from scrutiny.models import Job, User
@@ -42,6 +48,12 @@ logger = logging.getLogger(__name__)
 # A job that ran out of attempts, or stalled with no worker left to pick it up, fails with this
 # in its result, so that its page can offer to start it again.
 STALLED = "stalled"
+
+# The key of the job's arguments holding the language of the person who started it: kept with
+# the job (so a job sent again after its worker died keeps it), never given to the task.
+LANGUAGE = "_language"
+FAILURE = gettext_lazy("The job could not be finished")
+STARTED = gettext_lazy("Started.")
 
 
 def stall_seconds() -> int:
@@ -72,7 +84,11 @@ def job_enqueue(
 ) -> Job:
     """Record a job and send its task (by name, with the keyword arguments and `job_id`) once
     the transaction commits. With no broker, the task runs in-process right then."""
-    job = Job.objects.create(kind=kind, created_by=user, task=task, arguments=arguments or {})
+    arguments = {
+        **(arguments or {}),
+        LANGUAGE: translation.get_language() or settings.LANGUAGE_CODE,
+    }
+    job = Job.objects.create(kind=kind, created_by=user, task=task, arguments=arguments)
     transaction.on_commit(lambda: _send(job.pk, task, job.arguments))
     return job
 
@@ -80,7 +96,19 @@ def job_enqueue(
 def _send(job_id: int, task: str, arguments: dict[str, Any]) -> None:
     """Send the task named by its module path (e.g. "scrutiny.tasks.selfcheck")."""
     module, _, name = task.rpartition(".")
-    getattr(import_module(module), name).apply_async(kwargs={**arguments, "job_id": job_id})
+    kwargs = {key: value for key, value in arguments.items() if key != LANGUAGE}
+    getattr(import_module(module), name).apply_async(kwargs={**kwargs, "job_id": job_id})
+
+
+def job_language(job: Job) -> str:
+    """The language of the person who started the job (the site's default for a job recorded
+    before jobs kept it, or one started where no language was active)."""
+    return _language_of(job.arguments)
+
+
+def _language_of(arguments: Any) -> str:
+    language = arguments.get(LANGUAGE) if isinstance(arguments, dict) else None
+    return str(language or settings.LANGUAGE_CODE)
 
 
 def job_claim(*, job_id: int) -> Job | None:
@@ -100,7 +128,7 @@ def job_claim(*, job_id: int) -> Job | None:
             attempts=F("attempts") + 1,
             heartbeat_at=now,
             worker=f"{socket.gethostname()} (process {os.getpid()})",
-            message="Started.",
+            message=str(STARTED),
         )
     )
     return Job.objects.get(pk=job_id) if taken else None
@@ -166,7 +194,7 @@ def job_stalled(job: Job, *, now: datetime | None = None) -> bool:
 def job_restart(*, job: Job) -> Job:
     """Start a stalled job again from the beginning (the "Start again" button)."""
     if not job.task:
-        raise ApplicationError("This job cannot be started again: start the work afresh.")
+        raise ApplicationError(gettext("This job cannot be started again: start the work afresh."))
     now = timezone.now()
     stalled = Q(status=Job.Status.FAILED, result__has_key=STALLED) | (
         Q(status=Job.Status.RUNNING)
@@ -181,14 +209,31 @@ def job_restart(*, job: Job) -> Job:
             progress=0,
             result={},
             heartbeat_at=now,
-            message="Started again; waiting for a worker.",
+            message=gettext("Started again; waiting for a worker."),
         )
     )
     if not restarted:
-        raise ApplicationError("This job is not stalled: it is still running or has ended.")
+        raise ApplicationError(
+            gettext("This job is not stalled: it is still running or has ended.")
+        )
     transaction.on_commit(lambda: _send(job.pk, job.task, job.arguments))
     job.refresh_from_db()
     return job
+
+
+_GIVEN_UP = gettext_lazy("This job stopped: the worker running it stopped and it was not finished.")
+_AGAIN = gettext_lazy("The worker running this job stopped; it will start again shortly.")
+
+
+def _recovered_mark(rows: list[tuple[Any, ...]], *, message: Promise, **fields: Any) -> None:
+    """Write `fields` and `message` on the jobs of `rows` (pk, attempts, task, arguments): one
+    UPDATE for each language their starters used, the message in that language."""
+    by_language: dict[str, list[int]] = {}
+    for pk, _attempts, _task, arguments in rows:
+        by_language.setdefault(_language_of(arguments), []).append(pk)
+    for language, pks in by_language.items():
+        with translation.override(language):
+            Job.objects.filter(pk__in=pks).update(message=str(message), **fields)
 
 
 @transaction.atomic
@@ -205,19 +250,9 @@ def jobs_recover() -> dict[str, int]:
     )
     rows = list(stale.values_list("pk", "attempts", "task", "arguments"))
     again = [row for row in rows if row[2] and row[1] < settings.JOB_MAX_ATTEMPTS]
-    given_up = [row[0] for row in rows if row not in again]
-    if given_up:
-        Job.objects.filter(pk__in=given_up).update(
-            status=Job.Status.FAILED,
-            result={STALLED: True},
-            message="This job stopped: the worker running it stopped and it was not finished.",
-        )
-    if again:
-        Job.objects.filter(pk__in=[row[0] for row in again]).update(
-            status=Job.Status.QUEUED,
-            heartbeat_at=now,
-            message="The worker running this job stopped; it will start again shortly.",
-        )
+    given_up = [row for row in rows if row not in again]
+    _recovered_mark(given_up, status=Job.Status.FAILED, result={STALLED: True}, message=_GIVEN_UP)
+    _recovered_mark(again, status=Job.Status.QUEUED, heartbeat_at=now, message=_AGAIN)
     for pk, _attempts, task, arguments in again:
         transaction.on_commit(partial(_send, pk, task, arguments))
     if rows:
@@ -323,13 +358,17 @@ def _on_worker() -> bool:
 
 @contextmanager
 def job_running(
-    *, job_id: int, failure: str = "The job could not be finished", heartbeat: bool | None = None
+    *,
+    job_id: int,
+    failure: str | Promise = FAILURE,
+    heartbeat: bool | None = None,
 ) -> Iterator[JobRun | None]:
     """Claim the job and run the block with it, or give None when the job is not to run here
     (finished, or alive on another worker): the task then returns without doing anything.
 
     On a worker (not in-process) a heartbeat thread runs alongside; `heartbeat` forces it on or
-    off. An exception fails the job with `failure` and the error, and is raised again."""
+    off. An exception fails the job with `failure` and the error, and is raised again. The block
+    runs in the language of the person who started the job (give `failure` lazily marked)."""
     job = job_claim(job_id=job_id)
     if job is None:
         logger.info("Job %s is finished or running elsewhere: this message is ignored.", job_id)
@@ -340,11 +379,15 @@ def job_running(
         beat = _Heartbeat(job.pk, job.attempts)
         beat.start()
     run = JobRun(job, beat)
-    try:
-        yield run
-    except Exception as exc:
-        if not run.ended:
-            run.fail(message=f"{failure}: {exc}")
-        raise
-    finally:
-        run._end()
+    with translation.override(job_language(job)):
+        if job.message != str(STARTED):  # the claim wrote it in the worker's language
+            job.message = str(STARTED)
+            _running(job.pk, job.attempts).update(message=job.message)
+        try:
+            yield run
+        except Exception as exc:
+            if not run.ended:
+                run.fail(message=f"{failure}: {exc}")
+            raise
+        finally:
+            run._end()

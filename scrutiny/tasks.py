@@ -6,6 +6,8 @@ import os
 import socket
 
 from celery import shared_task
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from scrutiny import jobs
 from scrutiny.notifications import email_task
@@ -16,10 +18,10 @@ def selfcheck(*, job_id: int) -> None:
     with jobs.job_running(job_id=job_id) as run:
         if run is None:
             return
-        run.progress(50, "The worker has the task.")
+        run.progress(50, gettext("The worker has the task."))
         run.finish(
             result={"hostname": socket.gethostname(), "pid": os.getpid()},
-            message="Background work is running.",
+            message=gettext("Background work is running."),
         )
 
 
@@ -31,12 +33,14 @@ def event_pack_build(*, job_id: int, pack_id: int, language: str | None = None) 
     from scrutiny.models import EventPack
     from scrutiny.packs.build import pack_build
 
-    with jobs.job_running(job_id=job_id, failure="The pack could not be built") as run:
+    with jobs.job_running(job_id=job_id, failure=_("The pack could not be built")) as run:
         if run is None:
             return
         pack = EventPack.objects.select_related("scrutiny__partnership").get(pk=pack_id)
         pack_build(pack=pack, progress=run.progress, language=language)
-        run.finish(result={"pack": pack.pk}, message="The event pack is ready to download.")
+        run.finish(
+            result={"pack": pack.pk}, message=gettext("The event pack is ready to download.")
+        )
 
 
 @shared_task(acks_late=True)
@@ -46,14 +50,14 @@ def publication_pdf_build(*, job_id: int, publication_id: int) -> None:
     from scrutiny.models import Publication
     from scrutiny.publishing import publication_pdf_build as build
 
-    with jobs.job_running(job_id=job_id, failure="The published pack could not be built") as run:
+    with jobs.job_running(job_id=job_id, failure=_("The published pack could not be built")) as run:
         if run is None:
             return
         publication = Publication.objects.select_related("scrutiny").get(pk=publication_id)
         build(publication=publication, progress=run.progress)
         run.finish(
             result={"publication": publication.pk},
-            message="The published pack's PDF is ready to download.",
+            message=gettext("The published pack's PDF is ready to download."),
         )
 
 
@@ -72,7 +76,7 @@ def responses_import(
     """Import a responses workbook or CSV uploaded through the page (scrutiny.imports)."""
     from scrutiny.imports import responses_import_run
 
-    with jobs.job_running(job_id=job_id, failure="The workbook could not be imported") as run:
+    with jobs.job_running(job_id=job_id, failure=_("The workbook could not be imported")) as run:
         if run is None:
             return
         responses_import_run(run=run, instrument_id=instrument_id, upload=upload, mapping=mapping)
@@ -83,7 +87,7 @@ def responses_export(*, job_id: int, instrument_id: int, fmt: str, labels: bool)
     """Export an instrument's responses for analysts (scrutiny.exports), kept to download."""
     from scrutiny.exports.jobs import responses_export_run
 
-    with jobs.job_running(job_id=job_id, failure="The responses could not be exported") as run:
+    with jobs.job_running(job_id=job_id, failure=_("The responses could not be exported")) as run:
         if run is None:
             return
         responses_export_run(run=run, instrument_id=instrument_id, fmt=fmt, labels=labels)
@@ -94,7 +98,7 @@ def instrument_import(*, job_id: int, scrutiny_id: int, upload: str) -> None:
     """Import an instrument workbook uploaded through the page (scrutiny.imports)."""
     from scrutiny.imports import instrument_import_run
 
-    with jobs.job_running(job_id=job_id, failure="The workbook could not be imported") as run:
+    with jobs.job_running(job_id=job_id, failure=_("The workbook could not be imported")) as run:
         if run is None:
             return
         instrument_import_run(run=run, scrutiny_id=scrutiny_id, upload=upload)
@@ -105,7 +109,7 @@ def scrutiny_import(*, job_id: int, partnership_id: int, upload: str) -> None:
     """Import a scrutiny workbook uploaded through the page (scrutiny.imports)."""
     from scrutiny.imports import scrutiny_import_run
 
-    with jobs.job_running(job_id=job_id, failure="The workbook could not be imported") as run:
+    with jobs.job_running(job_id=job_id, failure=_("The workbook could not be imported")) as run:
         if run is None:
             return
         scrutiny_import_run(run=run, partnership_id=partnership_id, upload=upload)
@@ -116,7 +120,9 @@ def plan_import(*, job_id: int, partnership_id: int, upload: str, name: str = ""
     """Import a delivery plan workbook uploaded through the plan's page (scrutiny.plan)."""
     from scrutiny.plan.importing_job import plan_import_run
 
-    with jobs.job_running(job_id=job_id, failure="The delivery plan could not be imported") as run:
+    with jobs.job_running(
+        job_id=job_id, failure=_("The delivery plan could not be imported")
+    ) as run:
         if run is None:
             return
         plan_import_run(run=run, partnership_id=partnership_id, upload=upload, name=name)

@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from scrutiny.imports import import_run, starter_checked, upload_save
 from scrutiny.jobs import JobRun, job_enqueue
@@ -41,15 +43,19 @@ def invitation_list_start(*, survey: Survey, file: Any, user: User) -> Job:
 
 def invitations_message(result: invitations.InvitationResult) -> str:
     """What an invitation list did, in words: the job's closing message."""
-    already = (
-        f" {result.already_invited} already invited were not invited again."
-        if result.already_invited
-        else ""
-    )
-    return (
-        f"{result.created} {'person was' if result.created == 1 else 'people were'} "
-        f"invited; their emails are on their way.{already}"
-    )
+    message = ngettext(
+        "%(created)s person was invited; their emails are on their way.",
+        "%(created)s people were invited; their emails are on their way.",
+        result.created,
+    ) % {"created": result.created}
+    if not result.already_invited:
+        return message
+    already = ngettext(
+        "%(already)s already invited were not invited again.",
+        "%(already)s already invited were not invited again.",
+        result.already_invited,
+    ) % {"already": result.already_invited}
+    return f"{message} {already}"
 
 
 def invitation_list_run(*, run: JobRun, survey_id: int, upload: str, file_name: str) -> None:
@@ -58,7 +64,7 @@ def invitation_list_run(*, run: JobRun, survey_id: int, upload: str, file_name: 
     survey = Survey.objects.select_related("scrutiny__partnership").get(pk=survey_id)
     slug = survey.scrutiny.slug
     back = {
-        "text": "Go back to the survey",
+        "text": _("Go back to the survey"),
         "url": reverse("survey-detail", args=[slug, survey.pk]),
     }
 
@@ -67,10 +73,12 @@ def invitation_list_run(*, run: JobRun, survey_id: int, upload: str, file_name: 
             run,
             partnership_id=survey.scrutiny.partnership_id,
             may=can_run_surveys,
-            refusal="The person who uploaded this list may no longer run surveys here: "
-            "nobody was invited.",
+            refusal=_(
+                "The person who uploaded this list may no longer run surveys here: "
+                "nobody was invited."
+            ),
         )
-        run.progress(10, "Reading and checking the invitation list.")
+        run.progress(10, _("Reading and checking the invitation list."))
         result = invitations.invitations_create(
             survey=survey, content=list_file_content(path), file_name=file_name
         )
@@ -83,7 +91,7 @@ def invitation_list_run(*, run: JobRun, survey_id: int, upload: str, file_name: 
 
     again = reverse("survey-invite", args=[slug, survey.pk])
     refused = {
-        "refused_text": "Nobody was invited. Correct these in the list and upload it again.",
-        "links": [{"text": "Upload a corrected list", "url": again}, back],
+        "refused_text": _("Nobody was invited. Correct these in the list and upload it again."),
+        "links": [{"text": _("Upload a corrected list"), "url": again}, back],
     }
     import_run(run=run, upload=upload, back=refused, work=work, what="invitation list")

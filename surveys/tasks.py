@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from celery import shared_task
+from django.utils.translation import gettext_lazy as _
 
 from scrutiny import jobs
 from scrutiny.notifications import email_task
@@ -41,7 +42,7 @@ def invitation_list_import(*, job_id: int, survey_id: int, upload: str, file_nam
     """Invite everyone on a list uploaded through the survey's page (surveys.imports)."""
     from surveys.imports import invitation_list_run
 
-    with jobs.job_running(job_id=job_id, failure="The invitation list could not be read") as run:
+    with jobs.job_running(job_id=job_id, failure=_("The invitation list could not be read")) as run:
         if run is None:
             return
         invitation_list_run(run=run, survey_id=survey_id, upload=upload, file_name=file_name)

@@ -16,6 +16,8 @@ from datetime import datetime, timedelta
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from scrutiny import permissions
 from scrutiny.errors import ApplicationError
@@ -85,7 +87,7 @@ def responses_export_run(*, run: JobRun, instrument_id: int, fmt: str, labels: b
             run,
             partnership_id=instrument.scrutiny.partnership_id,
             may=permissions.can_configure_scrutinies,
-            refusal="You may no longer export this scrutiny's responses: nothing was exported.",
+            refusal=_("You may no longer export this scrutiny's responses: nothing was exported."),
         )
         stored, result = responses_export_store(
             instrument=instrument, user=user, fmt=fmt, labels=labels, progress=run.progress
@@ -95,7 +97,12 @@ def responses_export_run(*, run: JobRun, instrument_id: int, fmt: str, labels: b
         return
     run.finish(
         result={**back, "file": stored, "rows": result.rows, "format": fmt, "labels": labels},
-        message=f"{result.rows:,} responses exported: the file is ready to download.",
+        message=ngettext(
+            "%(rows)s response exported: the file is ready to download.",
+            "%(rows)s responses exported: the file is ready to download.",
+            result.rows,
+        )
+        % {"rows": f"{result.rows:,}"},
     )
 
 
@@ -109,7 +116,7 @@ def responses_export_file(job: Job, instrument: Instrument) -> str:
         or not isinstance(name, str)
         or not default_storage.exists(name)
     ):
-        raise ApplicationError("That export is not ready, or is no longer kept: export again.")
+        raise ApplicationError(_("That export is not ready, or is no longer kept: export again."))
     return name
 
 

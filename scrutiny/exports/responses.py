@@ -22,6 +22,7 @@ from decimal import Decimal
 from typing import IO, Any
 
 import xlsxwriter
+from django.utils.translation import gettext
 
 from scrutiny.errors import ApplicationError
 from scrutiny.exports.rows import export_columns, export_count, export_rows
@@ -72,8 +73,10 @@ def _every(total: int, progress: Progress | None) -> Callable[[int], None]:
 
     def report(done: int) -> None:
         if progress is not None and done % step == 0:
+            written = gettext("%(done)s of %(total)s rows written.")
             progress(
-                min(99, 5 + done * 94 // max(1, total)), f"{done:,} of {total:,} rows written."
+                min(99, 5 + done * 94 // max(1, total)),
+                written % {"done": f"{done:,}", "total": f"{total:,}"},
             )
 
     return report

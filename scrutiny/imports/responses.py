@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import IO
 
+from django.utils.translation import gettext as _
+
 from scrutiny.imports.running import import_run, import_starter
 from scrutiny.imports.uploads import upload_save
 from scrutiny.jobs import JobRun, job_enqueue
@@ -83,7 +85,8 @@ def responses_import_run(
             user=user,
             mapping=mapping,
             progress=lambda percent: run.progress(
-                max(1, min(95, percent)), f"Reading and checking the rows: {percent}% read."
+                max(1, min(95, percent)),
+                _("Reading and checking the rows: %(percent)s%% read.") % {"percent": percent},
             ),
         )
         counts: dict[str, object] = {
@@ -92,7 +95,8 @@ def responses_import_run(
             "updated": result.updated,
             "unchanged": result.unchanged,
         }
-        return counts, f"Responses imported to {instrument.code}: {result}."
+        message = _("Responses imported to %(code)s: %(result)s.")
+        return counts, message % {"code": instrument.code, "result": result}
 
     back = {"scrutiny": instrument.scrutiny.slug, "instrument": instrument.pk}
     what = "file" if upload.endswith(".csv") else "workbook"

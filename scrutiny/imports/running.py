@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from scrutiny.errors import ApplicationError
 from scrutiny.imports.uploads import upload_delete, upload_path
@@ -22,6 +23,37 @@ from scrutiny.permissions import AnyUser
 
 # The work of one import: given the kept file, the job's result and its closing message.
 Work = Callable[[Path], tuple[dict[str, object], str]]
+
+# What a job says of each kind of upload (`what`): when it opens it, and when it is gone.
+_OPENING = {
+    "workbook": _("Opening the workbook."),
+    "file": _("Opening the file."),
+    "delivery plan": _("Opening the delivery plan."),
+    "case list": _("Opening the case list."),
+    "invitation list": _("Opening the invitation list."),
+}
+_GONE = {
+    "workbook": _(
+        "The uploaded workbook is no longer kept (it is deleted a day after its job stops): "
+        "upload it again."
+    ),
+    "file": _(
+        "The uploaded file is no longer kept (it is deleted a day after its job stops): "
+        "upload it again."
+    ),
+    "delivery plan": _(
+        "The uploaded delivery plan is no longer kept (it is deleted a day after its job "
+        "stops): upload it again."
+    ),
+    "case list": _(
+        "The uploaded case list is no longer kept (it is deleted a day after its job stops): "
+        "upload it again."
+    ),
+    "invitation list": _(
+        "The uploaded invitation list is no longer kept (it is deleted a day after its job "
+        "stops): upload it again."
+    ),
+}
 
 
 def import_starter(run: JobRun) -> User | None:
@@ -77,11 +109,15 @@ def import_run(
     try:
         path = upload_path(upload)
         if not path.exists():
+            gone = _GONE.get(what)
             raise ApplicationError(
-                f"The uploaded {what} is no longer kept (it is deleted a day after its job "
+                str(gone)
+                if gone
+                else f"The uploaded {what} is no longer kept (it is deleted a day after its job "
                 "stops): upload it again."
             )
-        run.progress(1, f"Opening the {what}.")
+        opening = _OPENING.get(what)
+        run.progress(1, str(opening) if opening else f"Opening the {what}.")
         with transaction.atomic():
             result, message = work(path)
     except ApplicationError as exc:

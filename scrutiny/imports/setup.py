@@ -8,6 +8,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import IO
 
+from django.utils.translation import gettext as _
+
 from scrutiny import permissions
 from scrutiny.imports.running import import_run, starter_checked
 from scrutiny.imports.uploads import upload_save
@@ -25,8 +27,10 @@ def _starter_may_configure(run: JobRun, *, partnership_id: int) -> User:
         run,
         partnership_id=partnership_id,
         may=permissions.can_configure_scrutinies,
-        refusal="The person who uploaded this workbook may no longer set up scrutinies here: "
-        "nothing was imported.",
+        refusal=_(
+            "The person who uploaded this workbook may no longer set up scrutinies here: "
+            "nothing was imported."
+        ),
     )
 
 
@@ -52,7 +56,7 @@ def instrument_import_run(*, run: JobRun, scrutiny_id: int, upload: str) -> None
 
     def work(path: Path) -> tuple[dict[str, object], str]:
         _starter_may_configure(run, partnership_id=scrutiny.partnership_id)
-        run.progress(10, "Reading and checking the instrument's questions.")
+        run.progress(10, _("Reading and checking the instrument's questions."))
         saved = instrument_import(scrutiny=scrutiny, file=path)
         result: dict[str, object] = {
             "instrument": saved.instrument.pk,
@@ -60,7 +64,7 @@ def instrument_import_run(*, run: JobRun, scrutiny_id: int, upload: str) -> None
             "version": saved.version.number,
             "outcome": saved.outcome,
         }
-        return result, save_message(saved, done="Imported")
+        return result, save_message(saved, done=_("Imported"))
 
     import_run(run=run, upload=upload, back={"scrutiny": scrutiny.slug}, work=work)
 
@@ -78,10 +82,10 @@ def scrutiny_import_start(*, partnership: Partnership, file: IO[bytes], user: Us
 
 def _scrutiny_message(title: str, *, created: bool, changed: bool) -> str:
     if created:
-        return f"Scrutiny “{title}” is set up from the workbook."
+        return _("Scrutiny “%(title)s” is set up from the workbook.") % {"title": title}
     if changed:
-        return f"Scrutiny “{title}” is updated from the workbook."
-    return f"Nothing changed: “{title}” already holds this workbook."
+        return _("Scrutiny “%(title)s” is updated from the workbook.") % {"title": title}
+    return _("Nothing changed: “%(title)s” already holds this workbook.") % {"title": title}
 
 
 def scrutiny_import_run(*, run: JobRun, partnership_id: int, upload: str) -> None:
@@ -93,7 +97,7 @@ def scrutiny_import_run(*, run: JobRun, partnership_id: int, upload: str) -> Non
 
     def work(path: Path) -> tuple[dict[str, object], str]:
         _starter_may_configure(run, partnership_id=partnership.pk)
-        run.progress(10, "Reading and checking the scrutiny's settings and success factors.")
+        run.progress(10, _("Reading and checking the scrutiny's settings and success factors."))
         saved = scrutiny_import(partnership=partnership, file=path)
         scrutiny = saved.scrutiny
         result: dict[str, object] = {

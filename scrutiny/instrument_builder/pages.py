@@ -8,24 +8,37 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Max, OuterRef, Subquery
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext
 
 from scrutiny.instrument_builder.edits import option_list_where, question_where
 from scrutiny.instruments import ConfigError, InstrumentDefinition, QuestionDef, SaveResult
 from scrutiny.models import Instrument, InstrumentVersion, Response, Scrutiny
 
 
-def save_message(result: SaveResult, *, done: str = "Saved") -> str:
-    """What happened to the instrument, in the words the pages and imports use."""
-    code, number = result.instrument.code, result.version.number
+def save_message(result: SaveResult, *, done: str | None = None) -> str:
+    """What happened to the instrument, in the words the pages and imports use, in the active
+    language; `done` says how it came ("Saved", the default, or "Imported")."""
+    words = {
+        "done": done or gettext("Saved"),
+        "code": result.instrument.code,
+        "number": result.version.number,
+    }
     if result.outcome == "created":
-        return f"{done}: instrument {code} created (version 1)."
+        return gettext("%(done)s: instrument %(code)s created (version 1).") % words
     if result.outcome == "unchanged":
-        return f"Nothing changed: {code} version {number} already asks exactly this."
+        message = gettext("Nothing changed: %(code)s version %(number)s already asks exactly this.")
+        return message % words
     if result.outcome == "replaced":
-        return f"{done}: {code} version {number} replaced (it had no responses yet)."
+        message = gettext(
+            "%(done)s: %(code)s version %(number)s replaced (it had no responses yet)."
+        )
+        return message % words
     return (
-        f"{done} as {code} version {number}, a new version: the responses to earlier versions "
-        "keep the version they answered."
+        gettext(
+            "%(done)s as %(code)s version %(number)s, a new version: the responses to earlier "
+            "versions keep the version they answered."
+        )
+        % words
     )
 
 

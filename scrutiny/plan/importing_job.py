@@ -10,6 +10,8 @@ from pathlib import Path
 
 from django.core.files.uploadedfile import UploadedFile
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from scrutiny import permissions
 from scrutiny.imports.kinds import PLAN_IMPORT
@@ -19,7 +21,7 @@ from scrutiny.jobs import JobRun, job_enqueue
 from scrutiny.models import Job, Partnership, User
 from scrutiny.plan.importing import plan_import
 
-BACK = "Go back to the action plan"
+BACK = gettext_lazy("Go back to the action plan")
 
 
 def plan_import_start(*, partnership: Partnership, file: UploadedFile, user: User) -> Job:
@@ -41,8 +43,8 @@ def plan_import_run(*, run: JobRun, partnership_id: int, upload: str, name: str 
     """The job's work: the plan imported all or nothing, its page saying what changed."""
     partnership = Partnership.objects.get(pk=partnership_id)
     links = [
-        {"text": BACK, "url": reverse("plan")},
-        {"text": "Import another delivery plan", "url": reverse("plan-import")},
+        {"text": str(BACK), "url": reverse("plan")},
+        {"text": _("Import another delivery plan"), "url": reverse("plan-import")},
     ]
 
     def work(path: Path) -> tuple[dict[str, object], str]:
@@ -50,17 +52,20 @@ def plan_import_run(*, run: JobRun, partnership_id: int, upload: str, name: str 
             run,
             partnership_id=partnership.pk,
             may=permissions.can_plan,
-            refusal="The person who uploaded this delivery plan may no longer change the "
-            "plan: nothing was imported.",
+            refusal=_(
+                "The person who uploaded this delivery plan may no longer change the "
+                "plan: nothing was imported."
+            ),
         )
-        run.progress(5, "Reading and checking the delivery plan.")
+        run.progress(5, _("Reading and checking the delivery plan."))
         imported = plan_import(
             partnership=partnership,
             file=path,
             name=name,
             user=user,
             progress=lambda percent: run.progress(
-                max(5, min(95, percent)), f"Saving the actions: {percent}% saved."
+                max(5, min(95, percent)),
+                _("Saving the actions: %(percent)s%% saved.") % {"percent": percent},
             ),
         )
         result: dict[str, object] = {
@@ -72,11 +77,14 @@ def plan_import_run(*, run: JobRun, partnership_id: int, upload: str, name: str 
             "actions_unchanged": imported.actions_unchanged,
             "updates_recorded": imported.updates_recorded,
         }
-        done = "Delivery plan imported" if imported.changed else "Nothing changed"
-        return result, f"{done}: {imported}."
+        if imported.changed:
+            return result, _("Delivery plan imported: %(what)s.") % {"what": imported}
+        return result, _("Nothing changed: %(what)s.") % {"what": imported}
 
     back: dict[str, object] = {
         "links": links,
-        "refused_text": "Nothing was imported. Correct these in the workbook and upload it again.",
+        "refused_text": _(
+            "Nothing was imported. Correct these in the workbook and upload it again."
+        ),
     }
     import_run(run=run, upload=upload, back=back, work=work, what="delivery plan")

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.apps import AppConfig
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
@@ -28,7 +29,7 @@ class AuditsConfig(AppConfig):
         (scrutiny.imports.app_import_headings finds this through the app registry)."""
         from audits.imports import SAMPLE_DRAW
 
-        return {SAMPLE_DRAW: "Drawing the sample of case files"}
+        return {SAMPLE_DRAW: gettext("Drawing the sample of case files")}
 
     def dpia_capabilities(self, *, user: Any) -> list[tuple[str, bool]]:
         """For the DPIA's table of who sees what: what of case-file audits `user` (a person of
@@ -38,11 +39,16 @@ class AuditsConfig(AppConfig):
 
         return [
             (
-                "Draw case-file samples, assign auditors and moderate: sees every case reference",
+                gettext(
+                    "Draw case-file samples, assign auditors and moderate: sees every case "
+                    "reference"
+                ),
                 can_run_audits(user),
             ),
             (
-                "Complete the case-file audits assigned to them: sees those case references",
+                gettext(
+                    "Complete the case-file audits assigned to them: sees those case references"
+                ),
                 is_auditor(user),
             ),
         ]

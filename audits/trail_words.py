@@ -137,8 +137,26 @@ def words_parse(detail: str) -> dict[str, Any]:
     return {"parts": parts, "stop": stop}
 
 
+# The platform's own words inside a sentence's values, by the value's name (audits.assignments,
+# audits.samples and audits.moderation write them in English): put in the reader's language
+# when shown. Any other value (a person's name, a title, a code) is shown as written.
+VALUE_WORDS = {"nobody": gettext_noop("nobody"), "none": gettext_noop("none")}
+_WORDS_IN = {"person", "filters"}
+_LIST_IN = {"agencies"}  # audits.moderation's list of agencies: "A, B and C"
+_LIST_AND = " and "
+
+
+def _value_words(name: str, value: str) -> str:
+    if name in _WORDS_IN and value in VALUE_WORDS:
+        return gettext(VALUE_WORDS[value])
+    if name in _LIST_IN and _LIST_AND in value:
+        head, _, last = value.rpartition(_LIST_AND)
+        return gettext("%(items)s and %(last)s") % {"items": head, "last": last}
+    return value
+
+
 def _part(code: str, values: Mapping[str, Any], titles: Sequence[str]) -> str | None:
-    values = {name: str(value) for name, value in values.items()}
+    values = {name: _value_words(name, str(value)) for name, value in values.items()}
     if code == "resumes_at_page" and values.get("page", "").isdigit():
         page = int(values["page"])
         if 0 < page <= len(titles):

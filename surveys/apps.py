@@ -1,6 +1,7 @@
 from typing import Any
 
 from django.apps import AppConfig
+from django.utils.translation import gettext
 
 
 class SurveysConfig(AppConfig):
@@ -28,14 +29,19 @@ class SurveysConfig(AppConfig):
         kinds = kinds_answered_signed_in(user) if user.partnership_id is not None else ()
         return [
             (
-                "Run surveys: invite people by email, see who has started, response rates",
+                gettext("Run surveys: invite people by email, see who has started, response rates"),
                 can_run_surveys(user),
             ),
-            ("Answer board questionnaires, by name", Source.BOARD_QUESTIONNAIRE in kinds),
-            ("Enter feedback from a family on its behalf", Source.FAMILY_FEEDBACK in kinds),
+            (gettext("Answer board questionnaires, by name"), Source.BOARD_QUESTIONNAIRE in kinds),
             (
-                "Run a children's survey session: where, and that it has consent; never who "
-                "took part",
+                gettext("Enter feedback from a family on its behalf"),
+                Source.FAMILY_FEEDBACK in kinds,
+            ),
+            (
+                gettext(
+                    "Run a children's survey session: where, and that it has consent; never who "
+                    "took part"
+                ),
                 can_start_youth_sessions(user),
             ),
         ]

@@ -13,30 +13,47 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.db.models import Count, Q
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from scrutiny.models import Agency, Instrument, Partnership, Question, Response, Scrutiny, Source
 
 # Who gives each kind of evidence, and about whom (docs/surveys.md, docs/audits.md).
 WHO_ANSWERS = {
-    Source.FILE_AUDIT: "Auditors of each agency, signed in, reading their agency's case records; "
-    "moderated into one agreed audit by the business unit and the scrutineer.",
-    Source.PRACTITIONER_SURVEY: "Practitioners of the partner agencies, by the open link or a "
-    "personal link sent by email, without an account.",
-    Source.BOARD_QUESTIONNAIRE: "Members of the partnership's board, signed in.",
-    Source.FAMILY_FEEDBACK: "Children, young people and families, through a worker who enters "
-    "their words for them (a children's rights officer, say), signed in.",
-    Source.YOUNG_PEOPLE: "Children and young people themselves, without an account, in a "
-    "session a school or youth worker arranges (a code on a screen) or by an open link; age "
-    "bands, never names or ages.",
+    Source.FILE_AUDIT: gettext_lazy(
+        "Auditors of each agency, signed in, reading their agency's case records; "
+        "moderated into one agreed audit by the business unit and the scrutineer."
+    ),
+    Source.PRACTITIONER_SURVEY: gettext_lazy(
+        "Practitioners of the partner agencies, by the open link or a "
+        "personal link sent by email, without an account."
+    ),
+    Source.BOARD_QUESTIONNAIRE: gettext_lazy("Members of the partnership's board, signed in."),
+    Source.FAMILY_FEEDBACK: gettext_lazy(
+        "Children, young people and families, through a worker who enters "
+        "their words for them (a children's rights officer, say), signed in."
+    ),
+    Source.YOUNG_PEOPLE: gettext_lazy(
+        "Children and young people themselves, without an account, in a "
+        "session a school or youth worker arranges (a code on a screen) or by an open link; age "
+        "bands, never names or ages."
+    ),
 }
 DATA_SUBJECTS = {
-    Source.FILE_AUDIT: "Children and family members in the agencies' case records (by a "
-    "pseudonymised case reference); the practitioners whose work is recorded; the auditors.",
-    Source.PRACTITIONER_SURVEY: "Practitioners: their agency, role and area, and what they write.",
-    Source.BOARD_QUESTIONNAIRE: "Board members, by name.",
-    Source.FAMILY_FEEDBACK: "Children, young people, parents and carers; the worker entering it.",
-    Source.YOUNG_PEOPLE: "Children and young people: their age band and what they write; the "
-    "worker and setting that arranged the session.",
+    Source.FILE_AUDIT: gettext_lazy(
+        "Children and family members in the agencies' case records (by a "
+        "pseudonymised case reference); the practitioners whose work is recorded; the auditors."
+    ),
+    Source.PRACTITIONER_SURVEY: gettext_lazy(
+        "Practitioners: their agency, role and area, and what they write."
+    ),
+    Source.BOARD_QUESTIONNAIRE: gettext_lazy("Board members, by name."),
+    Source.FAMILY_FEEDBACK: gettext_lazy(
+        "Children, young people, parents and carers; the worker entering it."
+    ),
+    Source.YOUNG_PEOPLE: gettext_lazy(
+        "Children and young people: their age band and what they write; the "
+        "worker and setting that arranged the session."
+    ),
 }
 # The Partnership's retention fields that apply to each kind's records.
 RETENTION_FIELDS = {
@@ -77,37 +94,52 @@ class InstrumentCollection:
     def questions_line(self) -> str:
         total = sum(self.questions.values())
         if not total:
-            return "No questions yet."
+            return gettext("No questions yet.")
         parts = [
             f"{n} {QUESTION_TYPES[kind].lower()}"
             for kind, n in sorted(self.questions.items(), key=lambda item: item[0])
         ]
-        return f"{total} question{'s' if total != 1 else ''}: {', '.join(parts)}."
+        return ngettext(
+            "%(count)s question: %(parts)s.", "%(count)s questions: %(parts)s.", total
+        ) % {"count": total, "parts": ", ".join(parts)}
 
     def anonymity(self) -> str:
         if self.kind == Source.FILE_AUDIT:
-            return "Named: each audit is recorded with its auditor and the case reference."
+            return gettext("Named: each audit is recorded with its auditor and the case reference.")
         anonymous, named = self.surveys.get("anonymous", 0), self.surveys.get("named", 0)
         if anonymous and named:
-            return f"Both: {anonymous} anonymous and {named} named questionnaires."
+            return gettext("Both: %(anonymous)s anonymous and %(named)s named questionnaires.") % {
+                "anonymous": anonymous,
+                "named": named,
+            }
         if named or (not anonymous and self.kind == Source.BOARD_QUESTIONNAIRE):
-            return "Named: each response keeps who gave it."
+            return gettext("Named: each response keeps who gave it.")
         if anonymous:
-            return "Anonymous (docs/surveys.md, What anonymous means)."
-        return (
+            return gettext("Anonymous (docs/surveys.md, What anonymous means).")
+        return gettext(
             "No questionnaire on the platform yet: anonymous unless it says otherwise; "
             "imported responses keep what their workbook gave."
         )
 
     def how_collected(self) -> str:
         lines = [self.questions_line()]
-        lines.append("Free text is asked." if self.free_text else "No free text is asked.")
+        lines.append(
+            gettext("Free text is asked.") if self.free_text else gettext("No free text is asked.")
+        )
         if self.kind == Source.FILE_AUDIT or self.case_references:
-            lines.append("Case references are involved.")
+            lines.append(gettext("Case references are involved."))
         if self.surveys.get("open_link"):
-            lines.append("Answered by an open link.")
+            lines.append(gettext("Answered by an open link."))
         if self.surveys.get("invited"):
-            lines.append(f"{self.surveys['invited']} people invited by email.")
+            invited = self.surveys["invited"]
+            lines.append(
+                ngettext(
+                    "%(count)s person invited by email.",
+                    "%(count)s people invited by email.",
+                    invited,
+                )
+                % {"count": invited}
+            )
         return " ".join(lines)
 
 

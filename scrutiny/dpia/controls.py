@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from django.conf import settings
+from django.utils.translation import gettext, gettext_lazy, pgettext
 
 from scrutiny.dpia.document import TO_COMPLETE
 from scrutiny.dpia.periods import Period
@@ -15,9 +16,31 @@ from scrutiny.permissions import SECOND_FACTOR_ROLES
 
 ENGINES = {
     "django.db.backends.postgresql": "PostgreSQL",
-    "django.db.backends.sqlite3": "SQLite (a single file on the server)",
+    "django.db.backends.sqlite3": gettext_lazy("SQLite (a single file on the server)"),
     "django.db.backends.mysql": "MySQL",
 }
+
+# (what, where): rows whose words do not depend on the settings; the partnership's notes last.
+STORED = (
+    (
+        gettext_lazy("Event packs (PDF and workbook) and documents attached to action updates"),
+        gettext_lazy(
+            "Files in the folder set by MEDIA_ROOT (packs/, action-evidence/), served only "
+            "through pages that check who may see them."
+        ),
+    ),
+)
+LOGS = (
+    gettext_lazy("The web server's access log"),
+    gettext_lazy(
+        "The time, the request and the status only: no client address, referrer or browser "
+        "(gunicorn.conf.py)."
+    ),
+)
+LEFT = (
+    gettext_lazy("Hosting: provider, country, data centre"),
+    gettext_lazy("Backups: where, how often, kept how long"),
+)
 
 
 def _setting(name: str, default: object = None) -> object:
@@ -28,96 +51,184 @@ def storage_rows() -> list[tuple[str, str, str]]:
     """What is stored where: (what, where on this installation, left for the partnership)."""
     engine = str(settings.DATABASES["default"].get("ENGINE", ""))
     broker = (
-        "Redis (REDIS_URL): tasks carry ids only, never answers."
+        gettext("Redis (REDIS_URL): tasks carry ids only, never answers.")
         if _setting("CELERY_BROKER_URL")
-        else "None: background work runs inside the web process."
+        else gettext("None: background work runs inside the web process.")
     )
     mail = (
-        "The mail server set by EMAIL_HOST."
+        gettext("The mail server set by EMAIL_HOST.")
         if _setting("EMAIL_HOST")
-        else "No mail server set yet (EMAIL_HOST)."
+        else gettext("No mail server set yet (EMAIL_HOST).")
     )
+    later = gettext("To be completed by the partnership.")
     return [
         (
-            "Accounts, instruments, responses and answers, findings, the plan, the audit trail",
-            f"The database: {ENGINES.get(engine, engine)}.",
+            gettext(
+                "Accounts, instruments, responses and answers, findings, the plan, the audit trail"
+            ),
+            gettext("The database: %(engine)s.") % {"engine": ENGINES.get(engine, engine)},
             TO_COMPLETE,
         ),
+        *((str(what), str(where), TO_COMPLETE) for what, where in STORED),
+        (gettext("Background work (packs, imports, emails)"), broker, TO_COMPLETE),
         (
-            "Event packs (PDF and workbook) and documents attached to action updates",
-            "Files in the folder set by MEDIA_ROOT (packs/, action-evidence/), served only "
-            "through pages that check who may see them.",
-            TO_COMPLETE,
-        ),
-        ("Background work (packs, imports, emails)", broker, TO_COMPLETE),
-        (
-            "Invitation and reminder emails, notices of immediate concerns (a link only)",
+            gettext("Invitation and reminder emails, notices of immediate concerns (a link only)"),
             mail,
             TO_COMPLETE,
         ),
-        (
-            "The web server's access log",
-            "The time, the request and the status only: no client address, referrer or browser "
-            "(gunicorn.conf.py).",
-            TO_COMPLETE,
-        ),
-        ("Hosting: provider, country, data centre", "To be completed by the partnership.", ""),
-        ("Backups: where, how often, kept how long", "To be completed by the partnership.", ""),
+        (str(LOGS[0]), str(LOGS[1]), TO_COMPLETE),
+        *((str(what), later, "") for what in LEFT),
     ]
 
 
 def _role_names(roles: tuple[str, ...]) -> str:
-    labels = [User.Role(role).label.lower() for role in roles]
-    return ", ".join(labels[:-1]) + " and " + labels[-1] if len(labels) > 1 else "".join(labels)
+    labels = [str(User.Role(role).label).lower() for role in roles]
+    if len(labels) < 2:
+        return "".join(labels)
+    return pgettext("a list of roles", "%(names)s and %(last)s") % {
+        "names": ", ".join(labels[:-1]),
+        "last": labels[-1],
+    }
 
 
 def _identity_provider() -> str:
     """Whether sign-in through the identity provider is on (never its client id or secret)."""
     if not _setting("OIDC_RP_CLIENT_ID"):
-        return "Off: OIDC_RP_CLIENT_ID is not set."
-    trusted = (
-        "always counts as a second factor (OIDC_PROVIDER_MFA_TRUSTED)"
-        if _setting("OIDC_PROVIDER_MFA_TRUSTED")
-        else "counts as a second factor when the provider says it was used"
+        return gettext("Off: OIDC_RP_CLIENT_ID is not set.")
+    provider = {"provider": _setting("OIDC_PROVIDER_NAME", gettext("the provider"))}
+    if _setting("OIDC_PROVIDER_MFA_TRUSTED"):
+        return (
+            gettext(
+                "On, as %(provider)s; its MFA always counts as a second factor "
+                "(OIDC_PROVIDER_MFA_TRUSTED)."
+            )
+            % provider
+        )
+    return (
+        gettext(
+            "On, as %(provider)s; its MFA counts as a second factor when the provider says it "
+            "was used."
+        )
+        % provider
     )
-    return f"On, as {_setting('OIDC_PROVIDER_NAME', 'the provider')}; its MFA {trusted}."
+
+
+def _on(value: object) -> str:
+    return pgettext("a setting", "on") if value else pgettext("a setting", "off")
+
+
+def _session_controls() -> list[tuple[str, str, str]]:
+    return [
+        (
+            gettext("Sign-in throttling"),
+            gettext("Repeated failed sign-ins for one address lock it for a while."),
+            gettext("%(failures)s failures lock for %(hours)s hour(s).")
+            % {
+                "failures": _setting("AXES_FAILURE_LIMIT", "?"),
+                "hours": _setting("AXES_COOLOFF_TIME", "?"),
+            },
+        ),
+        (
+            gettext("API tokens"),
+            gettext(
+                "Stored as a hash, expire, and are revoked when the password changes or the "
+                "account is deactivated (django-rest-knox)."
+            ),
+            gettext("Expire after %(hours)s hours (API_TOKEN_HOURS).")
+            % {"hours": _setting("API_TOKEN_HOURS", "?")},
+        ),
+        (
+            gettext("Content-Security-Policy and secure cookies"),
+            gettext(
+                "No inline script or style on any page; cookies only over HTTPS in production."
+            ),
+            gettext("CSP %(csp)s; DEBUG %(debug)s; sessions end after %(hours)s hours.")
+            % {
+                "csp": _on("csp.middleware.CSPMiddleware" in settings.MIDDLEWARE),
+                "debug": _on(settings.DEBUG),
+                "hours": settings.SESSION_COOKIE_AGE // 3600,
+            },
+        ),
+    ]
 
 
 def _account_controls() -> list[tuple[str, str, str]]:
-    csp = "csp.middleware.CSPMiddleware" in settings.MIDDLEWARE
     return [
         (
-            "Multi-factor authentication",
-            f"A TOTP code with recovery codes, required for the {_role_names(SECOND_FACTOR_ROLES)}"
-            " and the platform's operators; optional for everyone else. Where a person signs in "
-            "through the partnership's identity provider, its MFA counts.",
+            gettext("Multi-factor authentication"),
+            gettext(
+                "A TOTP code with recovery codes, required for the %(roles)s and the platform's "
+                "operators; optional for everyone else. Where a person signs in through the "
+                "partnership's identity provider, its MFA counts."
+            )
+            % {"roles": _role_names(SECOND_FACTOR_ROLES)},
             "scrutiny.permissions.needs_second_factor",
         ),
         (
-            "Sign-in with the partnership's identity provider",
-            "OpenID Connect (e.g. Microsoft Entra ID): accounts matched by email address; roles "
-            "are still set on the platform.",
+            gettext("Sign-in with the partnership's identity provider"),
+            gettext(
+                "OpenID Connect (e.g. Microsoft Entra ID): accounts matched by email address; "
+                "roles are still set on the platform."
+            ),
             _identity_provider(),
         ),
-        (
-            "Sign-in throttling",
-            "Repeated failed sign-ins for one address lock it for a while.",
-            f"{_setting('AXES_FAILURE_LIMIT', '?')} failures lock for "
-            f"{_setting('AXES_COOLOFF_TIME', '?')} hour(s).",
-        ),
-        (
-            "API tokens",
-            "Stored as a hash, expire, and are revoked when the password changes or the account "
-            "is deactivated (django-rest-knox).",
-            f"Expire after {_setting('API_TOKEN_HOURS', '?')} hours (API_TOKEN_HOURS).",
-        ),
-        (
-            "Content-Security-Policy and secure cookies",
-            "No inline script or style on any page; cookies only over HTTPS in production.",
-            f"CSP {'on' if csp else 'off'}; DEBUG {'on' if settings.DEBUG else 'off'}; "
-            f"sessions end after {settings.SESSION_COOKIE_AGE // 3600} hours.",
-        ),
+        *_session_controls(),
     ]
+
+
+# (control, how the platform does it, its setting): the controls whose setting is always the same.
+FIXED_CONTROLS = (
+    (
+        gettext_lazy("Retention runs"),
+        gettext_lazy(
+            "A daily task (and manage.py retention) removes or anonymises what has passed its "
+            "period, keeps what must be kept, and records what it removed in the trail."
+        ),
+        gettext_lazy("Periods: see Retention."),
+    ),
+    (
+        gettext_lazy("Subject access and erasure"),
+        gettext_lazy(
+            "Everything held about an email address as a download, and its erasure where the "
+            "law allows, with what could not be erased and why."
+        ),
+        gettext_lazy("The business unit."),
+    ),
+    (
+        gettext_lazy("Small-number suppression"),
+        gettext_lazy(
+            "No page, download, export or API answer outside the scrutineer's screen shows a "
+            "breakdown of fewer responses than the scrutiny's threshold (SCORING.md §9)."
+        ),
+        gettext_lazy("Per scrutiny: see Suppression and redaction."),
+    ),
+    (
+        gettext_lazy("Redaction"),
+        gettext_lazy(
+            "Case references, the partnership's and each scrutiny's terms, email addresses, "
+            "phone numbers, postcodes, NHS numbers and pupil numbers are removed from every "
+            "text that leaves the screen (SCORING.md §10)."
+        ),
+        gettext_lazy("Per scrutiny: see Suppression and redaction."),
+    ),
+    (
+        gettext_lazy("Anonymous surveys"),
+        gettext_lazy(
+            "A response is created only when submitted, with a random identifier, keeping "
+            "agency, role and day only: no person, link, address or time of day "
+            "(docs/surveys.md)."
+        ),
+        gettext_lazy("Per questionnaire: see What is collected."),
+    ),
+    (
+        gettext_lazy("Administration scoped to the partnership"),
+        gettext_lazy(
+            "The business unit manages its own partnership only; the platform's operator reads "
+            "no case data; another partnership's objects are 'not found'."
+        ),
+        gettext_lazy("Always on."),
+    ),
+)
 
 
 def control_rows(periods: Mapping[str, Period]) -> list[tuple[str, str, str]]:
@@ -126,105 +237,95 @@ def control_rows(periods: Mapping[str, Period]) -> list[tuple[str, str, str]]:
     return [
         *_account_controls(),
         (
-            "Append-only audit trail",
-            "Sign-ins and failed sign-ins, views of case files and the workspace, every download, "
-            "imports, changes to instruments, settings, people and roles, sign-offs and retention "
-            "runs. Nobody can change or delete an entry.",
-            f"Kept {trail.text}." if trail else TO_COMPLETE,
+            gettext("Append-only audit trail"),
+            gettext(
+                "Sign-ins and failed sign-ins, views of case files and the workspace, every "
+                "download, imports, changes to instruments, settings, people and roles, "
+                "sign-offs and retention runs. Nobody can change or delete an entry."
+            ),
+            gettext("Kept %(period)s.") % {"period": trail.text} if trail else TO_COMPLETE,
         ),
-        (
-            "Retention runs",
-            "A daily task (and manage.py retention) removes or anonymises what has passed its "
-            "period, keeps what must be kept, and records what it removed in the trail.",
-            "Periods: see Retention.",
-        ),
-        (
-            "Subject access and erasure",
-            "Everything held about an email address as a download, and its erasure where the law "
-            "allows, with what could not be erased and why.",
-            "The business unit.",
-        ),
-        (
-            "Small-number suppression",
-            "No page, download, export or API answer outside the scrutineer's screen shows a "
-            "breakdown of fewer responses than the scrutiny's threshold (SCORING.md §9).",
-            "Per scrutiny: see Suppression and redaction.",
-        ),
-        (
-            "Redaction",
-            "Case references, the partnership's and each scrutiny's terms, email addresses, "
-            "phone numbers, postcodes, NHS numbers and pupil numbers are removed from every text "
-            "that leaves the screen (SCORING.md §10).",
-            "Per scrutiny: see Suppression and redaction.",
-        ),
-        (
-            "Anonymous surveys",
-            "A response is created only when submitted, with a random identifier, keeping agency, "
-            "role and day only: no person, link, address or time of day (docs/surveys.md).",
-            "Per questionnaire: see What is collected.",
-        ),
-        (
-            "Administration scoped to the partnership",
-            "The business unit manages its own partnership only; the platform's operator reads no "
-            "case data; another partnership's objects are 'not found'.",
-            "Always on.",
-        ),
+        *((str(control), str(how), str(setting)) for control, how, setting in FIXED_CONTROLS),
     ]
 
 
 RISKS = (
     (
-        "A respondent to an anonymous survey is re-identified from a small group.",
-        "Suppression threshold; random identifiers; no time finer than the day; drafts kept "
-        "apart from responses.",
+        gettext_lazy("A respondent to an anonymous survey is re-identified from a small group."),
+        gettext_lazy(
+            "Suppression threshold; random identifiers; no time finer than the day; drafts "
+            "kept apart from responses."
+        ),
     ),
     (
-        "A child, family member or practitioner is identified from free text in a pack or export.",
-        "Redaction of held terms and identifiers; quotes chosen by the scrutineer; respondents "
-        "asked not to name anyone.",
+        gettext_lazy(
+            "A child, family member or practitioner is identified from free text in a pack "
+            "or export."
+        ),
+        gettext_lazy(
+            "Redaction of held terms and identifiers; quotes chosen by the scrutineer; "
+            "respondents asked not to name anyone."
+        ),
     ),
     (
-        "Case references or case details reach people who should not see them.",
-        "Permission rules (Who sees what); case references pseudonymised; immediate concerns "
-        "sent as a link only.",
+        gettext_lazy("Case references or case details reach people who should not see them."),
+        gettext_lazy(
+            "Permission rules (Who sees what); case references pseudonymised; immediate "
+            "concerns sent as a link only."
+        ),
     ),
     (
-        "An account is taken over.",
-        "Second factor for the roles that see case data; sign-in throttling; the partnership's "
-        "identity provider.",
+        gettext_lazy("An account is taken over."),
+        gettext_lazy(
+            "Second factor for the roles that see case data; sign-in throttling; the "
+            "partnership's identity provider."
+        ),
     ),
     (
-        "An API token is stolen or outlives its holder.",
-        "Tokens stored hashed, expiring, revoked on password change and deactivation.",
+        gettext_lazy("An API token is stolen or outlives its holder."),
+        gettext_lazy(
+            "Tokens stored hashed, expiring, revoked on password change and deactivation."
+        ),
     ),
     (
-        "One partnership's data is seen by another on a shared installation.",
-        "Administration scoped to the partnership; another partnership's objects are 'not found'.",
+        gettext_lazy("One partnership's data is seen by another on a shared installation."),
+        gettext_lazy(
+            "Administration scoped to the partnership; another partnership's objects are "
+            "'not found'."
+        ),
     ),
     (
-        "Personal data is kept longer than needed.",
-        "Retention periods set by the partnership; daily retention runs recorded in the trail.",
+        gettext_lazy("Personal data is kept longer than needed."),
+        gettext_lazy(
+            "Retention periods set by the partnership; daily retention runs recorded in the trail."
+        ),
     ),
     (
-        "A change, download or deletion goes unnoticed.",
-        "Append-only audit trail, read and exported by the business unit.",
+        gettext_lazy("A change, download or deletion goes unnoticed."),
+        gettext_lazy("Append-only audit trail, read and exported by the business unit."),
     ),
     (
-        "A child discloses harm in an anonymous answer that cannot be followed up.",
-        "Surveys say honestly that answers are anonymous and point to help (Childline, the "
-        "local front door).",
+        gettext_lazy("A child discloses harm in an anonymous answer that cannot be followed up."),
+        gettext_lazy(
+            "Surveys say honestly that answers are anonymous and point to help (Childline, "
+            "the local front door)."
+        ),
     ),
     (
-        "A raw database dump and the web server's logs are put together to order responses.",
-        "Keep the two apart; access logs kept briefly and without addresses (docs/surveys.md).",
+        gettext_lazy(
+            "A raw database dump and the web server's logs are put together to order responses."
+        ),
+        gettext_lazy(
+            "Keep the two apart; access logs kept briefly and without addresses (docs/surveys.md)."
+        ),
     ),
     (
-        "Exported packs and plans are mishandled outside the platform.",
-        "Exports are suppressed and redacted; downloads are in the trail.",
+        gettext_lazy("Exported packs and plans are mishandled outside the platform."),
+        gettext_lazy("Exports are suppressed and redacted; downloads are in the trail."),
     ),
 )
 
 
 def risk_rows() -> list[tuple[str, ...]]:
     """The starting list: risk and the platform's mitigation, the rest for the DPO."""
-    return [(risk, mitigation, "", "", "", "") for risk, mitigation in RISKS]
+    return [(str(risk), str(mitigation), "", "", "", "") for risk, mitigation in RISKS]

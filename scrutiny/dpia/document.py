@@ -45,6 +45,7 @@ class DpiaDocument:
     partnership: str
     written_on: dt.date
     sections: tuple[Section, ...] = field(default_factory=tuple)
+    language: str = "en"  # of its title and the renderers' own words ("en" or "cy")
 
     def section(self, key: str) -> Section:
         for section in self.sections:

@@ -9,19 +9,21 @@ confirms; the words are theirs to change in the document.
 
 from __future__ import annotations
 
+from django.utils.translation import gettext, gettext_lazy
+
 from scrutiny.dpia.collection import InstrumentCollection
 from scrutiny.models import Agency, Source
 
-PUBLIC_TASK = (
+PUBLIC_TASK = gettext_lazy(
     "UK GDPR Art. 6(1)(e): public task, the partnership's duties under the Children Act 2004 "
     "s.16E and Working Together to Safeguard Children."
 )
-SAFEGUARDING = (
+SAFEGUARDING = gettext_lazy(
     "Art. 9(2)(g), substantial public interest, with DPA 2018 Sch. 1 para 18 (safeguarding of "
     "children and of individuals at risk)."
 )
-HEALTH = "Art. 9(2)(h): health records of a health agency are audited."
-CRIMINAL = (
+HEALTH = gettext_lazy("Art. 9(2)(h): health records of a health agency are audited.")
+CRIMINAL = gettext_lazy(
     "Police records may hold criminal offence data: Art. 10 with DPA 2018 s.10(5) and Sch. 1 "
     "para 18 (for the DPO to confirm)."
 )
@@ -30,20 +32,23 @@ CRIMINAL = (
 def special_category(item: InstrumentCollection, agency_types: set[str]) -> tuple[str, str]:
     """What special category data the instrument may take, and the condition for it."""
     if item.kind == Source.FILE_AUDIT:
-        conditions = [SAFEGUARDING]
+        conditions = [str(SAFEGUARDING)]
         if Agency.Type.HEALTH in agency_types:
-            conditions.append(HEALTH)
+            conditions.append(str(HEALTH))
         if Agency.Type.POLICE in agency_types:
-            conditions.append(CRIMINAL)
+            conditions.append(str(CRIMINAL))
         return (
-            "Yes: case records about children and families (health, family life, harm).",
+            gettext("Yes: case records about children and families (health, family life, harm)."),
             " ".join(conditions),
         )
     if item.kind in (Source.FAMILY_FEEDBACK, Source.YOUNG_PEOPLE):
-        return ("Yes: children's and families' own words about their care.", SAFEGUARDING)
+        return (
+            gettext("Yes: children's and families' own words about their care."),
+            str(SAFEGUARDING),
+        )
     if item.free_text:
         return (
-            "Possibly: free text may tell of a child's health or circumstances.",
-            SAFEGUARDING,
+            gettext("Possibly: free text may tell of a child's health or circumstances."),
+            str(SAFEGUARDING),
         )
-    return ("Not expected: choice questions about practice only.", "None needed.")
+    return (gettext("Not expected: choice questions about practice only."), gettext("None needed."))

@@ -12,6 +12,8 @@ from __future__ import annotations
 from typing import IO, Any
 from xml.sax.saxutils import escape
 
+from django.utils import translation
+from django.utils.translation import gettext
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
@@ -29,6 +31,7 @@ from reportlab.platypus import (
 from scrutiny.dpia.document import DpiaDocument, Section
 from scrutiny.dpia.document import Table as DocumentTable
 from scrutiny.packs.pdf import GRID, STYLES
+from scrutiny.packs.words import long_date
 
 PAGE = landscape(A4)
 MARGIN = 15 * mm
@@ -54,19 +57,22 @@ class _DpiaDocument(BaseDocTemplate):
             bottomMargin=MARGIN + 5 * mm,
             title=document.title,
             author=document.partnership,
-            subject="Record of processing and data protection impact assessment (draft)",
+            subject=gettext("Record of processing and data protection impact assessment (draft)"),
             creator="Safeguarding scrutiny",
-            lang="en-GB",
+            lang="cy" if document.language == "cy" else "en-GB",
         )
         frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body")
         self.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=self._footer)])
-        self._footer_text = f"{document.partnership} · DPIA draft"
+        self._footer_text = gettext("%(partnership)s · DPIA draft") % {
+            "partnership": document.partnership
+        }
+        self._page_word = gettext("Page %(number)s")
 
     def _footer(self, canvas: Any, doc: Any) -> None:
         canvas.saveState()
         canvas.setFont("Helvetica", 9)
         canvas.drawString(MARGIN, 10 * mm, self._footer_text)
-        canvas.drawRightString(PAGE[0] - MARGIN, 10 * mm, f"Page {doc.page}")
+        canvas.drawRightString(PAGE[0] - MARGIN, 10 * mm, self._page_word % {"number": doc.page})
         canvas.restoreState()
 
     def afterFlowable(self, flowable: Any) -> None:
@@ -109,19 +115,27 @@ def _section(section: Section, width: float) -> list[Any]:
     story += [_p(paragraph, STYLES["body"]) for paragraph in section.paragraphs]
     for table in section.tables:
         story += [Spacer(0, 3 * mm), _p(table.caption, STYLES["h2"])]
-        story.append(_table(table, width) if table.rows else _p("None.", STYLES["body"]))
+        story.append(_table(table, width) if table.rows else _p(gettext("None."), STYLES["body"]))
     story.append(Spacer(0, 6 * mm))
     return story
 
 
 def render_dpia_pdf(document: DpiaDocument, *, out: IO[bytes]) -> None:
+    with translation.override(document.language):
+        _render(document, out)
+
+
+def _render(document: DpiaDocument, out: IO[bytes]) -> None:
     pdf = _DpiaDocument(out, document)
     story: list[Any] = [
         _p(document.title, STYLES["title"]),
         _p(
-            f"Written {document.written_on.day} {document.written_on:%B %Y}. A draft for the data "
-            "protection officer to check and complete: shaded cells are theirs to fill in (in the "
-            "workbook, which they can edit).",
+            gettext(
+                "Written %(date)s. A draft for the data protection officer to check and "
+                "complete: shaded cells are theirs to fill in (in the workbook, which they can "
+                "edit)."
+            )
+            % {"date": long_date(document.written_on)},
             STYLES["body"],
         ),
         Spacer(0, 6 * mm),

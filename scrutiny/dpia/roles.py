@@ -4,7 +4,8 @@ Nothing here restates a rule. For every role a person of that role is made in me
 saved: no row is written) and the real functions of `scrutiny.permissions` are called on it;
 the apps answer for their own rules through the app registry (an app's config may offer
 `dpia_capabilities(user=...)`, a list of (capability, whether the user has it)). A change to a
-rule changes the table.
+rule changes the table. Every label is made text here, in the active language (the document's:
+`dpia_document` calls this inside `translation.override`); an app's labels may be lazy.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.apps import apps
+from django.utils.translation import gettext, gettext_lazy
 
 from scrutiny import permissions
 from scrutiny.models import Action, Agency, Partnership, User
@@ -20,7 +22,7 @@ from scrutiny.models import Action, Agency, Partnership, User
 OWN_AGENCY_ID = -1
 OTHER_AGENCY_ID = -2
 
-OPERATOR = "Platform operator (superuser)"
+OPERATOR = gettext_lazy("Platform operator (superuser)")
 
 Rule = Callable[[User], bool]
 
@@ -31,46 +33,53 @@ def _rules() -> list[tuple[str, Rule]]:
     own_action = Action(responsible_id=OWN_AGENCY_ID)
     other_action = Action(responsible_id=OTHER_AGENCY_ID)
     return [
-        ("Must prove a second factor (a TOTP code) to sign in", permissions.needs_second_factor),
         (
-            "Manage the partnership: its details, agencies, areas, people and redaction terms",
+            gettext("Must prove a second factor (a TOTP code) to sign in"),
+            permissions.needs_second_factor,
+        ),
+        (
+            gettext(
+                "Manage the partnership: its details, agencies, areas, people and redaction terms"
+            ),
             permissions.can_manage_partnership,
         ),
-        ("Read and export the audit trail", permissions.can_read_trail),
+        (gettext("Read and export the audit trail"), permissions.can_read_trail),
         (
-            "Answer subject access requests and erase a person's data",
+            gettext("Answer subject access requests and erase a person's data"),
             permissions.can_manage_people_data,
         ),
-        ("Write the record of processing and this DPIA draft", permissions.can_read_dpia),
-        ("See every agency of the partnership", permissions.can_see_all_agencies),
+        (gettext("Write the record of processing and this DPIA draft"), permissions.can_read_dpia),
+        (gettext("See every agency of the partnership"), permissions.can_see_all_agencies),
         (
-            "See who works for their own agency",
+            gettext("See who works for their own agency"),
             lambda user: permissions.can_see_agency_people(user, own),
         ),
         (
-            "See who works for another agency",
+            gettext("See who works for another agency"),
             lambda user: permissions.can_see_agency_people(user, other),
         ),
         (
-            "Read scrutinies, instruments and published scores (small numbers suppressed)",
+            gettext("Read scrutinies, instruments and published scores (small numbers suppressed)"),
             permissions.can_read_scrutinies,
         ),
         (
-            "Set up scrutinies, import evidence and work in the scrutineer's workspace "
-            "(evidence, comments and scores before suppression)",
+            gettext(
+                "Set up scrutinies, import evidence and work in the scrutineer's workspace "
+                "(evidence, comments and scores before suppression)"
+            ),
             permissions.can_configure_scrutinies,
         ),
-        ("Read the delivery plan", permissions.can_read_plan),
-        ("Write the plan: priorities, outcomes, actions", permissions.can_plan),
+        (gettext("Read the delivery plan"), permissions.can_read_plan),
+        (gettext("Write the plan: priorities, outcomes, actions"), permissions.can_plan),
         (
-            "Update an action their own agency leads",
+            gettext("Update an action their own agency leads"),
             lambda user: permissions.can_update_action(user, own_action),
         ),
         (
-            "Update another agency's action",
+            gettext("Update another agency's action"),
             lambda user: permissions.can_update_action(user, other_action),
         ),
-        ("Use the API and its documentation", permissions.can_use_api_docs),
+        (gettext("Use the API and its documentation"), permissions.can_use_api_docs),
     ]
 
 
@@ -112,6 +121,6 @@ def role_capabilities(
     by_app: dict[str, list[bool]] = {}
     for person in people:
         for label, allowed in _app_capabilities(person):
-            by_app.setdefault(label, []).append(bool(allowed))
+            by_app.setdefault(str(label), []).append(bool(allowed))
     rows += list(by_app.items())
-    return [*(str(role.label) for role in roles), OPERATOR], rows
+    return [*(str(role.label) for role in roles), str(OPERATOR)], rows

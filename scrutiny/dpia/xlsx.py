@@ -11,12 +11,15 @@ from __future__ import annotations
 
 from typing import IO, Any
 
+from django.utils import translation
+from django.utils.translation import gettext
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from scrutiny.dpia.document import DpiaDocument, Section, Table
+from scrutiny.packs.words import long_date
 from scrutiny.workbooks.writing import FORMULA_STARTS, clean_text
 
 WRAP = Alignment(wrap_text=True, vertical="top")
@@ -95,10 +98,17 @@ def _section(sheet: Worksheet, section: Section) -> None:
 
 
 def render_dpia_xlsx(document: DpiaDocument, *, out: IO[bytes]) -> None:
+    with translation.override(document.language):
+        _render(document, out)
+
+
+def _render(document: DpiaDocument, out: IO[bytes]) -> None:
     workbook = Workbook()
     workbook.properties.title = document.title
     workbook.properties.creator = document.partnership
-    workbook.properties.subject = "Record of processing and data protection impact assessment"
+    workbook.properties.subject = gettext(
+        "Record of processing and data protection impact assessment"
+    )
     used: set[str] = set()
     for index, section in enumerate(document.sections):
         title = _sheet_title(section.title, used)
@@ -114,6 +124,7 @@ def render_dpia_xlsx(document: DpiaDocument, *, out: IO[bytes]) -> None:
         first,
         2,
         1,
-        f"{document.title}. Written {document.written_on.day} {document.written_on:%B %Y}.",
+        gettext("%(title)s. Written %(date)s.")
+        % {"title": document.title, "date": long_date(document.written_on)},
     )
     workbook.save(out)

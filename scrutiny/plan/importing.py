@@ -27,6 +27,7 @@ from typing import IO
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.utils.translation import gettext, ngettext
 
 from scrutiny.errors import ApplicationError
 from scrutiny.models import Action, ActionUpdate, Agency, Brag, Outcome, Partnership, Priority, User
@@ -68,21 +69,23 @@ class PlanImported:
         )
 
     def __str__(self) -> str:
-        def n(count: int, what: str) -> str:
-            return f"{count} {what}{'' if count == 1 else 's'}"
-
-        return (
-            (
-                f"{n(self.priorities_created, 'priority')} created and "
-                f"{self.priorities_updated} updated; "
-                f"{n(self.outcomes_created, 'outcome')} created; "
-                f"{n(self.actions_created, 'action')} created, {self.actions_updated} updated and "
-                f"{self.actions_unchanged} left unchanged; "
-                f"{n(self.updates_recorded, 'update')} recorded"
-            )
-            .replace("1 prioritys", "1 priority")
-            .replace("prioritys", "priorities")
-        )
+        """The counts in words, in the active language (the command's and the job's)."""
+        priorities, outcomes = self.priorities_created, self.outcomes_created
+        actions, updates = self.actions_created, self.updates_recorded
+        return gettext(
+            "%(priorities)s created and %(priorities_updated)s updated; %(outcomes)s created; "
+            "%(actions)s created, %(actions_updated)s updated and %(actions_unchanged)s left "
+            "unchanged; %(updates)s recorded"
+        ) % {
+            "priorities": ngettext("%(n)s priority", "%(n)s priorities", priorities)
+            % {"n": priorities},
+            "priorities_updated": self.priorities_updated,
+            "outcomes": ngettext("%(n)s outcome", "%(n)s outcomes", outcomes) % {"n": outcomes},
+            "actions": ngettext("%(n)s action", "%(n)s actions", actions) % {"n": actions},
+            "actions_updated": self.actions_updated,
+            "actions_unchanged": self.actions_unchanged,
+            "updates": ngettext("%(n)s update", "%(n)s updates", updates) % {"n": updates},
+        }
 
 
 class _PlanSaver:

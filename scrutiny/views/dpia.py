@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.views.decorators.cache import never_cache
 
 from scrutiny import permissions
@@ -34,7 +34,8 @@ def _partnership(request: HttpRequest) -> Partnership:
 @login_required
 @never_cache
 def dpia(request: HttpRequest) -> HttpResponse:
-    document = dpia_document(partnership=_partnership(request))
+    language = "cy" if (get_language() or "").startswith("cy") else "en"
+    document = dpia_document(partnership=_partnership(request), language=language)
     return render(
         request,
         "scrutiny/dpia.html",
@@ -50,7 +51,9 @@ def dpia_download(request: HttpRequest, fmt: str) -> HttpResponse:
         raise Http404(gettext("The DPIA draft comes as a workbook (.xlsx) or a PDF."))
     render_document, content_type = RENDERERS[fmt]
     buffer = io.BytesIO()
-    render_document(dpia_document(partnership=partnership), out=buffer)
+    # In the reader's language: Welsh if they read the page in Welsh, else English.
+    language = "cy" if (get_language() or "").startswith("cy") else "en"
+    render_document(dpia_document(partnership=partnership, language=language), out=buffer)
     response = HttpResponse(buffer.getvalue(), content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="dpia-{partnership.slug}.{fmt}"'
     return response

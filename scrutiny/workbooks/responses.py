@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext
 from openpyxl.workbook.workbook import Workbook
 
 from scrutiny.evidence import ResponseWriter, answer_values_by_response
@@ -69,7 +70,12 @@ class ImportResult:
         return self.created + self.updated + self.unchanged
 
     def __str__(self) -> str:
-        return f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged"
+        """The counts in words, in the active language (the command's and the job's)."""
+        return gettext("%(created)s created, %(updated)s updated, %(unchanged)s unchanged") % {
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+        }
 
 
 # ---------------------------------------------------------------------------------------------

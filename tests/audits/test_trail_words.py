@@ -44,3 +44,16 @@ def test_the_page_title_is_the_readers():
     with translation.override("cy"):
         shown = words_compose(detail, words_parse(detail), titles=["Am yr achos"])
     assert "Am yr achos" in shown and "About" not in shown
+
+
+def test_the_platforms_own_words_inside_a_sentence_are_the_readers_and_names_are_not():
+    with translation.override("cy"):
+        drawn = words_compose(DETAILS[6], {})
+        assert "hidlyddion dim" in drawn and "filters none" not in drawn
+        took_in = words_compose(DETAILS[4], {})
+        assert "POL a HLT" in took_in and " and " not in took_in
+        nobody = words_compose("POL: nobody (auditor), due 04/03/2025", {})
+        assert "neb" in nobody and "nobody" not in nobody
+        # A name that holds "and" is a name: only the agencies' list is a list of ours.
+        named = words_compose("POL: Sand Anderson and Co (auditor), due 04/03/2025", {})
+        assert "Sand Anderson and Co" in named

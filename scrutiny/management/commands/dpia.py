@@ -1,6 +1,8 @@
-"""`manage.py dpia [--partnership SLUG] --output FILE` (CLI.md; `--out` too): writes the record
+"""`manage.py dpia [--partnership SLUG] --output FILE [--language en|cy|both]` (CLI.md; `--out`
+too): writes the record
 of processing and the DPIA draft of a partnership, from its own configuration, as a workbook
-(FILE.xlsx) or a PDF (FILE.pdf), by the file's extension. Reads only: nothing in the database
+(FILE.xlsx) or a PDF (FILE.pdf), by the file's extension, in the partnership's default language
+unless `--language` says (both: Welsh, then English). Reads only: nothing in the database
 changes; on bad input no file is written either."""
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from scrutiny.dpia import RENDERERS, dpia_document
 from scrutiny.management.lookups import partnership_argument, partnership_for_command
+from scrutiny.packs.words import LANGUAGE_CHOICES
 
 
 class Command(BaseCommand):
@@ -30,9 +33,22 @@ class Command(BaseCommand):
             required=True,
             help="Where to write the document: a .xlsx or .pdf file.",
         )
+        parser.add_argument(
+            "--language",
+            choices=LANGUAGE_CHOICES,
+            default=None,
+            help="en, cy or both (Welsh, then English); by default the partnership's language.",
+        )
         partnership_argument(parser)
 
-    def handle(self, *args: Any, output: str, partnership: str | None, **options: Any) -> None:
+    def handle(
+        self,
+        *args: Any,
+        output: str,
+        partnership: str | None,
+        language: str | None = None,
+        **options: Any,
+    ) -> None:
         path = Path(output)
         fmt = path.suffix.lower().lstrip(".")
         if fmt not in RENDERERS:
@@ -43,7 +59,7 @@ class Command(BaseCommand):
         if not path.parent.is_dir():
             raise CommandError(f"There is no folder {path.parent} to write the document in.")
         chosen = partnership_for_command(partnership)
-        document = dpia_document(partnership=chosen)
+        document = dpia_document(partnership=chosen, language=language)
         render, _content_type = RENDERERS[fmt]
         buffer = io.BytesIO()  # the whole document first: a failure leaves no half-written file
         render(document, out=buffer)

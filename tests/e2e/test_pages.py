@@ -42,7 +42,7 @@ def test_the_business_unit_publishes_the_accessibility_statement(page: Page, log
     expect(page.get_by_label("Contact email")).to_be_focused()
 
     page.get_by_label("Contact email").fill("unit@fernhill.invalid")
-    page.get_by_label("Accessibility statement").fill(
+    page.get_by_label("Accessibility statement (optional)", exact=True).fill(
         "We aim to meet WCAG 2.2 AA.\n\nTell the business unit about any problem."
     )
     submit(page, "Save")

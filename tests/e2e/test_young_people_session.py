@@ -216,7 +216,7 @@ def test_a_school_session_by_keyboard_at_320px(
     page.context.clear_cookies()
     page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
     visit(page, f"/scrutinies/{young_survey.scrutiny.slug}/workspace/")
-    label = dict(Source.choices)[Source.YOUNG_PEOPLE]
+    label = str(dict(Source.choices)[Source.YOUNG_PEOPLE])
     expect(page.get_by_role("table").get_by_text(f"{label}:")).to_contain_text("(n 3)")
     check_accessibility(page)
 

@@ -46,17 +46,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import survey_load  # bench/ is not a package: its sibling, by path
 
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-# As bench/survey_load.py's gunicorn: the bench's own process signs the auditor's session, so
-# both must have the same SECRET_KEY.
-PRODUCTION = {
-    "DEBUG": "false",
-    "SECRET_KEY": "bench-only-secret-key-not-used-anywhere-else-0123456789",
-    "ALLOWED_HOSTS": "127.0.0.1",
-    "SECURE_SSL_REDIRECT": "false",
-    "SESSION_COOKIE_SECURE": "false",
-    "CSRF_COOKIE_SECURE": "false",
-    "LOG_LEVEL": "WARNING",
-}
+PRODUCTION = survey_load.PRODUCTION
 BARE = ["/accessibility/", "/privacy/", "/"]
 
 

@@ -313,22 +313,10 @@ def build(slug: str, answers: int, rng: random.Random) -> tuple[Any, Any]:
     """The scrutiny of about `answers` answers, and the case file to moderate."""
     from django.db import connection, transaction
 
-    from scrutiny.models import Partnership, Scrutiny
-    from scrutiny.scrutinies import AgencyData, ScrutinyData, ScrutinySettings, scrutiny_save
+    from scrutiny.models import Scrutiny
 
-    partnership, _ = Partnership.objects.get_or_create(name="Bench Pages Partnership")
-    factor_codes = [f"SF{i}" for i in range(1, 7)]
-    scrutiny = scrutiny_save(
-        partnership=partnership,
-        data=ScrutinyData(
-            settings=ScrutinySettings(slug=slug, title=f"Bench {answers}"),
-            factors=tuple((code, f"Factor {code}") for code in factor_codes),
-            source_weights={"file_audit": 2},
-            agencies=tuple(AgencyData(f"AG{i}", f"Agency {i}") for i in range(8)),
-            areas=tuple((f"AR{i}", f"Area {i}") for i in range(3)),
-            roles=tuple((f"R{i}", f"Role {i}") for i in range(4)),
-        ),
-    ).scrutiny
+    factor_codes = bench_scoring.FACTOR_CODES
+    scrutiny = bench_scoring.bench_scrutiny_save("Bench Pages Partnership", slug, answers, roles=4)
     compiled = _instruments(scrutiny, rng, factor_codes)
     n = answers // (QUESTIONS + 1)
     with transaction.atomic():

@@ -34,6 +34,7 @@ import time
 import tracemalloc
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 QUESTIONS_PER_INSTRUMENT = 20
@@ -75,6 +76,29 @@ def setup_django() -> str | None:
     return folder
 
 
+FACTOR_CODES = [f"SF{i}" for i in range(1, 7)]
+
+
+def bench_scrutiny_save(partnership_name: str, slug: str, answers: int, roles: int = 0) -> Any:
+    """A scrutiny of six factors, 8 agencies, 3 areas and `roles` roles, in a partnership of
+    its own name (the benches' common set-up)."""
+    from scrutiny.models import Partnership
+    from scrutiny.scrutinies import AgencyData, ScrutinyData, ScrutinySettings, scrutiny_save
+
+    partnership, _ = Partnership.objects.get_or_create(name=partnership_name)
+    return scrutiny_save(
+        partnership=partnership,
+        data=ScrutinyData(
+            settings=ScrutinySettings(slug=slug, title=f"Bench {answers}"),
+            factors=tuple((code, f"Factor {code}") for code in FACTOR_CODES),
+            source_weights={"file_audit": 2},
+            agencies=tuple(AgencyData(f"AG{i}", f"Agency {i}") for i in range(8)),
+            areas=tuple((f"AR{i}", f"Area {i}") for i in range(3)),
+            roles=tuple((f"R{i}", f"Role {i}") for i in range(roles)),
+        ),
+    ).scrutiny
+
+
 def build_scrutiny(slug: str, answers: int, rng: random.Random) -> object:
     from django.db import connection, transaction
 
@@ -86,21 +110,10 @@ def build_scrutiny(slug: str, answers: int, rng: random.Random) -> object:
         instrument_save,
         version_compile,
     )
-    from scrutiny.models import Agency, Area, Partnership, Response, Scrutiny
-    from scrutiny.scrutinies import AgencyData, ScrutinyData, ScrutinySettings, scrutiny_save
+    from scrutiny.models import Agency, Area, Response, Scrutiny
 
-    partnership, _ = Partnership.objects.get_or_create(name="Bench Partnership")
-    factor_codes = [f"SF{i}" for i in range(1, 7)]
-    scrutiny = scrutiny_save(
-        partnership=partnership,
-        data=ScrutinyData(
-            settings=ScrutinySettings(slug=slug, title=f"Bench {answers}"),
-            factors=tuple((code, f"Factor {code}") for code in factor_codes),
-            source_weights={"file_audit": 2},
-            agencies=tuple(AgencyData(f"AG{i}", f"Agency {i}") for i in range(8)),
-            areas=tuple((f"AR{i}", f"Area {i}") for i in range(3)),
-        ),
-    ).scrutiny
+    factor_codes = FACTOR_CODES
+    scrutiny = bench_scrutiny_save("Bench Partnership", slug, answers)
     grade = (
         OptionDef("4", "Outstanding", 4),
         OptionDef("3", "Good", 3),
@@ -141,8 +154,12 @@ def build_scrutiny(slug: str, answers: int, rng: random.Random) -> object:
             version_compile(instrument_save(scrutiny=scrutiny, definition=definition).version)
         )
 
-    agencies = list(Agency.objects.filter(partnership=partnership).values_list("pk", flat=True))
-    areas = list(Area.objects.filter(partnership=partnership).values_list("pk", flat=True))
+    agencies = list(
+        Agency.objects.filter(partnership_id=scrutiny.partnership_id).values_list("pk", flat=True)
+    )
+    areas = list(
+        Area.objects.filter(partnership_id=scrutiny.partnership_id).values_list("pk", flat=True)
+    )
     responses = answers // QUESTIONS_PER_INSTRUMENT
     now = dt.datetime.now(dt.UTC)
     with connection.cursor() as cursor:

@@ -159,19 +159,26 @@ def make_survey(slug: str, invitations: int) -> tuple[object, list[str]]:
     return survey, tokens
 
 
+# The production settings the benches' gunicorn runs with (bench/answering_cpu.py too: its own
+# process signs the auditor's session, so both must have the same SECRET_KEY).
+PRODUCTION = {
+    "DEBUG": "false",
+    "SECRET_KEY": "bench-only-secret-key-not-used-anywhere-else-0123456789",
+    "ALLOWED_HOSTS": "127.0.0.1",
+    "SECURE_SSL_REDIRECT": "false",
+    "SESSION_COOKIE_SECURE": "false",
+    "CSRF_COOKIE_SECURE": "false",
+    "LOG_LEVEL": "WARNING",
+}
+
+
 def start_gunicorn(database_url: str, workers: int) -> tuple[subprocess.Popen, str, Path]:
     port = free_port()
     log = Path(tempfile.mkstemp(prefix="bench-gunicorn-", suffix=".log")[1])
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
-        "DEBUG": "false",
-        "SECRET_KEY": "bench-only-secret-key-not-used-anywhere-else-0123456789",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "false",
-        "SESSION_COOKIE_SECURE": "false",
-        "CSRF_COOKIE_SECURE": "false",
-        "LOG_LEVEL": "WARNING",
+        **PRODUCTION,
     }
     env.pop("REDIS_URL", None)
     # The production settings serve static files from whitenoise's manifest.

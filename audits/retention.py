@@ -14,6 +14,7 @@ audits' own trail of views and changes.
 from __future__ import annotations
 
 from django.db.models import Q
+from django.utils import timezone
 
 from audits.models import AuditEvent, CaseFile
 from scrutiny.models import Partnership, Response
@@ -61,7 +62,7 @@ def case_lists_anonymise(*, partnership: Partnership, cutoffs: Cutoffs) -> list[
     for case in cases.order_by("pk"):
         label = CASE_LABEL.format(position=case.position)
         Response.objects.filter(scrutiny_id=case.sample.scrutiny_id, case_ref=case.case_ref).update(
-            case_ref=label
+            case_ref=label, updated_at=timezone.now()
         )
         relabelled += CaseFile.objects.filter(pk=case.pk).update(case_ref=label, data={})
     # A reference on a response that named no sampled case file (an imported audit) goes too.
@@ -71,7 +72,7 @@ def case_lists_anonymise(*, partnership: Partnership, cutoffs: Cutoffs) -> list[
         )
         .exclude(case_ref="")
         .exclude(case_ref__regex=CASE_LABEL_PATTERN)
-        .update(case_ref="")
+        .update(case_ref="", updated_at=timezone.now())
     )
     return [
         RetentionLine("case_lists", "sampled case references", ANONYMISED, relabelled),

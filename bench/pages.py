@@ -24,8 +24,12 @@ factor's evidence page (`workspace-factor`, the scrutineer; its first page, its 
 search), the moderation page of one case file (`audit-moderate`), the audits' overview
 (`audit-overview`), the agreement statistics (`audit-agreement`) and the response rates
 (`survey-rates`), the business unit. The floor is the signed-out accessibility statement through
-the same client. Each page is asked once to warm up, then `--runs` times: p50 and p95 ms, and
-the queries of one request.
+the same client. Each page is asked once to warm up; then once with nothing kept (`first`: the
+first request after the scrutiny's evidence changed, when scrutiny/kept.py works its aggregates
+out again); then `--runs` times: p50 and p95 ms, and the queries of one request.
+
+`--keep FILE` builds the SQLite database once and reuses it on later runs; `--pages` times only
+the pages named (the floor always).
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ import cProfile
 import datetime as dt
 import hashlib
 import importlib.util
+import os
 import pstats
 import random
 import shutil
@@ -313,8 +318,12 @@ def build(slug: str, answers: int, rng: random.Random) -> tuple[Any, Any]:
     """The scrutiny of about `answers` answers, and the case file to moderate."""
     from django.db import connection, transaction
 
+    from audits.models import CaseFile
     from scrutiny.models import Scrutiny
 
+    kept = Scrutiny.objects.filter(slug=slug).first()
+    if kept is not None:  # a kept database (--keep): built by an earlier run
+        return kept, CaseFile.objects.filter(sample__scrutiny=kept).order_by("position").first()
     factor_codes = bench_scoring.FACTOR_CODES
     scrutiny = bench_scoring.bench_scrutiny_save("Bench Pages Partnership", slug, answers, roles=4)
     compiled = _instruments(scrutiny, rng, factor_codes)
@@ -382,12 +391,19 @@ def pages(scrutiny: Any, case: Any) -> list[tuple[str, str, str]]:
     ]
 
 
-def measure(client: Any, url: str, runs: int) -> tuple[float, float, int]:
+def measure(client: Any, url: str, runs: int) -> tuple[float, float, float, int]:
+    """The first request after the evidence changed (nothing kept), then p50 and p95 of `runs`
+    requests, and the queries of one."""
+    from django.core.cache import caches
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     response = client.get(url)  # warm-up: the database's cache, templates, imports
     assert response.status_code == 200, (url, response.status_code)
+    caches["evidence"].clear()  # as after any change to the scrutiny's evidence
+    start = time.perf_counter()
+    client.get(url)
+    cold = (time.perf_counter() - start) * 1000
     times = []
     for _ in range(runs):
         start = time.perf_counter()
@@ -397,7 +413,7 @@ def measure(client: Any, url: str, runs: int) -> tuple[float, float, int]:
         client.get(url)
     times.sort()
     p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
-    return statistics.median(times), p95, len(queries.captured_queries)
+    return cold, statistics.median(times), p95, len(queries.captured_queries)
 
 
 def main() -> None:
@@ -407,7 +423,15 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--profile", help="a page's name: profile it (and list its queries)")
     parser.add_argument("--profile-size", type=int, default=-1, help="which size (an index)")
+    parser.add_argument("--pages", nargs="+", help="time only these pages (their names)")
+    parser.add_argument(
+        "--keep",
+        metavar="FILE",
+        help="a SQLite file to keep between runs: built once, then reused (to work on a page)",
+    )
     args = parser.parse_args()
+    if args.keep:
+        os.environ["DATABASE_URL"] = f"sqlite:///{Path(args.keep).resolve()}"
     folder = bench_scoring.setup_django()
     try:
         from django.db import connection
@@ -421,8 +445,11 @@ def main() -> None:
             start = time.perf_counter()
             built.append((size, *build(f"pages-{size}", size, rng)))
             print(f"  built {size:>9,} answers in {time.perf_counter() - start:6.1f} s")
-        print(f"\n{'answers':>10} | {'page':<24} | {'p50 ms':>8} | {'p95 ms':>8} | queries")
-        print(f"{'-' * 10}-+-{'-' * 24}-+-{'-' * 8}-+-{'-' * 8}-+--------")
+        print(
+            f"\n{'answers':>10} | {'page':<24} | {'first ms':>8} | {'p50 ms':>8} | {'p95 ms':>8}"
+            " | queries"
+        )
+        print(f"{'-' * 10}-+-{'-' * 24}-+-{'-' * 8}-+-{'-' * 8}-+-{'-' * 8}-+--------")
         for size, scrutiny, case in built:
             people = _people(scrutiny.partnership_id)
             clients = {role: client_for(user) for role, user in people.items()}
@@ -430,8 +457,13 @@ def main() -> None:
 
             clients[""] = Client()
             for name, role, url in pages(scrutiny, case):
-                p50, p95, queries = measure(clients[role], url, args.runs)
-                print(f"{size:>10,} | {name:<24} | {p50:>8.1f} | {p95:>8.1f} | {queries:>7}")
+                if args.pages and name not in args.pages and role:
+                    continue
+                cold, p50, p95, queries = measure(clients[role], url, args.runs)
+                print(
+                    f"{size:>10,} | {name:<24} | {cold:>8.1f} | {p50:>8.1f} | {p95:>8.1f}"
+                    f" | {queries:>7}"
+                )
         if args.profile:
             size, scrutiny, case = built[args.profile_size]
             role, url = next((r, u) for n, r, u in pages(scrutiny, case) if n == args.profile)

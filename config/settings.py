@@ -12,7 +12,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_int, env_list, env_str
+from config.env import cache_of, env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -237,6 +237,13 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "scrutiny@localhost")
 EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))  # file backend
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Caches. `evidence` keeps aggregates over a scrutiny's answers (scores, option counts) while its
+# evidence is unchanged (scrutiny/kept.py); `default` holds the API's throttle counts. Each web
+# process keeps its own in memory; CACHE_URL (redis://…, a database of its own, not the broker's)
+# shares them between processes and machines (docs/production.md, "Beyond one machine").
+CACHE_URL = env_str("CACHE_URL", "")
+CACHES = {name: cache_of(CACHE_URL, name, 2000) for name in ("default", "evidence")}
 
 # Celery. With no broker configured, tasks run eagerly in-process; scripts/serve.sh runs a worker
 # on kombu's filesystem transport (no Redis); production runs workers on Redis (docs/production.md).

@@ -5,7 +5,7 @@ words from several people folded into one, and paged, all in the database.
 factor has; it never loads more answers than a page shows:
 
 - the questions whose comments are the factor's (the text questions on the pages of its linked
-  questions, `scrutiny.scorecard.comment_questions`), in their instruments' order, each with
+  questions, `scrutiny.scorecard.comment_question_set`), in their instruments' order, each with
   how many different comments (and answers) it has that match the search;
 - one page of different comments, question by question, those said by most people first: the
   same words (ignoring capitals and runs of spaces) are one comment "said by N people", counted
@@ -42,8 +42,9 @@ from django.db.models import (
 from django.db.models.functions import Lower, Replace, Trim
 
 from scrutiny.disclosure import SOURCE_LABELS, CommentLabels, Redactor
+from scrutiny.kept import kept
 from scrutiny.models import Answer, FactorLink, Question, Quote, Scrutiny, SuccessFactor
-from scrutiny.scorecard import comment_questions, shortened
+from scrutiny.scorecard import comment_question_set, shortened
 from scrutiny.scoring import ScrutinyScores
 
 PER_PAGE = 10
@@ -150,7 +151,7 @@ def _questions(factor: SuccessFactor) -> list[tuple[Question, str]]:
     on its page (two queries)."""
     sections = FactorLink.objects.filter(factor=factor).values("question__section_id")
     questions = list(
-        Question.objects.filter(type=Question.Type.TEXT, section_id__in=sections)
+        comment_question_set(factor=factor)
         .select_related("version__instrument", "section")
         .order_by("version__instrument__code", "version__number", "position")
     )
@@ -171,13 +172,16 @@ def _questions(factor: SuccessFactor) -> list[tuple[Question, str]]:
 
 
 def _answers(
-    *, scrutiny: Scrutiny, factor: SuccessFactor, needle: str, redactor: Redactor
+    *, scrutiny: Scrutiny, question_ids: list[int], needle: str, redactor: Redactor
 ) -> QuerySet[Answer]:
-    """The factor's comments that match the search, each with its `key`. A search for
-    something redaction removes can only find what was removed: it finds nothing."""
+    """The factor's comments (the answers to its comment questions, `question_ids`) that match
+    the search, each with its `key`. A search for something redaction removes can only find
+    what was removed: it finds nothing. The questions are given by their ids, so that the
+    database reads their answers through the question's index: a few, not the scrutiny's every
+    answer (a subquery of the questions let SQLite go through every response instead)."""
     answers = (
         Answer.objects.counting()
-        .filter(comment_questions(factor=factor), response__scrutiny=scrutiny)
+        .filter(question_id__in=question_ids, response__scrutiny=scrutiny)
         .exclude(text="")
         .annotate(key=comment_key())
         .order_by()
@@ -212,21 +216,18 @@ def factor_comment_page(
     A caller that has the scrutiny's scores or `Redactor` passes them, so each is read once."""
     redactor = redactor or Redactor.for_scrutiny(scrutiny)
     needle = _key(search)
-    answers = _answers(scrutiny=scrutiny, factor=factor, needle=needle, redactor=redactor)
-    counts = _counts(answers)
+    asked = _questions(factor)
+    answers = _answers(
+        scrutiny=scrutiny,
+        question_ids=[question.pk for question, _ in asked],
+        needle=needle,
+        redactor=redactor,
+    )
+    question_ids = tuple(question.pk for question, _ in asked)
+    counts = _counts_kept(scrutiny, answers, question_ids, needle)
     questions = tuple(
-        CommentQuestion(
-            pk=question.pk,
-            text=" ".join(question.text.split()),
-            instrument=question.version.instrument.title,
-            source_label=SOURCE_LABELS[question.version.instrument.kind],
-            code=f"{question.version.instrument.code} {question.code}",
-            comments=counts.get(question.pk, (0, 0))[0],
-            answers=counts.get(question.pk, (0, 0))[1],
-            section=question.section.title,
-            about=about,
-        )
-        for question, about in _questions(factor)
+        _comment_question(question, about, counts.get(question.pk, (0, 0)))
+        for question, about in asked
     )
     chosen = next((q for q in questions if q.pk == question_id), None)
     counted = (chosen,) if chosen else questions
@@ -235,8 +236,10 @@ def factor_comment_page(
     number = min(max(page, 1), pages)
     if chosen is not None:
         answers = answers.filter(question_id=chosen.pk)
-    order = {q.pk: rank for rank, q in enumerate(questions)}
-    rows = _folded(answers, order=order, start=(number - 1) * per_page, stop=number * per_page)
+    start, stop = (number - 1) * per_page, number * per_page
+    rows = _page_kept(
+        scrutiny, answers, question_ids, (needle, chosen.pk if chosen else 0, start, stop)
+    )
     shown = _shown(
         rows, scrutiny=scrutiny, factor=factor, needle=needle, redactor=redactor, scores=scores
     )
@@ -258,6 +261,52 @@ def factor_comment_page(
         pages=pages,
         total=total,
         answers=sum(q.answers for q in counted),
+    )
+
+
+def _comment_question(question: Question, about: str, counts: tuple[int, int]) -> CommentQuestion:
+    return CommentQuestion(
+        pk=question.pk,
+        text=" ".join(question.text.split()),
+        instrument=question.version.instrument.title,
+        source_label=SOURCE_LABELS[question.version.instrument.kind],
+        code=f"{question.version.instrument.code} {question.code}",
+        comments=counts[0],
+        answers=counts[1],
+        section=question.section.title,
+        about=about,
+    )
+
+
+# The counts and a page's rows are aggregates over the scrutiny's answers: kept while its evidence
+# is unchanged (scrutiny.kept), for these questions, this search and this page. A search that
+# redaction empties (`answers.none()`) is not kept: what redaction removes is not evidence.
+
+
+def _counts_kept(
+    scrutiny: Scrutiny, answers: QuerySet[Answer], question_ids: tuple[int, ...], needle: str
+) -> dict[int, tuple[int, int]]:
+    if answers.query.is_empty():
+        return {}
+    return kept(scrutiny, "comments", lambda: _counts(answers), question_ids, needle)
+
+
+def _page_kept(
+    scrutiny: Scrutiny,
+    answers: QuerySet[Answer],
+    question_ids: tuple[int, ...],
+    page: tuple[str, int, int, int],  # the search, the question chosen (or 0), start, stop
+) -> list[dict[str, Any]]:
+    if answers.query.is_empty():
+        return []
+    order = {pk: rank for rank, pk in enumerate(question_ids)}
+    _, _, start, stop = page
+    return kept(
+        scrutiny,
+        "comments' page",
+        lambda: _folded(answers, order=order, start=start, stop=stop),
+        question_ids,
+        page,
     )
 
 

@@ -27,7 +27,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from scrutiny.disclosure import (
     SOURCE_LABELS,
@@ -289,10 +289,18 @@ class Comment:
     quoted: bool = False
 
 
-def comment_questions(*, factor: SuccessFactor) -> Q:
-    """The text questions on the same pages (sections) as the factor's linked questions."""
+def comment_question_set(*, factor: SuccessFactor) -> QuerySet[Question]:
+    """The factor's comment questions: the text questions on the same pages (sections) as its
+    linked questions."""
     sections = FactorLink.objects.filter(factor=factor).values("question__section_id")
-    return Q(question__type=Question.Type.TEXT, question__section_id__in=sections)
+    return Question.objects.filter(type=Question.Type.TEXT, section_id__in=sections)
+
+
+def comment_questions(*, factor: SuccessFactor) -> Q:
+    """The answers to the factor's comment questions (`comment_question_set`): by the
+    questions' ids (a subquery), not a join on the question, so that the answers are read
+    through their question's index, a few of them, not every answer of the scrutiny."""
+    return Q(question_id__in=comment_question_set(factor=factor).values("pk"))
 
 
 def factor_comments(

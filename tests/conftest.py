@@ -68,6 +68,17 @@ def _compiled_versions_forgotten() -> None:
 
 
 @pytest.fixture(autouse=True)
+def _kept_forgotten() -> None:
+    """Each test starts with nothing kept (scrutiny/kept.py): a rolled-back test's ids come
+    back in the next on SQLite, and a frozen clock can give two tests the same stamp. Nor with
+    another test's throttle counts, which a shared cache (CACHE_URL, on CI) would keep."""
+    from django.core.cache import caches
+
+    caches["evidence"].clear()
+    caches["default"].clear()
+
+
+@pytest.fixture(autouse=True)
 def _fast_passwords(settings) -> None:
     """Persona passwords are hashed and checked in most tests: the production hasher adds over
     half a second each time and checks nothing these tests are about."""

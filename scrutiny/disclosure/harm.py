@@ -25,8 +25,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Case, F, QuerySet, TextField, Value, When
+from django.utils import timezone
 
-from scrutiny.models import Answer, Partnership, Question, Quote, Scrutiny, Source
+from scrutiny.models import Answer, Partnership, Question, Quote, Response, Scrutiny, Source
 
 DISCLOSURE_SOURCES = frozenset({Source.YOUNG_PEOPLE.value})
 
@@ -145,7 +146,10 @@ def disclosures_recheck(*, partnership: Partnership, chunk: int = 1000) -> int:
     )
     found = [pk for pk, text in answers.iterator(chunk_size=chunk) if phrases.matches(text)]
     for start in range(0, len(found), chunk):
-        Answer.objects.filter(pk__in=found[start : start + chunk]).update(disclosure=True)
+        flagged = found[start : start + chunk]
+        Answer.objects.filter(pk__in=flagged).update(disclosure=True)
+        # Their responses changed: their scrutinies' evidence stamps move (scrutiny.kept).
+        Response.objects.filter(answers__pk__in=flagged).update(updated_at=timezone.now())
     return len(found)
 
 

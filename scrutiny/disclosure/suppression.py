@@ -19,6 +19,7 @@ from typing import Any
 from django.db.models import Count
 from django.db.models.functions import TruncDate
 
+from scrutiny.kept import kept
 from scrutiny.models import Response, Scrutiny, Source
 from scrutiny.scoring import QuestionDistribution
 
@@ -106,6 +107,21 @@ def rows_coarsen(counts: Mapping[RowKey, int], *, threshold: int) -> dict[RowKey
     return shown
 
 
+def _combinations(scrutiny: Scrutiny) -> dict[int, dict[RowKey, int]]:
+    """How many counting responses of each instrument have each (agency, area, role, day)."""
+    combinations: dict[int, dict[RowKey, int]] = defaultdict(dict)
+    for instrument_id, agency, area, role, day, n in (
+        Response.objects.counting()
+        .filter(scrutiny=scrutiny)
+        .annotate(submitted_day=TruncDate("submitted_at"))
+        .values_list("instrument_id", "agency__code", "area__code", "role__code", "submitted_day")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        combinations[instrument_id][(agency, area, role, day)] = n
+    return dict(combinations)
+
+
 @dataclass(frozen=True)
 class ResponseLabels:
     """What each counting response of a scrutiny may show of its agency, area, role and day
@@ -117,18 +133,7 @@ class ResponseLabels:
 
     @classmethod
     def for_scrutiny(cls, scrutiny: Scrutiny) -> ResponseLabels:
-        combinations: dict[int, dict[RowKey, int]] = defaultdict(dict)
-        for instrument_id, agency, area, role, day, n in (
-            Response.objects.counting()
-            .filter(scrutiny=scrutiny)
-            .annotate(submitted_day=TruncDate("submitted_at"))
-            .values_list(
-                "instrument_id", "agency__code", "area__code", "role__code", "submitted_day"
-            )
-            .annotate(n=Count("pk"))
-            .order_by()
-        ):
-            combinations[instrument_id][(agency, area, role, day)] = n
+        combinations = kept(scrutiny, "response labels", lambda: _combinations(scrutiny))
         threshold = scrutiny.suppression_threshold
         return cls(
             {
@@ -217,16 +222,19 @@ def distribution_shown(
 def distributions_protected(*, scrutiny: Scrutiny) -> set[str]:
     """The codes of the scrutiny's instruments whose distributions are protected: those of a
     named source, and those with fewer than SMALL_POPULATION counting responses (one query;
-    an instrument with none has nothing to protect)."""
-    return {
-        code
-        for code, kind, n in Response.objects.counting()
-        .filter(scrutiny=scrutiny)
-        .values_list("instrument__code", "instrument__kind")
-        .annotate(n=Count("pk"))
-        .order_by()
-        if kind in NAMED_SOURCES or n < SMALL_POPULATION
-    }
+    an instrument with none has nothing to protect); none while its evidence is unchanged."""
+    counted = kept(
+        scrutiny,
+        "instrument counts",
+        lambda: list(
+            Response.objects.counting()
+            .filter(scrutiny=scrutiny)
+            .values_list("instrument__code", "instrument__kind")
+            .annotate(n=Count("pk"))
+            .order_by()
+        ),
+    )
+    return {code for code, kind, n in counted if kind in NAMED_SOURCES or n < SMALL_POPULATION}
 
 
 def distributions_for_publication(

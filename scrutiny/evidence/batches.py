@@ -111,9 +111,14 @@ class ResponseWriter:
         if self.replaced:
             replaced = set(self.replaced)
             Answer.objects.filter(response_id__in=replaced).delete()
+            rewritten = [r for r, _ in self.pending if r.pk in replaced]
+            now = timezone.now()
+            for response in rewritten:
+                response.updated_at = now  # moves its scrutiny's evidence stamp (scrutiny.kept)
             Response.objects.bulk_update(
-                [r for r, _ in self.pending if r.pk in replaced],
+                rewritten,
                 [
+                    "updated_at",
                     "version",
                     "agency",
                     "area",

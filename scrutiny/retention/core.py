@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.db.models.deletion import ProtectedError, RestrictedError
 from django.db.models.functions import TruncMonth
+from django.utils import timezone
 
 from scrutiny.models import ActionUpdate, Answer, Partnership, Response, Scrutiny, TrailEntry
 from scrutiny.models import Source as S
@@ -51,13 +52,20 @@ def answers_anonymise(*, partnership: Partnership, cutoffs: Cutoffs) -> list[Ret
     unquoted_text.delete()
     held = Q(number__isnull=False) | Q(date__isnull=False) | ~Q(text="")
     emptied = answers.filter(held).update(text="", number=None, date=None)
+    if removed or emptied:  # their answers changed: their scrutinies' evidence stamps move
+        responses.update(updated_at=timezone.now())
 
     month = TruncMonth("submitted_at")
     details = Q(role__isnull=False) | ~Q(ref="") | ~Q(fingerprint="") | Q(created_by__isnull=False)
     to_anonymise = responses.annotate(month=month).filter(details | ~Q(submitted_at=month))
     anonymised = Response.objects.filter(pk__in=list(to_anonymise.values_list("pk", flat=True)))
     details_count = anonymised.update(
-        role=None, ref="", fingerprint="", created_by=None, submitted_at=month
+        role=None,
+        ref="",
+        fingerprint="",
+        created_by=None,
+        submitted_at=month,
+        updated_at=timezone.now(),
     )
     return [
         RetentionLine("answers", "free-text, number and date answers", REMOVED, removed),

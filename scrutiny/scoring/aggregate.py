@@ -5,7 +5,8 @@ and, around it, adds those up by source, agency and area: for each factor, a sum
 and a count. That table has at most (sources x agencies x areas x factors)
 rows, whatever the number of responses, and source means, triangulation and every breakdown are
 combined from it in Python. So scoring a scrutiny is two queries (its factors, then that one),
-however many responses, agencies or areas it has.
+however many responses, agencies or areas it has. That table is kept between requests while the
+scrutiny's evidence is unchanged (`scrutiny.kept`): then the one query is its evidence stamp.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from django.db import connection
 from django.db.models import Field, Model
 
 from scrutiny.errors import ApplicationError
+from scrutiny.kept import kept
 from scrutiny.models import Agency, Answer, Area, FactorLink, Response, Scrutiny, SuccessFactor
 from scrutiny.scoring.results import (
     SOURCES,
@@ -112,8 +114,13 @@ def _aggregate_sql(factors: int) -> str:
 
 
 def _rows(scrutiny: Scrutiny, factor_ids: list[int]) -> list[_Row]:
+    """The small table, kept while the scrutiny's evidence is unchanged (`scrutiny.kept`)."""
     if not factor_ids:
         return []
+    return kept(scrutiny, "scores", lambda: _rows_read(scrutiny, factor_ids), tuple(factor_ids))
+
+
+def _rows_read(scrutiny: Scrutiny, factor_ids: list[int]) -> list[_Row]:
     params: list[int | str] = [pk for pk in factor_ids for _ in range(2)]
     params += [scrutiny.pk, Response.Status.SUBMITTED]
     rows: list[_Row] = []

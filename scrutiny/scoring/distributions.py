@@ -8,9 +8,10 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 
 from scrutiny.instruments import answer_score
+from scrutiny.kept import kept
 from scrutiny.models import Answer, Instrument, Option, Question, Scrutiny
 from scrutiny.scoring.results import Cell, clamped
 
@@ -44,13 +45,14 @@ def question_distributions(
     *, scrutiny: Scrutiny, instrument: Instrument | None = None
 ) -> list[QuestionDistribution]:
     """Counts per option of every choice question (of one instrument, or all), in instrument,
-    version and question order. Four queries, however many questions and responses."""
+    version and question order. Four queries, however many questions and responses; two while
+    the scrutiny's evidence is unchanged (the counts are kept: `scrutiny.kept`)."""
     questions = Question.objects.filter(
         version__instrument__scrutiny=scrutiny,
         type__in=(Question.Type.SINGLE, Question.Type.MULTIPLE),
     )
     options = Option.objects.filter(option_list__version__instrument__scrutiny=scrutiny)
-    answers = Answer.objects.counting().filter(response__scrutiny=scrutiny, option__isnull=False)
+    answers = Answer.objects.counting_in(scrutiny).filter(option__isnull=False)
     if instrument is not None:
         questions = questions.filter(version__instrument=instrument)
         options = options.filter(option_list__version__instrument=instrument)
@@ -59,16 +61,12 @@ def question_distributions(
     options_by_list: dict[int, list[Option]] = defaultdict(list)
     for option in options.order_by("option_list_id", "position"):
         options_by_list[option.option_list_id].append(option)
-    counts = {
-        (row["question_id"], row["option_id"]): row["n"]
-        for row in answers.values("question_id", "option_id").annotate(n=Count("id")).order_by()
-    }
-    answered = {
-        row["question_id"]: row["n"]
-        for row in answers.values("question_id")
-        .annotate(n=Count("response_id", distinct=True))
-        .order_by()
-    }
+    counts, answered = kept(
+        scrutiny,
+        "distributions",
+        lambda: _counted(answers),
+        instrument.pk if instrument is not None else None,
+    )
     return [
         QuestionDistribution(
             instrument_code=question.version.instrument.code,
@@ -91,6 +89,22 @@ def question_distributions(
             "version__instrument__code", "version__number", "position"
         )
     ]
+
+
+def _counted(answers: QuerySet[Answer]) -> tuple[dict[tuple[int, int], int], dict[int, int]]:
+    """How many answers chose each (question, option), and how many responses answered each
+    question: the two aggregates over every answer, kept while the evidence is unchanged."""
+    counts = {
+        (row["question_id"], row["option_id"]): row["n"]
+        for row in answers.values("question_id", "option_id").annotate(n=Count("id")).order_by()
+    }
+    answered = {
+        row["question_id"]: row["n"]
+        for row in answers.values("question_id")
+        .annotate(n=Count("response_id", distinct=True))
+        .order_by()
+    }
+    return counts, answered
 
 
 def question_score(distribution: QuestionDistribution) -> Cell | None:

@@ -172,7 +172,11 @@ def test_instrument_detail_current_and_older_version(partnership, scrutineer):
 
 
 def _count(django_assert_num_queries, client, path, expected=None, **params):
-    """Run the request, asserting `expected` queries when given; return how many it took."""
+    """Run the request with nothing kept (scrutiny/kept.py), asserting `expected` queries when
+    given; return how many it took."""
+    from django.core.cache import caches
+
+    caches["evidence"].clear()
     if expected is None:
         from django.db import connection
         from django.test.utils import CaptureQueriesContext

@@ -459,11 +459,12 @@ def test_distributions_query_count_is_flat(partnership, django_assert_num_querie
     )
     evidence = Evidence(scrutiny)
     evidence.submit(survey, {"P1": "5", "P2": "4"})
-    with django_assert_num_queries(4):
+    # The questions, the options, the evidence stamp and the two counts (scrutiny/kept.py).
+    with django_assert_num_queries(5):
         question_distributions(scrutiny=scrutiny)
     evidence.submit_many(survey, [{"P1": "5", "P2": "4"}] * 50)
     make_instrument(scrutiny, code="A1", kind=AUDIT, questions=[Q("Q1"), Q("Q2")])
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         rows = question_distributions(scrutiny=scrutiny)
     assert [d.answered for d in rows] == [0, 0, 51, 51]
 
@@ -471,20 +472,21 @@ def test_distributions_query_count_is_flat(partnership, django_assert_num_querie
 # Queries --------------------------------------------------------------------------------------
 
 
-def test_scoring_takes_two_queries_however_much_evidence(partnership, django_assert_num_queries):
+def test_scoring_takes_three_queries_however_much_evidence(partnership, django_assert_num_queries):
     scrutiny = make_scrutiny(partnership, agencies=["POL", "EDU"], areas=["NTH", "STH"])
     audit = make_instrument(
         scrutiny, code="A1", kind=AUDIT, questions=[Q("Q1"), Q("Q2", factors="SF2")]
     )
     evidence = Evidence(scrutiny)
     evidence.submit(audit, {"Q1": "4", "Q2": "3"}, agency="POL", area="NTH")
-    with django_assert_num_queries(2):
+    # The factors, the evidence stamp and the aggregate (scrutiny/kept.py).
+    with django_assert_num_queries(3):
         scrutiny_scores(scrutiny=scrutiny)
 
     survey = make_instrument(scrutiny, code="PS1", kind=SURVEY, questions=[Q("P1", "agree")])
     evidence.submit_many(survey, [{"P1": "4"}] * 40, agency="EDU", area="STH")
     evidence.submit_many(audit, [{"Q1": "2", "Q2": "1"}] * 40, agency="POL")
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         scores = scrutiny_scores(scrutiny=scrutiny)
     assert scores.factor("SF1").n == 81
     assert Question.objects.filter(is_scored=True).count() == 3

@@ -157,9 +157,13 @@ def agreement_statistics(*, scrutiny: Scrutiny) -> list[ToolAgreement]:
 
     labels: dict[tuple[int, str, int, int], dict[str, str]] = defaultdict(dict)
     questions: dict[int, dict[str, tuple[int, int, str]]] = defaultdict(dict)
+    # The audits' answers found through the audits (a subquery), not by a join up to the
+    # scrutiny: the database reads this scrutiny's audits first, however large another is.
+    audited = Assignment.objects.filter(
+        case__sample__scrutiny=scrutiny, response__status=submitted
+    ).values("response_id")
     rows = Answer.objects.filter(
-        response__assignment__case__sample__scrutiny=scrutiny,
-        response__status=submitted,
+        response_id__in=audited,
         question__type=Question.Type.SINGLE,
         option__isnull=False,
     ).values_list(

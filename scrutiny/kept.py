@@ -12,8 +12,11 @@ responses), which changes whenever its evidence does:
   the superseding ids;
 - anything else written to a response or its answers moves the response's `updated_at`: every
   write path of `scrutiny.evidence` saves the response (or sets `updated_at` with the rows it
-  updates), and so does anything else that rewrites answers in bulk (retention's emptying of
-  words, the disclosure flags).
+  updates), and so does everything else that rewrites them in bulk (retention, the disclosure
+  flags, an erasure's scrub of a person's address, the case lists' relabelling).
+
+tests/scrutiny/test_kept.py moves the stamp through each of those paths. A kept value also holds
+codes (of agencies, areas, roles and instruments): identifiers the platform never changes.
 
 A kept value is therefore never stale: a changed scrutiny has a new stamp, the old entry is
 never read again and expires. What is kept is the raw aggregate, before any setting is applied

@@ -127,8 +127,15 @@ class Response(models.Model):
 class Answer(models.Model):
     """One answer. A multiple-choice answer is one row per chosen option."""
 
-    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
-    question = models.ForeignKey(Question, on_delete=models.RESTRICT, related_name="answers")
+    # No index of their own: the unique (response, question, option) and the distribution's
+    # (question, option) indexes begin with them and serve every lookup by either. Two fewer
+    # indexes to keep on the largest table make a million answers import faster.
+    response = models.ForeignKey(
+        Response, on_delete=models.CASCADE, related_name="answers", db_index=False
+    )
+    question = models.ForeignKey(
+        Question, on_delete=models.RESTRICT, related_name="answers", db_index=False
+    )
     option = models.ForeignKey(
         Option, on_delete=models.RESTRICT, null=True, blank=True, related_name="answers"
     )

@@ -14,8 +14,9 @@ from typing import Any
 
 from django.db.models import JSONField, Model, Q, QuerySet, TextField
 from django.db.models.functions import Cast
+from django.utils import timezone
 
-from scrutiny.models import Partnership, TrailEntry
+from scrutiny.models import Answer, Partnership, Response, TrailEntry
 
 TRAIL_FIELDS = ("actor", "object_label", "detail", "data")
 CHUNK = 50
@@ -82,6 +83,8 @@ def _update(model: type[Model], pk: Any, changes: dict[str, Any]) -> None:
         anonymise(**changes)
     else:
         one.update(**changes)
+    if model is Answer:  # its response changed: its scrutiny's evidence stamp moves (scrutiny.kept)
+        Response.objects.filter(answers__pk=pk).update(updated_at=timezone.now())
 
 
 def trail_scrub(*, partnership: Partnership, emails: Iterable[str], replacement: str) -> int:

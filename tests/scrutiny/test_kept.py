@@ -21,12 +21,13 @@ from scrutiny.evidence import (
 )
 from scrutiny.instruments import instrument_current_version, version_compile
 from scrutiny.kept import evidence_stamp
-from scrutiny.models import Agency, Instrument, Response, Scrutiny
+from scrutiny.models import Agency, Answer, Instrument, Response, Scrutiny
+from scrutiny.people_data.scrub import text_scrub
 from scrutiny.retention import Cutoffs
 from scrutiny.retention.core import answers_anonymise
 from scrutiny.scoring import question_distributions, scrutiny_scores
 from tests.conftest import client_for
-from tests.scrutiny.test_workspace import _submit
+from tests.scrutiny.test_workspace import PLANTED, _submit
 from tests.scrutiny.test_workspace import scrutiny as scrutiny
 
 pytestmark = pytest.mark.django_db
@@ -136,6 +137,12 @@ def _retention(scrutiny: Scrutiny, council: Agency) -> None:
     assert any(line.count for line in lines)
 
 
+def _erasure(scrutiny: Scrutiny, council: Agency) -> None:
+    """A person's address erased from the comments that mention it (people_data)."""
+    answers = Answer.objects.filter(response__scrutiny=scrutiny)
+    assert text_scrub(answers, ("text",), [PLANTED["email"]], "[removed]") == 1
+
+
 WRITES: dict[str, Callable[[Scrutiny, Agency], None]] = {
     "a draft saved": _draft,
     "a response reopened": _reopen,
@@ -143,6 +150,7 @@ WRITES: dict[str, Callable[[Scrutiny, Agency], None]] = {
     "a re-imported row": _reimport,
     "a response deleted": _delete,
     "retention": _retention,
+    "an erasure": _erasure,
 }
 
 

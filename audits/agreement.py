@@ -134,9 +134,11 @@ class ToolAgreement:
     questions: tuple[QuestionAgreement, ...]  # in question order
 
 
-def agreement_statistics(*, scrutiny: Scrutiny) -> list[ToolAgreement]:
-    """Agreement of first and independent second audits, per audit tool and question, for the
-    case files where both of an agency's audits are submitted. Two queries, however many."""
+def _paired(
+    scrutiny: Scrutiny,
+) -> tuple[dict[int, tuple[str, str]], set[tuple[int, int, int]]]:
+    """The scrutiny's audit tools (code and title by instrument id), and each (tool, case file,
+    agency) whose first and second audits are both submitted (one query)."""
     submitted = Response.Status.SUBMITTED
     tools: dict[int, tuple[str, str]] = {}
     roles: dict[tuple[int, int, int], set[str]] = defaultdict(set)
@@ -153,7 +155,14 @@ def agreement_statistics(*, scrutiny: Scrutiny) -> list[ToolAgreement]:
         tools[instrument_id] = (code, title)
         roles[(instrument_id, case_id, agency_id)].add(role)
     both = {Assignment.Role.FIRST.value, Assignment.Role.SECOND.value}
-    paired = {key for key, seen in roles.items() if both <= seen}
+    return tools, {key for key, seen in roles.items() if both <= seen}
+
+
+def agreement_statistics(*, scrutiny: Scrutiny) -> list[ToolAgreement]:
+    """Agreement of first and independent second audits, per audit tool and question, for the
+    case files where both of an agency's audits are submitted. Two queries, however many."""
+    submitted = Response.Status.SUBMITTED
+    tools, paired = _paired(scrutiny)
 
     labels: dict[tuple[int, str, int, int], dict[str, str]] = defaultdict(dict)
     questions: dict[int, dict[str, tuple[int, int, str]]] = defaultdict(dict)

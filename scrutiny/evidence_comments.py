@@ -23,6 +23,7 @@ removes finds nothing, so no one finds a comment by an identifier taken out of i
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -310,18 +311,24 @@ def _page_kept(
     )
 
 
+def _digest(key: str) -> str:
+    """A comment's words as a kept page holds them: a digest, never the words, so that nothing
+    a person wrote outlives its erasure in a cache (scrutiny.kept)."""
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
 def _folded(
     answers: QuerySet[Answer], *, order: dict[int, int], start: int, stop: int
 ) -> list[dict[str, Any]]:
     """The page's different comments: each question's (in `order`), those said by most people
-    first, then the newest; one row each with its words' key, its newest answer and how many
-    people said it."""
+    first, then the newest; one row each with its words' key (as a `_digest`), its newest answer
+    and how many people said it."""
     rank = Case(
         *(When(question_id=pk, then=Value(n)) for pk, n in order.items()),
         default=Value(len(order)),
         output_field=IntegerField(),
     )
-    return list(
+    rows = list(
         answers.values("question_id", folded=F("key"))
         .annotate(
             people=Count("response_id", distinct=True),
@@ -331,6 +338,7 @@ def _folded(
         )
         .order_by("rank", "-people", "-newest")[start:stop]
     )
+    return [{**row, "folded": _digest(row["folded"])} for row in rows]
 
 
 def _shown(
@@ -353,11 +361,12 @@ def _shown(
             Answer.objects.filter(pk__in=[row["newest"] for row in rows])
         )
     }
-    quoted = set(
-        Quote.objects.filter(factor=factor)
+    quoted = {
+        (question_id, _digest(key))
+        for question_id, key in Quote.objects.filter(factor=factor)
         .annotate(key=comment_key("answer__text"))
         .values_list("answer__question_id", "key")
-    )
+    }
     shown = []
     for row in rows:
         answer = newest[row["newest"]]

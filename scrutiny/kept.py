@@ -15,7 +15,9 @@ responses), which changes whenever its evidence does:
   updates), and so does everything else that rewrites them in bulk (retention, the disclosure
   flags, an erasure's scrub of a person's address, the case lists' relabelling).
 
-tests/scrutiny/test_kept.py moves the stamp through each of those paths. A kept value also holds
+tests/scrutiny/test_kept.py moves the stamp through each of those paths. What is kept is counts
+and codes: a comment page's words are kept as a digest (scrutiny.evidence_comments), so nothing
+a person wrote outlives its erasure in a cache. A kept value also holds
 codes (of agencies, areas, roles and instruments): identifiers the platform never changes.
 
 A kept value is therefore never stale: a changed scrutiny has a new stamp, the old entry is

@@ -7,6 +7,8 @@ import datetime as dt
 from collections.abc import Callable
 
 import pytest
+from django.core.cache import caches
+from django.core.cache.backends.locmem import LocMemCache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -188,3 +190,24 @@ def test_a_page_reads_the_stamp_once_and_shows_new_evidence_on_the_next(
         again = client.get(url)
     assert len(after) == len(cold)  # read afresh
     assert again.context["evidence"].row.n == n + 1
+
+
+def _kept_bytes() -> bytes:
+    """Everything the `evidence` cache holds, as stored (pickled), in memory or on Redis."""
+    cache = caches["evidence"]
+    if isinstance(cache, LocMemCache):
+        return b"".join(cache._cache.values())
+    client = cache._cache.get_client(None)  # RedisCache (CACHE_URL, as CI's PostgreSQL run)
+    return b"".join(client.get(key) or b"" for key in client.keys("*"))
+
+
+def test_nothing_a_person_wrote_is_kept(scrutiny: Scrutiny, scrutineer):
+    """The comment pages are kept by a digest of their words, never the words: an erased or
+    expired comment leaves no copy in a cache."""
+    url = reverse("workspace-factor", args=[scrutiny.slug, "SF1"])
+    page = client_for(scrutineer).get(url).content.decode()
+    assert "Supervision notes were thin." in page
+    kept = _kept_bytes().lower()
+    assert kept  # the page kept its aggregates
+    for words in ("supervision notes were thin", "drifted for months", "team briefing"):
+        assert words.encode() not in kept

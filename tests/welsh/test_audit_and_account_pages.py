@@ -15,9 +15,13 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import translation
 from django.views.defaults import bad_request, server_error
+from django_otp.plugins.otp_static.models import StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audits.models import Assignment, AuditEvent, ImmediateConcern
 from scrutiny.instruments import instrument_save, version_compile
+from scrutiny.mfa.selectors import secret_for_reading
+from scrutiny.mfa.services import recovery_code_for_reading
 from scrutiny.models import Scrutiny, SuccessFactor
 from tests.audits.builders_completion import assign, make_sample, wizard_data
 from tests.audits.builders_completion import eager_tasks as eager_tasks
@@ -122,8 +126,16 @@ def test_signing_in_and_the_second_factor(auditor_council, password, data):
     device.throttle_reset()
     assert client.post(verify, {"code": totp_code(device)}).status_code == 302
     assert_welsh(client.get(reverse("two-factor")), data)
+    # The recovery codes shown are random letters and digits, not words: "to3w-kl77" once read
+    # as English ("to"). They are the person's own data on the page.
     assert_welsh(client.get(reverse("two-factor-recovery-codes"), follow=True), data)
-    assert_welsh(client.post(reverse("two-factor-recovery-codes"), follow=True), data)
+    page = client.post(reverse("two-factor-recovery-codes"), follow=True)
+    tokens = StaticToken.objects.filter(device__user=auditor_council).values_list(
+        "token", flat=True
+    )
+    codes = [recovery_code_for_reading(token) for token in tokens]
+    assert codes and all(code in page.content.decode() for code in codes)
+    assert_welsh(page, [*data, *codes])
     assert_welsh(client.get(reverse("password_change_done")), data)
     assert_welsh(client.post(reverse("logout"), follow=True), data)
 
@@ -137,8 +149,21 @@ def test_changing_a_password(auditor_council, data):
 def test_setting_up_a_second_factor(board_member, data):
     client = welsh(client_for(board_member))
     set_up = reverse("two-factor-set-up")
-    assert_welsh(client.get(set_up), [*data, board_member.email])
-    assert_welsh(client.post(set_up, {"code": "000000"}), [*data, board_member.email])
+    page = client.get(set_up)
+    # The app's secret is random base32 in groups of four ("AN3Q" would read as English "an"):
+    # the person's own data on the page, like their address.
+    secrets = [
+        secret_for_reading(device)
+        for device in TOTPDevice.objects.filter(user=board_member, confirmed=False)
+    ]
+    assert secrets and all(secret in page.content.decode() for secret in secrets)
+    assert_welsh(page, [*data, board_member.email, *secrets])
+    again = client.post(set_up, {"code": "000000"})
+    secrets += [
+        secret_for_reading(device)
+        for device in TOTPDevice.objects.filter(user=board_member, confirmed=False)
+    ]
+    assert_welsh(again, [*data, board_member.email, *secrets])
     remove = client.get(reverse("two-factor-remove"), follow=True)
     assert_welsh(remove, data)
 

@@ -27,6 +27,18 @@ from tests.factories import PASSWORD, AgencyFactory, AreaFactory, PartnershipFac
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _static_files_looked_up_on_request() -> Iterator[None]:
+    """WhiteNoise reads every file of STATIC_ROOT (over 700 once `collectstatic` has run, as
+    scripts/setup.sh does) each time a middleware chain is built, and each test `Client` builds
+    one: that was a third of the suite's time. The tests look static files up on request, as
+    WhiteNoise does in DEBUG, which serves the same files with the same headers."""
+    from django.test.utils import override_settings
+
+    with override_settings(WHITENOISE_AUTOREFRESH=True):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _language_reset() -> Iterator[None]:
     """A request in Welsh leaves Welsh active in the thread (LocaleMiddleware activates and

@@ -128,7 +128,7 @@ def _locked(assignment: Assignment) -> Assignment:
     # of=("self",): PostgreSQL cannot lock the nullable side of the joins.
     return (
         Assignment.objects.select_for_update(of=("self",))
-        .select_related("case__sample__scrutiny", "response", "agency")
+        .select_related("case__sample__scrutiny", "case__sample__instrument", "response", "agency")
         .get(pk=assignment.pk)
     )
 

@@ -108,9 +108,14 @@ def access_assignment_for_user(user: AnyUser, assignment_id: int) -> Assignment:
 
 
 def access_assignment_to_complete(user: AnyUser, assignment_id: int) -> Assignment:
-    """An assignment the user may fill in: only its own auditor."""
+    """An assignment the user may fill in: only its own auditor. Its draft response and the
+    sample's audit tool come in the same query (the audit's pages read both)."""
     # One at most: no ordering (the model's joins the case file and its agency to sort by).
-    mine = assignments_visible_to(user).filter(pk=assignment_id, auditor_id=user.pk)
+    mine = (
+        assignments_visible_to(user)
+        .select_related("response", "case__sample__instrument")
+        .filter(pk=assignment_id, auditor_id=user.pk)
+    )
     assignment = mine.order_by().first()
     if assignment is None:
         raise Http404("No such audit.")

@@ -63,17 +63,19 @@ OPEN_LINK_PAGES = {name: n + 1 for name, n in SURVEY_PAGES.items()}  # the surve
 # Each with the audit trail's one insert (a case file's page viewed or changed: scrutiny.trail)
 # and the auditor's second factor read back from the session (django-otp's device).
 AUDIT_PAGES = {
-    "show a page": 10,  # 15 before a version's compilation was kept by the process
-    "save a page": 22,  # 30 when the page's version was compiled again to save it
-    # One of the 25 is Django's delete cascading to the answers' disclosure reviews
+    # The assignment's query joins its draft response and the sample's audit tool: 7, 19, 22,
+    # 8, 8 and 25 before.
+    "show a page": 6,  # 15 before a version's compilation was kept by the process
+    "save a page": 17,  # 30 when the page's version was compiled again to save it
+    # One of the 21 is Django's delete cascading to the answers' disclosure reviews
     # (scrutiny.models.DisclosureReview) as a page's answers are replaced.
-    "save the last page": 25,
-    "show a page answered": 11,
-    "check": 8,
-    # 32 when the submit compiled the version a second time; 2 of the 25 lock the case file and
+    "save the last page": 21,
+    "show a page answered": 7,
+    "check": 7,
+    # 32 when the submit compiled the version a second time; 2 of the 24 lock the case file and
     # look for its moderation, so that an audit arriving after moderation never counts twice,
     # and 1 is the delete's cascade to disclosure reviews.
-    "submit": 25,
+    "submit": 24,
 }
 PACK_DATA = 52  # 3 of them evidence stamps (scrutiny/kept.py), read outside a request
 PLAN_READS = {

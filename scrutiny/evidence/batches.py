@@ -7,14 +7,15 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import connection
 from django.db.models import Field, Model
 from django.utils import timezone
 
 from scrutiny.disclosure.flagged import disclosure_told
-from scrutiny.evidence.cleaning import CleanAnswer, answers_clean
+from scrutiny.disclosure.harm import DISCLOSURE_SOURCES
+from scrutiny.evidence.cleaning import CleanAnswer, answer_clean_alone, answers_clean
 from scrutiny.evidence.responses import (
     ResponseDetails,
     answers_disclose,
@@ -22,6 +23,17 @@ from scrutiny.evidence.responses import (
 )
 from scrutiny.instruments import CompiledVersion
 from scrutiny.models import Answer, Response, User
+
+
+class Pending(NamedTuple):
+    """A response checked and waiting for its batch: what varies from one to the next (the rest
+    is the writer's), and the pk of the stored response it replaces (None for a new one)."""
+
+    pk: int | None
+    details: ResponseDetails
+    submitted_at: dt.datetime
+    fingerprint: str
+    answers: list[CleanAnswer]
 
 
 class ResponseWriter:
@@ -50,7 +62,7 @@ class ResponseWriter:
         }
         self.cleaner = BulkCleaner(compiled)
         self.seen_refs: set[str] = set()
-        self.pending: list[tuple[Response, list[CleanAnswer]]] = []
+        self.pending: list[Pending] = []
         self.replaced: list[int] = []
         self.created = 0
         self.updated = 0
@@ -83,40 +95,40 @@ class ResponseWriter:
             self.updated += 1
         else:
             self.created += 1
-        response = Response(
+        self.pending.append(
+            Pending(
+                previous[0] if previous is not None else None,
+                details,
+                details.submitted_at or timezone.now(),
+                fingerprint,
+                answers,
+            )
+        )
+        if len(self.pending) >= self.BATCH:
+            self.flush()
+        return {}
+
+    def template(self) -> Response:
+        """A response with what every one this writer stores shares (scrutiny, version,
+        source, status, channel, author)."""
+        compiled = self.compiled
+        return Response(
             scrutiny_id=compiled.scrutiny_id,
             instrument_id=compiled.instrument_id,
             version_id=compiled.version_id,
             source=compiled.kind,
             status=Response.Status.SUBMITTED,
             channel=self.channel,
-            ref=details.ref,
-            agency_id=details.agency_id,
-            area_id=details.area_id,
-            role_id=details.role_id,
-            case_ref=details.case_ref,
-            submitted_at=details.submitted_at or timezone.now(),
-            fingerprint=fingerprint,
             created_by=self.user,
         )
-        response.pk = previous[0] if previous is not None else None
-        self.pending.append((response, answers))
-        if len(self.pending) >= self.BATCH:
-            self.flush()
-        return {}
 
     def flush(self) -> None:
         if not self.pending:
             return
         if self.replaced:
-            replaced = set(self.replaced)
-            Answer.objects.filter(response_id__in=replaced).delete()
-            rewritten = [r for r, _ in self.pending if r.pk in replaced]
-            now = timezone.now()
-            for response in rewritten:
-                response.updated_at = now  # moves its scrutiny's evidence stamp (scrutiny.kept)
+            Answer.objects.filter(response_id__in=set(self.replaced)).delete()
             Response.objects.bulk_update(
-                rewritten,
+                [self.rewritten(p) for p in self.pending if p.pk is not None],
                 [
                     "updated_at",
                     "version",
@@ -130,10 +142,26 @@ class ResponseWriter:
                     "channel",
                 ],
             )
-        responses_insert([r for r, _ in self.pending if r.pk is None])
-        answers_insert(self.compiled, [(r.pk, answers) for r, answers in self.pending])
+        new = [p for p in self.pending if p.pk is None]
+        ids = iter(responses_insert(self.template(), new))
+        answers_insert(
+            self.compiled,
+            [(p.pk if p.pk is not None else next(ids), p.answers) for p in self.pending],
+        )
         self.pending.clear()
         self.replaced.clear()
+
+    def rewritten(self, pending: Pending) -> Response:
+        response = self.template()
+        response.pk = pending.pk
+        response.updated_at = timezone.now()  # moves its scrutiny's evidence stamp (scrutiny.kept)
+        response.agency_id = pending.details.agency_id
+        response.area_id = pending.details.area_id
+        response.role_id = pending.details.role_id
+        response.case_ref = pending.details.case_ref
+        response.submitted_at = pending.submitted_at
+        response.fingerprint = pending.fingerprint
+        return response
 
 
 class BulkCleaner:
@@ -142,7 +170,8 @@ class BulkCleaner:
 
     Where no question has a show_if, whether an answer is shown does not depend on the others,
     so answers_clean checks each answer alone: the row's clean answers are then those of each
-    (question, value), asked of answers_clean once and remembered. A row with anything wrong
+    (question, value), checked once (`answer_clean_alone`, answers_clean's own check of an
+    answer) and remembered. A row with anything wrong
     (an error, a required question unanswered), a value that cannot be remembered (a list) or
     an instrument with conditions is checked whole by answers_clean, so the answers and the
     errors are always exactly what answers_clean gives.
@@ -165,8 +194,7 @@ class BulkCleaner:
         key = (code, value.__class__, value if value.__class__ is str else repr(value))
         found = self.known.get(key, self)
         if found is self:
-            answers, errors = answers_clean(self.compiled, {code: value}, complete=True)
-            found = None if any(k == code or k not in self.required for k in errors) else answers
+            found = answer_clean_alone(self.compiled, code, value)
             if len(self.known) < self.LIMIT:
                 self.known[key] = found
         return found  # type: ignore[return-value]
@@ -185,36 +213,41 @@ class BulkCleaner:
         return answers_clean(self.compiled, values, complete=True)
 
 
-_VARYING = ("ref", "agency", "area", "role", "case_ref", "fingerprint")
+# What varies from one response of a writer to the next: Pending holds it.
+_VARYING = frozenset(
+    {"ref", "agency_id", "area_id", "role_id", "case_ref", "fingerprint", "submitted_at"}
+)
 
 
-def responses_insert(responses: list[Response]) -> None:
-    """Store new responses (all made by one writer: the same scrutiny, version, channel,
-    status and author) in bulk, and set their pks: one insert (COPY on PostgreSQL) and one
-    query for the ids, without Django preparing each field of each response."""
+def responses_insert(template: Response, responses: list[Pending]) -> list[int]:
+    """Store new responses, each `template` but for what its Pending holds, in bulk, and give
+    their pks: one insert (COPY on PostgreSQL) and one query for the ids, without a model
+    instance a response or Django preparing each field of each."""
     if not responses:
-        return
+        return []
     fields = [f for f in Response._meta.concrete_fields if not f.primary_key]
-    first = responses[0]
+    names = [f.attname for f in fields]
     constant = {
-        f.attname: f.get_db_prep_save(f.pre_save(first, add=True), connection)
+        f.attname: f.get_db_prep_save(f.pre_save(template, add=True), connection)
         for f in fields
-        if f.name not in _VARYING and f.name != "submitted_at"
+        if f.attname not in _VARYING
     }
     submitted = _field(Response, "submitted_at")
-    varying = {f.attname for f in fields if f.name in _VARYING}
-    names = [f.attname for f in fields]
 
-    def row(response: Response) -> list[Any]:
-        values = [
-            getattr(response, name) if name in varying else constant.get(name) for name in names
-        ]
-        values[names.index("submitted_at")] = submitted.get_db_prep_save(
-            response.submitted_at, connection
-        )
-        return values
+    def row(pending: Pending) -> list[Any]:
+        details = pending.details
+        varying = {
+            "ref": details.ref,
+            "agency_id": details.agency_id,
+            "area_id": details.area_id,
+            "role_id": details.role_id,
+            "case_ref": details.case_ref,
+            "fingerprint": pending.fingerprint,
+            "submitted_at": submitted.get_db_prep_save(pending.submitted_at, connection),
+        }
+        return [varying[name] if name in _VARYING else constant[name] for name in names]
 
-    rows = [row(r) for r in responses]
+    rows = [row(p) for p in responses]
     table = connection.ops.quote_name(Response._meta.db_table)
     columns = [connection.ops.quote_name(f.column) for f in fields]
     with connection.cursor() as cursor:
@@ -227,19 +260,15 @@ def responses_insert(responses: list[Response]) -> None:
             with cursor.cursor.copy(f"COPY {table} (id, {', '.join(columns)}) FROM STDIN") as copy:
                 for pk, values in zip(ids, rows, strict=True):
                     copy.write_row([pk, *values])
-        else:
-            placeholders = ", ".join(["%s"] * len(columns))
-            # Names from the model's own meta, quoted; the values are parameters.
-            insert = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})"  # noqa: S608
-            cursor.executemany(insert, rows)
-            # One writer holds SQLite's lock for the transaction: the ids are consecutive.
-            cursor.execute("SELECT last_insert_rowid()")
-            last = cursor.fetchone()[0]
-            ids = list(range(last - len(rows) + 1, last + 1))
-    for response, pk in zip(responses, ids, strict=True):
-        response.pk = pk
-        response._state.adding = False
-        response._state.db = connection.alias
+            return ids
+        placeholders = ", ".join(["%s"] * len(columns))
+        # Names from the model's own meta, quoted; the values are parameters.
+        insert = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})"  # noqa: S608
+        cursor.executemany(insert, rows)
+        # One writer holds SQLite's lock for the transaction: the ids are consecutive.
+        cursor.execute("SELECT last_insert_rowid()")
+        last = cursor.fetchone()[0]
+        return list(range(last - len(rows) + 1, last + 1))
 
 
 _ANSWER_COLUMNS = ("response", "question", "option", "text", "number", "date", "score")
@@ -251,9 +280,10 @@ def answers_insert(
     """Store the answers of stored responses, in bulk: rows straight to the database (COPY on
     PostgreSQL, one executemany elsewhere), without a model instance an answer. Free text
     goes through the disclosure rule (`answers_disclose`) as model instances first."""
+    # Free text as model instances only for the sources the harm rule reads.
     text_rows = [
         Answer(response_id=pk, question_id=a.question_id, text=a.text)
-        for pk, answers in answers_by_response
+        for pk, answers in (answers_by_response if compiled.kind in DISCLOSURE_SOURCES else ())
         for a in answers
         if a.text
     ]

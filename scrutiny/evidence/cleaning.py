@@ -151,17 +151,35 @@ def answers_clean(
             )
     cleaned: list[CleanAnswer] = []
     for code, question in compiled.questions.items():
-        value = values.get(code)
-        if isinstance(value, str):
-            value = value.strip()
         if not compiled.visible(code, choice_answers):
             continue  # the answer to a hidden question is not stored
-        if value in EMPTY:
-            if complete and question.required:
-                errors[code] = f"{code} is required: answer “{question.text}”"
-            continue
-        answers, error = _clean_one(question, value)
+        answers, error = _shown_clean(question, values.get(code), complete=complete)
         if error:
             errors[code] = error
         cleaned += answers
     return cleaned, errors
+
+
+def _shown_clean(
+    question: CompiledQuestion, value: Any, *, complete: bool
+) -> tuple[list[CleanAnswer], str | None]:
+    """The answer to a question that is shown: none (required when `complete`), or checked."""
+    if isinstance(value, str):
+        value = value.strip()
+    if value in EMPTY:
+        if complete and question.required:
+            return [], f"{question.code} is required: answer “{question.text}”"
+        return [], None
+    return _clean_one(question, value)
+
+
+def answer_clean_alone(
+    compiled: CompiledVersion, code: str, value: Any
+) -> list[CleanAnswer] | None:
+    """One answer as `answers_clean(compiled, values, complete=True)` checks it where no
+    question of the version has a condition (so that each answer is shown whatever the
+    others): its clean answers, or None when answers_clean would give an error for it."""
+    if _unstorable(code) or _unstorable(value) or code not in compiled.questions:
+        return None
+    answers, error = _shown_clean(compiled.questions[code], value, complete=True)
+    return None if error else answers

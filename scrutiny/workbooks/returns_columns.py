@@ -56,8 +56,11 @@ class ChoiceMatcher:
     (or the text itself, for answers_clean to refuse); `values_in` reads a multiple-choice
     cell, items joined by ; or , (a label that holds a comma matched whole first)."""
 
+    SEEN_MOST = 1000  # different cells remembered (a column of choices has few)
+
     def __init__(self, question: CompiledQuestion) -> None:
         self.question = question
+        self.seen: dict[tuple[type, Any], str] = {}  # cell (by kind and value) → its answer
         self.order = {value: n for n, value in enumerate(question.options)}
         self.by_fold: dict[str, str] = {}
         for option in question.options.values():
@@ -90,11 +93,20 @@ class ChoiceMatcher:
         return sorted(unique, key=lambda v: self.order.get(v, len(self.order)))
 
     def answer(self, value: Any) -> str:
-        """A cell as the raw answer evidence.answers_clean reads."""
-        text = cell_text(value)
-        if self.question.type == Question.Type.MULTIPLE:
-            return "; ".join(self.values_in(text))
-        return self.value_of(text)
+        """A cell as the raw answer evidence.answers_clean reads. A column repeats a few
+        cells many times: each is read once (by its kind too: 1 and True are different
+        cells)."""
+        key = (value.__class__, value)
+        found = self.seen.get(key)
+        if found is None:
+            text = cell_text(value)
+            if self.question.type == Question.Type.MULTIPLE:
+                found = "; ".join(self.values_in(text))
+            else:
+                found = self.value_of(text)
+            if len(self.seen) < self.SEEN_MOST:
+                self.seen[key] = found
+        return found
 
 
 @dataclass

@@ -22,7 +22,7 @@ from django.test.utils import CaptureQueriesContext
 
 from scrutiny.errors import ApplicationError
 from scrutiny.evidence.batches import BulkCleaner, ResponseWriter
-from scrutiny.evidence.cleaning import answers_clean
+from scrutiny.evidence.cleaning import answer_clean_alone, answers_clean
 from scrutiny.instruments import instrument_current_version, instrument_save, version_compile
 from scrutiny.models import Answer, Response
 from scrutiny.workbooks import fast_sheet, responses_import
@@ -168,6 +168,14 @@ def test_bulk_cleaning_is_answers_clean(plain):
         values = {code: rng.choice(options) for code, options in choices.items()}
         values = {code: value for code, value in values.items() if value is not None}
         assert cleaner.clean(values) == answers_clean(compiled, values, complete=True), values
+    # Each answer alone, as the cleaner asks: answers_clean's answers, or None on its error.
+    required = set(answers_clean(compiled, {}, complete=True)[1])
+    for code, options in choices.items():
+        for value in options:
+            answers, errors = answers_clean(compiled, {code: value}, complete=True)
+            refused = any(key == code or key not in required for key in errors)
+            expected = None if refused else answers
+            assert answer_clean_alone(compiled, code, value) == expected, (code, value)
 
 
 def _import_queries(instrument, rows: int, prefix: str) -> int:

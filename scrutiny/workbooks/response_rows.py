@@ -69,6 +69,10 @@ class RowImporter:
         self.now = timezone.now().replace(microsecond=0)
         self._existing: dict[str, dt.datetime | None] | None = None
         self._unreffed: dict[int, tuple[int, str, int, dt.datetime | None]] | None = None
+        # The answer cells of every row: (position, question, option for an option column).
+        self.cells: list[tuple[int, CompiledQuestion, str | None]] = [
+            (i, q, None) for i, q in columns.questions.items()
+        ] + [(i, q, value) for i, (q, value) in columns.options.items()]
 
     # Existing responses, read once each and only when a row needs them.
     def existing_submitted(self, ref: str) -> dt.datetime | None:
@@ -147,10 +151,7 @@ class RowImporter:
         answers: dict[str, Any] = {}
         unread: set[str] = set()
         chosen: dict[str, list[str]] = {}
-        cells: list[tuple[int, CompiledQuestion, str | None]]
-        cells = [(i, q, None) for i, q in columns.questions.items()]
-        cells += [(i, q, value) for i, (q, value) in columns.options.items()]
-        for index, question, option in cells:
+        for index, question, option in self.cells:
             value = values[index] if index < len(values) else None
             if isinstance(value, FormulaCell):
                 self.error(number, self.sheet.column_at(index), value.message())

@@ -47,3 +47,8 @@ urlpatterns = [
         name="api-redoc",
     ),
 ]
+
+# Under /api/ a route that matches nothing, and a server error, answer in JSON
+# (scrutiny/views/errors.py).
+handler404 = "scrutiny.views.errors.not_found"
+handler500 = "scrutiny.views.errors.server_failed"

@@ -294,6 +294,13 @@ CELERY_BEAT_SCHEDULE = {
     "actions-overdue": {"task": "scrutiny.tasks.actions_flag_overdue", "schedule": DAILY_EVERY},
     # Personal data past each partnership's retention periods, removed once a day.
     "retention": {"task": "scrutiny.tasks.retention_daily", "schedule": DAILY_EVERY},
+    # Published PDFs redacted with other terms than today's (a term added, a new case
+    # reference), rendered again: scrutiny.publishing.publications_redact_again. Until then
+    # such a PDF is not served.
+    "published-pdfs-redacted": {
+        "task": "scrutiny.tasks.publications_redact_again",
+        "schedule": 300.0,
+    },
     # Jobs whose worker died, sent again (or marked stalled): scrutiny.jobs.jobs_recover.
     "jobs-recover": {"task": "scrutiny.tasks.jobs_recover", "schedule": float(JOB_RECOVER_SECONDS)},
     # Uploads that ended or dead jobs left in JOB_UPLOADS_DIR, deleted a day old, once a day.

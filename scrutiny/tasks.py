@@ -61,6 +61,15 @@ def publication_pdf_build(*, job_id: int, publication_id: int) -> None:
         )
 
 
+@shared_task
+def publications_redact_again() -> int:
+    """Run by celery beat every few minutes: render again each published PDF redacted with
+    other terms than today's (scrutiny.publishing); how many were sent to be rendered."""
+    from scrutiny.publishing import publications_redact_again as redact_again
+
+    return redact_again()
+
+
 @email_task()
 def publication_email(*, publication_id: int) -> int:
     """Tell each board member that a scrutiny's results are published (one email each)."""

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -221,6 +222,14 @@ class Redactor:
     @classmethod
     def for_terms(cls, terms: Iterable[str]) -> Redactor:
         return cls(words=_words_pattern(terms))
+
+    @property
+    def digest(self) -> str:
+        """The terms this redactor removes (beyond the identifiers every redactor removes), as
+        a digest: redactors of the same terms give the same one, so that an output can keep
+        which terms it was redacted with, and not the terms themselves."""
+        pattern = self.words.pattern if self.words is not None else ""
+        return hashlib.sha256(pattern.encode()).hexdigest()
 
     def __call__(self, text: str) -> str:
         return self.redact(text)

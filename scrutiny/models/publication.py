@@ -24,8 +24,11 @@ class Publication(models.Model):
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    # The pack's PDF, rendered from the snapshot by a job (scrutiny.publishing).
+    # The pack's PDF, rendered from the snapshot by a job (scrutiny.publishing), and the digest
+    # of the redaction terms it was rendered with (`Redactor.digest`): a PDF of other terms than
+    # today's is not served, and is rendered again.
     pdf = models.FileField(upload_to="published/", blank=True)
+    pdf_redaction = models.CharField(max_length=64, blank=True, default="")
     job = models.OneToOneField(
         Job, on_delete=models.SET_NULL, null=True, blank=True, related_name="publication"
     )

@@ -17,7 +17,7 @@ from django.db.models import Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from scrutiny.disclosure import Redactor
+from scrutiny.disclosure import HeldTerms, Redactor
 from scrutiny.errors import ApplicationError
 from scrutiny.jobs import job_enqueue
 from scrutiny.models import Finding, Publication, Scrutiny, SuccessFactor, User
@@ -90,27 +90,78 @@ def _notify_on_commit(publication: Publication) -> None:
     transaction.on_commit(lambda: publication_email.delay(publication_id=pk), robust=True)
 
 
-def publication_pack(publication: Publication) -> PackData:
-    """What the board reads: the snapshot, its words redacted as redaction stands now (one
-    query, however large the pack)."""
-    redactor = Redactor.for_partnership(
+def _redactor(publication: Publication) -> Redactor:
+    """Redaction as it stands now for the publication's scrutiny (one query)."""
+    return Redactor.for_partnership(
         publication.scrutiny.partnership_id, scrutiny=publication.scrutiny
     )
-    return pack_from_snapshot(publication.snapshot, redactor=redactor)
+
+
+def publication_pack(publication: Publication, *, redactor: Redactor | None = None) -> PackData:
+    """What the board reads: the snapshot, its words redacted as redaction stands now (one
+    query, however large the pack)."""
+    return pack_from_snapshot(publication.snapshot, redactor=redactor or _redactor(publication))
 
 
 def publication_pdf_build(*, publication: Publication, progress: Progress | None = None) -> None:
-    """Render the published pack's PDF from the snapshot (not from the data as it is now) and
-    store it in place of any before. Safe to run again."""
+    """Render the published pack's PDF from the snapshot (not from the data as it is now),
+    redacted as redaction stands now, and store it in place of any before, with the digest of
+    the terms it was redacted with. Safe to run again."""
+    redactor = _redactor(publication)
     with translation.override(partnership_language(publication.scrutiny.partnership)):
-        pdf = render_pdf(publication_pack(publication), progress=progress)
+        pdf = render_pdf(publication_pack(publication, redactor=redactor), progress=progress)
     stamp = publication.published_at.strftime("%Y%m%d-%H%M%S")
     if publication.pdf:
         publication.pdf.delete(save=False)
     publication.pdf.save(
         f"{publication.scrutiny.slug}-published-{stamp}.pdf", ContentFile(pdf), save=False
     )
-    publication.save(update_fields=["pdf"])
+    publication.pdf_redaction = redactor.digest
+    publication.save(update_fields=["pdf", "pdf_redaction"])
+
+
+def publication_pdf_current(publication: Publication) -> bool:
+    """Whether the publication's PDF is there and was redacted with today's terms: a term
+    added since (the partnership's, the scrutiny's, or a new case reference) makes it not
+    current, and it is not served until `publications_redact_again` has rendered it again."""
+    return bool(publication.pdf) and publication.pdf_redaction == _redactor(publication).digest
+
+
+def publications_redact_again() -> int:
+    """Run by celery beat: each published PDF redacted with other terms than today's is
+    withdrawn and rendered again by a job from its snapshot. One query a partnership that has
+    published; how many PDFs were sent to be rendered again."""
+    rendered = Publication.objects.exclude(pdf="").select_related("scrutiny")
+    by_partnership: dict[int, list[Publication]] = {}
+    for publication in rendered.order_by("pk"):
+        by_partnership.setdefault(publication.scrutiny.partnership_id, []).append(publication)
+    stale: list[int] = []
+    for partnership_id, publications in by_partnership.items():
+        held = HeldTerms.of_partnership(partnership_id)
+        stale += [
+            p.pk
+            for p in publications
+            if p.pdf_redaction != held.redactor(frozenset({p.scrutiny_id})).digest
+        ]
+    for pk in stale:
+        _render_again(pk)
+    return len(stale)
+
+
+@transaction.atomic
+def _render_again(publication_id: int) -> None:
+    publication = Publication.objects.select_for_update().get(pk=publication_id)
+    if not publication.pdf:
+        return  # withdrawn meanwhile (published again): its own job renders it
+    transaction.on_commit(partial(publication.pdf.storage.delete, publication.pdf.name))
+    publication.pdf = None
+    publication.job = job_enqueue(
+        kind="published event pack",
+        user=None,
+        task="scrutiny.tasks.publication_pdf_build",
+        arguments={"publication_id": publication.pk},
+    )
+    publication.save(update_fields=["pdf", "job"])
 
 
 def publication_notify(*, publication_id: int) -> int:

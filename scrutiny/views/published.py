@@ -20,7 +20,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from scrutiny import permissions
-from scrutiny.publishing import publication_pack
+from scrutiny.publishing import publication_pack, publication_pdf_current
 
 
 @login_required
@@ -55,7 +55,7 @@ def published_pack(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def published_pack_pdf(request: HttpRequest, slug: str) -> FileResponse:
     publication = permissions.access_publication_for_user(request.user, slug)
-    if not publication.pdf:
+    if not publication_pdf_current(publication):  # not yet, or redacted with older terms
         raise Http404("The PDF is still being prepared: try again in a few minutes.")
     return FileResponse(
         publication.pdf.open("rb"),

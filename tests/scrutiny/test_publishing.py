@@ -15,6 +15,7 @@ import json
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 from pypdf import PdfReader
 
 from scrutiny import findings
@@ -28,8 +29,14 @@ from scrutiny.models import (
     Scrutiny,
     User,
 )
-from scrutiny.publishing import publication_notify, scrutiny_publish
+from scrutiny.publishing import (
+    publication_notify,
+    publication_pdf_current,
+    publications_redact_again,
+    scrutiny_publish,
+)
 from scrutiny.scorecard import factor_comments
+from tests.conftest import client_for
 from tests.factories import PartnershipFactory, UserFactory
 from tests.jobs import eager_tasks as eager_tasks
 from tests.scrutiny.test_workspace import PLANTED, _submit, sf1
@@ -186,3 +193,45 @@ def test_later_evidence_does_not_change_what_is_published(published, scrutiny):
     published.refresh_from_db()
     assert json.dumps(published.snapshot) == before
     assert published.snapshot["pack"]["scorecard"][0]["n"] == 15
+
+
+def _pdf_text(publication: Publication) -> str:
+    publication.refresh_from_db()
+    with publication.pdf.open("rb") as file:
+        return "".join(page.extract_text() for page in PdfReader(io.BytesIO(file.read())).pages)
+
+
+def test_a_term_added_later_withdraws_the_pdf_until_it_is_redacted_again(
+    published, board_member, django_capture_on_commit_callbacks
+):
+    """The board's pages redact as redaction stands now; the PDF is rendered once. A term added
+    after publishing makes it not current: it is not served until the beat's check has rendered
+    it again from the snapshot, without the term."""
+    url = reverse("published-pack-pdf", args=[published.scrutiny.slug])
+    client = client_for(board_member)
+    assert LATER in _pdf_text(published)  # not a term yet
+    assert client.get(url).status_code == 200
+    assert publications_redact_again() == 0  # nothing changed: nothing rendered again
+
+    Partnership.objects.filter(pk=published.scrutiny.partnership_id).update(
+        redaction_terms=f"{TERM}\nteam briefing\n{LATER}"
+    )
+    published.refresh_from_db()
+    assert not publication_pdf_current(published)
+    assert client.get(url).status_code == 404  # the PDF of older terms is never served
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert publications_redact_again() == 1
+    published.refresh_from_db()
+    assert published.job.status == Job.Status.DONE and publication_pdf_current(published)
+    text = _pdf_text(published)
+    assert "Learning from Practice 2026" in text and LATER not in text and TERM not in text
+    assert client.get(url).status_code == 200
+    assert publications_redact_again() == 0
+
+
+def test_a_pdf_rendered_before_digests_were_kept_is_rendered_again(published):
+    """A publication whose PDF carries no digest (rendered before this rule) is redacted again
+    on the first check, as any other of unknown terms."""
+    Publication.objects.filter(pk=published.pk).update(pdf_redaction="")
+    assert publications_redact_again() == 1

@@ -15,6 +15,7 @@ from scrutiny.publishing.services import (
     publication_pack,
     publication_pdf_build,
     publication_pdf_current,
+    publications_pdf_current,
     publications_redact_again,
     scrutiny_publish,
 )
@@ -24,6 +25,7 @@ __all__ = [
     "publication_pack",
     "publication_pdf_build",
     "publication_pdf_current",
+    "publications_pdf_current",
     "publications_redact_again",
     "scrutiny_publish",
 ]

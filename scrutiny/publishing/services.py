@@ -8,7 +8,7 @@ The snapshot, its PDF and the emails are in the partnership's default language (
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import partial
 
 from django.core.files.base import ContentFile
@@ -120,29 +120,38 @@ def publication_pdf_build(*, publication: Publication, progress: Progress | None
     publication.save(update_fields=["pdf", "pdf_redaction"])
 
 
+def publications_pdf_current(publications: Iterable[Publication]) -> set[int]:
+    """The publications (their pks) whose PDF is there and was redacted with today's terms:
+    one query a partnership. A term added since (the partnership's, the scrutiny's, a new case
+    reference) makes a PDF not current, and it is not served until `publications_redact_again`
+    has rendered it again."""
+    by_partnership: dict[int, list[Publication]] = {}
+    for publication in publications:
+        if publication.pdf:
+            by_partnership.setdefault(publication.scrutiny.partnership_id, []).append(publication)
+    current: set[int] = set()
+    for partnership_id, rendered in by_partnership.items():
+        held = HeldTerms.of_partnership(partnership_id)
+        current |= {
+            p.pk
+            for p in rendered
+            if p.pdf_redaction == held.redactor(frozenset({p.scrutiny_id})).digest
+        }
+    return current
+
+
 def publication_pdf_current(publication: Publication) -> bool:
-    """Whether the publication's PDF is there and was redacted with today's terms: a term
-    added since (the partnership's, the scrutiny's, or a new case reference) makes it not
-    current, and it is not served until `publications_redact_again` has rendered it again."""
-    return bool(publication.pdf) and publication.pdf_redaction == _redactor(publication).digest
+    """Whether this publication's PDF may be served (`publications_pdf_current`)."""
+    return publication.pk in publications_pdf_current([publication])
 
 
 def publications_redact_again() -> int:
     """Run by celery beat: each published PDF redacted with other terms than today's is
     withdrawn and rendered again by a job from its snapshot. One query a partnership that has
     published; how many PDFs were sent to be rendered again."""
-    rendered = Publication.objects.exclude(pdf="").select_related("scrutiny")
-    by_partnership: dict[int, list[Publication]] = {}
-    for publication in rendered.order_by("pk"):
-        by_partnership.setdefault(publication.scrutiny.partnership_id, []).append(publication)
-    stale: list[int] = []
-    for partnership_id, publications in by_partnership.items():
-        held = HeldTerms.of_partnership(partnership_id)
-        stale += [
-            p.pk
-            for p in publications
-            if p.pdf_redaction != held.redactor(frozenset({p.scrutiny_id})).digest
-        ]
+    rendered = list(Publication.objects.exclude(pdf="").select_related("scrutiny").order_by("pk"))
+    current = publications_pdf_current(rendered)
+    stale = [p.pk for p in rendered if p.pk not in current]
     for pk in stale:
         _render_again(pk)
     return len(stale)

@@ -20,17 +20,25 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from scrutiny import permissions
-from scrutiny.publishing import publication_pack, publication_pdf_current
+from scrutiny.publishing import (
+    publication_pack,
+    publication_pdf_current,
+    publications_pdf_current,
+)
 
 
 @login_required
 def published_list(request: HttpRequest) -> HttpResponse:
-    publications = (
+    publications = list(
         permissions.publications_visible_to(request.user)
         .defer("snapshot")
         .order_by("-published_at", "-pk")
     )
-    return render(request, "scrutiny/published/published_list.html", {"publications": publications})
+    return render(
+        request,
+        "scrutiny/published/published_list.html",
+        {"publications": publications, "current_pdfs": publications_pdf_current(publications)},
+    )
 
 
 def _page(request: HttpRequest, slug: str, template: str) -> HttpResponse:
@@ -38,7 +46,11 @@ def _page(request: HttpRequest, slug: str, template: str) -> HttpResponse:
     return render(
         request,
         template,
-        {"publication": publication, "pack": publication_pack(publication)},
+        {
+            "publication": publication,
+            "pack": publication_pack(publication),
+            "pdf_current": publication_pdf_current(publication),
+        },
     )
 
 

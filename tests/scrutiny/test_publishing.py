@@ -46,6 +46,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager_tasks", "med
 
 TERM = "Oakfield"  # a redaction term of the partnership's, set before sign-off
 LATER = "Elmstead"  # one added after the results are published
+SLUG = "lfp-2026"
 
 
 @pytest.fixture
@@ -207,7 +208,7 @@ def test_a_term_added_later_withdraws_the_pdf_until_it_is_redacted_again(
     """The board's pages redact as redaction stands now; the PDF is rendered once. A term added
     after publishing makes it not current: it is not served until the beat's check has rendered
     it again from the snapshot, without the term."""
-    url = reverse("published-pack-pdf", args=[published.scrutiny.slug])
+    url = reverse("published-pack-pdf", args=[SLUG])
     client = client_for(board_member)
     assert LATER in _pdf_text(published)  # not a term yet
     assert client.get(url).status_code == 200
@@ -219,6 +220,9 @@ def test_a_term_added_later_withdraws_the_pdf_until_it_is_redacted_again(
     published.refresh_from_db()
     assert not publication_pdf_current(published)
     assert client.get(url).status_code == 404  # the PDF of older terms is never served
+    for page in ("published-detail", "published-list"):
+        html = client.get(reverse(page, args=[SLUG] if page == "published-detail" else [])).text
+        assert url not in html and "being prepared" in html
 
     with django_capture_on_commit_callbacks(execute=True):
         assert publications_redact_again() == 1
@@ -227,6 +231,7 @@ def test_a_term_added_later_withdraws_the_pdf_until_it_is_redacted_again(
     text = _pdf_text(published)
     assert "Learning from Practice 2026" in text and LATER not in text and TERM not in text
     assert client.get(url).status_code == 200
+    assert url in client.get(reverse("published-detail", args=[SLUG])).text
     assert publications_redact_again() == 0
 
 

@@ -314,6 +314,9 @@ class _Heartbeat(threading.Thread):
         except DatabaseError:  # the next beat tries again with a fresh connection
             logger.exception("Job %s: the heartbeat could not be written", self.job_id)
             connection.close()
+            if pending is not None:
+                with self._lock:  # the progress not written goes with it, unless newer came
+                    self._pending = self._pending or pending
 
 
 class JobRun:

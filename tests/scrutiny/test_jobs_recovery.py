@@ -102,6 +102,37 @@ def test_an_error_fails_the_job_with_its_reason(business_unit):
 
 
 @pytest.mark.django_db(transaction=True)
+def test_progress_the_heartbeat_could_not_write_is_written_on_the_next_beat(
+    business_unit, settings, monkeypatch
+):
+    """A write the database refused for a moment (SQLite's "table is locked", a dropped
+    connection) loses nothing: the progress goes with the next beat."""
+    from django.db import OperationalError
+
+    settings.JOB_STALL_SECONDS = 3  # a beat every half second
+    refused: list[int] = []
+    real = jobs.job_progress
+
+    def once_refused(**kwargs):  # the first write fails as a locked table does
+        if not refused:
+            refused.append(kwargs["progress"])
+            raise OperationalError("database table is locked: scrutiny_job")
+        return real(**kwargs)
+
+    monkeypatch.setattr(jobs, "job_progress", once_refused)
+    job = selfcheck_job(business_unit)
+    with jobs.job_running(job_id=job.pk, heartbeat=True) as run:
+        assert run is not None
+        run.progress(30, "Reading.")
+        deadline = time.monotonic() + 10
+        while Job.objects.get(pk=job.pk).progress != 30 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        seen = Job.objects.get(pk=job.pk)
+        assert refused == [30] and (seen.progress, seen.message) == (30, "Reading.")
+        run.finish(result={}, message="Done.")
+
+
+@pytest.mark.django_db(transaction=True)
 def test_the_heartbeat_thread_writes_progress_while_the_task_is_busy(business_unit, settings):
     """On a worker, progress and the heartbeat are written by a thread of the job's own, with its
     own connection: the task itself may be deep in one long transaction."""

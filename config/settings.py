@@ -294,9 +294,8 @@ CELERY_BEAT_SCHEDULE = {
     "actions-overdue": {"task": "scrutiny.tasks.actions_flag_overdue", "schedule": DAILY_EVERY},
     # Personal data past each partnership's retention periods, removed once a day.
     "retention": {"task": "scrutiny.tasks.retention_daily", "schedule": DAILY_EVERY},
-    # Published PDFs redacted with other terms than today's (a term added, a new case
-    # reference), rendered again: scrutiny.publishing.publications_redact_again. Until then
-    # such a PDF is not served.
+    # Published PDFs redacted with other terms than today's, not served, rendered again
+    # (scrutiny.publishing.publications_redact_again).
     "published-pdfs-redacted": {
         "task": "scrutiny.tasks.publications_redact_again",
         "schedule": 300.0,

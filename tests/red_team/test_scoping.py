@@ -27,6 +27,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from audits.models import ImmediateConcern
 from scrutiny import findings, services
+from scrutiny.disclosure import Redactor
 from scrutiny.disclosure.pseudonyms import responses_numbered
 from scrutiny.evidence import response_submit
 from scrutiny.instruments import instrument_current_version, instrument_save, version_compile
@@ -256,7 +257,11 @@ def _world_build() -> World:
             finding=finding, strengths="Fernhill plans well.", improvements="", user=business_unit
         )
     findings.findings_sign_off(scrutiny=scrutiny, user=business_unit)
-    scrutiny.publication.pdf.save("fernhill-published.pdf", ContentFile(b"%PDF-1.4 Fernhill"))
+    publication = scrutiny.publication
+    publication.pdf.save("fernhill-published.pdf", ContentFile(b"%PDF-1.4 Fernhill"))
+    # As the build records it: redacted with the terms A holds now, so it is served.
+    publication.pdf_redaction = Redactor.for_scrutiny(scrutiny).digest
+    publication.save(update_fields=["pdf_redaction"])
 
     b = PartnershipFactory(name="Ashdown Safeguarding Partnership", contact_email="")
     admin_b = UserFactory(

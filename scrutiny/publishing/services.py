@@ -90,24 +90,18 @@ def _notify_on_commit(publication: Publication) -> None:
     transaction.on_commit(lambda: publication_email.delay(publication_id=pk), robust=True)
 
 
-def _redactor(publication: Publication) -> Redactor:
-    """Redaction as it stands now for the publication's scrutiny (one query)."""
-    return Redactor.for_partnership(
-        publication.scrutiny.partnership_id, scrutiny=publication.scrutiny
-    )
-
-
 def publication_pack(publication: Publication, *, redactor: Redactor | None = None) -> PackData:
     """What the board reads: the snapshot, its words redacted as redaction stands now (one
     query, however large the pack)."""
-    return pack_from_snapshot(publication.snapshot, redactor=redactor or _redactor(publication))
+    redactor = redactor or Redactor.for_scrutiny(publication.scrutiny)
+    return pack_from_snapshot(publication.snapshot, redactor=redactor)
 
 
 def publication_pdf_build(*, publication: Publication, progress: Progress | None = None) -> None:
     """Render the published pack's PDF from the snapshot (not from the data as it is now),
     redacted as redaction stands now, and store it in place of any before, with the digest of
     the terms it was redacted with. Safe to run again."""
-    redactor = _redactor(publication)
+    redactor = Redactor.for_scrutiny(publication.scrutiny)
     with translation.override(partnership_language(publication.scrutiny.partnership)):
         pdf = render_pdf(publication_pack(publication, redactor=redactor), progress=progress)
     stamp = publication.published_at.strftime("%Y%m%d-%H%M%S")

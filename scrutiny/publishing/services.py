@@ -61,24 +61,34 @@ def scrutiny_publish(*, scrutiny: Scrutiny, user: User) -> Publication | None:
     if publication is not None and last <= publication.published_at:
         return publication
     publication = publication or Publication(scrutiny=scrutiny)
-    if publication.pdf:  # the PDF of what was published before goes once this commits
-        transaction.on_commit(partial(publication.pdf.storage.delete, publication.pdf.name))
-        publication.pdf = None
+    _pdf_withdrawn(publication)  # the PDF of what was published before
     with translation.override(partnership_language(scrutiny.partnership)):
         publication.snapshot = snapshot_of(pack_data(scrutiny=scrutiny))
     publication.published_at = timezone.now()
     publication.published_by = user
     publication.emailed = []
     publication.save()
+    _pdf_queued(publication, user=user)
+    publication.save(update_fields=["job"])
+    _notify_on_commit(publication)
+    return publication
+
+
+def _pdf_withdrawn(publication: Publication) -> None:
+    """The publication's PDF, if any, is served no more, and its file goes once this commits."""
+    if publication.pdf:
+        transaction.on_commit(partial(publication.pdf.storage.delete, publication.pdf.name))
+        publication.pdf = None
+
+
+def _pdf_queued(publication: Publication, *, user: User | None) -> None:
+    """A job renders the publication's PDF from its snapshot (`publication_pdf_build`)."""
     publication.job = job_enqueue(
         kind="published event pack",
         user=user,
         task="scrutiny.tasks.publication_pdf_build",
         arguments={"publication_id": publication.pk},
     )
-    publication.save(update_fields=["job"])
-    _notify_on_commit(publication)
-    return publication
 
 
 def _notify_on_commit(publication: Publication) -> None:
@@ -129,14 +139,26 @@ def publications_pdf_current(publications: Iterable[Publication]) -> set[int]:
         current |= {
             p.pk
             for p in rendered
-            if p.pdf_redaction == held.redactor(frozenset({p.scrutiny_id})).digest
+            if publication_pdf_current(p, redactor=held.redactor(frozenset({p.scrutiny_id})))
         }
     return current
 
 
-def publication_pdf_current(publication: Publication) -> bool:
-    """Whether this publication's PDF may be served (`publications_pdf_current`)."""
-    return publication.pk in publications_pdf_current([publication])
+def publication_pdf_current(publication: Publication, *, redactor: Redactor | None = None) -> bool:
+    """Whether this publication's PDF may be served (`publications_pdf_current`); a caller
+    that has the scrutiny's `Redactor` passes it, so that the terms are read once."""
+    redactor = redactor or Redactor.for_scrutiny(publication.scrutiny)
+    return bool(publication.pdf) and publication.pdf_redaction == redactor.digest
+
+
+def publication_reading(publication: Publication) -> tuple[PackData, bool]:
+    """What a board's page shows: the pack (`publication_pack`) and whether its PDF may be
+    served (`publication_pdf_current`), with one read of the terms."""
+    redactor = Redactor.for_scrutiny(publication.scrutiny)
+    return (
+        publication_pack(publication, redactor=redactor),
+        publication_pdf_current(publication, redactor=redactor),
+    )
 
 
 def publications_redact_again() -> int:
@@ -156,14 +178,8 @@ def _render_again(publication_id: int) -> None:
     publication = Publication.objects.select_for_update().get(pk=publication_id)
     if not publication.pdf:
         return  # withdrawn meanwhile (published again): its own job renders it
-    transaction.on_commit(partial(publication.pdf.storage.delete, publication.pdf.name))
-    publication.pdf = None
-    publication.job = job_enqueue(
-        kind="published event pack",
-        user=None,
-        task="scrutiny.tasks.publication_pdf_build",
-        arguments={"publication_id": publication.pk},
-    )
+    _pdf_withdrawn(publication)
+    _pdf_queued(publication, user=None)
     publication.save(update_fields=["pdf", "job"])
 
 

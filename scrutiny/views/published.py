@@ -21,8 +21,8 @@ from django.shortcuts import render
 
 from scrutiny import permissions
 from scrutiny.publishing import (
-    publication_pack,
     publication_pdf_current,
+    publication_reading,
     publications_pdf_current,
 )
 
@@ -43,14 +43,11 @@ def published_list(request: HttpRequest) -> HttpResponse:
 
 def _page(request: HttpRequest, slug: str, template: str) -> HttpResponse:
     publication = permissions.access_publication_for_user(request.user, slug)
+    pack, pdf_current = publication_reading(publication)
     return render(
         request,
         template,
-        {
-            "publication": publication,
-            "pack": publication_pack(publication),
-            "pdf_current": publication_pdf_current(publication),
-        },
+        {"publication": publication, "pack": pack, "pdf_current": pdf_current},
     )
 
 

@@ -2,7 +2,7 @@
 words from several people folded into one, and paged, all in the database.
 
 `factor_comment_page` reads one page in a fixed number of queries, however many comments the
-factor has; it never loads more answers than a page shows:
+factor has; without a search, it never loads more answers than a page shows:
 
 - the questions whose comments are the factor's (the text questions on the pages of its linked
   questions, `scrutiny.scorecard.comment_question_set`), in their instruments' order, each with
@@ -15,33 +15,31 @@ factor has; it never loads more answers than a page shows:
 This is the scrutineer's own screen: a possible disclosure of harm (`scrutiny.disclosure.harm`)
 is shown here, flagged, and nowhere beyond it (the API reads `scrutiny.scorecard.factor_comments`).
 Each comment shown is redacted (SCORING.md §10) and labelled as `scrutiny.disclosure.CommentLabels`
-allows; a comment said by several people carries no agency or area (theirs may differ). The
-search reads the words in the database; a comment whose redacted words no longer match (it
-matched only in what redaction removed) is not shown, and a search for something redaction
-removes finds nothing, so no one finds a comment by an identifier taken out of it.
+allows; a comment said by several people carries no agency or area (theirs may differ).
+
+A search finds what the page shows. Its counts, the questions it lists and its pages are those
+of the comments whose redacted words hold it (`scrutiny.comment_search`: the database finds the
+comments holding it, each is redacted once and kept only if it still does), and a search for
+something redaction removes finds nothing. So no one finds a comment, or counts comments, by an
+identifier taken out of them. A search is the one read that goes through every comment found,
+streamed and never held; what it finds is kept while the evidence is unchanged.
 """
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import (
-    Case,
-    Count,
-    F,
-    Func,
-    IntegerField,
-    Max,
-    Q,
-    QuerySet,
-    TextField,
-    Value,
-    When,
-)
-from django.db.models.functions import Lower, Replace, Trim
+from django.db.models import Count, Q, QuerySet
 
+from scrutiny.comment_search import (
+    Searched,
+    comment_key,
+    folded,
+    searched,
+    words_digest,
+    words_key,
+)
 from scrutiny.disclosure import SOURCE_LABELS, CommentLabels, Redactor
 from scrutiny.kept import kept
 from scrutiny.models import Answer, FactorLink, Question, Quote, Scrutiny, SuccessFactor
@@ -49,24 +47,6 @@ from scrutiny.scorecard import comment_question_set, shortened
 from scrutiny.scoring import ScrutinyScores
 
 PER_PAGE = 10
-# Each pass halves a run of spaces: six fold any run of up to 64 into one.
-_SPACE_PASSES = 6
-
-
-def comment_key(field: str = "text") -> Func:
-    """A comment's words as the database compares them: lower case, line breaks and tabs as
-    spaces, runs of spaces as one, no spaces at either end (the same on SQLite and PostgreSQL)."""
-    text: TextField[str, str] = TextField()
-    expression: Func | F = F(field)
-    for blank in ("\r", "\n", "\t"):
-        expression = Replace(expression, Value(blank), Value(" "), output_field=text)
-    for _ in range(_SPACE_PASSES):
-        expression = Replace(expression, Value("  "), Value(" "), output_field=text)
-    return Lower(Trim(expression, output_field=text), output_field=text)
-
-
-def _key(text: str) -> str:
-    return " ".join(text.split()).lower()
 
 
 @dataclass(frozen=True)
@@ -192,15 +172,6 @@ def _answers(
     return answers.filter(key__icontains=needle) if needle else answers
 
 
-def _counts(answers: QuerySet[Answer]) -> dict[int, tuple[int, int]]:
-    return {
-        row["question_id"]: (row["comments"], row["answers"])
-        for row in answers.values("question_id").annotate(
-            comments=Count("key", distinct=True), answers=Count("pk")
-        )
-    }
-
-
 def factor_comment_page(
     *,
     scrutiny: Scrutiny,
@@ -216,7 +187,7 @@ def factor_comment_page(
     one of the factor's, or a page past the last, reads as no question chosen and the last page.
     A caller that has the scrutiny's scores or `Redactor` passes them, so each is read once."""
     redactor = redactor or Redactor.for_scrutiny(scrutiny)
-    needle = _key(search)
+    needle = words_key(search)
     asked = _questions(factor)
     answers = _answers(
         scrutiny=scrutiny,
@@ -224,8 +195,8 @@ def factor_comment_page(
         needle=needle,
         redactor=redactor,
     )
-    question_ids = tuple(question.pk for question, _ in asked)
-    counts = _counts_kept(scrutiny, answers, question_ids, needle)
+    found = _Found(scrutiny, answers, tuple(q.pk for q, _ in asked), needle, redactor)
+    counts = found.counts()
     questions = tuple(
         _comment_question(question, about, counts.get(question.pk, (0, 0)))
         for question, about in asked
@@ -235,18 +206,11 @@ def factor_comment_page(
     total = sum(q.comments for q in counted)
     pages = max(1, -(-total // per_page))
     number = min(max(page, 1), pages)
-    if chosen is not None:
-        answers = answers.filter(question_id=chosen.pk)
-    start, stop = (number - 1) * per_page, number * per_page
-    rows = _page_kept(
-        scrutiny, answers, question_ids, (needle, chosen.pk if chosen else 0, start, stop)
-    )
+    rows = found.page(chosen.pk if chosen else None, (number - 1) * per_page, number * per_page)
     shown = _shown(
         rows, scrutiny=scrutiny, factor=factor, needle=needle, redactor=redactor, scores=scores
     )
-    # A comment that matched only in what redaction removed is not shown, nor counted where
-    # it is seen: on one page (every match on it) the count is exact.
-    total -= len(rows) - len(shown)
+    total -= len(rows) - len(shown)  # none, but for capitals redaction tells apart
     by_question = {q.pk: q for q in questions}
     groups: list[QuestionComments] = []
     for question_pk, comment in shown:
@@ -279,66 +243,84 @@ def _comment_question(question: Question, about: str, counts: tuple[int, int]) -
     )
 
 
-# The counts and a page's rows are aggregates over the scrutiny's answers: kept while its evidence
-# is unchanged (scrutiny.kept), for these questions, this search and this page. A search that
-# redaction empties (`answers.none()`) is not kept: what redaction removes is not evidence.
+class _Found:
+    """The factor's comments that match the search: their counts by question and one page of
+    them. Without a search, both are the database's aggregates; with one, they are those of the
+    comments whose redacted words hold it (`scrutiny.comment_search.searched`).
 
+    Both are kept while the scrutiny's evidence is unchanged (scrutiny.kept), for these
+    questions, this search, the terms redacted and the page. A search that redaction empties
+    (`answers.none()`) is not kept: what redaction removes is not evidence."""
 
-def _counts_kept(
-    scrutiny: Scrutiny, answers: QuerySet[Answer], question_ids: tuple[int, ...], needle: str
-) -> dict[int, tuple[int, int]]:
-    if answers.query.is_empty():
-        return {}
-    return kept(scrutiny, "comments", lambda: _counts(answers), question_ids, needle)
-
-
-def _page_kept(
-    scrutiny: Scrutiny,
-    answers: QuerySet[Answer],
-    question_ids: tuple[int, ...],
-    page: tuple[str, int, int, int],  # the search, the question chosen (or 0), start, stop
-) -> list[dict[str, Any]]:
-    if answers.query.is_empty():
-        return []
-    order = {pk: rank for rank, pk in enumerate(question_ids)}
-    _, _, start, stop = page
-    return kept(
-        scrutiny,
-        "comments' page",
-        lambda: _folded(answers, order=order, start=start, stop=stop),
-        question_ids,
-        page,
-    )
-
-
-def _digest(key: str) -> str:
-    """A comment's words as a kept page holds them: a digest, never the words, so that nothing
-    a person wrote outlives its erasure in a cache (scrutiny.kept)."""
-    return hashlib.sha256(key.encode()).hexdigest()
-
-
-def _folded(
-    answers: QuerySet[Answer], *, order: dict[int, int], start: int, stop: int
-) -> list[dict[str, Any]]:
-    """The page's different comments: each question's (in `order`), those said by most people
-    first, then the newest; one row each with its words' key (as a `_digest`), its newest answer
-    and how many people said it."""
-    rank = Case(
-        *(When(question_id=pk, then=Value(n)) for pk, n in order.items()),
-        default=Value(len(order)),
-        output_field=IntegerField(),
-    )
-    rows = list(
-        answers.values("question_id", folded=F("key"))
-        .annotate(
-            people=Count("response_id", distinct=True),
-            newest=Max("pk"),
-            rank=rank,
-            flagged=Count("pk", filter=Q(disclosure=True)),
+    def __init__(
+        self,
+        scrutiny: Scrutiny,
+        answers: QuerySet[Answer],
+        question_ids: tuple[int, ...],
+        needle: str,
+        redactor: Redactor,
+    ) -> None:
+        self.scrutiny, self.answers, self.needle, self.redactor = (
+            scrutiny,
+            answers,
+            needle,
+            redactor,
         )
-        .order_by("rank", "-people", "-newest")[start:stop]
-    )
-    return [{**row, "folded": _digest(row["folded"])} for row in rows]
+        self.order = {pk: rank for rank, pk in enumerate(question_ids)}
+        self.parts: tuple[object, ...] = (question_ids, needle)
+        if needle:
+            self.parts += (redactor.digest,)
+
+    def counts(self) -> dict[int, tuple[int, int]]:
+        if self.answers.query.is_empty():
+            return {}
+        if self.needle:
+            return self._searched().counts
+        return kept(self.scrutiny, "comments", self._counted, *self.parts)
+
+    def page(self, question_id: int | None, start: int, stop: int) -> list[dict[str, Any]]:
+        """The page's different comments (`scrutiny.comment_search.folded`), each row's words
+        as a digest."""
+        if self.answers.query.is_empty():
+            return []
+        return kept(
+            self.scrutiny,
+            "comments' page",
+            lambda: self._page(question_id, start, stop),
+            *self.parts,
+            (question_id or 0, start, stop),
+        )
+
+    def _counted(self) -> dict[int, tuple[int, int]]:
+        return {
+            row["question_id"]: (row["comments"], row["answers"])
+            for row in self.answers.values("question_id").annotate(
+                comments=Count("key", distinct=True), answers=Count("pk")
+            )
+        }
+
+    def _searched(self) -> Searched:
+        return kept(
+            self.scrutiny,
+            "comments searched",
+            lambda: searched(
+                self.answers, order=self.order, needle=self.needle, redactor=self.redactor
+            ),
+            *self.parts,
+        )
+
+    def _page(self, question_id: int | None, start: int, stop: int) -> list[dict[str, Any]]:
+        answers = self.answers
+        if question_id is not None:
+            answers = answers.filter(question_id=question_id)
+        if self.needle:
+            newest = self._searched().page(question_id, start, stop)
+            place = {pk: n for n, pk in enumerate(newest)}
+            found = folded(answers, self.order).filter(Q(newest__in=newest))
+            rows = sorted(found, key=lambda row: place[row["newest"]])
+        else:
+            rows = list(folded(answers, self.order)[start:stop])
+        return [{**row, "folded": words_digest(row["folded"])} for row in rows]
 
 
 def _shown(
@@ -362,7 +344,7 @@ def _shown(
         )
     }
     quoted = {
-        (question_id, _digest(key))
+        (question_id, words_digest(key))
         for question_id, key in Quote.objects.filter(factor=factor)
         .annotate(key=comment_key("answer__text"))
         .values_list("answer__question_id", "key")
@@ -371,7 +353,7 @@ def _shown(
     for row in rows:
         answer = newest[row["newest"]]
         text = redactor.redact(answer.text)
-        if needle and needle not in _key(text):
+        if needle and needle not in words_key(text):
             continue  # it matched only in what redaction removed
         people = row["people"]
         comment = FoldedComment(

@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from scrutiny.evidence_comments import CommentPage, factor_comment_page
-from scrutiny.models import Agency, Answer, Quote
+from scrutiny.models import Agency, Answer, Partnership, Quote
 from tests.conftest import client_for
 from tests.scrutiny.test_workspace import PLANTED, _submit, sf1
 from tests.scrutiny.test_workspace import scrutiny as scrutiny
@@ -90,6 +90,44 @@ def test_a_search_is_case_insensitive_and_never_finds_what_redaction_removed(scr
         page = page_of(scrutiny, search=removed)
         assert (texts(page), page.total) == ([], 0), removed
     assert page_of(scrutiny, search="removed").total == 0  # the marker is not the words
+
+
+def test_no_count_tells_that_a_comment_held_what_redaction_removed(scrutiny, scrutineer):
+    """An attacker's reading: search a redacted identifier piece by piece, each piece something
+    redaction would leave alone, and watch the counts, the questions offered and the pages."""
+    survey_comments(scrutiny, *(f"Comment number {i}." for i in range(23)))
+    pieces = {
+        piece
+        for value in (PLANTED["phone"], PLANTED["nhs"], PLANTED["email"])
+        for piece in (value[:n] for n in range(1, len(value) + 1))
+        if not any(c.isalpha() and c not in "jo.bloggs@example" for c in piece)
+    } | {"bloggs", "example.or", "sw1a", "7781", "0991"}
+    client = client_for(scrutineer)
+    url = reverse("workspace-factor", args=[SLUG, "SF1"])
+    survey = page_of(scrutiny).questions[1]
+    for piece in sorted(pieces):
+        if any(piece in " ".join(texts(page_of(scrutiny, page=n))).lower() for n in (1, 2, 3)):
+            continue  # also in words the page shows ("o", "e" of "Comment")
+        page = page_of(scrutiny, search=piece)
+        chosen = page_of(scrutiny, search=piece, question_id=survey.pk)
+        assert (page.questions, page.total, page.answers, page.pages) == ((), 0, 0, 1), piece
+        assert (chosen.total, chosen.answers, chosen.chosen.comments) == (0, 0, 0), piece
+        shown = client.get(url, {"q": piece}).text
+        assert "0 different comments match" in shown, piece
+        assert shown.count("<option value=") == 1, piece  # "Every question" and none other
+    # What the page shows is found and counted as before.
+    assert page_of(scrutiny, search="ring me on").total == 1
+    assert page_of(scrutiny, search="number 2").total == 4  # 2 and 20 to 22
+
+
+def test_a_kept_search_follows_a_new_term_to_redact(scrutiny):
+    """What a search found is kept while the evidence is unchanged; a term added to redact
+    changes no evidence, and the search counts again without what it now removes."""
+    assert page_of(scrutiny, search="excel").total == 1  # "... was excellent."
+    assert page_of(scrutiny, search="excel").questions != ()
+    Partnership.objects.filter(pk=scrutiny.partnership_id).update(redaction_terms="excellent")
+    page = page_of(scrutiny, search="excel")
+    assert (page.questions, page.total, page.answers) == ((), 0, 0)
 
 
 def test_comments_are_paged_ten_at_a_time_and_filtered_by_question(scrutiny):

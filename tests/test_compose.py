@@ -226,3 +226,18 @@ def test_the_image_runs_without_debug_unless_told():
     assert settings_debug(running | {"DEBUG": "true"}) == "True"
     # Without the image's ENV the development default would apply: the ENV line is what matters.
     assert settings_debug({}) == "True"
+
+
+def test_a_gunicorn_worker_freezes_the_loaded_application_out_of_the_collectors_reach():
+    """gunicorn.conf.py's hook, run as gunicorn runs it once a worker has loaded the app: the
+    objects alive then are frozen (`gc.freeze`), so full collections during requests skip them."""
+    import gc
+    import runpy
+
+    hooks = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    assert gc.get_freeze_count() == 0
+    try:
+        hooks["post_worker_init"](object())
+        assert gc.get_freeze_count() > 10_000  # the application's modules and settings
+    finally:
+        gc.unfreeze()

@@ -229,10 +229,3 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise TypeError("The audit trail is append-only: use the retention run to expire it.")
-
-    @property
-    def words(self) -> str:
-        """The detail in the active language (audits.trail_words)."""
-        from audits.trail_words import words_compose
-
-        return words_compose(self.detail, self.params)

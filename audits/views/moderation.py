@@ -28,6 +28,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -192,5 +193,9 @@ def audit_trail(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
     return render(
         request,
         "audits/moderation/trail.html",
-        {"scrutiny": scrutiny, "case": case, "events": trail.audit_trail(case=case)},
+        {
+            "scrutiny": scrutiny,
+            "case": case,
+            "lines": trail.audit_trail_lines(case=case, language=get_language() or ""),
+        },
     )

@@ -231,3 +231,21 @@ def test_a_disallowed_host_gets_the_bad_request_page():
     assert page.status_code == 400
     text = page.content.decode()
     assert '<html lang="en' in text and "attacker.invalid" not in text
+
+
+def test_the_case_files_trail_names_the_tools_page_in_the_readers_language(
+    audit, auditor_council, business_unit
+):
+    """The business unit's trail of a case file: "resumes at page 1" names the page by the
+    bilingual tool's title in the reader's language, whichever language the auditor wrote in
+    (the event stores the sentence with the auditor's title)."""
+    client = welsh(client_for(auditor_council))
+    fill = reverse("audit-complete", args=[audit.pk, "0"])
+    client.post(fill, wizard_data("0", {"Q1": "no"}, revision=0, action="later"))
+    english = version_compile(audit.case.sample.instrument.versions.get()).sections[0].title
+    assert "“Am yr achos”" in AuditEvent.objects.get(action="changed").detail  # as written
+    url = reverse("audit-trail", args=[audit.case.sample.scrutiny.slug, audit.case_id])
+    page = welsh(client_for(business_unit)).get(url).content.decode()
+    assert "“Am yr achos”" in page and english not in page
+    page = client_for(business_unit).get(url).content.decode()
+    assert f"resumes at page 1, “{english}”" in page and "Am yr achos" not in page

@@ -283,15 +283,14 @@ def invitation_language_keep(*, invitation: Invitation, language: str) -> None:
 
 
 def invitation_for_token(token: str) -> Invitation | None:
-    # A token is unique: no ordering (the model's joins the survey and the scrutiny to sort by).
-    return (
-        Invitation.objects.select_related(
+    # A token is unique: `get`, with no ordering. `first` would sort by the key, and any ordering
+    # makes Django compare it with each column the joined tables select, on every survey page.
+    try:
+        return Invitation.objects.select_related(
             "survey__scrutiny__partnership", "survey__instrument", "agency", "role"
-        )
-        .filter(token_sha256=token_hash(token))
-        .order_by()
-        .first()
-    )
+        ).get(token_sha256=token_hash(token))
+    except Invitation.DoesNotExist:
+        return None
 
 
 # ---------------------------------------------------------------------------------------------

@@ -55,12 +55,12 @@ def today() -> dt.date:
 def open_draft_for_key(survey: Survey, key: str) -> OpenDraft | None:
     if not key:
         return None
-    return (
-        OpenDraft.objects.select_related("agency", "role")
-        .filter(survey=survey, key_sha256=token_hash(key))
-        .order_by()  # one at most: no ordering (the model's joins the survey to sort by)
-        .first()
-    )
+    try:  # a unique key: `get`, which sorts nothing (as `invitation_for_token`)
+        return OpenDraft.objects.select_related("agency", "role").get(
+            survey=survey, key_sha256=token_hash(key)
+        )
+    except OpenDraft.DoesNotExist:
+        return None
 
 
 @transaction.atomic

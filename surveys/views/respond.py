@@ -149,11 +149,12 @@ def invited_start(request: HttpRequest, survey_id: int) -> HttpResponse:
 
 
 def _open_survey(public_key: str) -> Survey | None:
-    return (
-        Survey.objects.select_related("scrutiny__partnership", "instrument")
-        .filter(public_key=public_key, open_link_enabled=True)
-        .first()
-    )
+    try:  # a unique key: `get`, which sorts nothing (as `invitation_for_token`)
+        return Survey.objects.select_related("scrutiny__partnership", "instrument").get(
+            public_key=public_key, open_link_enabled=True
+        )
+    except Survey.DoesNotExist:
+        return None
 
 
 @never_cache

@@ -59,17 +59,16 @@ def _draft(request: HttpRequest, code: str) -> OpenDraft | None:
     key = request.COOKIES.get(COOKIE, "")
     if not key:
         return None
-    return (
-        OpenDraft.objects.select_related(
+    try:  # a unique key: `get`, which sorts nothing (as `invitation_for_token`)
+        return OpenDraft.objects.select_related(
             "session", "survey__scrutiny__partnership", "survey__instrument"
-        )
-        .filter(
+        ).get(
             Q(session__code=youth_sessions.code_normalise(code))
             | Q(session__isnull=True, survey__public_key=code),
             key_sha256=token_hash(key),
         )
-        .first()
-    )
+    except OpenDraft.DoesNotExist:
+        return None
 
 
 def _start_path(code: str) -> str:

@@ -12,7 +12,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import cache_of, env_bool, env_int, env_list, env_str
+from config.env import cache_of, env_bool, env_int, env_list, env_str, sqlite_options
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -111,12 +111,7 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # SQLite has one writer at a time. IMMEDIATE takes the write lock when a transaction begins,
-    # so concurrent writers (ten submits of one link at once) queue for up to the timeout instead
-    # of failing with "database is locked" when a read lock cannot be upgraded.
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"transaction_mode": "IMMEDIATE", "timeout": env_int("SQLITE_TIMEOUT_SECONDS", 20)}
-    )
+    DATABASES["default"].setdefault("OPTIONS", {}).update(sqlite_options())
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "scrutiny.User"

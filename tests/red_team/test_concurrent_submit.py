@@ -199,3 +199,43 @@ def test_only_a_locked_database_counts_as_busy():
     assert is_database_busy(OperationalError("database table is locked"))
     assert not is_database_busy(OperationalError("no such table: scrutiny_response"))
     assert not is_database_busy(ValueError("database is locked"))
+
+
+def test_a_reader_never_holds_up_a_writers_commit_on_a_sqlite_file(tmp_path):
+    """A deployment's SQLite file runs in WAL mode (config.env.sqlite_options): while a long
+    read (a pack, an export) keeps its snapshot open, a submit still commits at once. In the
+    default rollback journal the commit waits for the reader, here past a 0.2 s timeout."""
+    from django.db.backends.sqlite3.base import DatabaseWrapper
+
+    from config.env import sqlite_options
+
+    def opened(alias: str) -> Any:
+        options = {**sqlite_options(), "timeout": 0.2}
+        wrapper = DatabaseWrapper(
+            {
+                **connections.settings["default"],
+                "NAME": str(tmp_path / "db.sqlite3"),
+                "OPTIONS": options,
+            },
+            alias=alias,
+        )
+        # The backend's own new connection, as Django opens one (its init_command run), in
+        # autocommit as Django sets it.
+        opened = wrapper.get_new_connection(wrapper.get_connection_params())
+        opened.isolation_level = None
+        return opened
+
+    writer, reader = opened("writer"), opened("reader")
+    assert writer.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    writer.execute("CREATE TABLE answer (text TEXT)")
+    writer.execute("INSERT INTO answer VALUES ('first')")
+    reader.execute("BEGIN")
+    assert reader.execute("SELECT count(*) FROM answer").fetchone() == (1,)
+    writer.execute("BEGIN IMMEDIATE")
+    writer.execute("INSERT INTO answer VALUES ('second')")
+    writer.execute("COMMIT")  # in a rollback journal: "database is locked"
+    assert reader.execute("SELECT count(*) FROM answer").fetchone() == (1,)  # its snapshot
+    reader.execute("COMMIT")
+    assert reader.execute("SELECT count(*) FROM answer").fetchone() == (2,)
+    writer.close()
+    reader.close()

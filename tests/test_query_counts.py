@@ -57,7 +57,8 @@ SURVEY_PAGES = {
     "save the last page": 10,
     "show a page answered": 6,
     "check": 3,
-    "submit": 15,  # 22 when the submit compiled the version a second time
+    "submit": 14,  # 22 when the submit compiled the version a second time; 15 when an anonymous
+    # response was written with its exact time and then coarsened to the day
 }
 OPEN_LINK_PAGES = {name: n + 1 for name, n in SURVEY_PAGES.items()}  # the survey, then the draft
 # Each with the audit trail's one insert (a case file's page viewed or changed: scrutiny.trail)

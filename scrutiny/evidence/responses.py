@@ -154,11 +154,12 @@ def _response_write(
     if anonymous:
         response.created_by = None
         response.pk = random_id()
-        response.save(force_insert=True)
-        # No time finer than the day: the row's own timestamps are coarsened too.
-        day = _day_start(timezone.now())
-        Response.objects.filter(pk=response.pk).update(created_at=day, updated_at=day)
-        response.created_at = response.updated_at = day
+        # No time finer than the day, in any version of the row: its own timestamps are the
+        # day's from the insert on. `raw` writes them as given, where `save` would put the
+        # exact time first (auto_now) and leave it behind in the old row version an update
+        # makes, and in a log of statements.
+        response.created_at = response.updated_at = _day_start(timezone.now())
+        response.save_base(raw=True, force_insert=True)
     else:
         response.save()
         response.answers.all().delete()

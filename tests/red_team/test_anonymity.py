@@ -20,7 +20,9 @@ import pytest
 import requests
 from django.apps import apps
 from django.contrib.sessions.models import Session
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from scrutiny.models import Answer, Response
@@ -44,6 +46,30 @@ REPO = Path(__file__).resolve().parents[2]
 
 def _step(survey_id: int, step: str) -> str:
     return reverse("survey-invited-step", args=[survey_id, step])
+
+
+@pytest.mark.django_db
+def test_no_statement_ever_writes_an_anonymous_response_s_time_finer_than_the_day(survey, council):
+    """An attacker with the database's files or its log of statements reads old row versions
+    and statements, not only the rows as they are now: a response written with its exact time
+    and then coarsened would leave that time behind. Every statement that writes a response
+    carries midnight, and none updates it afterwards."""
+    _, token = make_invitation(survey, "ash@fernhill.invalid", council)
+    browser = Client()
+    assert browser.get(reverse("survey-invitation", args=[token])).status_code == 302
+    browser.post(_step(survey.pk, "0"), {"0-Q1": "yes", "0-Q2": "A plan", "action": "continue"})
+    browser.post(_step(survey.pk, "1"), {"1-Q6": "3"})
+    with CaptureQueriesContext(connection) as captured:
+        assert browser.post(_step(survey.pk, "check"), {"action": "submit"}).status_code == 302
+    written = [
+        q["sql"]
+        for q in captured
+        if re.match(r'(INSERT INTO|UPDATE) "scrutiny_response"', q["sql"])
+    ]
+    assert [sql.split()[0] for sql in written] == ["INSERT"]  # written once, never coarsened
+    times = re.findall(r"\d{4}-\d\d-\d\d[ T](\d\d:\d\d:\d\d(?:\.\d+)?)", written[0])
+    assert times and set(times) == {"00:00:00"}, times
+    assert is_midnight(Response.objects.get().created_at)
 
 
 @pytest.mark.django_db

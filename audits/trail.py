@@ -47,8 +47,9 @@ def audit_trail(*, case: CaseFile) -> list[AuditEvent]:
 def audit_trail_lines(*, case: CaseFile, language: str) -> list[TrailLine]:
     """The case's trail with each event's detail in `language` (audits.trail_words): a "page N"
     is named by the title of that page in the version of the tool its audit is answered with,
-    in `language` where the version offers it. One query for the events, and the versions' as
-    `version_compile` reads them (none once this process has compiled them)."""
+    in `language` where the version offers it. One query for the events, and one for each
+    version they name (`version_compile` of a version given by its id; four queries the first
+    time this process compiles it)."""
     titles: dict[int, list[str]] = {}
     lines = []
     for event in audit_trail(case=case):

@@ -20,6 +20,8 @@ enforce_required=False, so nothing typed is lost.
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any, ClassVar
@@ -28,6 +30,7 @@ from django import forms
 from django.conf import settings
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from scrutiny.instruments import CHOICE_TYPES, CompiledQuestion, CompiledSection, CompiledVersion
@@ -258,12 +261,34 @@ def section_form_class(compiled: CompiledVersion, section_index: int) -> type[Qu
     return type(name, (QuestionnairePage,), attrs)
 
 
+# The page forms of the compiled versions this process used last, by the compiled version (the
+# same object while `version_compile` keeps it) and the language their messages are in. A form
+# class is never changed once built: each form copies its fields (Django's `base_fields`), so
+# one class serves every request. Building them was about a twentieth of an answering request's
+# CPU (bench/RESULTS.md). An entry holds its compiled version, so no other takes its id.
+_FORM_LISTS: OrderedDict[tuple[int, str], tuple[CompiledVersion, list[tuple[str, Any]]]]
+_FORM_LISTS = OrderedDict()
+_FORM_LISTS_MOST = 64
+_FORM_LISTS_LOCK = threading.Lock()
+
+
 def form_list_for(compiled: CompiledVersion) -> list[tuple[str, type[QuestionnairePage]]]:
     """(step name, form class) for every page, as django-formtools' form_list takes them.
 
     Step names are the 0-based page numbers as text.
     """
-    return [(str(i), section_form_class(compiled, i)) for i in range(len(compiled.sections))]
+    key = (id(compiled), get_language() or "")
+    with _FORM_LISTS_LOCK:
+        held = _FORM_LISTS.get(key)
+        if held is not None and held[0] is compiled:
+            _FORM_LISTS.move_to_end(key)
+            return list(held[1])
+    built = [(str(i), section_form_class(compiled, i)) for i in range(len(compiled.sections))]
+    with _FORM_LISTS_LOCK:
+        _FORM_LISTS[key] = (compiled, built)
+        while len(_FORM_LISTS) > _FORM_LISTS_MOST:
+            _FORM_LISTS.popitem(last=False)
+    return list(built)
 
 
 def values_from_data(

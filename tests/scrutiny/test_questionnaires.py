@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django import forms
 from django.http import QueryDict
+from django.utils import translation
 
 from scrutiny import questionnaires as q
 from scrutiny.evidence import answer_values, answers_clean, response_save_draft
@@ -306,6 +307,32 @@ def test_form_list_for_formtools(compiled):
     steps = q.form_list_for(compiled)
     assert [name for name, _ in steps] == ["0", "1"]
     assert list(steps[1][1].base_fields) == ["Q3", "Q4", "Q5", "Q6", "Q7"]
+
+
+@pytest.mark.django_db
+def test_form_list_for_builds_a_version_s_pages_once_a_language(compiled):
+    """The page forms are built once for a compiled version and a language, and a form that
+    changes its own fields (a draft's pages) leaves the shared class as it was."""
+    first = q.form_list_for(compiled)
+    again = q.form_list_for(compiled)
+    assert [form_class for _, form_class in again] == [form_class for _, form_class in first]
+    again.pop()  # the caller's list is its own
+    assert len(q.form_list_for(compiled)) == 2
+
+    draft = first[0][1](data={}, enforce_required=False)
+    assert draft.fields["Q1"].required is False
+    assert first[0][1].base_fields["Q1"].required is True
+    assert first[0][1](data={}).fields["Q1"].required is True
+
+    with translation.override("cy"):
+        welsh = q.form_list_for(compiled)
+        form = welsh[0][1](data={})
+        assert not form.is_valid()
+    assert welsh[0][1] is not first[0][1]
+    assert form.errors["Q1"] == ["Dewiswch ateb."]
+    english = first[0][1](data={})
+    assert not english.is_valid()
+    assert english.errors["Q1"] == ["Choose an answer."]
 
 
 @pytest.mark.django_db

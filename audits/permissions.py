@@ -113,18 +113,24 @@ def access_assignment_for_user(user: AnyUser, assignment_id: int) -> Assignment:
 def access_assignment_to_complete(user: AnyUser, assignment_id: int) -> Assignment:
     """An assignment the user may fill in: only its own auditor. Its draft response and the
     sample's audit tool come in the same query (the audit's pages read both)."""
+    # The auditor is the person asking, so not read again: one joined table fewer, which
+    # PostgreSQL plans in about half the time (bench/RESULTS.md).
     mine = (
         assignments_visible_to(user)
-        .select_related("response", "case__sample__instrument")
+        .select_related(None)
+        .select_related("case__sample__scrutiny", "case__sample__instrument", "agency", "response")
         .filter(pk=assignment_id, auditor_id=user.pk)
     )
     try:
         # `get`, not `first`: found by its key, one row needs no ordering, and any ordering
         # makes Django compare it with each column the joined tables select (the largest part
         # of an audit page's own CPU when it did).
-        return mine.get()
+        assignment = mine.get()
     except Assignment.DoesNotExist:
         raise Http404("No such audit.") from None
+    assert isinstance(user, User)  # only a person can be an audit's auditor
+    assignment.auditor = user
+    return assignment
 
 
 def audit_may_reopen(user: AnyUser, assignment: Assignment) -> bool:

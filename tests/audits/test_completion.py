@@ -10,9 +10,11 @@ import smtplib
 import pytest
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from audits import assignments, completion, concerns, selectors
+from audits import assignments, completion, concerns, permissions, selectors
 from audits.models import Assignment, AuditEvent, ImmediateConcern, Moderation
 from scrutiny.errors import ApplicationError
 from scrutiny.models import Response, User
@@ -263,6 +265,14 @@ def test_a_dropped_mail_connection_is_retried_and_sends_once(
 # Drafts, submission, reopening
 
 
+def reads_of_the_assignment(queries: CaptureQueriesContext) -> list[str]:
+    return [
+        query["sql"]
+        for query in queries.captured_queries
+        if query["sql"].startswith("SELECT") and 'FROM "audits_assignment"' in query["sql"]
+    ]
+
+
 class TestDraft:
     def test_saves_the_answers_as_a_draft_of_the_agency_and_case(
         self, council_audit, auditor_council, council, area
@@ -294,6 +304,37 @@ class TestDraft:
         assert again.response.pk == response.pk
         assert again.revision == 2
         assert completion.audit_values(again) == {"Q1": "yes", "Q2": "Plan", "Q4": "2"}
+
+    def test_saving_a_page_read_by_the_page_locks_the_row_without_its_case_again(
+        self, council_audit, auditor_council, audit_scrutiny, django_assert_num_queries
+    ):
+        """The page reads the audit with its case file, sample, scrutiny, tool and agency; the
+        save's lock then reads the assignment and its draft only (the rest never changes)."""
+        page = permissions.access_assignment_to_complete(auditor_council, council_audit.pk)
+        with django_assert_num_queries(0):
+            assert page.auditor == auditor_council
+            assert page.case.sample.scrutiny == audit_scrutiny
+        with CaptureQueriesContext(connection) as queries:
+            saved = completion.audit_save_page(
+                assignment=page, revision=0, step="1", values={"Q1": "yes"}, user=auditor_council
+            )
+        (lock,) = reads_of_the_assignment(queries)
+        assert '"audits_casefile"' not in lock
+        assert '"scrutiny_response"' in lock
+        assert (saved.case, saved.agency) == (page.case, page.agency)
+
+        # Given the assignment alone, the lock reads its case file and agency with it.
+        bare = Assignment.objects.get(pk=council_audit.pk)
+        with CaptureQueriesContext(connection) as queries:
+            again = completion.audit_save_page(
+                assignment=bare, revision=1, step="0", values={"Q1": "no"}, user=auditor_council
+            )
+        (lock,) = reads_of_the_assignment(queries)
+        assert '"audits_casefile"' in lock
+        with django_assert_num_queries(0):
+            assert again.case.sample.scrutiny == audit_scrutiny
+            assert again.response.pk == saved.response.pk
+        assert (again.revision, completion.audit_values(again)) == (2, {"Q1": "no"})
 
     def test_a_stale_revision_is_refused_and_nothing_changes(self, council_audit, auditor_council):
         completion.audit_save_page(

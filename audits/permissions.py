@@ -8,8 +8,11 @@ and commands of the audits app ask here and nowhere else.
 - Nobody else sees case references.
 - A submitted audit is reopened by the business unit, the scrutineer or its own auditor.
 - An immediate concern is read by the business unit and the scrutineer of its partnership, the
-  partnership's named safeguarding lead and the person who raised it; acknowledged by the lead,
-  the business unit and the scrutineer (not by the raiser alone).
+  partnership's named safeguarding lead and the person who raised it while an auditor of that
+  partnership; acknowledged by the lead, the business unit and the scrutineer (not by the
+  raiser alone).
+- Everything is within the person's partnership now: someone moved to another keeps nothing of
+  the first one's.
 """
 
 from __future__ import annotations
@@ -55,13 +58,14 @@ def assignments_visible_to(user: AnyUser) -> QuerySet[Assignment]:
         return everything.filter(case__sample__scrutiny__partnership_id=user.partnership_id)
     if is_auditor(user):
         assert isinstance(user, User)
-        own = Q(auditor=user)
-        if user.partnership_id is not None:
-            own |= Q(
-                agency_id=user.agency_id,
-                case__sample__scrutiny__partnership_id=user.partnership_id,
-            )
-        return everything.filter(own)
+        if user.partnership_id is None:
+            return everything.none()
+        # Within the person's own partnership only: someone moved to another partnership keeps
+        # none of the first one's audits, not even those they did.
+        return everything.filter(
+            Q(auditor=user) | Q(agency_id=user.agency_id),
+            case__sample__scrutiny__partnership_id=user.partnership_id,
+        )
     return everything.none()
 
 
@@ -178,9 +182,13 @@ def access_concern_for_user(user: AnyUser, concern_id: int) -> ImmediateConcern:
         raise Http404("No such concern.")
     assert isinstance(user, User)
     partnership_id = concern.case.sample.scrutiny.partnership_id
+    same_partnership = user.partnership_id == partnership_id
     if (
-        concern.raised_by_id == user.pk
-        or (can_run_audits(user) and user.partnership_id == partnership_id)
+        # The person who raised it, while still an auditor of its partnership: not once moved
+        # to another partnership, nor in a role that sees no case file (and so signs in with
+        # no second factor).
+        (concern.raised_by_id == user.pk and is_auditor(user) and same_partnership)
+        or (can_run_audits(user) and same_partnership)
         or _is_named_lead(user, concern)
     ):
         return concern

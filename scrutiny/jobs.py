@@ -74,9 +74,14 @@ def _stale_before(now: datetime) -> datetime:
 # Starting, and the job's states.
 
 
+def _partnership_of(user: User | None) -> int | None:
+    """The partnership whose work a job started by `user` is: theirs, as they start it."""
+    return user.partnership_id if user is not None else None
+
+
 def job_create(*, kind: str, user: User | None) -> Job:
     """A job recorded without a task to start it (its work runs where it is created)."""
-    return Job.objects.create(kind=kind, created_by=user)
+    return Job.objects.create(kind=kind, created_by=user, partnership_id=_partnership_of(user))
 
 
 def job_enqueue(
@@ -88,7 +93,13 @@ def job_enqueue(
         **(arguments or {}),
         LANGUAGE: translation.get_language() or settings.LANGUAGE_CODE,
     }
-    job = Job.objects.create(kind=kind, created_by=user, task=task, arguments=arguments)
+    job = Job.objects.create(
+        kind=kind,
+        created_by=user,
+        partnership_id=_partnership_of(user),
+        task=task,
+        arguments=arguments,
+    )
     transaction.on_commit(lambda: _send(job.pk, task, job.arguments))
     return job
 

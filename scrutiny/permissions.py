@@ -11,7 +11,7 @@ from typing import TypeVar
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Model, QuerySet
 from django.http import Http404
 
 from scrutiny.models import (
@@ -192,17 +192,17 @@ def access_agency_for_user(user: AnyUser, agency_id: int) -> Agency:
 
 
 def jobs_visible_to(user: AnyUser) -> QuerySet[Job]:
-    """A job's progress is for the person who started it, and for their partnership's business
-    unit (a job is its starter's partnership's)."""
+    """A job's progress is for the person who started it, and for the business unit of the
+    partnership it is the work of (its starter's when it started: `Job.partnership`), and only
+    within that partnership: someone moved to another partnership takes none of its jobs."""
     role = _role(user)
     if role is None:
         return Job.objects.none()
     assert isinstance(user, User)
-    if role == User.Role.ADMINISTRATOR and user.partnership_id is not None:
-        return Job.objects.filter(
-            Q(created_by_id=user.pk) | Q(created_by__partnership_id=user.partnership_id)
-        )
-    return Job.objects.filter(created_by_id=user.pk)
+    if user.partnership_id is None:
+        return Job.objects.filter(partnership__isnull=True, created_by_id=user.pk)
+    mine = Job.objects.filter(partnership_id=user.partnership_id)
+    return mine if role == User.Role.ADMINISTRATOR else mine.filter(created_by_id=user.pk)
 
 
 def access_job_for_user(user: AnyUser, job_id: int) -> Job:

@@ -54,10 +54,12 @@ def _people(partnership_id: int) -> Q:
 
 
 def _jobs(partnership_id: int) -> Q:
-    # A job names no partnership: it is the partnership's when it built one of its packs or
-    # publications, or when one of its people started it.
+    # A job is the partnership's when it names it (as every job started since it was recorded
+    # does), when it built one of its packs or publications, or when one of its people started
+    # it.
     return (
-        Q(pack__scrutiny__partnership=partnership_id)
+        Q(partnership=partnership_id)
+        | Q(pack__scrutiny__partnership=partnership_id)
         | Q(publication__scrutiny__partnership=partnership_id)
         | Q(created_by__partnership=partnership_id)
     )

@@ -31,6 +31,12 @@ class Job(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The partnership the job is the work of: its starter's when it started, kept whatever
+    # becomes of them, so that its progress and result stay with that partnership's business
+    # unit (scrutiny.permissions.jobs_visible_to). None for work no one of a partnership started.
+    partnership = models.ForeignKey(
+        "scrutiny.Partnership", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -119,7 +119,10 @@ def _mentions_erase(partnership: Partnership, email: str) -> list[ErasureLine]:
             (Finding.objects.filter(signed_off_at__isnull=True, **scoped), _FINDING_TEXT),
             (Action.objects.filter(partnership=partnership), ("text", "measures", "flag_reason")),
             (ActionUpdate.objects.filter(action__partnership=partnership), ("note", "evidence")),
-            (Job.objects.filter(people), ("message", "result", "arguments")),
+            (
+                Job.objects.filter(people | Q(partnership=partnership)),
+                ("message", "result", "arguments"),
+            ),
             (
                 LogEntry.objects.filter(user__partnership=partnership),
                 ("object_repr", "change_message"),

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
+from scrutiny import permissions
 from scrutiny.errors import ApplicationError
 from scrutiny.models import Action, ActionUpdate, Brag, Scrutiny, User
 from scrutiny.plan.movement import Movement, factor_movement
@@ -63,14 +64,24 @@ def _kind_checked(kind: str, status: str) -> None:
         )
 
 
-def _movement_checked(action: Action, status: str, later: Scrutiny | None) -> Movement:
+def _movement_checked(
+    action: Action, status: str, later: Scrutiny | None, user: User | None
+) -> Movement:
     """How the action's factor moved from its origin to `later`, a later scrutiny of the
-    partnership; for Blue, a move up."""
+    partnership whose scores `user` may read (its scores are in what the update keeps); for
+    Blue, a move up."""
     origin = _origin(action)
     if later is None:
         raise ApplicationError("Choose the later scrutiny whose factor moved.")
     if later.partnership_id != action.partnership_id:
         raise ApplicationError("Choose one of this partnership's scrutinies.")
+    readable = permissions.scrutinies_visible_to(user).filter(pk=later.pk) if user else None
+    if readable is not None and not readable.exists():
+        raise ApplicationError(
+            "Only those who may read a scrutiny's scores (the business unit, the scrutineer "
+            "and the board) can give its factor's movement as evidence: attach an audit or a "
+            "document, or ask the business unit to add the movement."
+        )
     if action.factor is None or origin is None:
         raise ApplicationError(
             "This action is not tied to a success factor, so no scrutiny can show it "
@@ -101,13 +112,15 @@ def _where_kept_checked(kind: str, evidence: Evidence) -> None:
         )
 
 
-def _evidence_checked(action: Action, status: str, evidence: Evidence) -> tuple[str, str]:
+def _evidence_checked(
+    action: Action, status: str, evidence: Evidence, user: User | None
+) -> tuple[str, str]:
     """The evidence's kind and text as kept, or ApplicationError saying what is missing. A
     later scrutiny's text begins with how the factor moved."""
     kind, text = evidence.kind, evidence.text.strip()
     _kind_checked(kind, status)
     if kind == ActionUpdate.Evidence.SCRUTINY:
-        movement = _movement_checked(action, status, evidence.scrutiny)
+        movement = _movement_checked(action, status, evidence.scrutiny, user)
         return kind, f"{movement.describe()} {text}".strip()
     _where_kept_checked(kind, evidence)
     if kind and not text:
@@ -159,7 +172,7 @@ def action_update(
         raise ApplicationError("Write an update: what has happened since the last one.")
     attached = attached or Evidence(kind=evidence_kind, text=evidence)
     _document_checked(attached.document)
-    kind, text = _evidence_checked(action, status, attached)
+    kind, text = _evidence_checked(action, status, attached, user)
     update = ActionUpdate(
         action=action,
         status=status,

@@ -63,6 +63,7 @@ def test_a_job_whose_worker_stops_shows_as_stalled_without_a_reload(page: Page, 
     job = Job.objects.create(
         kind="selfcheck",
         created_by=scrutineer,
+        partnership=scrutineer.partnership,
         task="scrutiny.tasks.selfcheck",
         status=Job.Status.RUNNING,
         attempts=1,

@@ -200,7 +200,11 @@ def test_a_starter_who_may_no_longer_set_up_imports_nothing(
 def test_the_job_api_says_whether_a_job_is_stalled(scrutineer, settings):
     def job(**fields) -> Job:
         return Job.objects.create(
-            kind="selfcheck", created_by=scrutineer, task="scrutiny.tasks.selfcheck", **fields
+            kind="selfcheck",
+            created_by=scrutineer,
+            partnership=scrutineer.partnership,
+            task="scrutiny.tasks.selfcheck",
+            **fields,
         )
 
     cases = {
@@ -238,6 +242,7 @@ def test_uploads_left_by_ended_jobs_or_by_no_job_are_cleaned_up_a_day_old(scruti
         Job.objects.create(
             kind=imports.RESPONSES_IMPORT,
             created_by=scrutineer,
+            partnership=scrutineer.partnership,
             task="scrutiny.tasks.responses_import",
             status=status,
             arguments={"instrument_id": 1, "upload": name},

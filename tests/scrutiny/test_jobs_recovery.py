@@ -32,7 +32,11 @@ pytestmark = pytest.mark.django_db
 
 def selfcheck_job(user, **fields) -> Job:
     return Job.objects.create(
-        kind="selfcheck", created_by=user, task="scrutiny.tasks.selfcheck", **fields
+        kind="selfcheck",
+        created_by=user,
+        partnership=user.partnership,
+        task="scrutiny.tasks.selfcheck",
+        **fields,
     )
 
 

@@ -151,7 +151,9 @@ def test_background_selfcheck_reports_progress(business_unit):
 
 @pytest.mark.django_db
 def test_someone_elses_job_is_not_found(business_unit, auditor_council):
-    job = Job.objects.create(kind="selfcheck", created_by=business_unit)
+    job = Job.objects.create(
+        kind="selfcheck", created_by=business_unit, partnership=business_unit.partnership
+    )
     assert client_for(auditor_council).get(reverse("job-detail", args=[job.pk])).status_code == 404
 
 

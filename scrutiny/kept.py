@@ -20,6 +20,11 @@ and codes: a comment page's words are kept as a digest (scrutiny.evidence_commen
 a person wrote outlives its erasure in a cache. A kept value also holds
 codes (of agencies, areas, roles and instruments): identifiers the platform never changes.
 
+The cache holds a keyed digest of the stamp (an HMAC under the installation's secret key), never
+the stamp itself: two stamps one submission apart differ by that response's id, so keys holding
+stamps would give whoever reads the shared cache each anonymous response's random id in the
+order they came (tests/red_team/test_anonymity.py).
+
 A kept value is therefore never stale: a changed scrutiny has a new stamp, the old entry is
 never read again and expires. What is kept is the raw aggregate, before any setting is applied
 (thresholds, weights, suppression), so a changed setting needs no new stamp.
@@ -39,6 +44,7 @@ from typing import Any, TypeVar
 from django.core.cache import caches
 from django.core.signals import request_finished, request_started
 from django.db.models import Count, Max, Q, Sum
+from django.utils.crypto import salted_hmac
 
 from scrutiny.models import Response, Scrutiny
 
@@ -49,6 +55,7 @@ T = TypeVar("T")
 KEPT_VERSION = 1
 KEPT_SECONDS = 24 * 60 * 60
 CACHE_ALIAS = "evidence"
+_STAMP_SALT = "scrutiny.kept.evidence-stamp"
 
 _MISSING = object()
 _request_stamps: ContextVar[dict[int, str] | None] = ContextVar("_request_stamps", default=None)
@@ -89,7 +96,8 @@ def kept(scrutiny: Scrutiny | int, name: str, compute: Callable[[], T], *parts: 
     else it depends on (an instrument, the factors' ids)."""
     scrutiny_id = scrutiny if isinstance(scrutiny, int) else scrutiny.pk
     detail = hashlib.sha256(repr((name, parts)).encode()).hexdigest()[:32]
-    key = f"kept:{KEPT_VERSION}:{scrutiny_id}:{detail}:{_stamp(scrutiny_id)}"
+    stamp = salted_hmac(_STAMP_SALT, _stamp(scrutiny_id), algorithm="sha256").hexdigest()
+    key = f"kept:{KEPT_VERSION}:{scrutiny_id}:{detail}:{stamp}"
     cache = caches[CACHE_ALIAS]
     value: Any = cache.get(key, _MISSING)
     if value is _MISSING:

@@ -20,14 +20,17 @@ import pytest
 import requests
 from django.apps import apps
 from django.contrib.sessions.models import Session
+from django.core.cache import caches
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from rest_framework.test import APIClient
 
 from scrutiny.models import Answer, Response
 from scrutiny.packs.data import response_sheets
 from surveys.models import Invitation, token_hash
+from surveys.services import answering
 from tests.red_team.anonymity import (
     MOST_BY_CHANCE,
     PEOPLE,
@@ -70,6 +73,38 @@ def test_no_statement_ever_writes_an_anonymous_response_s_time_finer_than_the_da
     times = re.findall(r"\d{4}-\d\d-\d\d[ T](\d\d:\d\d:\d\d(?:\.\d+)?)", written[0])
     assert times and set(times) == {"00:00:00"}, times
     assert is_midnight(Response.objects.get().created_at)
+
+
+@pytest.mark.django_db
+def test_the_evidence_caches_keys_do_not_line_anonymous_responses_up_with_people(
+    survey, council, social_worker, scrutineer
+):
+    """Every aggregate the scrutineer's pages keep (scrutiny.kept) is kept under a key that
+    changes with the scrutiny's evidence. Were that the evidence stamp itself, which holds the
+    sum of the responses' ids, two keys one submission apart would differ by that response's
+    random id: whoever reads the shared cache (Redis in production: its keys and their times
+    to live) would line the responses up with the people as they arrived. A dozen people
+    answer in turn and the scrutineer looks at the scores after each (found in a red-team
+    pass of 2026-12-06)."""
+    scores = reverse("api-scrutiny-scores", args=[survey.scrutiny.slug])
+    reader = APIClient()
+    reader.force_authenticate(scrutineer)
+    invitations = [
+        make_invitation(survey, f"person{i}@fernhill.invalid", council, social_worker)[0]
+        for i in range(PEOPLE)
+    ]
+    for invitation in invitations:
+        answering.survey_submit(holder=invitation, values=answers_of(len(invitation.email)))
+        assert reader.get(scores).status_code == 200
+
+    keys = [key for key in caches["evidence"]._cache if ":kept:" in key]  # type: ignore[attr-defined]
+    assert len(keys) >= PEOPLE  # a key for each state of the evidence the scrutineer saw
+    ids = list(Response.objects.values_list("pk", flat=True))
+    assert all(pk >= 2**40 for pk in ids)  # random: nothing else orders them
+    sums = {sum(ids[:n]) for n in range(1, len(ids) + 1)} | {sum(ids)}
+    for key in keys:
+        assert not any(str(number) in key for number in [*ids, *sums]), key
+        assert "/" not in key.split(":kept:", 1)[1], f"a stamp in plain: {key}"
 
 
 @pytest.mark.django_db

@@ -1,14 +1,15 @@
 """The name a response leaves under in row-level outputs (the API's responses, the responses
-export): never its id, nor anything that orders responses by when they came."""
+export): never its id, nor anything that orders responses by when they came.
+
+That name is the response's `pseudonym`, a random number drawn when it is stored
+(scrutiny.models.evidence). It was once the id mixed by a keyed affine map, computed by the
+database; but an affine map keeps the steps between consecutive ids equal, so the numbers of
+responses stored one after another gave back the order they came in (found in a red-team pass:
+tests/red_team/test_small_numbers.py)."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-from typing import Any
-
-from django.conf import settings
-from django.db.models import BigIntegerField, ExpressionWrapper, F, QuerySet, Value
+from django.db.models import F, QuerySet
 from django.db.models.functions import TruncDate
 
 from scrutiny.models import Instrument, Response
@@ -24,21 +25,6 @@ NUMBERED_FIELDS = (
     "submitted_day",
 )
 
-# A prime: (a·(id mod p) + b) mod p is a bijection of the residues, keyed by a and b.
-_MODULUS = 2**31 - 1
-
-
-def _pseudonym(instrument: Instrument) -> ExpressionWrapper[Any]:
-    """Each response's `number`: its id mixed by a key of the installation's secret and the
-    instrument, the same on every request (so pages and links hold) and unlike its id."""
-    digest = hmac.new(
-        settings.SECRET_KEY.encode(), f"api-responses:{instrument.pk}".encode(), hashlib.sha256
-    ).digest()
-    a = int.from_bytes(digest[:8], "big") % (_MODULUS - 1) + 1
-    b = int.from_bytes(digest[8:16], "big") % _MODULUS
-    residue = F("pk") % Value(_MODULUS)
-    return ExpressionWrapper((residue * a + b) % _MODULUS, output_field=BigIntegerField())
-
 
 def responses_numbered(instrument: Instrument) -> QuerySet[Response]:
     """The instrument's counting responses, each annotated with its `number` (the pseudonym)
@@ -46,6 +32,6 @@ def responses_numbered(instrument: Instrument) -> QuerySet[Response]:
     return (
         Response.objects.counting()
         .filter(scrutiny_id=instrument.scrutiny_id, instrument=instrument)
-        .annotate(number=_pseudonym(instrument), submitted_day=TruncDate("submitted_at"))
+        .annotate(number=F("pseudonym"), submitted_day=TruncDate("submitted_at"))
         .order_by("number", "pk")
     )

@@ -23,6 +23,7 @@ from scrutiny.evidence.responses import (
 )
 from scrutiny.instruments import CompiledVersion
 from scrutiny.models import Answer, Response, User
+from scrutiny.models.evidence import random_number
 
 
 class Pending(NamedTuple):
@@ -213,9 +214,18 @@ class BulkCleaner:
         return answers_clean(self.compiled, values, complete=True)
 
 
-# What varies from one response of a writer to the next: Pending holds it.
+# What varies from one response of a writer to the next: Pending holds it, or each row draws it.
 _VARYING = frozenset(
-    {"ref", "agency_id", "area_id", "role_id", "case_ref", "fingerprint", "submitted_at"}
+    {
+        "ref",
+        "agency_id",
+        "area_id",
+        "role_id",
+        "case_ref",
+        "fingerprint",
+        "submitted_at",
+        "pseudonym",
+    }
 )
 
 
@@ -244,6 +254,7 @@ def responses_insert(template: Response, responses: list[Pending]) -> list[int]:
             "case_ref": details.case_ref,
             "fingerprint": pending.fingerprint,
             "submitted_at": submitted.get_db_prep_save(pending.submitted_at, connection),
+            "pseudonym": random_number(),  # each its own (the field's default, once a row)
         }
         return [varying[name] if name in _VARYING else constant[name] for name in names]
 

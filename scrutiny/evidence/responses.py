@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -30,6 +29,7 @@ from scrutiny.errors import ApplicationError
 from scrutiny.evidence.cleaning import CleanAnswer, answers_clean
 from scrutiny.instruments import CompiledVersion
 from scrutiny.models import Answer, Response, User
+from scrutiny.models.evidence import random_number
 
 
 @dataclass(frozen=True)
@@ -61,11 +61,10 @@ def response_fingerprint(
 
 
 def random_id() -> int:
-    """A row identifier that says nothing of when the row was written: random, below 2**52 so
-    that every JSON reader keeps it exact, and above 2**40, clear of the sequence's own
-    numbers. Anonymous responses and their answers take these, so that neither their ids nor
-    their answers' ids order them (docs/surveys.md, "What anonymous means")."""
-    return 2**40 + secrets.randbelow(2**52 - 2**40)
+    """A row identifier that says nothing of when the row was written (`random_number`).
+    Anonymous responses and their answers take these, so that neither their ids nor their
+    answers' ids order them (docs/surveys.md, "What anonymous means")."""
+    return random_number()
 
 
 def answer_rows(

@@ -6,6 +6,8 @@ version with responses is never changed, and it makes every score a database agg
 
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -43,6 +45,12 @@ class AnswerQuerySet(models.QuerySet["Answer"]):
         one scrutiny is far larger than the rest (its statistics average them all)."""
         responses = Response.objects.counting().filter(scrutiny=scrutiny).values("pk")
         return self.filter(response_id__in=responses)
+
+
+def random_number() -> int:
+    """A number that says nothing of when its row was written: random, below 2**52 so that
+    every JSON reader keeps it exact, and above 2**40, clear of the sequences' own numbers."""
+    return 2**40 + secrets.randbelow(2**52 - 2**40)
 
 
 class Response(models.Model):
@@ -91,6 +99,9 @@ class Response(models.Model):
         blank=True,
         help_text="Of the answers and details, so an unchanged re-import is skipped.",
     )
+    # The name the response leaves under in row-level outputs (scrutiny.disclosure.pseudonyms):
+    # random, so that nothing of it orders the responses by when they came.
+    pseudonym = models.BigIntegerField(default=random_number, editable=False)
     superseded_by = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,

@@ -314,6 +314,11 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PARSER_CLASSES": [  # DRF's three; JSON nested too deeply is a 400, not a 500
+        "scrutiny.api_parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "EXCEPTION_HANDLER": "scrutiny.apis.exception_handler",
     # Responses through a survey's open link, by address: a practitioner sends one; a front
     # end that relays many for a whole team can be given more.

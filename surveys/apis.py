@@ -24,7 +24,6 @@ from django.db import IntegrityError
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -32,6 +31,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from scrutiny import permissions as scrutiny_permissions
+from scrutiny.api_parsers import JSONParser
 from scrutiny.disclosure import distributions_for_publication
 from scrutiny.models import Instrument
 from scrutiny.models import Response as ScrutinyResponse

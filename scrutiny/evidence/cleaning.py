@@ -1,25 +1,41 @@
 """Raw answers checked against a compiled instrument version, before anything is stored.
 
 `answers_clean` takes raw answers (question code to value, as the forms, the API and a workbook's
-row give them) and returns the answers to store and the errors by question code: option values
-in their list, numbers and dates readable, texts within ANSWER_TEXT_MAX_CHARS and storable,
-required questions answered (on submit), and answers to questions whose show_if does not hold
-dropped, not stored.
+row give them) and returns the answers to store and the errors by question code: each value of
+a kind its question can take (no JSON object where text is asked for), option values in their
+list, numbers and dates readable, numbers within what Answer.number holds (`number_limits`), texts
+within ANSWER_TEXT_MAX_CHARS and storable, required questions answered (on submit), and answers
+to questions whose show_if does not hold dropped, not stored.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import cache
 from typing import Any
 
 from django.conf import settings
+from django.db.models import DecimalField
 
 from scrutiny.instruments import CompiledQuestion, CompiledVersion
-from scrutiny.models import Question
+from scrutiny.models import Answer, Question
 
 EMPTY: tuple[Any, ...] = (None, "", [], ())
+
+# What each type of question takes, as its message says it. A value of another kind (a JSON
+# object or list where one value is asked for, true or false) is refused: written as text it
+# would be stored as Python's picture of it ("{'a': 1}").
+_SCALARS = (str, int, float, Decimal)
+_TAKES: dict[str, str] = {
+    Question.Type.SINGLE: "one of its option values",
+    Question.Type.MULTIPLE: "a list of its option values (or one text, separated by ;)",
+    Question.Type.NUMBER: "a number",
+    Question.Type.DATE: "a date, written as YYYY-MM-DD",
+    Question.Type.TEXT: "text",
+}
 
 
 @dataclass(frozen=True)
@@ -49,8 +65,71 @@ def _split_multiple(value: Any) -> list[str]:
     return [item.strip() for item in items if item.strip()]
 
 
+@cache
+def number_limits() -> tuple[Decimal, int]:
+    """The largest number a number answer may be, either side of 0, and its most decimal
+    places: what the column Answer.number holds (12 digits before the point, 6 after), less
+    what SQLite cannot read back. SQLite keeps the number as a float, which Django reads with 15
+    significant digits: 999,999,999,999.9999 would come back as 1,000,000,000,000, too large
+    for the column (every read of the answers fails), so at the top 3 decimals are all there
+    is room for."""
+    field = Answer._meta.get_field("number")
+    assert isinstance(field, DecimalField)  # the model's own column
+    whole = field.max_digits - field.decimal_places
+    most = Decimal(10) ** whole - Decimal(10) ** -(sys.float_info.dig - whole)
+    return most, field.decimal_places
+
+
+def _number_clean(value: Any) -> tuple[Decimal | None, str | None]:
+    """A number answer as the column stores it, or what is wrong with it.
+
+    More decimal places than the column holds are refused, not rounded, as the web form's
+    NumberField (Django's DecimalValidator) refuses them: the API and the workbooks say what is
+    wrong rather than store another number. Zeros at the end do not count here (1.5000000 is 1.5).
+    `copy_abs` and `quantize` are exact here: abs() would overflow on 1e1000000.
+    """
+    try:
+        number = Decimal(str(value).strip().replace(",", ""))
+    except InvalidOperation:
+        return None, f"{value!r} is not a number"
+    if not number.is_finite():
+        return None, f"{value!r} is not a number"
+    most, places = number_limits()
+    if number.copy_abs() > most:
+        return None, f"{value!r} is too large: give a number from {-most:,} to {most:,}"
+    if number.quantize(Decimal(10) ** -places) != number:
+        return None, (
+            f"{value!r} has more than {places} decimal places: round it to {places} or fewer"
+        )
+    return number, None
+
+
+def _kind(value: Any) -> str:
+    """A value's kind as a message names it: an object, a list, true or false."""
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list | tuple | set):
+        return "a list"
+    return "true or false" if isinstance(value, bool) else type(value).__name__
+
+
+def _kind_refused(question: CompiledQuestion, value: Any) -> str | None:
+    """What is wrong when a value is of a kind its question cannot take, else None."""
+    if question.type == Question.Type.DATE and isinstance(value, dt.date):
+        return None
+    many = question.type == Question.Type.MULTIPLE and isinstance(value, list | tuple | set)
+    for item in value if many else (value,):
+        if isinstance(item, bool) or not isinstance(item, _SCALARS):
+            takes = _TAKES.get(question.type, "text")
+            return f"{question.code} takes {takes}, not {_kind(item)}"
+    return None
+
+
 def _clean_one(question: CompiledQuestion, value: Any) -> tuple[list[CleanAnswer], str | None]:
     qid = question.id
+    refused = _kind_refused(question, value)
+    if refused:
+        return [], refused
     if question.type == Question.Type.SINGLE:
         option = question.options.get(str(value).strip())
         if option is None:
@@ -71,13 +150,8 @@ def _clean_one(question: CompiledQuestion, value: Any) -> tuple[list[CleanAnswer
             CleanAnswer(qid, option_id=question.options[v].id) for v in dict.fromkeys(chosen)
         ], None
     if question.type == Question.Type.NUMBER:
-        try:
-            number = Decimal(str(value).strip().replace(",", ""))
-        except InvalidOperation:
-            return [], f"{value!r} is not a number"
-        if not number.is_finite():
-            return [], f"{value!r} is not a number"
-        return [CleanAnswer(qid, number=number)], None
+        number, error = _number_clean(value)
+        return ([], error) if number is None else ([CleanAnswer(qid, number=number)], None)
     if question.type == Question.Type.DATE:
         if isinstance(value, dt.datetime):
             return [CleanAnswer(qid, date=value.date())], None

@@ -19,6 +19,7 @@ from scrutiny.instruments import (
     OptionDef,
     QuestionDef,
     Translations,
+    config_number,
     parse_show_if,
     translations_clean,
 )
@@ -73,9 +74,9 @@ def parse_option_lines(text: str) -> tuple[OptionDef, ...]:
         points: float | None = None
         if points_text:
             try:
-                points = float(points_text)
-            except ValueError:
-                raise ValueError(f"line {number}: points {points_text!r} is not a number") from None
+                points = config_number(points_text)
+            except ValueError as exc:
+                raise ValueError(f"line {number}: points {points_text!r} is {exc}") from None
         seen.add(value)
         options.append(OptionDef(value, label, points))
     if not options:

@@ -13,7 +13,8 @@ The package's modules, whose public names are all re-exported here (`from scruti
 import instrument_save` works as it always has):
 
 - `definitions`: the definition as plain data, `ConfigError`, `parse_factors`,
-  `option_list_is_scored`, and its languages (`parse_languages`, `translations_clean`);
+  `config_number` (a weight or points: finite and within bounds), `option_list_is_scored`,
+  and its languages (`parse_languages`, `translations_clean`);
 - `show_if`: the conditions of show_if, `Condition` and `parse_show_if`;
 - `validation`: `definition_errors`, one small check for each kind of error;
 - `versions`: `instrument_save`, `definition_from_version`, `instrument_copy`,
@@ -39,6 +40,7 @@ from scrutiny.instruments.definitions import (
     OptionDef,
     QuestionDef,
     Translations,
+    config_number,
     language_name,
     option_list_is_scored,
     parse_factors,
@@ -72,6 +74,7 @@ __all__ = [
     "SaveResult",
     "Translations",
     "answer_score",
+    "config_number",
     "definition_errors",
     "definition_from_version",
     "instrument_copy",

@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import re
 from dataclasses import asdict, dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from scrutiny.models import Question
@@ -128,6 +130,32 @@ class ConfigError:
         return f"{self.where}: {self.message}" if self.where else self.message
 
 
+# Weights and points are summed as floats (in the scoring's SQL, then in Python): a sum of numbers
+# beyond this could overflow to infinity and make every score "not a number". SCORING.md sets no
+# upper bound (weights are above 0, answer scores run from 0 to 1); this one is far above any
+# real grade scale or weight.
+CONFIG_NUMBER_MOST = 1_000_000
+
+
+def config_number(value: str | Decimal) -> float:
+    """A success factor's weight or an option's points, as written, as a float.
+
+    Raises ValueError saying what is wrong, to follow "is": "not a number" (infinity and NaN
+    are not), too large or too small (beyond CONFIG_NUMBER_MOST either side of 0).
+    """
+    try:
+        number = float(value)
+    except ValueError:
+        raise ValueError("not a number") from None
+    if not math.isfinite(number):
+        raise ValueError("not a number")
+    if number > CONFIG_NUMBER_MOST:
+        raise ValueError(f"too large: use a number up to {CONFIG_NUMBER_MOST:,}")
+    if number < -CONFIG_NUMBER_MOST:
+        raise ValueError(f"too small: use a number down to {-CONFIG_NUMBER_MOST:,}")
+    return number
+
+
 def parse_factors(text: str) -> tuple[FactorRef, ...]:
     """`SF1`, `SF1:2; SF3` (`,` or `;` between). Raises ValueError saying what is wrong."""
     refs: list[FactorRef] = []
@@ -140,10 +168,10 @@ def parse_factors(text: str) -> tuple[FactorRef, ...]:
         weight = 1.0
         if weight_text.strip():
             try:
-                weight = float(weight_text)
-            except ValueError:
+                weight = config_number(weight_text)
+            except ValueError as exc:
                 raise ValueError(
-                    f"the weight of {code} is {weight_text.strip()!r}, not a number"
+                    f"the weight of {code} is {weight_text.strip()!r}, {exc}"
                 ) from None
             if not weight > 0:
                 raise ValueError(f"the weight of {code} must be above 0, not {weight_text.strip()}")

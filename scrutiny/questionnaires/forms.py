@@ -33,6 +33,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from scrutiny.evidence.cleaning import number_limits
 from scrutiny.instruments import CHOICE_TYPES, CompiledQuestion, CompiledSection, CompiledVersion
 from scrutiny.models import Question
 from scrutiny.questionnaires.conditions import (
@@ -98,9 +99,11 @@ def question_field(question: CompiledQuestion, *, hint: str = "") -> forms.Field
             **common,
         )
     if question.type == Question.Type.NUMBER:
+        most, places = number_limits()  # what Answer.number holds, as the API is held to
         return NumberField(
-            max_digits=18,
-            decimal_places=6,
+            max_value=most,
+            min_value=-most,
+            decimal_places=places,
             widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}),
             error_messages={
                 "required": _("Enter a number."),

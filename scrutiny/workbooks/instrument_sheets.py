@@ -19,6 +19,7 @@ from scrutiny.instruments import (
     FactorRef,
     InstrumentDefinition,
     Translations,
+    config_number,
     translations_clean,
 )
 from scrutiny.models import Option, OptionList, Question, Section
@@ -140,16 +141,17 @@ def option_points(sheet: Sheet, values: list, row: int, problems: Problems) -> f
     if raw_points is None:
         return None
     number = number_from(raw_points)
-    if number is None:
+    try:
+        return config_number("" if number is None else number)
+    except ValueError as exc:
         problems.add(
             sheet.name,
             row,
             sheet.column("points"),
-            f"points {cell_text(raw_points)!r} is not a number; leave it empty for an "
+            f"points {cell_text(raw_points)!r} is {exc}; leave it empty for an "
             "unscored option such as Not applicable",
         )
         return None
-    return float(number)
 
 
 def translation_columns(names: Iterable[str], languages: Iterable[str]) -> list[str]:

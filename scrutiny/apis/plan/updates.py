@@ -10,12 +10,13 @@ from typing import Any
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from scrutiny import permissions
+from scrutiny.api_parsers import JSONParser
 from scrutiny.apis.plan.output import BragStatusField, EvidenceKindField
 from scrutiny.models import Action, ActionUpdate, Scrutiny, User
 from scrutiny.plan.selectors import actions_shown, plan_actions

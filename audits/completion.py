@@ -214,7 +214,7 @@ def _details(assignment: Assignment) -> ResponseDetails:
 def _step_words(compiled: CompiledVersion, step: str) -> str:
     if step == CHECK_STEP:
         return "the check of the answers"
-    if step.isdigit() and int(step) < len(compiled.sections):
+    if step.isdecimal() and int(step) < len(compiled.sections):
         return f"page {int(step) + 1}, “{compiled.sections[int(step)].title}”"
     return ""
 

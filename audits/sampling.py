@@ -41,6 +41,7 @@ from scrutiny.errors import ApplicationError
 
 SEED_MIN = 0
 SEED_MAX = 2**63 - 1  # what the database keeps (a signed 64-bit integer)
+PER_MAX = 2**31 - 1  # what the database keeps (an integer column, on PostgreSQL too)
 ROWS_LISTED = 10
 
 
@@ -113,11 +114,20 @@ def _rows(rows: list[int]) -> str:
     return shown + (f" and {more} more" if more > 0 else "")
 
 
-def _rule_check(rule: Rule, seed: int) -> None:
-    if isinstance(rule.per, bool) or not isinstance(rule.per, int) or rule.per < 1:
+def _per_check(per: int) -> None:
+    if isinstance(per, bool) or not isinstance(per, int) or per < 1:
         raise ApplicationError(
             "How many case files from each group must be a whole number of at least 1."
         )
+    if per > PER_MAX:
+        raise ApplicationError(
+            f"How many case files from each group must be at most {PER_MAX}: a group with fewer "
+            "case files gives all of them, so the size of the largest group takes them all."
+        )
+
+
+def _rule_check(rule: Rule, seed: int) -> None:
+    _per_check(rule.per)
     if isinstance(seed, bool) or not isinstance(seed, int) or not SEED_MIN <= seed <= SEED_MAX:
         raise ApplicationError(f"The seed must be a whole number from {SEED_MIN} to {SEED_MAX}.")
     if not rule.by:

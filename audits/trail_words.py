@@ -157,7 +157,7 @@ def _value_words(name: str, value: str) -> str:
 
 def _part(code: str, values: Mapping[str, Any], titles: Sequence[str]) -> str | None:
     values = {name: _value_words(name, str(value)) for name, value in values.items()}
-    if code == "resumes_at_page" and values.get("page", "").isdigit():
+    if code == "resumes_at_page" and values.get("page", "").isdecimal():
         page = int(values["page"])
         if 0 < page <= len(titles):
             values["title"] = titles[page - 1]

@@ -13,6 +13,7 @@ same words.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -137,8 +138,11 @@ def _data_check(data: ScrutinyData) -> None:
             f"Unknown source {', '.join(unknown)}: use {', '.join(Source.values)}."
         )
     for kind, weight in data.source_weights.items():
-        if not weight > 0:
-            raise ApplicationError(f"The weight of source {kind} must be above 0, not {weight:g}.")
+        if not 0 < weight < math.inf:  # an infinite weight is not JSON: the database refuses it
+            raise ApplicationError(
+                f"The weight of source {kind} must be a number above 0, such as 0.5 or 2, not "
+                f"{weight:g}."
+            )
     codes = [code for code, _ in data.factors]
     if len(set(codes)) != len(codes):
         raise ApplicationError("A success factor code is used twice: each needs its own code.")

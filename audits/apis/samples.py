@@ -22,7 +22,7 @@ from rest_framework.views import APIView
 from audits import samples, selectors
 from audits.models import CaseFile, Sample
 from audits.permissions import access_scrutiny_audits_for_user
-from audits.sampling import SEED_MAX, SEED_MIN
+from audits.sampling import PER_MAX, SEED_MAX, SEED_MIN
 from scrutiny.models import Area, User
 from scrutiny.workbooks.lists import list_upload_content
 
@@ -103,7 +103,9 @@ class SampleDrawApi(APIView):
     class SampleDrawInputSerializer(serializers.Serializer):
         file = serializers.FileField(help_text="The case list, .xlsx or .csv (WORKBOOKS.md §4).")
         by = serializers.CharField(help_text="The column to stratify by.")
-        per = serializers.IntegerField(min_value=1, help_text="Case files from each group.")
+        per = serializers.IntegerField(
+            min_value=1, max_value=PER_MAX, help_text="Case files from each group."
+        )
         seed = serializers.IntegerField(min_value=SEED_MIN, max_value=SEED_MAX)
         filters = serializers.CharField(
             required=False,

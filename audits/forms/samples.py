@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from audits.models import Sample
-from audits.sampling import SEED_MAX, SEED_MIN
+from audits.sampling import PER_MAX, SEED_MAX, SEED_MIN
 from scrutiny.models import Instrument
 from scrutiny.workbooks.lists import CaseList
 
@@ -169,6 +169,7 @@ def _per_field(current: Sample | None) -> forms.Field:
     return forms.IntegerField(
         label=_("How many case files from each group"),
         min_value=1,
+        max_value=PER_MAX,
         initial=current.per if current is not None else None,
         help_text=_("A group with fewer case files gives all of them."),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),

@@ -29,7 +29,7 @@ REMOVED = "[removed]"
 def nhs_number_is_valid(digits: str) -> bool:
     """Modulus 11: weights 10 down to 2 on the first nine digits; check = 11 - (sum mod 11),
     11 → 0, and 10 means no valid number has those nine digits."""
-    if len(digits) != 10 or not digits.isdigit():
+    if len(digits) != 10 or not digits.isdecimal():
         return False
     total = sum(int(d) * w for d, w in zip(digits[:9], range(10, 1, -1), strict=True))
     check = 11 - total % 11
@@ -51,15 +51,15 @@ def upn_check_letter(rest: str) -> str:
     """
     total = 0
     for weight, char in enumerate(rest.upper(), start=2):
-        total += weight * (int(char) if char.isdigit() else UPN_LETTERS.index(char))
+        total += weight * (int(char) if char.isdecimal() else UPN_LETTERS.index(char))
     return UPN_LETTERS[total % 23]
 
 
 def upn_is_valid(text: str) -> bool:
     upn = text.upper()
-    if len(upn) != 13 or upn[0] not in UPN_LETTERS or not upn[1:12].isdigit():
+    if len(upn) != 13 or upn[0] not in UPN_LETTERS or not upn[1:12].isdecimal():
         return False
-    if not (upn[12].isdigit() or upn[12] in UPN_LETTERS):
+    if not (upn[12].isdecimal() or upn[12] in UPN_LETTERS):
         return False
     return upn_check_letter(upn[1:]) == upn[0]
 

@@ -48,6 +48,7 @@ from scrutiny.plan.services import (
     priority_save,
 )
 from scrutiny.plan.updates import action_update
+from scrutiny.views.addresses import number_in_address
 
 # Each renders the plan in the active language (the page's).
 EXPORTS: dict[str, tuple[Callable[..., None], str]] = {
@@ -301,8 +302,9 @@ def plan_export(request: HttpRequest, fmt: str) -> HttpResponse:
     partnership = _partnership(request)
     actions = permissions.actions_visible_to(request.user).filter(partnership=partnership)
     title = partnership.name
-    if request.GET.get("priority", "").isdigit():
-        priority = permissions.access_priority_for_user(request.user, int(request.GET["priority"]))
+    if request.GET.get("priority"):
+        priority_id = number_in_address(request.GET["priority"], unknown="No such priority.")
+        priority = permissions.access_priority_for_user(request.user, priority_id)
         actions = actions.filter(outcome__priority=priority)
         title = f"{partnership.name}, {priority.title}"
     return _export(actions, title=title, key=partnership.brag_key, fmt=fmt)

@@ -12,7 +12,7 @@ import datetime as dt
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation, Overflow
 from typing import Any
 from xml.etree.ElementTree import ParseError
 
@@ -68,8 +68,8 @@ def number_text(value: int | float | Decimal) -> str:
             return str(int(value))
         return repr(value)
     if isinstance(value, Decimal):
-        if not value.is_finite():
-            return str(value)
+        if not _within_arithmetic(value):
+            return str(value)  # as written, e.g. 1E+1000000
         text = format(value.normalize(), "f")
         return text
     return str(value)
@@ -93,18 +93,46 @@ def cell_text(value: Any) -> str:
 
 
 def number_from(value: Any) -> Decimal | None:
-    """A cell as a number, or None when it is not one."""
+    """A cell as a number, or None when it is not one. Infinity is not a number, and nor is a
+    number beyond what decimal arithmetic can work with, such as 1e1000000 (see
+    `number_beyond`)."""
+    number = _decimal_written(value)
+    return number if number is not None and _within_arithmetic(number) else None
+
+
+def number_beyond(value: Any) -> bool:
+    """Whether a cell is written as a number that decimal arithmetic cannot work with, such as
+    1e1000000: it looks like a number, but is not one to count or compare with."""
+    number = _decimal_written(value)
+    return number is not None and number.is_finite() and not _within_arithmetic(number)
+
+
+def _decimal_written(value: Any) -> Decimal | None:
+    """A cell as the Decimal it is written as (Infinity included), or None."""
     if isinstance(value, bool):
         return None
-    if isinstance(value, int | float):
-        return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    if isinstance(value, int):
+        return Decimal(value)
     if isinstance(value, str):
         try:
-            number = Decimal(value.replace(",", "").strip())
+            return Decimal(value.replace(",", "").strip())
         except InvalidOperation:
             return None
-        return number if number.is_finite() else None
     return None
+
+
+def _within_arithmetic(number: Decimal) -> bool:
+    """Whether a number is finite and within the exponents decimal arithmetic works with:
+    reading 1e1000000 is exact, but rounding or normalising it overflows."""
+    if not number.is_finite():
+        return False
+    try:
+        number.normalize()
+    except Overflow:
+        return False
+    return True
 
 
 def date_from(value: Any) -> dt.date | None:

@@ -23,6 +23,7 @@ from scrutiny.workbooks.response_sheet import (
     CASE_REF_LENGTH,
     REF_LENGTH,
     SYNTHETIC_REF,
+    answer_unreadable,
     answer_value,
     row_identity,
     submitted_from,
@@ -144,9 +145,9 @@ class RowImporter:
     def answers(
         self, number: int, values: list[Any], identity: dict[str, Any]
     ) -> tuple[dict[str, Any], set[str], bool]:
-        """The row's raw answers by code, the codes whose cell held a formula (reported), and
-        whether none did. Option cells are read by value or label; a SurveyMonkey option
-        column adds its option when its cell is not empty."""
+        """The row's raw answers by code, the codes whose cell held a formula or cannot be read
+        as an answer at all (reported), and whether none did. Option cells are read by value or
+        label; a SurveyMonkey option column adds its option when its cell is not empty."""
         columns, ok = self.columns, True
         answers: dict[str, Any] = {}
         unread: set[str] = set()
@@ -161,6 +162,10 @@ class RowImporter:
                 continue
             elif option is not None:
                 chosen.setdefault(question.code, []).append(option)
+            elif (unreadable := answer_unreadable(question, value)) is not None:
+                self.error(number, self.sheet.column_at(index), unreadable)
+                unread.add(question.code)
+                ok = False
             else:
                 identity[question.code] = value
                 matcher = columns.choices.get(question.code)

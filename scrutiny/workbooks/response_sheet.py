@@ -9,7 +9,8 @@ that identify a row, dates in the partnership's time zone, and answers as cells.
   its ref (`row-<digits>-<k>`);
 - `submitted_from` and `submitted_cell`: a `submitted` cell read and written (a date alone is
   midnight in Europe/London; a moment as survey tools write it, `TOOL_MOMENTS`, is read too);
-- `answer_value` and `answer_cell`: an answer's cell read as the raw answer, and written back.
+- `answer_value` and `answer_cell`: an answer's cell read as the raw answer, and written back;
+  `answer_unreadable` says why a cell cannot be read as an answer at all.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from django.utils.crypto import salted_hmac
 
 from scrutiny.instruments import CompiledQuestion
 from scrutiny.models import Question, Response
-from scrutiny.workbooks.reading import cell_text, date_from, number_from
+from scrutiny.workbooks.reading import cell_text, date_from, number_beyond, number_from
 from scrutiny.workbooks.writing import number_cell_value
 
 RESERVED = ("ref", "agency", "area", "role", "case_ref", "submitted")
@@ -68,8 +69,30 @@ def answer_value(question: CompiledQuestion, value: Any) -> Any:
     return cell_text(value)
 
 
+def answer_unreadable(question: CompiledQuestion, value: Any) -> str | None:
+    """Why a cell cannot be read as its question's answer at all, or None. A number question's
+    cell written as a number beyond decimal arithmetic (1e1000000) is not a number; any other
+    wrong answer is for evidence.answers_clean to explain."""
+    if question.type == Question.Type.NUMBER and number_beyond(value):
+        return f"{cell_text(value)!r} is not a number"
+    return None
+
+
 def submitted_from(value: Any) -> dt.datetime | None:
-    """A `submitted` cell as an aware datetime: a date is midnight in Europe/London."""
+    """A `submitted` cell as an aware datetime: a date is midnight in Europe/London. None when
+    it is not a date, or is a moment that UTC cannot hold (9999-12-31T23:59:59-05:00 is already
+    the year 10000 in UTC, and the database keeps every moment in UTC)."""
+    moment = _moment_from(value)
+    if moment is None:
+        return None
+    try:
+        moment.astimezone(dt.UTC)
+    except OverflowError:
+        return None
+    return moment
+
+
+def _moment_from(value: Any) -> dt.datetime | None:
     london = local_zone()
     if isinstance(value, dt.datetime):
         return value.replace(tzinfo=london) if value.tzinfo is None else value

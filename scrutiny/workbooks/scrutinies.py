@@ -7,6 +7,7 @@ of sheet `scrutiny` in `scrutiny.workbooks.scrutiny_settings`), all or nothing.
 
 from __future__ import annotations
 
+import math
 import re
 from decimal import Decimal
 from typing import Any
@@ -28,7 +29,7 @@ from scrutiny.workbooks.reading import (
     sheet_read,
     value_at,
 )
-from scrutiny.workbooks.scrutiny_settings import settings_read
+from scrutiny.workbooks.scrutiny_settings import COUNT_MOST, settings_read
 from scrutiny.workbooks.writing import number_cell_value, sheet_write
 
 _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
@@ -246,7 +247,7 @@ def _weights_read(workbook: Workbook, problems: Problems) -> dict[str, float]:
         assert sheet is not None
         kind = normal_name(record.get("kind"))
         raw_weight = record.get("weight")
-        weight = Decimal(1) if raw_weight is None else number_from(raw_weight)
+        weight, wrong = _weight_read(raw_weight)
         if kind not in Source.values:
             problems.add(
                 "sources",
@@ -256,16 +257,26 @@ def _weights_read(workbook: Workbook, problems: Problems) -> dict[str, float]:
             )
         elif kind in weights:
             problems.add("sources", row, sheet.column("kind"), f"{kind} is given a weight twice")
-        if weight is None or not weight > 0:
+        if wrong:
             problems.add(
-                "sources",
-                row,
-                sheet.column("weight"),
-                f"weight {cell_text(raw_weight)!r} must be a number above 0 (empty means 1)",
+                "sources", row, sheet.column("weight"), f"weight {cell_text(raw_weight)!r} {wrong}"
             )
         elif kind in Source.values:
-            weights[kind] = float(weight)
+            weights[kind] = weight
     return weights
+
+
+def _weight_read(raw: Any) -> tuple[float, str]:
+    """A source's weight (empty means 1), or what is wrong with it. A weight is a float: one
+    too large for a float (1e400) would be infinite, and the scrutiny cannot keep it."""
+    number = Decimal(1) if raw is None else number_from(raw)
+    if number is None or not number > 0:
+        return 0.0, "must be a number above 0 (empty means 1)"
+    weight = float(number)
+    if not 0 < weight < math.inf:
+        size = "large" if weight else "small"
+        return 0.0, f"is too {size} to weight a score by: give a number such as 0.5 or 2"
+    return weight, ""
 
 
 def _agencies_read(workbook: Workbook, problems: Problems) -> list[AgencyData]:
@@ -286,8 +297,6 @@ def _agency_read(
 ) -> AgencyData:
     type_text = cell_text(record.get("type"))
     agency_type = _agency_type(type_text)
-    raw_workforce = record.get("workforce")
-    workforce = None if raw_workforce is None else number_from(raw_workforce)
     if agency_type is None:
         problems.add(
             "agencies",
@@ -296,23 +305,28 @@ def _agency_read(
             f"type {type_text!r} is not one of "
             + ", ".join(label.lower() for _, label in Agency.Type.choices),
         )
-    if raw_workforce is not None and (
-        workforce is None or workforce < 0 or workforce != workforce.to_integral_value()
-    ):
+    workforce, wrong = _workforce_read(record.get("workforce"))
+    if wrong:
         problems.add(
             "agencies",
             row,
             _column(sheet, "workforce"),
-            f"workforce {cell_text(raw_workforce)!r} must be a whole number of "
-            "practitioners (or empty)",
+            f"workforce {cell_text(record.get('workforce'))!r} {wrong}",
         )
-        workforce = None
-    return AgencyData(
-        code,
-        name,
-        agency_type or Agency.Type.OTHER,
-        None if workforce is None else int(workforce),
-    )
+    return AgencyData(code, name, agency_type or Agency.Type.OTHER, workforce)
+
+
+def _workforce_read(raw: Any) -> tuple[int | None, str]:
+    """An agency's workforce (None when empty), or what is wrong with it. The number is
+    compared with COUNT_MOST before it is made an int, which for 1e300000 takes minutes."""
+    if raw is None:
+        return None, ""
+    workforce = number_from(raw)
+    if workforce is None or workforce < 0 or workforce != workforce.to_integral_value():
+        return None, "must be a whole number of practitioners (or empty)"
+    if workforce > COUNT_MOST:
+        return None, f"is more practitioners than can be kept: at most {COUNT_MOST:,}"
+    return int(workforce), ""
 
 
 def _column(sheet: Sheet | None, name: str) -> str:

@@ -1,4 +1,4 @@
-from pathlib import Path
+import io
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -7,6 +7,7 @@ from scrutiny.errors import ApplicationError
 from scrutiny.instruments import definition_from_version, instrument_current_version
 from scrutiny.management.commands.import_responses import instrument_by_code
 from scrutiny.management.lookups import partnership_argument, scrutiny_by_slug
+from scrutiny.management.output_files import output_path, output_write
 from scrutiny.workbooks import instrument_to_workbook
 from scrutiny.workbooks.xlsform_writing import instrument_to_xlsform
 
@@ -29,16 +30,16 @@ class Command(BaseCommand):
     def handle(
         self, *args: Any, slug: str, code: str, out: str, xlsform: bool, **options: Any
     ) -> None:
+        path = output_path(out, what="the instrument", example=f"{code}.xlsx")
         instrument = instrument_by_code(scrutiny_by_slug(slug, options.get("partnership")), code)
         try:
             version = instrument_current_version(instrument)
         except ApplicationError as exc:
             raise CommandError(str(exc)) from exc
-        path = Path(out)
-        if not path.parent.is_dir():
-            raise CommandError(f"There is no folder {path.parent} to write {path.name} into.")
         write = instrument_to_xlsform if xlsform else instrument_to_workbook
-        write(definition_from_version(version)).save(path)
+        buffer = io.BytesIO()
+        write(definition_from_version(version)).save(buffer)
+        output_write(path, buffer.getvalue())
         self.stdout.write(
             self.style.SUCCESS(
                 f"Instrument {instrument.code} (version {version.number}) written to {path}"

@@ -40,6 +40,7 @@ from scrutiny.instruments import (
 )
 from scrutiny.models import Instrument, InstrumentVersion, Question, Scrutiny, User
 from scrutiny.questionnaires import InstrumentWizardView, answer_display, values_from_forms
+from scrutiny.views.addresses import number_in_address
 from scrutiny.views.scrutinies.form_pages import (
     add_definition_errors,
     form_page,
@@ -210,9 +211,11 @@ def instrument_workbook(request: HttpRequest, slug: str, instrument_id: int) -> 
     instrument = instrument_in(scrutiny, instrument_id)
     number = request.GET.get("version", "")
     if number:
-        if not number.isdigit():
-            raise Http404("No such version.")
-        version = get_object_or_404(InstrumentVersion, instrument=instrument, number=int(number))
+        version = get_object_or_404(
+            InstrumentVersion,
+            instrument=instrument,
+            number=number_in_address(number, unknown="No such version."),
+        )
     else:
         version = current_version(instrument)
     workbook = workbooks.instrument_to_workbook(definition_from_version(version))

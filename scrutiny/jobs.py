@@ -74,14 +74,15 @@ def _stale_before(now: datetime) -> datetime:
 # Starting, and the job's states.
 
 
-def _partnership_of(user: User | None) -> int | None:
-    """The partnership whose work a job started by `user` is: theirs, as they start it."""
-    return user.partnership_id if user is not None else None
+def _recorded(kind: str, user: User | None, **fields: Any) -> Job:
+    """A new job, the work of its starter's partnership as they start it (`Job.partnership`)."""
+    partnership_id = user.partnership_id if user is not None else None
+    return Job.objects.create(kind=kind, created_by=user, partnership_id=partnership_id, **fields)
 
 
 def job_create(*, kind: str, user: User | None) -> Job:
     """A job recorded without a task to start it (its work runs where it is created)."""
-    return Job.objects.create(kind=kind, created_by=user, partnership_id=_partnership_of(user))
+    return _recorded(kind, user)
 
 
 def job_enqueue(
@@ -89,17 +90,8 @@ def job_enqueue(
 ) -> Job:
     """Record a job and send its task (by name, with the keyword arguments and `job_id`) once
     the transaction commits. With no broker, the task runs in-process right then."""
-    arguments = {
-        **(arguments or {}),
-        LANGUAGE: translation.get_language() or settings.LANGUAGE_CODE,
-    }
-    job = Job.objects.create(
-        kind=kind,
-        created_by=user,
-        partnership_id=_partnership_of(user),
-        task=task,
-        arguments=arguments,
-    )
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    job = _recorded(kind, user, task=task, arguments={**(arguments or {}), LANGUAGE: language})
     transaction.on_commit(lambda: _send(job.pk, task, job.arguments))
     return job
 

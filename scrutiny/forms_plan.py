@@ -10,6 +10,7 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from scrutiny import permissions
 from scrutiny.models import Action, ActionUpdate, Agency, Brag, Outcome, Partnership, Scrutiny
 from scrutiny.plan.brag import BRAG_WORDS
 from scrutiny.plan.services import ActionData
@@ -118,6 +119,16 @@ class ActionForm(forms.Form):
         return ActionData(**self.cleaned_data)
 
 
+def _evidence_kinds(*, scrutiny: bool) -> list[tuple[str, Any]]:
+    """The kinds of evidence an update offers; a later scrutiny's only where `scrutiny`."""
+    kinds = [
+        (value, label)
+        for value, label in ActionUpdate.Evidence.choices[1:]
+        if scrutiny or value != ActionUpdate.Evidence.SCRUTINY
+    ]
+    return [("", _("None with this update")), *kinds]
+
+
 class UpdateForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"),
@@ -134,7 +145,7 @@ class UpdateForm(forms.Form):
         label=_("Evidence of impact"),
         widget=forms.RadioSelect,
         required=False,
-        choices=[("", _("None with this update")), *ActionUpdate.Evidence.choices[1:]],
+        choices=_evidence_kinds(scrutiny=True),
         help_text=_("Blue needs it: what shows the difference made, not only that work was done."),
     )
     evidence_scrutiny = forms.ModelChoiceField(
@@ -163,17 +174,27 @@ class UpdateForm(forms.Form):
         error_messages={"invalid": _("Enter a link, like https://intranet.example.org/report.")},
     )
 
-    def __init__(self, *args: Any, action: Action, key: dict[str, str], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, action: Action, user: permissions.AnyUser, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        key = action.partnership.brag_key
         # self.fields holds copies of the fields declared above, so their classes are known.
         status_field = cast("forms.ChoiceField", self.fields["status"])
         status_field.choices = [
             (status, f"{BRAG_WORDS[Brag(status)]}: {key.get(status, '')}") for status in Brag.values
         ]
-        scrutiny = cast("forms.ModelChoiceField[Scrutiny]", self.fields["evidence_scrutiny"])
-        scrutiny.queryset = Scrutiny.objects.filter(partnership_id=action.partnership_id).order_by(
-            "-created_at"
+        # A later scrutiny's movement states its scores: offered to those who may read them.
+        readable = permissions.scrutinies_visible_to(user).filter(
+            partnership_id=action.partnership_id
         )
+        if readable.exists():
+            scrutiny = cast("forms.ModelChoiceField[Scrutiny]", self.fields["evidence_scrutiny"])
+            scrutiny.queryset = readable.order_by("-created_at")
+        else:
+            del self.fields["evidence_scrutiny"]
+            kinds = cast("forms.ChoiceField", self.fields["evidence_kind"])
+            kinds.choices = _evidence_kinds(scrutiny=False)
         self.initial.setdefault("status", action.status)
 
     def attached(self) -> Evidence:
@@ -181,7 +202,7 @@ class UpdateForm(forms.Form):
         return Evidence(
             kind=data["evidence_kind"],
             text=data["evidence"],
-            scrutiny=data["evidence_scrutiny"],
+            scrutiny=data.get("evidence_scrutiny"),
             document=data["document"],
             link=data["link"],
         )

@@ -216,10 +216,9 @@ def _action_page(
     request: HttpRequest, action: Action, form: UpdateForm | None = None, status: int = 200
 ) -> HttpResponse:
     action = plan_actions(Action.objects.filter(pk=action.pk)).get()
-    key = action.partnership.brag_key
     can_update = permissions.can_update_action(request.user, action)
     if can_update and form is None:
-        form = UpdateForm(action=action, key=key)
+        form = UpdateForm(action=action, user=request.user)
     return render(
         request,
         "scrutiny/plan/action.html",
@@ -242,7 +241,7 @@ def plan_action(request: HttpRequest, action_id: int) -> HttpResponse:
 @require_POST
 def plan_action_update(request: HttpRequest, action_id: int) -> HttpResponse:
     action = permissions.access_action_to_update(request.user, action_id)
-    form = UpdateForm(request.POST, request.FILES, action=action, key=action.partnership.brag_key)
+    form = UpdateForm(request.POST, request.FILES, action=action, user=request.user)
     if form.is_valid():
         assert isinstance(request.user, User)  # one who may update the action
         try:

@@ -314,3 +314,24 @@ def test_jobs_recorded_before_are_given_their_partnership_by_the_migration(
     assert Job.objects.get(pk=built.pk).partnership_id == partnership.pk
     assert Job.objects.get(pk=started.pk).partnership_id == ashdown[0].pk
     assert Job.objects.get(pk=nobody.pk).partnership_id is None
+
+
+def test_the_action_page_offers_a_later_scrutiny_only_to_who_may_read_its_scores(
+    live_scrutiny, council, agency_lead, business_unit
+):
+    earlier, later = live_scrutiny
+    action = Action.objects.create(
+        partnership_id=earlier.partnership_id,
+        scrutiny=earlier,
+        factor=earlier.factors.get(code="SF1"),
+        text="Act on SF1",
+        status=Brag.GREEN,
+        responsible=council,
+    )
+    url = reverse("plan-action", args=[action.pk])
+    lead_page = client_for(agency_lead).get(url).content.decode()
+    assert 'name="note"' in lead_page  # the lead updates their action
+    assert 'name="evidence_scrutiny"' not in lead_page
+    assert 'value="scrutiny"' not in lead_page
+    unit_page = client_for(business_unit).get(url).content.decode()
+    assert 'name="evidence_scrutiny"' in unit_page and later.title in unit_page

@@ -4,8 +4,6 @@ installation, identical (scrutiny.archive)."""
 
 from __future__ import annotations
 
-import contextlib
-import os
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from scrutiny.archive import archive_export, archive_import
 from scrutiny.errors import ApplicationError
 from scrutiny.management.lookups import partnership_argument, partnership_for_command
+from scrutiny.management.output_files import output_path, output_stream
 
 
 class Command(BaseCommand):
@@ -33,26 +32,21 @@ class Command(BaseCommand):
     def handle(self, *args: Any, action: str, file: str, **options: Any) -> None:
         try:
             if action == "export":
-                self._export(Path(file), options.get("partnership"))
+                self._export(file, options.get("partnership"))
             else:
                 self._import(Path(file))
         except ApplicationError as exc:
             raise CommandError(str(exc)) from exc
 
-    def _export(self, path: Path, slug: str | None) -> None:
-        if not path.parent.is_dir():
-            raise CommandError(f"There is no folder {path.parent} to write {path.name} in.")
+    def _export(self, name: str, slug: str | None) -> None:
         partnership = partnership_for_command(slug)
+        path = output_path(name, what="the archive", example=f"{partnership.slug}.zip")
         # Written beside its place and moved there at the end, so that a failure leaves no
-        # half-written archive under the name asked for.
-        partial = path.with_name(f".{path.name}.partial")
-        try:
-            with partial.open("wb") as out:
-                summary = archive_export(partnership=partnership, out=out)
-            os.replace(partial, path)
-        finally:
-            with contextlib.suppress(FileNotFoundError):
-                partial.unlink()
+        # half-written archive under the name asked for, nor the partial file. A write that
+        # fails (a full disk) fails inside archive_export, before it records the export in the
+        # trail: only closing the file and moving it into place come after.
+        with output_stream(path) as out:
+            summary = archive_export(partnership=partnership, out=out)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Wrote {path} ({path.stat().st_size:,} bytes): {partnership.name}, "

@@ -8,13 +8,13 @@ changes; on bad input no file is written either."""
 from __future__ import annotations
 
 import io
-from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from scrutiny.dpia import RENDERERS, dpia_document
 from scrutiny.management.lookups import partnership_argument, partnership_for_command
+from scrutiny.management.output_files import output_path, output_write
 from scrutiny.packs.words import LANGUAGE_CHOICES
 
 
@@ -49,21 +49,19 @@ class Command(BaseCommand):
         language: str | None = None,
         **options: Any,
     ) -> None:
-        path = Path(output)
+        path = output_path(output, what="the document", example="dpia.xlsx")
         fmt = path.suffix.lower().lstrip(".")
         if fmt not in RENDERERS:
             raise CommandError(
                 f"{output} must end in .xlsx (a workbook) or .pdf: "
                 "the extension says which to write."
             )
-        if not path.parent.is_dir():
-            raise CommandError(f"There is no folder {path.parent} to write the document in.")
         chosen = partnership_for_command(partnership)
         document = dpia_document(partnership=chosen, language=language)
         render, _content_type = RENDERERS[fmt]
         buffer = io.BytesIO()  # the whole document first: a failure leaves no half-written file
         render(document, out=buffer)
-        path.write_bytes(buffer.getvalue())
+        output_write(path, buffer.getvalue())
         instruments = len(document.section("collected").tables[0].rows)
         self.stdout.write(
             f"Wrote {output}: the record of processing and DPIA draft of {chosen.name} "

@@ -5,6 +5,7 @@ the partnership's language unless `--language` says (both: Welsh, then English).
 
 from __future__ import annotations
 
+import os
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from scrutiny.errors import ApplicationError
 from scrutiny.management.lookups import partnership_argument, scrutiny_by_slug
+from scrutiny.management.output_files import output_path, output_stream
 from scrutiny.packs.build import pack_files
 from scrutiny.packs.words import LANGUAGE_CHOICES
 
@@ -44,10 +46,7 @@ class Command(BaseCommand):
             raise CommandError(
                 "Say which files to build: --pdf FILE.pdf, --xlsx FILE.xlsx or both."
             )
-        targets = [Path(p) for p in (pdf, xlsx) if p]
-        for target in targets:
-            if not target.parent.exists():
-                raise CommandError(f"There is no folder {target.parent} to write {target.name} in.")
+        paths = _paths(pdf=pdf, xlsx=xlsx)  # before anything: a refused path changes nothing
         scrutiny = scrutiny_by_slug(slug, options.get("partnership"))
         verbose = options.get("verbosity", 1) > 1
 
@@ -56,18 +55,32 @@ class Command(BaseCommand):
                 self.stderr.write(f"{percent:3d}% {message}")
 
         try:
+            # Each file is moved into place once both are built: a failure leaves neither
+            # half-written (output_stream).
             with ExitStack() as files:
                 outputs = {
-                    kind: files.enter_context(Path(path).open("wb"))
-                    for kind, path in (("pdf", pdf), ("xlsx", xlsx))
-                    if path
+                    kind: files.enter_context(output_stream(path)) for kind, path in paths.items()
                 }
                 version = pack_files(
                     scrutiny=scrutiny, progress=report, language=language, **outputs
                 )
         except ApplicationError as exc:
             raise CommandError(str(exc)) from exc
-        for path in (pdf, xlsx):
-            if path:
-                self.stdout.write(f"Wrote {path} ({Path(path).stat().st_size:,} bytes).")
+        for path in paths.values():
+            self.stdout.write(f"Wrote {path} ({path.stat().st_size:,} bytes).")
         self.stdout.write(f"Data version {version[:12]}.")
+
+
+def _paths(*, pdf: str | None, xlsx: str | None) -> dict[str, Path]:
+    """The files asked for, by kind, each a file in a folder that is there, and not the same
+    file twice (both would be written into it at once)."""
+    paths = {
+        kind: output_path(name, what="the pack", example=f"pack.{kind}")
+        for kind, name in (("pdf", pdf), ("xlsx", xlsx))
+        if name
+    }
+    if len({os.path.realpath(path) for path in paths.values()}) < len(paths):
+        raise CommandError(
+            f"--pdf and --xlsx both name {pdf}: give the PDF and the workbook a file each."
+        )
+    return paths

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from xlsxwriter.exceptions import FileCreateError
 
 from scrutiny.errors import ApplicationError
 from scrutiny.exports.jobs import responses_export_record
-from scrutiny.exports.responses import responses_export
+from scrutiny.exports.responses import ExportResult, responses_export
 from scrutiny.management.commands.import_responses import instrument_by_code
 from scrutiny.management.lookups import partnership_argument, scrutiny_by_slug
+from scrutiny.management.output_files import output_path, output_stream
+from scrutiny.models import Instrument
 
 
 class Command(BaseCommand):
@@ -37,19 +39,15 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, slug: str, code: str, file: str, **options: Any) -> None:
-        instrument = instrument_by_code(scrutiny_by_slug(slug, options.get("partnership")), code)
         fmt = "csv" if options["csv"] else "xlsx"
-        folder = Path(file).resolve().parent
-        if not folder.is_dir():
-            raise CommandError(f"Cannot write {file}: there is no folder {folder}.")
+        path = output_path(file, what="the responses", example=f"{code}.{fmt}")
+        instrument = instrument_by_code(scrutiny_by_slug(slug, options.get("partnership")), code)
         try:
-            result = responses_export(
-                instrument=instrument, out=file, fmt=fmt, labels=options["labels"]
-            )
+            # Moved into place once written, and the export recorded only then.
+            with output_stream(path) as out:
+                result = _export(instrument, out, fmt=fmt, labels=options["labels"])
         except ApplicationError as exc:
             raise CommandError(str(exc)) from exc
-        except OSError as exc:
-            raise CommandError(f"Cannot write {file}: {exc.strerror or exc}.") from exc
         responses_export_record(
             instrument=instrument, user=None, result=result, fmt=fmt, labels=options["labels"]
         )
@@ -59,3 +57,15 @@ class Command(BaseCommand):
                 f"({result.questions} questions)."
             )
         )
+
+
+def _export(instrument: Instrument, out: BinaryIO, *, fmt: str, labels: bool) -> ExportResult:
+    try:
+        return responses_export(instrument=instrument, out=out, fmt=fmt, labels=labels)
+    except FileCreateError as exc:
+        # xlsxwriter's word for an OSError while it wrote the workbook: the error itself, so
+        # that output_stream says what it was.
+        cause = exc.args[0] if exc.args else None
+        if isinstance(cause, OSError):
+            raise cause from exc
+        raise

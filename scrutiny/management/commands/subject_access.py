@@ -4,13 +4,13 @@ a partnership holds about an email address, as JSON (or a workbook for FILE endi
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from scrutiny.errors import ApplicationError
 from scrutiny.management.lookups import partnership_argument, partnership_for_command
+from scrutiny.management.output_files import output_path, output_write
 from scrutiny.models import Partnership
 from scrutiny.people_data import as_json, as_xlsx, erase, subject_access
 
@@ -33,13 +33,15 @@ class Command(BaseCommand):
         output: str | None = None,
         **options: Any,
     ) -> None:
+        # Checked first: a folder, or a folder not there, is refused before anything is erased.
+        path = output_path(output, what="the download", example="held.json") if output else None
         found = partnership_for_command(partnership)
         if "@" not in email:
             raise CommandError(f"{email!r} is not an email address.")
         data = subject_access(partnership=found, email=email)
-        if output:
-            path = Path(output)
-            path.write_bytes(as_xlsx(data) if path.suffix == ".xlsx" else as_json(data))
+        if path:
+            # Written before erasing: a download that cannot be written erases nothing.
+            output_write(path, as_xlsx(data) if path.suffix == ".xlsx" else as_json(data))
             self.stdout.write(f"Written to {path}: {len(data.held)} kinds of data held.")
         elif not erase:
             self.stdout.write(as_json(data).decode())

@@ -123,11 +123,17 @@ def _decimal_written(value: Any) -> Decimal | None:
     return None
 
 
+# Far inside decimal arithmetic's exponents (±999,999 by default), with room for rounding.
+_EXPONENT_SURELY_WITHIN = 10_000
+
+
 def _within_arithmetic(number: Decimal) -> bool:
     """Whether a number is finite and within the exponents decimal arithmetic works with:
     reading 1e1000000 is exact, but rounding or normalising it overflows."""
     if not number.is_finite():
         return False
+    if -_EXPONENT_SURELY_WITHIN < number.adjusted() < _EXPONENT_SURELY_WITHIN:
+        return True  # every cell a person writes: normalising a million of them took seconds
     try:
         number.normalize()
     except Overflow:

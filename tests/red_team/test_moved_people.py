@@ -190,6 +190,30 @@ def live_scrutiny(scrutiny, partnership):
     return earlier, later
 
 
+def sf1_action(scrutiny: Scrutiny, council: Agency) -> Action:
+    """The council's action on SF1, raised in `scrutiny`, on track."""
+    return Action.objects.create(
+        partnership_id=scrutiny.partnership_id,
+        scrutiny=scrutiny,
+        factor=scrutiny.factors.get(code="SF1"),
+        text="Act on SF1",
+        status=Brag.GREEN,
+        responsible=council,
+    )
+
+
+def later_scrutiny_given(client: APIClient, action: Action, later: Scrutiny, evidence: str):
+    """An on-track update to `action` giving the later scrutiny as its evidence, by the API."""
+    body = {
+        "status": Brag.GREEN,
+        "note": "Still on track.",
+        "evidence_kind": "scrutiny",
+        "evidence_scrutiny": later.slug,
+        "evidence": evidence,
+    }
+    return client.post(reverse("api-action-updates", args=[action.pk]), body, format="json")
+
+
 def test_an_agency_lead_is_not_shown_the_scores_of_a_scrutiny_they_may_not_read(
     live_scrutiny, council, agency_lead
 ):
@@ -203,25 +227,8 @@ def test_an_agency_lead_is_not_shown_the_scores_of_a_scrutiny_they_may_not_read(
     lead = _api(agency_lead)
     assert lead.get(reverse("api-scrutiny-scores", args=[later.slug])).status_code == 404
     assert client_for(agency_lead).get(reverse("published-list")).status_code == 404
-    action = Action.objects.create(
-        partnership_id=earlier.partnership_id,
-        scrutiny=earlier,
-        factor=earlier.factors.get(code="SF1"),
-        text="Act on SF1",
-        status=Brag.GREEN,
-        responsible=council,
-    )
-    answer = lead.post(
-        reverse("api-action-updates", args=[action.pk]),
-        {
-            "status": Brag.GREEN,
-            "note": "Still on track.",
-            "evidence_kind": "scrutiny",
-            "evidence_scrutiny": later.slug,
-            "evidence": "Let's see.",
-        },
-        format="json",
-    )
+    action = sf1_action(earlier, council)
+    answer = later_scrutiny_given(lead, action, later, "Let's see.")
     shown = (
         answer.content.decode()
         + lead.get(reverse("api-action-updates", args=[action.pk])).content.decode()
@@ -234,25 +241,8 @@ def test_the_business_unit_still_gives_a_later_scrutiny_as_evidence(
 ):
     """Those who may read the scores give the factor's movement as before."""
     earlier, later = live_scrutiny
-    action = Action.objects.create(
-        partnership_id=earlier.partnership_id,
-        scrutiny=earlier,
-        factor=earlier.factors.get(code="SF1"),
-        text="Act on SF1",
-        status=Brag.GREEN,
-        responsible=council,
-    )
-    answer = _api(business_unit).post(
-        reverse("api-action-updates", args=[action.pk]),
-        {
-            "status": Brag.GREEN,
-            "note": "Still on track.",
-            "evidence_kind": "scrutiny",
-            "evidence_scrutiny": later.slug,
-            "evidence": "Plans are better.",
-        },
-        format="json",
-    )
+    action = sf1_action(earlier, council)
+    answer = later_scrutiny_given(_api(business_unit), action, later, "Plans are better.")
     assert answer.status_code == 201, answer.content
     assert "to 46.8 (limited evidence) in" in answer.json()["evidence"]
 
@@ -261,25 +251,8 @@ def test_the_lead_is_told_what_to_attach_instead_and_nothing_is_kept(
     live_scrutiny, council, agency_lead
 ):
     earlier, later = live_scrutiny
-    action = Action.objects.create(
-        partnership_id=earlier.partnership_id,
-        scrutiny=earlier,
-        factor=earlier.factors.get(code="SF1"),
-        text="Act on SF1",
-        status=Brag.GREEN,
-        responsible=council,
-    )
-    answer = _api(agency_lead).post(
-        reverse("api-action-updates", args=[action.pk]),
-        {
-            "status": Brag.GREEN,
-            "note": "Still on track.",
-            "evidence_kind": "scrutiny",
-            "evidence_scrutiny": later.slug,
-            "evidence": "Let's see.",
-        },
-        format="json",
-    )
+    action = sf1_action(earlier, council)
+    answer = later_scrutiny_given(_api(agency_lead), action, later, "Let's see.")
     assert answer.status_code == 400
     assert "attach an audit or a document" in answer.content.decode()
     assert not action.updates.exists()
@@ -320,14 +293,7 @@ def test_the_action_page_offers_a_later_scrutiny_only_to_who_may_read_its_scores
     live_scrutiny, council, agency_lead, business_unit
 ):
     earlier, later = live_scrutiny
-    action = Action.objects.create(
-        partnership_id=earlier.partnership_id,
-        scrutiny=earlier,
-        factor=earlier.factors.get(code="SF1"),
-        text="Act on SF1",
-        status=Brag.GREEN,
-        responsible=council,
-    )
+    action = sf1_action(earlier, council)
     url = reverse("plan-action", args=[action.pk])
     lead_page = client_for(agency_lead).get(url).content.decode()
     assert 'name="note"' in lead_page  # the lead updates their action

@@ -3,8 +3,8 @@ non-zero with a message a person can act on, and changes nothing.
 
 - `output_path` checks the name before the command does anything: a folder that does not exist,
   or a name that is itself a folder, is refused, saying what to give instead;
-- `output_write` writes the whole file at once (made in memory first, so that a failure leaves
-  no half-written file), an error of the file system (no permission, a full disk) refused too;
+- `output_write` writes a file made whole in memory first, as `output_stream` writes, an error of
+  the file system (no permission, a full disk) refused too;
 - `output_stream` is for a file too large to make in memory first (an archive, an event pack):
   written beside its place and moved there at the end, with the same refusal.
 """
@@ -44,10 +44,10 @@ def output_path(name: str, *, what: str, example: str) -> Path:
 
 
 def output_write(path: Path, content: bytes) -> None:
-    try:
-        path.write_bytes(content)
-    except OSError as exc:
-        raise _cannot_write(path, exc) from exc
+    """Write `content`, made whole in memory, to `path` as `output_stream` writes: beside its
+    place and moved there, so that a disk filling up leaves the file before it as it was."""
+    with output_stream(path) as out:
+        out.write(content)
 
 
 @contextlib.contextmanager

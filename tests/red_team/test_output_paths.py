@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
+from scrutiny.management.output_files import output_write
 from scrutiny.models import Finding, TrailEntry
 from surveys.models import Invitation
 from tests.scrutiny.test_dpia import configured as configured
@@ -253,3 +254,16 @@ def test_subject_access_onto_a_full_disk_erases_nothing(invited):
     message = _refused("subject_access", INVITEE, "--erase", "--output", str(FULL))
     assert message == "Cannot write /dev/full: No space left on device."
     assert Invitation.objects.filter(pk=invited.pk).exists()
+
+
+def test_a_file_made_in_memory_that_fails_half_way_leaves_the_last_one(tmp_path):
+    """A file made whole in memory first (the DPIA, a subject access download, the delivery
+    plan) is still written beside its place and moved there: a disk that fills up part way
+    leaves the file before it whole, and no partial file."""
+    target = tmp_path / "dpia.xlsx"
+    target.write_bytes(b"the last one" * 100)
+    with files_no_larger_than(4096), pytest.raises(CommandError) as refused:
+        output_write(target, b"x" * 10_000)
+    assert str(refused.value) == f"Cannot write {target}: File too large."
+    assert target.read_bytes() == b"the last one" * 100
+    assert [path.name for path in tmp_path.iterdir()] == ["dpia.xlsx"]

@@ -67,16 +67,16 @@ AUDIT_PAGES = {
     # The assignment's query joins its draft response and the sample's audit tool: 7, 19, 22,
     # 8, 8 and 25 before.
     "show a page": 6,  # 15 before a version's compilation was kept by the process
-    "save a page": 17,  # 30 when the page's version was compiled again to save it
-    # One of the 21 is Django's delete cascading to the answers' disclosure reviews
-    # (scrutiny.models.DisclosureReview) as a page's answers are replaced.
-    "save the last page": 21,
+    "save a page": 16,  # 30 when the page's version was compiled again to save it
+    # 21 when a save deleted every stored answer and wrote them all again (with the delete's
+    # cascades to quotes and disclosure reviews); now only the answers that changed.
+    "save the last page": 18,
     "show a page answered": 7,
     "check": 7,
-    # 32 when the submit compiled the version a second time; 2 of the 24 lock the case file and
-    # look for its moderation, so that an audit arriving after moderation never counts twice,
-    # and 1 is the delete's cascade to disclosure reviews.
-    "submit": 24,
+    # 32 when the submit compiled the version a second time, 24 when it wrote every answer
+    # again; 2 of the 20 lock the case file and look for its moderation, so that an audit
+    # arriving after moderation never counts twice.
+    "submit": 20,
 }
 PACK_DATA = 52  # 3 of them evidence stamps (scrutiny/kept.py), read outside a request
 PLAN_READS = {

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -159,14 +160,56 @@ def _response_write(
         # makes, and in a log of statements.
         response.created_at = response.updated_at = _day_start(timezone.now())
         response.save_base(raw=True, force_insert=True)
+        stored = False
     else:
+        stored = not response._state.adding
         response.save()
-        response.answers.all().delete()
     rows = answer_rows(response.pk, answers, random_ids=anonymous)
     if answers_disclose(compiled, rows) and status == Response.Status.SUBMITTED:
         disclosure_told(scrutiny_id=compiled.scrutiny_id)
-    Answer.objects.bulk_create(rows)
+    if stored:
+        _answers_replace(response, rows)
+    else:
+        Answer.objects.bulk_create(rows)
     return response
+
+
+# What makes a stored answer the same answer as one about to be written.
+_SAME_ANSWER = ("question_id", "option_id", "text", "number", "date", "score")
+
+
+def _answers_replace(response: Response, rows: list[Answer]) -> None:
+    """Make the stored response's answers `rows` (not yet stored), changing only what changed.
+
+    A stored answer the same as one of `rows` keeps its row, and with it the quotes tagged from
+    it and the review of its disclosure: a reopened audit resubmitted with one answer corrected
+    loses nothing of the others. Its disclosure flag is only ever raised, never lowered, as
+    `disclosures_recheck` does. An answer changed or gone is deleted (its quotes and review
+    with it); a new one is added. One query when nothing changed."""
+    stored: dict[tuple[Any, ...], list[tuple[int, bool]]] = defaultdict(list)
+    for pk, disclosure, *same in (
+        Answer.objects.filter(response=response)
+        .order_by()
+        .values_list("pk", "disclosure", *_SAME_ANSWER)
+    ):
+        stored[tuple(same)].append((pk, disclosure))
+    added: list[Answer] = []
+    raised: list[int] = []
+    for row in rows:
+        twins = stored.get(tuple(getattr(row, field) for field in _SAME_ANSWER))
+        if not twins:
+            added.append(row)
+            continue
+        pk, disclosure = twins.pop()
+        if row.disclosure and not disclosure:
+            raised.append(pk)
+    gone = [pk for twins in stored.values() for pk, _ in twins]
+    if gone:
+        Answer.objects.filter(pk__in=gone).delete()
+    if raised:
+        Answer.objects.filter(pk__in=raised).update(disclosure=True)
+    if added:
+        Answer.objects.bulk_create(added)
 
 
 def answers_disclose(compiled: CompiledVersion, rows: list[Answer]) -> int:

@@ -16,8 +16,9 @@ from django.utils import timezone
 
 from audits import assignments, completion, concerns, permissions, selectors
 from audits.models import Assignment, AuditEvent, ImmediateConcern, Moderation
+from scrutiny import findings
 from scrutiny.errors import ApplicationError
-from scrutiny.models import Response, User
+from scrutiny.models import Quote, Response, User
 from tests.audits.builders_completion import CASE_REFS, COMPLETE, assign, make_sample
 from tests.audits.builders_completion import audit_scrutiny as audit_scrutiny
 from tests.audits.builders_completion import cases as cases
@@ -460,6 +461,53 @@ class TestReopen:
         completion.audit_reopen(assignment=done, reason="My mistake", user=auditor_council)
         done = submitted(done)
         completion.audit_reopen(assignment=done, reason="Asked by the panel", user=scrutineer)
+
+    def test_a_resubmit_keeps_the_quotes_of_the_answers_it_did_not_change(
+        self, council_audit, auditor_council, audit_scrutiny, scrutineer
+    ):
+        """The scrutineer quoted a comment; the auditor reopens the audit to correct a grade:
+        the quote stays. When the comment itself is changed, its quote goes with it (the words
+        are no longer what the auditor wrote)."""
+        comment = "Supervision notes were thin but the plan was followed."
+        council_audit.refresh_from_db()
+        saved = completion.audit_save_page(
+            assignment=council_audit,
+            revision=council_audit.revision,
+            step="check",
+            values={**COMPLETE, "Q7": comment},
+            user=auditor_council,
+        )
+        done = completion.audit_submit(
+            assignment=saved, revision=saved.revision, user=auditor_council
+        )
+        factor = audit_scrutiny.factors.get(code="SF1")
+        answer = done.response.answers.get(text=comment)
+        quote = findings.quote_tag(
+            scrutiny=audit_scrutiny, factor=factor, answer_id=answer.pk, user=scrutineer
+        )
+
+        def resubmit(values: dict[str, str]) -> Assignment:
+            reopened = completion.audit_reopen(
+                assignment=done, reason="The grade was wrong", user=auditor_council
+            )
+            again = completion.audit_save_page(
+                assignment=reopened,
+                revision=reopened.revision,
+                step="check",
+                values=values,
+                user=auditor_council,
+            )
+            return completion.audit_submit(
+                assignment=again, revision=again.revision, user=auditor_council
+            )
+
+        done = resubmit({**COMPLETE, "Q6": "2", "Q7": comment})
+        grades = done.response.answers.filter(question__code="Q6")
+        assert list(grades.values_list("option__value", flat=True)) == ["2"]
+        assert Quote.objects.get() == quote
+        assert quote.answer_id in done.response.answers.values_list("pk", flat=True)
+        done = resubmit({**COMPLETE, "Q6": "2", "Q7": "The plan was followed."})
+        assert not Quote.objects.exists()
 
     def test_refused_for_a_draft_and_once_moderated(self, council_audit, scrutineer):
         with pytest.raises(ApplicationError, match="nothing to reopen"):

@@ -23,11 +23,30 @@ from pypdf import PdfReader
 from rest_framework.test import APIClient
 
 from scrutiny import findings
-from scrutiny.disclosure import DEFAULT_PHRASES, HarmPhrases, disclosures_recheck
+from scrutiny.disclosure import (
+    DEFAULT_PHRASES,
+    HarmPhrases,
+    disclosure_review,
+    disclosures_recheck,
+)
 from scrutiny.errors import ApplicationError
-from scrutiny.evidence import ResponseDetails, response_save_draft, response_submit
+from scrutiny.evidence import (
+    ResponseDetails,
+    response_reopen,
+    response_save_draft,
+    response_submit,
+)
 from scrutiny.instruments import instrument_current_version, instrument_save, version_compile
-from scrutiny.models import Answer, Instrument, Partnership, Publication, Quote, Response, User
+from scrutiny.models import (
+    Answer,
+    DisclosureReview,
+    Instrument,
+    Partnership,
+    Publication,
+    Quote,
+    Response,
+    User,
+)
 from scrutiny.packs.build import pack_files
 from scrutiny.services import partnership_update
 from tests.conftest import client_for
@@ -158,6 +177,40 @@ def test_flagging_costs_one_query_however_many_answers(scrutiny, lead):
         return len(queries)
 
     assert count(compiled, SAID) == count(compiled, KEPT) == count(practitioner, SAID) + 1
+
+
+def test_a_resave_keeps_an_unchanged_answers_flag_and_review_and_only_ever_raises_flags(
+    scrutiny, lead, business_unit
+):
+    """A draft saved again (or submitted) keeps each answer it did not change, with its flag
+    and the business unit's review: a flag is never lowered by a resave, as by a recheck."""
+    survey = young_survey(scrutiny)
+    compiled = version_compile(instrument_current_version(survey))
+    values = {"Q1": "yes", "Q2": KEPT, "Q6": "3", "Q7": SAID}
+    draft = response_save_draft(compiled=compiled, values=values, channel=Response.Channel.SURVEY)
+    flagged = draft.answers.get(disclosure=True)
+    review = disclosure_review(answer=flagged, note="Told the school's lead.", user=business_unit)
+    kept = draft.answers.get(text=KEPT)
+    # The partnership's list changes: the words once flagged are no longer on it, KEPT's are.
+    lead.disclosure_phrases = "youth club\n"
+    lead.save()
+    submitted = response_submit(
+        compiled=compiled, values=values, channel=Response.Channel.SURVEY, response=draft
+    )
+    answers = {a.text: a for a in submitted.answers.all()}
+    assert (answers[SAID].pk, answers[SAID].disclosure) == (flagged.pk, True)
+    assert DisclosureReview.objects.get(answer=answers[SAID]) == review
+    assert (answers[KEPT].pk, answers[KEPT].disclosure) == (kept.pk, True)
+    # Words changed are another answer: the old one goes, with its review.
+    response_reopen(response=submitted)
+    changed = response_submit(
+        compiled=compiled,
+        values={**values, "Q7": "Nothing to add"},
+        channel=Response.Channel.SURVEY,
+        response=submitted,
+    )
+    assert not changed.answers.filter(pk=flagged.pk).exists()
+    assert not DisclosureReview.objects.exists()
 
 
 def test_the_lead_is_emailed_a_link_once_submitted_never_the_words(

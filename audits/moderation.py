@@ -170,10 +170,16 @@ def moderation_supersede_late(*, case: CaseFile, response: Response) -> bool:
     supersedes it at once, so it is kept but counts in no score, and the moderation is stale
     until recorded again. True when the case file was moderated. The caller holds the case
     file's lock (as `moderation_record` does), so the two are taken one after the other."""
-    agreed = Response.objects.filter(moderation__case=case).first()
-    if agreed is None:
+    # Its id only (one column, no join): `responses_supersede` reads the agreed response itself,
+    # under its lock.
+    agreed_id = (
+        Moderation.objects.filter(case_id=case.pk, agreed_response__isnull=False)
+        .values_list("agreed_response_id", flat=True)
+        .first()
+    )
+    if agreed_id is None:
         return False
-    responses_supersede(agreed=agreed, contributions=[response])
+    responses_supersede(agreed=Response(pk=agreed_id), contributions=[response])
     return True
 
 

@@ -70,9 +70,21 @@ class AuditWizard(DraftWizardView):
             compiled = completion.assignment_compiled(self.assignment, language=active_language())
         except ApplicationError as exc:
             raise Http404(exc.message) from None
-        self.draft: dict[str, Any] = completion.audit_values(self.assignment)
+        self._draft: dict[str, Any] | None = None
         self.page_revision = self.assignment.revision
         return compiled
+
+    @property
+    def draft(self) -> dict[str, Any]:
+        """The answers saved so far, read when first wanted: a submit reads them itself, under
+        its lock, and the check page's submit needs them only to show a refusal."""
+        if self._draft is None:
+            self._draft = completion.audit_values(self.assignment)
+        return self._draft
+
+    @draft.setter
+    def draft(self, values: dict[str, Any]) -> None:
+        self._draft = values
 
     def get_prefix(self, request: HttpRequest, *args: Any, **kwargs: Any) -> str:
         return f"audit_{self.assignment.pk}"

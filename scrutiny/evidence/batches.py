@@ -18,7 +18,9 @@ from scrutiny.disclosure.harm import DISCLOSURE_SOURCES
 from scrutiny.evidence.cleaning import CleanAnswer, answer_clean_alone, answers_clean
 from scrutiny.evidence.responses import (
     ResponseDetails,
+    answer_rows,
     answers_disclose,
+    answers_replace,
     response_fingerprint,
 )
 from scrutiny.instruments import CompiledVersion
@@ -127,7 +129,6 @@ class ResponseWriter:
         if not self.pending:
             return
         if self.replaced:
-            Answer.objects.filter(response_id__in=set(self.replaced)).delete()
             Response.objects.bulk_update(
                 [self.rewritten(p) for p in self.pending if p.pk is not None],
                 [
@@ -144,11 +145,15 @@ class ResponseWriter:
                 ],
             )
         new = [p for p in self.pending if p.pk is None]
-        ids = iter(responses_insert(self.template(), new))
-        answers_insert(
-            self.compiled,
-            [(p.pk if p.pk is not None else next(ids), p.answers) for p in self.pending],
-        )
+        ids = responses_insert(self.template(), new)
+        answers_insert(self.compiled, [(pk, p.answers) for pk, p in zip(ids, new, strict=True)])
+        # A response imported again with something changed keeps its answers that did not
+        # change, and the quotes and reviews made of them (`answers_replace`). Rare: as model
+        # instances, flagged as a single response's are.
+        replacing = [(p.pk, answer_rows(p.pk, p.answers)) for p in self.pending if p.pk is not None]
+        if answers_disclose(self.compiled, [row for _, rows in replacing for row in rows]):
+            disclosure_told(scrutiny_id=self.compiled.scrutiny_id)
+        answers_replace(replacing)
         self.pending.clear()
         self.replaced.clear()
 

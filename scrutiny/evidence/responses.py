@@ -17,7 +17,7 @@ import datetime as dt
 import hashlib
 import json
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -168,7 +168,7 @@ def _response_write(
     if answers_disclose(compiled, rows) and status == Response.Status.SUBMITTED:
         disclosure_told(scrutiny_id=compiled.scrutiny_id)
     if stored:
-        _answers_replace(response, rows)
+        answers_replace([(response.pk, rows)])
     else:
         Answer.objects.bulk_create(rows)
     return response
@@ -176,40 +176,45 @@ def _response_write(
 
 # What makes a stored answer the same answer as one about to be written.
 _SAME_ANSWER = ("question_id", "option_id", "text", "number", "date", "score")
+_DELETE_CHUNK = 5000  # ids a delete names at once (SQLite's limit of parameters is 32,766)
 
 
-def _answers_replace(response: Response, rows: list[Answer]) -> None:
-    """Make the stored response's answers `rows` (not yet stored), changing only what changed.
+def answers_replace(replacing: Sequence[tuple[int, list[Answer]]]) -> None:
+    """Make each stored response's answers the rows given (not yet stored), changing only what
+    changed: every channel's save, submit and import of a response stored before.
 
-    A stored answer the same as one of `rows` keeps its row, and with it the quotes tagged from
-    it and the review of its disclosure: a reopened audit resubmitted with one answer corrected
-    loses nothing of the others. Its disclosure flag is only ever raised, never lowered, as
-    `disclosures_recheck` does. An answer changed or gone is deleted (its quotes and review
-    with it); a new one is added. One query when nothing changed."""
+    A stored answer the same as one of its response's rows keeps its row, and with it the
+    quotes tagged from it and the review of its disclosure: a reopened audit resubmitted with
+    one answer corrected, or a row imported again with one cell changed, loses nothing of the
+    others. Its disclosure flag is only ever raised, never lowered, as `disclosures_recheck`
+    does. An answer changed or gone is deleted (its quotes and review with it); a new one is
+    added. One query when nothing changed."""
+    if not replacing:
+        return
     stored: dict[tuple[Any, ...], list[tuple[int, bool]]] = defaultdict(list)
     for pk, disclosure, *same in (
-        Answer.objects.filter(response=response)
+        Answer.objects.filter(response_id__in=[response_id for response_id, _ in replacing])
         .order_by()
-        .values_list("pk", "disclosure", *_SAME_ANSWER)
+        .values_list("pk", "disclosure", "response_id", *_SAME_ANSWER)
     ):
         stored[tuple(same)].append((pk, disclosure))
     added: list[Answer] = []
     raised: list[int] = []
-    for row in rows:
-        twins = stored.get(tuple(getattr(row, field) for field in _SAME_ANSWER))
-        if not twins:
-            added.append(row)
-            continue
-        pk, disclosure = twins.pop()
-        if row.disclosure and not disclosure:
-            raised.append(pk)
+    for response_id, rows in replacing:
+        for row in rows:
+            twins = stored.get((response_id, *(getattr(row, field) for field in _SAME_ANSWER)))
+            if not twins:
+                added.append(row)
+                continue
+            pk, disclosure = twins.pop()
+            if row.disclosure and not disclosure:
+                raised.append(pk)
     gone = [pk for twins in stored.values() for pk, _ in twins]
-    if gone:
-        Answer.objects.filter(pk__in=gone).delete()
-    if raised:
-        Answer.objects.filter(pk__in=raised).update(disclosure=True)
-    if added:
-        Answer.objects.bulk_create(added)
+    for start in range(0, len(gone), _DELETE_CHUNK):
+        Answer.objects.filter(pk__in=gone[start : start + _DELETE_CHUNK]).delete()
+    for start in range(0, len(raised), _DELETE_CHUNK):
+        Answer.objects.filter(pk__in=raised[start : start + _DELETE_CHUNK]).update(disclosure=True)
+    Answer.objects.bulk_create(added, batch_size=_DELETE_CHUNK)
 
 
 def answers_disclose(compiled: CompiledVersion, rows: list[Answer]) -> int:

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from scrutiny.errors import ApplicationError
 from scrutiny.evidence import ResponseDetails, response_submit
 from scrutiny.instruments import instrument_current_version, version_compile
-from scrutiny.models import Answer, Response
+from scrutiny.models import Answer, Quote, Response
 from scrutiny.workbooks import ImportResult, responses_import, responses_to_workbook
 from scrutiny.workbooks.responses import synthetic_ref
 from tests.conftest import bulk_table_writes, compiled_versions_forget, is_insert
@@ -127,6 +127,42 @@ def test_a_row_with_a_known_ref_updates_that_response(audit):
     assert response.pk == pk
     assert response.answers.get(question__code="Q1").option.value == "3"
     assert Response.objects.count() == 3
+
+
+def test_a_changed_row_keeps_the_answers_it_did_not_change_and_their_quotes(audit):
+    """Importing a corrected export again replaces only the answers that changed: a comment
+    the scrutineer quoted stays quoted when another cell of its row is corrected, and goes
+    when the comment itself is rewritten."""
+    responses_import(instrument=audit, file=responses_file(ROWS))
+    response = Response.objects.get(ref="A1")
+    ids = dict(response.answers.values_list("question__code", "pk").exclude(question__code="Q3"))
+    options = set(response.answers.filter(question__code="Q3").values_list("pk", flat=True))
+    quote = Quote.objects.create(
+        scrutiny=audit.scrutiny,
+        factor=audit.scrutiny.factors.get(code="SF1"),
+        answer_id=ids["Q2"],
+        text="Talk to father",
+        source=audit.kind,
+    )
+    changed = [row[:] for row in ROWS]
+    changed[0][6] = 2  # Q1 from 1 to 2: Q2 is still shown
+    result = responses_import(instrument=audit, file=responses_file(changed))
+    assert result == ImportResult(created=0, updated=1, unchanged=2)
+    now = dict(response.answers.values_list("question__code", "pk").exclude(question__code="Q3"))
+    assert {code: now[code] == pk for code, pk in ids.items()} == {
+        "Q1": False,
+        "Q2": True,
+        "Q4": True,
+        "Q5": True,
+    }
+    assert set(response.answers.filter(question__code="Q3").values_list("pk", flat=True)) == (
+        options
+    )
+    assert Quote.objects.get() == quote
+    changed[0][7] = "Talk to both parents"
+    responses_import(instrument=audit, file=responses_file(changed))
+    assert response.answers.get(question__code="Q2").text == "Talk to both parents"
+    assert not Quote.objects.exists()
 
 
 def test_headers_are_case_insensitive(audit):

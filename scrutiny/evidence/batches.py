@@ -151,9 +151,10 @@ class ResponseWriter:
         # change, and the quotes and reviews made of them (`answers_replace`). Rare: as model
         # instances, flagged as a single response's are.
         replacing = [(p.pk, answer_rows(p.pk, p.answers)) for p in self.pending if p.pk is not None]
-        if answers_disclose(self.compiled, [row for _, rows in replacing for row in rows]):
-            disclosure_told(scrutiny_id=self.compiled.scrutiny_id)
-        answers_replace(replacing)
+        if replacing:
+            if answers_disclose(self.compiled, [row for _, rows in replacing for row in rows]):
+                disclosure_told(scrutiny_id=self.compiled.scrutiny_id)
+            answers_replace(replacing)
         self.pending.clear()
         self.replaced.clear()
 

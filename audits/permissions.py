@@ -25,6 +25,7 @@ from audits.models import Assignment, ImmediateConcern
 from scrutiny import permissions
 from scrutiny.models import Response, Scrutiny, User
 from scrutiny.permissions import AnyUser
+from scrutiny.prepared import Prepared
 
 
 def can_run_audits(user: AnyUser) -> bool:
@@ -114,25 +115,35 @@ def access_assignment_for_user(user: AnyUser, assignment_id: int) -> Assignment:
     return assignment
 
 
+def _own_assignment(pk: int, auditor: int, partnership: int) -> QuerySet[Assignment]:
+    """One's own assignment as `assignments_visible_to` shows it to someone who may see any
+    (the business unit, the scrutineer, an auditor): within their partnership. Its draft
+    response and the sample's audit tool come with it (the audit's pages read both); the
+    auditor does not, being the person asking (one joined table fewer, which PostgreSQL plans in
+    about half the time: bench/RESULTS.md)."""
+    return Assignment.objects.select_related(
+        "case__sample__scrutiny", "case__sample__instrument", "agency", "response"
+    ).filter(pk=pk, auditor_id=auditor, case__sample__scrutiny__partnership_id=partnership)
+
+
+# Read on every request of an audit's pages: its SQL made once a process (scrutiny.prepared;
+# compiling it was most of the audit page's own CPU).
+_OWN_ASSIGNMENT = Prepared(_own_assignment, "pk", "auditor", "partnership")
+
+
 def access_assignment_to_complete(user: AnyUser, assignment_id: int) -> Assignment:
-    """An assignment the user may fill in: only its own auditor. Its draft response and the
-    sample's audit tool come in the same query (the audit's pages read both)."""
-    # The auditor is the person asking, so not read again: one joined table fewer, which
-    # PostgreSQL plans in about half the time (bench/RESULTS.md).
-    mine = (
-        assignments_visible_to(user)
-        .select_related(None)
-        .select_related("case__sample__scrutiny", "case__sample__instrument", "agency", "response")
-        .filter(pk=assignment_id, auditor_id=user.pk)
+    """An assignment the user may fill in: only its own auditor, while it is visible to them
+    (`assignments_visible_to`: its partnership is theirs). 404 otherwise."""
+    if not (can_run_audits(user) or is_auditor(user)):
+        raise Http404("No such audit.")
+    assert isinstance(user, User)  # both are people
+    if user.partnership_id is None:
+        raise Http404("No such audit.")
+    assignment = _OWN_ASSIGNMENT.one(
+        pk=assignment_id, auditor=user.pk, partnership=user.partnership_id
     )
-    try:
-        # `get`, not `first`: found by its key, one row needs no ordering, and any ordering
-        # makes Django compare it with each column the joined tables select (the largest part
-        # of an audit page's own CPU when it did).
-        assignment = mine.get()
-    except Assignment.DoesNotExist:
-        raise Http404("No such audit.") from None
-    assert isinstance(user, User)  # only a person can be an audit's auditor
+    if assignment is None:
+        raise Http404("No such audit.")
     assignment.auditor = user
     return assignment
 

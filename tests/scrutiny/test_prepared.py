@@ -1,0 +1,101 @@
+"""scrutiny.prepared: a queryset's SQL made once, run with other values, gives what the queryset
+itself gives (every field converted as Django converts it, nullable joins left empty), and
+refuses a queryset that does not filter by the names it is given."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import MultipleObjectsReturned
+from django.db import connection
+from django.db.models import Model, QuerySet
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from scrutiny.evidence import ResponseDetails, response_submit
+from scrutiny.instruments import instrument_current_version, version_compile
+from scrutiny.models import Instrument, Response
+from scrutiny.prepared import Prepared
+from tests.scrutiny.test_workspace import scrutiny as scrutiny
+
+pytestmark = pytest.mark.django_db
+
+
+def _responses(pk: int, scrutiny: int) -> QuerySet[Response]:
+    return Response.objects.select_related("agency", "version__instrument").filter(
+        pk=pk, scrutiny_id=scrutiny
+    )
+
+
+RESPONSE = Prepared(_responses, "pk", "scrutiny")
+
+
+def _fields(obj: Model | None) -> dict[str, object] | None:
+    if obj is None:
+        return None
+    return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
+
+
+def _submitted(scrutiny, agency_id: int | None, ref: str = "") -> Response:
+    survey = Instrument.objects.get(scrutiny=scrutiny, code="PS")
+    return response_submit(
+        compiled=version_compile(instrument_current_version(survey)),
+        values={"Q1": "yes", "Q2": "A plan", "Q4": "1,250.5", "Q6": "3"},
+        details=ResponseDetails(
+            agency_id=agency_id,
+            submitted_at=timezone.now() - dt.timedelta(days=3),
+            ref=ref,
+        ),
+        channel=Response.Channel.API,
+    )
+
+
+def test_it_gives_what_the_queryset_gives_field_by_field(scrutiny, council):
+    for agency_id in (council.pk, None):  # a join with a row, and a nullable one without
+        response = _submitted(scrutiny, agency_id, ref="R-1")
+        given = RESPONSE.one(pk=response.pk, scrutiny=scrutiny.pk)
+        expected = _responses(response.pk, scrutiny.pk).get()
+        assert given is not None
+        for ours, django in (
+            (given, expected),
+            (given.agency, expected.agency),
+            (given.version, expected.version),
+            (given.version.instrument, expected.version.instrument),
+        ):
+            assert _fields(ours) == _fields(django)
+        assert (given.agency is None) == (agency_id is None)
+        assert isinstance(given.submitted_at, dt.datetime) and given.submitted_at.tzinfo
+        Response.objects.filter(pk=response.pk).delete()
+
+
+def test_no_row_none_and_one_query_a_call(scrutiny, council):
+    response = _submitted(scrutiny, council.pk)
+    RESPONSE.one(pk=response.pk, scrutiny=scrutiny.pk)
+    with CaptureQueriesContext(connection) as queries:
+        assert RESPONSE.one(pk=response.pk, scrutiny=scrutiny.pk + 1) is None
+        assert RESPONSE.one(pk=response.pk + 1, scrutiny=scrutiny.pk) is None
+    assert len(queries) == 2
+    # A key no column can hold matches nothing, as Django's own lookups do, and asks nothing.
+    with CaptureQueriesContext(connection) as queries:
+        assert RESPONSE.one(pk=2**63, scrutiny=scrutiny.pk) is None
+        assert RESPONSE.one(pk=-(2**63) - 1, scrutiny=scrutiny.pk) is None
+    assert len(queries) == 0
+
+
+def test_more_than_one_row_is_an_error(scrutiny, council):
+    first = _submitted(scrutiny, council.pk)
+    _submitted(scrutiny, council.pk)
+    by_scrutiny = Prepared(
+        lambda scrutiny, agency: Response.objects.filter(scrutiny_id=scrutiny, agency_id=agency),
+        "scrutiny",
+        "agency",
+    )
+    with pytest.raises(MultipleObjectsReturned):
+        by_scrutiny.one(scrutiny=first.scrutiny_id, agency=council.pk)
+
+
+def test_a_name_the_queryset_does_not_filter_by_is_refused(scrutiny):
+    unused = Prepared(lambda pk, scrutiny: Response.objects.filter(pk=pk), "pk", "scrutiny")
+    with pytest.raises(ValueError, match="does not filter by"):
+        unused.one(pk=1, scrutiny=scrutiny.pk)

@@ -93,8 +93,11 @@ def assignment_compiled(
     `compiled` is the version the page was drawn with: when it is that version it is used as it
     is (a version's id always names the same questions: a changed definition replaces a version
     by a new one, never edits it), so saving a page or submitting compiles the version once."""
-    if assignment.response is not None:
-        version = InstrumentVersion(pk=assignment.response.version_id)
+    response = assignment.response
+    if response is not None:
+        # The version itself when the page's read brought it, else its id (read once compiled).
+        cached = Response.version.is_cached(response)
+        version = response.version if cached else InstrumentVersion(pk=response.version_id)
     else:
         version = instrument_current_version(sample_instrument(assignment.case.sample))
     if compiled is not None and compiled.version_id == version.pk:

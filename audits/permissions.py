@@ -118,11 +118,15 @@ def access_assignment_for_user(user: AnyUser, assignment_id: int) -> Assignment:
 def _own_assignment(pk: int, auditor: int, partnership: int) -> QuerySet[Assignment]:
     """One's own assignment as `assignments_visible_to` shows it to someone who may see any
     (the business unit, the scrutineer, an auditor): within their partnership. Its draft
-    response and the sample's audit tool come with it (the audit's pages read both); the
+    response with the version it answers, and the sample's audit tool, come with it (the
+    audit's pages read them); the
     auditor does not, being the person asking (one joined table fewer, which PostgreSQL plans in
     about half the time: bench/RESULTS.md)."""
     return Assignment.objects.select_related(
-        "case__sample__scrutiny", "case__sample__instrument", "agency", "response"
+        "case__sample__scrutiny",
+        "case__sample__instrument",
+        "agency",
+        "response__version__instrument",
     ).filter(pk=pk, auditor_id=auditor, case__sample__scrutiny__partnership_id=partnership)
 
 

@@ -69,15 +69,17 @@ AUDIT_PAGES = {
     "show a page": 6,  # 15 before a version's compilation was kept by the process
     "save a page": 16,  # 30 when the page's version was compiled again to save it
     # 21 when a save deleted every stored answer and wrote them all again (with the delete's
-    # cascades to quotes and disclosure reviews); now only the answers that changed.
-    "save the last page": 18,
-    "show a page answered": 7,
-    "check": 7,
+    # cascades to quotes and disclosure reviews); now only the answers that changed. The page's
+    # read brings the version its draft answers: 18, 7 and 7 before.
+    "save the last page": 17,
+    "show a page answered": 6,
+    "check": 6,
     # 32 when the submit compiled the version a second time, 24 when it wrote every answer
-    # again, 20 when it read the draft before its lock as well as under it; 2 of the 19 lock
-    # the case file and look for its moderation, so that an audit arriving after moderation
-    # never counts twice (18 on SQLite, whose one writer needs no row lock).
-    "submit": 19,
+    # again, 20 when it read the draft before its lock as well as under it, 19 when it read
+    # the draft's version apart; 2 of the 18 lock the case file and look for its moderation,
+    # so that an audit arriving after moderation never counts twice (17 on SQLite, whose one
+    # writer needs no row lock).
+    "submit": 18,
 }
 PACK_DATA = 52  # 3 of them evidence stamps (scrutiny/kept.py), read outside a request
 PLAN_READS = {

@@ -66,7 +66,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # request.user.is_verified(): whether this session proved a second factor (django-otp).
-    "django_otp.middleware.OTPMiddleware",
+    "scrutiny.mfa.middleware.DeviceMiddleware",  # django-otp's OTPMiddleware
     # Whoever needs a second factor and has not proved it is sent to set it up or verify it.
     "scrutiny.mfa.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

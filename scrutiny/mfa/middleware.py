@@ -9,9 +9,13 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
+from django_otp.middleware import OTPMiddleware
+from django_otp.models import Device
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from scrutiny.mfa.selectors import has_second_factor, session_is_verified
 from scrutiny.permissions import needs_second_factor
+from scrutiny.prepared import Prepared
 
 # What a person signed in with only a password may still open: signing in and out, resetting a
 # forgotten password by its emailed link (changing it needs the second factor), these pages
@@ -40,6 +44,24 @@ API_REFUSAL = (
     "session: enter a code from your authenticator app at {verify}, or ask {token} for a "
     "token, sending the code as `otp`."
 )
+
+
+# An authenticator app's device as the session names it ("otp_totp.totpdevice/<id>").
+_APP_DEVICE = re.compile(rf"^{re.escape(TOTPDevice.model_label())}/([0-9]{{1,19}})$")
+_APP_DEVICE_BY_ID = Prepared(lambda pk: TOTPDevice.objects.filter(pk=pk), "pk")
+
+
+class DeviceMiddleware(OTPMiddleware):
+    """django-otp's middleware (it gives `request.user.otp_device` and `is_verified`), with the
+    authenticator app's device, read on every signed-in request, read by SQL made once a
+    process (scrutiny.prepared) rather than compiled each time. Any other device, and every
+    check of the device against the person and of its confirmation, is django-otp's own."""
+
+    def _device_from_persistent_id(self, persistent_id: str) -> Device | None:
+        app = _APP_DEVICE.match(self._normalize_persistent_id(persistent_id))
+        if app is None:
+            return super()._device_from_persistent_id(persistent_id)
+        return _APP_DEVICE_BY_ID.one(pk=int(app.group(1)))
 
 
 def is_exempt(path: str) -> bool:

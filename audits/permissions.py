@@ -23,7 +23,7 @@ from django.http import Http404
 
 from audits.models import Assignment, ImmediateConcern
 from scrutiny import permissions
-from scrutiny.models import Response, Scrutiny, User
+from scrutiny.models import Partnership, Response, Scrutiny, User
 from scrutiny.permissions import AnyUser
 from scrutiny.prepared import Prepared
 
@@ -132,7 +132,12 @@ def _own_assignment(pk: int, auditor: int, partnership: int) -> QuerySet[Assignm
 
 # Read on every request of an audit's pages: its SQL made once a process (scrutiny.prepared;
 # compiling it was most of the audit page's own CPU).
-_OWN_ASSIGNMENT = Prepared(_own_assignment, "pk", "auditor", "partnership")
+_OWN_ASSIGNMENT = Prepared(
+    _own_assignment,
+    pk=Assignment._meta.pk,
+    auditor=User._meta.pk,
+    partnership=Partnership._meta.pk,
+)
 
 
 def access_assignment_to_complete(user: AnyUser, assignment_id: int) -> Assignment:

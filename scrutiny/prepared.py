@@ -20,24 +20,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from django.core.exceptions import MultipleObjectsReturned
+from django.core.exceptions import EmptyResultSet, MultipleObjectsReturned
 from django.db import connections
-from django.db.models import Model, QuerySet
+from django.db.models import Field, Model, QuerySet
 from django.db.models.query import get_related_populators  # type: ignore[attr-defined]
 from django.db.models.sql.compiler import SQLCompiler
 
 M = TypeVar("M", bound=Model)
-
-# Stand-ins: numbers no row's id or key ever has, each told apart from the others.
-_STAND_IN_BASE = -7_340_000_000_000
-# What a key may be (a 64-bit integer, as the databases store them).
-_SMALLEST, _LARGEST = -(2**63), 2**63 - 1
 
 
 @dataclass(frozen=True)
 class _Made(Generic[M]):
     sql: str
     params: tuple[tuple[str | None, Any], ...]  # (the stand-in's name, or None and a constant)
+    ranges: dict[str, tuple[int, int]]  # the values each name's column can hold
     compiler: SQLCompiler
     model: type[M]
     init_list: list[str]
@@ -49,25 +45,36 @@ class Prepared(Generic[M]):
     """`build(**stand_ins)` gives the queryset; `one(**values)` runs it with `values` in place
     of the stand-ins and gives its one row as a model instance, or None when it has none.
 
-    The queryset must filter each name by an integer (an id or a key), select no more than one
-    row, and have no ordering; its `select_related` objects come with it."""
+    Each name is given with the key it is compared with (`pk=Assignment._meta.pk`): an integer,
+    whose column's range on the database bounds the values (one beyond it matches nothing, as
+    in Django's own lookups). The queryset must select no more than one row and needs no
+    ordering; its `select_related` objects come with it."""
 
-    def __init__(self, build: Callable[..., QuerySet[M]], *names: str) -> None:
+    def __init__(self, build: Callable[..., QuerySet[M]], **keys: Field[Any, Any]) -> None:
         self.build = build
-        self.names = names
+        self.keys = keys
         self._made: dict[str, _Made[M]] = {}
         self._lock = threading.Lock()
 
     def _make(self, alias: str) -> _Made[M]:
-        stand_ins = {name: _STAND_IN_BASE - i for i, name in enumerate(self.names)}
+        ops = connections[alias].ops
+        ranges = {
+            name: ops.integer_field_range(key.get_internal_type())
+            for name, key in self.keys.items()
+        }
+        # Stand-ins: near the top of each column's range, where no row's key is, each its own.
+        stand_ins = {name: ranges[name][1] - 1 - i for i, name in enumerate(self.keys)}
         queryset = self.build(**stand_ins).order_by().using(alias)
         compiler = queryset.query.get_compiler(using=alias)
-        sql, params = compiler.as_sql()
+        try:
+            sql, params = compiler.as_sql()
+        except EmptyResultSet:
+            raise ValueError("the queryset matches nothing whatever its values") from None
         named = {value: name for name, value in stand_ins.items()}
         slots = tuple(
             (named[p], None) if isinstance(p, int) and p in named else (None, p) for p in params
         )
-        missing = set(self.names) - {name for name, _ in slots if name is not None}
+        missing = set(self.keys) - {name for name, _ in slots if name is not None}
         if missing:
             raise ValueError(f"the queryset does not filter by {sorted(missing)} as given")
         info = compiler.klass_info
@@ -77,6 +84,7 @@ class Prepared(Generic[M]):
         return _Made(
             sql=sql,
             params=slots,
+            ranges=ranges,
             compiler=compiler,
             model=info["model"],
             init_list=[column[0].target.attname for column in compiler.select[fields]],
@@ -85,13 +93,15 @@ class Prepared(Generic[M]):
         )
 
     def one(self, *, using: str = "default", **values: int) -> M | None:
-        if not all(_SMALLEST <= value <= _LARGEST for value in values.values()):
-            return None  # no key is that large: as Django's lookups, no row rather than an error
         made = self._made.get(using)
         if made is None:
             with self._lock:
                 made = self._made.get(using) or self._make(using)
                 self._made[using] = made
+        for name, value in values.items():
+            low, high = made.ranges[name]
+            if not low <= value <= high:
+                return None  # no key is that large: as Django's lookups, no row, not an error
         params = [values[name] if name is not None else constant for name, constant in made.params]
         with connections[using].cursor() as cursor:
             cursor.execute(made.sql, params)

@@ -48,7 +48,7 @@ API_REFUSAL = (
 
 # An authenticator app's device as the session names it ("otp_totp.totpdevice/<id>").
 _APP_DEVICE = re.compile(rf"^{re.escape(TOTPDevice.model_label())}/([0-9]{{1,19}})$")
-_APP_DEVICE_BY_ID = Prepared(lambda pk: TOTPDevice.objects.filter(pk=pk), "pk")
+_APP_DEVICE_BY_ID = Prepared(lambda pk: TOTPDevice.objects.filter(pk=pk), pk=TOTPDevice._meta.pk)
 
 
 class DeviceMiddleware(OTPMiddleware):

@@ -12,11 +12,13 @@ from django.db import connection
 from django.db.models import Model, QuerySet
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from scrutiny.evidence import ResponseDetails, response_submit
 from scrutiny.instruments import instrument_current_version, version_compile
-from scrutiny.models import Instrument, Response
+from scrutiny.models import Agency, Instrument, Response, Scrutiny
 from scrutiny.prepared import Prepared
+from tests.conftest import second_factor_for
 from tests.scrutiny.test_workspace import scrutiny as scrutiny
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +30,7 @@ def _responses(pk: int, scrutiny: int) -> QuerySet[Response]:
     )
 
 
-RESPONSE = Prepared(_responses, "pk", "scrutiny")
+RESPONSE = Prepared(_responses, pk=Response._meta.pk, scrutiny=Scrutiny._meta.pk)
 
 
 def _fields(obj: Model | None) -> dict[str, object] | None:
@@ -88,14 +90,30 @@ def test_more_than_one_row_is_an_error(scrutiny, council):
     _submitted(scrutiny, council.pk)
     by_scrutiny = Prepared(
         lambda scrutiny, agency: Response.objects.filter(scrutiny_id=scrutiny, agency_id=agency),
-        "scrutiny",
-        "agency",
+        scrutiny=Scrutiny._meta.pk,
+        agency=Agency._meta.pk,
     )
     with pytest.raises(MultipleObjectsReturned):
         by_scrutiny.one(scrutiny=first.scrutiny_id, agency=council.pk)
 
 
 def test_a_name_the_queryset_does_not_filter_by_is_refused(scrutiny):
-    unused = Prepared(lambda pk, scrutiny: Response.objects.filter(pk=pk), "pk", "scrutiny")
+    unused = Prepared(
+        lambda pk, scrutiny: Response.objects.filter(pk=pk),
+        pk=Response._meta.pk,
+        scrutiny=Scrutiny._meta.pk,
+    )
     with pytest.raises(ValueError, match="does not filter by"):
         unused.one(pk=1, scrutiny=scrutiny.pk)
+
+
+def test_a_key_beyond_its_columns_range_matches_nothing_and_asks_nothing(auditor_council):
+    """An authenticator app's id is a 32-bit integer on PostgreSQL and a 64-bit one on SQLite:
+    each database's own range bounds it, and the stand-ins fit in it."""
+    device = second_factor_for(auditor_council)
+    by_id = Prepared(lambda pk: TOTPDevice.objects.filter(pk=pk), pk=TOTPDevice._meta.pk)
+    assert by_id.one(pk=device.pk) == device
+    high = connection.ops.integer_field_range(TOTPDevice._meta.pk.get_internal_type())[1]
+    with CaptureQueriesContext(connection) as queries:
+        assert by_id.one(pk=high + 1) is None
+    assert len(queries) == 0

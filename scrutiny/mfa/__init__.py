@@ -7,7 +7,8 @@ must and has not proved it in this session to set it up or to verify it; `servic
 verifies, replaces and resets; the pages are `views`, at /accounts/two-factor/.
 
 The devices and the proof in the session are django-otp's (`django_otp.plugins.otp_totp` for the
-app, `otp_static` for recovery codes, `OTPMiddleware` for `request.user.is_verified()`).
+app, `otp_static` for recovery codes, `OTPMiddleware` for `request.user.is_verified()`, in
+`middleware.DeviceMiddleware`).
 """
 
 # Set true in the session by the OpenID Connect sign-in when the identity provider did the

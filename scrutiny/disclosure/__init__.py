@@ -10,7 +10,7 @@ Everything that leaves the scrutineer's own screen (event packs, exports, API an
 - `publication`: the scores as they may be published (`scores_for_publication`), and a
   finding's, a quote's and a comment's words and labels as they leave the screen
   (`finding_published`, `quote_published`, `CommentLabels`), for the workspace's pages, its API
-  and the event pack alike;
+  and the event pack alike, and a kept quote's label worked out again (`quotes_relabel`);
 - `harm`: possible disclosures of harm in children's answers (`HarmPhrases`, `answers_flag`),
   and the one filter every output of answers' words goes through (`answers_shown`,
   `quotes_shown`); `flagged`: the flagged answers for the business unit, and the email that
@@ -48,6 +48,7 @@ from scrutiny.disclosure.publication import (
     QuotePublished,
     finding_published,
     quote_published,
+    quotes_relabel,
     scores_for_publication,
     shown_labels,
 )
@@ -113,6 +114,7 @@ __all__ = [
     "phrases_clean",
     "phrases_parse",
     "quote_published",
+    "quotes_relabel",
     "quotes_shown",
     "redact",
     "responses_numbered",

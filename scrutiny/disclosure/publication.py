@@ -214,3 +214,30 @@ class CommentLabels:
         if response.area is not None and area is not None and area in self.areas:
             parts.append(response.area.name)
         return ", ".join(parts)
+
+
+def quotes_relabel(response_ids: list[int]) -> None:
+    """Work out again the label of each quote of these responses (as `findings.quote_tag` does):
+    who a response is from, or its day, changed while the quoted answer stayed, and a label
+    must say what the factor's breakdown and the response's row show now."""
+    quotes = list(
+        Quote.objects.filter(answer__response_id__in=response_ids).select_related(
+            "scrutiny", "factor"
+        )
+    )
+    if not quotes:
+        return
+    answers = {
+        answer.pk: answer
+        for answer in CommentLabels.answers(
+            Answer.objects.filter(pk__in=[quote.answer_id for quote in quotes])
+        )
+    }
+    labels: dict[int, CommentLabels] = {}
+    for quote in quotes:
+        if quote.factor_id not in labels:
+            labels[quote.factor_id] = CommentLabels.for_factor(
+                scrutiny=quote.scrutiny, factor_code=quote.factor.code
+            )
+        quote.label = labels[quote.factor_id](answers[quote.answer_id])
+    Quote.objects.bulk_update(quotes, ["label"])

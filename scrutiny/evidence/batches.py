@@ -15,12 +15,13 @@ from django.utils import timezone
 
 from scrutiny.disclosure.flagged import disclosure_told
 from scrutiny.disclosure.harm import DISCLOSURE_SOURCES
+from scrutiny.disclosure.publication import quotes_relabel
 from scrutiny.evidence.cleaning import CleanAnswer, answer_clean_alone, answers_clean
 from scrutiny.evidence.responses import (
     ResponseDetails,
     answer_rows,
     answers_disclose,
-    answers_replace,
+    answers_rewrite,
     response_fingerprint,
 )
 from scrutiny.instruments import CompiledVersion
@@ -152,9 +153,11 @@ class ResponseWriter:
         # instances, flagged as a single response's are.
         replacing = [(p.pk, answer_rows(p.pk, p.answers)) for p in self.pending if p.pk is not None]
         if replacing:
-            if answers_disclose(self.compiled, [row for _, rows in replacing for row in rows]):
+            waiting, quoted = answers_rewrite(self.compiled, replacing)
+            if waiting:
                 disclosure_told(scrutiny_id=self.compiled.scrutiny_id)
-            answers_replace(replacing)
+            if quoted:  # who a row is from may have changed while a quoted answer stayed
+                quotes_relabel(sorted(quoted))
         self.pending.clear()
         self.replaced.clear()
 

@@ -213,6 +213,36 @@ def test_a_resave_keeps_an_unchanged_answers_flag_and_review_and_only_ever_raise
     assert not DisclosureReview.objects.exists()
 
 
+def test_the_lead_is_told_of_a_flagged_answer_waiting_never_again_of_one_looked_at(
+    scrutiny, lead, business_unit, mailoutbox, django_capture_on_commit_callbacks
+):
+    """A draft holding a flagged answer tells nobody; its submit tells the lead, the words
+    unchanged or not; once the business unit has recorded what was done, a resubmit with the
+    same words tells nobody again."""
+    compiled = version_compile(instrument_current_version(young_survey(scrutiny)))
+    values = {"Q1": "yes", "Q2": KEPT, "Q6": "3", "Q7": SAID}
+
+    def write(write_as, response=None, **changes) -> Response:
+        with django_capture_on_commit_callbacks(execute=True):
+            return write_as(
+                compiled=compiled,
+                values={**values, **changes},
+                channel=Response.Channel.SURVEY,
+                response=response,
+            )
+
+    draft = write(response_save_draft)
+    assert len(mailoutbox) == 0
+    submitted = write(response_submit, draft)
+    assert len(mailoutbox) == 1
+    disclosure_review(
+        answer=submitted.answers.get(disclosure=True), note="Done.", user=business_unit
+    )
+    response_reopen(response=submitted)
+    write(response_submit, submitted, Q6="2")
+    assert len(mailoutbox) == 1
+
+
 def test_the_lead_is_emailed_a_link_once_submitted_never_the_words(
     scrutiny, lead, django_capture_on_commit_callbacks
 ):

@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from scrutiny.disclosure import CommentLabels
 from scrutiny.errors import ApplicationError
 from scrutiny.evidence import ResponseDetails, response_submit
 from scrutiny.instruments import instrument_current_version, version_compile
@@ -163,6 +164,32 @@ def test_a_changed_row_keeps_the_answers_it_did_not_change_and_their_quotes(audi
     responses_import(instrument=audit, file=responses_file(changed))
     assert response.answers.get(question__code="Q2").text == "Talk to both parents"
     assert not Quote.objects.exists()
+
+
+def test_a_kept_quotes_label_follows_a_corrected_agency_and_area(audit):
+    """A quote's label says who the comment is from: a row imported again with its agency and
+    area corrected, and its comment unchanged, keeps the quote under its new label."""
+    scrutiny = audit.scrutiny
+    scrutiny.suppression_threshold = 1  # so that a label shows at all with three rows
+    scrutiny.save()
+    responses_import(instrument=audit, file=responses_file(ROWS))
+    answer = Response.objects.get(ref="A1").answers.get(question__code="Q2")
+    factor = scrutiny.factors.get(code="SF1")
+
+    def label_now() -> str:
+        labels = CommentLabels.for_factor(scrutiny=scrutiny, factor_code="SF1")
+        return labels(CommentLabels.answers(Answer.objects.filter(pk=answer.pk)).get())
+
+    Quote.objects.create(
+        scrutiny=scrutiny, factor=factor, answer=answer, text="Talk to father", label=label_now()
+    )
+    assert "Police" in Quote.objects.get().label
+    changed = [row[:] for row in ROWS]
+    changed[0][1:3] = ["FHC", "STH"]
+    responses_import(instrument=audit, file=responses_file(changed))
+    quote = Quote.objects.get()
+    assert quote.answer_id == answer.pk
+    assert quote.label == label_now() != "" and "Police" not in quote.label
 
 
 def test_headers_are_case_insensitive(audit):

@@ -165,5 +165,8 @@ def text_shown() -> Case:
 
 
 def quotes_shown(quotes: QuerySet[Quote]) -> QuerySet[Quote]:
-    """The quotes that may leave the screen: none of an answer flagged since it was tagged."""
-    return quotes.filter(answer__disclosure=False)
+    """The quotes that may leave the screen: none of an answer flagged since it was tagged, and
+    none of a response reopened to be corrected, until it is submitted again."""
+    return quotes.filter(
+        answer__disclosure=False, answer__response__status=Response.Status.SUBMITTED
+    )

@@ -17,6 +17,7 @@ from django.utils import timezone
 from audits import assignments, completion, concerns, permissions, selectors
 from audits.models import Assignment, AuditEvent, ImmediateConcern, Moderation
 from scrutiny import findings
+from scrutiny.disclosure import quotes_shown
 from scrutiny.errors import ApplicationError
 from scrutiny.models import Quote, Response, User
 from tests.audits.builders_completion import CASE_REFS, COMPLETE, assign, make_sample
@@ -490,6 +491,8 @@ class TestReopen:
             reopened = completion.audit_reopen(
                 assignment=done, reason="The grade was wrong", user=auditor_council
             )
+            # While the audit is being corrected, its quotes are kept but do not leave the screen.
+            assert Quote.objects.exists() and not quotes_shown(Quote.objects.all()).exists()
             again = completion.audit_save_page(
                 assignment=reopened,
                 revision=reopened.revision,
@@ -506,6 +509,7 @@ class TestReopen:
         assert list(grades.values_list("option__value", flat=True)) == ["2"]
         assert Quote.objects.get() == quote
         assert quote.answer_id in done.response.answers.values_list("pk", flat=True)
+        assert list(quotes_shown(Quote.objects.all())) == [quote]
         done = resubmit({**COMPLETE, "Q6": "2", "Q7": "The plan was followed."})
         assert not Quote.objects.exists()
 

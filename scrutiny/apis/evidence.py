@@ -23,7 +23,7 @@ from rest_framework.views import APIView
 from scrutiny import findings, permissions
 from scrutiny.apis.instruments import form_refused
 from scrutiny.apis.schema import error_responses
-from scrutiny.disclosure import Redactor, quote_published, quotes_shown
+from scrutiny.disclosure import QuoteLabels, Redactor, quote_published, quotes_shown
 from scrutiny.forms_workspace import NoteForm
 from scrutiny.models import EvidenceNote, Quote, Scrutiny, SuccessFactor, User
 
@@ -46,7 +46,8 @@ class QuoteOutputSerializer(serializers.Serializer):
 
 def _quotes(scrutiny: Scrutiny, quotes: list[Quote]) -> list[Any]:
     redactor = Redactor.for_scrutiny(scrutiny)
-    return [quote_published(quote, redactor=redactor) for quote in quotes]
+    labels = QuoteLabels(quotes, scrutiny=scrutiny)
+    return [quote_published(quote, redactor=redactor, label=labels(quote)) for quote in quotes]
 
 
 class QuoteListApi(APIView):
@@ -56,7 +57,11 @@ class QuoteListApi(APIView):
     )
     def get(self, request: Request, slug: str, code: str) -> Response:
         scrutiny, factor = _factor(request, slug, code)
-        quotes = list(quotes_shown(Quote.objects.filter(factor=factor)).order_by("pk"))
+        quotes = list(
+            quotes_shown(Quote.objects.filter(factor=factor))
+            .select_related("factor")
+            .order_by("pk")
+        )
         return Response(QuoteOutputSerializer(_quotes(scrutiny, quotes), many=True).data)
 
     class QuoteInputSerializer(serializers.Serializer):

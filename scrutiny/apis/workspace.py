@@ -202,7 +202,7 @@ class FactorEvidenceApi(APIView):
                 scores=scores,
             ),
             "quotes": [
-                quote_published(quote, redactor=redactor).text
+                quote_published(quote, redactor=redactor, label="").text
                 for quote in quotes_shown(Quote.objects.filter(factor=factor))
             ],
         }

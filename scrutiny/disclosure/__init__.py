@@ -10,7 +10,7 @@ Everything that leaves the scrutineer's own screen (event packs, exports, API an
 - `publication`: the scores as they may be published (`scores_for_publication`), and a
   finding's, a quote's and a comment's words and labels as they leave the screen
   (`finding_published`, `quote_published`, `CommentLabels`), for the workspace's pages, its API
-  and the event pack alike, and a kept quote's label worked out again (`quotes_relabel`);
+  and the event pack alike, a quote's label worked out as it leaves (`QuoteLabels`);
 - `harm`: possible disclosures of harm in children's answers (`HarmPhrases`, `answers_flag`),
   and the one filter every output of answers' words goes through (`answers_shown`,
   `quotes_shown`); `flagged`: the flagged answers for the business unit, and the email that
@@ -45,10 +45,10 @@ from scrutiny.disclosure.publication import (
     SOURCE_LABELS,
     CommentLabels,
     FindingPublished,
+    QuoteLabels,
     QuotePublished,
     finding_published,
     quote_published,
-    quotes_relabel,
     scores_for_publication,
     shown_labels,
 )
@@ -95,6 +95,7 @@ __all__ = [
     "HarmPhrases",
     "HeldTerms",
     "OptionShown",
+    "QuoteLabels",
     "QuotePublished",
     "Redactor",
     "ResponseLabels",
@@ -114,7 +115,6 @@ __all__ = [
     "phrases_clean",
     "phrases_parse",
     "quote_published",
-    "quotes_relabel",
     "quotes_shown",
     "redact",
     "responses_numbered",

@@ -21,7 +21,7 @@ one source would hide how the headline score was triangulated while the headline
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypedDict
 
@@ -31,7 +31,7 @@ from django.utils import translation
 
 from scrutiny.disclosure.redaction import Redactor
 from scrutiny.disclosure.suppression import SUPPRESSED, ResponseLabels, suppressed_codes
-from scrutiny.models import Answer, Finding, Quote, Scrutiny, Source
+from scrutiny.models import Answer, Finding, Quote, Scrutiny, Source, SuccessFactor
 from scrutiny.scoring import Cell, FactorScores, ScrutinyScores, scrutiny_scores
 
 if TYPE_CHECKING:
@@ -134,22 +134,21 @@ def finding_published(finding: Finding, *, redactor: Redactor) -> FindingPublish
     )
 
 
-def quote_published(quote: Quote, *, redactor: Redactor) -> QuotePublished:
+def quote_published(quote: Quote, *, redactor: Redactor, label: str) -> QuotePublished:
     """A quote as it may leave the screen: its text redacted again as redaction stands now (a
-    case reference or term added since it was tagged goes too), with the label it was given
-    when tagged (`CommentLabels`: an agency or area that the factor's
-    breakdown and the response's row both show). No query."""
+    case reference or term added since it was tagged goes too), with the label it may carry
+    now (`QuoteLabels`; "" where none is wanted). No query."""
     return QuotePublished(
         pk=quote.pk,
         text=redactor.redact(quote.text),
         source=SOURCE_LABELS.get(quote.source, ""),
-        label=quote.label,
+        label=label,
     )
 
 
 # ---------------------------------------------------------------------------------------------
-# What may label a comment on a factor, wherever it is shown (a quote keeps the label it was
-# given when tagged).
+# What may label a comment on a factor, wherever it is shown (a quote's too, worked out as it
+# leaves the screen).
 
 
 def shown_labels(
@@ -216,28 +215,40 @@ class CommentLabels:
         return ", ".join(parts)
 
 
-def quotes_relabel(response_ids: list[int]) -> None:
-    """Work out again the label of each quote of these responses (as `findings.quote_tag` does):
-    who a response is from, or its day, changed while the quoted answer stayed, and a label
-    must say what the factor's breakdown and the response's row show now."""
-    quotes = list(
-        Quote.objects.filter(answer__response_id__in=response_ids).select_related(
-            "scrutiny", "factor"
+class QuoteLabels:
+    """The label each of some quotes may carry now: its factor's `CommentLabels` as the
+    breakdowns and the rows stand, not the label stored when it was tagged, which goes stale
+    when a response moves to another agency or an agency falls below the threshold. Built for
+    the quotes to show (with their factors: `select_related("factor")`, else a query more): a
+    query for their answers, with the scores given (or kept) and the rows' labels (kept)."""
+
+    def __init__(
+        self, quotes: Sequence[Quote], *, scrutiny: Scrutiny, scores: ScrutinyScores | None = None
+    ) -> None:
+        self._labels: dict[int, str] = {}
+        if not quotes:
+            return
+        scores = scores or scrutiny_scores(scrutiny=scrutiny)
+        rows = ResponseLabels.for_scrutiny(scrutiny)
+        answers = CommentLabels.answers(
+            Answer.objects.filter(pk__in={quote.answer_id for quote in quotes})
         )
-    )
-    if not quotes:
-        return
-    answers = {
-        answer.pk: answer
-        for answer in CommentLabels.answers(
-            Answer.objects.filter(pk__in=[quote.answer_id for quote in quotes])
-        )
-    }
-    labels: dict[int, CommentLabels] = {}
-    for quote in quotes:
-        if quote.factor_id not in labels:
-            labels[quote.factor_id] = CommentLabels.for_factor(
-                scrutiny=quote.scrutiny, factor_code=quote.factor.code
+        by_pk = {answer.pk: answer for answer in answers}
+        codes = {q.factor_id: q.factor.code for q in quotes if Quote.factor.is_cached(q)}
+        if len(codes) < len({quote.factor_id for quote in quotes}):
+            codes = dict(
+                SuccessFactor.objects.filter(
+                    pk__in={quote.factor_id for quote in quotes}
+                ).values_list("pk", "code")
             )
-        quote.label = labels[quote.factor_id](answers[quote.answer_id])
-    Quote.objects.bulk_update(quotes, ["label"])
+        labels: dict[int, CommentLabels] = {}
+        for quote in quotes:
+            if quote.factor_id not in labels:
+                agencies, areas = shown_labels(
+                    scrutiny=scrutiny, factor_code=codes[quote.factor_id], scores=scores
+                )
+                labels[quote.factor_id] = CommentLabels(agencies, areas, rows)
+            self._labels[quote.pk] = labels[quote.factor_id](by_pk[quote.answer_id])
+
+    def __call__(self, quote: Quote) -> str:
+        return self._labels.get(quote.pk, "")

@@ -15,7 +15,6 @@ from django.utils import timezone
 
 from scrutiny.disclosure.flagged import disclosure_told
 from scrutiny.disclosure.harm import DISCLOSURE_SOURCES
-from scrutiny.disclosure.publication import quotes_relabel
 from scrutiny.evidence.cleaning import CleanAnswer, answer_clean_alone, answers_clean
 from scrutiny.evidence.responses import (
     ResponseDetails,
@@ -152,12 +151,8 @@ class ResponseWriter:
         # change, and the quotes and reviews made of them (`answers_replace`). Rare: as model
         # instances, flagged as a single response's are.
         replacing = [(p.pk, answer_rows(p.pk, p.answers)) for p in self.pending if p.pk is not None]
-        if replacing:
-            waiting, quoted = answers_rewrite(self.compiled, replacing)
-            if waiting:
-                disclosure_told(scrutiny_id=self.compiled.scrutiny_id)
-            if quoted:  # who a row is from may have changed while a quoted answer stayed
-                quotes_relabel(sorted(quoted))
+        if replacing and answers_rewrite(self.compiled, replacing):
+            disclosure_told(scrutiny_id=self.compiled.scrutiny_id)
         self.pending.clear()
         self.replaced.clear()
 

@@ -19,19 +19,17 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from scrutiny.disclosure.flagged import disclosure_told
 from scrutiny.disclosure.harm import DISCLOSURE_SOURCES, HarmPhrases, answers_flag
-from scrutiny.disclosure.publication import quotes_relabel
 from scrutiny.errors import ApplicationError
 from scrutiny.evidence.cleaning import CleanAnswer, answers_clean
 from scrutiny.instruments import CompiledVersion
-from scrutiny.models import Answer, Quote, Response, User
+from scrutiny.models import Answer, Response, User
 from scrutiny.models.evidence import random_number
 
 
@@ -115,10 +113,9 @@ def _response_write(
         raise ApplicationError(
             "An anonymous response is created whole when it is submitted, never from a draft."
         )
-    labelled: tuple[Any, ...] | None = None  # who and when a stored response is from, as it was
+    stored = response is not None
     if response is not None:
         response = _locked(response, compiled=compiled, status=status)
-        labelled = _labelled(response)
     else:
         response = Response(
             scrutiny_id=compiled.scrutiny_id,
@@ -163,7 +160,7 @@ def _response_write(
     else:
         response.save()
     _answers_store(
-        compiled, response, answer_rows(response.pk, answers, random_ids=anonymous), labelled
+        compiled, response, answer_rows(response.pk, answers, random_ids=anonymous), stored
     )
     return response
 
@@ -179,52 +176,34 @@ def _locked(response: Response, *, compiled: CompiledVersion, status: str) -> Re
 
 
 def _answers_store(
-    compiled: CompiledVersion,
-    response: Response,
-    rows: list[Answer],
-    labelled: tuple[Any, ...] | None,
+    compiled: CompiledVersion, response: Response, rows: list[Answer], stored: bool
 ) -> None:
-    """The response's answers stored (all new, or changed where they changed, the labels of the
-    quotes kept worked out again when who or when the response is from changed: `labelled`, as
-    it was before), and the lead told of a possible disclosure waiting to be looked at."""
-    if labelled is None:
+    """The response's answers stored (all new, or, for a response `stored` before, changed
+    where they changed), and the lead told of a possible disclosure waiting to be looked at."""
+    if not stored:
         waiting = answers_disclose(compiled, rows) > 0
         Answer.objects.bulk_create(rows)
     else:
-        waiting, quoted = answers_rewrite(compiled, [(response.pk, rows)])
-        if quoted and _labelled(response) != labelled:
-            quotes_relabel(sorted(quoted))
+        waiting = answers_rewrite(compiled, [(response.pk, rows)])
     if waiting and response.status == Response.Status.SUBMITTED:
         disclosure_told(scrutiny_id=compiled.scrutiny_id)
 
 
-def _labelled(response: Response) -> tuple[Any, ...]:
-    """What a quote's label is worked out from (`CommentLabels`): who the response is from, and
-    the day it was submitted."""
-    day = timezone.localdate(response.submitted_at) if response.submitted_at else None
-    return (response.agency_id, response.area_id, response.role_id, day)
-
-
-def answers_rewrite(
-    compiled: CompiledVersion, replacing: list[tuple[int, list[Answer]]]
-) -> tuple[bool, set[int]]:
+def answers_rewrite(compiled: CompiledVersion, replacing: list[tuple[int, list[Answer]]]) -> bool:
     """Store stored responses' answers again (`answers_replace`), their possible disclosures
-    flagged first. Gives whether one of them holds a flagged answer nobody has reviewed yet
-    (one query more, only where an answer is flagged), so that the lead is told of what is
-    waiting and never again of what was looked at; and the responses with a quote of an
-    answer kept."""
-    rows = [row for _, answers in replacing for row in answers]
-    flagged = answers_disclose(compiled, rows)
-    replaced = answers_replace(replacing)
-    waiting = bool(replaced.flagged) or (
-        bool(flagged)
-        and Answer.objects.filter(
+    flagged first; True while one of them holds a flagged answer nobody has reviewed yet (one
+    query more, for the sources whose answers are flagged), so that the lead is told of what is
+    waiting and never again of what was looked at."""
+    answers_disclose(compiled, [row for _, answers in replacing for row in answers])
+    if answers_replace(replacing):
+        return True
+    return compiled.kind in DISCLOSURE_SOURCES and (
+        Answer.objects.filter(
             response_id__in=[response_id for response_id, _ in replacing],
             disclosure=True,
             review__isnull=True,
         ).exists()
     )
-    return waiting, replaced.quoted
 
 
 # What makes a stored answer the same answer as one about to be written.
@@ -232,12 +211,7 @@ _SAME_ANSWER = ("question_id", "option_id", "text", "number", "date", "score")
 _DELETE_CHUNK = 5000  # ids a delete names at once (SQLite's limit of parameters is 32,766)
 
 
-class Replaced(NamedTuple):
-    flagged: int  # answers flagged that were not (added flagged, or raised)
-    quoted: set[int]  # the responses with a quote of an answer kept
-
-
-def answers_replace(replacing: Sequence[tuple[int, list[Answer]]]) -> Replaced:
+def answers_replace(replacing: Sequence[tuple[int, list[Answer]]]) -> int:
     """Make each stored response's answers the rows given (not yet stored), changing only what
     changed: every channel's save, submit and import of a response stored before.
 
@@ -248,36 +222,32 @@ def answers_replace(replacing: Sequence[tuple[int, list[Answer]]]) -> Replaced:
     does. An answer changed or gone is deleted (its quotes and review with it); a new one is
     added. One query when nothing changed."""
     if not replacing:
-        return Replaced(0, set())
-    quoted = Exists(Quote.objects.filter(answer=OuterRef("pk")))
-    stored: dict[tuple[Any, ...], list[tuple[int, bool, bool]]] = defaultdict(list)
-    for pk, disclosure, has_quote, *same in (
+        return 0
+    stored: dict[tuple[Any, ...], list[tuple[int, bool]]] = defaultdict(list)
+    for pk, disclosure, *same in (
         Answer.objects.filter(response_id__in=[response_id for response_id, _ in replacing])
         .order_by()
-        .values_list("pk", "disclosure", quoted, "response_id", *_SAME_ANSWER)
+        .values_list("pk", "disclosure", "response_id", *_SAME_ANSWER)
     ):
-        stored[tuple(same)].append((pk, disclosure, has_quote))
+        stored[tuple(same)].append((pk, disclosure))
     added: list[Answer] = []
     raised: list[int] = []
-    kept_quoted: set[int] = set()
     for response_id, rows in replacing:
         for row in rows:
             twins = stored.get((response_id, *(getattr(row, field) for field in _SAME_ANSWER)))
             if not twins:
                 added.append(row)
                 continue
-            pk, disclosure, has_quote = twins.pop()
+            pk, disclosure = twins.pop()
             if row.disclosure and not disclosure:
                 raised.append(pk)
-            if has_quote:
-                kept_quoted.add(response_id)
-    gone = [pk for twins in stored.values() for pk, _, _ in twins]
+    gone = [pk for twins in stored.values() for pk, _ in twins]
     for start in range(0, len(gone), _DELETE_CHUNK):
         Answer.objects.filter(pk__in=gone[start : start + _DELETE_CHUNK]).delete()
     for start in range(0, len(raised), _DELETE_CHUNK):
         Answer.objects.filter(pk__in=raised[start : start + _DELETE_CHUNK]).update(disclosure=True)
     Answer.objects.bulk_create(added, batch_size=_DELETE_CHUNK)
-    return Replaced(len(raised) + sum(row.disclosure for row in added), kept_quoted)
+    return len(raised) + sum(row.disclosure for row in added)
 
 
 def answers_disclose(compiled: CompiledVersion, rows: list[Answer]) -> int:

@@ -50,8 +50,8 @@ class Finding(models.Model):
 
 class Quote(models.Model):
     """A comment tagged for the pack. Its text is redacted when it is tagged (and again on the
-    way out); `label` is the agency or area it may be shown with, empty where that breakdown
-    is suppressed."""
+    way out); `label` is the agency or area it could be shown with when it was tagged (what
+    leaves the screen is the label it may carry then: `scrutiny.disclosure.QuoteLabels`)."""
 
     scrutiny = models.ForeignKey(Scrutiny, on_delete=models.CASCADE, related_name="quotes")
     factor = models.ForeignKey(SuccessFactor, on_delete=models.CASCADE, related_name="quotes")

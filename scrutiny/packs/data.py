@@ -22,6 +22,7 @@ from django.utils.translation import gettext, gettext_noop, ngettext
 from scrutiny.disclosure import (
     SOURCE_LABELS,
     DistributionShown,
+    QuoteLabels,
     Redactor,
     distributions_for_publication,
     finding_published,
@@ -254,8 +255,14 @@ def pack_data(*, scrutiny: Scrutiny) -> PackData:
     }
     redactor = Redactor.for_scrutiny(scrutiny)
     quotes: dict[int, list[tuple[str, str, str]]] = defaultdict(list)
-    for quote in quotes_shown(Quote.objects.filter(scrutiny=scrutiny)).order_by("pk"):
-        shown = quote_published(quote, redactor=redactor)
+    shown_quotes = list(
+        quotes_shown(Quote.objects.filter(scrutiny=scrutiny))
+        .select_related("factor")
+        .order_by("pk")
+    )
+    labels = QuoteLabels(shown_quotes, scrutiny=scrutiny, scores=scores)
+    for quote in shown_quotes:
+        shown = quote_published(quote, redactor=redactor, label=labels(quote))
         quotes[quote.factor_id].append((shown.text, source_word(shown.source), shown.label))
     notes: dict[int, list[tuple[str, str]]] = defaultdict(list)
     for note in EvidenceNote.objects.filter(scrutiny=scrutiny).prefetch_related("factors"):

@@ -24,7 +24,13 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from scrutiny import findings, permissions
-from scrutiny.disclosure import Redactor, finding_published, quote_published
+from scrutiny.disclosure import (
+    QuoteLabels,
+    QuotePublished,
+    Redactor,
+    finding_published,
+    quote_published,
+)
 from scrutiny.errors import ApplicationError
 from scrutiny.evidence_comments import CommentPage, factor_comment_page
 from scrutiny.forms_workspace import (
@@ -38,7 +44,7 @@ from scrutiny.models import EventPack, Quote, Scrutiny, SuccessFactor, User
 from scrutiny.packs.build import pack_download, pack_start
 from scrutiny.packs.words import rating_word, source_word
 from scrutiny.scorecard import FactorEvidence, ScorecardRow, factor_evidence, scorecard
-from scrutiny.scoring import question_distributions, scrutiny_scores
+from scrutiny.scoring import ScrutinyScores, question_distributions, scrutiny_scores
 from scrutiny.scrutinies import scrutiny_event_settings_save
 
 
@@ -150,6 +156,16 @@ def _factor_url(scrutiny: Scrutiny, factor: SuccessFactor, query: dict[str, str 
     return f"{url}?{urlencode(given)}#comments" if given else url
 
 
+def _quotes(
+    scrutiny: Scrutiny, factor: SuccessFactor, scores: ScrutinyScores, redactor: Redactor
+) -> list[QuotePublished]:
+    """The factor's quotes, all of them (this is the scrutineer's own screen), each with the
+    label it may carry now."""
+    quotes = list(Quote.objects.filter(factor=factor).select_related("factor").order_by("pk"))
+    labels = QuoteLabels(quotes, scrutiny=scrutiny, scores=scores)
+    return [quote_published(quote, redactor=redactor, label=labels(quote)) for quote in quotes]
+
+
 @login_required
 def workspace_factor(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     scrutiny = _scrutiny(request, slug)
@@ -186,10 +202,7 @@ def workspace_factor(request: HttpRequest, slug: str, code: str) -> HttpResponse
             ),
             "comments": comments,
             "comments_query": _comments_query(comments),
-            "quotes": [
-                quote_published(quote, redactor=redactor)
-                for quote in Quote.objects.filter(factor=factor).order_by("pk")
-            ],
+            "quotes": _quotes(scrutiny, factor, scores, redactor),
             "finding": finding,
             "published": finding_published(finding, redactor=redactor),
             "finding_form": FindingForm(

@@ -51,6 +51,10 @@ def test_a_comment_is_quoted_listed_redacted_and_removed(scrutiny, scrutineer):
     again = client.post(url, {"answer": answer}, format="json")
     assert again.json()["id"] == quote["id"] and Quote.objects.count() == 1
     assert client.get(url).json() == [quote]
+    # A label stored when it was tagged (POL shown then) is not what leaves: the one it may
+    # carry as the breakdowns stand now.
+    Quote.objects.filter(pk=quote["id"]).update(label="Fernhill Police")
+    assert client.get(url).json() == [quote]
     gone = client.delete(reverse("api-factor-quote", args=[SLUG, "SF1", quote["id"]]))
     assert gone.status_code == 204 and not Quote.objects.exists()
     assert client.get(url).json() == []

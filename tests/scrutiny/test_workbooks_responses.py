@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from scrutiny.disclosure import CommentLabels
+from scrutiny.disclosure import CommentLabels, QuoteLabels
 from scrutiny.errors import ApplicationError
 from scrutiny.evidence import ResponseDetails, response_submit
 from scrutiny.instruments import instrument_current_version, version_compile
@@ -166,9 +166,12 @@ def test_a_changed_row_keeps_the_answers_it_did_not_change_and_their_quotes(audi
     assert not Quote.objects.exists()
 
 
-def test_a_kept_quotes_label_follows_a_corrected_agency_and_area(audit):
-    """A quote's label says who the comment is from: a row imported again with its agency and
-    area corrected, and its comment unchanged, keeps the quote under its new label."""
+def test_a_kept_quotes_label_is_the_one_it_may_carry_now(audit):
+    """A quote's label says who the comment is from, as the breakdowns and rows stand when it
+    leaves the screen (`QuoteLabels`), not as they stood when it was tagged: a row imported
+    again with its agency and area corrected, its comment unchanged, keeps the quote under
+    its new label; and another row moving away, so that the first agency falls below the
+    threshold, takes the label off."""
     scrutiny = audit.scrutiny
     scrutiny.suppression_threshold = 1  # so that a label shows at all with three rows
     scrutiny.save()
@@ -180,16 +183,22 @@ def test_a_kept_quotes_label_follows_a_corrected_agency_and_area(audit):
         labels = CommentLabels.for_factor(scrutiny=scrutiny, factor_code="SF1")
         return labels(CommentLabels.answers(Answer.objects.filter(pk=answer.pk)).get())
 
-    Quote.objects.create(
+    quote = Quote.objects.create(
         scrutiny=scrutiny, factor=factor, answer=answer, text="Talk to father", label=label_now()
     )
-    assert "Police" in Quote.objects.get().label
+    assert "Police" in QuoteLabels([quote], scrutiny=scrutiny)(quote)
     changed = [row[:] for row in ROWS]
     changed[0][1:3] = ["FHC", "STH"]
     responses_import(instrument=audit, file=responses_file(changed))
     quote = Quote.objects.get()
     assert quote.answer_id == answer.pk
-    assert quote.label == label_now() != "" and "Police" not in quote.label
+    shown = QuoteLabels([quote], scrutiny=scrutiny)(quote)
+    assert shown == label_now() != "" and "Police" not in shown
+    # Three rows at a threshold of 2: Council and its area have one row each, the third has
+    # none: every cell is suppressed, and the label with them.
+    scrutiny.suppression_threshold = 2
+    scrutiny.save()
+    assert QuoteLabels([quote], scrutiny=scrutiny)(quote) == ""
 
 
 def test_headers_are_case_insensitive(audit):

@@ -48,6 +48,12 @@ def access_scrutiny_audits_for_user(user: AnyUser, slug: str) -> Scrutiny:
     return permissions.access_scrutiny_for_user(user, slug)
 
 
+def _within(partnership_id: int) -> Q:
+    """Assignments of the person's partnership now: someone moved to another partnership keeps
+    none of the first one's audits, not even those they did."""
+    return Q(case__sample__scrutiny__partnership_id=partnership_id)
+
+
 def assignments_visible_to(user: AnyUser) -> QuerySet[Assignment]:
     """Assignments whose case reference and contribution the user may see (before the blind
     rule, which `can_see_contribution` applies to one assignment at a time)."""
@@ -56,16 +62,13 @@ def assignments_visible_to(user: AnyUser) -> QuerySet[Assignment]:
         assert isinstance(user, User)
         if user.partnership_id is None:
             return everything.none()
-        return everything.filter(case__sample__scrutiny__partnership_id=user.partnership_id)
+        return everything.filter(_within(user.partnership_id))
     if is_auditor(user):
         assert isinstance(user, User)
         if user.partnership_id is None:
             return everything.none()
-        # Within the person's own partnership only: someone moved to another partnership keeps
-        # none of the first one's audits, not even those they did.
         return everything.filter(
-            Q(auditor=user) | Q(agency_id=user.agency_id),
-            case__sample__scrutiny__partnership_id=user.partnership_id,
+            Q(auditor=user) | Q(agency_id=user.agency_id), _within(user.partnership_id)
         )
     return everything.none()
 
@@ -117,17 +120,17 @@ def access_assignment_for_user(user: AnyUser, assignment_id: int) -> Assignment:
 
 def _own_assignment(pk: int, auditor: int, partnership: int) -> QuerySet[Assignment]:
     """One's own assignment as `assignments_visible_to` shows it to someone who may see any
-    (the business unit, the scrutineer, an auditor): within their partnership. Its draft
-    response with the version it answers, and the sample's audit tool, come with it (the
-    audit's pages read them); the
-    auditor does not, being the person asking (one joined table fewer, which PostgreSQL plans in
-    about half the time: bench/RESULTS.md)."""
+    (the business unit, the scrutineer, an auditor): for their own, both of its rules come to
+    `_within` their partnership. Its draft response with the version it answers, and the
+    sample's audit tool, come with it (the audit's pages read them); the auditor does not,
+    being the person asking (one joined table fewer, which PostgreSQL plans in about half the
+    time: bench/RESULTS.md)."""
     return Assignment.objects.select_related(
         "case__sample__scrutiny",
         "case__sample__instrument",
         "agency",
         "response__version__instrument",
-    ).filter(pk=pk, auditor_id=auditor, case__sample__scrutiny__partnership_id=partnership)
+    ).filter(_within(partnership), pk=pk, auditor_id=auditor)
 
 
 # Read on every request of an audit's pages: its SQL made once a process (scrutiny.prepared;

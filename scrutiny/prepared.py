@@ -9,8 +9,9 @@ values given and makes the model instances (those of `select_related` too) as th
 
 It leans on Django's compiler (`SQLCompiler.as_sql`, `results_iter`, and the related populators
 of `django.db.models.query`), as Django's own `ModelIterable` does; Django is pinned in
-pyproject.toml, and tests/scrutiny/test_prepared.py compares every call with the queryset's own
-result, so a Django that changes them fails there first.
+pyproject.toml, and tests/scrutiny/test_prepared.py and tests/audits/test_access_prepared.py
+compare what it gives with the queryset's own result, so a Django that changes them fails there
+first.
 """
 
 from __future__ import annotations

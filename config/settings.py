@@ -349,8 +349,8 @@ SPECTACULAR_SETTINGS = {
     ],
 }
 
-# Security. Production defaults are strict; a deployment behind a TLS-terminating proxy sets
-# SECURE_PROXY_SSL_HEADER_ENABLED=true.
+# Security. Production defaults are strict; behind a TLS proxy, SECURE_PROXY_SSL_HEADER_ENABLED.
+SESSION_ENGINE = "scrutiny.sessions"  # Django's database sessions, read by SQL made once
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
 SESSION_COOKIE_HTTPONLY = True

@@ -28,6 +28,8 @@ from django.db.models.query import get_related_populators  # type: ignore[attr-d
 from django.db.models.sql.compiler import SQLCompiler
 
 M = TypeVar("M", bound=Model)
+_TEXTS = frozenset({"CharField", "TextField"})
+_TEXT_STAND_IN = "scrutiny.prepared: stand-in for "
 
 
 @dataclass(frozen=True)
@@ -48,8 +50,9 @@ class Prepared(Generic[M]):
 
     Each name is given with the key it is compared with (`pk=Assignment._meta.pk`): an integer,
     whose column's range on the database bounds the values (one beyond it matches nothing, as
-    in Django's own lookups). The queryset must select no more than one row and needs no
-    ordering; its `select_related` objects come with it."""
+    in Django's own lookups), or a text (`session_key=Session._meta.pk`), compared as it is.
+    The queryset must select no more than one row and needs no ordering; its `select_related`
+    objects come with it."""
 
     def __init__(self, build: Callable[..., QuerySet[M]], **keys: Field[Any, Any]) -> None:
         self.build = build
@@ -62,9 +65,17 @@ class Prepared(Generic[M]):
         ranges = {
             name: ops.integer_field_range(key.get_internal_type())
             for name, key in self.keys.items()
+            if key.get_internal_type() in ops.integer_field_ranges
         }
-        # Stand-ins: near the top of each column's range, where no row's key is, each its own.
-        stand_ins = {name: ranges[name][1] - 1 - i for i, name in enumerate(self.keys)}
+        texts = {name for name in self.keys if name not in ranges}
+        if any(self.keys[name].get_internal_type() not in _TEXTS for name in texts):
+            raise ValueError("each key is an integer or a text")
+        # Stand-ins: near the top of each integer column's range, where no row's key is, each
+        # its own; a text no key is (never sent: the values take their places).
+        stand_ins: dict[str, int | str] = {
+            name: ranges[name][1] - 1 - i if name in ranges else f"{_TEXT_STAND_IN}{name}"
+            for i, name in enumerate(self.keys)
+        }
         queryset = self.build(**stand_ins).order_by().using(alias)
         compiler = queryset.query.get_compiler(using=alias)
         try:
@@ -73,7 +84,8 @@ class Prepared(Generic[M]):
             raise ValueError("the queryset matches nothing whatever its values") from None
         named = {value: name for name, value in stand_ins.items()}
         slots = tuple(
-            (named[p], None) if isinstance(p, int) and p in named else (None, p) for p in params
+            (named[p], None) if isinstance(p, int | str) and p in named else (None, p)
+            for p in params
         )
         missing = set(self.keys) - {name for name, _ in slots if name is not None}
         if missing:
@@ -93,13 +105,19 @@ class Prepared(Generic[M]):
             populators=get_related_populators(info, compiler.select, alias),
         )
 
-    def one(self, *, using: str = "default", **values: int) -> M | None:
+    def one(self, *, using: str = "default", **values: int | str) -> M | None:
         made = self._made.get(using)
         if made is None:
             with self._lock:
                 made = self._made.get(using) or self._make(using)
                 self._made[using] = made
         for name, value in values.items():
+            if name not in made.ranges:
+                if not isinstance(value, str):
+                    raise TypeError(f"{name} is compared with a text, not {value!r}")
+                continue
+            if not isinstance(value, int):
+                raise TypeError(f"{name} is compared with an integer, not {value!r}")
             low, high = made.ranges[name]
             if not low <= value <= high:
                 return None  # no key is that large: as Django's lookups, no row, not an error

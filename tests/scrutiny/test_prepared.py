@@ -117,3 +117,30 @@ def test_a_key_beyond_its_columns_range_matches_nothing_and_asks_nothing(auditor
     with CaptureQueriesContext(connection) as queries:
         assert by_id.one(pk=high + 1) is None
     assert len(queries) == 0
+
+
+def test_a_text_key_is_compared_as_it_is(auditor_council):
+    device = second_factor_for(auditor_council)
+    by_name = Prepared(
+        lambda pk, name: TOTPDevice.objects.filter(pk=pk, name=name),
+        pk=TOTPDevice._meta.pk,
+        name=TOTPDevice._meta.get_field("name"),
+    )
+    assert by_name.one(pk=device.pk, name=device.name) == device
+    assert by_name.one(pk=device.pk, name=device.name + " ") is None
+    # The stand-in the SQL was made with is never a value the SQL is run with.
+    assert by_name.one(pk=device.pk, name="scrutiny.prepared: stand-in for name") is None
+    with pytest.raises(TypeError, match="compared with a text"):
+        by_name.one(pk=device.pk, name=5)
+    with pytest.raises(TypeError, match="compared with an integer"):
+        by_name.one(pk=str(device.pk), name=device.name)
+
+
+def test_a_key_neither_integer_nor_text_is_refused(scrutiny):
+    by_time = Prepared(
+        lambda pk, at: Response.objects.filter(pk=pk, submitted_at=at),
+        pk=Response._meta.pk,
+        at=Response._meta.get_field("submitted_at"),
+    )
+    with pytest.raises(ValueError, match="an integer or a text"):
+        by_time.one(pk=1, at=2)

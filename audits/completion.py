@@ -17,17 +17,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from audits.models import Assignment, AuditEvent, CaseFile, Moderation, Sample
-from audits.moderation import moderation_supersede_late
+from audits.moderation import moderation_case_locked, moderation_supersede_late
 from audits.permissions import audit_may_reopen
 from audits.trail import audit_event_record
 from scrutiny.errors import ApplicationError
 from scrutiny.evidence import (
     ResponseDetails,
     answer_values,
+    answers_stored,
     response_reopen,
     response_save_draft,
     response_submit,
@@ -39,6 +40,7 @@ from scrutiny.instruments import (
     version_compile,
 )
 from scrutiny.models import Instrument, InstrumentVersion, Response, Source, User
+from scrutiny.prepared import Prepared
 
 CHECK_STEP = "check"  # the check-your-answers page, after the instrument's own pages
 
@@ -92,7 +94,9 @@ def assignment_compiled(
 
     `compiled` is the version the page was drawn with: when it is that version it is used as it
     is (a version's id always names the same questions: a changed definition replaces a version
-    by a new one, never edits it), so saving a page or submitting compiles the version once."""
+    by a new one, never edits it), so saving a page or submitting compiles the version once.
+    Before the first save the current version is read again: a version nobody has answered is
+    deleted when its instrument is changed, and the draft must start in one that exists."""
     response = assignment.response
     if response is not None:
         # The version itself when the page's read brought it, else its id (read once compiled).
@@ -139,22 +143,51 @@ def _holds_its_case(assignment: Assignment) -> bool:
 
 
 def _locked(assignment: Assignment) -> Assignment:
-    """The assignment read again and locked until the transaction ends: what a page changes
-    (its revision, page and draft response) as it is now. Its agency and case file, with the
-    sample's scrutiny and audit tool, which no page changes, are those `assignment` holds when
-    it holds them (the page's own read, moments before): the lock then reads one row and its
-    response, not six joined tables, which PostgreSQL takes several times longer to plan."""
-    # of=("self",): PostgreSQL cannot lock the nullable side of the joins.
-    fresh = Assignment.objects.select_for_update(of=("self",))
+    """The assignment read again and locked until the transaction ends, with its draft
+    response, if it has one, locked too: what a page changes (its revision, page and draft) as
+    it is now, for `response_save_draft` and `response_submit` to write without reading the
+    draft again. Its agency and case file, with the sample's scrutiny and audit tool, which no
+    page changes, are those `assignment` holds when it holds them (the page's own read, moments
+    before): the lock then reads one row and its response, not six joined tables, which
+    PostgreSQL takes several times longer to plan."""
+    locked, with_response = _read_locked(assignment)
+    if locked.response_id is not None and not with_response:
+        locked.response = Response.objects.select_for_update().get(pk=locked.response_id)
+    return locked
+
+
+# of=("self",): PostgreSQL cannot lock the nullable side of an outer join.
+_FRESH = Assignment.objects.select_for_update(of=("self",))
+# The assignment with the draft the page read it with, locked in one statement (an inner join);
+# none when its draft is another since. Its SQL made once a process (scrutiny.prepared).
+_WITH_RESPONSE = Prepared(
+    lambda pk, response: (
+        Assignment.objects.select_for_update(of=("self", "response"))
+        .select_related("response")
+        .filter(pk=pk, response_id=response)
+    ),
+    pk=Assignment._meta.pk,
+    response=Response._meta.pk,
+)
+
+
+def _read_locked(assignment: Assignment) -> tuple[Assignment, bool]:
+    """The assignment locked, and whether its response was locked with it."""
     if _holds_its_case(assignment):
-        locked = fresh.select_related("response").get(pk=assignment.pk)
-        if (locked.case_id, locked.agency_id) == (assignment.case_id, assignment.agency_id):
+        locked: Assignment | None
+        if assignment.response_id is None:
+            locked = _FRESH.select_related("response").get(pk=assignment.pk)
+        else:
+            locked = _WITH_RESPONSE.one(pk=assignment.pk, response=assignment.response_id)
+        if locked is not None and (locked.case_id, locked.agency_id) == (
+            assignment.case_id,
+            assignment.agency_id,
+        ):
             locked.case = assignment.case
             locked.agency = assignment.agency
-            return locked
-    return fresh.select_related(
-        "case__sample__scrutiny", "case__sample__instrument", "response", "agency"
-    ).get(pk=assignment.pk)
+            return locked, assignment.response_id is not None
+    full = ("case__sample__scrutiny", "case__sample__instrument", "response", "agency")
+    return _FRESH.select_related(*full).get(pk=assignment.pk), False
 
 
 def _last_change(assignment: Assignment) -> dt.datetime | None:
@@ -254,6 +287,7 @@ def audit_save_page(
         channel=Response.Channel.AUDIT,
         user=user,
         response=locked.response,
+        locked=True,
     )
     locked.response = response
     locked.revision += 1
@@ -290,21 +324,21 @@ def audit_submit(
     _check_auditor(user, locked)
     _check_revision(locked, revision)
     _check_open(locked)
-    # The case file's lock, as moderating takes it, so that a case file is never moderated
-    # while one of its audits is being submitted: the audit is either moderated or late.
-    # (SQLite has no row locks: its one writer already holds the whole database.)
-    if connection.features.has_select_for_update:
-        CaseFile.objects.select_for_update().get(pk=locked.case_id)
+    agreed_id = moderation_case_locked(locked.case_id)
     compiled = assignment_compiled(locked, compiled=compiled)
+    # The draft as saved, read once under its lock: submitted, and compared with what it was.
+    stored = answers_stored(locked.response_id) if locked.response_id is not None else None
     response = response_submit(
         compiled=compiled,
-        values=audit_values(locked),
+        values=stored.values if stored is not None else {},
         details=_details(locked),
         channel=Response.Channel.AUDIT,
         user=user,
         response=locked.response,
+        locked=True,
+        stored=stored,
     )
-    late = moderation_supersede_late(case=locked.case, response=response)
+    late = moderation_supersede_late(agreed_id=agreed_id, response=response)
     locked.response = response
     locked.revision += 1
     locked.save(update_fields=["response", "revision"])

@@ -21,6 +21,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from audits.models import AuditEvent, CaseFile, Moderation
@@ -165,18 +166,29 @@ def moderation_record(
     return moderation
 
 
-def moderation_supersede_late(*, case: CaseFile, response: Response) -> bool:
-    """A contribution submitted after its case file was moderated: the agreed response
-    supersedes it at once, so it is kept but counts in no score, and the moderation is stale
-    until recorded again. True when the case file was moderated. The caller holds the case
-    file's lock (as `moderation_record` does), so the two are taken one after the other."""
-    # Its id only (one column, no join): `responses_supersede` reads the agreed response itself,
-    # under its lock.
-    agreed_id = (
-        Moderation.objects.filter(case_id=case.pk, agreed_response__isnull=False)
-        .values_list("agreed_response_id", flat=True)
-        .first()
+def moderation_case_locked(case_id: int) -> int | None:
+    """Lock the case file as `moderation_record` does, so that a case file is never moderated
+    while one of its audits is being submitted (the audit is either moderated or late), and
+    give its agreed response's id, None before it is moderated: one query. (SQLite has no row
+    locks: its one writer already holds the whole database.)"""
+    # Its id only, by a subquery (FOR UPDATE cannot take the nullable side of a join, nor an
+    # `of` with `values`): `responses_supersede` reads the agreed response itself, under its
+    # lock.
+    agreed = Moderation.objects.filter(case_id=OuterRef("pk")).values("agreed_response_id")
+    return (
+        CaseFile.objects.select_for_update()
+        .filter(pk=case_id)
+        .values_list(Subquery(agreed[:1]), flat=True)
+        .get()
     )
+
+
+def moderation_supersede_late(*, agreed_id: int | None, response: Response) -> bool:
+    """A contribution submitted after its case file was moderated: the agreed response
+    (`agreed_id`, as `moderation_case_locked` gave it) supersedes it at once, so it is kept but
+    counts in no score, and the moderation is stale until recorded again. True when the case
+    file was moderated. The caller holds the case file's lock (`moderation_case_locked`), so
+    this and `moderation_record` are taken one after the other."""
     if agreed_id is None:
         return False
     responses_supersede(agreed=Response(pk=agreed_id), contributions=[response])

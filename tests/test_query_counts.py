@@ -51,13 +51,14 @@ pytestmark = pytest.mark.django_db
 
 # The most queries each may take.
 SURVEY_PAGES = {
-    # 10 before a version's compilation was kept by the process (version_compile)
-    "show a page": 6,
-    "save a page": 11,  # 19 when the page's version was compiled again to save it
-    "save the last page": 10,
-    "show a page answered": 6,
-    "check": 3,
-    "submit": 14,  # 22 when the submit compiled the version a second time; 15 when an anonymous
+    # 10 before a version's compilation was kept by the process (version_compile), 6 before
+    # its page forms were (pinned at 6, 11, 10, 6, 3 and 14 until 2026-12-07)
+    "show a page": 2,
+    "save a page": 7,  # 19 when the page's version was compiled again to save it
+    "save the last page": 6,
+    "show a page answered": 2,
+    "check": 2,
+    "submit": 8,  # 22 when the submit compiled the version a second time; 15 when an anonymous
     # response was written with its exact time and then coarsened to the day
 }
 OPEN_LINK_PAGES = {name: n + 1 for name, n in SURVEY_PAGES.items()}  # the survey, then the draft
@@ -67,19 +68,25 @@ AUDIT_PAGES = {
     # The assignment's query joins its draft response and the sample's audit tool: 7, 19, 22,
     # 8, 8 and 25 before.
     "show a page": 6,  # 15 before a version's compilation was kept by the process
-    "save a page": 16,  # 30 when the page's version was compiled again to save it
+    # 30 when the page's version was compiled again to save it; 16 when the draft was written
+    # inside a savepoint of the audit's transaction (two statements more). A first save reads
+    # the current version again under its lock (a version nobody answered may be replaced).
+    "save a page": 14,
     # 21 when a save deleted every stored answer and wrote them all again (with the delete's
     # cascades to quotes and disclosure reviews); now only the answers that changed. The page's
-    # read brings the version its draft answers: 18, 7 and 7 before.
-    "save the last page": 17,
+    # read brings the version its draft answers: 18 and 17 before; 17 when the draft was locked
+    # apart from its assignment and written inside a savepoint.
+    "save the last page": 14,
     "show a page answered": 6,
     "check": 6,
     # 32 when the submit compiled the version a second time, 24 when it wrote every answer
     # again, 20 when it read the draft before its lock as well as under it, 19 when it read
-    # the draft's version apart; 2 of the 18 lock the case file and look for its moderation,
-    # so that an audit arriving after moderation never counts twice (17 on SQLite, whose one
-    # writer needs no row lock).
-    "submit": 18,
+    # the draft's version apart, 18 when the draft was locked apart and written inside a
+    # savepoint, and the case file locked apart from the read of its moderation; 14 when the
+    # draft's answers were read twice under the lock, for their values and to be compared
+    # (`answers_stored`). One of the 13 locks the case file and reads its moderation
+    # (`moderation_case_locked`), so that an audit arriving after moderation never counts twice.
+    "submit": 13,
 }
 # 4 of them evidence stamps (scrutiny/kept.py), read outside a request; 2 the quotes' labels as
 # they stand now (QuoteLabels: the quoted answers and the rows' labels).

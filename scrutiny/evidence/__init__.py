@@ -9,12 +9,14 @@ response is stored, validated and scored the same way:
 - `responses`: `response_save_draft` and `response_submit` write one response;
   `response_draft_check`, `response_reopen` and `responses_supersede`;
 - `batches`: `ResponseWriter` writes many (imports) in batches, inside the caller's transaction;
+- `stored`: a stored response's answers stored again where they changed, for both; and
+  `answers_stored`, a response's answers read once for a submit of the draft as saved;
 - `values`: `answer_values` turns a stored response's answers back into raw values (question
   code to value, as `answers_clean` takes them and the forms show them);
   `answer_values_by_response` does it for many responses in one query, and
   `answer_values_from` for rows already read.
 
-Every public name of the four modules is importable from `scrutiny.evidence` itself, as it was
+Every public name of the five modules is importable from `scrutiny.evidence` itself, as it was
 when this was one module, so that its importers need not know which module holds it.
 """
 
@@ -31,6 +33,7 @@ from scrutiny.evidence.responses import (
     response_submit,
     responses_supersede,
 )
+from scrutiny.evidence.stored import StoredAnswers, answers_stored
 from scrutiny.evidence.values import (
     ANSWER_VALUE_FIELDS,
     ANSWER_VALUE_ORDER,
@@ -48,11 +51,13 @@ __all__ = [
     "CleanAnswer",
     "ResponseDetails",
     "ResponseWriter",
+    "StoredAnswers",
     "answer_rows",
     "answer_values",
     "answer_values_by_response",
     "answer_values_from",
     "answers_clean",
+    "answers_stored",
     "random_id",
     "response_draft_check",
     "response_fingerprint",

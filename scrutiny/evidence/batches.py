@@ -16,13 +16,8 @@ from django.utils import timezone
 from scrutiny.disclosure.flagged import disclosure_told
 from scrutiny.disclosure.harm import DISCLOSURE_SOURCES
 from scrutiny.evidence.cleaning import CleanAnswer, answer_clean_alone, answers_clean
-from scrutiny.evidence.responses import (
-    ResponseDetails,
-    answer_rows,
-    answers_disclose,
-    answers_rewrite,
-    response_fingerprint,
-)
+from scrutiny.evidence.responses import ResponseDetails, answer_rows, response_fingerprint
+from scrutiny.evidence.stored import answers_disclose, answers_rewrite
 from scrutiny.instruments import CompiledVersion
 from scrutiny.models import Answer, Response, User
 from scrutiny.models.evidence import random_number

@@ -16,8 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,9 +24,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from scrutiny.disclosure.flagged import disclosure_told
-from scrutiny.disclosure.harm import DISCLOSURE_SOURCES, HarmPhrases, answers_flag
 from scrutiny.errors import ApplicationError
 from scrutiny.evidence.cleaning import CleanAnswer, answers_clean
+from scrutiny.evidence.stored import StoredAnswers, answers_disclose, answers_rewrite
 from scrutiny.instruments import CompiledVersion
 from scrutiny.models import Answer, Response, User
 from scrutiny.models.evidence import random_number
@@ -95,7 +94,6 @@ def _raise_errors(compiled: CompiledVersion, errors: dict[str, str]) -> None:
         )
 
 
-@transaction.atomic
 def _response_write(
     *,
     compiled: CompiledVersion,
@@ -105,18 +103,54 @@ def _response_write(
     channel: str,
     user: User | None,
     response: Response | None,
+    locked: bool = False,
+    stored: StoredAnswers | None = None,
     anonymous: bool = False,
 ) -> Response:
+    if stored is not None and not locked:
+        raise ValueError("stored answers are given only as read under the response's lock")
     answers, errors = answers_clean(compiled, values, complete=status == Response.Status.SUBMITTED)
     _raise_errors(compiled, errors)
     if anonymous and response is not None:
         raise ApplicationError(
             "An anonymous response is created whole when it is submitted, never from a draft."
         )
-    stored = response is not None
-    if response is not None:
-        response = _locked(response, compiled=compiled, status=status)
-    else:
+    if response is not None and locked:
+        _check_writable(response, compiled=compiled, status=status)
+    # No savepoint inside a caller's transaction (an audit's, an invitation's): every caller
+    # lets a failure end its own, and a savepoint is two round trips more a save.
+    with transaction.atomic(savepoint=False):
+        if response is not None and not locked:
+            response = _locked(response)
+            _check_writable(response, compiled=compiled, status=status)
+        return _response_store(
+            compiled=compiled,
+            answers=answers,
+            details=details,
+            status=status,
+            channel=channel,
+            user=user,
+            response=response,
+            stored=stored,
+            anonymous=anonymous,
+        )
+
+
+def _response_store(
+    *,
+    compiled: CompiledVersion,
+    answers: list[CleanAnswer],
+    details: ResponseDetails,
+    status: str,
+    channel: str,
+    user: User | None,
+    response: Response | None,
+    stored: StoredAnswers | None,
+    anonymous: bool,
+) -> Response:
+    """`_response_write`'s writing, the response (if stored before) read under its lock."""
+    new = response is None
+    if response is None:
         response = Response(
             scrutiny_id=compiled.scrutiny_id,
             instrument_id=compiled.instrument_id,
@@ -159,103 +193,29 @@ def _response_write(
         response.save_base(raw=True, force_insert=True)
     else:
         response.save()
-    _answers_store(
-        compiled, response, answer_rows(response.pk, answers, random_ids=anonymous), stored
-    )
+    rows = answer_rows(response.pk, answers, random_ids=anonymous)
+    if new:
+        waiting = answers_disclose(compiled, rows) > 0
+        Answer.objects.bulk_create(rows)
+    else:
+        waiting = answers_rewrite(compiled, [(response.pk, rows)], stored=stored)
+    if waiting and response.status == Response.Status.SUBMITTED:
+        # The lead told of a possible disclosure waiting to be looked at.
+        disclosure_told(scrutiny_id=compiled.scrutiny_id)
     return response
 
 
-def _locked(response: Response, *, compiled: CompiledVersion, status: str) -> Response:
-    """The stored response read again and locked, if it may take this write."""
-    response = Response.objects.select_for_update().get(pk=response.pk)
+def _locked(response: Response) -> Response:
+    """The stored response read again and locked until the transaction ends."""
+    return Response.objects.select_for_update().get(pk=response.pk)
+
+
+def _check_writable(response: Response, *, compiled: CompiledVersion, status: str) -> None:
+    """Refused unless the stored response, as read under its lock, may take this write."""
     if response.status == Response.Status.SUBMITTED and status == Response.Status.DRAFT:
         raise ApplicationError("This response has been submitted; it can no longer be a draft.")
     if response.version_id != compiled.version_id:
         raise ApplicationError("This response belongs to another version of the instrument.")
-    return response
-
-
-def _answers_store(
-    compiled: CompiledVersion, response: Response, rows: list[Answer], stored: bool
-) -> None:
-    """The response's answers stored (all new, or, for a response `stored` before, changed
-    where they changed), and the lead told of a possible disclosure waiting to be looked at."""
-    if not stored:
-        waiting = answers_disclose(compiled, rows) > 0
-        Answer.objects.bulk_create(rows)
-    else:
-        waiting = answers_rewrite(compiled, [(response.pk, rows)])
-    if waiting and response.status == Response.Status.SUBMITTED:
-        disclosure_told(scrutiny_id=compiled.scrutiny_id)
-
-
-def answers_rewrite(compiled: CompiledVersion, replacing: list[tuple[int, list[Answer]]]) -> bool:
-    """Store stored responses' answers again (`answers_replace`), their possible disclosures
-    flagged first; True while one of them holds a flagged answer nobody has reviewed yet (one
-    query more, for the sources whose answers are flagged), so that the lead is told of what is
-    waiting and never again of what was looked at."""
-    answers_disclose(compiled, [row for _, answers in replacing for row in answers])
-    if answers_replace(replacing):
-        return True
-    return compiled.kind in DISCLOSURE_SOURCES and (
-        Answer.objects.filter(
-            response_id__in=[response_id for response_id, _ in replacing],
-            disclosure=True,
-            review__isnull=True,
-        ).exists()
-    )
-
-
-# What makes a stored answer the same answer as one about to be written.
-_SAME_ANSWER = ("question_id", "option_id", "text", "number", "date", "score")
-_DELETE_CHUNK = 5000  # ids a delete names at once (SQLite's limit of parameters is 32,766)
-
-
-def answers_replace(replacing: Sequence[tuple[int, list[Answer]]]) -> int:
-    """Make each stored response's answers the rows given (not yet stored), changing only what
-    changed: every channel's save, submit and import of a response stored before.
-
-    A stored answer the same as one of its response's rows keeps its row, and with it the
-    quotes tagged from it and the review of its disclosure: a reopened audit resubmitted with
-    one answer corrected, or a row imported again with one cell changed, loses nothing of the
-    others. Its disclosure flag is only ever raised, never lowered, as `disclosures_recheck`
-    does. An answer changed or gone is deleted (its quotes and review with it); a new one is
-    added. One query when nothing changed."""
-    if not replacing:
-        return 0
-    stored: dict[tuple[Any, ...], list[tuple[int, bool]]] = defaultdict(list)
-    for pk, disclosure, *same in (
-        Answer.objects.filter(response_id__in=[response_id for response_id, _ in replacing])
-        .order_by()
-        .values_list("pk", "disclosure", "response_id", *_SAME_ANSWER)
-    ):
-        stored[tuple(same)].append((pk, disclosure))
-    added: list[Answer] = []
-    raised: list[int] = []
-    for response_id, rows in replacing:
-        for row in rows:
-            twins = stored.get((response_id, *(getattr(row, field) for field in _SAME_ANSWER)))
-            if not twins:
-                added.append(row)
-                continue
-            pk, disclosure = twins.pop()
-            if row.disclosure and not disclosure:
-                raised.append(pk)
-    gone = [pk for twins in stored.values() for pk, _ in twins]
-    for start in range(0, len(gone), _DELETE_CHUNK):
-        Answer.objects.filter(pk__in=gone[start : start + _DELETE_CHUNK]).delete()
-    for start in range(0, len(raised), _DELETE_CHUNK):
-        Answer.objects.filter(pk__in=raised[start : start + _DELETE_CHUNK]).update(disclosure=True)
-    Answer.objects.bulk_create(added, batch_size=_DELETE_CHUNK)
-    return len(raised) + sum(row.disclosure for row in added)
-
-
-def answers_disclose(compiled: CompiledVersion, rows: list[Answer]) -> int:
-    """Flag the answers (not yet stored) that may be a child's disclosure of harm
-    (`scrutiny.disclosure.harm`): one query for a children's survey, none for another."""
-    if compiled.kind not in DISCLOSURE_SOURCES:
-        return 0
-    return answers_flag(rows, phrases=HarmPhrases.for_scrutiny(compiled.scrutiny_id))
 
 
 def _day_start(moment: dt.datetime) -> dt.datetime:
@@ -279,9 +239,13 @@ def response_save_draft(
     channel: str,
     user: User | None = None,
     response: Response | None = None,
+    locked: bool = False,
 ) -> Response:
     """Save what has been typed so far. Nothing typed is lost: values that are wrong are refused
-    with their messages, and the rest of the draft stays as it was."""
+    with their messages, and the rest of the draft stays as it was.
+
+    `locked`: the caller read `response` under its row lock in the transaction it holds now
+    (an audit, with its assignment), so it is not read again."""
     return _response_write(
         compiled=compiled,
         values=values,
@@ -290,6 +254,7 @@ def response_save_draft(
         channel=channel,
         user=user,
         response=response,
+        locked=locked,
     )
 
 
@@ -301,9 +266,15 @@ def response_submit(
     channel: str,
     user: User | None = None,
     response: Response | None = None,
+    locked: bool = False,
+    stored: StoredAnswers | None = None,
     anonymous: bool = False,
 ) -> Response:
     """Submit a response: every shown required question answered, every answer valid.
+
+    `locked`, as for `response_save_draft`; `stored`, the locked response's answers as the
+    caller read them under that lock (`answers_stored`: an audit submits its draft as saved),
+    so that they are not read again to be compared with those submitted.
 
     `anonymous` creates the response whole (never from a draft) with random identifiers for it
     and its answers, no time finer than the day (submitted_at, created_at and updated_at at
@@ -317,6 +288,8 @@ def response_submit(
         channel=channel,
         user=user,
         response=response,
+        locked=locked,
+        stored=stored,
         anonymous=anonymous,
     )
 

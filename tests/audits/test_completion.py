@@ -3,6 +3,7 @@ the auditor's list of audits."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 import smtplib
@@ -19,6 +20,7 @@ from audits.models import Assignment, AuditEvent, ImmediateConcern, Moderation
 from scrutiny import findings
 from scrutiny.disclosure import quotes_shown
 from scrutiny.errors import ApplicationError
+from scrutiny.instruments import instrument_save
 from scrutiny.models import Quote, Response, User
 from tests.audits.builders_completion import CASE_REFS, COMPLETE, assign, make_sample
 from tests.audits.builders_completion import audit_scrutiny as audit_scrutiny
@@ -29,6 +31,7 @@ from tests.audits.builders_completion import police_audit as police_audit
 from tests.audits.builders_completion import second_council_auditor as second_council_auditor
 from tests.audits.builders_completion import tool as tool
 from tests.factories import UserFactory
+from tests.scrutiny.test_questionnaires import sample_definition
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager_tasks")]
 
@@ -337,6 +340,54 @@ class TestDraft:
             assert again.case.sample.scrutiny == audit_scrutiny
             assert again.response.pk == saved.response.pk
         assert (again.revision, completion.audit_values(again)) == (2, {"Q1": "no"})
+
+    def test_a_save_locks_the_draft_with_its_assignment_and_reads_it_once(
+        self, council_audit, auditor_council
+    ):
+        """With a draft, the lock reads the assignment and the draft the page read it with in
+        one statement (on PostgreSQL both rows locked by it), and nothing reads the draft again
+        before it is written."""
+        page = permissions.access_assignment_to_complete(auditor_council, council_audit.pk)
+        saved = completion.audit_save_page(
+            assignment=page, revision=0, step="1", values={"Q1": "no"}, user=auditor_council
+        )
+        page = permissions.access_assignment_to_complete(auditor_council, council_audit.pk)
+        with CaptureQueriesContext(connection) as queries:
+            completion.audit_save_page(
+                assignment=page, revision=1, step="check", values=COMPLETE, user=auditor_council
+            )
+        (lock,) = reads_of_the_assignment(queries)
+        assert 'INNER JOIN "scrutiny_response"' in lock
+        if connection.vendor == "postgresql":
+            assert lock.endswith('FOR UPDATE OF "audits_assignment", "scrutiny_response"')
+        selects = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT")]
+        assert not [sql for sql in selects if sql.split(" FROM ")[1].startswith('"scrutiny_resp')]
+        savepoints = [q for q in queries.captured_queries if q["sql"].startswith("SAVEPOINT")]
+        assert len(savepoints) == 1  # the audit's own, inside the test's transaction: none more
+        saved.refresh_from_db()
+        assert (saved.revision, completion.audit_values(saved)) == (2, COMPLETE)
+
+    def test_a_first_save_starts_in_the_current_version_when_the_pages_was_replaced(
+        self, council_audit, auditor_council, audit_scrutiny, tool
+    ):
+        """The audit tool changed while the first page was open: its version, answered by
+        nobody, was replaced (deleted). The draft starts in the version that exists now, with
+        the answers that fit it."""
+        page = permissions.access_assignment_to_complete(auditor_council, council_audit.pk)
+        drawn = completion.assignment_compiled(page)
+        revised = dataclasses.replace(sample_definition(), title="Audit tool, revised")
+        replaced = instrument_save(scrutiny=audit_scrutiny, definition=revised)
+        assert replaced.outcome == "replaced" and replaced.version.pk != drawn.version_id
+        saved = completion.audit_save_page(
+            assignment=page,
+            revision=0,
+            step="1",
+            values={"Q1": "yes"},
+            user=auditor_council,
+            compiled=drawn,
+        )
+        assert saved.response.version_id == replaced.version.pk
+        assert completion.audit_values(saved) == {"Q1": "yes"}
 
     def test_a_stale_revision_is_refused_and_nothing_changes(self, council_audit, auditor_council):
         completion.audit_save_page(

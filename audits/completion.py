@@ -158,8 +158,13 @@ def _locked(assignment: Assignment) -> Assignment:
 
 # of=("self",): PostgreSQL cannot lock the nullable side of an outer join.
 _FRESH = Assignment.objects.select_for_update(of=("self",))
-# The assignment with the draft the page read it with, locked in one statement (an inner join);
-# none when its draft is another since. Its SQL made once a process (scrutiny.prepared).
+# The reads of a page's save and submit, their SQL made once a process (scrutiny.prepared): the
+# assignment with no draft yet (any started since comes with it, unlocked), and the assignment
+# with the draft the page read it with, both locked in one statement (an inner join; none when
+# its draft is another since).
+_ALONE = Prepared(
+    lambda pk: _FRESH.select_related("response").filter(pk=pk), pk=Assignment._meta.pk
+)
 _WITH_RESPONSE = Prepared(
     lambda pk, response: (
         Assignment.objects.select_for_update(of=("self", "response"))
@@ -176,7 +181,7 @@ def _read_locked(assignment: Assignment) -> tuple[Assignment, bool]:
     if _holds_its_case(assignment):
         locked: Assignment | None
         if assignment.response_id is None:
-            locked = _FRESH.select_related("response").get(pk=assignment.pk)
+            locked = _ALONE.one(pk=assignment.pk)
         else:
             locked = _WITH_RESPONSE.one(pk=assignment.pk, response=assignment.response_id)
         if locked is not None and (locked.case_id, locked.agency_id) == (

@@ -51,7 +51,8 @@ class Prepared(Generic[M]):
     Each name is given with the key it is compared with (`pk=Assignment._meta.pk`): an integer,
     whose column's range on the database bounds the values (one beyond it matches nothing, as
     in Django's own lookups), or a text (`session_key=Session._meta.pk`), compared as it is.
-    The queryset must select no more than one row and needs no ordering; its `select_related`
+    The queryset must select no more than one row (an ordering and a slice may pick it:
+    `.order_by("-number")[:1]`); the model's default ordering is left out. Its `select_related`
     objects come with it."""
 
     def __init__(self, build: Callable[..., QuerySet[M]], **keys: Field[Any, Any]) -> None:
@@ -76,7 +77,8 @@ class Prepared(Generic[M]):
             name: ranges[name][1] - 1 - i if name in ranges else f"{_TEXT_STAND_IN}{name}"
             for i, name in enumerate(self.keys)
         }
-        queryset = self.build(**stand_ins).order_by().using(alias)
+        queryset = self.build(**stand_ins).using(alias)
+        queryset.query.default_ordering = False  # Meta's ordering (joins); one given is kept
         compiler = queryset.query.get_compiler(using=alias)
         try:
             sql, params = compiler.as_sql()

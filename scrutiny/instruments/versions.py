@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from django.db import transaction
-from django.db.models import Max, Prefetch
+from django.db.models import Max, Prefetch, QuerySet
 
 from scrutiny.errors import ApplicationError
 from scrutiny.instruments.definitions import (
@@ -38,6 +38,7 @@ from scrutiny.models import (
     Section,
     SuccessFactor,
 )
+from scrutiny.prepared import Prepared
 
 
 @dataclass(frozen=True)
@@ -257,8 +258,18 @@ def instrument_copy(*, instrument: Instrument, to_scrutiny: Scrutiny, code: str 
     return instrument_save(scrutiny=to_scrutiny, definition=definition)
 
 
+# The version an instrument is answered in now: read by the pages of every audit not yet
+# started and every survey, its SQL made once a process (scrutiny.prepared).
+def _current_version(instrument: int) -> QuerySet[InstrumentVersion]:
+    return InstrumentVersion.objects.filter(instrument_id=instrument).order_by("-number")[:1]
+
+
+_CURRENT_VERSION = Prepared(_current_version, instrument=Instrument._meta.pk)
+
+
 def instrument_current_version(instrument: Instrument) -> InstrumentVersion:
-    version = instrument.versions.order_by("-number").first()
+    version = _CURRENT_VERSION.one(instrument=instrument.pk)
     if version is None:
         raise ApplicationError(f"Instrument {instrument.code} has no questions yet.")
+    version.instrument = instrument  # as `instrument.versions` gives it
     return version

@@ -144,3 +144,23 @@ def test_a_key_neither_integer_nor_text_is_refused(scrutiny):
     )
     with pytest.raises(ValueError, match="an integer or a text"):
         by_time.one(pk=1, at=2)
+
+
+def test_an_ordering_and_a_slice_pick_the_one_row(scrutiny, council):
+    """The model's default ordering is left out; an ordering given is kept, with its slice."""
+    first = _submitted(scrutiny, council.pk, ref="R-ORDER-1")
+    last = _submitted(scrutiny, council.pk, ref="R-ORDER-2")
+    mine = Response.objects.filter(ref__startswith="R-ORDER-")
+    newest = Prepared(
+        lambda scrutiny: mine.filter(scrutiny_id=scrutiny).order_by("-pk")[:1],
+        scrutiny=Scrutiny._meta.pk,
+    )
+    oldest = Prepared(
+        lambda scrutiny: mine.filter(scrutiny_id=scrutiny).order_by("pk")[:1],
+        scrutiny=Scrutiny._meta.pk,
+    )
+    assert newest.one(scrutiny=scrutiny.pk) == last
+    assert oldest.one(scrutiny=scrutiny.pk) == first
+    with CaptureQueriesContext(connection) as queries:
+        RESPONSE.one(pk=first.pk, scrutiny=scrutiny.pk)
+    assert "ORDER BY" not in queries.captured_queries[0]["sql"]

@@ -214,7 +214,7 @@ def make_audits(count: int) -> tuple[int, list[int], dict[str, str]]:
 
     session = import_module(settings.SESSION_ENGINE).SessionStore()
     session[SESSION_KEY] = str(auditor.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[BACKEND_SESSION_KEY] = "scrutiny.backends.PasswordBackend"  # as a sign-in stores
     session[HASH_SESSION_KEY] = auditor.get_session_auth_hash()
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()

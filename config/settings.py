@@ -117,7 +117,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "scrutiny.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "scrutiny.backends.PasswordBackend",  # Django's ModelBackend, its read made once
+    "django.contrib.auth.backends.ModelBackend",  # for sessions signed in before (see above)
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -136,8 +137,7 @@ AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_HOURS", 1)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
-# Failures are counted under the name folded as sign-in matches it (case, spaces, full-width
-# letters), so `Sam@…` gets no fresh attempts once `sam@…` is locked; the token endpoint too.
+# Failures are counted under the name folded as sign-in matches it (scrutiny/sign_in.py).
 AXES_USERNAME_CALLABLE = "scrutiny.sign_in.lockout_username"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True

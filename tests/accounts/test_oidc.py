@@ -427,7 +427,7 @@ def test_a_password_sign_in_never_reaches_the_provider(client, provider, scrutin
 
     assert response.status_code == 302
     assert signed_in_id(client) == str(scrutineer.pk)
-    assert client.session["_auth_user_backend"] == "django.contrib.auth.backends.ModelBackend"
+    assert client.session["_auth_user_backend"] == "scrutiny.backends.PasswordBackend"
     assert provider.token_requests == 0
 
 

@@ -12,10 +12,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import QuerySet
+
 from scrutiny.disclosure.harm import DISCLOSURE_SOURCES, HarmPhrases, answers_flag
 from scrutiny.evidence.values import ANSWER_VALUE_FIELDS, ANSWER_VALUE_ORDER, answer_values_from
 from scrutiny.instruments import CompiledVersion
-from scrutiny.models import Answer
+from scrutiny.models import Answer, Response
+from scrutiny.prepared import Prepared
 
 # What makes a stored answer the same answer as one about to be written.
 _SAME_ANSWER = ("question_id", "option_id", "text", "number", "date", "score")
@@ -35,17 +38,24 @@ class StoredAnswers:
     rows: tuple[tuple[Any, ...], ...]
 
 
+def _answers_stored(response: int) -> QuerySet[Answer, tuple[Any, ...]]:
+    return (
+        Answer.objects.filter(response_id=response)
+        .order_by(*ANSWER_VALUE_ORDER)
+        .values_list(*_STORED, *ANSWER_VALUE_FIELDS)
+    )
+
+
+# Read by every audit's submit: its SQL made once a process (scrutiny.prepared).
+_ANSWERS_STORED = Prepared(_answers_stored, response=Response._meta.pk)
+
+
 def answers_stored(response_id: int) -> StoredAnswers:
     """A stored response's answers, read once (one query): read under the response's lock,
     its `values` are what a submit of the draft as saved submits, and its `rows` what
     `answers_replace` compares the submitted answers with, without reading them again."""
     width = len(_STORED)
-    rows = [
-        (row[:width], row[width:])
-        for row in Answer.objects.filter(response_id=response_id)
-        .order_by(*ANSWER_VALUE_ORDER)
-        .values_list(*_STORED, *ANSWER_VALUE_FIELDS)
-    ]
+    rows = [(row[:width], row[width:]) for row in _ANSWERS_STORED.rows(response=response_id)]
     return StoredAnswers(
         response_id=response_id,
         values=answer_values_from(value for _, value in rows),

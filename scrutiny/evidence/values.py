@@ -13,7 +13,10 @@ from itertools import groupby
 from operator import itemgetter
 from typing import Any
 
+from django.db.models import QuerySet
+
 from scrutiny.models import Answer, Question, Response
+from scrutiny.prepared import Prepared
 
 # What an answer is read back from (`values_list`), in this order.
 ANSWER_VALUE_FIELDS = (
@@ -51,16 +54,24 @@ def answer_values_from(rows: Iterable[AnswerRow]) -> dict[str, Any]:
     return values
 
 
+def _answer_values(response: int) -> QuerySet[Answer, AnswerRow]:
+    return (
+        Answer.objects.filter(response_id=response)
+        .order_by(*ANSWER_VALUE_ORDER)
+        .values_list(*ANSWER_VALUE_FIELDS)
+    )
+
+
+# Read by every page of a questionnaire answered before: its SQL made once a process.
+_ANSWER_VALUES = Prepared(_answer_values, response=Response._meta.pk)
+
+
 def answer_values(*, response: Response) -> dict[str, Any]:
     """A stored response's answers as raw values, to fill its pages again (one query).
 
     Give the result as the forms' `initial` (and as the `answers` of the other pages).
     """
-    return answer_values_from(
-        Answer.objects.filter(response=response)
-        .order_by(*ANSWER_VALUE_ORDER)
-        .values_list(*ANSWER_VALUE_FIELDS)
-    )
+    return answer_values_from(_ANSWER_VALUES.rows(response=response.pk))
 
 
 def answer_values_by_response(*, response_ids: Iterable[int]) -> dict[int, dict[str, Any]]:

@@ -5,6 +5,7 @@ refuses a queryset that does not filter by the names it is given."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import MultipleObjectsReturned
@@ -16,7 +17,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from scrutiny.evidence import ResponseDetails, response_submit
 from scrutiny.instruments import instrument_current_version, version_compile
-from scrutiny.models import Agency, Instrument, Response, Scrutiny
+from scrutiny.models import Agency, Answer, Instrument, Response, Scrutiny
 from scrutiny.prepared import Prepared
 from tests.conftest import second_factor_for
 from tests.scrutiny.test_workspace import scrutiny as scrutiny
@@ -164,3 +165,40 @@ def test_an_ordering_and_a_slice_pick_the_one_row(scrutiny, council):
     with CaptureQueriesContext(connection) as queries:
         RESPONSE.one(pk=first.pk, scrutiny=scrutiny.pk)
     assert "ORDER BY" not in queries.captured_queries[0]["sql"]
+
+
+def _answer_rows(response: int) -> QuerySet:
+    return (
+        Answer.objects.filter(response_id=response)
+        .order_by("question__position", "option__position")
+        .values_list("question__code", "option__value", "text", "number", "date", "response_id")
+    )
+
+
+ANSWER_ROWS = Prepared(_answer_rows, response=Response._meta.pk)
+
+
+def test_rows_are_a_values_lists_tuples_converted_as_django_converts_them(scrutiny, council):
+    response = _submitted(scrutiny, council.pk)
+    rows = ANSWER_ROWS.rows(response=response.pk)
+    assert rows == list(_answer_rows(response.pk))
+    assert any(isinstance(row[3], Decimal) for row in rows)  # Q4's 1,250.5, a number
+    assert all(isinstance(row, tuple) for row in rows)
+    assert ANSWER_ROWS.rows(response=response.pk + 1000) == []
+    with CaptureQueriesContext(connection) as queries:
+        assert ANSWER_ROWS.rows(response=2**63) == []
+    assert len(queries) == 0
+
+
+def test_one_and_rows_are_each_for_their_kind_of_queryset(scrutiny, council):
+    response = _submitted(scrutiny, council.pk)
+    with pytest.raises(TypeError, match="call rows"):
+        ANSWER_ROWS.one(response=response.pk)
+    with pytest.raises(TypeError, match="call one"):
+        RESPONSE.rows(pk=response.pk, scrutiny=scrutiny.pk)
+    flat = Prepared(
+        lambda pk: Response.objects.filter(pk=pk).values_list("pk", flat=True),
+        pk=Response._meta.pk,
+    )
+    with pytest.raises(ValueError, match="model instances or values_list"):
+        flat.rows(pk=response.pk)

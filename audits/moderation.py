@@ -20,8 +20,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from django.db import transaction
-from django.db.models import OuterRef, Subquery
+from django.db import connection, transaction
 from django.utils import timezone
 
 from audits.models import AuditEvent, CaseFile, Moderation
@@ -37,6 +36,7 @@ from scrutiny.evidence import (
 )
 from scrutiny.instruments import CompiledVersion
 from scrutiny.models import Question, Response, User
+from scrutiny.prepared import Prepared
 
 
 def _choice_answers(compiled: CompiledVersion, values: Mapping[str, Any]) -> dict[str, Any]:
@@ -168,19 +168,32 @@ def moderation_record(
 
 def moderation_case_locked(case_id: int) -> int | None:
     """Lock the case file as `moderation_record` does, so that a case file is never moderated
-    while one of its audits is being submitted (the audit is either moderated or late), and
-    give its agreed response's id, None before it is moderated: one query. (SQLite has no row
-    locks: its one writer already holds the whole database.)"""
-    # Its id only, by a subquery (FOR UPDATE cannot take the nullable side of a join, nor an
-    # `of` with `values`): `responses_supersede` reads the agreed response itself, under its
-    # lock.
-    agreed = Moderation.objects.filter(case_id=OuterRef("pk")).values("agreed_response_id")
-    return (
-        CaseFile.objects.select_for_update()
-        .filter(pk=case_id)
-        .values_list(Subquery(agreed[:1]), flat=True)
-        .get()
-    )
+    while one of its audits is being submitted (the audit is either moderated or late), then
+    give its agreed response's id, None before it is moderated. (SQLite has no row locks: its
+    one writer already holds the whole database.)
+
+    Two statements: PostgreSQL's statement that waits for a lock answers from what was
+    committed when it began, so one that locked and read at once would miss a moderation
+    committed while it waited. (Today no audit can be waiting then: the meeting refuses while
+    one is a draft, and an assignment cannot be added while the case file is locked, its
+    foreign key waiting for the lock; the second statement keeps this true whatever changes.)"""
+    if connection.features.has_select_for_update:
+        _CASE_FILE_LOCKED.one(pk=case_id)
+    # Its id only: `responses_supersede` reads the agreed response itself, under its lock.
+    agreed = _AGREED.rows(case=case_id)
+    return agreed[0][0] if agreed else None
+
+
+# Read by every audit's submit: their SQL made once a process (scrutiny.prepared).
+_CASE_FILE_LOCKED = Prepared(
+    lambda pk: CaseFile.objects.select_for_update().filter(pk=pk), pk=CaseFile._meta.pk
+)
+_AGREED = Prepared(
+    lambda case: Moderation.objects.filter(case_id=case, agreed_response__isnull=False).values_list(
+        "agreed_response_id"
+    ),
+    case=CaseFile._meta.pk,
+)
 
 
 def moderation_supersede_late(*, agreed_id: int | None, response: Response) -> bool:

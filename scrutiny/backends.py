@@ -33,12 +33,17 @@ class PasswordBackend(ModelBackend):
         **kwargs: Any,
     ) -> User | None:
         user = super().authenticate(request, username=username, password=password, **kwargs)
-        named = username is not None or kwargs.get(User.USERNAME_FIELD) is not None
-        if user is None and named and password is not None:
-            # A wrong password: no backend after this one checks it again (Django's own, kept
-            # for older sessions, would). `authenticate` then reports the failure as usual.
-            raise PermissionDenied
-        return user
+        return _refused_if_wrong(user, username, password, kwargs)
+
+    async def aauthenticate(
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
+    ) -> User | None:
+        user = await super().aauthenticate(request, username=username, password=password, **kwargs)
+        return _refused_if_wrong(user, username, password, kwargs)
 
     def get_user(self, user_id: Any) -> User | None:
         try:
@@ -47,3 +52,14 @@ class PasswordBackend(ModelBackend):
             return None
         user = _PERSON.one(pk=pk) if isinstance(pk, int) else None
         return user if user is not None and self.user_can_authenticate(user) else None
+
+
+def _refused_if_wrong(
+    user: User | None, username: str | None, password: str | None, kwargs: dict[str, Any]
+) -> User | None:
+    """A wrong password: no backend after this one checks it again (Django's own, kept for
+    older sessions, would). `authenticate` then reports the failure as usual."""
+    named = username is not None or kwargs.get(User.USERNAME_FIELD) is not None
+    if user is None and named and password is not None:
+        raise PermissionDenied
+    return user

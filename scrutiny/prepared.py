@@ -30,10 +30,12 @@ from django.db.models.query import (  # type: ignore[attr-defined]
     get_related_populators,
 )
 from django.db.models.sql.compiler import SQLCompiler
+from django.db.transaction import TransactionManagementError
 
 M = TypeVar("M", bound=Model)
 _TEXTS = frozenset({"CharField", "TextField"})
 _TEXT_STAND_IN = "scrutiny.prepared: stand-in for "
+_PREFETCHES, _KNOWN_RELATED = "_prefetch_related_lookups", "_known_related_objects"  # QuerySet's
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,12 @@ class Prepared(Generic[M]):
         info = compiler.klass_info
         if kind is not ModelIterable or info is None:
             raise ValueError("the queryset gives model instances or values_list's tuples")
+        query = queryset.query
+        if query.annotation_select or query.extra_select or getattr(queryset, _PREFETCHES):
+            # What `one` would leave out of the instances (as would `known_related_objects`).
+            raise ValueError("a prepared query's instances take no annotation or prefetch")
+        if getattr(queryset, _KNOWN_RELATED):
+            raise ValueError("a prepared query's instances take no related manager's objects")
         columns = info["select_fields"]
         fields = slice(columns[0], columns[-1] + 1)
         return _Made(
@@ -156,7 +164,12 @@ class Prepared(Generic[M]):
             if not low <= value <= high:
                 return []
         params = [values[name] if name is not None else constant for name, constant in made.params]
-        with connections[using].cursor() as cursor:
+        connection = connections[using]
+        locks = made.compiler.query.select_for_update and connection.features.has_select_for_update
+        if locks and connection.get_autocommit():
+            # As Django checks when it compiles (this compiled once): a lock ends at once.
+            raise TransactionManagementError("select_for_update outside of a transaction")
+        with connection.cursor() as cursor:
             cursor.execute(made.sql, params)
             rows = cursor.fetchmany(most) if most else cursor.fetchall()
         if not made.converters:

@@ -82,11 +82,11 @@ AUDIT_PAGES = {
     # 32 when the submit compiled the version a second time, 24 when it wrote every answer
     # again, 20 when it read the draft before its lock as well as under it, 19 when it read
     # the draft's version apart, 18 when the draft was locked apart and written inside a
-    # savepoint, and the case file locked apart from the read of its moderation; 14 when the
-    # draft's answers were read twice under the lock, for their values and to be compared
-    # (`answers_stored`). One of the 13 locks the case file and reads its moderation
-    # (`moderation_case_locked`), so that an audit arriving after moderation never counts twice.
-    "submit": 13,
+    # savepoint; 15 when the draft's answers were read twice under the lock, for their values
+    # and to be compared (`answers_stored`). Two of the 14 lock the case file and then read its
+    # moderation (`moderation_case_locked`), so that an audit arriving after moderation never
+    # counts twice (13 on SQLite, whose one writer needs no row lock).
+    "submit": 14,
 }
 # 4 of them evidence stamps (scrutiny/kept.py), read outside a request; 2 the quotes' labels as
 # they stand now (QuoteLabels: the quoted answers and the rows' labels).

@@ -6,7 +6,9 @@ made inactive, or gone, is signed out."""
 from __future__ import annotations
 
 import pytest
+from asgiref.sync import async_to_sync
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -78,3 +80,14 @@ def test_a_person_made_inactive_is_signed_out(client, scrutineer, password):
     User.objects.filter(pk=scrutineer.pk).update(is_active=False)
     response = client.get(reverse("home"))
     assert not response.wsgi_request.user.is_authenticated
+
+
+def test_a_wrong_password_signing_in_asynchronously_is_refused_here_too(scrutineer, password):
+    backend = PasswordBackend()
+    with pytest.raises(PermissionDenied):
+        async_to_sync(backend.aauthenticate)(None, username=EMAIL, password=password + "x")
+    assert async_to_sync(backend.aauthenticate)(None, username=EMAIL, password=password) == (
+        scrutineer
+    )
+    # Not a password sign-in (the identity provider's callback): left to the next backend.
+    assert async_to_sync(backend.aauthenticate)(None, nonce="n") is None

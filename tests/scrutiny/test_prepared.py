@@ -9,8 +9,9 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import MultipleObjectsReturned
-from django.db import connection
-from django.db.models import Model, QuerySet
+from django.db import connection, transaction
+from django.db.models import Model, QuerySet, Value
+from django.db.transaction import TransactionManagementError
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -202,3 +203,32 @@ def test_one_and_rows_are_each_for_their_kind_of_queryset(scrutiny, council):
     )
     with pytest.raises(ValueError, match="model instances or values_list"):
         flat.rows(pk=response.pk)
+
+
+def test_what_its_instances_would_leave_out_is_refused(scrutiny, council):
+    response = _submitted(scrutiny, council.pk)
+    for build in (
+        lambda pk: Response.objects.filter(pk=pk).annotate(tag=Value("x")),
+        lambda pk: Response.objects.filter(pk=pk).prefetch_related("answers"),
+        lambda pk: Agency.objects.get(pk=council.pk).responses.filter(pk=pk),
+    ):
+        with pytest.raises(ValueError, match="take no"):
+            Prepared(build, pk=Response._meta.pk).one(pk=response.pk)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_lock_outside_a_transaction_is_refused_as_django_refuses_it(scrutiny, council):
+    response = _submitted(scrutiny, council.pk)
+    locked = Prepared(
+        lambda pk: Response.objects.select_for_update().filter(pk=pk), pk=Response._meta.pk
+    )
+    with transaction.atomic():
+        assert locked.one(pk=response.pk) == response  # made inside a transaction
+    if connection.features.has_select_for_update:
+        with pytest.raises(TransactionManagementError):
+            locked.one(pk=response.pk)
+        with pytest.raises(TransactionManagementError):
+            Response.objects.select_for_update().filter(pk=response.pk).first()
+    else:  # SQLite: no row locks, so Django lets it be, and so does this
+        assert locked.one(pk=response.pk) == response
+        assert Response.objects.select_for_update().filter(pk=response.pk).first() == response

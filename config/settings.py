@@ -118,7 +118,7 @@ AUTH_USER_MODEL = "scrutiny.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "scrutiny.backends.PasswordBackend",  # Django's ModelBackend, its read made once
-    "django.contrib.auth.backends.ModelBackend",  # for sessions signed in before (see above)
+    "django.contrib.auth.backends.ModelBackend",  # sessions signed in before it: backends.py
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -329,6 +329,9 @@ def audit_submit(
     _check_auditor(user, locked)
     _check_revision(locked, revision)
     _check_open(locked)
+    # Locks: the assignment and its draft (`_locked`), then the case file, where moderating
+    # takes the case file, then the responses it agrees. No deadlock, as long as each refuses
+    # first: a submitted audit here (`_check_open`, before the case file's lock), a draft there.
     agreed_id = moderation_case_locked(locked.case_id)
     compiled = assignment_compiled(locked, compiled=compiled)
     # The draft as saved, read once under its lock: submitted, and compared with what it was.

@@ -100,7 +100,7 @@ def moderation_record(
     that same response. Errors: `extra["errors"]` by question code for the answers,
     `extra["rationale_errors"]` by question code for the rationales.
     """
-    # Lock the case so two people recording at once are taken one after the other.
+    # Lock the case: two recordings one after the other, and a submit (moderation_case_locked).
     case = CaseFile.objects.select_for_update().select_related("sample__scrutiny").get(pk=case.pk)
     sheet = moderation_sheet(case=case)
     if not sheet.contributions:
@@ -176,7 +176,12 @@ def moderation_case_locked(case_id: int) -> int | None:
     committed when it began, so one that locked and read at once would miss a moderation
     committed while it waited. (Today no audit can be waiting then: the meeting refuses while
     one is a draft, and an assignment cannot be added while the case file is locked, its
-    foreign key waiting for the lock; the second statement keeps this true whatever changes.)"""
+    foreign key waiting for the lock; the second statement keeps this true whatever changes.)
+
+    A submit holds its assignment and draft before it asks for this lock, where the meeting
+    takes this lock, then the responses it agrees: no deadlock, as long as the meeting refuses
+    while any contribution is a draft (`sheet.outstanding`) before it locks a response, and a
+    submit refuses a submitted audit before it asks for the case file."""
     if connection.features.has_select_for_update:
         _CASE_FILE_LOCKED.one(pk=case_id)
     # Its id only: `responses_supersede` reads the agreed response itself, under its lock.

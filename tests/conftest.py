@@ -56,15 +56,6 @@ def is_insert(sql: str) -> bool:
     return re.match(r"(\d+ times: )?INSERT\b", sql) is not None
 
 
-def bulk_table_writes() -> int:
-    """The INSERTs Django's query log shows for a bulk write of responses and their answers
-    (scrutiny.evidence.batches): one a table on SQLite; none on PostgreSQL, which writes them
-    by COPY, outside the log (the rows written are checked instead)."""
-    from django.db import connection
-
-    return 2 if connection.vendor == "sqlite" else 0
-
-
 def compiled_versions_forget() -> None:
     """Empty the process's cache of compiled versions (scrutiny.instruments.version_compile),
     so that a count of queries does not depend on what earlier tests compiled."""

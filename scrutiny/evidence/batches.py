@@ -6,6 +6,7 @@ responses and the demo's evidence (`ResponseWriter`). Each row is checked as a s
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from decimal import Decimal
 from typing import Any, NamedTuple
 
@@ -267,14 +268,14 @@ def responses_insert(template: Response, responses: list[Pending]) -> list[int]:
                 [Response._meta.db_table, len(rows)],
             )
             ids = [pk for (pk,) in cursor.fetchall()]
-            with cursor.cursor.copy(f"COPY {table} (id, {', '.join(columns)}) FROM STDIN") as copy:
+            with (
+                connection.wrap_database_errors,
+                cursor.cursor.copy(f"COPY {table} (id, {', '.join(columns)}) FROM STDIN") as copy,
+            ):
                 for pk, values in zip(ids, rows, strict=True):
                     copy.write_row([pk, *values])
             return ids
-        placeholders = ", ".join(["%s"] * len(columns))
-        # Names from the model's own meta, quoted; the values are parameters.
-        insert = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})"  # noqa: S608
-        cursor.executemany(insert, rows)
+        rows_insert(Response._meta.db_table, [f.column for f in fields], rows)
         # One writer holds SQLite's lock for the transaction: the ids are consecutive.
         cursor.execute("SELECT last_insert_rowid()")
         last = cursor.fetchone()[0]
@@ -288,8 +289,8 @@ def answers_insert(
     compiled: CompiledVersion, answers_by_response: list[tuple[int, list[CleanAnswer]]]
 ) -> None:
     """Store the answers of stored responses, in bulk: rows straight to the database (COPY on
-    PostgreSQL, one executemany elsewhere), without a model instance an answer. Free text
-    goes through the disclosure rule (`answers_disclose`) as model instances first."""
+    PostgreSQL, `rows_insert` elsewhere), without a model instance an answer. Free text goes
+    through the disclosure rule (`answers_disclose`) as model instances first."""
     # Free text as model instances only for the sources the harm rule reads.
     text_rows = [
         Answer(response_id=pk, question_id=a.question_id, text=a.text)
@@ -318,20 +319,55 @@ def answers_insert(
     ]
     if not rows:
         return
+    columns = [f.column for f in fields] + ["disclosure"]
+    if connection.vendor != "postgresql":
+        rows_insert(Answer._meta.db_table, columns, rows)
+        return
     table = connection.ops.quote_name(Answer._meta.db_table)
-    columns = ", ".join(
-        connection.ops.quote_name(c) for c in [f.column for f in fields] + ["disclosure"]
-    )
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-            return
-        placeholders = ", ".join(["%s"] * (len(fields) + 1))
-        # Names from the model's own meta, quoted; the values are parameters.
-        insert = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608
-        cursor.executemany(insert, rows)
+    quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
+    with (
+        connection.cursor() as cursor,
+        connection.wrap_database_errors,
+        cursor.cursor.copy(f"COPY {table} ({quoted}) FROM STDIN") as copy,
+    ):
+        for row in rows:
+            copy.write_row(row)
+
+
+# Values an insert binds at most: SQLite's own limit since 3.32 (a build may set it lower, which
+# `rows_insert` reads from the connection).
+MAX_PARAMETERS = 32766
+
+
+def rows_insert(table: str, columns: list[str], rows: list[Any]) -> None:
+    """Insert `rows` (each a sequence of a value a column) into `table` on SQLite (PostgreSQL
+    takes a COPY): as many rows a statement as SQLite binds values at once. That takes a
+    seventh off a million answers' import, against one statement a row (executemany): a
+    statement's own work is done once for thousands of rows (bench/RESULTS.md).
+
+    The statements go to sqlite3's own cursor, as PostgreSQL's COPY goes to psycopg's, with
+    sqlite3's own placeholders ("?"): Django's cursor turning thousands of "%s" into "?" a
+    statement cost a tenth of the import. Its errors are still Django's (`IntegrityError`);
+    Django's query log does not list these statements."""
+    if not rows:
+        return
+    width = len(columns)
+    quote = connection.ops.quote_name
+    # Names from the models' own meta, quoted; the values are parameters.
+    head = f"INSERT INTO {quote(table)} ({', '.join(quote(c) for c in columns)}) VALUES "  # noqa: S608
+    limit = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    per = max(1, min(limit, MAX_PARAMETERS) // width)
+    one = "(" + ", ".join(["?"] * width) + ")"
+    full = head + ", ".join([one] * per)
+    raw = connection.connection.cursor()
+    try:
+        with connection.wrap_database_errors:
+            for start in range(0, len(rows), per):
+                chunk = rows[start : start + per]
+                statement = full if len(chunk) == per else head + ", ".join([one] * len(chunk))
+                raw.execute(statement, [value for row in chunk for value in row])
+    finally:
+        raw.close()
 
 
 def _field(model: type[Model], name: str) -> Field[Any, Any]:

@@ -17,12 +17,13 @@ import zipfile
 from decimal import Decimal
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from scrutiny.errors import ApplicationError
+from scrutiny.evidence import batches
 from scrutiny.evidence.batches import BulkCleaner, ResponseWriter
-from scrutiny.evidence.cleaning import answer_clean_alone, answers_clean
+from scrutiny.evidence.cleaning import CleanAnswer, answer_clean_alone, answers_clean
 from scrutiny.instruments import instrument_current_version, instrument_save, version_compile
 from scrutiny.models import Answer, Response
 from scrutiny.workbooks import fast_sheet, responses_import
@@ -92,6 +93,34 @@ def test_calamine_reads_as_openpyxl_does(plain, monkeypatch):
     # And each reader recognises what the other wrote: nothing changes.
     monkeypatch.undo()
     assert responses_import(instrument=plain, file=responses_file(ROWS)).unchanged == len(ROWS)
+
+
+def test_rows_split_into_statements_store_what_one_statement_does(plain, monkeypatch):
+    """`rows_insert` binds as many rows a statement as the database takes: a statement of one
+    response and of two answers (a bound of 20 values) stores exactly what the default does,
+    the last statement of each batch a shorter one, the responses' ids still theirs."""
+    responses_import(instrument=plain, file=responses_file(ROWS))
+    whole = _stored(plain)
+    Response.objects.filter(instrument=plain).delete()
+    monkeypatch.setattr(batches, "MAX_PARAMETERS", 20)
+    split = responses_import(instrument=plain, file=responses_file(ROWS))
+    assert split.created == len(ROWS)
+    assert _stored(plain) == whole
+    assert Answer.objects.filter(response__instrument=plain).count() > 2 * len(ROWS)
+
+
+def test_a_row_the_database_refuses_is_djangos_integrity_error(plain):
+    """The rows go to the driver's own cursor (COPY, SQLite's inserts of many rows); what the
+    database refuses there is still Django's IntegrityError, and nothing is kept."""
+    responses_import(instrument=plain, file=responses_file(ROWS[:1]))
+    response = Response.objects.get(instrument=plain)
+    answer = Answer.objects.filter(response=response, option__isnull=False).first()
+    compiled = version_compile(instrument_current_version(plain))
+    clean = CleanAnswer(question_id=answer.question_id, option_id=answer.option_id)
+    count = Answer.objects.count()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        batches.answers_insert(compiled, [(response.pk, [clean])])
+    assert Answer.objects.count() == count
 
 
 def test_an_error_cell_is_refused_with_its_cell_named(plain):
@@ -191,7 +220,7 @@ def test_the_query_count_grows_only_with_the_batches(plain, monkeypatch):
     monkeypatch.setattr(ResponseWriter, "BATCH", 40)
     one_batch = _import_queries(plain, 10, "S")
     assert one_batch == _import_queries(plain, 40, "M")
-    # Each further batch, on SQLite: the responses, their ids and the answers. (PostgreSQL's
-    # COPY bypasses Django's cursor: there only the query for the ids is seen.)
-    per_batch = 3 if connection.vendor == "sqlite" else 1
-    assert _import_queries(plain, 200, "L") == one_batch + 4 * per_batch
+    # Each further batch: the query for the responses' ids. The rows themselves go to the
+    # driver's own cursor (PostgreSQL's COPY, SQLite's inserts of many rows: `rows_insert`),
+    # which Django's query log does not see.
+    assert _import_queries(plain, 200, "L") == one_batch + 4

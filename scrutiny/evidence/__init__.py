@@ -9,6 +9,8 @@ response is stored, validated and scored the same way:
 - `responses`: `response_save_draft` and `response_submit` write one response;
   `response_draft_check`, `response_reopen` and `responses_supersede`;
 - `batches`: `ResponseWriter` writes many (imports) in batches, inside the caller's transaction;
+  `bulk_write` puts each batch's rows straight to the driver, on a thread of its own while the
+  next batch is read and checked;
 - `stored`: a stored response's answers stored again where they changed, for both; and
   `answers_stored`, a response's answers read once for a submit of the draft as saved;
 - `values`: `answer_values` turns a stored response's answers back into raw values (question
@@ -16,8 +18,9 @@ response is stored, validated and scored the same way:
   `answer_values_by_response` does it for many responses in one query, and
   `answer_values_from` for rows already read.
 
-Every public name of the five modules is importable from `scrutiny.evidence` itself, as it was
-when this was one module, so that its importers need not know which module holds it.
+Every public name of the five modules other than `bulk_write` (which only `batches` uses) is
+importable from `scrutiny.evidence` itself, as it was when this was one module, so that its
+importers need not know which module holds it.
 """
 
 from scrutiny.evidence.batches import ResponseWriter

@@ -6,7 +6,6 @@ responses and the demo's evidence (`ResponseWriter`). Each row is checked as a s
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from decimal import Decimal
 from typing import Any, NamedTuple
 
@@ -16,6 +15,7 @@ from django.utils import timezone
 
 from scrutiny.disclosure.flagged import disclosure_told
 from scrutiny.disclosure.harm import DISCLOSURE_SOURCES
+from scrutiny.evidence.bulk_write import BatchRows, BatchWrites, batch_write
 from scrutiny.evidence.cleaning import CleanAnswer, answer_clean_alone, answers_clean
 from scrutiny.evidence.responses import ResponseDetails, answer_rows, response_fingerprint
 from scrutiny.evidence.stored import answers_disclose, answers_rewrite
@@ -41,6 +41,11 @@ class ResponseWriter:
     `add` validates one row and returns its errors by question code, writing nothing for a row
     with errors; the caller collects them and raises to roll everything back. A row whose ref
     was written before updates that response, and is skipped when nothing in it changed.
+
+    Used as a context manager (`with ResponseWriter(...) as writer:`, inside the transaction),
+    it writes each batch's new rows on a thread of its own while the caller reads and checks
+    the next (`bulk_write.BatchWrites`), and leaving the `with` waits for the last write.
+    Without it, each batch is written before `add` or `flush` returns.
     """
 
     BATCH = 2000
@@ -66,6 +71,16 @@ class ResponseWriter:
         self.created = 0
         self.updated = 0
         self.unchanged = 0
+        self.writes: BatchWrites | None = None
+
+    def __enter__(self) -> ResponseWriter:
+        self.writes = BatchWrites().__enter__()
+        return self
+
+    def __exit__(self, *exc_info: Any) -> None:
+        writes, self.writes = self.writes, None
+        assert writes is not None
+        writes.__exit__(*exc_info)
 
     def knows(self, ref: str) -> bool:
         return ref in self.existing
@@ -141,8 +156,15 @@ class ResponseWriter:
                 ],
             )
         new = [p for p in self.pending if p.pk is None]
-        ids = responses_insert(self.template(), new)
-        answers_insert(self.compiled, [(pk, p.answers) for pk, p in zip(ids, new, strict=True)])
+        if new:
+            batch = BatchRows(
+                *responses_rows(self.template(), new),
+                *answers_rows(self.compiled, [p.answers for p in new]),
+            )
+            if self.writes is not None:
+                self.writes.write(batch)
+            else:
+                batch_write(connection, batch)
         # A response imported again with something changed keeps its answers that did not
         # change, and the quotes and reviews made of them (`answers_replace`). Rare: as model
         # instances, flagged as a single response's are.
@@ -229,12 +251,11 @@ _VARYING = frozenset(
 )
 
 
-def responses_insert(template: Response, responses: list[Pending]) -> list[int]:
-    """Store new responses, each `template` but for what its Pending holds, in bulk, and give
-    their pks: one insert (COPY on PostgreSQL) and one query for the ids, without a model
-    instance a response or Django preparing each field of each."""
-    if not responses:
-        return []
+def responses_rows(
+    template: Response, responses: list[Pending]
+) -> tuple[list[str], list[list[Any]]]:
+    """New responses' columns and each one's values, each `template` but for what its Pending
+    holds, without a model instance a response or Django preparing each field of each."""
     fields = [f for f in Response._meta.concrete_fields if not f.primary_key]
     names = [f.attname for f in fields]
     constant = {
@@ -258,116 +279,53 @@ def responses_insert(template: Response, responses: list[Pending]) -> list[int]:
         }
         return [varying[name] if name in _VARYING else constant[name] for name in names]
 
-    rows = [row(p) for p in responses]
-    table = connection.ops.quote_name(Response._meta.db_table)
-    columns = [connection.ops.quote_name(f.column) for f in fields]
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-                [Response._meta.db_table, len(rows)],
-            )
-            ids = [pk for (pk,) in cursor.fetchall()]
-            with (
-                connection.wrap_database_errors,
-                cursor.cursor.copy(f"COPY {table} (id, {', '.join(columns)}) FROM STDIN") as copy,
-            ):
-                for pk, values in zip(ids, rows, strict=True):
-                    copy.write_row([pk, *values])
-            return ids
-        rows_insert(Response._meta.db_table, [f.column for f in fields], rows)
-        # One writer holds SQLite's lock for the transaction: the ids are consecutive.
-        cursor.execute("SELECT last_insert_rowid()")
-        last = cursor.fetchone()[0]
-        return list(range(last - len(rows) + 1, last + 1))
+    return [f.column for f in fields], [row(p) for p in responses]
 
 
 _ANSWER_COLUMNS = ("response", "question", "option", "text", "number", "date", "score")
 
 
-def answers_insert(
-    compiled: CompiledVersion, answers_by_response: list[tuple[int, list[CleanAnswer]]]
-) -> None:
-    """Store the answers of stored responses, in bulk: rows straight to the database (COPY on
-    PostgreSQL, `rows_insert` elsewhere), without a model instance an answer. Free text goes
+def answers_rows(
+    compiled: CompiledVersion, answers_by_response: list[list[CleanAnswer]]
+) -> tuple[list[str], list[list[tuple[Any, ...]]]]:
+    """The answers' columns and, for each new response, its answers' values without their
+    response (which the write fills in), without a model instance an answer. Free text goes
     through the disclosure rule (`answers_disclose`) as model instances first."""
     # Free text as model instances only for the sources the harm rule reads.
-    text_rows = [
-        Answer(response_id=pk, question_id=a.question_id, text=a.text)
-        for pk, answers in (answers_by_response if compiled.kind in DISCLOSURE_SOURCES else ())
+    texts = [
+        (index, a)
+        for index, answers in enumerate(
+            answers_by_response if compiled.kind in DISCLOSURE_SOURCES else ()
+        )
         for a in answers
         if a.text
     ]
+    text_rows = [Answer(question_id=a.question_id, text=a.text) for _, a in texts]
     if answers_disclose(compiled, text_rows):
         disclosure_told(scrutiny_id=compiled.scrutiny_id)
-    flagged = {(row.response_id, row.question_id) for row in text_rows if row.disclosure}
+    flagged = {
+        (index, a.question_id)
+        for (index, a), row in zip(texts, text_rows, strict=True)
+        if row.disclosure
+    }
     fields = [_field(Answer, name) for name in _ANSWER_COLUMNS]
     number, date = fields[4], fields[5]
     rows = [
-        (
-            pk,
-            a.question_id,
-            a.option_id,
-            a.text,
-            None if a.number is None else number.get_db_prep_save(a.number, connection),
-            None if a.date is None else date.get_db_prep_save(a.date, connection),
-            a.score,
-            (pk, a.question_id) in flagged if a.text else False,
-        )
-        for pk, answers in answers_by_response
-        for a in answers
+        [
+            (
+                a.question_id,
+                a.option_id,
+                a.text,
+                None if a.number is None else number.get_db_prep_save(a.number, connection),
+                None if a.date is None else date.get_db_prep_save(a.date, connection),
+                a.score,
+                (index, a.question_id) in flagged if a.text else False,
+            )
+            for a in answers
+        ]
+        for index, answers in enumerate(answers_by_response)
     ]
-    if not rows:
-        return
-    columns = [f.column for f in fields] + ["disclosure"]
-    if connection.vendor != "postgresql":
-        rows_insert(Answer._meta.db_table, columns, rows)
-        return
-    table = connection.ops.quote_name(Answer._meta.db_table)
-    quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
-    with (
-        connection.cursor() as cursor,
-        connection.wrap_database_errors,
-        cursor.cursor.copy(f"COPY {table} ({quoted}) FROM STDIN") as copy,
-    ):
-        for row in rows:
-            copy.write_row(row)
-
-
-# Values an insert binds at most: SQLite's own limit since 3.32 (a build may set it lower, which
-# `rows_insert` reads from the connection).
-MAX_PARAMETERS = 32766
-
-
-def rows_insert(table: str, columns: list[str], rows: list[Any]) -> None:
-    """Insert `rows` (each a sequence of a value a column) into `table` on SQLite (PostgreSQL
-    takes a COPY): as many rows a statement as SQLite binds values at once. That takes a
-    seventh off a million answers' import, against one statement a row (executemany): a
-    statement's own work is done once for thousands of rows (bench/RESULTS.md).
-
-    The statements go to sqlite3's own cursor, as PostgreSQL's COPY goes to psycopg's, with
-    sqlite3's own placeholders ("?"): Django's cursor turning thousands of "%s" into "?" a
-    statement cost a tenth of the import. Its errors are still Django's (`IntegrityError`);
-    Django's query log does not list these statements."""
-    if not rows:
-        return
-    width = len(columns)
-    quote = connection.ops.quote_name
-    # Names from the models' own meta, quoted; the values are parameters.
-    head = f"INSERT INTO {quote(table)} ({', '.join(quote(c) for c in columns)}) VALUES "  # noqa: S608
-    limit = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
-    per = max(1, min(limit, MAX_PARAMETERS) // width)
-    one = "(" + ", ".join(["?"] * width) + ")"
-    full = head + ", ".join([one] * per)
-    raw = connection.connection.cursor()
-    try:
-        with connection.wrap_database_errors:
-            for start in range(0, len(rows), per):
-                chunk = rows[start : start + per]
-                statement = full if len(chunk) == per else head + ", ".join([one] * len(chunk))
-                raw.execute(statement, [value for row in chunk for value in row])
-    finally:
-        raw.close()
+    return [f.column for f in fields] + ["disclosure"], rows
 
 
 def _field(model: type[Model], name: str) -> Field[Any, Any]:

@@ -118,19 +118,22 @@ def responses_import(
             raise AssertionError("unreachable")  # pragma: no cover
         columns = columns_plan(source, compiled, problems, mapping)
         problems_raise_for(source, problems)
-        writer = ResponseWriter(compiled=compiled, channel=Response.Channel.WORKBOOK, user=user)
-        importer = RowImporter(
-            compiled=compiled,
-            sheet=source,
-            columns=columns,
-            lookups=lookups,
-            writer=writer,
-            problems=problems,
-        )
-        for number, values in _with_progress(source, progress):
-            importer.row(number, values)
-        problems_raise_for(source, problems)
-    writer.flush()
+        # Each batch is written while the next rows are read and checked (ResponseWriter).
+        with ResponseWriter(
+            compiled=compiled, channel=Response.Channel.WORKBOOK, user=user
+        ) as writer:
+            importer = RowImporter(
+                compiled=compiled,
+                sheet=source,
+                columns=columns,
+                lookups=lookups,
+                writer=writer,
+                problems=problems,
+            )
+            for number, values in _with_progress(source, progress):
+                importer.row(number, values)
+            problems_raise_for(source, problems)
+            writer.flush()
     if progress is not None:
         progress(100)
     return ImportResult(writer.created, writer.updated, writer.unchanged)

@@ -13,9 +13,13 @@ What keeps it safe (`BatchWrites`):
   thread is another connection, outside the transaction;
 - whatever the caller's thread asks of the database through Django first waits for the write
   to end (an execute wrapper), so it sees the rows written and never runs beside them;
-- leaving the `with` waits for the write, whether the caller ends or fails, so the transaction
-  commits or rolls back only once nothing is being written; a write's error is raised in the
-  caller's thread at its next wait, and the transaction rolls back;
+- leaving the `with` waits for the write, whether the caller ends or fails, and even when a
+  signal (celery's time limit, Ctrl-C) breaks into the wait, so the transaction commits or
+  rolls back only once nothing is being written;
+- a write's error is raised in the caller's thread at its next wait, and at every wait after
+  (a query, the next batch, the end of the `with`), and marks the transaction to roll back;
+- a query's rows fetched lazily (`.iterator()`) would bypass the wait: the import uses none
+  between its batches, and must not;
 - outside a transaction it refuses to start (`TransactionManagementError`), as a row lock does.
 
 Its statements go to the driver's own cursor, with the driver's own placeholders, so Django's
@@ -30,7 +34,7 @@ from contextlib import AbstractContextManager
 from types import TracebackType
 from typing import Any, NamedTuple
 
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.transaction import TransactionManagementError
 
@@ -129,6 +133,7 @@ class BatchWrites(AbstractContextManager["BatchWrites"]):
     def __init__(self, using: str = DEFAULT_DB_ALIAS) -> None:
         self.db = connections[using]
         self.thread: threading.Thread | None = None
+        self.written = threading.Event()
         self.error: BaseException | None = None
         self.guard: AbstractContextManager[None] | None = None
 
@@ -149,35 +154,56 @@ class BatchWrites(AbstractContextManager["BatchWrites"]):
         traceback: TracebackType | None,
     ) -> None:
         try:
-            self.wait()
-        except BaseException:
-            if exc_type is None:
-                raise  # else the caller's own error goes on, and the transaction rolls back
+            interrupt = self._ended()
         finally:
             assert self.guard is not None
             self.guard.__exit__(None, None, None)
             self.guard = None
+        if interrupt is not None:
+            raise interrupt  # a time limit or Ctrl-C, once nothing is being written
+        if exc_type is None and self.error is not None:
+            raise self.error  # else the caller's own error goes on, and the transaction rolls back
 
     def write(self, batch: BatchRows) -> None:
         """Start writing `batch` once the last batch is written (raising its error, if any)."""
         self.wait()
+        self.written = threading.Event()
         self.thread = threading.Thread(target=self._run, args=(batch,), name="batch-write")
         self.thread.start()
 
     def wait(self) -> None:
-        """Wait for the batch being written, and raise its error, if any."""
-        if self.thread is not None:
-            self.thread.join()
-            self.thread = None
+        """Wait for the batch being written, and raise its error, if any. A write's error is
+        raised again at every wait after it, and marks the transaction to roll back, so that
+        catching it once cannot let the import go on and commit what was written."""
+        interrupt = self._ended()
+        if interrupt is not None:
+            raise interrupt
         if self.error is not None:
-            error, self.error = self.error, None
-            raise error
+            transaction.set_rollback(True, using=self.db.alias)
+            raise self.error
+
+    def _ended(self) -> BaseException | None:
+        """Wait until the write has ended, whatever breaks into the wait: an exception a signal
+        raises (celery's time limit, Ctrl-C) is kept and given back, never let the transaction
+        end while its rows are still being written."""
+        interrupt: BaseException | None = None
+        while self.thread is not None:
+            try:
+                # An event, not the thread's join: on Python 3.11 a join broken into by a
+                # signal marks the thread ended while it still runs.
+                self.written.wait()
+                self.thread = None
+            except BaseException as exc:  # given back once the write has ended
+                interrupt = interrupt or exc
+        return interrupt
 
     def _run(self, batch: BatchRows) -> None:
         try:
             batch_write(self.db, batch)
         except BaseException as exc:  # raised again in the caller's thread (`wait`)
             self.error = exc
+        finally:
+            self.written.set()
 
     def _first_wait(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
         self.wait()

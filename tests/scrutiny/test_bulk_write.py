@@ -8,6 +8,7 @@ importing thread goes on: the rows are still written to the real database.
 
 from __future__ import annotations
 
+import signal
 import threading
 import time
 
@@ -95,6 +96,59 @@ def test_a_write_the_database_refuses_is_raised_in_the_caller_and_nothing_is_kep
     assert Response.objects.count() == responses
 
 
+def test_a_write_error_caught_once_is_raised_again_and_rolls_back(plain):
+    """Catching the write's error at one query cannot let the import go on: the next query
+    raises it again, so does the end of the `with`, and the transaction rolls back."""
+    responses_import(instrument=plain, file=responses_file(ROWS[:1]))
+    responses = Response.objects.count()
+    with pytest.raises(IntegrityError), transaction.atomic(), bulk_write.BatchWrites() as writes:
+        writes.write(_batch(plain, answers=2))
+        for _ in range(2):
+            with pytest.raises(IntegrityError):
+                Response.objects.count()
+        with pytest.raises(IntegrityError):
+            writes.write(_batch(plain))
+    assert Response.objects.count() == responses
+
+
+class Interrupt(BaseException):
+    """What a signal's handler raises in the importing thread (celery's SoftTimeLimitExceeded,
+    KeyboardInterrupt)."""
+
+
+@pytest.fixture(name="interrupt_soon")
+def interrupt_soon_fixture():
+    """Interrupt the test's thread 0.1 s after it is called, by a real signal (SIGALRM)."""
+
+    def handler(signum, frame):
+        raise Interrupt
+
+    old = signal.signal(signal.SIGALRM, handler)
+    yield lambda: signal.setitimer(signal.ITIMER_REAL, 0.1)
+    signal.setitimer(signal.ITIMER_REAL, 0)
+    signal.signal(signal.SIGALRM, old)
+
+
+@pytest.mark.parametrize("caller_fails", [False, True])
+@pytest.mark.django_db(transaction=True)
+def test_an_interrupt_while_leaving_waits_for_the_write_and_is_not_lost(
+    plain, slow_writes, interrupt_soon, caller_fails
+):
+    """A time limit or Ctrl-C breaking into the wait at the end of the `with`: the write still
+    ends before the transaction rolls back (nothing written is committed on its own, in
+    autocommit), and the interrupt goes on, even past the caller's own error."""
+    responses_import(instrument=plain, file=responses_file(ROWS[:1]))
+    responses, answers = Response.objects.count(), Answer.objects.count()
+    with pytest.raises(Interrupt), transaction.atomic(), bulk_write.BatchWrites() as writes:
+        writes.write(_batch(plain))
+        interrupt_soon()
+        if caller_fails:
+            raise ValueError("the caller's")
+    assert writes.thread is None and writes.written.is_set()
+    time.sleep(0.4)  # longer than the write's pause: had it still been running, it would be done
+    assert (Response.objects.count(), Answer.objects.count()) == (responses, answers)
+
+
 @pytest.mark.django_db(transaction=True)
 def test_outside_a_transaction_it_refuses_to_start(plain):
     with pytest.raises(TransactionManagementError), bulk_write.BatchWrites():
@@ -124,8 +178,11 @@ def test_an_import_in_batches_on_the_thread_stores_what_one_write_does(plain, mo
 
 
 def _stored_rows(instrument) -> list[tuple]:
-    return sorted(
-        Answer.objects.filter(response__instrument=instrument).values_list(
-            "response__ref", "question__code", "option__value", "text", "number", "date", "score"
-        )
+    responses = Response.objects.filter(instrument=instrument).values_list(
+        "ref", "agency__code", "case_ref", "submitted_at", "fingerprint", "status", "channel"
     )
+    answers = Answer.objects.filter(response__instrument=instrument).values_list(
+        "response__ref", "question__code", "option__value", "text", "number", "date", "score",
+        "disclosure",
+    )  # fmt: skip
+    return [sorted(responses), sorted(answers)]

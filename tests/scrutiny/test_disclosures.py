@@ -32,6 +32,7 @@ from scrutiny.disclosure import (
 from scrutiny.errors import ApplicationError
 from scrutiny.evidence import (
     ResponseDetails,
+    ResponseWriter,
     response_reopen,
     response_save_draft,
     response_submit,
@@ -49,6 +50,7 @@ from scrutiny.models import (
 )
 from scrutiny.packs.build import pack_files
 from scrutiny.services import partnership_update
+from scrutiny.workbooks import responses_import
 from tests.conftest import client_for
 from tests.factories import PartnershipFactory, UserFactory
 from tests.jobs import eager_tasks as eager_tasks
@@ -156,6 +158,21 @@ def test_a_childs_answer_with_a_phrase_is_flagged_and_no_other(scrutiny, lead):
         channel=Response.Channel.API,
     )
     assert not response.answers.filter(disclosure=True).exists()
+
+
+def test_an_import_flags_the_childs_answer_with_a_phrase_and_no_other(scrutiny, lead, monkeypatch):
+    """Imported rows are flagged as a submitted response is, each its own, whichever batch
+    (written on a thread of its own) holds it."""
+    monkeypatch.setattr(ResponseWriter, "BATCH", 2)
+    survey = young_survey(scrutiny)
+    rows = [["Y1", KEPT], ["Y2", SAID], ["Y3", KEPT], ["Y4", "He hits metal pipes"], ["Y5", SAID]]
+    lines = ["ref,Q1,Q2,Q6,Q7"] + [f'{ref},yes,A plan,3,"{text}"' for ref, text in rows]
+    file = io.BytesIO("\n".join(lines).encode())
+    assert responses_import(instrument=survey, file=file).created == len(rows)
+    answers = Answer.objects.filter(response__instrument=survey, question__code="Q7")
+    flagged = answers.filter(disclosure=True).order_by("response__ref")
+    assert list(flagged.values_list("response__ref", "text")) == [("Y2", SAID), ("Y5", SAID)]
+    assert answers.filter(disclosure=False).count() == 3
 
 
 def test_flagging_costs_one_query_however_many_answers(scrutiny, lead):

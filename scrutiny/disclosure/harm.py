@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from django.db.models import Case, F, QuerySet, TextField, Value, When
 from django.utils import timezone
 
+from scrutiny.disclosure.flagged import disclosure_told
 from scrutiny.models import Answer, Partnership, Question, Quote, Response, Scrutiny, Source
 
 DISCLOSURE_SOURCES = frozenset({Source.YOUNG_PEOPLE.value})
@@ -131,7 +132,8 @@ def answers_flag(rows: Iterable[Answer], *, phrases: HarmPhrases) -> int:
 def disclosures_recheck(*, partnership: Partnership, chunk: int = 1000) -> int:
     """Flag the partnership's stored answers that its phrases now match (after the list
     changed); how many were newly flagged. Only ever adds flags: one raised has been told to
-    the business unit, and its words stay held back. A query per `chunk` answers looked at."""
+    the business unit, and its words stay held back. A query per `chunk` answers looked at.
+    When any is newly flagged, the safeguarding lead is emailed once (`disclosure_told`)."""
     phrases = HarmPhrases.for_partnership(partnership)
     answers = (
         Answer.objects.filter(
@@ -150,6 +152,13 @@ def disclosures_recheck(*, partnership: Partnership, chunk: int = 1000) -> int:
         Answer.objects.filter(pk__in=flagged).update(disclosure=True)
         # Their responses changed: their scrutinies' evidence stamps move (scrutiny.kept).
         Response.objects.filter(answers__pk__in=flagged).update(updated_at=timezone.now())
+    if found:
+        # The lead is told as of a child's new answer: once the change commits, with a link
+        # to the list of them all, never the words.
+        scrutiny_id = Response.objects.filter(answers__pk=found[0]).values_list(
+            "scrutiny_id", flat=True
+        )
+        disclosure_told(scrutiny_id=scrutiny_id.get())
     return len(found)
 
 

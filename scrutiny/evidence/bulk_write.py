@@ -41,7 +41,7 @@ from django.db.transaction import TransactionManagementError
 from scrutiny.models import Answer, Response
 
 # Values an insert binds at most: SQLite's own limit since 3.32 (a build may set it lower, which
-# `rows_insert` reads from the connection).
+# `rows_write` reads from the connection).
 MAX_PARAMETERS = 32766
 
 

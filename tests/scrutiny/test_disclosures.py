@@ -425,15 +425,21 @@ def test_the_home_page_counts_them_first_for_the_business_unit(planted, business
 
 
 def test_the_partnership_page_edits_the_phrases_and_the_number_and_rechecks(
-    planted, business_unit, lead
+    planted, business_unit, lead, django_capture_on_commit_callbacks
 ):
     client = client_for(business_unit)
     form = client.get(reverse("partnership-edit")).context["form"]
     assert form.initial["disclosure_phrases"] == PHRASES
     data = {k: v for k, v in form.initial.items() if v is not None and k != "id"}
     data.update(front_door_phone=" 0300  123 4567 ", disclosure_phrases="Youth CLUB\nhits me")
-    response = client.post(reverse("partnership-edit"), data)
+    told = len(mail.outbox)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("partnership-edit"), data)
     assert response.status_code == 302
+    # Five answers newly flagged: the lead is emailed once, a link and never the words.
+    (email,) = mail.outbox[told:]
+    assert email.to == ["lead@fernhill.invalid"] and reverse("disclosure-list") in email.body
+    assert "youth club" not in email.body.lower()
     lead.refresh_from_db()
     assert (lead.front_door_phone, lead.disclosure_phrases) == (
         "0300 123 4567",
@@ -441,6 +447,11 @@ def test_the_partnership_page_edits_the_phrases_and_the_number_and_rechecks(
     )
     # The answers already given are checked again; one flagged before stays flagged.
     assert Answer.objects.filter(disclosure=True).count() == 6
+    # A list that flags nothing more tells nobody.
+    data.update(disclosure_phrases="Youth CLUB\nhits me\nnever written by anyone")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(reverse("partnership-edit"), data).status_code == 302
+    assert len(mail.outbox) == told + 1
 
 
 def test_a_new_partnership_is_offered_the_suggested_list(business_unit, partnership):

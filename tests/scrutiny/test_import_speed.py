@@ -99,9 +99,9 @@ def test_calamine_reads_as_openpyxl_does(plain, monkeypatch):
 
 
 def test_rows_split_into_statements_store_what_one_statement_does(plain, monkeypatch):
-    """`rows_insert` binds as many rows a statement as the database takes: a statement of one
-    response and of two answers (a bound of 20 values) stores exactly what the default does,
-    the last statement of each batch a shorter one, the responses' ids still theirs."""
+    """`bulk_write.rows_write` binds as many rows a statement as SQLite takes: a statement of
+    one response and of two answers (a bound of 20 values) stores exactly what the default
+    does, the last statement of each batch a shorter one, the responses' ids still theirs."""
     responses_import(instrument=plain, file=responses_file(ROWS))
     whole = _stored(plain)
     Response.objects.filter(instrument=plain).delete()

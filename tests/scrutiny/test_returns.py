@@ -272,7 +272,7 @@ def test_a_csv_import_reads_as_many_times_for_a_hundred_rows_as_for_ten(survey):
     )
     assert small_others == large_others
     # The rows go to the driver's own cursor in bulk (PostgreSQL's COPY, SQLite's inserts of
-    # thousands of rows: `batches.rows_insert`), not one Django query a row: none in its log.
+    # thousands of rows: `bulk_write.rows_write`), not one Django query a row: none in its log.
     assert small_inserts == large_inserts == 0
 
 

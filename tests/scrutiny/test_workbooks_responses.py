@@ -378,7 +378,7 @@ def test_queries_do_not_grow_with_the_rows(audit):
     small_inserts, small_others = _queries_for(audit, 10, "S")
     large_inserts, large_others = _queries_for(audit, 100, "L")
     # Reads are the same whatever the rows. The rows go to the driver's own cursor in bulk
-    # (PostgreSQL's COPY, SQLite's inserts of thousands of rows: `batches.rows_insert`), not
+    # (PostgreSQL's COPY, SQLite's inserts of thousands of rows: `bulk_write.rows_write`), not
     # one Django query a row or a batch: none is in Django's log.
     assert small_others == large_others <= 12
     assert small_inserts == large_inserts == 0

@@ -5,7 +5,8 @@ tells the safeguarding lead one was made (issue 16).
   disclosures_visible_to` gives the queryset), newest first, each with its scrutiny, survey,
   question, day and words, in one query;
 - `disclosure_told`: enqueues, on commit, the email to the safeguarding lead (or the
-  partnership's contact address) after a response with a flagged answer is stored;
+  partnership's contact address) after a response with a flagged answer is stored, or a change
+  of the phrases flags answers already given (`harm.disclosures_recheck`);
 - `disclosure_notify`: the email itself. A link only: never the child's words, nor the survey's
   name, which with a day could point to a school.
 
@@ -110,7 +111,8 @@ def disclosure_review(*, answer: Answer, note: str, user: User) -> DisclosureRev
 
 
 def disclosure_told(*, scrutiny_id: int) -> None:
-    """Email the safeguarding lead once the transaction that stored a flagged answer commits."""
+    """Email the safeguarding lead once the transaction that stored or newly flagged a
+    flagged answer commits."""
     # Imported here: the tasks module imports the services that import this one.
     from scrutiny.tasks import disclosure_email
 
@@ -150,7 +152,9 @@ def disclosure_notify(*, scrutiny_id: int) -> bool:
         f"{greeting}\n\n"
         "A child's answer to a children and young people's survey has words that may mean "
         "they are being harmed. The child was shown where to get help (Childline and the "
-        "children's services front door number) while answering; the answer is anonymous.\n\n"
+        "children's services front door number) while answering; the answer is anonymous. "
+        "An answer given earlier is flagged too when a change to the partnership's list of "
+        "phrases finds it.\n\n"
         f"{forward}"
         "Sign in to read it and decide what to do:\n"
         f"{site_link('disclosure-list')}\n\n"

@@ -133,7 +133,8 @@ def disclosures_recheck(*, partnership: Partnership, chunk: int = 1000) -> int:
     """Flag the partnership's stored answers that its phrases now match (after the list
     changed); how many were newly flagged. Only ever adds flags: one raised has been told to
     the business unit, and its words stay held back. A query per `chunk` answers looked at.
-    When any is newly flagged, the safeguarding lead is emailed once (`disclosure_told`)."""
+    When any of a submitted response is newly flagged, the safeguarding lead is emailed once
+    (`disclosure_told`)."""
     phrases = HarmPhrases.for_partnership(partnership)
     answers = (
         Answer.objects.filter(
@@ -144,21 +145,24 @@ def disclosures_recheck(*, partnership: Partnership, chunk: int = 1000) -> int:
         )
         .exclude(text="")
         .order_by("pk")
-        .values_list("pk", "text")
+        .values_list("pk", "text", "response__scrutiny_id", "response__status")
     )
-    found = [pk for pk, text in answers.iterator(chunk_size=chunk) if phrases.matches(text)]
+    found: list[int] = []
+    told: int | None = None  # a scrutiny with a submitted response newly flagged
+    for pk, text, scrutiny_id, status in answers.iterator(chunk_size=chunk):
+        if phrases.matches(text):
+            found.append(pk)
+            if told is None and status == Response.Status.SUBMITTED:
+                told = scrutiny_id
     for start in range(0, len(found), chunk):
         flagged = found[start : start + chunk]
         Answer.objects.filter(pk__in=flagged).update(disclosure=True)
         # Their responses changed: their scrutinies' evidence stamps move (scrutiny.kept).
         Response.objects.filter(answers__pk__in=flagged).update(updated_at=timezone.now())
-    if found:
-        # The lead is told as of a child's new answer: once the change commits, with a link
-        # to the list of them all, never the words.
-        scrutiny_id = Response.objects.filter(answers__pk=found[0]).values_list(
-            "scrutiny_id", flat=True
-        )
-        disclosure_told(scrutiny_id=scrutiny_id.get())
+    if told is not None:
+        # The lead is told as of a child's new answer, once the change commits: a link to the
+        # list (which holds submitted responses' answers), never the words.
+        disclosure_told(scrutiny_id=told)
     return len(found)
 
 

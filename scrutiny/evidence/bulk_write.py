@@ -162,14 +162,16 @@ class BatchWrites(AbstractContextManager["BatchWrites"]):
         if interrupt is not None:
             raise interrupt  # a time limit or Ctrl-C, once nothing is being written
         if exc_type is None and self.error is not None:
+            transaction.set_rollback(True, using=self.db.alias)
             raise self.error  # else the caller's own error goes on, and the transaction rolls back
 
     def write(self, batch: BatchRows) -> None:
         """Start writing `batch` once the last batch is written (raising its error, if any)."""
         self.wait()
         self.written = threading.Event()
-        self.thread = threading.Thread(target=self._run, args=(batch,), name="batch-write")
-        self.thread.start()
+        thread = threading.Thread(target=self._run, args=(batch,), name="batch-write")
+        thread.start()  # kept once started: a thread that could not start is never waited for
+        self.thread = thread
 
     def wait(self) -> None:
         """Wait for the batch being written, and raise its error, if any. A write's error is

@@ -149,6 +149,28 @@ def test_an_interrupt_while_leaving_waits_for_the_write_and_is_not_lost(
     assert (Response.objects.count(), Answer.objects.count()) == (responses, answers)
 
 
+def test_a_write_whose_thread_cannot_start_is_refused_and_never_waited_for(plain, monkeypatch):
+    """Out of threads ("can't start new thread"): the write is refused at once, and leaving
+    the `with` does not wait for ever for a thread that never ran."""
+    responses_import(instrument=plain, file=responses_file(ROWS[:1]))
+    responses = Response.objects.count()
+
+    def cannot_start(thread):
+        raise RuntimeError("can't start new thread")
+
+    with transaction.atomic():
+        writes = bulk_write.BatchWrites().__enter__()
+        monkeypatch.setattr(threading.Thread, "start", cannot_start)
+        with pytest.raises(RuntimeError):
+            writes.write(_batch(plain))
+        monkeypatch.undo()
+        kept = writes.thread  # a thread that never ran: waiting for it would never end
+        writes.thread = None
+        writes.__exit__(None, None, None)
+    assert kept is None
+    assert Response.objects.count() == responses
+
+
 @pytest.mark.django_db(transaction=True)
 def test_outside_a_transaction_it_refuses_to_start(plain):
     with pytest.raises(TransactionManagementError), bulk_write.BatchWrites():

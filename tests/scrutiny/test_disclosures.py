@@ -425,7 +425,7 @@ def test_the_home_page_counts_them_first_for_the_business_unit(planted, business
 
 
 def test_the_partnership_page_edits_the_phrases_and_the_number_and_rechecks(
-    planted, business_unit, lead, django_capture_on_commit_callbacks
+    planted, scrutiny, business_unit, lead, django_capture_on_commit_callbacks
 ):
     client = client_for(business_unit)
     form = client.get(reverse("partnership-edit")).context["form"]
@@ -447,6 +447,13 @@ def test_the_partnership_page_edits_the_phrases_and_the_number_and_rechecks(
     )
     # The answers already given are checked again; one flagged before stays flagged.
     assert Answer.objects.filter(disclosure=True).count() == 6
+    # A draft's answer newly flagged is held back, but nobody is told until it is submitted.
+    child_says(young_survey(scrutiny), "Nobody listens to me", draft=True)
+    data.update(disclosure_phrases="Youth CLUB\nhits me\nnobody listens")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(reverse("partnership-edit"), data).status_code == 302
+    assert Answer.objects.get(text="Nobody listens to me").disclosure
+    assert len(mail.outbox) == told + 1
     # A list that flags nothing more tells nobody.
     data.update(disclosure_phrases="Youth CLUB\nhits me\nnever written by anyone")
     with django_capture_on_commit_callbacks(execute=True):

@@ -53,6 +53,7 @@ def build(slug: str, rows: int, rng: random.Random) -> tuple[int, int]:
         version_compile,
     )
     from scrutiny.models import Agency, Area, Partnership, PractitionerRole
+    from scrutiny.models.evidence import random_number
     from scrutiny.scrutinies import AgencyData, ScrutinyData, ScrutinySettings, scrutiny_save
 
     partnership, _ = Partnership.objects.get_or_create(name="Bench Partnership")
@@ -106,7 +107,7 @@ def build(slug: str, rows: int, rng: random.Random) -> tuple[int, int]:
             yield (
                 first + k, scrutiny.pk, compiled.instrument_id, compiled.version_id,
                 compiled.kind, "submitted", "demo", "", rng.choice(agencies),
-                rng.choice(areas), rng.choice(roles), "", day, "", "en", now, now,
+                rng.choice(areas), rng.choice(roles), "", day, "", "en", now, now, random_number(),
             )  # fmt: skip
 
     answers = 0
@@ -137,7 +138,7 @@ def build(slug: str, rows: int, rng: random.Random) -> tuple[int, int]:
             "scrutiny_response",
             ["id", "scrutiny_id", "instrument_id", "version_id", "source", "status", "channel",
              "ref", "agency_id", "area_id", "role_id", "case_ref", "submitted_at", "fingerprint",
-             "language", "created_at", "updated_at"],
+             "language", "created_at", "updated_at", "pseudonym"],
             responses(),
         )  # fmt: skip
         insert(

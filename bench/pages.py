@@ -146,6 +146,7 @@ def _responses(scrutiny: Any, compiled: list[Any], n: int, rng: random.Random) -
     from django.db import connection
 
     from scrutiny.models import Agency, Area, PractitionerRole, Response
+    from scrutiny.models.evidence import random_number
 
     agencies = list(Agency.objects.filter(partnership_id=scrutiny.partnership_id))
     agency_ids = [a.pk for a in agencies]
@@ -187,6 +188,7 @@ def _responses(scrutiny: Any, compiled: list[Any], n: int, rng: random.Random) -
                 "",
                 now,
                 now,
+                random_number(),
             )
 
     def answer_rows() -> Iterator[tuple[object, ...]]:
@@ -213,7 +215,7 @@ def _responses(scrutiny: Any, compiled: list[Any], n: int, rng: random.Random) -
             ]
         ),
         *(["agency_id", "area_id", "role_id", "case_ref", "submitted_at", "language"]),
-        *(["fingerprint", "created_at", "updated_at"]),
+        *(["fingerprint", "created_at", "updated_at", "pseudonym"]),
     ]
     bench_scoring.insert("scrutiny_response", columns, response_rows())
     bench_scoring.insert(

@@ -113,6 +113,7 @@ def build_scrutiny(slug: str, answers: int, rng: random.Random) -> object:
         version_compile,
     )
     from scrutiny.models import Agency, Area, Response, Scrutiny
+    from scrutiny.models.evidence import random_number
 
     factor_codes = FACTOR_CODES
     scrutiny = bench_scrutiny_save("Bench Partnership", slug, answers)
@@ -189,6 +190,7 @@ def build_scrutiny(slug: str, answers: int, rng: random.Random) -> object:
                 "",
                 now,
                 now,
+                random_number(),
             )
 
     def answer_rows() -> Iterator[tuple[object, ...]]:
@@ -219,6 +221,7 @@ def build_scrutiny(slug: str, answers: int, rng: random.Random) -> object:
                 "fingerprint",
                 "created_at",
                 "updated_at",
+                "pseudonym",
             ],
             response_rows(),
         )

@@ -8,7 +8,8 @@ is set (the bench creates its own partnership and scrutiny there and deletes the
 Each workbook has 20 questions a row (15 graded single choice, 2 multiple choice, a number, a
 date and a comment), so 10,000 answers are 500 rows. Each size and format (an .xlsx, and the
 same rows as a CSV) is imported three ways: new (timed, with the process's resident memory
-sampled: "rss MB" is its rise over the import, calamine's cells included), again unchanged
+sampled: "rss MB" is its rise over the import, calamine's cells of each piece of the sheet
+included), again unchanged
 (timed), and new once more under tracemalloc for the peak of Python's own memory ("py MB"; a
 separate run, because tracing slows Python down several times; --no-trace skips it). "s" is
 wall-clock seconds, "cpu s" the process's CPU seconds (the fairer number on a busy machine; the

@@ -10,9 +10,12 @@ reader (whose refusals and messages are the ones people know) when a part holds:
 - in a worksheet, a formula (`<f>`) or an attribute valued "e" (an error cell, t="e");
 - a run of whitespace long enough to be padding (`opening.MAX_WHITESPACE_RUN`).
 
-Calamine holds the sheet's cells in memory while the rows are read (about 130 bytes a cell), so
-a workbook whose XML unpacks to more than FAST_MAX_UNPACKED goes to the careful reader too,
-which streams: memory stays bounded whatever the file.
+Calamine holds a sheet's cells in memory while the rows are read (about 130 bytes a cell), so a
+big sheet is read a piece of whole rows at a time (`sheet_pieces`): memory stays flat in the rows.
+The scan counts each worksheet's rows without a number (`r`), which pieces cannot place; such a
+sheet, or one whose shared strings are a large part of the workbook, is read whole. When what
+calamine would hold at once unpacks to more than FAST_MAX_UNPACKED, the careful reader, which
+streams, reads it instead: memory stays bounded whatever the file.
 
 Cells read as the careful reader reads them: text stripped (empty as None), whole numbers as
 int, a date as a datetime at midnight.
@@ -20,10 +23,11 @@ int, a date as a datetime at midnight.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import IO, Any
 
@@ -37,6 +41,7 @@ from scrutiny.workbooks.opening import (
 )
 from scrutiny.workbooks.problems import Problems
 from scrutiny.workbooks.reading import Sheet, cell_text, header_columns, sheet_read
+from scrutiny.workbooks.sheet_pieces import SheetParts, first_sheet_parts, piece_size, pieces
 
 FAST_MAX_UNPACKED = 160 * 1024 * 1024
 _CHUNK = 1024 * 1024
@@ -70,36 +75,57 @@ def _formula_or_error(text: bytes, formula: bytes) -> bool:
     return False
 
 
-def _part_plain(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
-    """Whether one XML part holds nothing that needs the careful reader."""
-    formula: bytes | None = None  # the formula tag, once the part is known to be a worksheet
-    tail, offset = b"", 0
+def _unnumbered_rows(text: bytes, tail: int, row: bytes) -> int:
+    """Row elements without an `r` first ("<row r=..."), page breaks aside, counting only what
+    does not lie wholly in the first `tail` bytes (counted with the chunk before)."""
+
+    def count(sought: bytes) -> int:
+        return text.count(sought, max(0, tail - len(sought) + 1))
+
+    return count(row) - count(row + b" r=") - count(row + b"Breaks")
+
+
+def _part_plain(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes | bool | None:
+    """None when one XML part holds something that needs the careful reader; for a worksheet,
+    its namespace prefix (b"" or b"x:") when every row has a number, else False; True for
+    another part."""
+    prefix: bytes | None = None  # once the part is known to be a worksheet
+    tail, offset, unnumbered = b"", 0, 0
     with archive.open(info) as part:
         while chunk := part.read(_CHUNK):
             if offset == 0:
                 root = _WORKSHEET_ROOT.search(chunk, 0, 4096)
                 if root is not None:
-                    prefix = root.group(1)
-                    formula = b"<" + (prefix + b":" if prefix else b"") + b"f"
+                    prefix = root.group(1) + b":" if root.group(1) else b""
             text = tail + chunk
             if b"<!" in text or _whitespace_run(chunk, offset):
-                return False
-            if formula is not None and _formula_or_error(text, formula):
-                return False
+                return None
+            if prefix is not None:
+                if _formula_or_error(text, b"<" + prefix + b"f"):
+                    return None
+                row = b"<" + prefix + b"row"
+                unnumbered += _unnumbered_rows(text, len(tail), row)
             tail = text[-_OVERLAP:]
             offset += len(chunk)
-    return True
+    if prefix is None:
+        return True
+    return prefix if not unnumbered else False
 
 
-def _plain(handle: IO[bytes]) -> bool:
+def _scan(handle: IO[bytes]) -> dict[str, bytes | bool] | None:
+    """None when the file needs the careful reader; else each XML part's `_part_plain`."""
     try:
         with zipfile.ZipFile(handle) as archive:
             parts = [i for i in archive.infolist() if i.filename.endswith((".xml", ".rels"))]
-            if sum(i.file_size for i in parts) > FAST_MAX_UNPACKED:
-                return False
-            return all(_part_plain(archive, info) for info in parts)
+            found: dict[str, bytes | bool] = {}
+            for info in parts:
+                plain = _part_plain(archive, info)
+                if plain is None:
+                    return None
+                found[info.filename] = plain
+            return found
     except (zipfile.BadZipFile, OSError, EOFError, ValueError):
-        return False  # the careful reader says what is wrong
+        return None  # the careful reader says what is wrong
     finally:
         handle.seek(0)
 
@@ -115,53 +141,118 @@ def _cell(value: Any) -> Any:
     return value
 
 
-class CalamineRows(Sheet):
-    """A sheet read by calamine: the rows as `Sheet.rows` gives them."""
+Pieces = Callable[[], Iterator[tuple[CalamineSheet, bool]]]
+Reading = tuple[Pieces, CalamineSheet, int]  # the sheets to read, the first of them, rows declared
 
-    def __init__(self, *, name: str, sheet: CalamineSheet, headers: list[str], **kw: Any) -> None:
-        super().__init__(name=name, worksheet=sheet, headers=headers, **kw)
-        start = sheet.start
-        self.pad: list[Any] = [None] * (start[1] if start else 0)
+
+def _numbered(sheet: CalamineSheet, whole: bool) -> Iterator[tuple[int, list[Any], list[Any]]]:
+    """(row number, cells, the padding before them) of a sheet read whole or of a piece."""
+    # Columns count from the first that holds a cell; rows, read whole, from row 1, and in a
+    # piece from its first row that holds a cell.
+    start = sheet.start
+    if start is None:
+        return
+    pad: list[Any] = [None] * start[1]
+    if whole:
+        rows = enumerate(sheet.iter_rows(), start=1)
+    else:
+        rows = enumerate(sheet.to_python(skip_empty_area=True), start=start[0] + 1)
+    for number, cells in rows:
+        yield number, cells, pad
+
+
+class CalamineRows(Sheet):
+    """A sheet read by calamine, whole or a piece at a time: the rows as `Sheet.rows` gives them."""
+
+    def __init__(self, *, name: str, sheets: Pieces, headers: list[str], **kw: Any) -> None:
+        super().__init__(name=name, worksheet=sheets, headers=headers, **kw)
 
     def rows(self) -> Iterator[tuple[int, list[Any]]]:
-        # calamine's rows count from row 1; its columns from the first that holds a cell.
-        pad, cell = self.pad, _cell
+        cell, last = _cell, 1  # the header's row
         try:
-            for number, cells in enumerate(self.worksheet.iter_rows(), start=1):
-                if number == 1:
-                    continue
-                values = pad + [cell(c) for c in cells] if pad else [cell(c) for c in cells]
-                for value in values:
-                    if value is not None:
-                        yield number, values
-                        break
-        except CalamineError as exc:
+            for sheet, whole in self.worksheet():
+                for number, cells, pad in _numbered(sheet, whole):
+                    if number == 1:
+                        continue
+                    if number <= last:
+                        raise ValueError(f"row {number} comes after row {last}")
+                    last = number
+                    values = pad + [cell(c) for c in cells] if pad else [cell(c) for c in cells]
+                    for value in values:
+                        if value is not None:
+                            yield number, values
+                            break
+        except (CalamineError, ValueError) as exc:
             raise unreadable(f"Sheet {self.name}", exc) from None
 
 
-def _calamine_sheet(handle: IO[bytes], problems: Problems) -> Sheet | bool | None:
-    """The first sheet through calamine; False when it is not a worksheet (a chart) or
-    calamine cannot read it."""
+def _pieces_plan(
+    archive: zipfile.ZipFile, scan: dict[str, bytes | bool]
+) -> tuple[SheetParts, int] | None:
+    """How to read the first sheet a piece at a time, or None to read it whole."""
+    parts = first_sheet_parts(archive)
+    prefix = scan.get(parts.sheet) if parts is not None else None
+    if parts is None or not isinstance(prefix, bytes):
+        return None  # rows without numbers (False), or not laid out as expected
+    parts = dataclasses.replace(parts, prefix=prefix)
+    size = piece_size(archive, parts)
+    return None if size is None else (parts, size)
+
+
+def _whole(
+    workbook: CalamineWorkbook, scan: dict[str, bytes | bool], archive: zipfile.ZipFile
+) -> Reading | None:
+    """The sheet read whole: how to read it, and its rows; None when too big for that."""
+    unpacked = sum(archive.getinfo(name).file_size for name in scan)
+    if unpacked > FAST_MAX_UNPACKED:
+        return None
+    sheet = workbook.get_sheet_by_index(0)
+    return (lambda: iter([(sheet, True)])), sheet, sheet.total_height
+
+
+def _in_pieces(archive: zipfile.ZipFile, parts: SheetParts, size: int) -> Reading:
+    def sheets() -> Iterator[tuple[CalamineSheet, bool]]:
+        for piece, _ in pieces(archive, parts, size, most=FAST_MAX_UNPACKED):
+            yield CalamineWorkbook.from_filelike(piece).get_sheet_by_index(0), False
+
+    piece, done = next(pieces(archive, parts, size, most=FAST_MAX_UNPACKED))
+    first = CalamineWorkbook.from_filelike(piece).get_sheet_by_index(0)
+    # For the progress bar: the rows of the first piece, scaled by the share of bytes they are.
+    rows = first.start[0] + first.height if first.start else 1
+    return sheets, first, round(rows / max(done, 1e-9))
+
+
+def _calamine_sheet(
+    handle: IO[bytes], archive: zipfile.ZipFile, scan: dict[str, bytes | bool], problems: Problems
+) -> Sheet | bool | None:
+    """The first sheet through calamine; False when it is not a worksheet (a chart), calamine
+    cannot read it, or it is too big for calamine to hold."""
     try:
+        handle.seek(0)
         workbook = CalamineWorkbook.from_filelike(handle)
-        sheets = workbook.sheets_metadata
-        if not sheets:
+        metadata = workbook.sheets_metadata
+        if not metadata:
             problems.add("1", None, "", "the workbook has no sheet")
             return None
-        if sheets[0].typ != SheetTypeEnum.WorkSheet:
+        if metadata[0].typ != SheetTypeEnum.WorkSheet:
             return False
-        sheet = workbook.get_sheet_by_index(0)
-        first = next(iter(sheet.iter_rows()), [])
-    except CalamineError:
-        return False  # damaged: the careful reader says how, as it always has
-    name = sheets[0].name
-    start = sheet.start
-    headers = [""] * (start[1] if start else 0) + [cell_text(_cell(c)) for c in first]
+        plan = _pieces_plan(archive, scan)
+        reading = _whole(workbook, scan, archive) if plan is None else _in_pieces(archive, *plan)
+        if reading is None:
+            return False
+        sheets, first, declared = reading
+        header = next(_numbered(first, plan is None), None)
+    except (CalamineError, ValueError):
+        return False  # damaged or a row too long: the careful reader says how, as always
+    headers = []
+    if header is not None and header[0] == 1:
+        headers = [""] * len(header[2]) + [cell_text(_cell(c)) for c in header[1]]
+    name = metadata[0].name
     columns = header_columns(headers, name=name, problems=problems)
     if columns is None:
         return None
     return CalamineRows(
-        name=name, sheet=sheet, headers=headers, columns=columns, declared_rows=sheet.total_height
+        name=name, sheets=sheets, headers=headers, columns=columns, declared_rows=declared
     )
 
 
@@ -170,12 +261,14 @@ def first_sheet_open(handle: IO[bytes], problems: Problems) -> Iterator[Sheet | 
     """The workbook's first sheet as a header and rows; None when the header cannot be used
     or there is no sheet (problems say why). Refusals as `opening.workbook_open`'s."""
     xlsx_refuse(handle)
-    if _plain(handle):
-        sheet = _calamine_sheet(handle, problems)
-        if sheet is not False:
-            assert not isinstance(sheet, bool)
-            yield sheet
-            return
+    scan = _scan(handle)
+    if scan is not None:
+        with zipfile.ZipFile(handle) as archive:
+            sheet = _calamine_sheet(handle, archive, scan, problems)
+            if sheet is not False:
+                assert not isinstance(sheet, bool)
+                yield sheet
+                return
         handle.seek(0)
     with workbook_open(handle) as workbook:
         if not workbook.worksheets:

@@ -26,7 +26,7 @@ from scrutiny.evidence.batches import BulkCleaner, ResponseWriter
 from scrutiny.evidence.cleaning import answer_clean_alone, answers_clean
 from scrutiny.instruments import instrument_current_version, instrument_save, version_compile
 from scrutiny.models import Answer, Response
-from scrutiny.workbooks import fast_sheet, responses_import
+from scrutiny.workbooks import fast_sheet, responses_import, sheet_pieces
 from tests.scrutiny.test_workbooks_support import (  # noqa: F401 - fixtures
     AUDIT,
     HEADER,
@@ -89,13 +89,31 @@ def test_calamine_reads_as_openpyxl_does(plain, monkeypatch):
     assert fast.created == len(ROWS)
     read_fast = _stored(plain)
     Response.objects.filter(instrument=plain).delete()
-    monkeypatch.setattr(fast_sheet, "_plain", lambda handle: False)
+    monkeypatch.setattr(fast_sheet, "_scan", lambda handle: None)
     careful = responses_import(instrument=plain, file=responses_file(ROWS))
     assert careful.created == len(ROWS)
     assert _stored(plain) == read_fast
     # And each reader recognises what the other wrote: nothing changes.
     monkeypatch.undo()
     assert responses_import(instrument=plain, file=responses_file(ROWS)).unchanged == len(ROWS)
+
+
+def test_a_sheet_read_in_pieces_imports_as_the_sheet_read_whole(plain, monkeypatch):
+    """A big sheet is read a few rows at a time (`sheet_pieces`): the same responses stored."""
+    rows = [[f"P{n}", *ROWS[n % len(ROWS)][1:]] for n in range(60)]
+    assert responses_import(instrument=plain, file=responses_file(rows)).created == 60
+    whole = _stored(plain)
+    Response.objects.filter(instrument=plain).delete()
+    monkeypatch.setattr(sheet_pieces, "PIECE_MIN", 600)
+    monkeypatch.setattr(sheet_pieces, "SHARED_TIMES", 0)
+    file = responses_file(rows)
+    with zipfile.ZipFile(file) as archive:
+        plan = fast_sheet._pieces_plan(archive, fast_sheet._scan(file) or {})
+        assert plan is not None
+        assert len(list(sheet_pieces.pieces(archive, *plan, most=10**9))) > 10
+    file.seek(0)
+    assert responses_import(instrument=plain, file=file).created == 60
+    assert _stored(plain) == whole
 
 
 def test_rows_split_into_statements_store_what_one_statement_does(plain, monkeypatch):
@@ -169,7 +187,7 @@ def test_a_doctype_with_entities_is_still_refused_for_safety(plain):
 )
 def test_the_scan_sends_what_calamine_cannot_judge_to_openpyxl(change, plain_after):
     file = _rewritten(responses_file([["R1", None, None, None, None, None, 1]]), change)
-    assert fast_sheet._plain(file) is plain_after
+    assert (fast_sheet._scan(file) is not None) is plain_after
 
 
 def test_a_prefixed_formula_is_found():
@@ -179,7 +197,7 @@ def test_a_prefixed_formula_is_found():
             b"<c ", b"<x:c><x:f>A1</x:f></x:c><c ", 1
         ),
     )
-    assert fast_sheet._plain(file) is False
+    assert fast_sheet._scan(file) is None
 
 
 def test_bulk_cleaning_is_answers_clean(plain):

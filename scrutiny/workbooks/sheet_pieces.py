@@ -1,0 +1,165 @@
+"""A big worksheet read by calamine a piece at a time, so that memory stays flat in the rows.
+
+Calamine holds a sheet's cells while its rows are read (about 130 bytes a cell: 143 MB for a
+million answers). A worksheet's XML is a head, then `<sheetData>` holding one `<row>` after
+another, then a tail (merged cells, page set-up) that an import does not read. So a big sheet is
+cut after whole rows into pieces, and each piece becomes a small workbook of its own for calamine
+to read: the parts it reads besides the sheet (content types, relationships, the workbook part,
+shared strings and styles) and, at the sheet's own path, the head, the piece's rows and
+`</sheetData></worksheet>`.
+
+Rows keep their own numbers (their `r` attributes), so a piece's cells stand where they stood in
+the whole sheet. Calamine numbers a row without `r` after the one before it, which a piece cannot
+know: `fast_sheet`'s scan counts such rows and sends their sheet to the whole read.
+
+Every piece reads the shared parts again, so a piece is at least SHARED_TIMES their size: reading
+them costs at most about a tenth of reading the rows. A workbook whose shared strings are a large
+part of it (every comment different) is read whole, as before, within FAST_MAX_UNPACKED.
+"""
+
+from __future__ import annotations
+
+import io
+import posixpath
+import re
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import IO
+
+from defusedxml import ElementTree
+
+PIECE_MIN = 1024 * 1024
+SHARED_TIMES = 8
+_OFFICE_DOCUMENT = "/officeDocument"
+_SHARED_KINDS = ("/sharedStrings", "/styles")
+_DIMENSION = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?dimension\b[^>]*>")
+
+
+@dataclass(frozen=True)
+class SheetParts:
+    """Where the first sheet is in the zip, and the parts calamine reads to read it."""
+
+    sheet: str
+    shared: tuple[str, ...]
+    prefix: bytes = b""  # the worksheet's namespace prefix with its colon
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _relationships(archive: zipfile.ZipFile, part: str) -> list[tuple[str, str, str]]:
+    """(id, type, target in the zip) of a part's relationships."""
+    folder, name = posixpath.split(part)
+    rels = posixpath.join(folder, "_rels", name + ".rels")
+    root = ElementTree.fromstring(archive.read(rels))
+    found = []
+    for item in root:
+        target = item.get("Target", "")
+        if item.get("TargetMode") == "External" or not target:
+            continue
+        path = target.lstrip("/") if target.startswith("/") else posixpath.join(folder, target)
+        found.append((item.get("Id", ""), item.get("Type", ""), posixpath.normpath(path)))
+    return found
+
+
+def first_sheet_parts(archive: zipfile.ZipFile) -> SheetParts | None:
+    """The first sheet's parts, or None when the package is not laid out as expected (the
+    whole read then says what is wrong, as it always has)."""
+    try:
+        workbook = next(
+            target
+            for _, kind, target in _relationships(archive, "")
+            if kind.endswith(_OFFICE_DOCUMENT)
+        )
+        related = _relationships(archive, workbook)
+        root = ElementTree.fromstring(archive.read(workbook))
+        first = next(e for e in root.iter() if _local(e.tag) == "sheet")
+        sheet_id = next(v for k, v in first.attrib.items() if _local(k) == "id")
+        sheet = next(target for key, _, target in related if key == sheet_id)
+    except (KeyError, StopIteration, ElementTree.ParseError, ValueError):
+        return None
+    folder, name = posixpath.split(workbook)
+    shared = ["[Content_Types].xml", "_rels/.rels", workbook]
+    shared.append(posixpath.join(folder, "_rels", name + ".rels"))
+    shared += [target for _, kind, target in related if kind.endswith(_SHARED_KINDS)]
+    shared = list(dict.fromkeys(shared))
+    names = set(archive.namelist())
+    if sheet not in names or not names.issuperset(shared):
+        return None
+    return SheetParts(sheet=sheet, shared=tuple(shared))
+
+
+def piece_size(archive: zipfile.ZipFile, parts: SheetParts) -> int | None:
+    """Bytes of the sheet's XML to read a piece at a time, or None to read the sheet whole."""
+    shared = sum(archive.getinfo(name).file_size for name in parts.shared)
+    size = max(PIECE_MIN, SHARED_TIMES * shared)
+    return size if archive.getinfo(parts.sheet).file_size > size else None
+
+
+def _workbook(shared: list[tuple[str, bytes]], name: str, *xml: bytes | memoryview) -> io.BytesIO:
+    piece = io.BytesIO()
+    with zipfile.ZipFile(piece, "w", zipfile.ZIP_STORED) as archive:
+        for part, data in shared:
+            archive.writestr(part, data)
+        with archive.open(name, "w") as sheet:
+            for data in xml:
+                sheet.write(data)
+    piece.seek(0)
+    return piece
+
+
+def _held(buffer: bytes, most: int) -> bytes:
+    if len(buffer) > most:
+        raise ValueError(f"more than {most // 1_000_000} MB of the sheet without a row's end")
+    return buffer
+
+
+def _head(
+    sheet: IO[bytes], opening: bytes, size: int, most: int
+) -> tuple[bytes | None, bytes, int]:
+    """The sheet's XML to its `<sheetData>` (the dimension dropped: calamine would size every
+    piece by it), the bytes read after it, and where they start; no head without sheetData."""
+    buffer = b""
+    while data := sheet.read(size):
+        buffer = _held(buffer + data, most)
+        at = buffer.find(opening)
+        if at >= 0:
+            start = at + len(opening)
+            return _DIMENSION.sub(b"", buffer[:start], count=1), buffer[start:], start
+    return None, buffer, len(buffer)
+
+
+def pieces(
+    archive: zipfile.ZipFile, parts: SheetParts, size: int, *, most: int
+) -> Iterator[tuple[io.BytesIO, float]]:
+    """Each piece as a workbook calamine reads, with the share of the sheet's bytes after its
+    head read so far (for a progress bar). ValueError when a piece would hold more than `most`
+    bytes of the sheet (a head or a row that long: no program writes one)."""
+    shared = [(name, archive.read(name)) for name in parts.shared]
+    total = archive.getinfo(parts.sheet).file_size
+    row_end = b"</" + parts.prefix + b"row>"
+    closing = b"</" + parts.prefix + b"sheetData>"
+    ending = closing + b"</" + parts.prefix + b"worksheet>"
+    with archive.open(parts.sheet) as sheet:
+        head, buffer, start = _head(sheet, b"<" + parts.prefix + b"sheetData>", size, most)
+        if head is None:  # no rows: the sheet as it is
+            yield _workbook(shared, parts.sheet, buffer), 1.0
+            return
+        read, made = start + len(buffer), False
+        while True:
+            cut = buffer.rfind(row_end) + len(row_end)
+            if cut >= len(row_end):  # else a row longer than a piece so far: read on
+                piece = _workbook(shared, parts.sheet, head, memoryview(buffer)[:cut], ending)
+                buffer, made = buffer[cut:], True
+                yield piece, (read - len(buffer) - start) / max(total - start, 1)
+            data = sheet.read(size)
+            if not data:
+                break
+            read += len(data)
+            buffer = _held(buffer + data, most) if buffer else data
+        end = buffer.rfind(closing)
+        rows = buffer[:end] if end >= 0 else buffer  # if damaged, calamine says how
+        if rows.strip() or not made:  # no empty last piece
+            yield _workbook(shared, parts.sheet, head, rows, ending), 1.0

@@ -20,7 +20,7 @@ from scrutiny.evidence.cleaning import CleanAnswer, answer_clean_alone, answers_
 from scrutiny.evidence.responses import ResponseDetails, answer_rows, response_fingerprint
 from scrutiny.evidence.stored import answers_disclose, answers_rewrite
 from scrutiny.instruments import CompiledVersion
-from scrutiny.models import Answer, Response, User
+from scrutiny.models import Answer, Question, Response, User
 from scrutiny.models.evidence import random_number
 
 
@@ -197,7 +197,9 @@ class BulkCleaner:
     answer) and remembered. A row with anything wrong
     (an error, a required question unanswered), a value that cannot be remembered (a list) or
     an instrument with conditions is checked whole by answers_clean, so the answers and the
-    errors are always exactly what answers_clean gives.
+    errors are always exactly what answers_clean gives. A free-text answer is checked each time
+    and not remembered: it rarely repeats, and remembering every comment would make memory grow
+    with the rows.
     """
 
     KINDS = (str, int, float, Decimal, bool, dt.date, dt.datetime)
@@ -209,8 +211,11 @@ class BulkCleaner:
         self.separable = all(q.show_if is None for q in compiled.questions.values())
         self.required = set(answers_clean(compiled, {}, complete=True)[1])
         self.known: dict[tuple[str, type, str], list[CleanAnswer] | None] = {}
+        self.free_text = {c for c, q in compiled.questions.items() if q.type == Question.Type.TEXT}
 
     def one(self, code: str, value: Any) -> list[CleanAnswer] | None:
+        if code in self.free_text:
+            return answer_clean_alone(self.compiled, code, value)
         # Text is its own key; other values by their repr, which tells apart what compares
         # equal but is stored or fingerprinted differently (1 and True, Decimal 1 and 1.0,
         # the same moment in two time zones).

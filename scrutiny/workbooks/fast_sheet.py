@@ -28,7 +28,7 @@ import datetime as dt
 import re
 import zipfile
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from typing import IO, Any
 
 from python_calamine import CalamineError, CalamineSheet, CalamineWorkbook, SheetTypeEnum
@@ -87,8 +87,8 @@ def _unnumbered_rows(text: bytes, tail: int, row: bytes) -> int:
 
 def _part_plain(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes | bool | None:
     """None when one XML part holds something that needs the careful reader; for a worksheet,
-    its namespace prefix (b"" or b"x:") when every row has a number, else False; True for
-    another part."""
+    its namespace prefix with its colon (b"" for none) when every row has a number, else False;
+    True for another part."""
     prefix: bytes | None = None  # once the part is known to be a worksheet
     tail, offset, unnumbered = b"", 0, 0
     with archive.open(info) as part:
@@ -105,7 +105,7 @@ def _part_plain(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes | bool
                     return None
                 row = b"<" + prefix + b"row"
                 unnumbered += _unnumbered_rows(text, len(tail), row)
-            tail = text[-_OVERLAP:]
+            tail = text[-(_OVERLAP + len(prefix or b"")) :]  # a tag cut by the chunk's edge
             offset += len(chunk)
     if prefix is None:
         return True
@@ -145,8 +145,8 @@ Pieces = Callable[[], Iterator[tuple[CalamineSheet, bool]]]
 Reading = tuple[Pieces, CalamineSheet, int]  # the sheets to read, the first of them, rows declared
 
 
-def _numbered(sheet: CalamineSheet, whole: bool) -> Iterator[tuple[int, list[Any], list[Any]]]:
-    """(row number, cells, the padding before them) of a sheet read whole or of a piece."""
+def _numbered(sheet: CalamineSheet, whole: bool) -> Iterator[tuple[int, list[Any]]]:
+    """(row number, cleaned values) of a sheet read whole or of a piece, empty rows too."""
     # Columns count from the first that holds a cell; rows, read whole, from row 1, and in a
     # piece from its first row that holds a cell.
     start = sheet.start
@@ -157,33 +157,57 @@ def _numbered(sheet: CalamineSheet, whole: bool) -> Iterator[tuple[int, list[Any
         rows = enumerate(sheet.iter_rows(), start=1)
     else:
         rows = enumerate(sheet.to_python(skip_empty_area=True), start=start[0] + 1)
+    cell = _cell
     for number, cells in rows:
-        yield number, cells, pad
+        yield number, pad + [cell(c) for c in cells] if pad else [cell(c) for c in cells]
+
+
+Careful = Callable[[int], Iterator[tuple[int, list[Any]]]]
 
 
 class CalamineRows(Sheet):
-    """A sheet read by calamine, whole or a piece at a time: the rows as `Sheet.rows` gives them."""
+    """A sheet read by calamine, whole or a piece at a time: the rows as `Sheet.rows` gives them.
+    Should calamine fail on a piece after the first, the careful reader reads the rest."""
 
-    def __init__(self, *, name: str, sheets: Pieces, headers: list[str], **kw: Any) -> None:
+    def __init__(
+        self, *, name: str, sheets: Pieces, careful: Careful, headers: list[str], **kw: Any
+    ) -> None:
         super().__init__(name=name, worksheet=sheets, headers=headers, **kw)
+        self.careful = careful
 
     def rows(self) -> Iterator[tuple[int, list[Any]]]:
-        cell, last = _cell, 1  # the header's row
+        last = 1  # the header's row
         try:
             for sheet, whole in self.worksheet():
-                for number, cells, pad in _numbered(sheet, whole):
-                    if number == 1:
-                        continue
+                for number, values in _numbered(sheet, whole):
                     if number <= last:
+                        if number == 1:
+                            continue
                         raise ValueError(f"row {number} comes after row {last}")
                     last = number
-                    values = pad + [cell(c) for c in cells] if pad else [cell(c) for c in cells]
                     for value in values:
                         if value is not None:
                             yield number, values
                             break
-        except (CalamineError, ValueError) as exc:
+        except CalamineError:
+            yield from self.careful(last)
+        except ValueError as exc:
             raise unreadable(f"Sheet {self.name}", exc) from None
+
+
+def _careful(handle: IO[bytes]) -> Careful:
+    """The rows after a row's number, read by the careful reader."""
+
+    def rows(after: int) -> Iterator[tuple[int, list[Any]]]:
+        handle.seek(0)
+        with workbook_open(handle) as workbook:
+            worksheet = workbook.worksheets[0]
+            sheet = sheet_read(worksheet, name=worksheet.title, problems=Problems())
+            for number, values in sheet.rows() if sheet is not None else ():
+                if number > after:
+                    yield number, values
+
+    return rows
 
 
 def _pieces_plan(
@@ -195,7 +219,7 @@ def _pieces_plan(
     if parts is None or not isinstance(prefix, bytes):
         return None  # rows without numbers (False), or not laid out as expected
     parts = dataclasses.replace(parts, prefix=prefix)
-    size = piece_size(archive, parts)
+    size = piece_size(archive, parts, most=FAST_MAX_UNPACKED)
     return None if size is None else (parts, size)
 
 
@@ -215,7 +239,8 @@ def _in_pieces(archive: zipfile.ZipFile, parts: SheetParts, size: int) -> Readin
         for piece, _ in pieces(archive, parts, size, most=FAST_MAX_UNPACKED):
             yield CalamineWorkbook.from_filelike(piece).get_sheet_by_index(0), False
 
-    piece, done = next(pieces(archive, parts, size, most=FAST_MAX_UNPACKED))
+    with closing(pieces(archive, parts, size, most=FAST_MAX_UNPACKED)) as made:
+        piece, done = next(made)
     first = CalamineWorkbook.from_filelike(piece).get_sheet_by_index(0)
     # For the progress bar: the rows of the first piece, scaled by the share of bytes they are.
     rows = first.start[0] + first.height if first.start else 1
@@ -226,7 +251,7 @@ def _calamine_sheet(
     handle: IO[bytes], archive: zipfile.ZipFile, scan: dict[str, bytes | bool], problems: Problems
 ) -> Sheet | bool | None:
     """The first sheet through calamine; False when it is not a worksheet (a chart), calamine
-    cannot read it, or it is too big for calamine to hold."""
+    cannot read it (its first piece, when read in pieces), or it is too big to hold."""
     try:
         handle.seek(0)
         workbook = CalamineWorkbook.from_filelike(handle)
@@ -244,15 +269,18 @@ def _calamine_sheet(
         header = next(_numbered(first, plan is None), None)
     except (CalamineError, ValueError):
         return False  # damaged or a row too long: the careful reader says how, as always
-    headers = []
-    if header is not None and header[0] == 1:
-        headers = [""] * len(header[2]) + [cell_text(_cell(c)) for c in header[1]]
+    headers = [cell_text(v) for v in header[1]] if header is not None and header[0] == 1 else []
     name = metadata[0].name
     columns = header_columns(headers, name=name, problems=problems)
     if columns is None:
         return None
     return CalamineRows(
-        name=name, sheets=sheets, headers=headers, columns=columns, declared_rows=declared
+        name=name,
+        sheets=sheets,
+        careful=_careful(handle),
+        headers=headers,
+        columns=columns,
+        declared_rows=declared,
     )
 
 

@@ -14,7 +14,8 @@ know: `fast_sheet`'s scan counts such rows and sends their sheet to the whole re
 
 Every piece reads the shared parts again, so a piece is at least SHARED_TIMES their size: reading
 them costs at most about a tenth of reading the rows. A workbook whose shared strings are a large
-part of it (every comment different) is read whole, as before, within FAST_MAX_UNPACKED.
+part of it (every comment different) is read whole, as before. Either way, calamine is never
+given more than FAST_MAX_UNPACKED bytes of XML at once (`fast_sheet`).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import io
 import posixpath
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Generator
 from dataclasses import dataclass
 from typing import IO
 
@@ -31,6 +32,7 @@ from defusedxml import ElementTree
 
 PIECE_MIN = 1024 * 1024
 SHARED_TIMES = 8
+_STEP = 1024 * 1024  # bytes of the sheet read at a time
 _OFFICE_DOCUMENT = "/officeDocument"
 _SHARED_KINDS = ("/sharedStrings", "/styles")
 _DIMENSION = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?dimension\b[^>]*>")
@@ -91,11 +93,14 @@ def first_sheet_parts(archive: zipfile.ZipFile) -> SheetParts | None:
     return SheetParts(sheet=sheet, shared=tuple(shared))
 
 
-def piece_size(archive: zipfile.ZipFile, parts: SheetParts) -> int | None:
-    """Bytes of the sheet's XML to read a piece at a time, or None to read the sheet whole."""
+def piece_size(archive: zipfile.ZipFile, parts: SheetParts, *, most: int) -> int | None:
+    """Bytes of the sheet's XML to read a piece at a time, or None to read the sheet whole
+    (small, or its shared parts so big that a piece with them would hold more than `most`)."""
     shared = sum(archive.getinfo(name).file_size for name in parts.shared)
     size = max(PIECE_MIN, SHARED_TIMES * shared)
-    return size if archive.getinfo(parts.sheet).file_size > size else None
+    if archive.getinfo(parts.sheet).file_size <= size or shared + size + _STEP > most:
+        return None
+    return size
 
 
 def _workbook(shared: list[tuple[str, bytes]], name: str, *xml: bytes | memoryview) -> io.BytesIO:
@@ -110,56 +115,76 @@ def _workbook(shared: list[tuple[str, bytes]], name: str, *xml: bytes | memoryvi
     return piece
 
 
-def _held(buffer: bytes, most: int) -> bytes:
-    if len(buffer) > most:
-        raise ValueError(f"more than {most // 1_000_000} MB of the sheet without a row's end")
-    return buffer
+class _Reading:
+    """A sheet's XML read a step at a time into a buffer."""
 
+    def __init__(self, sheet: IO[bytes], most: int) -> None:
+        self.sheet, self.most = sheet, most
+        self.buffer = bytearray()
+        self.read = 0
+        self.ended = False  # the sheet's XML all read
 
-def _head(
-    sheet: IO[bytes], opening: bytes, size: int, most: int
-) -> tuple[bytes | None, bytes, int]:
-    """The sheet's XML to its `<sheetData>` (the dimension dropped: calamine would size every
-    piece by it), the bytes read after it, and where they start; no head without sheetData."""
-    buffer = b""
-    while data := sheet.read(size):
-        buffer = _held(buffer + data, most)
-        at = buffer.find(opening)
-        if at >= 0:
-            start = at + len(opening)
-            return _DIMENSION.sub(b"", buffer[:start], count=1), buffer[start:], start
-    return None, buffer, len(buffer)
+    def step(self) -> bool:
+        """Read a step more; False at the end of the sheet."""
+        data = self.sheet.read(_STEP)
+        self.buffer += data
+        self.read += len(data)
+        self.ended = not data
+        return not self.ended
+
+    def find(self, sought: bytes, *, last: bool = False) -> int:
+        """Where (the last) `sought` ends in the buffer, reading on until it is there; -1 at
+        the end of the sheet. Each byte is searched once. ValueError past `most` bytes."""
+        searched = 0
+        while True:
+            begin = max(0, searched - len(sought) + 1)
+            find = self.buffer.rfind if last else self.buffer.find
+            at = find(sought, begin)
+            if at >= 0:
+                return at + len(sought)
+            if len(self.buffer) > self.most:
+                megabytes = self.most // (1024 * 1024)
+                raise ValueError(f"more than {megabytes} MB of the sheet without a row's end")
+            searched = len(self.buffer)
+            if not self.step():
+                return -1
+
+    def take(self, length: int) -> bytes:
+        taken = bytes(self.buffer[:length])
+        del self.buffer[:length]
+        return taken
 
 
 def pieces(
     archive: zipfile.ZipFile, parts: SheetParts, size: int, *, most: int
-) -> Iterator[tuple[io.BytesIO, float]]:
+) -> Generator[tuple[io.BytesIO, float], None, None]:
     """Each piece as a workbook calamine reads, with the share of the sheet's bytes after its
-    head read so far (for a progress bar). ValueError when a piece would hold more than `most`
-    bytes of the sheet (a head or a row that long: no program writes one)."""
+    head read so far (for a progress bar). What follows `</sheetData>` is not read.
+    ValueError when the head or one row is longer than `most` bytes (no program writes one):
+    a piece would hold it whole."""
     shared = [(name, archive.read(name)) for name in parts.shared]
     total = archive.getinfo(parts.sheet).file_size
     row_end = b"</" + parts.prefix + b"row>"
     closing = b"</" + parts.prefix + b"sheetData>"
     ending = closing + b"</" + parts.prefix + b"worksheet>"
     with archive.open(parts.sheet) as sheet:
-        head, buffer, start = _head(sheet, b"<" + parts.prefix + b"sheetData>", size, most)
-        if head is None:  # no rows: the sheet as it is
-            yield _workbook(shared, parts.sheet, buffer), 1.0
+        reading = _Reading(sheet, most)
+        start = reading.find(b"<" + parts.prefix + b"sheetData>")
+        if start < 0:  # no rows: the sheet as it is
+            yield _workbook(shared, parts.sheet, reading.take(len(reading.buffer))), 1.0
             return
-        read, made = start + len(buffer), False
+        head = _DIMENSION.sub(b"", reading.take(start), count=1)
+        made = False
         while True:
-            cut = buffer.rfind(row_end) + len(row_end)
-            if cut >= len(row_end):  # else a row longer than a piece so far: read on
-                piece = _workbook(shared, parts.sheet, head, memoryview(buffer)[:cut], ending)
-                buffer, made = buffer[cut:], True
-                yield piece, (read - len(buffer) - start) / max(total - start, 1)
-            data = sheet.read(size)
-            if not data:
-                break
-            read += len(data)
-            buffer = _held(buffer + data, most) if buffer else data
-        end = buffer.rfind(closing)
-        rows = buffer[:end] if end >= 0 else buffer  # if damaged, calamine says how
-        if rows.strip() or not made:  # no empty last piece
-            yield _workbook(shared, parts.sheet, head, rows, ending), 1.0
+            while len(reading.buffer) < size and reading.step():
+                pass
+            end = reading.buffer.find(closing)
+            cut = reading.find(row_end, last=True) if end < 0 and not reading.ended else -1
+            if cut < 0:  # the last rows (if damaged, calamine says how)
+                rows = reading.take(end if end >= 0 else len(reading.buffer))
+                if rows.strip() or not made:
+                    yield _workbook(shared, parts.sheet, head, rows, ending), 1.0
+                return
+            piece = _workbook(shared, parts.sheet, head, reading.take(cut), ending)
+            made = True
+            yield piece, (reading.read - len(reading.buffer) - start) / max(total - start, 1)

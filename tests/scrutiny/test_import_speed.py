@@ -106,6 +106,7 @@ def test_a_sheet_read_in_pieces_imports_as_the_sheet_read_whole(plain, monkeypat
     Response.objects.filter(instrument=plain).delete()
     monkeypatch.setattr(sheet_pieces, "PIECE_MIN", 600)
     monkeypatch.setattr(sheet_pieces, "SHARED_TIMES", 0)
+    monkeypatch.setattr(sheet_pieces, "_STEP", 300)
     file = responses_file(rows)
     with zipfile.ZipFile(file) as archive:
         plan = fast_sheet._pieces_plan(archive, fast_sheet._scan(file) or {})

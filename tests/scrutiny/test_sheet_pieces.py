@@ -12,6 +12,7 @@ import datetime as dt
 import io
 import re
 import zipfile
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -79,14 +80,26 @@ WRITERS = {"openpyxl": _openpyxl_file, "xlsxwriter": _xlsxwriter_file}
 def small_pieces_fixture(monkeypatch):
     monkeypatch.setattr(sheet_pieces, "PIECE_MIN", 700)
     monkeypatch.setattr(sheet_pieces, "SHARED_TIMES", 0)
+    monkeypatch.setattr(sheet_pieces, "_STEP", 300)
 
 
-def _read(file: io.BytesIO) -> tuple[list[str], list[tuple[int, list[Any]]], int | None]:
-    with first_sheet_open(file, Problems()) as sheet:
-        assert sheet is not None
-        read = sheet.headers, list(sheet.rows()), sheet.declared_rows
-        # Rows can be read again (an upload's preview reads the first, then all).
-        assert list(sheet.rows()) == read[1]
+def _read(file: io.BytesIO) -> tuple[list[str], list[tuple[int, list[Any]]], int | None, int]:
+    """The header, the rows, the rows declared, and how many pieces calamine was given."""
+    given: list[int] = []
+
+    def counted(*args: Any, **kwargs: Any) -> Iterator[tuple[io.BytesIO, float]]:
+        for piece in sheet_pieces.pieces(*args, **kwargs):
+            given.append(1)
+            yield piece
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(fast_sheet, "pieces", counted)
+        with first_sheet_open(file, Problems()) as sheet:
+            assert sheet is not None
+            rows = list(sheet.rows())
+            # Rows can be read again (an upload's preview reads the first, then all).
+            assert list(sheet.rows()) == rows
+            read = sheet.headers, rows, sheet.declared_rows, len(given)
     file.seek(0)
     return read
 
@@ -129,10 +142,12 @@ def test_pieces_give_what_the_whole_sheet_and_openpyxl_give(writer, monkeypatch)
         careful = _read(file)
     monkeypatch.setattr(sheet_pieces, "PIECE_MIN", 700)
     monkeypatch.setattr(sheet_pieces, "SHARED_TIMES", 0)
+    monkeypatch.setattr(sheet_pieces, "_STEP", 300)
     assert _in_pieces(file) > 20
     pieces = _read(file)
     assert pieces[:2] == whole[:2] == careful[:2]
-    headers, rows, declared = pieces
+    assert whole[3] == careful[3] == 0 and pieces[3] > 40  # the header's piece, then twice all
+    headers, rows, declared, _ = pieces
     assert headers == ["", "ref", "n", "when"]
     assert len(rows) == 390 and rows[0][0] == 2 and rows[-1][0] == 401
     assert [number for number, _ in rows if 45 <= number <= 62] == [45, 46, 47, 48, 49, 60, 61, 62]
@@ -166,7 +181,7 @@ def test_the_pieces_are_the_sheet_cut_after_whole_rows(small_pieces):
         assert sheet.startswith(head) and sheet.endswith(end)
         body = sheet[len(head) : -len(end)]
         assert body.startswith(b"<row ") and body.endswith(b"</row>")
-        assert len(body) < size + 200  # a piece's bytes, and the rest of its last row
+        assert len(body) < size + sheet_pieces._STEP  # its size, and what the last step read
         rows += body
         assert 0 < read <= 1
     assert rows == xml[xml.index(b"<sheetData>") + 11 : xml.index(b"</sheetData>")]
@@ -228,7 +243,8 @@ def test_rows_without_numbers_are_read_whole(small_pieces):
     file = _rewritten(_openpyxl_file(300), lambda xml: xml.replace(b'<row r="120">', b"<row>"))
     assert _scanned(file)[SHEET] is False
     assert _in_pieces(file) == 0
-    _, rows, _ = _read(file)
+    _, rows, _, given = _read(file)
+    assert given == 0
     assert dict(rows)[120][1] == "R120"
     assert rows == _read(_openpyxl_file(300))[1]
 
@@ -299,7 +315,7 @@ def test_a_workbook_mostly_shared_strings_is_read_whole():
 def test_a_row_longer_than_calamine_may_hold_is_refused_not_held(small_pieces, monkeypatch):
     """A piece holds whole rows, so a row of more than FAST_MAX_UNPACKED bytes would be held
     whole: it is refused, naming the sheet, and a head that long goes to the careful reader."""
-    monkeypatch.setattr(fast_sheet, "FAST_MAX_UNPACKED", 5_000)
+    monkeypatch.setattr(fast_sheet, "FAST_MAX_UNPACKED", 9_000)
     cell = b'<c r="E200" t="inlineStr"><is><t>' + b"long " * 2_000 + b"</t></is></c>"
     file = _rewritten(
         _openpyxl_file(300),
@@ -312,9 +328,75 @@ def test_a_row_longer_than_calamine_may_hold_is_refused_not_held(small_pieces, m
     headed = _rewritten(
         _openpyxl_file(300),
         lambda xml: xml.replace(
-            b"<sheetData>", b"<cols>" + b'<col min="1" max="1"/>' * 400 + b"</cols><sheetData>"
+            b"<sheetData>", b"<cols>" + b'<col min="1" max="1"/>' * 600 + b"</cols><sheetData>"
         ),
     )
     with first_sheet_open(headed, Problems()) as sheet:
         assert sheet is not None and not isinstance(sheet, fast_sheet.CalamineRows)
         assert len(list(sheet.rows())) == 290
+
+
+def test_a_piece_calamine_cannot_read_is_read_by_the_careful_reader(small_pieces):
+    """Calamine reads a sheet's first piece before any row is given; should it fail on a later
+    one (a cell of a type it does not know, which openpyxl reads), the careful reader reads the
+    rows after the last one given, as it would have read the whole sheet."""
+    file = _rewritten(
+        _openpyxl_file(300),
+        lambda xml: re.sub(rb'<c r="C240" t="n">', b'<c r="C240" t="zz">', xml),
+    )
+    _, rows, _, given = _read(file)
+    assert given > 10
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(fast_sheet, "_scan", lambda handle: None)
+        assert rows == _read(file)[1]
+    assert dict(rows)[240][2] == "240" and dict(rows)[241][2] == 361.5
+
+
+def test_what_follows_the_rows_is_not_read(small_pieces, monkeypatch):
+    """The sheet's tail (merged cells, links) is not read: however long, it is never held."""
+    monkeypatch.setattr(fast_sheet, "FAST_MAX_UNPACKED", 9_000)
+    links = b"<hyperlinks>" + b'<hyperlink ref="A1" display="a link"/>' * 2_000 + b"</hyperlinks>"
+    file = _rewritten(
+        _openpyxl_file(300), lambda xml: xml.replace(b"</sheetData>", b"</sheetData>" + links)
+    )
+    _, rows, _, given = _read(file)
+    assert given > 10 and len(rows) == 290
+
+
+def test_shared_parts_too_big_to_go_with_each_piece_are_not_cut(monkeypatch):
+    """A piece, the shared parts that go with it and a step of reading fit in FAST_MAX_UNPACKED,
+    or the sheet is not cut (and is read whole, or by the careful reader when it is too big)."""
+    file = _openpyxl_file(300)
+    monkeypatch.setattr(sheet_pieces, "PIECE_MIN", 100)
+    with zipfile.ZipFile(file) as archive:
+        parts = sheet_pieces.first_sheet_parts(archive)
+        assert parts is not None
+        shared = sum(archive.getinfo(name).file_size for name in parts.shared)
+        size = sheet_pieces.SHARED_TIMES * shared
+        assert archive.getinfo(SHEET).file_size > size
+        room = shared + size + sheet_pieces._STEP
+        assert sheet_pieces.piece_size(archive, parts, most=room) == size
+        assert sheet_pieces.piece_size(archive, parts, most=room - 1) is None
+
+
+@pytest.mark.parametrize("chunk", range(256, 420, 23))
+def test_a_long_namespace_prefix_is_found_across_the_chunks(chunk, monkeypatch):
+    """The scan keeps the end of each chunk for the next, longer than the longest tag sought."""
+    monkeypatch.setattr(fast_sheet, "_CHUNK", chunk)
+    prefix = b"p" * 70
+
+    def prefixed(xml: bytes) -> bytes:
+        xml = re.sub(rb"<(/?)([A-Za-z]+)([\s/>])", rb"<\1" + prefix + rb":\2\3", xml)
+        return xml.replace(b'xmlns="', b"xmlns:" + prefix + b'="', 1)
+
+    file = _rewritten(_openpyxl_file(40), prefixed)
+    assert _scanned(file)[SHEET] == prefix + b":"
+    for row in (3, 17, 29):
+        tag = b"<" + prefix + f':row r="{row}">'.encode()
+        bare = b"<" + prefix + b":row>"
+        one = _rewritten(file, lambda xml, tag=tag, bare=bare: xml.replace(tag, bare))
+        assert _scanned(one)[SHEET] is False
+        formula = b"<" + prefix + b":f>1+1</" + prefix + b":f>"
+        cell = b"<" + prefix + f':c r="B{row}"'.encode()
+        with_formula = _rewritten(file, lambda xml, c=cell, f=formula: xml.replace(c, f + c, 1))
+        assert fast_sheet._scan(with_formula) is None

@@ -15,7 +15,9 @@ big sheet is read a piece of whole rows at a time (`sheet_pieces`): memory stays
 The scan counts each worksheet's rows without a number (`r`), which pieces cannot place; such a
 sheet, or one whose shared strings are a large part of the workbook, is read whole. When what
 calamine would hold at once unpacks to more than FAST_MAX_UNPACKED, the careful reader, which
-streams, reads it instead: memory stays bounded whatever the file.
+streams, reads it instead: memory stays bounded whatever the file. Calamine reads the first
+piece before any row is given; should it fail on a later one, the careful reader reads the rows
+after the last given. A head or one row longer than FAST_MAX_UNPACKED is refused.
 
 Cells read as the careful reader reads them: text stripped (empty as None), whole numbers as
 int, a date as a datetime at midnight.

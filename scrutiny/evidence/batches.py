@@ -203,7 +203,7 @@ class BulkCleaner:
     """
 
     KINDS = (str, int, float, Decimal, bool, dt.date, dt.datetime)
-    LIMIT = 100_000  # distinct answers remembered at most (free text rarely repeats)
+    LIMIT = 100_000  # distinct answers remembered at most (free text is not)
 
     def __init__(self, compiled: CompiledVersion) -> None:
         self.compiled = compiled

@@ -16,8 +16,8 @@ The scan counts each worksheet's rows without a number (`r`), which pieces canno
 sheet, or one whose shared strings are a large part of the workbook, is read whole. When what
 calamine would hold at once unpacks to more than FAST_MAX_UNPACKED, the careful reader, which
 streams, reads it instead: memory stays bounded whatever the file. Calamine reads the first
-piece before any row is given; should it fail on a later one, the careful reader reads the rows
-after the last given. A head or one row longer than FAST_MAX_UNPACKED is refused.
+piece before any row is given; should it fail on a later one, or a row be too long for a piece,
+the careful reader reads the rows after the last given.
 
 Cells read as the careful reader reads them: text stripped (empty as None), whole numbers as
 int, a date as a datetime at midnight.
@@ -43,7 +43,13 @@ from scrutiny.workbooks.opening import (
 )
 from scrutiny.workbooks.problems import Problems
 from scrutiny.workbooks.reading import Sheet, cell_text, header_columns, sheet_read
-from scrutiny.workbooks.sheet_pieces import SheetParts, first_sheet_parts, piece_size, pieces
+from scrutiny.workbooks.sheet_pieces import (
+    SheetParts,
+    TooLong,
+    first_sheet_parts,
+    piece_size,
+    pieces,
+)
 
 FAST_MAX_UNPACKED = 160 * 1024 * 1024
 _CHUNK = 1024 * 1024
@@ -191,7 +197,7 @@ class CalamineRows(Sheet):
                         if value is not None:
                             yield number, values
                             break
-        except CalamineError:
+        except (CalamineError, TooLong):
             yield from self.careful(last)
         except ValueError as exc:
             raise unreadable(f"Sheet {self.name}", exc) from None
@@ -205,7 +211,9 @@ def _careful(handle: IO[bytes]) -> Careful:
         with workbook_open(handle) as workbook:
             worksheet = workbook.worksheets[0]
             sheet = sheet_read(worksheet, name=worksheet.title, problems=Problems())
-            for number, values in sheet.rows() if sheet is not None else ():
+            if sheet is None:  # calamine read its header; openpyxl does not
+                raise unreadable(f"Sheet {worksheet.title}", ValueError("its header"))
+            for number, values in sheet.rows():
                 if number > after:
                     yield number, values
 

@@ -115,6 +115,10 @@ def _workbook(shared: list[tuple[str, bytes]], name: str, *xml: bytes | memoryvi
     return piece
 
 
+class TooLong(ValueError):
+    """A sheet's head, or one of its rows, too long to go in a piece."""
+
+
 class _Reading:
     """A sheet's XML read a step at a time into a buffer."""
 
@@ -134,7 +138,7 @@ class _Reading:
 
     def find(self, sought: bytes, *, last: bool = False) -> int:
         """Where (the last) `sought` ends in the buffer, reading on until it is there; -1 at
-        the end of the sheet. Each byte is searched once. ValueError past `most` bytes."""
+        the end of the sheet. TooLong past `most` bytes."""
         searched = 0
         while True:
             begin = max(0, searched - len(sought) + 1)
@@ -143,8 +147,7 @@ class _Reading:
             if at >= 0:
                 return at + len(sought)
             if len(self.buffer) > self.most:
-                megabytes = self.most // (1024 * 1024)
-                raise ValueError(f"more than {megabytes} MB of the sheet without a row's end")
+                raise TooLong(f"more than {self.most:,} bytes of the sheet without a row's end")
             searched = len(self.buffer)
             if not self.step():
                 return -1
@@ -159,10 +162,11 @@ def pieces(
     archive: zipfile.ZipFile, parts: SheetParts, size: int, *, most: int
 ) -> Generator[tuple[io.BytesIO, float], None, None]:
     """Each piece as a workbook calamine reads, with the share of the sheet's bytes after its
-    head read so far (for a progress bar). What follows `</sheetData>` is not read.
-    ValueError when the head or one row is longer than `most` bytes (no program writes one):
-    a piece would hold it whole."""
+    head read so far (for a progress bar). Reading stops within a step of `</sheetData>`.
+    TooLong when a piece would hold more than `most` bytes of XML: a head longer than an eighth
+    of a piece, or a row too long (no program writes either)."""
     shared = [(name, archive.read(name)) for name in parts.shared]
+    held = sum(len(data) for _, data in shared) + _STEP
     total = archive.getinfo(parts.sheet).file_size
     row_end = b"</" + parts.prefix + b"row>"
     closing = b"</" + parts.prefix + b"sheetData>"
@@ -174,6 +178,9 @@ def pieces(
             yield _workbook(shared, parts.sheet, reading.take(len(reading.buffer))), 1.0
             return
         head = _DIMENSION.sub(b"", reading.take(start), count=1)
+        if len(head) * SHARED_TIMES > size:
+            raise TooLong(f"a head of {len(head):,} bytes before the sheet's rows")
+        reading.most = most - held - len(head)  # a piece: the shared parts, the head, rows
         made = False
         while True:
             while len(reading.buffer) < size and reading.step():

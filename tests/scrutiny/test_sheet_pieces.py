@@ -83,13 +83,17 @@ def small_pieces_fixture(monkeypatch):
     monkeypatch.setattr(sheet_pieces, "_STEP", 300)
 
 
-def _read(file: io.BytesIO) -> tuple[list[str], list[tuple[int, list[Any]]], int | None, int]:
-    """The header, the rows, the rows declared, and how many pieces calamine was given."""
+Read = tuple[list[str], list[tuple[int, list[Any]]], int | None, int, int]
+
+
+def _read(file: io.BytesIO) -> Read:
+    """The header, the rows, the rows declared, how many pieces calamine was given, and the
+    bytes of the biggest."""
     given: list[int] = []
 
     def counted(*args: Any, **kwargs: Any) -> Iterator[tuple[io.BytesIO, float]]:
         for piece in sheet_pieces.pieces(*args, **kwargs):
-            given.append(1)
+            given.append(piece[0].getbuffer().nbytes)
             yield piece
 
     with pytest.MonkeyPatch.context() as patch:
@@ -99,7 +103,7 @@ def _read(file: io.BytesIO) -> tuple[list[str], list[tuple[int, list[Any]]], int
             rows = list(sheet.rows())
             # Rows can be read again (an upload's preview reads the first, then all).
             assert list(sheet.rows()) == rows
-            read = sheet.headers, rows, sheet.declared_rows, len(given)
+            read = sheet.headers, rows, sheet.declared_rows, len(given), max(given, default=0)
     file.seek(0)
     return read
 
@@ -147,7 +151,7 @@ def test_pieces_give_what_the_whole_sheet_and_openpyxl_give(writer, monkeypatch)
     pieces = _read(file)
     assert pieces[:2] == whole[:2] == careful[:2]
     assert whole[3] == careful[3] == 0 and pieces[3] > 40  # the header's piece, then twice all
-    headers, rows, declared, _ = pieces
+    headers, rows, declared, _, _ = pieces
     assert headers == ["", "ref", "n", "when"]
     assert len(rows) == 390 and rows[0][0] == 2 and rows[-1][0] == 401
     assert [number for number, _ in rows if 45 <= number <= 62] == [45, 46, 47, 48, 49, 60, 61, 62]
@@ -243,7 +247,7 @@ def test_rows_without_numbers_are_read_whole(small_pieces):
     file = _rewritten(_openpyxl_file(300), lambda xml: xml.replace(b'<row r="120">', b"<row>"))
     assert _scanned(file)[SHEET] is False
     assert _in_pieces(file) == 0
-    _, rows, _, given = _read(file)
+    _, rows, _, given, _ = _read(file)
     assert given == 0
     assert dict(rows)[120][1] == "R120"
     assert rows == _read(_openpyxl_file(300))[1]
@@ -312,10 +316,14 @@ def test_a_workbook_mostly_shared_strings_is_read_whole():
     assert _read(file)[1] == _read(shared)[1]
 
 
-def test_a_row_longer_than_calamine_may_hold_is_refused_not_held(small_pieces, monkeypatch):
-    """A piece holds whole rows, so a row of more than FAST_MAX_UNPACKED bytes would be held
-    whole: it is refused, naming the sheet, and a head that long goes to the careful reader."""
+def test_a_piece_never_holds_more_than_calamine_may(small_pieces, monkeypatch):
+    """A piece holds whole rows, the head and the shared parts, in FAST_MAX_UNPACKED bytes: a row
+    too long for that is read by the careful reader, from that row on, and a head too long
+    sends the whole sheet there."""
     monkeypatch.setattr(fast_sheet, "FAST_MAX_UNPACKED", 9_000)
+    careful = _careful_read(_openpyxl_file(300))
+    _, rows, _, given, biggest = _read(_openpyxl_file(300))
+    assert rows == careful and given > 10 and biggest <= 9_000
     cell = b'<c r="E200" t="inlineStr"><is><t>' + b"long " * 2_000 + b"</t></is></c>"
     file = _rewritten(
         _openpyxl_file(300),
@@ -323,8 +331,9 @@ def test_a_row_longer_than_calamine_may_hold_is_refused_not_held(small_pieces, m
     )
     original = zipfile.ZipFile(_openpyxl_file(300)).read(SHEET)
     assert len(zipfile.ZipFile(file).read(SHEET)) > len(original) + 9_000
-    with pytest.raises(ApplicationError, match=r"Sheet Sheet could not be read: .*without a row"):
-        _read(file)
+    _, rows, _, given, biggest = _read(file)
+    assert rows == _careful_read(file) and given > 5 and biggest <= 9_000
+    assert dict(rows)[200][4] == ("long " * 2_000).strip()
     headed = _rewritten(
         _openpyxl_file(300),
         lambda xml: xml.replace(
@@ -336,6 +345,12 @@ def test_a_row_longer_than_calamine_may_hold_is_refused_not_held(small_pieces, m
         assert len(list(sheet.rows())) == 290
 
 
+def _careful_read(file: io.BytesIO) -> list[tuple[int, list[Any]]]:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(fast_sheet, "_scan", lambda handle: None)
+        return _read(file)[1]
+
+
 def test_a_piece_calamine_cannot_read_is_read_by_the_careful_reader(small_pieces):
     """Calamine reads a sheet's first piece before any row is given; should it fail on a later
     one (a cell of a type it does not know, which openpyxl reads), the careful reader reads the
@@ -344,7 +359,7 @@ def test_a_piece_calamine_cannot_read_is_read_by_the_careful_reader(small_pieces
         _openpyxl_file(300),
         lambda xml: re.sub(rb'<c r="C240" t="n">', b'<c r="C240" t="zz">', xml),
     )
-    _, rows, _, given = _read(file)
+    _, rows, _, given, _ = _read(file)
     assert given > 10
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(fast_sheet, "_scan", lambda handle: None)
@@ -359,7 +374,7 @@ def test_what_follows_the_rows_is_not_read(small_pieces, monkeypatch):
     file = _rewritten(
         _openpyxl_file(300), lambda xml: xml.replace(b"</sheetData>", b"</sheetData>" + links)
     )
-    _, rows, _, given = _read(file)
+    _, rows, _, given, _ = _read(file)
     assert given > 10 and len(rows) == 290
 
 

@@ -92,12 +92,14 @@ def definition():  # type: ignore[no-untyped-def]
     )
 
 
-def workbook(rows: int, seed: int) -> bytes:
+def workbook(rows: int, seed: int, *, excel: bool = False) -> bytes:
+    """The responses workbook: written by openpyxl (texts inline in the sheet), or with
+    `excel` by XlsxWriter as Excel writes one (texts in a table of shared strings)."""
     from openpyxl import Workbook
 
     rng = random.Random(seed)
     book = Workbook(write_only=True)
-    sheet = book.create_sheet("responses")
+    sheet = _ExcelSheet() if excel else book.create_sheet("responses")
     sheet.append(
         ["ref", "agency", "area", "role", "case_ref", "submitted"]
         + [f"Q{i}" for i in range(1, QUESTIONS_PER_ROW + 1)]
@@ -115,9 +117,36 @@ def workbook(rows: int, seed: int) -> bytes:
         row += ["briefing; team", rng.choice(["web", "supervision"])]
         row += [rng.randint(0, 20), dt.datetime(2023, 6, 1), f"Comment number {n}"]
         sheet.append(row)
+    if isinstance(sheet, _ExcelSheet):
+        return sheet.saved()
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+class _ExcelSheet:
+    """Rows written by XlsxWriter, dates formatted as dates, texts as shared strings."""
+
+    def __init__(self) -> None:
+        import xlsxwriter
+
+        self.buffer = io.BytesIO()
+        self.book = xlsxwriter.Workbook(self.buffer, {"in_memory": True})
+        self.sheet = self.book.add_worksheet("responses")
+        self.day = self.book.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
+        self.rows = 0
+
+    def append(self, row: list) -> None:  # type: ignore[type-arg]
+        for column, value in enumerate(row):
+            if isinstance(value, dt.datetime):
+                self.sheet.write_datetime(self.rows, column, value, self.day)
+            else:
+                self.sheet.write(self.rows, column, value)
+        self.rows += 1
+
+    def saved(self) -> bytes:
+        self.book.close()
+        return self.buffer.getvalue()
 
 
 class QueryCounter:
@@ -245,6 +274,9 @@ def main() -> None:
     parser.add_argument("--sizes", default="100000,300000,1000000", help="answers per file")
     parser.add_argument("--formats", default="xlsx,csv", help="xlsx, csv or both")
     parser.add_argument("--no-trace", action="store_true", help="skip the tracemalloc run")
+    parser.add_argument(
+        "--excel", action="store_true", help="write the workbook as Excel does (shared strings)"
+    )
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     formats = args.formats.split(",")
@@ -286,7 +318,7 @@ def main() -> None:
         )
         for number, answers in enumerate(sizes):
             rows = answers // QUESTIONS_PER_ROW
-            book = workbook(rows, seed=number)
+            book = workbook(rows, seed=number, excel=args.excel)
             for kind in formats:
                 data = book if kind == "xlsx" else as_csv(book)
                 results = []

@@ -13,8 +13,11 @@ the whole sheet. Calamine numbers a row without `r` after the one before it, whi
 know: `fast_sheet`'s scan counts such rows and sends their sheet to the whole read.
 
 Every piece reads the shared parts again, so a piece is at least SHARED_TIMES their size: reading
-them costs at most about a tenth of reading the rows. A workbook whose shared strings are a large
-part of it (every comment different) is read whole, as before. Either way, calamine is never
+them costs at most about a tenth of reading the rows. And a piece is at most PIECE_MAX, beyond
+which it costs more memory than the sheet read whole. So a workbook whose shared strings are
+over PIECE_MAX / SHARED_TIMES (256 KB: Excel's, with a different text in many rows) is read
+whole, as before, its memory growing with its cells. Openpyxl writes texts in the sheet, and so
+does this platform's own export, so theirs are read in pieces. Either way, calamine is never
 given more than FAST_MAX_UNPACKED bytes of XML at once (`fast_sheet`).
 """
 
@@ -32,6 +35,9 @@ from defusedxml import ElementTree
 
 PIECE_MIN = 1024 * 1024
 SHARED_TIMES = 8
+# A bigger piece costs more than the sheet read whole: its cells are all made Python objects at
+# once (bench/RESULTS.md: pieces of 33 MB, 288 MB against 184 MB and twice the time).
+PIECE_MAX = 2 * 1024 * 1024
 _STEP = 1024 * 1024  # bytes of the sheet read at a time
 _OFFICE_DOCUMENT = "/officeDocument"
 _SHARED_KINDS = ("/sharedStrings", "/styles")
@@ -94,13 +100,13 @@ def first_sheet_parts(archive: zipfile.ZipFile) -> SheetParts | None:
 
 
 def piece_size(archive: zipfile.ZipFile, parts: SheetParts, *, most: int) -> int | None:
-    """Bytes of the sheet's XML to read a piece at a time, or None to read the sheet whole
-    (small, or its shared parts so big that a piece with them would hold more than `most`)."""
+    """Bytes of the sheet's XML to read a piece at a time, or None to read the sheet whole:
+    a small sheet, or shared parts so big that pieces would cost more than they save."""
     shared = sum(archive.getinfo(name).file_size for name in parts.shared)
     size = max(PIECE_MIN, SHARED_TIMES * shared)
     if archive.getinfo(parts.sheet).file_size <= size or shared + size + _STEP > most:
         return None
-    return size
+    return size if size <= PIECE_MAX else None
 
 
 def _workbook(shared: list[tuple[str, bytes]], name: str, *xml: bytes | memoryview) -> io.BytesIO:

@@ -285,8 +285,9 @@ def test_rows_out_of_order_across_pieces_are_refused_with_the_rows_named(small_p
 
 
 def test_a_workbook_mostly_shared_strings_is_read_whole():
-    """Every piece reads the shared strings again: where they are more than an eighth of the
-    sheet (a long comment, different in every row), the sheet is read whole, as before."""
+    """Every piece reads the shared strings again, and is at most PIECE_MAX: where they are more
+    than an eighth of that (a long comment, different in every row), the sheet is read whole,
+    as before."""
     comments: list[tuple[str, int | str]] = [
         (f"Comment {n}: " + "what the practitioner saw " * 4, n) for n in range(12_000)
     ]
@@ -392,6 +393,11 @@ def test_shared_parts_too_big_to_go_with_each_piece_are_not_cut(monkeypatch):
         room = shared + size + sheet_pieces._STEP
         assert sheet_pieces.piece_size(archive, parts, most=room) == size
         assert sheet_pieces.piece_size(archive, parts, most=room - 1) is None
+        # A piece bigger than PIECE_MAX would cost more than the sheet read whole.
+        monkeypatch.setattr(sheet_pieces, "PIECE_MAX", size)
+        assert sheet_pieces.piece_size(archive, parts, most=room) == size
+        monkeypatch.setattr(sheet_pieces, "PIECE_MAX", size - 1)
+        assert sheet_pieces.piece_size(archive, parts, most=room) is None
 
 
 @pytest.mark.parametrize("chunk", range(256, 420, 23))

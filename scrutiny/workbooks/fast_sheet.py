@@ -33,6 +33,7 @@ from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from typing import IO, Any
 
+from openpyxl.workbook.workbook import Workbook
 from python_calamine import CalamineError, CalamineSheet, CalamineWorkbook, SheetTypeEnum
 
 from scrutiny.workbooks.opening import (
@@ -209,10 +210,9 @@ def _careful(handle: IO[bytes]) -> Careful:
     def rows(after: int) -> Iterator[tuple[int, list[Any]]]:
         handle.seek(0)
         with workbook_open(handle) as workbook:
-            worksheet = workbook.worksheets[0]
-            sheet = sheet_read(worksheet, name=worksheet.title, problems=Problems())
+            sheet = _careful_sheet(workbook, Problems())
             if sheet is None:  # calamine read its header; openpyxl does not
-                raise unreadable(f"Sheet {worksheet.title}", ValueError("its header"))
+                raise unreadable("The first sheet", ValueError("its header"))
             for number, values in sheet.rows():
                 if number > after:
                     yield number, values
@@ -309,9 +309,13 @@ def first_sheet_open(handle: IO[bytes], problems: Problems) -> Iterator[Sheet | 
                 return
         handle.seek(0)
     with workbook_open(handle) as workbook:
-        if not workbook.worksheets:
-            problems.add("1", None, "", "the workbook has no sheet")
-            yield None
-            return
-        worksheet = workbook.worksheets[0]
-        yield sheet_read(worksheet, name=worksheet.title, problems=problems)
+        yield _careful_sheet(workbook, problems)
+
+
+def _careful_sheet(workbook: Workbook, problems: Problems) -> Sheet | None:
+    """The workbook's first sheet read by openpyxl (None, problems saying why, as above)."""
+    if not workbook.worksheets:
+        problems.add("1", None, "", "the workbook has no sheet")
+        return None
+    worksheet = workbook.worksheets[0]
+    return sheet_read(worksheet, name=worksheet.title, problems=problems)

@@ -7,17 +7,21 @@ formula, so every XML part of the zip is read once, in chunks, and the file goes
 reader (whose refusals and messages are the ones people know) when a part holds:
 
 - `<!`: a DOCTYPE, an entity, a comment or CDATA, none of which Excel writes;
+- `<?` after the declaration, a processing instruction (nor that), or a root element elsewhere
+  than straight after the declaration;
+- in shared strings, a count of them (uniqueCount) more than the part could hold: calamine makes
+  room for that many at once, and a false hundred billion ends the process;
 - in a worksheet, a formula (`<f>`) or an attribute valued "e" (an error cell, t="e");
 - a run of whitespace long enough to be padding (`opening.MAX_WHITESPACE_RUN`).
 
 Calamine holds a sheet's cells in memory while the rows are read (about 130 bytes a cell), so a
 big sheet is read a piece of whole rows at a time (`sheet_pieces`): memory stays flat in the rows.
 The scan counts each worksheet's rows without a number (`r`), which pieces cannot place; such a
-sheet, or one whose shared strings are a large part of the workbook, is read whole. When what
-calamine would hold at once unpacks to more than FAST_MAX_UNPACKED, the careful reader, which
-streams, reads it instead: memory stays bounded whatever the file. Calamine reads the first
-piece before any row is given; should it fail on a later one, or a row be too long for a piece,
-the careful reader reads the rows after the last given.
+sheet is read whole. When what calamine would hold at once unpacks to more than
+FAST_MAX_UNPACKED, the careful reader, which streams, reads it instead: memory stays bounded
+whatever the file. Calamine reads the first piece before any row is given; should it fail on a
+later one, or a row be too long for a piece, the careful reader reads the rows after the last
+given.
 
 Cells read as the careful reader reads them: text stripped (empty as None), whole numbers as
 int, a date as a datetime at midnight.
@@ -44,12 +48,16 @@ from scrutiny.workbooks.opening import (
 )
 from scrutiny.workbooks.problems import Problems
 from scrutiny.workbooks.reading import Sheet, cell_text, header_columns, sheet_read
+from scrutiny.workbooks.shared_strings import SharedStrings
 from scrutiny.workbooks.sheet_pieces import (
+    DECLARATION,
+    PREFIX,
     SheetParts,
     TooLong,
     first_sheet_parts,
     piece_size,
     pieces,
+    strings_whole,
 )
 
 FAST_MAX_UNPACKED = 160 * 1024 * 1024
@@ -60,7 +68,9 @@ _SAMPLE = 8192
 assert MAX_WHITESPACE_RUN >= 4 * _SAMPLE - 1
 _WHITESPACE = b" \t\r\n"
 _WHITESPACE_WINDOW = re.compile(rb"[ \t\r\n]{%d}" % (_SAMPLE + 1))
-_WORKSHEET_ROOT = re.compile(rb"<(?:([A-Za-z_][\w.-]*):)?worksheet[\s>]")
+_ROOT = re.compile(rb"\s*<(?:(" + PREFIX + rb"):)?(" + PREFIX + rb")[\s/>]")
+_UNIQUE_COUNT = re.compile(rb"""uniqueCount\s*=\s*(?:"([0-9]+)"|'([0-9]+)')""")
+_STRING_BYTES = 5  # the fewest bytes a shared string takes: <si/>
 _TAG_END = b" \t\r\n/>"
 _OVERLAP = 64
 
@@ -94,20 +104,45 @@ def _unnumbered_rows(text: bytes, tail: int, row: bytes) -> int:
     return count(row) - count(row + b" r=") - count(row + b"Breaks")
 
 
+def _root(chunk: bytes, size: int) -> tuple[bytes, bytes, int] | None:
+    """A part's root element from its first chunk: its namespace prefix with its colon, its
+    local name and where it starts. None when it is not where programs put it (after the
+    declaration, its start tag whole in the chunk), or when shared strings claim more strings
+    than the part could hold: calamine makes room for that many before reading one, and a
+    false hundred billion ends the process (no Python can catch it)."""
+    declaration = DECLARATION.match(chunk)
+    root = _ROOT.match(chunk, declaration.end() if declaration else 0)
+    if root is None:
+        return None
+    end = chunk.find(b"<", root.end())  # a start tag's attributes never hold a "<"
+    if end < 0 and len(chunk) < size:
+        return None
+    if root.group(2) == b"sst":
+        tag = chunk[root.start() : end if end >= 0 else len(chunk)]
+        counts = [int(a or b) for a, b in _UNIQUE_COUNT.findall(tag)]
+        if len(counts) != tag.count(b"uniqueCount") or max(counts, default=0) > (
+            size // _STRING_BYTES + 1
+        ):
+            return None
+    return root.group(1) + b":" if root.group(1) else b"", root.group(2), root.start()
+
+
 def _part_plain(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes | bool | None:
     """None when one XML part holds something that needs the careful reader; for a worksheet,
     its namespace prefix with its colon (b"" for none) when every row has a number, else False;
     True for another part."""
     prefix: bytes | None = None  # once the part is known to be a worksheet
-    tail, offset, unnumbered = b"", 0, 0
+    tail, offset, unnumbered, skip = b"", 0, 0, 0
     with archive.open(info) as part:
         while chunk := part.read(_CHUNK):
             if offset == 0:
-                root = _WORKSHEET_ROOT.search(chunk, 0, 4096)
-                if root is not None:
-                    prefix = root.group(1) + b":" if root.group(1) else b""
+                root = _root(chunk, info.file_size)
+                if root is None:
+                    return None
+                prefix = root[0] if root[1] == b"worksheet" else None
+                skip = root[2]  # a processing instruction's "<?" after the declaration
             text = tail + chunk
-            if b"<!" in text or _whitespace_run(chunk, offset):
+            if b"<!" in text or text.find(b"<?", skip) >= 0 or _whitespace_run(chunk, offset):
                 return None
             if prefix is not None:
                 if _formula_or_error(text, b"<" + prefix + b"f"):
@@ -116,6 +151,7 @@ def _part_plain(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes | bool
                 unnumbered += _unnumbered_rows(text, len(tail), row)
             tail = text[-(_OVERLAP + len(prefix or b"")) :]  # a tag cut by the chunk's edge
             offset += len(chunk)
+            skip = len(tail) - 1
     if prefix is None:
         return True
     return prefix if not unnumbered else False
@@ -220,9 +256,10 @@ def _careful(handle: IO[bytes]) -> Careful:
     return rows
 
 
-def _pieces_plan(
-    archive: zipfile.ZipFile, scan: dict[str, bytes | bool]
-) -> tuple[SheetParts, int] | None:
+Plan = tuple[SheetParts, int, Callable[[bytes], bytes] | None]  # `pieces`' arguments
+
+
+def _pieces_plan(archive: zipfile.ZipFile, scan: dict[str, bytes | bool]) -> Plan | None:
     """How to read the first sheet a piece at a time, or None to read it whole."""
     parts = first_sheet_parts(archive)
     prefix = scan.get(parts.sheet) if parts is not None else None
@@ -230,7 +267,14 @@ def _pieces_plan(
         return None  # rows without numbers (False), or not laid out as expected
     parts = dataclasses.replace(parts, prefix=prefix)
     size = piece_size(archive, parts, most=FAST_MAX_UNPACKED)
-    return None if size is None else (parts, size)
+    if size is None or parts.strings is None:
+        return None if size is None else (parts, size, None)
+    strings = SharedStrings.read(archive.read(parts.strings), prefix)
+    if strings is not None:
+        return parts, size, strings.for_rows
+    parts = strings_whole(parts)  # laid out otherwise: they go whole with each piece
+    size = piece_size(archive, parts, most=FAST_MAX_UNPACKED)
+    return None if size is None else (parts, size, None)
 
 
 def _whole(
@@ -244,12 +288,12 @@ def _whole(
     return (lambda: iter([(sheet, True)])), sheet, sheet.total_height
 
 
-def _in_pieces(archive: zipfile.ZipFile, parts: SheetParts, size: int) -> Reading:
+def _in_pieces(archive: zipfile.ZipFile, plan: Plan) -> Reading:
     def sheets() -> Iterator[tuple[CalamineSheet, bool]]:
-        for piece, _ in pieces(archive, parts, size, most=FAST_MAX_UNPACKED):
+        for piece, _ in pieces(archive, *plan, most=FAST_MAX_UNPACKED):
             yield CalamineWorkbook.from_filelike(piece).get_sheet_by_index(0), False
 
-    with closing(pieces(archive, parts, size, most=FAST_MAX_UNPACKED)) as made:
+    with closing(pieces(archive, *plan, most=FAST_MAX_UNPACKED)) as made:
         piece, done = next(made)
     first = CalamineWorkbook.from_filelike(piece).get_sheet_by_index(0)
     # For the progress bar: the rows of the first piece, scaled by the share of bytes they are.
@@ -272,7 +316,7 @@ def _calamine_sheet(
         if metadata[0].typ != SheetTypeEnum.WorkSheet:
             return False
         plan = _pieces_plan(archive, scan)
-        reading = _whole(workbook, scan, archive) if plan is None else _in_pieces(archive, *plan)
+        reading = _whole(workbook, scan, archive) if plan is None else _in_pieces(archive, plan)
         if reading is None:
             return False
         sheets, first, declared = reading

@@ -5,8 +5,8 @@ million answers). A worksheet's XML is a head, then `<sheetData>` holding one `<
 another, then a tail (merged cells, page set-up) that an import does not read. So a big sheet is
 cut after whole rows into pieces, and each piece becomes a small workbook of its own for calamine
 to read: the parts it reads besides the sheet (content types, relationships, the workbook part,
-shared strings and styles) and, at the sheet's own path, the head, the piece's rows and
-`</sheetData></worksheet>`.
+the styles, the shared strings its rows use) and, at the sheet's own path, the head, the piece's
+rows and `</sheetData></worksheet>`.
 
 Rows keep their own numbers (their `r` attributes), so a piece's cells stand where they stood in
 the whole sheet. Calamine numbers a row without `r` after the one before it, which a piece cannot
@@ -14,21 +14,22 @@ know: `fast_sheet`'s scan counts such rows and sends their sheet to the whole re
 
 Every piece reads the shared parts again, so a piece is at least SHARED_TIMES their size: reading
 them costs at most about a tenth of reading the rows. And a piece is at most PIECE_MAX, beyond
-which it costs more memory than the sheet read whole. So a workbook whose shared strings are
-over PIECE_MAX / SHARED_TIMES (256 KB: Excel's, with a different text in many rows) is read
-whole, as before, its memory growing with its cells. Openpyxl writes texts in the sheet, and so
-does this platform's own export, so theirs are read in pieces. Either way, calamine is never
-given more than FAST_MAX_UNPACKED bytes of XML at once (`fast_sheet`).
+which it costs more memory than the sheet read whole. The shared strings are not read again
+whole: Excel, LibreOffice and Google Sheets write each different text there once, as many as
+the rows when each row has a comment, so each piece is given only those its rows use
+(`shared_strings`). Shared strings laid out otherwise go whole with each piece, as the other
+shared parts. Either way, calamine is never given more than FAST_MAX_UNPACKED bytes of XML at
+once (`fast_sheet`).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import posixpath
 import re
 import zipfile
-from collections.abc import Generator
-from dataclasses import dataclass
+from collections.abc import Callable, Generator
 from typing import IO
 
 from defusedxml import ElementTree
@@ -40,17 +41,23 @@ SHARED_TIMES = 8
 PIECE_MAX = 2 * 1024 * 1024
 _STEP = 1024 * 1024  # bytes of the sheet read at a time
 _OFFICE_DOCUMENT = "/officeDocument"
-_SHARED_KINDS = ("/sharedStrings", "/styles")
-_DIMENSION = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?dimension\b[^>]*>")
+_STYLES = "/styles"
+_SHARED_STRINGS = "/sharedStrings"
+PREFIX = rb"[A-Za-z_][\w.-]*"  # an XML namespace prefix, without its colon
+# An XML part's byte order mark and declaration, when it has them (always matches).
+DECLARATION = re.compile(rb"(?:\xef\xbb\xbf)?(?:<\?xml\b[^>]*\?>)?")
+_DIMENSION = re.compile(rb"<(?:" + PREFIX + rb":)?dimension\b[^>]*>")
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class SheetParts:
     """Where the first sheet is in the zip, and the parts calamine reads to read it."""
 
     sheet: str
     shared: tuple[str, ...]
     prefix: bytes = b""  # the worksheet's namespace prefix with its colon
+    # The shared strings, when each piece is given those its rows use (`shared_strings`).
+    strings: str | None = None
 
 
 def _local(tag: str) -> str:
@@ -91,12 +98,27 @@ def first_sheet_parts(archive: zipfile.ZipFile) -> SheetParts | None:
     folder, name = posixpath.split(workbook)
     shared = ["[Content_Types].xml", "_rels/.rels", workbook]
     shared.append(posixpath.join(folder, "_rels", name + ".rels"))
-    shared += [target for _, kind, target in related if kind.endswith(_SHARED_KINDS)]
+    shared += [target for _, kind, target in related if kind.endswith(_STYLES)]
+    strings = [target for _, kind, target in related if kind.endswith(_SHARED_STRINGS)]
     shared = list(dict.fromkeys(shared))
     names = set(archive.namelist())
-    if sheet not in names or not names.issuperset(shared):
+    if sheet not in names or not names.issuperset(shared + strings) or len(strings) > 1:
         return None
-    return SheetParts(sheet=sheet, shared=tuple(shared))
+    return SheetParts(sheet=sheet, shared=tuple(shared), strings=strings[0] if strings else None)
+
+
+def strings_whole(parts: SheetParts) -> SheetParts:
+    """The parts with the shared strings given whole to each piece, as the other shared parts."""
+    if parts.strings is None:
+        return parts
+    return dataclasses.replace(parts, shared=(*parts.shared, parts.strings), strings=None)
+
+
+def _strings_held(archive: zipfile.ZipFile, parts: SheetParts) -> int:
+    """Bytes held for the shared strings given in part, at most: their XML, where each string
+    begins (4 bytes each, a string at least 5), a piece's part (an empty place is no longer
+    than the string it stands for) and its copy in the piece's zip."""
+    return 0 if parts.strings is None else 4 * archive.getinfo(parts.strings).file_size
 
 
 def piece_size(archive: zipfile.ZipFile, parts: SheetParts, *, most: int) -> int | None:
@@ -104,7 +126,8 @@ def piece_size(archive: zipfile.ZipFile, parts: SheetParts, *, most: int) -> int
     a small sheet, or shared parts so big that pieces would cost more than they save."""
     shared = sum(archive.getinfo(name).file_size for name in parts.shared)
     size = max(PIECE_MIN, SHARED_TIMES * shared)
-    if archive.getinfo(parts.sheet).file_size <= size or shared + size + _STEP > most:
+    held = shared + _strings_held(archive, parts) + size + _STEP
+    if archive.getinfo(parts.sheet).file_size <= size or held > most:
         return None
     return size if size <= PIECE_MAX else None
 
@@ -165,14 +188,28 @@ class _Reading:
 
 
 def pieces(
-    archive: zipfile.ZipFile, parts: SheetParts, size: int, *, most: int
+    archive: zipfile.ZipFile,
+    parts: SheetParts,
+    size: int,
+    strings: Callable[[bytes], bytes] | None = None,
+    *,
+    most: int,
 ) -> Generator[tuple[io.BytesIO, float], None, None]:
     """Each piece as a workbook calamine reads, with the share of the sheet's bytes after its
     head read so far (for a progress bar). Reading stops within a step of `</sheetData>`.
     TooLong when a piece would hold more than `most` bytes of XML: a head longer than an eighth
-    of a piece, or a row too long (no program writes either)."""
+    of a piece, or a row too long (no program writes either). `strings` gives the shared
+    strings part for a piece's rows, when `parts.strings` names one."""
     shared = [(name, archive.read(name)) for name in parts.shared]
-    held = sum(len(data) for _, data in shared) + _STEP
+    held = sum(len(data) for _, data in shared) + _STEP + _strings_held(archive, parts)
+
+    def workbook(rows: bytes, *xml: bytes) -> io.BytesIO:
+        given = shared
+        if parts.strings is not None:
+            assert strings is not None, "shared strings given in part need `strings`"
+            given = [*shared, (parts.strings, strings(rows))]
+        return _workbook(given, parts.sheet, *xml)
+
     total = archive.getinfo(parts.sheet).file_size
     row_end = b"</" + parts.prefix + b"row>"
     closing = b"</" + parts.prefix + b"sheetData>"
@@ -181,7 +218,8 @@ def pieces(
         reading = _Reading(sheet, most)
         start = reading.find(b"<" + parts.prefix + b"sheetData>")
         if start < 0:  # no rows: the sheet as it is
-            yield _workbook(shared, parts.sheet, reading.take(len(reading.buffer))), 1.0
+            whole = reading.take(len(reading.buffer))
+            yield workbook(whole, whole), 1.0
             return
         head = _DIMENSION.sub(b"", reading.take(start), count=1)
         if len(head) * SHARED_TIMES > size:
@@ -196,8 +234,9 @@ def pieces(
             if cut < 0:  # the last rows (if damaged, calamine says how)
                 rows = reading.take(end if end >= 0 else len(reading.buffer))
                 if rows.strip() or not made:
-                    yield _workbook(shared, parts.sheet, head, rows, ending), 1.0
+                    yield workbook(rows, head, rows, ending), 1.0
                 return
-            piece = _workbook(shared, parts.sheet, head, reading.take(cut), ending)
+            rows = reading.take(cut)
+            piece = workbook(rows, head, rows, ending)
             made = True
             yield piece, (reading.read - len(reading.buffer) - start) / max(total - start, 1)

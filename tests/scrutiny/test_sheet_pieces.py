@@ -170,7 +170,8 @@ def test_the_pieces_are_the_sheet_cut_after_whole_rows(small_pieces):
         xml = archive.read(SHEET)
         plan = fast_sheet._pieces_plan(archive, _scanned(file))
         assert plan is not None
-        parts, size = plan
+        parts, size, strings = plan
+        assert parts.strings is None and strings is None  # openpyxl writes texts in the sheet
         sheets = []
         for piece, read in sheet_pieces.pieces(archive, parts, size, most=10**9):
             with zipfile.ZipFile(piece) as made:
@@ -198,11 +199,14 @@ def test_an_excel_workbook_keeps_its_shared_strings_and_loses_its_dimension(smal
     with zipfile.ZipFile(file) as archive:
         parts = sheet_pieces.first_sheet_parts(archive)
         assert parts is not None
-        assert "xl/sharedStrings.xml" in parts.shared and "xl/styles.xml" in parts.shared
+        assert parts.strings == "xl/sharedStrings.xml" and "xl/styles.xml" in parts.shared
         assert parts.sheet == SHEET and b"<dimension" in archive.read(SHEET)
-        piece, _ = next(sheet_pieces.pieces(archive, parts, 700, most=10**9))
+        whole = sheet_pieces.strings_whole(parts)
+        assert whole.shared == (*parts.shared, "xl/sharedStrings.xml") and whole.strings is None
+        piece, _ = next(sheet_pieces.pieces(archive, whole, 700, most=10**9))
         with zipfile.ZipFile(piece) as made:
             assert b"<dimension" not in made.read(SHEET)
+            assert made.read("xl/sharedStrings.xml") == archive.read("xl/sharedStrings.xml")
 
 
 def test_a_first_sheet_found_by_an_absolute_target_under_another_name(small_pieces):
@@ -282,39 +286,6 @@ def test_rows_out_of_order_across_pieces_are_refused_with_the_rows_named(small_p
     file = _rewritten(_openpyxl_file(300), moved)
     with pytest.raises(ApplicationError, match=r"Sheet Sheet could not be read: .*row 5 comes af"):
         _read(file)
-
-
-def test_a_workbook_mostly_shared_strings_is_read_whole():
-    """Every piece reads the shared strings again, and is at most PIECE_MAX: where they are more
-    than an eighth of that (a long comment, different in every row), the sheet is read whole,
-    as before."""
-    comments: list[tuple[str, int | str]] = [
-        (f"Comment {n}: " + "what the practitioner saw " * 4, n) for n in range(12_000)
-    ]
-    shared = io.BytesIO()
-    workbook = xlsxwriter.Workbook(shared, {"in_memory": True})
-    sheet = workbook.add_worksheet("responses")
-    sheet.write_row(0, 0, ["comment", "n"])
-    for row, values in enumerate(comments, start=1):
-        sheet.write_row(row, 0, values)
-    workbook.close()
-    shared.seek(0)
-    with zipfile.ZipFile(shared) as archive:
-        parts = sheet_pieces.first_sheet_parts(archive)
-        assert parts is not None
-        held = sum(archive.getinfo(name).file_size for name in parts.shared)
-        size = archive.getinfo(SHEET).file_size
-    assert sheet_pieces.PIECE_MIN < size <= sheet_pieces.SHARED_TIMES * held
-    assert _in_pieces(shared) == 0
-    inline = Workbook(write_only=True)  # the same cells, the texts in the sheet
-    written = inline.create_sheet("responses")
-    for values in [("comment", "n"), *comments]:
-        written.append(values)
-    file = io.BytesIO()
-    inline.save(file)
-    file.seek(0)
-    assert _in_pieces(file) > 1
-    assert _read(file)[1] == _read(shared)[1]
 
 
 def test_a_piece_never_holds_more_than_calamine_may(small_pieces, monkeypatch):

@@ -2,17 +2,9 @@
 times faster than openpyxl), once a streaming scan of the zip's XML has found nothing that
 needs the careful reader (`opening.workbook_open` with `reading.sheet_read`).
 
-Calamine neither refuses what openpyxl refuses through defusedxml nor shows a formula as a
-formula, so every XML part of the zip is read once, in chunks, and the file goes to the careful
-reader (whose refusals and messages are the ones people know) when a part holds:
-
-- `<!`: a DOCTYPE, an entity, a comment or CDATA, none of which Excel writes;
-- `<?` after the declaration, a processing instruction (nor that), or a root element elsewhere
-  than straight after the declaration;
-- in shared strings, a count of them (uniqueCount) more than the part could hold: calamine makes
-  room for that many at once, and a false hundred billion ends the process;
-- in a worksheet, a formula (`<f>`) or an attribute valued "e" (an error cell, t="e");
-- a run of whitespace long enough to be padding (`opening.MAX_WHITESPACE_RUN`).
+A streaming scan of every XML part the file holds first sends to the careful reader, whose
+refusals and messages are the ones people know, what calamine must not be given
+(`xml_scan`).
 
 Calamine holds a sheet's cells in memory while the rows are read (about 130 bytes a cell), so a
 big sheet is read a piece of whole rows at a time (`sheet_pieces`): memory stays flat in the rows.
@@ -31,7 +23,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import re
 import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
@@ -40,18 +31,12 @@ from typing import IO, Any
 from openpyxl.workbook.workbook import Workbook
 from python_calamine import CalamineError, CalamineSheet, CalamineWorkbook, SheetTypeEnum
 
-from scrutiny.workbooks.opening import (
-    MAX_WHITESPACE_RUN,
-    unreadable,
-    workbook_open,
-    xlsx_refuse,
-)
+from scrutiny.workbooks import xml_scan
+from scrutiny.workbooks.opening import unreadable, workbook_open, xlsx_refuse
 from scrutiny.workbooks.problems import Problems
 from scrutiny.workbooks.reading import Sheet, cell_text, header_columns, sheet_read
 from scrutiny.workbooks.shared_strings import SharedStrings
 from scrutiny.workbooks.sheet_pieces import (
-    DECLARATION,
-    PREFIX,
     SheetParts,
     TooLong,
     first_sheet_parts,
@@ -61,118 +46,6 @@ from scrutiny.workbooks.sheet_pieces import (
 )
 
 FAST_MAX_UNPACKED = 160 * 1024 * 1024
-_CHUNK = 1024 * 1024
-# Whitespace is sampled every _SAMPLE bytes: a run longer than MAX_WHITESPACE_RUN holds at least
-# _SAMPLE + 1 whitespace bytes from a sample on, in one chunk (the check below).
-_SAMPLE = 8192
-assert MAX_WHITESPACE_RUN >= 4 * _SAMPLE - 1
-_WHITESPACE = b" \t\r\n"
-_WHITESPACE_WINDOW = re.compile(rb"[ \t\r\n]{%d}" % (_SAMPLE + 1))
-_ROOT = re.compile(rb"\s*<(?:(" + PREFIX + rb"):)?(" + PREFIX + rb")[\s/>]")
-_UNIQUE_COUNT = re.compile(rb"""uniqueCount\s*=\s*(?:"([0-9]+)"|'([0-9]+)')""")
-_STRING_BYTES = 5  # the fewest bytes a shared string takes: <si/>
-_TAG_END = b" \t\r\n/>"
-_OVERLAP = 64
-
-
-def _whitespace_run(chunk: bytes, offset: int) -> bool:
-    for index in range((-offset) % _SAMPLE, len(chunk), _SAMPLE):
-        if chunk[index] in _WHITESPACE and _WHITESPACE_WINDOW.match(chunk, index):
-            return True
-    return False
-
-
-def _formula_or_error(text: bytes, formula: bytes) -> bool:
-    if b'"e"' in text or b"'e'" in text:
-        return True
-    at = text.find(formula)
-    while at >= 0:
-        following = text[at + len(formula) : at + len(formula) + 1]
-        if following and following in _TAG_END:
-            return True
-        at = text.find(formula, at + 1)
-    return False
-
-
-def _unnumbered_rows(text: bytes, tail: int, row: bytes) -> int:
-    """Row elements without an `r` first ("<row r=..."), page breaks aside, counting only what
-    does not lie wholly in the first `tail` bytes (counted with the chunk before)."""
-
-    def count(sought: bytes) -> int:
-        return text.count(sought, max(0, tail - len(sought) + 1))
-
-    return count(row) - count(row + b" r=") - count(row + b"Breaks")
-
-
-def _root(chunk: bytes, size: int) -> tuple[bytes, bytes, int] | None:
-    """A part's root element from its first chunk: its namespace prefix with its colon, its
-    local name and where it starts. None when it is not where programs put it (after the
-    declaration, its start tag whole in the chunk), or when shared strings claim more strings
-    than the part could hold: calamine makes room for that many before reading one, and a
-    false hundred billion ends the process (no Python can catch it)."""
-    declaration = DECLARATION.match(chunk)
-    root = _ROOT.match(chunk, declaration.end() if declaration else 0)
-    if root is None:
-        return None
-    end = chunk.find(b"<", root.end())  # a start tag's attributes never hold a "<"
-    if end < 0 and len(chunk) < size:
-        return None
-    if root.group(2) == b"sst":
-        tag = chunk[root.start() : end if end >= 0 else len(chunk)]
-        counts = [int(a or b) for a, b in _UNIQUE_COUNT.findall(tag)]
-        if len(counts) != tag.count(b"uniqueCount") or max(counts, default=0) > (
-            size // _STRING_BYTES + 1
-        ):
-            return None
-    return root.group(1) + b":" if root.group(1) else b"", root.group(2), root.start()
-
-
-def _part_plain(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes | bool | None:
-    """None when one XML part holds something that needs the careful reader; for a worksheet,
-    its namespace prefix with its colon (b"" for none) when every row has a number, else False;
-    True for another part."""
-    prefix: bytes | None = None  # once the part is known to be a worksheet
-    tail, offset, unnumbered, skip = b"", 0, 0, 0
-    with archive.open(info) as part:
-        while chunk := part.read(_CHUNK):
-            if offset == 0:
-                root = _root(chunk, info.file_size)
-                if root is None:
-                    return None
-                prefix = root[0] if root[1] == b"worksheet" else None
-                skip = root[2]  # a processing instruction's "<?" after the declaration
-            text = tail + chunk
-            if b"<!" in text or text.find(b"<?", skip) >= 0 or _whitespace_run(chunk, offset):
-                return None
-            if prefix is not None:
-                if _formula_or_error(text, b"<" + prefix + b"f"):
-                    return None
-                row = b"<" + prefix + b"row"
-                unnumbered += _unnumbered_rows(text, len(tail), row)
-            tail = text[-(_OVERLAP + len(prefix or b"")) :]  # a tag cut by the chunk's edge
-            offset += len(chunk)
-            skip = len(tail) - 1
-    if prefix is None:
-        return True
-    return prefix if not unnumbered else False
-
-
-def _scan(handle: IO[bytes]) -> dict[str, bytes | bool] | None:
-    """None when the file needs the careful reader; else each XML part's `_part_plain`."""
-    try:
-        with zipfile.ZipFile(handle) as archive:
-            parts = [i for i in archive.infolist() if i.filename.endswith((".xml", ".rels"))]
-            found: dict[str, bytes | bool] = {}
-            for info in parts:
-                plain = _part_plain(archive, info)
-                if plain is None:
-                    return None
-                found[info.filename] = plain
-            return found
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
-        return None  # the careful reader says what is wrong
-    finally:
-        handle.seek(0)
 
 
 def _cell(value: Any) -> Any:
@@ -187,7 +60,17 @@ def _cell(value: Any) -> Any:
 
 
 Pieces = Callable[[], Iterator[tuple[CalamineSheet, bool]]]
-Reading = tuple[Pieces, CalamineSheet, int]  # the sheets to read, the first of them, rows declared
+
+
+def panicked(error: BaseException) -> bool:
+    """Whether calamine's Rust panicked, which pyo3 raises as an exception of its own deriving
+    from BaseException (not importable: its module is made when Python runs)."""
+    return type(error).__name__ == "PanicException"
+
+
+def _rows_to(piece: CalamineSheet) -> int:
+    """The number of a piece's last row (1 for a piece without a cell)."""
+    return piece.start[0] + piece.height if piece.start else 1
 
 
 def _numbered(sheet: CalamineSheet, whole: bool) -> Iterator[tuple[int, list[Any]]]:
@@ -238,6 +121,10 @@ class CalamineRows(Sheet):
             yield from self.careful(last)
         except ValueError as exc:
             raise unreadable(f"Sheet {self.name}", exc) from None
+        except BaseException as error:
+            if not panicked(error):
+                raise
+            yield from self.careful(last)
 
 
 def _careful(handle: IO[bytes]) -> Careful:
@@ -277,28 +164,32 @@ def _pieces_plan(archive: zipfile.ZipFile, scan: dict[str, bytes | bool]) -> Pla
     return None if size is None else (parts, size, None)
 
 
-def _whole(
-    workbook: CalamineWorkbook, scan: dict[str, bytes | bool], archive: zipfile.ZipFile
-) -> Reading | None:
-    """The sheet read whole: how to read it, and its rows; None when too big for that."""
-    unpacked = sum(archive.getinfo(name).file_size for name in scan)
-    if unpacked > FAST_MAX_UNPACKED:
+def _opened(
+    handle: IO[bytes], archive: zipfile.ZipFile, scan: dict[str, bytes | bool], plan: Plan | None
+) -> tuple[CalamineWorkbook, float] | None:
+    """The workbook calamine opens first, with the share of the sheet it holds: the sheet's
+    first piece (calamine reads a workbook's shared strings as it opens it: a piece's are its
+    own), or the whole file; None when that is too big to hold."""
+    if plan is not None:
+        with closing(pieces(archive, *plan, most=FAST_MAX_UNPACKED)) as made:
+            piece, done = next(made)
+        return CalamineWorkbook.from_filelike(piece), done
+    if sum(info.file_size for info in archive.infolist()) > FAST_MAX_UNPACKED:
         return None
-    sheet = workbook.get_sheet_by_index(0)
-    return (lambda: iter([(sheet, True)])), sheet, sheet.total_height
+    handle.seek(0)
+    return CalamineWorkbook.from_filelike(handle), 1.0
 
 
-def _in_pieces(archive: zipfile.ZipFile, plan: Plan) -> Reading:
+def _sheets(archive: zipfile.ZipFile, plan: Plan | None, first: CalamineSheet) -> Pieces:
+    """The sheet read whole, or each of its pieces in turn (the first read again)."""
+    if plan is None:
+        return lambda: iter([(first, True)])
+
     def sheets() -> Iterator[tuple[CalamineSheet, bool]]:
         for piece, _ in pieces(archive, *plan, most=FAST_MAX_UNPACKED):
             yield CalamineWorkbook.from_filelike(piece).get_sheet_by_index(0), False
 
-    with closing(pieces(archive, *plan, most=FAST_MAX_UNPACKED)) as made:
-        piece, done = next(made)
-    first = CalamineWorkbook.from_filelike(piece).get_sheet_by_index(0)
-    # For the progress bar: the rows of the first piece, scaled by the share of bytes they are.
-    rows = first.start[0] + first.height if first.start else 1
-    return sheets, first, round(rows / max(done, 1e-9))
+    return sheets
 
 
 def _calamine_sheet(
@@ -307,22 +198,27 @@ def _calamine_sheet(
     """The first sheet through calamine; False when it is not a worksheet (a chart), calamine
     cannot read it (its first piece, when read in pieces), or it is too big to hold."""
     try:
-        handle.seek(0)
-        workbook = CalamineWorkbook.from_filelike(handle)
+        plan = _pieces_plan(archive, scan)
+        opened = _opened(handle, archive, scan, plan)
+        if opened is None:
+            return False
+        workbook, done = opened
         metadata = workbook.sheets_metadata
         if not metadata:
             problems.add("1", None, "", "the workbook has no sheet")
             return None
         if metadata[0].typ != SheetTypeEnum.WorkSheet:
             return False
-        plan = _pieces_plan(archive, scan)
-        reading = _whole(workbook, scan, archive) if plan is None else _in_pieces(archive, plan)
-        if reading is None:
-            return False
-        sheets, first, declared = reading
+        first = workbook.get_sheet_by_index(0)
+        # For the progress bar, read in pieces: the first piece's rows, scaled by its bytes.
+        rows = first.total_height if plan is None else _rows_to(first)
         header = next(_numbered(first, plan is None), None)
     except (CalamineError, ValueError):
         return False  # damaged or a row too long: the careful reader says how, as always
+    except BaseException as error:
+        if not panicked(error):
+            raise
+        return False
     headers = [cell_text(v) for v in header[1]] if header is not None and header[0] == 1 else []
     name = metadata[0].name
     columns = header_columns(headers, name=name, problems=problems)
@@ -330,11 +226,11 @@ def _calamine_sheet(
         return None
     return CalamineRows(
         name=name,
-        sheets=sheets,
+        sheets=_sheets(archive, plan, first),
         careful=_careful(handle),
         headers=headers,
         columns=columns,
-        declared_rows=declared,
+        declared_rows=rows if plan is None else round(rows / max(done, 1e-9)),
     )
 
 
@@ -343,7 +239,7 @@ def first_sheet_open(handle: IO[bytes], problems: Problems) -> Iterator[Sheet | 
     """The workbook's first sheet as a header and rows; None when the header cannot be used
     or there is no sheet (problems say why). Refusals as `opening.workbook_open`'s."""
     xlsx_refuse(handle)
-    scan = _scan(handle)
+    scan = xml_scan.scan(handle)
     if scan is not None:
         with zipfile.ZipFile(handle) as archive:
             sheet = _calamine_sheet(handle, archive, scan, problems)

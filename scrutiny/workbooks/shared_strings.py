@@ -109,8 +109,13 @@ class SharedStrings:
         values = self.values.findall(rows)
         if self._written_otherwise(rows, len(values)):
             return None
+        distinct = set(values)
+        if b"".join(distinct).isdigit() and b"" not in distinct:  # as programs write them
+            used = set(map(int, distinct))
+            if max(used) < _LARGEST:
+                return used
         used = set()
-        for value in set(values):
+        for value in distinct:
             if b"&" in value:
                 return None
             if _DIGITS.fullmatch(value):

@@ -10,7 +10,7 @@ rows and `</sheetData></worksheet>`.
 
 Rows keep their own numbers (their `r` attributes), so a piece's cells stand where they stood in
 the whole sheet. Calamine numbers a row without `r` after the one before it, which a piece cannot
-know: `fast_sheet`'s scan counts such rows and sends their sheet to the whole read.
+know: the scan (`xml_scan`) counts such rows and sends their sheet to the whole read.
 
 Every piece reads the shared parts again, so a piece is at least SHARED_TIMES their size: reading
 them costs at most about a tenth of reading the rows. And a piece is at most PIECE_MAX, beyond
@@ -64,10 +64,23 @@ def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
-def _relationships(archive: zipfile.ZipFile, part: str) -> list[tuple[str, str, str]]:
-    """(id, type, target in the zip) of a part's relationships."""
+def relationships_part(part: str) -> str:
+    """The name of the part that holds a part's relationships."""
     folder, name = posixpath.split(part)
-    rels = posixpath.join(folder, "_rels", name + ".rels")
+    return posixpath.join(folder, "_rels", name + ".rels")
+
+
+def relationships(
+    archive: zipfile.ZipFile,
+    part: str,
+    lookup: Callable[[zipfile.ZipFile, str], str | None] = lambda archive, name: name,
+) -> list[tuple[str, str, str]]:
+    """(id, type, target in the zip) of a part's relationships; `lookup` gives the name they
+    are under in the zip (KeyError when not there)."""
+    folder = posixpath.dirname(part)
+    rels = lookup(archive, relationships_part(part))
+    if rels is None:
+        raise KeyError(relationships_part(part))
     root = ElementTree.fromstring(archive.read(rels))
     found = []
     for item in root:
@@ -85,10 +98,10 @@ def first_sheet_parts(archive: zipfile.ZipFile) -> SheetParts | None:
     try:
         workbook = next(
             target
-            for _, kind, target in _relationships(archive, "")
+            for _, kind, target in relationships(archive, "")
             if kind.endswith(_OFFICE_DOCUMENT)
         )
-        related = _relationships(archive, workbook)
+        related = relationships(archive, workbook)
         root = ElementTree.fromstring(archive.read(workbook))
         first = next(e for e in root.iter() if _local(e.tag) == "sheet")
         sheet_id = next(v for k, v in first.attrib.items() if _local(k) == "id")

@@ -27,7 +27,7 @@ from scrutiny.evidence.batches import BulkCleaner, ResponseWriter
 from scrutiny.evidence.cleaning import answer_clean_alone, answers_clean
 from scrutiny.instruments import instrument_current_version, instrument_save, version_compile
 from scrutiny.models import Answer, Response
-from scrutiny.workbooks import fast_sheet, responses_import, sheet_pieces
+from scrutiny.workbooks import fast_sheet, responses_import, sheet_pieces, xml_scan
 from tests.scrutiny.test_workbooks_support import (  # noqa: F401 - fixtures
     AUDIT,
     HEADER,
@@ -90,7 +90,7 @@ def test_calamine_reads_as_openpyxl_does(plain, monkeypatch):
     assert fast.created == len(ROWS)
     read_fast = _stored(plain)
     Response.objects.filter(instrument=plain).delete()
-    monkeypatch.setattr(fast_sheet, "_scan", lambda handle: None)
+    monkeypatch.setattr(xml_scan, "scan", lambda handle: None)
     careful = responses_import(instrument=plain, file=responses_file(ROWS))
     assert careful.created == len(ROWS)
     assert _stored(plain) == read_fast
@@ -129,7 +129,7 @@ def test_a_sheet_read_in_pieces_imports_as_the_sheet_read_whole(plain, monkeypat
     monkeypatch.setattr(sheet_pieces, "_STEP", 300)
     file = write(rows)
     with zipfile.ZipFile(file) as archive:
-        plan = fast_sheet._pieces_plan(archive, fast_sheet._scan(file) or {})
+        plan = fast_sheet._pieces_plan(archive, xml_scan.scan(file) or {})
         assert plan is not None
         assert (plan[2] is None) == (write is responses_file)
         assert len(list(sheet_pieces.pieces(archive, *plan, most=10**9))) > 10
@@ -209,7 +209,7 @@ def test_a_doctype_with_entities_is_still_refused_for_safety(plain):
 )
 def test_the_scan_sends_what_calamine_cannot_judge_to_openpyxl(change, plain_after):
     file = _rewritten(responses_file([["R1", None, None, None, None, None, 1]]), change)
-    assert (fast_sheet._scan(file) is not None) is plain_after
+    assert (xml_scan.scan(file) is not None) is plain_after
 
 
 def test_a_prefixed_formula_is_found():
@@ -219,7 +219,7 @@ def test_a_prefixed_formula_is_found():
             b"<c ", b"<x:c><x:f>A1</x:f></x:c><c ", 1
         ),
     )
-    assert fast_sheet._scan(file) is None
+    assert xml_scan.scan(file) is None
 
 
 def test_bulk_cleaning_is_answers_clean(plain):

@@ -14,7 +14,7 @@ import pytest
 import xlsxwriter
 from python_calamine import CalamineError, CalamineWorkbook
 
-from scrutiny.workbooks import fast_sheet, sheet_pieces
+from scrutiny.workbooks import fast_sheet, sheet_pieces, xml_scan
 from scrutiny.workbooks.shared_strings import SharedStrings
 from tests.scrutiny.test_sheet_pieces import (
     SHEET,
@@ -237,42 +237,125 @@ def test_a_false_count_of_shared_strings_goes_to_the_careful_reader():
             lambda x, c=claimed: re.sub(rb'uniqueCount="\d+"', b'uniqueCount="%d"' % c, x),
             part=STRINGS,
         )
-        assert (fast_sheet._scan(said) is not None) is plain, claimed
+        assert (xml_scan.scan(said) is not None) is plain, claimed
         if plain or claimed < 10**9:
             assert _read(said)[1] == expected
-    # However written: single quotes, spaces, twice, or a value not all digits.
-    for written in [b"uniqueCount = '99999999999'", b'uniqueCount="7" uniqueCount="99999999999"']:
+    # However written: single quotes, spaces, twice, a value not all digits, a "<" in an
+    # attribute before it, or within another root element (calamine reads any <sst>).
+    for written in [
+        b"uniqueCount = '99999999999'",
+        b'uniqueCount="7" uniqueCount="99999999999"',
+        b'uniqueCount="&#49;0"',
+        b'a="<" uniqueCount="99999999999"',
+        b'uniqueCount="0000000000007"',
+    ]:
         said = _rewritten(file, lambda x, w=written: re.sub(rb'uniqueCount="\d+"', w, x), STRINGS)
-        assert fast_sheet._scan(said) is None
-    said = _rewritten(file, lambda x: x.replace(b'uniqueCount="', b'uniqueCount="&#49;'), STRINGS)
-    assert fast_sheet._scan(said) is None
-
-
-def test_a_processing_instruction_or_a_root_out_of_place_goes_to_the_careful_reader(monkeypatch):
-    file = _xlsxwriter_file(40)
-    assert _scanned(file)[SHEET] == b""  # the declaration is no processing instruction
-    for part in (SHEET, STRINGS):
-        pi = _rewritten(file, lambda x: x.replace(b"</sst>", b"<?pi?></sst>"), STRINGS)
-        if part == SHEET:
-            pi = _rewritten(file, lambda x: x.replace(b"<sheetData>", b"<?pi?><sheetData>"))
-        assert fast_sheet._scan(pi) is None
-    # A root found past padding is still known for a worksheet: its formula is seen.
-    formula = b'<c r="Z3"><f>1+1</f><v>2</v></c></row>'
-    padded = _rewritten(
+        assert xml_scan.scan(said) is None, written
+    nested = _rewritten(
         file,
-        lambda x: x.replace(b"?>\n<worksheet", b"?>" + b" " * 5000 + b"<worksheet").replace(
-            b"</row>", formula, 1
+        lambda x: x.replace(b"<sst ", b'<x><sst uniqueCount="99999999999" ').replace(
+            b"</sst>", b"</sst></x>"
         ),
+        STRINGS,
     )
-    assert b" " * 5000 + b"<worksheet" in zipfile.ZipFile(padded).read(SHEET)
-    assert fast_sheet._scan(padded) is None
-    # A root start tag longer than the scan's first chunk.
-    monkeypatch.setattr(fast_sheet, "_CHUNK", 1024)
-    long = _rewritten(
-        file, lambda x: x.replace(b"<sst ", b'<sst xmlns:a="' + b"a" * 1100 + b'" '), STRINGS
+    assert xml_scan.scan(nested) is None
+
+
+@pytest.mark.parametrize("chunk", [1024, 1031, 1100, 1201])
+def test_a_count_is_read_whole_across_the_edge_of_a_chunk(chunk, monkeypatch):
+    """The scan keeps the end of each chunk for the next: a count cut by a chunk's edge is
+    judged whole, the true one let through and the false one refused, wherever the edge."""
+    monkeypatch.setattr(xml_scan, "_CHUNK", chunk)
+    file = _xlsxwriter_file(40)
+
+    def moved(count: bytes, padding: int):
+        def change(xml: bytes) -> bytes:
+            xml = re.sub(rb' uniqueCount="\d+"', b"", xml)
+            filler = b"<si><t>%s</t></si>" % (b"p" * padding)  # the count near an edge
+            return xml.replace(b"</sst>", filler + b'<x uniqueCount="%s"/></sst>' % count)
+
+        return change
+
+    for padding in range(900, 940, 3):
+        true = _rewritten(file, moved(b"%d" % 5, padding), STRINGS)
+        false = _rewritten(file, moved(b"9" * 11, padding), STRINGS)
+        assert xml_scan.scan(true) is not None and xml_scan.scan(false) is None
+
+
+def _renamed(file: io.BytesIO, old: str, new: str) -> io.BytesIO:
+    """The file with a part under another name, its relationship and content type following."""
+    out = io.BytesIO()
+    old_target, new_target = old.removeprefix("xl/").encode(), new.removeprefix("xl/").encode()
+    with zipfile.ZipFile(file) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename in ("xl/_rels/workbook.xml.rels", "[Content_Types].xml"):
+                data = data.replace(old_target, new_target)
+            dst.writestr(new if info.filename == old else info.filename, data)
+    out.seek(0)
+    file.seek(0)
+    return out
+
+
+def test_parts_calamine_reads_under_any_name_are_scanned():
+    """Calamine finds the shared strings in any case, and a sheet wherever the workbook's
+    relationships say: a false count or a formula there goes to the careful reader too."""
+    file = _xlsxwriter_file(40)
+    upper = _renamed(file, STRINGS, "xl/sharedStrings.XML")
+    scanned = xml_scan.scan(upper)
+    assert scanned is not None and "xl/sharedStrings.XML" in scanned
+    false = _rewritten(
+        upper,
+        lambda x: re.sub(rb'uniqueCount="\d+"', b'uniqueCount="99999999999"', x),
+        "xl/sharedStrings.XML",
     )
-    assert fast_sheet._scan(long) is None
-    assert fast_sheet._scan(file) is not None
+    assert xml_scan.scan(false) is None
+    elsewhere = _renamed(file, SHEET, "xl/worksheets/first.dat")
+    scanned = xml_scan.scan(elsewhere)
+    assert scanned is not None and scanned["xl/worksheets/first.dat"] == b""
+    assert _read(elsewhere)[1] == _read(file)[1]
+    formula = _rewritten(
+        elsewhere,
+        lambda x: x.replace(b"</row>", b'<c r="Z3"><f>1+1</f><v>2</v></c></row>', 1),
+        "xl/worksheets/first.dat",
+    )
+    assert xml_scan.scan(formula) is None
+
+
+def test_processing_instructions_are_passed_and_a_root_is_found_after_them(monkeypatch):
+    """Programs write no processing instruction in the parts calamine reads, but SharePoint
+    writes one in a custom part (`<?mso-contentType?>`): the scan lets them pass, finds a
+    worksheet's root after them and after padding, and sees its formula. Shared strings with
+    one go whole with each piece (`SharedStrings.read`), and read as the careful reader reads
+    them."""
+    file = _xlsxwriter_file(300)
+    expected = _read(file)[1]
+    with_pi = _rewritten(file, lambda x: x.replace(b"</sst>", b"<?pi <si/>?></sst>"), STRINGS)
+    assert xml_scan.scan(with_pi) is not None
+    assert SharedStrings.read(zipfile.ZipFile(with_pi).read(STRINGS), b"") is None
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(sheet_pieces, "PIECE_MIN", 700)
+        patch.setattr(sheet_pieces, "SHARED_TIMES", 0)
+        patch.setattr(sheet_pieces, "_STEP", 300)
+        assert _in_pieces(with_pi) > 10
+        assert _read(with_pi)[1] == expected
+    formula = b'<c r="Z3"><f>1+1</f><v>2</v></c></row>'
+    for before in [b" " * 5000, b"<?mso-contentType?>\n", b'<?a b="?"?> <?c?>']:
+        placed = _rewritten(
+            file,
+            lambda x, b=before: x.replace(b"?>\n<worksheet", b"?>" + b + b"<worksheet"),
+        )
+        assert before + b"<worksheet" in zipfile.ZipFile(placed).read(SHEET)
+        assert _scanned(placed)[SHEET] == b""
+        placed = _rewritten(placed, lambda x: x.replace(b"</row>", formula, 1))
+        assert xml_scan.scan(placed) is None
+    # No root element in the first chunk: what follows is not known.
+    monkeypatch.setattr(xml_scan, "_CHUNK", 1024)
+    hidden = _rewritten(
+        file, lambda x: x.replace(b"?>\n<worksheet", b"?><?pi " + b"x" * 2000 + b"?><worksheet")
+    )
+    assert xml_scan.scan(hidden) is None
+    assert xml_scan.scan(file) is not None
 
 
 MAIN = b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"

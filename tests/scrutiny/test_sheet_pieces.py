@@ -20,7 +20,7 @@ import xlsxwriter
 from openpyxl import Workbook
 
 from scrutiny.errors import ApplicationError
-from scrutiny.workbooks import fast_sheet, sheet_pieces
+from scrutiny.workbooks import fast_sheet, sheet_pieces, xml_scan
 from scrutiny.workbooks.fast_sheet import first_sheet_open
 from scrutiny.workbooks.problems import Problems
 
@@ -109,7 +109,7 @@ def _read(file: io.BytesIO) -> Read:
 
 
 def _scanned(file: io.BytesIO) -> dict[str, bytes | bool]:
-    scan = fast_sheet._scan(file)
+    scan = xml_scan.scan(file)
     assert scan is not None
     return scan
 
@@ -142,7 +142,7 @@ def test_pieces_give_what_the_whole_sheet_and_openpyxl_give(writer, monkeypatch)
     whole = _read(file)
     assert _in_pieces(file) == 0
     with monkeypatch.context() as patch:
-        patch.setattr(fast_sheet, "_scan", lambda handle: None)
+        patch.setattr(xml_scan, "scan", lambda handle: None)
         careful = _read(file)
     monkeypatch.setattr(sheet_pieces, "PIECE_MIN", 700)
     monkeypatch.setattr(sheet_pieces, "SHARED_TIMES", 0)
@@ -261,7 +261,7 @@ def test_rows_without_numbers_are_read_whole(small_pieces):
 def test_the_scan_counts_rows_across_its_chunks_exactly(chunk, monkeypatch):
     """The scan reads a part in chunks: a row's tag cut by a chunk's edge is counted once, so a
     sheet whose rows all have numbers is never taken for one that has a row without."""
-    monkeypatch.setattr(fast_sheet, "_CHUNK", chunk)
+    monkeypatch.setattr(xml_scan, "_CHUNK", chunk)
     file = _openpyxl_file(120)
     assert _scanned(file)[SHEET] == b""
     for row in (2, 61, 97, 121):
@@ -319,7 +319,7 @@ def test_a_piece_never_holds_more_than_calamine_may(small_pieces, monkeypatch):
 
 def _careful_read(file: io.BytesIO) -> list[tuple[int, list[Any]]]:
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(fast_sheet, "_scan", lambda handle: None)
+        patch.setattr(xml_scan, "scan", lambda handle: None)
         return _read(file)[1]
 
 
@@ -334,7 +334,7 @@ def test_a_piece_calamine_cannot_read_is_read_by_the_careful_reader(small_pieces
     _, rows, _, given, _ = _read(file)
     assert given > 10
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(fast_sheet, "_scan", lambda handle: None)
+        patch.setattr(xml_scan, "scan", lambda handle: None)
         assert rows == _read(file)[1]
     assert dict(rows)[240][2] == "240" and dict(rows)[241][2] == 361.5
 
@@ -374,7 +374,7 @@ def test_shared_parts_too_big_to_go_with_each_piece_are_not_cut(monkeypatch):
 @pytest.mark.parametrize("chunk", range(256, 420, 23))
 def test_a_long_namespace_prefix_is_found_across_the_chunks(chunk, monkeypatch):
     """The scan keeps the end of each chunk for the next, longer than the longest tag sought."""
-    monkeypatch.setattr(fast_sheet, "_CHUNK", chunk)
+    monkeypatch.setattr(xml_scan, "_CHUNK", chunk)
     prefix = b"p" * 70
 
     def prefixed(xml: bytes) -> bytes:
@@ -391,4 +391,59 @@ def test_a_long_namespace_prefix_is_found_across_the_chunks(chunk, monkeypatch):
         formula = b"<" + prefix + b":f>1+1</" + prefix + b":f>"
         cell = b"<" + prefix + f':c r="B{row}"'.encode()
         with_formula = _rewritten(file, lambda xml, c=cell, f=formula: xml.replace(c, f + c, 1))
-        assert fast_sheet._scan(with_formula) is None
+        assert xml_scan.scan(with_formula) is None
+
+
+def test_calamine_opens_pieces_or_a_whole_workbook_small_enough_to_hold(small_pieces, monkeypatch):
+    """Calamine reads a workbook's shared strings as it opens it: a sheet read in pieces is
+    never opened whole (each piece has its own strings), and a workbook too big to hold is
+    never given to calamine at all (the careful reader reads it)."""
+    opened: list[int] = []
+    real = fast_sheet.CalamineWorkbook
+
+    class Counting:
+        @staticmethod
+        def from_filelike(file: Any) -> Any:
+            opened.append(len(file.getbuffer()) if isinstance(file, io.BytesIO) else -1)
+            file.seek(0)
+            return real.from_filelike(file)
+
+    monkeypatch.setattr(fast_sheet, "CalamineWorkbook", Counting)
+    file = _xlsxwriter_file(300)
+    whole = len(file.getbuffer())
+    rows = _read(file)[1]
+    assert len(opened) > 10 and whole not in opened
+    assert rows == _careful_read(file)
+    opened.clear()
+    unnumbered = _rewritten(file, lambda xml: xml.replace(b'<row r="120"', b"<row", 1))
+    assert _read(unnumbered)[1] == rows and opened == [len(unnumbered.getbuffer())]
+    opened.clear()
+    monkeypatch.setattr(fast_sheet, "FAST_MAX_UNPACKED", 20_000)
+    assert _read(unnumbered)[1] == rows and opened == []
+
+
+class PanicException(BaseException):
+    """As pyo3 raises a panic in calamine's Rust: a BaseException, so no `except Exception`."""
+
+
+@pytest.mark.parametrize("when", ["opening", "a later piece"])
+def test_a_panic_in_calamine_goes_to_the_careful_reader(when, small_pieces, monkeypatch):
+    file = _xlsxwriter_file(300)
+    expected = _careful_read(file)
+    real = fast_sheet.CalamineWorkbook
+    opened: list[int] = []
+
+    class Panicking:
+        @staticmethod
+        def from_filelike(handle: Any) -> Any:
+            opened.append(1)
+            if when == "opening" or len(opened) > 5:
+                raise PanicException("capacity overflow")
+            return real.from_filelike(handle)
+
+    monkeypatch.setattr(fast_sheet, "CalamineWorkbook", Panicking)
+    assert _read(file)[1] == expected and len(opened) >= (1 if when == "opening" else 6)
+    # Anything else that is no Exception still ends the read, as Ctrl-C must.
+    monkeypatch.setattr(fast_sheet, "panicked", lambda error: False)
+    with pytest.raises(PanicException):
+        _read(file)

@@ -1,17 +1,18 @@
 """How importing a responses workbook scales: seconds, queries and peak memory by answers.
 
     .venv/bin/python bench/import_responses.py [--sizes 100000,300000,1000000]
-        [--formats xlsx,csv] [--no-trace]
+        [--formats xlsx,csv] [--no-trace] [--excel]
 
 Uses a throwaway SQLite database in a temporary folder, or the database of DATABASE_URL when it
 is set (the bench creates its own partnership and scrutiny there and deletes them afterwards).
 Each workbook has 20 questions a row (15 graded single choice, 2 multiple choice, a number, a
 date and a comment), so 10,000 answers are 500 rows. Each size and format (an .xlsx, and the
-same rows as a CSV) is imported three ways: new (timed, with the process's resident memory
-sampled: "rss MB" is its rise over the import, calamine's cells of each piece of the sheet
-included), again unchanged
-(timed), and new once more under tracemalloc for the peak of Python's own memory ("py MB"; a
-separate run, because tracing slows Python down several times; --no-trace skips it). "s" is
+same rows as a CSV, each made in a process of its own) is imported three ways: new (timed,
+with the process's resident memory sampled: "rss MB" is its rise over the import, calamine's
+cells of each piece of the sheet included), again unchanged (timed), and new once more under
+tracemalloc for the peak of Python's own memory ("py MB"; a separate run, because tracing slows
+Python down several times; --no-trace skips it). The workbook's texts are in its sheet, as
+openpyxl writes them; with --excel, in a table of shared strings, as Excel writes them. "s" is
 wall-clock seconds, "cpu s" the process's CPU seconds (the fairer number on a busy machine; the
 database's own work is in it for SQLite, not for PostgreSQL). "floor s" is the same run's bare
 read of the file's cells: python-calamine alone for an .xlsx, the csv module alone for a CSV.
@@ -26,8 +27,10 @@ with peak memory flat from 100,000 to 1,000,000.
 from __future__ import annotations
 
 import argparse
+import concurrent.futures
 import datetime as dt
 import io
+import multiprocessing
 import os
 import random
 import sys
@@ -156,6 +159,19 @@ class QueryCounter:
     def __call__(self, execute, sql, params, many, context):  # type: ignore[no-untyped-def]
         self.count += 1
         return execute(sql, params, many, context)
+
+
+def made(rows: int, seed: int, excel: bool, kinds: list[str]) -> dict[str, bytes]:
+    """Each file, made in a process of its own: the memory its making took and gave back is
+    then not there for the import to use again unseen, so the import's rise is all its own."""
+    context = multiprocessing.get_context("spawn")
+    with concurrent.futures.ProcessPoolExecutor(1, mp_context=context) as pool:
+        return pool.submit(_files, rows, seed, excel, kinds).result()
+
+
+def _files(rows: int, seed: int, excel: bool, kinds: list[str]) -> dict[str, bytes]:
+    book = workbook(rows, seed, excel=excel)
+    return {kind: book if kind == "xlsx" else as_csv(book) for kind in kinds}
 
 
 def as_csv(data: bytes) -> bytes:
@@ -318,9 +334,9 @@ def main() -> None:
         )
         for number, answers in enumerate(sizes):
             rows = answers // QUESTIONS_PER_ROW
-            book = workbook(rows, seed=number, excel=args.excel)
+            files = made(rows, number, args.excel, formats)
             for kind in formats:
-                data = book if kind == "xlsx" else as_csv(book)
+                data = files[kind]
                 results = []
                 instrument = None
                 for run in ("new", "again", "traced"):

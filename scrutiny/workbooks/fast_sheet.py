@@ -104,27 +104,32 @@ class CalamineRows(Sheet):
         self.careful = careful
 
     def rows(self) -> Iterator[tuple[int, list[Any]]]:
-        last = 1  # the header's row
+        last = [1]  # the number of the last row given (the header's, first)
         try:
-            for sheet, whole in self.worksheet():
-                for number, values in _numbered(sheet, whole):
-                    if number <= last:
-                        if number == 1:
-                            continue
-                        raise ValueError(f"row {number} comes after row {last}")
-                    last = number
-                    for value in values:
-                        if value is not None:
-                            yield number, values
-                            break
+            yield from self._calamine_rows(last)
+            return
         except (CalamineError, TooLong):
-            yield from self.careful(last)
+            pass
         except ValueError as exc:
             raise unreadable(f"Sheet {self.name}", exc) from None
         except BaseException as error:
             if not panicked(error):
                 raise
-            yield from self.careful(last)
+        # Out of the handler: calamine's last piece, and the error, are not held meanwhile.
+        yield from self.careful(last[0])
+
+    def _calamine_rows(self, last: list[int]) -> Iterator[tuple[int, list[Any]]]:
+        for sheet, whole in self.worksheet():
+            for number, values in _numbered(sheet, whole):
+                if number <= last[0]:
+                    if number == 1:
+                        continue
+                    raise ValueError(f"row {number} comes after row {last[0]}")
+                last[0] = number
+                for value in values:
+                    if value is not None:
+                        yield number, values
+                        break
 
 
 def _careful(handle: IO[bytes]) -> Careful:

@@ -26,8 +26,6 @@ import re
 import zipfile
 from typing import IO
 
-from defusedxml import ElementTree
-
 from scrutiny.workbooks.opening import MAX_WHITESPACE_RUN
 from scrutiny.workbooks.sheet_pieces import (
     DECLARATION,
@@ -43,7 +41,10 @@ _SAMPLE = 8192
 assert MAX_WHITESPACE_RUN >= 4 * _SAMPLE - 1
 _WHITESPACE = b" \t\r\n"
 _WHITESPACE_WINDOW = re.compile(rb"[ \t\r\n]{%d}" % (_SAMPLE + 1))
-_ROOT = re.compile(rb"(?:\s*<\?.*?\?>)*\s*<(?:(" + PREFIX + rb"):)?(" + PREFIX + rb")[\s/>]", re.S)
+# Processing instructions, each to its first "?>" (no two ways to read them: no backtracking).
+_ROOT = re.compile(
+    rb"(?:\s*<\?(?:[^?]|\?(?!>))*\?>)*\s*<(?:(" + PREFIX + rb"):)?(" + PREFIX + rb")[\s/>]"
+)
 _TAG_END = b" \t\r\n/>"
 # The end of each chunk kept for the next: longer than any tag sought, and than a uniqueCount
 # written plainly, value and all.
@@ -92,16 +93,18 @@ def _unnumbered_rows(text: bytes, tail: int, row: bytes) -> int:
     return count(row) - count(row + b" r=") - count(row + b"Breaks")
 
 
-def _false_count(text: bytes, begin: int, end: int, most: int) -> bool:
-    """Whether a `uniqueCount` beginning in text[begin:end] is other than a count of at most
-    `most` written plainly."""
+def _largest_count(text: bytes, begin: int, end: int) -> int | None:
+    """The largest `uniqueCount` beginning in text[begin:end] (0 for none); None for one not
+    written plainly."""
+    largest = 0
     at = text.find(_COUNT, begin)
     while 0 <= at < end:
         written = _COUNT_WRITTEN.match(text, at, at + _OVERLAP)
-        if written is None or int(written.group(1) or written.group(2)) > most:
-            return True
+        if written is None:
+            return None
+        largest = max(largest, int(written.group(1) or written.group(2)))
         at = text.find(_COUNT, at + 1)
-    return False
+    return largest
 
 
 def _root(chunk: bytes) -> bytes | None:
@@ -121,8 +124,7 @@ def _part_plain(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes | bool
     its namespace prefix with its colon (b"" for none) when every row has a number, else False;
     True for another part."""
     prefix: bytes | None = None  # once the part is known to be a worksheet
-    tail, offset, unnumbered, counted = b"", 0, 0, 0
-    most = info.file_size // _STRING_BYTES + 1
+    tail, offset, unnumbered, counted, largest = b"", 0, 0, 0, 0
     with archive.open(info) as part:
         while chunk := part.read(_CHUNK):
             if offset == 0:
@@ -134,8 +136,10 @@ def _part_plain(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes | bool
             if b"<!" in text or _whitespace_run(chunk, offset):
                 return None
             end = max(counted, len(text) - _OVERLAP)  # a count near the end: with the next
-            if _false_count(text, counted, end, most):
+            count = _largest_count(text, counted, end)
+            if count is None:
                 return None
+            largest = max(largest, count)
             if prefix is not None:
                 if _formula_or_error(text, b"<" + prefix + b"f"):
                     return None
@@ -144,7 +148,9 @@ def _part_plain(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes | bool
             tail = text[-(_OVERLAP + len(prefix or b"")) :]  # a tag cut by the chunk's edge
             counted = end - (len(text) - len(tail))
             offset += len(chunk)
-    if _false_count(tail, counted, len(tail), most):
+    count = _largest_count(tail, counted, len(tail))
+    # Against the bytes read, not the size the zip declares (which zipfile does not check).
+    if count is None or max(largest, count) > offset // _STRING_BYTES + 1:
         return None
     if prefix is None:
         return True
@@ -192,7 +198,7 @@ def scan(handle: IO[bytes]) -> dict[str, bytes | bool] | None:
                     return None
                 found[info.filename] = plain
             return found
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, KeyError, ElementTree.ParseError):
+    except Exception:  # damaged in any way: a bad stream, a password, a method unknown
         return None  # the careful reader says what is wrong
     finally:
         handle.seek(0)

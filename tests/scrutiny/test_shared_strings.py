@@ -7,14 +7,20 @@ from __future__ import annotations
 
 import io
 import re
+import subprocess
+import sys
 import zipfile
+from pathlib import Path
 from typing import Any
 
 import pytest
 import xlsxwriter
 from python_calamine import CalamineError, CalamineWorkbook
 
+from scrutiny.errors import ApplicationError
 from scrutiny.workbooks import fast_sheet, sheet_pieces, xml_scan
+from scrutiny.workbooks.fast_sheet import first_sheet_open
+from scrutiny.workbooks.problems import Problems
 from scrutiny.workbooks.shared_strings import SharedStrings
 from tests.scrutiny.test_sheet_pieces import (
     SHEET,
@@ -27,6 +33,7 @@ from tests.scrutiny.test_sheet_pieces import (
     small_pieces_fixture,  # noqa: F401 - a fixture
 )
 
+ROOT = Path(__file__).resolve().parents[2]
 STRINGS = "xl/sharedStrings.xml"
 HEAD = b'<?xml version="1.0"?>\n<sst xmlns="urn:main" count="9" uniqueCount="5">'
 ENTRIES = [b"<si><t>a</t></si>", b"<si><t>b</t></si>", b"<si/>", b"<si><t>d</t></si>"]
@@ -439,3 +446,92 @@ def test_calamine_reads_each_value_from_a_piece_as_from_the_whole(tag, value):
     if tag == b"<v>%s</v>" and value == b"2":
         # Strings 1 and 3 not used; string 0 given for the decimal, 5 not (nothing after 4).
         assert part.count(b"<si/>") == 2 and part.endswith(b"<si><t>s4</t></si></sst>")
+
+
+def _central(file: io.BytesIO, name: str, offset: int, value: bytes) -> io.BytesIO:
+    """The file with bytes of a part's entry in the zip's central directory changed: its flags
+    at 8, its method at 10, its size unpacked at 24."""
+    data = bytearray(file.getvalue())
+    at = data.find(b"PK\x01\x02")
+    while at >= 0:
+        length = int.from_bytes(data[at + 28 : at + 30], "little")
+        if data[at + 46 : at + 46 + length] == name.encode():
+            data[at + offset : at + offset + len(value)] = value
+            return io.BytesIO(bytes(data))
+        at = data.find(b"PK\x01\x02", at + 4)
+    raise AssertionError(name)
+
+
+def test_a_count_is_judged_against_the_bytes_read_not_the_size_declared():
+    """Zipfile does not check that a part is as long as the zip declares: a 40-byte table of
+    strings declared 100 MB long may not claim 20 million strings."""
+    file = io.BytesIO()
+    with (
+        zipfile.ZipFile(_xlsxwriter_file(40)) as src,
+        zipfile.ZipFile(file, "w", zipfile.ZIP_DEFLATED) as dst,
+    ):
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == STRINGS:
+                data = b'<?xml version="1.0"?><sst uniqueCount="20000000"><si/></sst>'
+            dst.writestr(info.filename, data)
+    assert xml_scan.scan(io.BytesIO(file.getvalue())) is None  # 20 million in 61 bytes
+    honest = _rewritten(
+        io.BytesIO(file.getvalue()), lambda x: x.replace(b"20000000", b"1"), STRINGS
+    )
+    assert xml_scan.scan(honest) is not None
+    lying = _central(file, STRINGS, 24, (100_000_000).to_bytes(4, "little"))
+    assert zipfile.ZipFile(lying).getinfo(STRINGS).file_size == 100_000_000
+    assert zipfile.ZipFile(lying).read(STRINGS).endswith(b"</sst>")  # zipfile reads it
+    assert xml_scan.scan(lying) is None
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        (8, b"\x01\x00"),  # encrypted: zipfile asks for a password (RuntimeError)
+        (10, b"\x63\x00"),  # compression method 99 (NotImplementedError)
+    ],
+)
+def test_a_part_zipfile_cannot_open_goes_to_the_careful_reader(damage):
+    file = _central(_xlsxwriter_file(40), SHEET, *damage)
+    assert xml_scan.scan(file) is None
+    with (
+        pytest.raises(ApplicationError, match="could not be read"),
+        first_sheet_open(file, Problems()),
+    ):
+        pass
+
+
+def test_a_damaged_stream_goes_to_the_careful_reader():
+    file = io.BytesIO()
+    with (
+        zipfile.ZipFile(_xlsxwriter_file(40)) as src,
+        zipfile.ZipFile(file, "w", zipfile.ZIP_DEFLATED) as dst,
+    ):
+        for info in src.infolist():
+            dst.writestr(info.filename, src.read(info.filename))
+    data = bytearray(file.getvalue())
+    info = zipfile.ZipFile(file).getinfo(SHEET)
+    start = info.header_offset + 30 + len(SHEET) + len(info.extra)
+    data[start + 10 : start + 60] = b"\xff" * 50  # the deflate stream, broken
+    assert xml_scan.scan(io.BytesIO(bytes(data))) is None
+
+
+def test_processing_instructions_are_read_in_linear_time():
+    """Each processing instruction ends at its first "?>": a chunk of many (or of "<?" without
+    an end) is judged in one pass. Two hundred read two ways each would never end, so the judging
+    runs in a process of its own, given a minute."""
+    script = (
+        "import os, django\n"
+        "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'config.settings')\n"
+        "django.setup()\n"
+        "from scrutiny.workbooks.xml_scan import _root\n"
+        "assert _root(b'<?a?>' * 200 + b'x') is None\n"
+        "assert _root(b'<?' * 500_000) is None\n"
+        "assert _root(b'<?a?> <?b c=\"?\"?>\\n<worksheet>') == b''\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, timeout=60, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr

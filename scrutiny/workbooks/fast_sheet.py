@@ -170,7 +170,7 @@ def _pieces_plan(archive: zipfile.ZipFile, scan: dict[str, bytes | bool]) -> Pla
 
 
 def _opened(
-    handle: IO[bytes], archive: zipfile.ZipFile, scan: dict[str, bytes | bool], plan: Plan | None
+    handle: IO[bytes], archive: zipfile.ZipFile, plan: Plan | None
 ) -> tuple[CalamineWorkbook, float] | None:
     """The workbook calamine opens first, with the share of the sheet it holds: the sheet's
     first piece (calamine reads a workbook's shared strings as it opens it: a piece's are its
@@ -204,7 +204,7 @@ def _calamine_sheet(
     cannot read it (its first piece, when read in pieces), or it is too big to hold."""
     try:
         plan = _pieces_plan(archive, scan)
-        opened = _opened(handle, archive, scan, plan)
+        opened = _opened(handle, archive, plan)
         if opened is None:
             return False
         workbook, done = opened

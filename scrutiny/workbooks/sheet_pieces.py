@@ -108,9 +108,7 @@ def first_sheet_parts(archive: zipfile.ZipFile) -> SheetParts | None:
         sheet = next(target for key, _, target in related if key == sheet_id)
     except (KeyError, StopIteration, ElementTree.ParseError, ValueError):
         return None
-    folder, name = posixpath.split(workbook)
-    shared = ["[Content_Types].xml", "_rels/.rels", workbook]
-    shared.append(posixpath.join(folder, "_rels", name + ".rels"))
+    shared = ["[Content_Types].xml", "_rels/.rels", workbook, relationships_part(workbook)]
     shared += [target for _, kind, target in related if kind.endswith(_STYLES)]
     strings = [target for _, kind, target in related if kind.endswith(_SHARED_STRINGS)]
     shared = list(dict.fromkeys(shared))

@@ -78,15 +78,28 @@ class SurveyDetailApi(APIView):
         return Response(SurveyOutputSerializer(selectors.survey_counts(survey=survey)).data)
 
 
+_HIDDEN = "null for an anonymous survey, whose invitations' progress is shown as counts only."
+# What an anonymous survey's invitation list leaves out (`permissions.invitation_progress_shown`).
+PROGRESS = ("reminders_sent", "started_at", "answered", "used_at")
+
+
 class InvitationOutputSerializer(serializers.Serializer):
     email = serializers.EmailField()
     agency = serializers.CharField(source="agency.code")
     role = serializers.CharField(source="role.code", allow_null=True)
     sent_at = serializers.DateTimeField(allow_null=True, help_text="null until its email went.")
-    reminders_sent = serializers.IntegerField()
-    started_at = serializers.DateField(allow_null=True, help_text="The day only.")
-    answered = serializers.BooleanField()
-    used_at = serializers.DateField(allow_null=True, help_text="The day it was submitted.")
+    reminders_sent = serializers.IntegerField(allow_null=True, help_text=_HIDDEN)
+    started_at = serializers.DateField(allow_null=True, help_text=f"The day only; {_HIDDEN}")
+    answered = serializers.BooleanField(allow_null=True, help_text=_HIDDEN)
+    used_at = serializers.DateField(
+        allow_null=True, help_text=f"The day it was submitted; {_HIDDEN}"
+    )
+
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        data: dict[str, Any] = super().to_representation(instance)
+        if not self.context.get("progress_shown", True):
+            data.update(dict.fromkeys(PROGRESS))
+        return data
 
 
 class InvitationListUploadInputSerializer(serializers.Serializer):
@@ -100,12 +113,15 @@ class InvitationListApi(APIView):
     @extend_schema(
         operation_id="survey_invitations",
         responses={200: InvitationOutputSerializer(many=True), **error_responses(404)},
-        description="The people invited, by agency; never their links.",
+        description="The people invited, by agency; never their links. For an anonymous "
+        "survey, not who has started, submitted or been reminded either: the survey's counts "
+        "say how many.",
     )
     def get(self, request: Request, slug: str, survey_id: int) -> Response:
         survey = permissions.access_survey_for_user(request.user, slug, survey_id)
         rows = selectors.invitation_list(survey=survey)
-        return Response(InvitationOutputSerializer(rows, many=True).data)
+        shown = {"progress_shown": permissions.invitation_progress_shown(survey)}
+        return Response(InvitationOutputSerializer(rows, many=True, context=shown).data)
 
     @extend_schema(
         operation_id="survey_invitations_upload",

@@ -259,7 +259,8 @@ def _invite(survey: Survey, sent: list[Sent]) -> None:
         if plan.answered_on is None:
             continue
         invitation.answered = True
-        invitation.started_at = plan.answered_on
+        if not survey.anonymous:  # an anonymous survey's invitation keeps no day (answering)
+            invitation.started_at = plan.answered_on
         responses = named.get(invitation.agency_id)
         if responses:
             # By name: the invitation keeps the member's response (a return of their agency).

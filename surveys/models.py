@@ -18,8 +18,9 @@ around it here:
 Unlinkable by construction (docs/surveys.md, "What anonymous means"): the Response of an
 anonymous survey is created only when the answers are submitted, with a random identifier (its
 answers too) and no time finer than the day; the invitation or open draft then forgets the
-answers and keeps only that it was answered (`answered`), and the day it was started. Nothing
-stored orders or matches a response to the invitation it came from.
+answers and keeps only that it was answered (`answered`); an invitation not the day it was
+started either. Nothing the platform stores orders or matches a response to the invitation it
+came from (PostgreSQL's own bookkeeping aside: docs/surveys.md).
 """
 
 from __future__ import annotations
@@ -165,7 +166,12 @@ class Invitation(Answering):
     )
     sent_at = models.DateTimeField(null=True, blank=True)
     reminders_sent = models.PositiveSmallIntegerField(default=0)
-    started_at = models.DateField(null=True, blank=True, help_text="The day only.")
+    started_at = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The day only, for surveys that are not anonymous only: an anonymous "
+        "survey's invitation keeps no day (surveys.services.answering).",
+    )
     used_at = models.DateField(
         null=True,
         blank=True,

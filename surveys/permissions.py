@@ -45,6 +45,14 @@ def access_survey_for_user(user: AnyUser, slug: str, survey_id: int) -> Survey:
         raise Http404("No such survey.") from None
 
 
+def invitation_progress_shown(survey: Survey) -> bool:
+    """Whether those who run the survey see, invitation by invitation, who has started,
+    submitted and been reminded: for a named survey only. For an anonymous one they see the
+    counts alone: with each person's "submitted" beside the list of responses, looking twice
+    would show which response came in with which person (docs/surveys.md)."""
+    return not survey.anonymous
+
+
 def access_survey_instrument_for_user(user: AnyUser, slug: str, code: str) -> Instrument:
     """A survey instrument of the scrutiny (for response rates), for someone who runs its
     surveys; 404 for everyone else and for any other instrument."""

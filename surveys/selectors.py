@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from scrutiny.models import Scrutiny
 from surveys.models import Invitation, OpenDraft, Survey
 
 
-def _count(model: Any, **filters: Any) -> Coalesce:
+def _count(model: Any, *conditions: Q, **filters: Any) -> Coalesce:
     rows = (
-        model.objects.filter(survey=OuterRef("pk"), **filters)
+        model.objects.filter(*conditions, survey=OuterRef("pk"), **filters)
         .order_by()
         .values("survey")
         .annotate(n=Count("pk"))
@@ -30,7 +30,12 @@ def survey_list(*, scrutiny: Scrutiny) -> QuerySet[Survey]:
         .select_related("instrument")
         .annotate(
             invited=_count(Invitation),
-            invitations_started=_count(Invitation, started_at__isnull=False),
+            # An anonymous survey's invitation keeps no started day: started is a draft held,
+            # or answered.
+            invitations_started=_count(
+                Invitation,
+                Q(started_at__isnull=False) | Q(draft_version__isnull=False) | Q(answered=True),
+            ),
             invitations_used=_count(Invitation, answered=True),
             open_started=_count(OpenDraft, session__isnull=True),
             open_used=_count(OpenDraft, answered=True, session__isnull=True),

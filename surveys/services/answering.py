@@ -11,8 +11,8 @@ that a retried request stores nothing twice.
 Anonymity (docs/surveys.md, "What anonymous means"): the draft answers are kept on the holder,
 never as a Response; the response is created only on submitting, with random ids and no time
 finer than the day, and no user, token or IP address (none is ever stored). The holder then
-keeps only that it was answered: an invitation not even the day, an open draft not the agency
-and role.
+keeps only that it was answered: an invitation not even the day (nor the day it was started),
+an open draft not the agency and role.
 """
 
 from __future__ import annotations
@@ -189,6 +189,16 @@ def _details(holder: Holder, language: str = "") -> ResponseDetails:
     return ResponseDetails(agency_id=holder.agency_id, role_id=holder.role_id, language=language)
 
 
+def _started_day_kept(holder: Holder) -> bool:
+    """Whether to note the day an invitation was first answered: for a named survey only. An
+    anonymous survey's invitation keeps no day at all: a response keeps its day, and most
+    people start and submit on the same day, so a started day beside the invitation's agency
+    and role would match most responses to their invitation (docs/surveys.md)."""
+    return (
+        isinstance(holder, Invitation) and not holder.survey.anonymous and holder.started_at is None
+    )
+
+
 @transaction.atomic
 def survey_save_page(
     *, holder: Holder, step: str, values: dict[str, Any], compiled: CompiledVersion | None = None
@@ -206,7 +216,7 @@ def survey_save_page(
     locked.draft_values = values
     locked.current_step = step
     fields = ["draft_version", "draft_values", "current_step"]
-    if isinstance(locked, Invitation) and locked.started_at is None:
+    if _started_day_kept(locked):
         locked.started_at = today()
         fields.append("started_at")
     locked.save(update_fields=fields)
@@ -256,7 +266,7 @@ def survey_submit(
         # them: the response rates count who was invited, by agency and role.)
         locked.agency = locked.role = None
         fields += ["agency", "role"]
-    if isinstance(locked, Invitation) and locked.started_at is None:
+    if _started_day_kept(locked):
         locked.started_at = today()
         fields.append("started_at")
     locked.save(update_fields=fields)

@@ -102,6 +102,7 @@ def survey_detail(request: HttpRequest, slug: str, survey_id: int) -> HttpRespon
             "state": invitations.survey_state(survey),
             "open_link": invitations.open_link(survey),
             "invitations": selectors.invitation_list(survey=survey),
+            "progress_shown": permissions.invitation_progress_shown(survey),
             "is_young_people": survey.instrument.kind == Source.YOUNG_PEOPLE,
             "session_rates": rates.session_rates(survey=survey),
         },

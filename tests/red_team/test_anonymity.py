@@ -9,12 +9,14 @@ submitting is the order the log shows them arriving.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import socket
 import subprocess
 import time
 from pathlib import Path
+from unittest import mock
 
 import pytest
 import requests
@@ -30,7 +32,7 @@ from rest_framework.test import APIClient
 
 from scrutiny.models import Answer, Response
 from scrutiny.packs.data import response_sheets
-from surveys.models import Invitation, token_hash
+from surveys.models import Invitation, Survey, token_hash
 from surveys.services import answering
 from tests.red_team.anonymity import (
     MOST_BY_CHANCE,
@@ -157,17 +159,17 @@ def test_every_table_dumped_links_no_response_to_its_invitation(survey, council,
             assert is_midnight(row[column]), column
     assert len({(r["submitted_at"], r["created_at"], r["updated_at"]) for r in responses}) == 1
 
-    # Joined on what they share (agency, role, the days kept), every invitation matches all.
+    # Joined on what they share (agency and role: the invitation keeps no day), every
+    # invitation matches all.
     invitations = dump["surveys.Invitation"]
     for invitation in invitations:
         assert invitation["answered"] and invitation["used_at"] is None
+        assert invitation["started_at"] is None
         assert invitation["response_id"] is None and invitation["draft_values"] == {}
-        days = {invitation["started_at"], invitation["used_at"]} - {None}
         matches = [
             r
             for r in responses
             if (r["agency_id"], r["role_id"]) == (invitation["agency_id"], invitation["role_id"])
-            and r["submitted_at"].date() in days
         ]
         assert len(matches) == PEOPLE
 
@@ -197,6 +199,34 @@ def test_every_table_dumped_links_no_response_to_its_invitation(survey, council,
         assert len(rows) == PEOPLE
         orders.append([row[sheet.header.index("Q2")] for row in rows])
     assert sorted(orders[0]) == sorted(orders[1])
+
+
+@pytest.mark.django_db
+def test_people_answering_on_different_days_are_not_matched_by_the_day(
+    survey, council, social_worker
+):
+    """The attack: join each invitation's agency, role and the day it was started to each
+    response's agency, role and day, as most people start and submit on the same day. The
+    invitation keeps no day, so each still matches every response of its agency and role."""
+    first = dt.datetime(2026, 3, 2, 10, 0, tzinfo=dt.UTC)
+    Survey.objects.filter(pk=survey.pk).update(
+        opens_at=first - dt.timedelta(days=30), closes_at=first + dt.timedelta(days=30)
+    )
+    people = [
+        make_invitation(survey, f"person{i}@fernhill.invalid", council, social_worker)[0]
+        for i in range(PEOPLE)
+    ]
+    for day, invitation in enumerate(people):
+        with mock.patch("django.utils.timezone.now", return_value=first + dt.timedelta(day)):
+            held = answering.survey_save_page(holder=invitation, step="0", values=answers_of(day))
+            answering.survey_submit(holder=held)
+
+    assert len({r.submitted_at.date() for r in Response.objects.all()}) == PEOPLE
+    for invitation in Invitation.objects.all():
+        assert invitation.answered
+        assert invitation.started_at is None and invitation.used_at is None
+        same = Response.objects.filter(agency=invitation.agency, role=invitation.role)
+        assert same.count() == PEOPLE
 
 
 def _free_port() -> int:

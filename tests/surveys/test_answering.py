@@ -26,12 +26,13 @@ def _midnight(moment: dt.datetime) -> bool:
     return (moment.hour, moment.minute, moment.second, moment.microsecond) == (0, 0, 0, 0)
 
 
-def test_anonymous_invitation_keeps_no_link_and_only_the_day(survey, council, social_worker):
+def test_anonymous_invitation_keeps_no_link_and_no_day(survey, council, social_worker):
     invitation, _ = make_invitation(survey, "ash@fernhill.invalid", council, social_worker)
     services.survey_save_page(holder=invitation, step="1", values={"Q1": "yes", "Q2": "Plan"})
     invitation.refresh_from_db()
     assert invitation.draft_values == {"Q1": "yes", "Q2": "Plan"}
-    assert invitation.started_at == services.today()
+    # No started day: beside the agency and role it would match the response's day.
+    assert invitation.started_at is None
     assert invitation.current_step == "1"
     # A draft is never a Response: nothing reachable from the invitation is the response.
     assert not Response.objects.exists()
@@ -48,9 +49,9 @@ def test_anonymous_invitation_keeps_no_link_and_only_the_day(survey, council, so
     for moment in (response.submitted_at, response.created_at, response.updated_at):
         assert _midnight(moment)
         assert moment.date() == services.today()
-    # The invitation knows it was answered and the day it started: not which response, nor the
-    # day it was submitted, and the answers it held are gone.
-    assert invitation.answered and invitation.used_at is None
+    # The invitation knows it was answered: not which response, nor the day it was started or
+    # submitted, and the answers it held are gone.
+    assert invitation.answered and invitation.used_at is None and invitation.started_at is None
     assert invitation.draft_values == {} and invitation.draft_version is None
     assert invitation.response is None
     assert not Invitation.objects.filter(response=response).exists()

@@ -14,7 +14,9 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from scrutiny.models import Job, Partnership, User
+from surveys.apis_manage import PROGRESS
 from surveys.models import Invitation
+from surveys.services import answering
 from tests.factories import UserFactory
 from tests.jobs import eager_tasks as eager_tasks
 from tests.surveys.conftest import SLUG, make_invitation, make_survey
@@ -71,9 +73,10 @@ def test_invitations_are_listed_without_their_links(survey, scrutineer, council,
     url = reverse("api-survey-invitations", args=[SLUG, survey.pk])
     with CaptureQueriesContext(connection) as queries:
         body = _api(scrutineer).get(url).json()
+    # An anonymous survey: whom the emails went to, not who has answered (the counts say).
     assert [(i["email"], i["agency"], i["role"], i["answered"]) for i in body] == [
-        ("ash@fernhill.invalid", "FHC", None, False),
-        ("bo@fernhill.invalid", "POL", None, False),
+        ("ash@fernhill.invalid", "FHC", None, None),
+        ("bo@fernhill.invalid", "POL", None, None),
     ]
     assert token not in str(body) and invitation.token_sha256 not in str(body)
     assert "/i/" not in str(body)
@@ -82,6 +85,37 @@ def test_invitations_are_listed_without_their_links(survey, scrutineer, council,
     with CaptureQueriesContext(connection) as more:
         assert len(_api(scrutineer).get(url).json()) == 12
     assert len(more) == len(queries)
+
+
+def test_looking_twice_shows_the_business_unit_no_one_answering_an_anonymous_survey(
+    survey, business_unit, council, social_worker
+):
+    """The attack: list the invitations and the responses, let one person submit, list both
+    again. Were each person's "answered" shown, the one new email and the one new response
+    would be the same person. The list is the same before and after; the counts move."""
+    client = _api(business_unit)
+    people = [
+        make_invitation(survey, f"p{i}@fernhill.invalid", council, social_worker)[0]
+        for i in range(3)
+    ]
+    invitations = reverse("api-survey-invitations", args=[SLUG, survey.pk])
+    detail = reverse("api-survey-detail", args=[SLUG, survey.pk])
+    before = client.get(invitations).json()
+    for number, invitation in enumerate(people, start=1):
+        answering.survey_submit(
+            holder=invitation, values={"Q1": "yes", "Q2": f"words {number}", "Q6": "3"}
+        )
+        assert client.get(invitations).json() == before
+        assert client.get(detail).json()["invitations_used"] == number
+    assert all(row[field] is None for row in before for field in PROGRESS)
+
+
+def test_a_named_surveys_invitations_show_who_has_answered(board_survey, scrutineer, council):
+    invitation, _ = make_invitation(board_survey, "ash@fernhill.invalid", council)
+    Invitation.objects.filter(pk=invitation.pk).update(answered=True, reminders_sent=1)
+    url = reverse("api-survey-invitations", args=[SLUG, board_survey.pk])
+    (row,) = _api(scrutineer).get(url).json()
+    assert (row["answered"], row["reminders_sent"]) == (True, 1)
 
 
 def test_an_invitation_list_is_uploaded_as_a_job(

@@ -205,6 +205,25 @@ def test_survey_pages_are_for_the_business_unit_only(
         assert Client().get(url).status_code == 302  # to sign in
 
 
+def test_an_anonymous_surveys_page_lists_whom_it_invited_but_not_who_answered(
+    survey, board_survey, business_unit, council
+):
+    """Counts, not who: each person's "submitted" beside the responses, looked at twice, would
+    show whose response came in (docs/surveys.md, "What anonymous means")."""
+    for each in (survey, board_survey):
+        make_invitation(each, "ash@fernhill.invalid", council)
+        each.invitations.update(answered=True, reminders_sent=1)
+    client = client_for(business_unit)
+    anonymous = client.get(reverse("survey-detail", args=[survey.scrutiny.slug, survey.pk]))
+    named = client.get(reverse("survey-detail", args=[survey.scrutiny.slug, board_survey.pk]))
+    for page in (anonymous, named):
+        assert "ash@fernhill.invalid" in page.text
+    headers = ('<th scope="col">Started</th>', '<th scope="col">Submitted</th>')
+    assert not any(header in anonymous.text for header in headers)
+    assert "does not say who has started, submitted or been reminded" in anonymous.text
+    assert all(header in named.text for header in headers)
+
+
 def test_survey_list_shows_links_and_counts_in_flat_queries(survey_tool, business_unit, council):
     client = client_for(business_unit)
     url = reverse("survey-list", args=[survey_tool.scrutiny.slug])

@@ -228,6 +228,19 @@ def test_the_image_runs_without_debug_unless_told():
     assert settings_debug({}) == "True"
 
 
+def test_the_access_log_keeps_the_time_the_request_and_the_status_only():
+    """Nothing in a line that depends on the person or their answers (docs/surveys.md): no
+    address, referrer or browser, and no size or duration (the check page's size is the length
+    of the written answers)."""
+    import re
+    import runpy
+
+    log_format = runpy.run_path(str(ROOT / "gunicorn.conf.py"))["access_log_format"]
+    atoms = set(re.findall(r"%\((\w+|\{[^}]*\}\w)\)s", log_format))
+    assert atoms == {"t", "r", "s"}, log_format
+    assert "%(b)s" not in log_format and "%(B)s" not in log_format
+
+
 def test_a_gunicorn_worker_freezes_the_loaded_application_out_of_the_collectors_reach():
     """gunicorn.conf.py's hook, run as gunicorn runs it once a worker has loaded the app: the
     objects alive then are frozen (`gc.freeze`), so full collections during requests skip them."""

@@ -15,7 +15,9 @@ import re
 
 import pytest
 from django.conf import settings
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
@@ -239,6 +241,10 @@ def test_a_personal_link_opens_in_the_invitation_language(survey, council) -> No
     assert _html_lang(page) == "cy"
 
 
+def _first_page(survey) -> str:
+    return reverse("survey-invited-step", args=[survey.pk, "0"])
+
+
 @pytest.mark.usefixtures("council")
 def test_a_language_already_chosen_is_kept(survey, council) -> None:
     invitation, token = make_invitation(survey, "ash@fernhill.invalid", council)
@@ -248,8 +254,43 @@ def test_a_language_already_chosen_is_kept(survey, council) -> None:
     opened = client.get(reverse("survey-invitation", args=[token]))
     assert COOKIE not in opened.cookies
     assert _html_lang(client.get(opened["Location"]).content.decode()) == "en-GB"
-    # The choice is kept on the invitation: the reminders come in it.
+    # Opening the link and reading its pages write nothing.
+    assert client.get(_first_page(survey)).status_code == 200
+    assert Invitation.objects.get(pk=invitation.pk).language == "cy"
+    # A page saved keeps the choice on the invitation: the reminders come in it.
+    saved = client.post(_first_page(survey), {"0-Q1": "yes", "0-Q2": "A plan", "action": "later"})
+    assert saved.status_code == 200
     assert Invitation.objects.get(pk=invitation.pk).language == "en"
+
+
+@pytest.mark.parametrize("state", ["open", "answered", "closed"])
+def test_opening_a_link_writes_nothing(survey, council, state) -> None:
+    """Reads never write: opening a link with a language already chosen (here the partnership's
+    default, with a blank language on the invitation) changes no invitation, open, used or
+    closed."""
+    invitation, token = make_invitation(survey, "ash@fernhill.invalid", council)
+    if state == "answered":
+        Invitation.objects.filter(pk=invitation.pk).update(answered=True)
+    if state == "closed":
+        survey.closes_at = survey.opens_at
+        survey.save(update_fields=["closes_at"])
+    client = Client()
+    client.cookies[COOKIE] = "en"
+    with CaptureQueriesContext(connection) as queries:
+        client.get(reverse("survey-invitation", args=[token]))
+    assert not [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith("UPDATE")]
+    assert Invitation.objects.get(pk=invitation.pk).language == ""
+
+
+@pytest.mark.usefixtures("council")
+def test_the_language_a_link_opened_in_is_no_choice_to_keep(survey, council) -> None:
+    invitation, token = make_invitation(survey, "ash@fernhill.invalid", council)
+    client = Client()
+    opened = client.get(reverse("survey-invitation", args=[token]))
+    assert opened.cookies[COOKIE].value == "en"  # the partnership's default
+    client.post(_first_page(survey), {"0-Q1": "yes", "0-Q2": "A plan", "action": "later"})
+    # Its reminders still follow the partnership's default.
+    assert Invitation.objects.get(pk=invitation.pk).language == ""
 
 
 def test_a_response_records_its_language() -> None:

@@ -28,7 +28,7 @@ from scrutiny.errors import ApplicationError
 from scrutiny.exports.rows import export_columns, export_count, export_rows
 from scrutiny.models import Instrument, Question
 from scrutiny.workbooks.response_sheet import RESERVED
-from scrutiny.workbooks.writing import FORMULA_STARTS, clean_text, number_cell_value
+from scrutiny.workbooks.writing import FORMULA_STARTS, clean_text, csv_text, number_cell_value
 
 FORMATS = ("xlsx", "csv")
 Progress = Callable[[int, str], None]
@@ -46,6 +46,7 @@ class _Export:
     rows: Iterator[list[Any]]
     total: int
     texts: frozenset[int]  # the columns of free text
+    numbers: frozenset[int]  # the columns of numbers
 
 
 def _export_of(instrument: Instrument, *, labels: bool) -> _Export:
@@ -55,15 +56,18 @@ def _export_of(instrument: Instrument, *, labels: bool) -> _Export:
             f"Instrument {instrument.code} has no submitted responses to export yet."
         )
     columns = export_columns(instrument, labels=labels)
+
+    def of_type(kind: str) -> frozenset[int]:
+        return frozenset(
+            len(RESERVED) + i for i, code in enumerate(columns.codes) if columns.types[code] == kind
+        )
+
     return _Export(
         header=columns.header,
         rows=export_rows(instrument, columns),
         total=total,
-        texts=frozenset(
-            len(RESERVED) + i
-            for i, code in enumerate(columns.codes)
-            if columns.types[code] == Question.Type.TEXT
-        ),
+        texts=of_type(Question.Type.TEXT),
+        numbers=of_type(Question.Type.NUMBER),
     )
 
 
@@ -109,13 +113,16 @@ def _write_xlsx(out: IO[bytes] | str, export: _Export, report: Callable[[int], N
     workbook = xlsxwriter.Workbook(out, {"constant_memory": True, "in_memory": False})
     sheet = workbook.add_worksheet("responses")
     bold = workbook.add_format({"bold": True})
+    bold_quoted = workbook.add_format({"bold": True, "quote_prefix": True})
     day = workbook.add_format({"num_format": "yyyy-mm-dd"})
     # Text that Excel would make a formula if someone edited the cell stays text.
     quoted = workbook.add_format({"quote_prefix": True})
     sheet.freeze_panes(1, 0)
     sheet.set_column(0, len(RESERVED) - 1, 12)
     for column, name in enumerate(export.header):
-        sheet.write_string(0, column, name, bold)
+        sheet.write_string(
+            0, column, name, bold_quoted if name.startswith(FORMULA_STARTS) else bold
+        )
     write_string, write_number = sheet.write_string, sheet.write_number
     texts = export.texts
     count = 0
@@ -144,14 +151,15 @@ def _write_xlsx(out: IO[bytes] | str, export: _Export, report: Callable[[int], N
     return count
 
 
-def _csv_cell(value: Any, text: bool) -> Any:
+def _csv_cell(value: Any, number: bool) -> Any:
     if value is None:
         return ""
     if isinstance(value, Decimal):
         return format(value.normalize(), "f")
-    if text and isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        # A comment must not run as a formula in the spreadsheet that opens this file.
-        return f"'{value}"
+    if isinstance(value, str) and not number:
+        # No text must run as a formula in the spreadsheet that opens this file: a comment,
+        # and as much an option's value or label, which the instrument's author chose.
+        return csv_text(value)
     return value
 
 
@@ -162,11 +170,11 @@ def _write_csv(out: IO[bytes] | str, export: _Export, report: Callable[[int], No
     # UTF-8 with a byte-order mark, so that Excel opens it as UTF-8.
     stream = io.TextIOWrapper(out, encoding="utf-8-sig", newline="", write_through=False)
     writer = csv.writer(stream)
-    writer.writerow(export.header)
-    texts = export.texts
+    writer.writerow([csv_text(name) for name in export.header])  # a code is the author's text
+    numbers = export.numbers
     count = 0
     for count, row in enumerate(export.rows, start=1):
-        writer.writerow([_csv_cell(value, column in texts) for column, value in enumerate(row)])
+        writer.writerow([_csv_cell(value, column in numbers) for column, value in enumerate(row)])
         report(count)
     stream.flush()
     stream.detach()

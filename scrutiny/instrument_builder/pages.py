@@ -52,6 +52,8 @@ _FIELD_OF_MESSAGE: tuple[tuple[str, str], ...] = (
     ("question code", "code"),
     ("has no text", "text"),
     ("type ", "type"),
+    ("the code is", "code"),
+    ("the section is", "section"),
 )
 
 

@@ -4,6 +4,12 @@ Each kind of error is a small check of its own, in the order the errors are repo
 settings (code, title, kind), the option lists, each question (its code, type, text, options and
 success factors), then the show_if conditions (each names a known question and, for choice
 questions, known values; no cycles), then the languages (a language it offers has every text).
+
+Every text is checked against the length its database column holds (`TEXT_LIMITS`, read from
+the models): a longer one is a DataError on PostgreSQL, and on SQLite it is stored and then the
+instrument's own exported workbook is refused. Checked here, once, it is refused the same way
+whichever way the definition comes in (the builder, a workbook, an XLSForm, the API), with
+one wording (`too_long`).
 """
 
 from __future__ import annotations
@@ -14,12 +20,36 @@ from scrutiny.instruments.definitions import (
     QUESTION_TYPES,
     ConfigError,
     InstrumentDefinition,
+    OptionDef,
     QuestionDef,
     language_name,
     option_list_is_scored,
 )
 from scrutiny.instruments.show_if import Condition, parse_show_if
-from scrutiny.models import Question, Source
+from scrutiny.models import Option, OptionList, Question, Section, Source
+
+# The longest text each part of a definition can hold: its column's max_length.
+TEXT_LIMITS: dict[str, int | None] = {
+    "code": Question._meta.get_field("code").max_length,
+    "section": Section._meta.get_field("title").max_length,
+    "show_if": Question._meta.get_field("show_if").max_length,
+    "list": OptionList._meta.get_field("name").max_length,
+    "value": Option._meta.get_field("value").max_length,
+    "label": Option._meta.get_field("label").max_length,
+}
+
+
+def too_long(name: str, text: str) -> str:
+    """What is wrong with a text too long for its column (`name` as in TEXT_LIMITS), or ""."""
+    limit = TEXT_LIMITS[name]
+    if limit is None or len(text) <= limit:
+        return ""
+    return f"the {name} is {len(text)} characters long; at most {limit} fit"
+
+
+def _named(text: str) -> str:
+    """A text to name something by in a message: a long one's start."""
+    return repr(text if len(text) <= 30 else text[:30] + "…")
 
 
 def definition_errors(
@@ -66,6 +96,7 @@ def _settings_errors(definition: InstrumentDefinition) -> list[ConfigError]:
 def _option_list_errors(definition: InstrumentDefinition) -> list[ConfigError]:
     errors: list[ConfigError] = []
     for name, options in definition.option_lists.items():
+        errors += _option_length_errors(name, options)
         seen: set[str] = set()
         for option in options:
             if option.value in seen:
@@ -73,6 +104,20 @@ def _option_list_errors(definition: InstrumentDefinition) -> list[ConfigError]:
                     ConfigError(option.where, f"value {option.value!r} is twice in list {name!r}")
                 )
             seen.add(option.value)
+    return errors
+
+
+def _option_length_errors(name: str, options: tuple[OptionDef, ...]) -> list[ConfigError]:
+    """A list's name, and each option's value and label, fit their columns."""
+    problem = too_long("list", name)
+    where = options[0].where if options else ""
+    errors = [ConfigError(where, f"list {_named(name)}: {problem}")] if problem else []
+    for option in options:
+        errors += [
+            ConfigError(option.where, f"option {_named(option.value)}: {problem}")
+            for problem in (too_long("value", option.value), too_long("label", option.label))
+            if problem
+        ]
     return errors
 
 
@@ -88,6 +133,15 @@ def _question_errors(
         )
     if not question.text.strip():
         errors.append(ConfigError(where, "the question has no text"))
+    errors += [
+        ConfigError(where, problem)
+        for problem in (
+            too_long("code", question.code),
+            too_long("section", question.section),
+            too_long("show_if", question.show_if),
+        )
+        if problem
+    ]
     return [
         *errors,
         *_options_errors(question, definition),

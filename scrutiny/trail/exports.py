@@ -2,8 +2,8 @@
 
 Text that a spreadsheet would read as a formula (starting `=`, `+`, `-`, `@`, a tab or a
 carriage return) is written as text: in the workbook as a string cell
-(scrutiny.workbooks.writing), in the CSV with a leading apostrophe, the usual guard, since a
-CSV has no cell types.
+(scrutiny.workbooks.writing), in the CSV with a leading apostrophe (`writing.csv_text`), the
+usual guard, since a CSV has no cell types.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import IO
 from openpyxl import Workbook
 
 from scrutiny.trail.selectors import EXPORT_HEADER
-from scrutiny.workbooks.writing import FORMULA_STARTS, sheet_write
+from scrutiny.workbooks.writing import csv_text, sheet_write
 
 WIDTHS = (20, 30, 20, 34, 16, 10, 40, 60, 40)
 
@@ -32,8 +32,7 @@ class _Line:
 def _csv_cell(value: object) -> str:
     if isinstance(value, dt.datetime):
         return value.strftime("%Y-%m-%d %H:%M:%S")
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+    return csv_text("" if value is None else str(value))
 
 
 def trail_csv(rows: Iterable[list[object]]) -> Iterator[str]:

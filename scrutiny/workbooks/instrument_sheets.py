@@ -22,7 +22,6 @@ from scrutiny.instruments import (
     config_number,
     translations_clean,
 )
-from scrutiny.models import Option, OptionList, Question, Section
 from scrutiny.workbooks.problems import Problems
 from scrutiny.workbooks.reading import (
     FormulaCell,
@@ -55,19 +54,12 @@ OPTION_REQUIRED = ("list", "value")
 YES = {"yes", "y", "true", "1", "true()"}
 NO = {"no", "n", "false", "0", "", "false()"}
 
-# Longest text each field can hold (the model's max_length).
-LIMITS = {
-    "code": Question._meta.get_field("code").max_length,
-    "section": Section._meta.get_field("title").max_length,
-    "show_if": Question._meta.get_field("show_if").max_length,
-    "list": OptionList._meta.get_field("name").max_length,
-    "value": Option._meta.get_field("value").max_length,
-    "label": Option._meta.get_field("label").max_length,
-}
-
 # definition_errors says what is wrong with a question or option; these say in which column of
 # the instrument workbook ("{language}" is the language the message names).
 WORKBOOK_COLUMNS: tuple[tuple[str, str], ...] = (
+    # A text too long for its column (`too_long`), first: the option it names may hold any words.
+    (r"^(option|list) .*: the (?P<name>value|label|list) is \d+ characters long", "{name}"),
+    (r"^the (?P<name>code|section|show_if) is \d+ characters long", "{name}"),
     (r"^question code", "code"),
     (r"^type ", "type"),
     (r"has no text", "text"),
@@ -91,24 +83,14 @@ def row_text(
     name: str,
     row: int,
     problems: Problems,
-    *,
-    limit: int | None = None,
 ) -> str | None:
-    """The text of a cell by column name; None (after noting the problem) for a formula. A text
-    longer than the limit (if any) is noted too."""
+    """The text of a cell by column name; None (after noting the problem) for a formula. (A
+    text too long for its column is refused by `definition_errors`, as from any other way in.)"""
     value = value_at(values, sheet.columns.get(name))
     if isinstance(value, FormulaCell):
         problems.add(sheet.name, row, sheet.column(name), value.message())
         return None
-    text = cell_text(value)
-    if limit and len(text) > limit:
-        problems.add(
-            sheet.name,
-            row,
-            sheet.column(name),
-            f"the {name} is {len(text)} characters long; at most {limit} fit",
-        )
-    return text
+    return cell_text(value)
 
 
 def row_texts(
@@ -117,14 +99,11 @@ def row_texts(
     names: Iterable[str],
     row: int,
     problems: Problems,
-    *,
-    limits: dict[str, int | None] | None = None,
 ) -> dict[str, str] | None:
     """The texts of a row's cells by column name, for the named columns the sheet has; None
     when any is a formula (each noted)."""
-    limits = LIMITS if limits is None else limits
     texts = {
-        name: row_text(sheet, values, name, row, problems, limit=limits.get(name))
+        name: row_text(sheet, values, name, row, problems)
         for name in names
         if name in sheet.columns
     }

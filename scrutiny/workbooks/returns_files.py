@@ -6,7 +6,9 @@ a header and a stream of rows, whichever tool wrote it.
   or by openpyxl (`reading.sheet_read`) when a formula, an error cell or unusual XML needs it.
 - A CSV is UTF-8 (a byte-order mark or not), else Windows-1252 as Excel writes it, comma,
   semicolon or tab separated (`list_tables.csv_encoding`, `csv_delimiter`). It is read as a
-  stream: memory does not grow with the file.
+  stream: memory does not grow with the file. A cell's guarding apostrophe (before text a
+  spreadsheet would run as a formula, `writing.csv_text`, as our CSV export writes every text)
+  is taken off, so that the export reads back as the text it was.
 - SurveyMonkey's two-row header (question text on row 1, written once over a question's
   columns; option text, "Response" or "Open-Ended Response" on row 2, blank under its own
   columns) is read as one header: `Source.tops` carries each column's question text, and
@@ -39,6 +41,7 @@ from scrutiny.workbooks.list_tables import (
 from scrutiny.workbooks.opening import WorkbookFile, workbook_max_bytes
 from scrutiny.workbooks.problems import Problems
 from scrutiny.workbooks.reading import cell_text
+from scrutiny.workbooks.writing import csv_text_read
 
 CHUNK = 1024 * 1024
 # What SurveyMonkey writes on row 2 over a column that holds the whole answer.
@@ -124,7 +127,7 @@ class CsvRows:
                 raise ApplicationError(
                     f"Row {self.number} of the CSV file cannot be read ({exc}). {_CSV_ADVICE}"
                 ) from None
-            values: list[Any] = [c.strip() or None for c in cells]
+            values: list[Any] = [csv_text_read(c.strip()) or None for c in cells]
             if any(v is not None for v in values):
                 yield self.number, values
 
@@ -228,7 +231,7 @@ def _csv_source(text: IO[str]) -> Source:
         raise ApplicationError(f"Row 1 of the CSV file cannot be read ({exc}).") from None
     reader = csv.reader(text, delimiter=delimiter)
     try:
-        header = [cell.strip() for cell in next(reader, [])]
+        header = [csv_text_read(cell.strip()) for cell in next(reader, [])]
     except (csv.Error, UnicodeDecodeError) as exc:
         raise ApplicationError(f"Row 1 of the CSV file cannot be read ({exc}).") from None
     if not any(header):

@@ -11,6 +11,12 @@ exported), but if someone edits the cell in Excel it stays text instead of turni
 formula. We do not add a leading apostrophe to the value itself: that would change the text,
 and the workbook round trip must preserve it exactly. (Copying the cells into a CSV is outside
 what these workbooks promise; a CSV consumer must do its own escaping.)
+
+A CSV has no cell types, so every text a CSV export writes goes through `csv_text`: the usual
+guard, an apostrophe before text a spreadsheet would run as a formula. An import reads a CSV
+cell back through `csv_text_read`, which takes exactly that apostrophe off again, so a CSV
+export imports back as exactly as a workbook does (a text that itself starts with an
+apostrophe before such text gets one more, so the two are each other's inverse).
 """
 
 from __future__ import annotations
@@ -27,6 +33,21 @@ from openpyxl.workbook.workbook import Workbook
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 BOLD = Font(bold=True)
+
+
+def _guarded(text: str) -> bool:
+    return text.lstrip("'").startswith(FORMULA_STARTS)
+
+
+def csv_text(text: str) -> str:
+    """A text as a CSV cell: with an apostrophe before it when a spreadsheet opening the file
+    would run it as a formula (Excel evaluates `=`, `+`, `-` and `@` even in a CSV)."""
+    return f"'{text}" if _guarded(text) else text
+
+
+def csv_text_read(text: str) -> str:
+    """A CSV cell as the text `csv_text` was given: its guarding apostrophe taken off."""
+    return text[1:] if text.startswith("'") and _guarded(text[1:]) else text
 
 
 def clean_text(value: str) -> str:

@@ -31,7 +31,7 @@ from scrutiny.instruments import (
     translations_clean,
 )
 from scrutiny.models import Source
-from scrutiny.workbooks.instrument_sheets import LIMITS, option_points
+from scrutiny.workbooks.instrument_sheets import option_points
 from scrutiny.workbooks.problems import Problems
 from scrutiny.workbooks.reading import (
     FormulaCell,
@@ -45,6 +45,12 @@ from scrutiny.workbooks.xlsform_survey import SurveyRow, survey_questions
 
 # definition_errors' wording → the XLSForm column the error is in.
 XLSFORM_COLUMNS: tuple[tuple[str, str], ...] = (
+    # A text too long for its column (`too_long`), first: the option it names may hold any words.
+    (r"^(option|list) .*: the value is \d+ characters long", "name"),
+    (r"^(option|list) .*: the label is \d+ characters long", "label"),
+    (r"^(option|list) .*: the list is \d+ characters long", "list_name"),
+    (r"^the code is \d+ characters long", "name"),
+    (r"^the show_if is \d+ characters long", "relevant"),
     (r"^question code", "name"),
     (r"^type |option list|cannot have options", "type"),
     (r"has no text", "label"),
@@ -213,18 +219,6 @@ def _option_lists(
         list_name, value = texts.get("list_name", ""), texts.get("name", "")
         if not list_name or not value:
             continue  # pyxform has said what is wrong with it
-        for name, text in (
-            ("list", list_name),
-            ("value", value),
-            ("label", texts.get("label", "")),
-        ):
-            if len(text) > (LIMITS[name] or 0):
-                problems.add(
-                    "choices",
-                    row,
-                    "",
-                    f"the {name} is {len(text)} characters long; at most {LIMITS[name]} fit",
-                )
         points = option_points(sheet, values_by_row[row], row, problems) if values_by_row else None
         lists.setdefault(list_name, []).append(
             OptionDef(

@@ -5,18 +5,27 @@ their choice is kept on the invitation, for their reminders.
 
 The invitation's language is set in the language cookie, so the pages that follow keep it, and
 the person can still change it on any page. The cookie holds only "en" or "cy".
+
+Opening a link (a GET) writes nothing: the choice is kept on the invitation when the person
+next saves a page or submits (`chosen_language_keep`, from the invitation's pages' POST), so
+only once the survey is open and the invitation not yet answered, never on a link that is used,
+closed or merely looked at.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 
-from surveys.services import invitations
+from scrutiny.instruments import BASE_LANGUAGE
+from scrutiny.questionnaires.language import active_language
+from surveys.models import Invitation, Survey
+from surveys.services import answering, invitations
 from surveys.services.invitation_emails import invitation_language
 
 View = Callable[..., HttpResponse]
@@ -48,10 +57,7 @@ def in_invitation_language(view: View) -> View:
     def wrapped(request: HttpRequest, token: str, *args: object, **kwargs: object) -> HttpResponse:
         language = ""
         invitation = invitations.invitation_for_token(token)
-        if invitation is not None and has_chosen_language(request):
-            chosen = request.COOKIES[settings.LANGUAGE_COOKIE_NAME]
-            invitations.invitation_language_keep(invitation=invitation, language=chosen)
-        elif invitation is not None:
+        if invitation is not None and not has_chosen_language(request):
             language = invitation_language(invitation)
             translation.activate(language)
             request.LANGUAGE_CODE = language
@@ -61,3 +67,23 @@ def in_invitation_language(view: View) -> View:
         return response
 
     return wrapped
+
+
+def chosen_language_keep(request: HttpRequest, invitation: Invitation) -> None:
+    """On a POST of the invitation's pages (a page saved, the answers submitted): the language
+    the person chose kept on their invitation, so that their reminders come in it too. Only
+    when it is not the language they would be written to anyway: a cookie this module set from
+    the invitation is no choice, and nothing needs writing for it."""
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+    if chosen and chosen != invitation_language(invitation):
+        invitations.invitation_language_keep(invitation=invitation, language=chosen)
+
+
+def language_context(survey: Survey) -> dict[str, Any]:
+    """For a start page: whether the questionnaire is shown in English although another
+    language is active (its instrument does not offer it), and the `lang` of its texts.
+    Asked only when the active language is not English, so English pages read nothing more."""
+    language = active_language()
+    if language == BASE_LANGUAGE or language in answering.survey_languages(survey):
+        return {"english_only": False, "questionnaire_lang": ""}
+    return {"english_only": True, "questionnaire_lang": "en-GB"}

@@ -26,13 +26,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from scrutiny.errors import ApplicationError
-from scrutiny.instruments import BASE_LANGUAGE
 from scrutiny.questionnaires import DraftWizardView, QuestionnairePage
 from scrutiny.questionnaires.language import active_language, html_lang, shown_in_other_language
 from surveys.forms import OpenStartForm
 from surveys.models import ANONYMOUS_ONLY_KINDS, Invitation, OpenDraft, Survey
 from surveys.services import answering, invitations
-from surveys.views.language import in_invitation_language
+from surveys.views.language import chosen_language_keep, in_invitation_language, language_context
 
 RESUME_DAYS = 120
 
@@ -60,16 +59,6 @@ def _survey_closed_page(request: HttpRequest, survey: Survey) -> HttpResponse | 
 
 # ---------------------------------------------------------------------------------------------
 # Start pages
-
-
-def language_context(survey: Survey) -> dict[str, Any]:
-    """For a start page: whether the questionnaire is shown in English although another
-    language is active (its instrument does not offer it), and the `lang` of its texts.
-    Asked only when the active language is not English, so English pages read nothing more."""
-    language = active_language()
-    if language == BASE_LANGUAGE or language in answering.survey_languages(survey):
-        return {"english_only": False, "questionnaire_lang": ""}
-    return {"english_only": True, "questionnaire_lang": "en-GB"}
 
 
 def _invitation_cookie(survey_id: int) -> str:
@@ -328,6 +317,8 @@ class InvitationWizard(SurveyWizard):
     """A personal invitation's pages, at a token-free address: the invitation is found by the
     cookie its link was exchanged for (`invitation_start`)."""
 
+    holder: Invitation
+
     def load(self) -> HttpResponse | None:
         invitation = _invitation_from_cookie(self.request, self.kwargs["survey_id"])
         if invitation is None:
@@ -335,6 +326,10 @@ class InvitationWizard(SurveyWizard):
         self.holder = invitation
         self.survey = invitation.survey
         return None
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        chosen_language_keep(request, self.holder)  # a POST, never a GET (docs/welsh.md)
+        return super().post(request, *args, **kwargs)
 
     def get_prefix(self, request: HttpRequest, *args: Any, **kwargs: Any) -> str:
         # The session keeps the current step under the survey's id, not the invitation's.

@@ -37,7 +37,8 @@ from surveys.forms import YoungCodeForm
 from surveys.models import OpenDraft, Survey, YouthSession, token_hash
 from surveys.services import answering, youth_sessions
 from surveys.services.invitations import OPEN, survey_state
-from surveys.views.respond import RESUME_DAYS, SurveyWizard, language_context
+from surveys.views.language import language_context
+from surveys.views.respond import RESUME_DAYS, SurveyWizard
 from surveys.young_questions import young_question
 
 COOKIE = "young_resume"

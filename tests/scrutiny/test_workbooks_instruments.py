@@ -6,7 +6,7 @@ import pytest
 
 from scrutiny.errors import ApplicationError
 from scrutiny.instruments import definition_from_version, instrument_current_version
-from scrutiny.models import Instrument, InstrumentVersion, Question
+from scrutiny.models import Instrument, InstrumentVersion, Option, Question
 from scrutiny.workbooks import instrument_from_workbook, instrument_import, instrument_to_workbook
 from tests.scrutiny.test_workbooks_support import (  # noqa: F401 - fixtures
     AUDIT,
@@ -168,6 +168,36 @@ def test_every_error_is_reported_at_once_with_sheet_row_and_column():
         "success factor",
         "sheet questions, row 5, column I (show_if): cannot read show_if 'Q1 is 3': write CODE = "
         "value, CODE != value or CODE in (v1, v2)",
+    ]
+
+
+def test_texts_too_long_for_their_columns_are_placed_once_in_their_columns():
+    """The workbook's length errors are definition_errors' (one rule, whichever way in), put
+    in their column, each said once."""
+    most = {name: Option._meta.get_field(name).max_length for name in ("value", "label")}
+    most_code = Question._meta.get_field("code").max_length
+    file = xlsx(
+        {
+            "settings": SETTINGS,
+            "questions": [
+                QUESTIONS_HEADER,
+                ["Need", "Q1", "single", "Grade", "grade", None, None, None, None],
+                ["Need", "Q" * (most_code + 1), "text", "Why?", None, None, None, None, None],
+            ],
+            "options": [
+                ["list", "value", "label", "points"],
+                ["grade", "v" * (most["value"] + 1), "High", 2],
+                ["grade", "lo", "L" * (most["label"] + 1), 0],
+            ],
+        }
+    )
+    assert _errors(file) == [
+        f"sheet options, row 2, column B (value): option '{'v' * 30}…': the value is "
+        f"{most['value'] + 1} characters long; at most {most['value']} fit",
+        f"sheet options, row 3, column C (label): option 'lo': the label is "
+        f"{most['label'] + 1} characters long; at most {most['label']} fit",
+        f"sheet questions, row 3, column B (code): the code is {most_code + 1} characters "
+        f"long; at most {most_code} fit",
     ]
 
 

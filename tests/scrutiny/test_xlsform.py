@@ -172,6 +172,20 @@ def test_other_types_and_expressions_are_refused(row, message):
     assert _errors(_form([["text", "Q1", "First"], row])) == [message]
 
 
+def test_a_choice_too_long_for_its_column_is_refused_in_its_column():
+    most = Option._meta.get_field("value").max_length
+    errors = _errors(
+        _form(
+            [["select_one yn", "Q1", "First"]],
+            [["list_name", "name", "label"], ["yn", "y" * (most + 1), "Yes"], ["yn", "no", "No"]],
+        )
+    )
+    assert errors == [
+        f"sheet choices, row 2, column B (name): option '{'y' * 30}…': the value is {most + 1} "
+        f"characters long; at most {most} fit"
+    ]
+
+
 def test_a_note_with_no_question_after_it_is_refused():
     errors = _errors(_form([["text", "Q1", "First"], ["note", "bye", "Thank you"]]))
     assert errors == [

@@ -3,7 +3,9 @@
 
 What goes: the address everywhere it is stored (accounts, invitations, the trail, jobs, the
 admin's log, comments and notes that quote it); the account is deactivated and anonymised,
-its sign-in records and second factors deleted. What stays: records the partnership must keep
+its sign-in records and second factors deleted, and the trail's and the admin's log's entries
+about it no longer name it (they were labelled with its name) nor keep the network addresses
+it signed in from. What stays: records the partnership must keep
 under its public task (Art. 17(3)(b)) — signed-off findings, audits, moderations, immediate
 concerns, the action plan — now pointing at an anonymised account or at nobody. Each app adds
 its own through `personal_data_erase(partnership=..., email=..., user=...)`.
@@ -14,13 +16,16 @@ invitee's address", "an account" and the counts.
 
 from __future__ import annotations
 
+import json
+from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from django.apps import apps
 from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from scrutiny.errors import ApplicationError
 from scrutiny.models import (
@@ -36,10 +41,11 @@ from scrutiny.models import (
     User,
 )
 from scrutiny.people_data.held import account_of, normalised
-from scrutiny.people_data.scrub import TRAIL_FIELDS, text_scrub
+from scrutiny.people_data.scrub import CHUNK, TRAIL_FIELDS, text_scrub
 from scrutiny.trail import trail_record
 
 REMOVED = "[removed]"
+ERASED_ACCOUNT = "an erased account"
 KEEP_REASON = (
     "The partnership must keep this record under its public task (UK GDPR Art. 17(3)(b)); "
     "it no longer names the person."
@@ -89,13 +95,40 @@ def _account_erase(user: User) -> list[ErasureLine]:
         fields = {f.name for f in model._meta.get_fields()}
         if model._meta.app_label.startswith("otp_") and "user" in fields:
             devices += model._default_manager.filter(user=user).delete()[0]
-    entries = TrailEntry.objects.filter(Q(user=user) | Q(actor__iexact=email))
-    trail = entries._anonymise(actor="an erased account", user=None)
+    by_person = Q(user=user) | Q(actor__iexact=email)
+    about = Q(object_type="user", object_id=str(user.pk))
+    _network_addresses_remove(TrailEntry.objects.filter(by_person | about))
+    described = TrailEntry.objects.filter(about)._anonymise(object_label=ERASED_ACCOUNT)
+    trail = TrailEntry.objects.filter(by_person)._anonymise(actor=ERASED_ACCOUNT, user=None)
+    # The admin's log names the account it changed by its name when it was changed.
+    LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(User), object_id=str(user.pk)
+    ).update(object_repr=ERASED_ACCOUNT)
     return [
         ErasureLine("account (deactivated, name and address removed)", 1, True),
         ErasureLine("second factors", devices, True),
         ErasureLine("audit trail entries made by the person (no longer named)", trail, True),
+        ErasureLine(
+            "audit trail entries about the account (no longer named, no network address)",
+            described,
+            True,
+        ),
     ]
+
+
+def _network_addresses_remove(entries: QuerySet[TrailEntry]) -> None:
+    """Signing in and out, and failed sign-ins, keep the network address they came from
+    (`data["address"]`): it goes, the rest of the entry's data stays. Entries whose data is
+    then the same are changed together, so the queries do not grow with the sign-ins."""
+    groups: dict[str, list[int]] = defaultdict(list)
+    for pk, data in entries.filter(data__has_key="address").values_list("pk", "data"):
+        kept = {key: value for key, value in data.items() if key != "address"}
+        groups[json.dumps(kept, sort_keys=True)].append(pk)
+    for kept_data, pks in groups.items():
+        for start in range(0, len(pks), CHUNK):
+            TrailEntry.objects.filter(pk__in=pks[start : start + CHUNK])._anonymise(
+                data=json.loads(kept_data)
+            )
 
 
 def _sign_in_records_erase(email: str) -> int:

@@ -9,6 +9,8 @@ import json
 
 import pytest
 from django.apps import apps
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -100,6 +102,37 @@ def test_an_account_is_deactivated_and_anonymised_and_its_audits_kept(
     assert "charlie@fernhill.invalid" not in whole_database()
     assert TrailEntry.objects.get(action="signed_in").actor == "an erased account"
     assert any(line.what.startswith("account") for line in erasure.erased)
+
+
+def test_erasing_an_account_takes_its_name_and_network_address_out_of_the_trail(
+    partnership, practitioner, business_unit
+):
+    User.objects.filter(pk=practitioner.pk).update(full_name="Charlie Zebedee")
+    practitioner.refresh_from_db()
+    client_for(practitioner)  # signs in: the trail keeps the name and the network address
+    practitioner.role = User.Role.SCRUTINEER
+    practitioner.save()  # the trail records the change of role, labelled with the name
+    trail_record(action="second factor reset", user=business_unit, obj=practitioner)
+    LogEntry.objects.create(
+        user=business_unit,
+        content_type=ContentType.objects.get_for_model(User),
+        object_id=str(practitioner.pk),
+        object_repr=str(practitioner),
+        action_flag=CHANGE,
+    )
+    about = TrailEntry.objects.filter(object_type="user", object_id=str(practitioner.pk))
+    assert about.filter(object_label="Charlie Zebedee").count() >= 3
+    assert TrailEntry.objects.filter(action="signed_in", data__has_key="address").exists()
+
+    erasure = erase(partnership=partnership, email=practitioner.email, user=business_unit)
+    assert "charlie zebedee" not in whole_database()
+    assert not TrailEntry.objects.filter(data__has_key="address").exists()
+    signed_in = TrailEntry.objects.get(action="signed_in")
+    assert signed_in.data == {"via": "page"} and signed_in.object_label == "an erased account"
+    reset = about.get(action="second factor reset")
+    assert reset.actor == business_unit.email  # who did it to the account stays
+    assert LogEntry.objects.get().object_repr == "an erased account"
+    assert any(line.what.startswith("audit trail entries about") for line in erasure.erased)
 
 
 def test_nobody_erases_their_own_account(partnership, business_unit):

@@ -41,7 +41,7 @@ from scrutiny.models import (
     User,
 )
 from scrutiny.people_data.held import account_of, normalised
-from scrutiny.people_data.scrub import CHUNK, TRAIL_FIELDS, text_scrub
+from scrutiny.people_data.scrub import CHUNK, TRAIL_FIELDS, rows_naming, text_scrub
 from scrutiny.trail import trail_record
 
 REMOVED = "[removed]"
@@ -167,9 +167,8 @@ def _mentions_erase(partnership: Partnership, email: str) -> list[ErasureLine]:
     )
     led = Action.objects.filter(partnership=partnership, lead_email__iexact=email)
     led_count = led.update(lead_email="")
-    frozen = Finding.objects.filter(signed_off_at__isnull=False, **scoped).filter(
-        Q(strengths__icontains=email) | Q(improvements__icontains=email)
-    )
+    frozen = Finding.objects.filter(signed_off_at__isnull=False, **scoped)
+    frozen_count = len(rows_naming(frozen, ("strengths", "improvements"), [email]))
     reason = (
         "A signed-off finding is frozen as the partnership agreed it (Art. 17(3)(b)); the "
         "address is removed from it wherever it leaves the platform."
@@ -184,7 +183,7 @@ def _mentions_erase(partnership: Partnership, email: str) -> list[ErasureLine]:
             False,
             "The action plan is the partnership's record; change the lead on the action.",
         ),
-        ErasureLine("signed-off findings that quote the address", frozen.count(), False, reason),
+        ErasureLine("signed-off findings that quote the address", frozen_count, False, reason),
     ]
 
 

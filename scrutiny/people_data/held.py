@@ -29,6 +29,7 @@ from scrutiny.models import (
     TrailEntry,
     User,
 )
+from scrutiny.people_data.scrub import TRAIL_FIELDS, rows_naming
 
 
 def shown(value: Any) -> str:
@@ -98,14 +99,22 @@ def _account(user: User | None) -> list[HeldSection]:
 
 
 def _trail(partnership: Partnership, email: str, user: User | None) -> list[HeldSection]:
-    by_person = Q(actor__iexact=email) | (Q(user=user) if user else Q(pk__in=[]))
-    naming = Q(object_label__icontains=email) | Q(detail__icontains=email)
-    entries = TrailEntry.objects.filter(partnership=partnership).filter(by_person | naming)
+    """What the person did (as the account, or under the address), what was done to their
+    account (its role, its password, its second factors) and what names the address."""
+    entries = TrailEntry.objects.filter(partnership=partnership)
+    own = Q(actor__iexact=email)
+    if user is not None:
+        own |= Q(user=user)
+    found = {e.pk: e for e in entries.filter(own)}
+    found.update((e.pk, e) for e in rows_naming(entries, TRAIL_FIELDS, [email]))
     rows = [
         {"when": e.at, "action": e.action, "object": e.object_label, "detail": e.detail}
-        for e in entries.order_by("at", "pk")
+        for e in sorted(found.values(), key=lambda e: (e.at, e.pk))
     ]
-    note = "What the person did, or what named them, in the partnership's audit trail."
+    note = (
+        "What the person did, what was done to their account, or what named them, in the "
+        "partnership's audit trail."
+    )
     return [HeldSection.of("Audit trail", rows, note)]
 
 

@@ -135,6 +135,35 @@ def test_erasing_an_account_takes_its_name_and_network_address_out_of_the_trail(
     assert any(line.what.startswith("audit trail entries about") for line in erasure.erased)
 
 
+@pytest.fixture
+def ana(partnership, business_unit):
+    """Someone else whose address ends with the one asked about (a@ is in ana@)."""
+    other = UserFactory(partnership=partnership, email="ana@fernhill.invalid")
+    trail_record(
+        action="role_changed", user=business_unit, obj=other, detail="ana@fernhill.invalid"
+    )
+    trail_record(action="note", user=business_unit, detail="Invited ana@fernhill.invalid.")
+    trail_record(action="note", user=business_unit, data={"to": ["a@fernhill.invalid.uk"]})
+    return other
+
+
+def test_subject_access_finds_the_whole_address_only(partnership, business_unit, ana):
+    assert subject_access(partnership=partnership, email="a@fernhill.invalid").held == []
+    trail_record(action="note", user=business_unit, detail="Invited 'A@Fernhill.invalid'.")
+    trail_record(action="note", user=business_unit, data={"to": ["a@fernhill.invalid"]})
+    (trail,) = subject_access(partnership=partnership, email="a@fernhill.invalid").held
+    assert [row["detail"] for row in trail.rows] == ["Invited 'A@Fernhill.invalid'.", ""]
+
+
+def test_erasure_takes_out_the_whole_address_only(partnership, business_unit, ana):
+    trail_record(action="note", user=business_unit, detail="Wrote to A@fernhill.invalid.")
+    erase(partnership=partnership, email="a@fernhill.invalid", user=business_unit)
+    details = {e.detail for e in TrailEntry.objects.filter(action="note")}
+    assert details == {"Wrote to [removed].", "Invited ana@fernhill.invalid.", ""}
+    assert TrailEntry.objects.get(action="role_changed").detail == "ana@fernhill.invalid"
+    assert TrailEntry.objects.filter(data={"to": ["a@fernhill.invalid.uk"]}).exists()
+
+
 def test_nobody_erases_their_own_account(partnership, business_unit):
     with pytest.raises(Exception, match="your own account"):
         erase(partnership=partnership, email=business_unit.email, user=business_unit)

@@ -104,7 +104,7 @@ def _trail(partnership: Partnership, email: str, user: User | None) -> list[Held
     entries = TrailEntry.objects.filter(partnership=partnership)
     own = Q(actor__iexact=email)
     if user is not None:
-        own |= Q(user=user)
+        own |= Q(user=user) | Q(object_type="user", object_id=str(user.pk))
     found = {e.pk: e for e in entries.filter(own)}
     found.update((e.pk, e) for e in rows_naming(entries, TRAIL_FIELDS, [email]))
     rows = [

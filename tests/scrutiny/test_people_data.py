@@ -164,6 +164,27 @@ def test_erasure_takes_out_the_whole_address_only(partnership, business_unit, an
     assert TrailEntry.objects.filter(data={"to": ["a@fernhill.invalid.uk"]}).exists()
 
 
+def test_subject_access_holds_what_was_done_to_the_account(
+    partnership, practitioner, business_unit
+):
+    """The account's creation, changes of role, a new password, a second factor reset: made by
+    someone else, about the person's account, and labelled with its name, not its address."""
+    practitioner.role = User.Role.SCRUTINEER
+    practitioner.save()
+    practitioner.set_password("a new password of theirs")
+    practitioner.save()
+    trail_record(action="second factor reset", user=business_unit, obj=practitioner)
+    data = subject_access(partnership=partnership, email=practitioner.email)
+    trail = next(s for s in data.held if s.title == "Audit trail")
+    assert {row["action"] for row in trail.rows} == {
+        "person_added",
+        "person_changed",
+        "password_changed",
+        "second factor reset",
+    }
+    assert all(row["object"] == str(practitioner) for row in trail.rows)
+
+
 def test_nobody_erases_their_own_account(partnership, business_unit):
     with pytest.raises(Exception, match="your own account"):
         erase(partnership=partnership, email=business_unit.email, user=business_unit)

@@ -185,6 +185,32 @@ def test_subject_access_holds_what_was_done_to_the_account(
     assert all(row["object"] == str(practitioner) for row in trail.rows)
 
 
+def test_the_workbook_leaves_out_what_a_worksheet_cannot_hold(
+    partnership, practitioner, business_unit
+):
+    trail_record(action="note", user=practitioner, detail="Line one\x0bline two (from Word)")
+    client = client_for(business_unit)
+    download = client.post(reverse("people-data"), {"email": practitioner.email, "action": "xlsx"})
+    assert download.status_code == 200
+    sheet = load_workbook(io.BytesIO(download.content))["Audit trail"]
+    assert "Line oneline two (from Word)" in [row[3] for row in sheet.values]
+    assert TrailEntry.objects.filter(action="subject_access").count() == 1
+
+
+def test_a_download_that_failed_is_not_recorded_as_made(
+    partnership, practitioner, business_unit, monkeypatch
+):
+    def broken(data):
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr("scrutiny.views.people_data.as_xlsx", broken)
+    client = client_for(business_unit)
+    client.raise_request_exception = False
+    page = client.post(reverse("people-data"), {"email": practitioner.email, "action": "xlsx"})
+    assert page.status_code == 500
+    assert not TrailEntry.objects.filter(action="subject_access").exists()
+
+
 def test_nobody_erases_their_own_account(partnership, business_unit):
     with pytest.raises(Exception, match="your own account"):
         erase(partnership=partnership, email=business_unit.email, user=business_unit)

@@ -34,14 +34,13 @@ from scrutiny.models import (
     Answer,
     EvidenceNote,
     Finding,
-    Job,
     Partnership,
     Quote,
     TrailEntry,
     User,
 )
-from scrutiny.people_data.held import account_of, normalised
-from scrutiny.people_data.scrub import CHUNK, TRAIL_FIELDS, rows_naming, text_scrub
+from scrutiny.people_data.held import account_of, normalised, partnership_jobs
+from scrutiny.people_data.scrub import CHUNK, JOB_FIELDS, TRAIL_FIELDS, rows_naming, text_scrub
 from scrutiny.trail import trail_record
 
 REMOVED = "[removed]"
@@ -142,7 +141,6 @@ def _sign_in_records_erase(email: str) -> int:
 
 def _mentions_erase(partnership: Partnership, email: str) -> list[ErasureLine]:
     scoped = {"scrutiny__partnership": partnership}
-    people = Q(created_by__partnership=partnership)
     mentions = sum(
         text_scrub(rows, fields, [email], REMOVED)
         for rows, fields in (
@@ -152,10 +150,7 @@ def _mentions_erase(partnership: Partnership, email: str) -> list[ErasureLine]:
             (Finding.objects.filter(signed_off_at__isnull=True, **scoped), _FINDING_TEXT),
             (Action.objects.filter(partnership=partnership), ("text", "measures", "flag_reason")),
             (ActionUpdate.objects.filter(action__partnership=partnership), ("note", "evidence")),
-            (
-                Job.objects.filter(people | Q(partnership=partnership)),
-                ("message", "result", "arguments"),
-            ),
+            (partnership_jobs(partnership), JOB_FIELDS),
             (
                 LogEntry.objects.filter(user__partnership=partnership),
                 ("object_repr", "change_message"),

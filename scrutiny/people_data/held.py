@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from django.apps import apps
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from scrutiny.models import (
     Action,
@@ -29,7 +29,13 @@ from scrutiny.models import (
     TrailEntry,
     User,
 )
-from scrutiny.people_data.scrub import TRAIL_FIELDS, rows_naming
+from scrutiny.people_data.scrub import (
+    JOB_FIELDS,
+    TRAIL_FIELDS,
+    address_pattern,
+    rows_naming,
+    texts_naming,
+)
 
 
 def shown(value: Any) -> str:
@@ -118,6 +124,31 @@ def _trail(partnership: Partnership, email: str, user: User | None) -> list[Held
     return [HeldSection.of("Audit trail", rows, note)]
 
 
+def partnership_jobs(partnership: Partnership) -> QuerySet[Job]:
+    """The partnership's background work: recorded as its own, or started by its people."""
+    return Job.objects.filter(Q(partnership=partnership) | Q(created_by__partnership=partnership))
+
+
+def _jobs_naming(partnership: Partnership, email: str) -> list[HeldSection]:
+    """Jobs whose words name the address, whoever started them: a list's import refused
+    because of the person's row keeps the row's error ("x@y is also in row 2")."""
+    pattern = address_pattern([email])
+    jobs = rows_naming(partnership_jobs(partnership), JOB_FIELDS, [email])
+    rows = [
+        {
+            "what": j.kind,
+            "when": j.created_at,
+            "status": j.get_status_display(),
+            "naming the person": "\n".join(
+                text for f in JOB_FIELDS for text in texts_naming(getattr(j, f), pattern)
+            ),
+        }
+        for j in sorted(jobs, key=lambda j: (j.created_at, j.pk))
+    ]
+    note = "Background work whose message or result names the address."
+    return [HeldSection.of("Background work naming the person", rows, note)]
+
+
 def _authored(partnership: Partnership, user: User | None) -> list[HeldSection]:
     if user is None:
         return []
@@ -190,6 +221,7 @@ def subject_access(*, partnership: Partnership, email: str) -> PersonalData:
     data.sections += _account(user)
     data.sections += _trail(partnership, email, user)
     data.sections += _authored(partnership, user)
+    data.sections += _jobs_naming(partnership, email)
     data.sections += _actions_led(partnership, email)
     for config in apps.get_app_configs():
         hook = getattr(config, "personal_data", None)

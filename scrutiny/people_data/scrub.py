@@ -19,6 +19,7 @@ from django.utils import timezone
 from scrutiny.models import Answer, Partnership, Response, TrailEntry
 
 TRAIL_FIELDS = ("actor", "object_label", "detail", "data")
+JOB_FIELDS = ("message", "result", "arguments")
 CHUNK = 50
 # What may stand next to an address in it (RFC 5322's dot-atom, as Django's EmailValidator
 # takes it, and any letter of a domain's name): another address is not this one.
@@ -53,9 +54,16 @@ def _replaced(value: Any, pattern: re.Pattern[str], replacement: str) -> Any:
     return value
 
 
-def names(value: Any, pattern: re.Pattern[str]) -> bool:
-    """Whether the value (a str, or JSON) holds one of the pattern's addresses as a whole."""
-    return _replaced(value, pattern, "") != value
+def texts_naming(value: Any, pattern: re.Pattern[str]) -> list[str]:
+    """The words in the value (a str, or JSON walked through) that hold one of the pattern's
+    addresses as a whole."""
+    if isinstance(value, str):
+        return [value] if pattern.search(value) else []
+    if isinstance(value, dict):
+        value = [*value.keys(), *value.values()]
+    if isinstance(value, list):
+        return [text for item in value for text in texts_naming(item, pattern)]
+    return []
 
 
 def rows_naming(rows: QuerySet[Any], fields: Iterable[str], emails: list[str]) -> list[Any]:
@@ -64,7 +72,7 @@ def rows_naming(rows: QuerySet[Any], fields: Iterable[str], emails: list[str]) -
     fields = tuple(fields)
     pattern = address_pattern(emails)
     found, _ = _mentioning(rows, fields, emails)
-    return [row for row in found if any(names(getattr(row, f), pattern) for f in fields)]
+    return [row for row in found if any(texts_naming(getattr(row, f), pattern) for f in fields)]
 
 
 def _mentioning(

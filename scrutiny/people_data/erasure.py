@@ -7,7 +7,8 @@ its sign-in records and second factors deleted, and the trail's and the admin's 
 about it no longer name it (they were labelled with its name) nor keep the network addresses
 it signed in from. What stays: records the partnership must keep
 under its public task (Art. 17(3)(b)) — signed-off findings, audits, moderations, immediate
-concerns, the action plan — now pointing at an anonymised account or at nobody. Each app adds
+concerns, the action plan — now pointing at an anonymised account or at nobody. A setting
+naming the person goes too: the partnership's safeguarding lead, to be named again. Each app adds
 its own through `personal_data_erase(partnership=..., email=..., user=...)`.
 
 The trail records the erasure without the address or anything that could recover it: "an
@@ -185,6 +186,24 @@ def _mentions_erase(partnership: Partnership, email: str) -> list[ErasureLine]:
 _FINDING_TEXT = ("drafted", "strengths", "improvements")
 
 
+def _safeguarding_lead_erase(partnership: Partnership, email: str) -> list[ErasureLine]:
+    """The named safeguarding lead is a setting, not a record: who is told of an immediate
+    concern now. It goes, name and address, so that nobody is told of concerns at an erased
+    address or shown as a lead who is not; until the partnership names a new lead, concerns go
+    to its contact address (audits.concerns)."""
+    if partnership.safeguarding_lead_email.strip().lower() != email:
+        return []
+    Partnership.objects.filter(pk=partnership.pk).update(
+        safeguarding_lead_name="", safeguarding_lead_email=""
+    )
+    partnership.safeguarding_lead_name = partnership.safeguarding_lead_email = ""
+    what = (
+        "the partnership's safeguarding lead, name and address (name a new lead on the "
+        "partnership's details page; until then immediate concerns go to its contact address)"
+    )
+    return [ErasureLine(what, 1, True)]
+
+
 @transaction.atomic
 def erase(*, partnership: Partnership, email: str, user: User | None) -> Erasure:
     """Erases what the partnership holds about `email` where the law allows; says what stays.
@@ -205,6 +224,7 @@ def erase(*, partnership: Partnership, email: str, user: User | None) -> Erasure
         if hook is not None:
             lines += hook(partnership=partnership, email=email, user=account)
     lines += _mentions_erase(partnership, email)
+    lines += _safeguarding_lead_erase(partnership, email)
     description = "an account holder's" if account is not None else "a person's"
     erasure = Erasure(description=f"{description} data", lines=lines)
     who = "an account holder" if account is not None else "a person (for example an invitee)"

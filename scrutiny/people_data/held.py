@@ -212,6 +212,20 @@ def _actions_led(partnership: Partnership, email: str) -> list[HeldSection]:
     return [HeldSection.of("Actions led", rows, "The person is the named lead of these actions.")]
 
 
+def _safeguarding_lead(partnership: Partnership, email: str) -> list[HeldSection]:
+    if partnership.safeguarding_lead_email.strip().lower() != email:
+        return []
+    row = {
+        "name": partnership.safeguarding_lead_name,
+        "email": partnership.safeguarding_lead_email,
+    }
+    note = (
+        "The partnership names the person as its safeguarding lead: they are emailed at once "
+        "when an auditor raises an immediate concern about a child."
+    )
+    return [HeldSection.of("Safeguarding lead", [row], note)]
+
+
 def subject_access(*, partnership: Partnership, email: str) -> PersonalData:
     """Everything the partnership holds about the address: its account, what it did and what
     names it, from the core and every app."""
@@ -223,6 +237,7 @@ def subject_access(*, partnership: Partnership, email: str) -> PersonalData:
     data.sections += _authored(partnership, user)
     data.sections += _jobs_naming(partnership, email)
     data.sections += _actions_led(partnership, email)
+    data.sections += _safeguarding_lead(partnership, email)
     for config in apps.get_app_configs():
         hook = getattr(config, "personal_data", None)
         if hook is not None:

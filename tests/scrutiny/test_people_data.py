@@ -15,6 +15,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from audits.concerns import concern_recipient
 from scrutiny.models import Partnership, TrailEntry, User
 from scrutiny.people_data import as_xlsx, erase, subject_access
 from scrutiny.trail import trail_record
@@ -209,6 +210,27 @@ def test_a_download_that_failed_is_not_recorded_as_made(
     page = client.post(reverse("people-data"), {"email": practitioner.email, "action": "xlsx"})
     assert page.status_code == 500
     assert not TrailEntry.objects.filter(action="subject_access").exists()
+
+
+def test_the_safeguarding_lead_is_held_and_erased_and_concerns_go_to_the_contact_address(
+    partnership, business_unit
+):
+    Partnership.objects.filter(pk=partnership.pk).update(
+        contact_email="unit@fernhill.invalid",
+        safeguarding_lead_name="Dana Lead",
+        safeguarding_lead_email="Dana.Lead@fernhill.invalid",
+    )
+    partnership.refresh_from_db()
+    (held,) = subject_access(partnership=partnership, email="dana.lead@fernhill.invalid").held
+    assert (held.title, held.rows[0]["name"]) == ("Safeguarding lead", "Dana Lead")
+    assert subject_access(partnership=partnership, email="lead@fernhill.invalid").held == []
+
+    erasure = erase(partnership=partnership, email="dana.lead@fernhill.invalid", user=None)
+    assert "dana lead" not in whole_database()
+    (line,) = [line for line in erasure.erased if "safeguarding lead" in line.what]
+    assert "name a new lead" in line.what
+    partnership.refresh_from_db()
+    assert concern_recipient(partnership).email == "unit@fernhill.invalid"
 
 
 def test_nobody_erases_their_own_account(partnership, business_unit):

@@ -36,6 +36,8 @@ def address_pattern(emails: Iterable[str]) -> re.Pattern[str]:
     """Finds each of the addresses as a whole, in any case: never the end of a longer one
     (a@x in ana@x) nor its beginning (a@x.org in a@x.org.uk)."""
     alternatives = sorted({re.escape(e) for e in emails if e}, key=len, reverse=True)
+    if not alternatives:
+        return re.compile(r"(?!)")  # no address: nothing matches, not everything
     return re.compile(f"{_STARTS}(?:{'|'.join(alternatives)}){_ENDS}", re.IGNORECASE)
 
 
@@ -69,7 +71,9 @@ def texts_naming(value: Any, pattern: re.Pattern[str]) -> list[str]:
 def rows_naming(rows: QuerySet[Any], fields: Iterable[str], emails: list[str]) -> list[Any]:
     """The rows any of whose fields holds one of the addresses as a whole. The database finds
     those that hold it anywhere; the pattern decides."""
-    fields = tuple(fields)
+    fields, emails = tuple(fields), [e for e in emails if e]
+    if not emails:
+        return []
     pattern = address_pattern(emails)
     found, _ = _mentioning(rows, fields, emails)
     return [row for row in found if any(texts_naming(getattr(row, f), pattern) for f in fields)]

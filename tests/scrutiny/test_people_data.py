@@ -18,6 +18,7 @@ from openpyxl import load_workbook
 from audits.concerns import concern_recipient
 from scrutiny.models import Partnership, TrailEntry, User
 from scrutiny.people_data import as_xlsx, erase, subject_access
+from scrutiny.people_data.scrub import TRAIL_FIELDS, rows_naming
 from scrutiny.trail import trail_record
 from surveys.models import Invitation
 from tests.conftest import client_for
@@ -154,6 +155,7 @@ def test_subject_access_finds_the_whole_address_only(partnership, business_unit,
     trail_record(action="note", user=business_unit, data={"to": ["a@fernhill.invalid"]})
     (trail,) = subject_access(partnership=partnership, email="a@fernhill.invalid").held
     assert [row["detail"] for row in trail.rows] == ["Invited 'A@Fernhill.invalid'.", ""]
+    assert rows_naming(TrailEntry.objects.all(), TRAIL_FIELDS, [""]) == []  # no address, no row
 
 
 def test_erasure_takes_out_the_whole_address_only(partnership, business_unit, ana):

@@ -10,17 +10,19 @@ open-link draft, nothing but a draft, goes whole.
 
 Invitation emails: once the survey closed past the period each address becomes a placeholder
 that names nobody (unique, as the table requires); the invitation's agency and role stay for
-the response rates, and the trail's mentions of the address go with it.
+the response rates, and the trail's mentions of the address go with it, as do the rows of the
+survey's refused invitation lists that their jobs kept (each names an address, invited or not).
 """
 
 from __future__ import annotations
 
 from django.db.models import Q
 
-from scrutiny.models import Partnership
+from scrutiny.models import Job, Partnership
 from scrutiny.people_data import trail_scrub
 from scrutiny.retention import ANONYMISED, REMOVED, Cutoffs, RetentionLine
-from surveys.models import Invitation, OpenDraft
+from surveys.imports import INVITATION_LIST
+from surveys.models import Invitation, OpenDraft, Survey
 
 REMOVED_DOMAIN = "@removed.invalid"
 
@@ -57,8 +59,35 @@ def invitation_emails_remove(*, partnership: Partnership, cutoffs: Cutoffs) -> l
     return [RetentionLine("invitations", "invitation email addresses", ANONYMISED, len(rows))]
 
 
+def invitation_list_jobs_clean(
+    *, partnership: Partnership, cutoffs: Cutoffs
+) -> list[RetentionLine]:
+    """A refused invitation list's job keeps every row's error, and an error names the address
+    it was about, invited or not ("x@y is also in row 2"). By the rule of the invitations'
+    addresses (the survey closed past the period) those rows go; how many there were stays."""
+    closed = Survey.objects.filter(
+        scrutiny__partnership=partnership, closes_at__lte=cutoffs.invitations
+    )
+    jobs = Job.objects.filter(
+        kind=INVITATION_LIST,
+        status__in=(Job.Status.DONE, Job.Status.FAILED),
+        arguments__survey_id__in=list(closed.values_list("pk", flat=True)),
+    )
+    cleaned = 0
+    for pk, result in jobs.values_list("pk", "result"):
+        if isinstance(result, dict) and (result.get("problems") or result.get("errors")):
+            rest = {k: v for k, v in result.items() if k not in ("problems", "errors")}
+            cleaned += Job.objects.filter(pk=pk).update(
+                result={**rest, "problems": [], "errors": []}
+            )
+    return [
+        RetentionLine("invitations", "refused invitation lists' rows in jobs", REMOVED, cleaned)
+    ]
+
+
 def surveys_retention_run(*, partnership: Partnership, cutoffs: Cutoffs) -> list[RetentionLine]:
     return [
         *drafts_remove(partnership=partnership, cutoffs=cutoffs),
         *invitation_emails_remove(partnership=partnership, cutoffs=cutoffs),
+        *invitation_list_jobs_clean(partnership=partnership, cutoffs=cutoffs),
     ]

@@ -9,6 +9,7 @@ import re
 from openpyxl import Workbook
 
 from scrutiny.people_data.held import PersonalData
+from scrutiny.workbooks.writing import clean_text
 
 _SHEET_UNSAFE = re.compile(r"[\[\]:*?/\\]")
 
@@ -18,7 +19,9 @@ def as_json(data: PersonalData) -> bytes:
 
 
 def _cell(value: str) -> str:
-    # A value a spreadsheet would run as a formula is written as text.
+    # What a worksheet cannot hold (a control character pasted from Word) is left out, and a
+    # value a spreadsheet would run as a formula is written as text.
+    value = clean_text(value)
     return f"'{value}" if value[:1] in ("=", "+", "-", "@") else value
 
 
@@ -27,10 +30,10 @@ def as_xlsx(data: PersonalData) -> bytes:
     about = book.active
     assert about is not None
     about.title = "About"
-    about.append(["Held about", data.email])
-    about.append(["By", data.partnership])
+    about.append(["Held about", _cell(data.email)])
+    about.append(["By", _cell(data.partnership)])
     for section in data.held:
-        about.append([section.title, section.note])
+        about.append([section.title, _cell(section.note)])
     for section in data.held:
         sheet = book.create_sheet(_SHEET_UNSAFE.sub(" ", section.title)[:31])
         columns = list(section.rows[0])

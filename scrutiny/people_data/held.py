@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from django.apps import apps
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from scrutiny.models import (
     Action,
@@ -28,6 +28,13 @@ from scrutiny.models import (
     Response,
     TrailEntry,
     User,
+)
+from scrutiny.people_data.scrub import (
+    JOB_FIELDS,
+    TRAIL_FIELDS,
+    address_pattern,
+    rows_naming,
+    texts_naming,
 )
 
 
@@ -98,15 +105,48 @@ def _account(user: User | None) -> list[HeldSection]:
 
 
 def _trail(partnership: Partnership, email: str, user: User | None) -> list[HeldSection]:
-    by_person = Q(actor__iexact=email) | (Q(user=user) if user else Q(pk__in=[]))
-    naming = Q(object_label__icontains=email) | Q(detail__icontains=email)
-    entries = TrailEntry.objects.filter(partnership=partnership).filter(by_person | naming)
+    """What the person did (as the account, or under the address), what was done to their
+    account (its role, its password, its second factors) and what names the address."""
+    entries = TrailEntry.objects.filter(partnership=partnership)
+    own = Q(actor__iexact=email)
+    if user is not None:
+        own |= Q(user=user) | Q(object_type="user", object_id=str(user.pk))
+    found = {e.pk: e for e in entries.filter(own)}
+    found.update((e.pk, e) for e in rows_naming(entries, TRAIL_FIELDS, [email]))
     rows = [
         {"when": e.at, "action": e.action, "object": e.object_label, "detail": e.detail}
-        for e in entries.order_by("at", "pk")
+        for e in sorted(found.values(), key=lambda e: (e.at, e.pk))
     ]
-    note = "What the person did, or what named them, in the partnership's audit trail."
+    note = (
+        "What the person did, what was done to their account, or what named them, in the "
+        "partnership's audit trail."
+    )
     return [HeldSection.of("Audit trail", rows, note)]
+
+
+def partnership_jobs(partnership: Partnership) -> QuerySet[Job]:
+    """The partnership's background work: recorded as its own, or started by its people."""
+    return Job.objects.filter(Q(partnership=partnership) | Q(created_by__partnership=partnership))
+
+
+def _jobs_naming(partnership: Partnership, email: str) -> list[HeldSection]:
+    """Jobs whose words name the address, whoever started them: a list's import refused
+    because of the person's row keeps the row's error ("x@y is also in row 2")."""
+    pattern = address_pattern([email])
+    jobs = rows_naming(partnership_jobs(partnership), JOB_FIELDS, [email])
+    rows = [
+        {
+            "what": j.kind,
+            "when": j.created_at,
+            "status": j.get_status_display(),
+            "naming the person": "\n".join(
+                text for f in JOB_FIELDS for text in texts_naming(getattr(j, f), pattern)
+            ),
+        }
+        for j in sorted(jobs, key=lambda j: (j.created_at, j.pk))
+    ]
+    note = "Background work whose message or result names the address."
+    return [HeldSection.of("Background work naming the person", rows, note)]
 
 
 def _authored(partnership: Partnership, user: User | None) -> list[HeldSection]:
@@ -172,6 +212,20 @@ def _actions_led(partnership: Partnership, email: str) -> list[HeldSection]:
     return [HeldSection.of("Actions led", rows, "The person is the named lead of these actions.")]
 
 
+def _safeguarding_lead(partnership: Partnership, email: str) -> list[HeldSection]:
+    if partnership.safeguarding_lead_email.strip().lower() != email:
+        return []
+    row = {
+        "name": partnership.safeguarding_lead_name,
+        "email": partnership.safeguarding_lead_email,
+    }
+    note = (
+        "The partnership names the person as its safeguarding lead: they are emailed at once "
+        "when an auditor raises an immediate concern about a child."
+    )
+    return [HeldSection.of("Safeguarding lead", [row], note)]
+
+
 def subject_access(*, partnership: Partnership, email: str) -> PersonalData:
     """Everything the partnership holds about the address: its account, what it did and what
     names it, from the core and every app."""
@@ -181,7 +235,9 @@ def subject_access(*, partnership: Partnership, email: str) -> PersonalData:
     data.sections += _account(user)
     data.sections += _trail(partnership, email, user)
     data.sections += _authored(partnership, user)
+    data.sections += _jobs_naming(partnership, email)
     data.sections += _actions_led(partnership, email)
+    data.sections += _safeguarding_lead(partnership, email)
     for config in apps.get_app_configs():
         hook = getattr(config, "personal_data", None)
         if hook is not None:

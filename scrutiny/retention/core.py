@@ -30,6 +30,11 @@ SURVEY_SOURCES = (
 )
 
 
+# A response's moments that tell the day it was answered (an anonymous response is created on
+# the day it is submitted: scrutiny.evidence.responses): past the period, each keeps its month.
+DAY_KEEPING = ("submitted_at", "created_at")
+
+
 def scrutinies_ended(*, partnership: Partnership, on_or_before: object) -> QuerySet[Scrutiny]:
     """The partnership's scrutinies that ended on or before the day; one with no end date has
     not ended, and keeps everything."""
@@ -55,17 +60,19 @@ def answers_anonymise(*, partnership: Partnership, cutoffs: Cutoffs) -> list[Ret
     if removed or emptied:  # their answers changed: their scrutinies' evidence stamps move
         responses.update(updated_at=timezone.now())
 
-    month = TruncMonth("submitted_at")
+    months = {name: TruncMonth(name) for name in DAY_KEEPING}
     details = Q(role__isnull=False) | ~Q(ref="") | ~Q(fingerprint="") | Q(created_by__isnull=False)
-    to_anonymise = responses.annotate(month=month).filter(details | ~Q(submitted_at=month))
+    for name, month in months.items():
+        details |= ~Q(**{name: month})
+    to_anonymise = responses.filter(details)
     anonymised = Response.objects.filter(pk__in=list(to_anonymise.values_list("pk", flat=True)))
     details_count = anonymised.update(
         role=None,
         ref="",
         fingerprint="",
         created_by=None,
-        submitted_at=month,
         updated_at=timezone.now(),
+        **months,
     )
     return [
         RetentionLine("answers", "free-text, number and date answers", REMOVED, removed),

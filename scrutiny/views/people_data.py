@@ -55,14 +55,15 @@ def _partnership(request: HttpRequest) -> tuple[Partnership, User]:
 
 def _download(partnership: Partnership, user: User, email: str, kind: str) -> HttpResponse:
     data = subject_access(partnership=partnership, email=email)
+    body, content_type = (
+        (as_xlsx(data), XLSX) if kind == "xlsx" else (as_json(data), "application/json")
+    )
+    # Recorded once the file is built: a download that failed gave nobody the data.
     trail_record(
         action="subject_access",
         user=user,
         partnership=partnership,
         detail="A person's data was downloaded for a subject access request.",
-    )
-    body, content_type = (
-        (as_xlsx(data), XLSX) if kind == "xlsx" else (as_json(data), "application/json")
     )
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="personal-data.{kind}"'

@@ -9,12 +9,16 @@ import json
 
 import pytest
 from django.apps import apps
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from audits.concerns import concern_recipient
 from scrutiny.models import Partnership, TrailEntry, User
 from scrutiny.people_data import as_xlsx, erase, subject_access
+from scrutiny.people_data.scrub import TRAIL_FIELDS, rows_naming
 from scrutiny.trail import trail_record
 from surveys.models import Invitation
 from tests.conftest import client_for
@@ -100,6 +104,135 @@ def test_an_account_is_deactivated_and_anonymised_and_its_audits_kept(
     assert "charlie@fernhill.invalid" not in whole_database()
     assert TrailEntry.objects.get(action="signed_in").actor == "an erased account"
     assert any(line.what.startswith("account") for line in erasure.erased)
+
+
+def test_erasing_an_account_takes_its_name_and_network_address_out_of_the_trail(
+    partnership, practitioner, business_unit
+):
+    User.objects.filter(pk=practitioner.pk).update(full_name="Charlie Zebedee")
+    practitioner.refresh_from_db()
+    client_for(practitioner)  # signs in: the trail keeps the name and the network address
+    practitioner.role = User.Role.SCRUTINEER
+    practitioner.save()  # the trail records the change of role, labelled with the name
+    trail_record(action="second factor reset", user=business_unit, obj=practitioner)
+    LogEntry.objects.create(
+        user=business_unit,
+        content_type=ContentType.objects.get_for_model(User),
+        object_id=str(practitioner.pk),
+        object_repr=str(practitioner),
+        action_flag=CHANGE,
+    )
+    about = TrailEntry.objects.filter(object_type="user", object_id=str(practitioner.pk))
+    assert about.filter(object_label="Charlie Zebedee").count() >= 3
+    assert TrailEntry.objects.filter(action="signed_in", data__has_key="address").exists()
+
+    erasure = erase(partnership=partnership, email=practitioner.email, user=business_unit)
+    assert "charlie zebedee" not in whole_database()
+    assert not TrailEntry.objects.filter(data__has_key="address").exists()
+    signed_in = TrailEntry.objects.get(action="signed_in")
+    assert signed_in.data == {"via": "page"} and signed_in.object_label == "an erased account"
+    reset = about.get(action="second factor reset")
+    assert reset.actor == business_unit.email  # who did it to the account stays
+    assert LogEntry.objects.get().object_repr == "an erased account"
+    assert any(line.what.startswith("audit trail entries about") for line in erasure.erased)
+
+
+@pytest.fixture
+def ana(partnership, business_unit):
+    """Someone else whose address ends with the one asked about (a@ is in ana@)."""
+    other = UserFactory(partnership=partnership, email="ana@fernhill.invalid")
+    trail_record(
+        action="role_changed", user=business_unit, obj=other, detail="ana@fernhill.invalid"
+    )
+    trail_record(action="note", user=business_unit, detail="Invited ana@fernhill.invalid.")
+    trail_record(action="note", user=business_unit, data={"to": ["a@fernhill.invalid.uk"]})
+    return other
+
+
+def test_subject_access_finds_the_whole_address_only(partnership, business_unit, ana):
+    assert subject_access(partnership=partnership, email="a@fernhill.invalid").held == []
+    trail_record(action="note", user=business_unit, detail="Invited 'A@Fernhill.invalid'.")
+    trail_record(action="note", user=business_unit, data={"to": ["a@fernhill.invalid"]})
+    (trail,) = subject_access(partnership=partnership, email="a@fernhill.invalid").held
+    assert [row["detail"] for row in trail.rows] == ["Invited 'A@Fernhill.invalid'.", ""]
+    assert rows_naming(TrailEntry.objects.all(), TRAIL_FIELDS, [""]) == []  # no address, no row
+
+
+def test_erasure_takes_out_the_whole_address_only(partnership, business_unit, ana):
+    trail_record(action="note", user=business_unit, detail="Wrote to A@fernhill.invalid.")
+    erase(partnership=partnership, email="a@fernhill.invalid", user=business_unit)
+    details = {e.detail for e in TrailEntry.objects.filter(action="note")}
+    assert details == {"Wrote to [removed].", "Invited ana@fernhill.invalid.", ""}
+    assert TrailEntry.objects.get(action="role_changed").detail == "ana@fernhill.invalid"
+    assert TrailEntry.objects.filter(data={"to": ["a@fernhill.invalid.uk"]}).exists()
+
+
+def test_subject_access_holds_what_was_done_to_the_account(
+    partnership, practitioner, business_unit
+):
+    """The account's creation, changes of role, a new password, a second factor reset: made by
+    someone else, about the person's account, and labelled with its name, not its address."""
+    practitioner.role = User.Role.SCRUTINEER
+    practitioner.save()
+    practitioner.set_password("a new password of theirs")
+    practitioner.save()
+    trail_record(action="second factor reset", user=business_unit, obj=practitioner)
+    data = subject_access(partnership=partnership, email=practitioner.email)
+    trail = next(s for s in data.held if s.title == "Audit trail")
+    assert {row["action"] for row in trail.rows} == {
+        "person_added",
+        "person_changed",
+        "password_changed",
+        "second factor reset",
+    }
+    assert all(row["object"] == str(practitioner) for row in trail.rows)
+
+
+def test_the_workbook_leaves_out_what_a_worksheet_cannot_hold(
+    partnership, practitioner, business_unit
+):
+    trail_record(action="note", user=practitioner, detail="Line one\x0bline two (from Word)")
+    client = client_for(business_unit)
+    download = client.post(reverse("people-data"), {"email": practitioner.email, "action": "xlsx"})
+    assert download.status_code == 200
+    sheet = load_workbook(io.BytesIO(download.content))["Audit trail"]
+    assert "Line oneline two (from Word)" in [row[3] for row in sheet.values]
+    assert TrailEntry.objects.filter(action="subject_access").count() == 1
+
+
+def test_a_download_that_failed_is_not_recorded_as_made(
+    partnership, practitioner, business_unit, monkeypatch
+):
+    def broken(data):
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr("scrutiny.views.people_data.as_xlsx", broken)
+    client = client_for(business_unit)
+    client.raise_request_exception = False
+    page = client.post(reverse("people-data"), {"email": practitioner.email, "action": "xlsx"})
+    assert page.status_code == 500
+    assert not TrailEntry.objects.filter(action="subject_access").exists()
+
+
+def test_the_safeguarding_lead_is_held_and_erased_and_concerns_go_to_the_contact_address(
+    partnership, business_unit
+):
+    Partnership.objects.filter(pk=partnership.pk).update(
+        contact_email="unit@fernhill.invalid",
+        safeguarding_lead_name="Dana Lead",
+        safeguarding_lead_email="Dana.Lead@fernhill.invalid",
+    )
+    partnership.refresh_from_db()
+    (held,) = subject_access(partnership=partnership, email="dana.lead@fernhill.invalid").held
+    assert (held.title, held.rows[0]["name"]) == ("Safeguarding lead", "Dana Lead")
+    assert subject_access(partnership=partnership, email="lead@fernhill.invalid").held == []
+
+    erasure = erase(partnership=partnership, email="dana.lead@fernhill.invalid", user=None)
+    assert "dana lead" not in whole_database()
+    (line,) = [line for line in erasure.erased if "safeguarding lead" in line.what]
+    assert "name a new lead" in line.what
+    partnership.refresh_from_db()
+    assert concern_recipient(partnership).email == "unit@fernhill.invalid"
 
 
 def test_nobody_erases_their_own_account(partnership, business_unit):

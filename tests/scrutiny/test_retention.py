@@ -37,6 +37,7 @@ from scrutiny.scorecard import comment_questions
 from scrutiny.scoring import question_distributions, scrutiny_scores
 from scrutiny.trail import trail_record
 from surveys.models import Invitation, OpenDraft, Survey
+from tests.scrutiny.test_workspace import scrutiny as scrutiny
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 NOW = dt.datetime(2029, 3, 31, 12, 0, tzinfo=LONDON)
@@ -291,3 +292,17 @@ def test_the_daily_beat_task_runs_every_partnership(world, settings):
     assert settings.CELERY_BEAT_SCHEDULE["retention"]["task"] == "scrutiny.tasks.retention_daily"
     assert retention_daily() == 0  # the world's dates lie ahead of the real clock
     assert TrailEntry.objects.filter(action="retention_run", partnership=world.partnership).exists()
+
+
+def test_a_survey_response_keeps_only_the_month_of_every_moment(scrutiny):
+    """It was submitted, and (anonymous) created, on the day it was answered: past the period
+    neither says the day."""
+    Scrutiny.objects.filter(pk=scrutiny.pk).update(ends=dt.date(2026, 1, 31))
+    surveyed = Response.objects.filter(scrutiny=scrutiny, instrument__code="PS")
+    moment = dt.datetime(2025, 11, 17, 9, 41, 7, tzinfo=dt.UTC)
+    surveyed.update(submitted_at=moment, created_at=moment)
+    retention_run(partnership=scrutiny.partnership, now=NOW)
+    month = dt.datetime(2025, 11, 1, tzinfo=LONDON)
+    assert set(surveyed.values_list("submitted_at", "created_at")) == {(month, month)}
+    again = retention_run(partnership=scrutiny.partnership, now=NOW)
+    assert not again.counts()["answers"]["responses' role, reference, author and day (anonymised)"]

@@ -131,8 +131,9 @@ def _session_controls() -> list[tuple[str, str, str]]:
         (
             gettext("API tokens"),
             gettext(
-                "Stored as a hash, expire, and are revoked when the password changes or the "
-                "account is deactivated (django-rest-knox)."
+                "Stored as a hash, expire, and are revoked when the password changes, the "
+                "account is deactivated or the person comes to need a second factor "
+                "(django-rest-knox)."
             ),
             gettext("Expire after %(hours)s hours (API_TOKEN_HOURS).")
             % {"hours": _setting("API_TOKEN_HOURS", "?")},

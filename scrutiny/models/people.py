@@ -319,23 +319,40 @@ class User(AbstractBaseUser, PermissionsMixin):
         self._api_tokens_revoke = True
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        """Saves the person; a new password or a deactivated account revokes every API token.
+        """Saves the person; a new password, a deactivated account or a change that makes them
+        need a second factor revokes every API token.
 
         Here rather than in a service or a signal: passwords change through Django's own pages
         (change, reset link), the admin's password form and `manage.py changepassword`, and
-        accounts are deactivated in the admin; every one of them ends in this `save`. Django
-        marks a password a person set in `_password` (not one only rehashed at sign-in). An
-        inactive account's tokens are deleted whenever it is saved, so none outlives it.
+        accounts are deactivated and promoted in the admin; every one of them ends in this
+        `save`. Django marks a password a person set in `_password` (not one only rehashed at
+        sign-in). An inactive account's tokens are deleted whenever it is saved, so none
+        outlives it.
         """
         revoke = not self._state.adding and (
             getattr(self, "_password", None) is not None
             or self._api_tokens_revoke
             or not self.is_active
+            or self._second_factor_begins()
         )
         super().save(*args, **kwargs)
         if revoke:
             get_token_model().objects.filter(user=self).delete()
             self._api_tokens_revoke = False
+
+    def _second_factor_begins(self) -> bool:
+        """Whether this save makes the person need a second factor they did not need as stored
+        (a new role, staff, superuser, or whatever else the rule reads). The code is asked only
+        when a token is given, so a token got with the password alone before must not carry
+        over into the new role. The stored row is read only when the rule now holds."""
+        # The one rule, scrutiny.permissions; imported here because it imports the models.
+        from scrutiny.permissions import needs_second_factor
+
+        if not needs_second_factor(self):
+            return False
+        stored = type(self)._base_manager.select_related("partnership").filter(pk=self.pk)
+        before = stored.first()
+        return before is not None and not needs_second_factor(before)
 
     def clean(self) -> None:
         super().clean()

@@ -181,9 +181,9 @@ def access_assignment_to_reopen(user: AnyUser, assignment_id: int) -> Assignment
 
 
 def _is_named_lead(user: User, concern: ImmediateConcern) -> bool:
-    partnership = concern.case.sample.scrutiny.partnership
-    lead = (partnership.safeguarding_lead_email or "").strip().lower()
-    return bool(lead) and user.partnership_id == partnership.pk and user.email.lower() == lead
+    """The concern's partnership's named safeguarding lead: who must, for that, prove a second
+    factor (scrutiny.permissions.needs_second_factor), as every other reader of a concern."""
+    return concern.case.sample.scrutiny.partnership.is_safeguarding_lead(user)
 
 
 def access_concern_for_user(user: AnyUser, concern_id: int) -> ImmediateConcern:

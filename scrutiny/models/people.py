@@ -170,9 +170,23 @@ class Partnership(models.Model):
         return self.name
 
     def save(self, *args: Any, **kwargs: Any) -> None:
+        """Saves the partnership; a person made its named safeguarding lead, and so needing a
+        second factor only now, loses the API tokens they had (as in `User.save`)."""
+        # Imported here: it reads the rule of scrutiny.permissions, which imports the models.
+        from scrutiny.mfa.tokens import second_factor_begins_for_lead
+
         if not self.slug:
             self.slug = slugify(self.name)[:80] or "partnership"
+        begins = second_factor_begins_for_lead(self)
         super().save(*args, **kwargs)
+        if begins:
+            get_token_model().objects.filter(user_id__in=begins).delete()
+
+    def is_safeguarding_lead(self, user: User) -> bool:
+        """Whether the person is this partnership's named safeguarding lead: one of its own
+        people, by their email address, whatever their role."""
+        lead = self.safeguarding_lead_email.strip().lower()
+        return bool(lead) and user.partnership_id == self.pk and user.email.lower() == lead
 
     @property
     def brag_key(self) -> dict[str, str]:
@@ -329,30 +343,19 @@ class User(AbstractBaseUser, PermissionsMixin):
         sign-in). An inactive account's tokens are deleted whenever it is saved, so none
         outlives it.
         """
+        # Imported here: it reads the rule of scrutiny.permissions, which imports the models.
+        from scrutiny.mfa.tokens import second_factor_begins
+
         revoke = not self._state.adding and (
             getattr(self, "_password", None) is not None
             or self._api_tokens_revoke
             or not self.is_active
-            or self._second_factor_begins()
+            or second_factor_begins(self)
         )
         super().save(*args, **kwargs)
         if revoke:
             get_token_model().objects.filter(user=self).delete()
             self._api_tokens_revoke = False
-
-    def _second_factor_begins(self) -> bool:
-        """Whether this save makes the person need a second factor they did not need as stored
-        (a new role, staff, superuser, or whatever else the rule reads). The code is asked only
-        when a token is given, so a token got with the password alone before must not carry
-        over into the new role. The stored row is read only when the rule now holds."""
-        # The one rule, scrutiny.permissions; imported here because it imports the models.
-        from scrutiny.permissions import needs_second_factor
-
-        if not needs_second_factor(self):
-            return False
-        stored = type(self)._base_manager.select_related("partnership").filter(pk=self.pk)
-        before = stored.first()
-        return before is not None and not needs_second_factor(before)
 
     def clean(self) -> None:
         super().clean()

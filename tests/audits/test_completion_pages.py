@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from urllib.parse import urlencode
 
 import pytest
 from django.core import mail
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -25,7 +27,7 @@ from tests.audits.builders_completion import eager_tasks as eager_tasks
 from tests.audits.builders_completion import police_audit as police_audit
 from tests.audits.builders_completion import second_council_auditor as second_council_auditor
 from tests.audits.builders_completion import tool as tool
-from tests.conftest import client_for
+from tests.conftest import client_for, second_factor_for
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager_tasks")]
@@ -460,6 +462,54 @@ class TestConcern:
         result.concern.refresh_from_db()
         assert result.concern.acknowledged_by == lead
         assert client_for(auditor_council).post(url).status_code == 403
+
+    @pytest.fixture
+    def lead_concern(self, council_audit, auditor_council, partnership):
+        """A concern, and the partnership's named lead: a practitioner's account."""
+        partnership.safeguarding_lead_email = "dana.lead@fernhill.invalid"
+        partnership.save()
+        lead = UserFactory(
+            partnership=partnership,
+            email="dana.lead@fernhill.invalid",
+            role=User.Role.PRACTITIONER,
+        )
+        result = concerns.concern_raise(
+            assignment=council_audit, concern="At risk now.", user=auditor_council
+        )
+        return lead, reverse("audit-concern-detail", args=[result.concern.pk])
+
+    def test_the_named_lead_with_only_a_password_is_sent_to_the_second_factor(
+        self, lead_concern, password
+    ):
+        lead, url = lead_concern
+        client = Client()
+        signed = client.post(reverse("login"), {"username": lead.email, "password": password})
+        assert signed.status_code == 302
+        answer = client.get(url)
+        assert answer.status_code == 302
+        assert answer["Location"] == f"{reverse('two-factor-set-up')}?{urlencode({'next': url})}"
+        second_factor_for(lead)
+        assert client.get(url)["Location"].startswith(reverse("two-factor-verify"))
+        assert "At risk now." in page(client_for(lead).get(url))
+
+    def test_the_page_itself_refuses_a_session_without_the_second_factor(
+        self, settings, lead_concern, auditor_council
+    ):
+        """Should any route pass the middleware by, the concern still opens to no session that
+        has not proved the second factor: neither the lead's nor the raiser's."""
+        settings.MIDDLEWARE = [
+            m for m in settings.MIDDLEWARE if not m.endswith("SecondFactorMiddleware")
+        ]
+        lead, url = lead_concern
+        second_factor_for(auditor_council)
+        for person, to in ((lead, "two-factor-set-up"), (auditor_council, "two-factor-verify")):
+            client = Client()
+            client.force_login(person)
+            for answer in (client.get(url), client.post(url)):
+                assert answer.status_code == 302
+                assert answer["Location"].startswith(reverse(to)), person
+        assert ImmediateConcern.objects.get().acknowledged_by is None
+        assert "At risk now." in page(client_for(lead).get(url))
 
     def test_with_nobody_to_email_the_page_says_so(
         self, council_audit, auditor_council, partnership

@@ -181,3 +181,36 @@ def test_a_change_between_roles_that_both_need_one_keeps_the_tokens(auditor_coun
     user.role = User.Role.AGENCY_LEAD
     user.save()
     assert _me(token) == 200
+
+
+def test_the_named_lead_needs_a_code_for_a_token(practitioner, partnership, password):
+    partnership.safeguarding_lead_email = practitioner.email
+    partnership.save()
+    answer = Client().post(
+        reverse("api-token"), {"username": practitioner.email, "password": password}
+    )
+    assert answer.status_code == 400
+    assert "needs a second factor" in answer.json()["detail"]
+
+
+def test_a_person_made_the_named_lead_loses_the_tokens_got_without_a_code(
+    practitioner, board_member, partnership, password
+):
+    """Named the lead on the partnership's page or in the admin: both save the partnership."""
+    lead_token = _password_only_token(practitioner, password)
+    other_token = _password_only_token(board_member, password)
+    partnership.safeguarding_lead_email = practitioner.email.upper()
+    partnership.save()
+    assert _me(lead_token) in (401, 403)
+    assert _me(other_token) == 200
+
+
+def test_a_person_given_the_leads_address_loses_the_tokens_got_without_a_code(
+    practitioner, partnership, password
+):
+    partnership.safeguarding_lead_email = "dana.lead@fernhill.invalid"
+    partnership.save()
+    token = _password_only_token(practitioner, password)
+    practitioner.email = "dana.lead@fernhill.invalid"
+    practitioner.save()
+    assert _me(token) in (401, 403)

@@ -305,6 +305,15 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# How many proxies in front of the platform each add an address to X-Forwarded-For: the API's
+# throttles count by the address that many from the end of it (DRF's NUM_PROXIES). 0, no
+# proxy, counts by the connection's own address and ignores the header, which a client may
+# fill with anything (a new address for each request would escape the throttle); behind one
+# proxy (nginx, a load balancer), 1.
+NUM_PROXIES = env_int("NUM_PROXIES", 0)
+if NUM_PROXIES < 0:
+    raise ImproperlyConfigured(f"NUM_PROXIES must be 0 or more, not {NUM_PROXIES}")
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
@@ -325,6 +334,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "survey-open-submit": env_str("SURVEY_OPEN_SUBMIT_RATE", "120/minute"),
     },
+    "NUM_PROXIES": NUM_PROXIES,
 }
 API_TOKEN_HOURS = env_int("API_TOKEN_HOURS", 10)
 if API_TOKEN_HOURS < 1:

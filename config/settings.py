@@ -305,15 +305,6 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
-# How many proxies in front of the platform each add an address to X-Forwarded-For: the API's
-# throttles count by the address that many from the end of it (DRF's NUM_PROXIES). 0, no
-# proxy, counts by the connection's own address and ignores the header, which a client may
-# fill with anything (a new address for each request would escape the throttle); behind one
-# proxy (nginx, a load balancer), 1.
-NUM_PROXIES = env_int("NUM_PROXIES", 0)
-if NUM_PROXIES < 0:
-    raise ImproperlyConfigured(f"NUM_PROXIES must be 0 or more, not {NUM_PROXIES}")
-
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
@@ -334,11 +325,10 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "survey-open-submit": env_str("SURVEY_OPEN_SUBMIT_RATE", "120/minute"),
     },
-    "NUM_PROXIES": NUM_PROXIES,
+    # Proxies appending to X-Forwarded-For (0: ignored, a client forges it; docs/production.md).
+    "NUM_PROXIES": env_int("NUM_PROXIES", 0, least=0),
 }
-API_TOKEN_HOURS = env_int("API_TOKEN_HOURS", 10)
-if API_TOKEN_HOURS < 1:
-    raise ImproperlyConfigured(f"API_TOKEN_HOURS must be 1 or more, not {API_TOKEN_HOURS}")
+API_TOKEN_HOURS = env_int("API_TOKEN_HOURS", 10, least=1)
 REST_KNOX = {
     "TOKEN_TTL": timedelta(hours=API_TOKEN_HOURS),
     # A token lasts its lifetime from when it was given, however often it is used.

@@ -393,6 +393,39 @@ class TestReopen:
         assert client_for(second_council_auditor).get(url).status_code == 403
         assert client_for(second_council_auditor).post(url, {"reason": "x"}).status_code == 403
 
+    def test_an_auditor_is_told_why_once_the_blind_pair_is_both_submitted(
+        self, council_audit, council, second_council_auditor, business_unit, scrutineer
+    ):
+        """The review's case: the first auditor read the second's answers, reopened their own
+        with a reason and could copy them. Now the page says who can reopen it instead."""
+        second = assign(
+            council_audit.case, council, second_council_auditor, role=Assignment.Role.SECOND
+        )
+        submit_whole_audit(council_audit)
+        submit_whole_audit(second)
+        first = client_for(council_audit.auditor)
+        assert first.get(reverse("audit-detail", args=[second.pk])).status_code == 200
+        detail = page(first.get(reverse("audit-detail", args=[council_audit.pk])))
+        assert "Reopen the audit" not in detail
+        url = reverse("audit-reopen", args=[council_audit.pk])
+        for answer in (
+            first.get(url, follow=True),
+            first.post(url, {"reason": "typo"}, follow=True),
+        ):
+            assert answer.redirect_chain[-1][0] == reverse("audit-detail", args=[council_audit.pk])
+            assert "only the business unit or the scrutineer can reopen yours" in page(answer)
+        council_audit.refresh_from_db()
+        assert council_audit.response.status == Response.Status.SUBMITTED
+        assert not AuditEvent.objects.filter(action=AuditEvent.Action.REOPENED).exists()
+
+        for who in (business_unit, scrutineer):
+            link = page(client_for(who).get(reverse("audit-detail", args=[second.pk])))
+            assert "Reopen the audit" in link
+        done = client_for(business_unit).post(url, {"reason": "Asked by the panel"})
+        assert done.status_code == 302
+        council_audit.refresh_from_db()
+        assert council_audit.response.status == Response.Status.DRAFT
+
 
 # ---------------------------------------------------------------------------------------------
 # Immediate concerns

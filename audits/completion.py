@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from audits.models import Assignment, AuditEvent, CaseFile, Moderation, Sample
 from audits.moderation import moderation_case_locked, moderation_supersede_late
-from audits.permissions import audit_may_reopen
+from audits.permissions import PAIR_SUBMITTED, audit_may_reopen
 from audits.trail import audit_event_record
 from scrutiny.errors import ApplicationError
 from scrutiny.evidence import (
@@ -372,6 +372,8 @@ def audit_reopen(*, assignment: Assignment, reason: str, user: User) -> Assignme
             "Give the reason for reopening the audit: it is kept in the audit's history."
         )
     if not audit_may_reopen(user, assignment):
+        if assignment.auditor_id == user.pk:  # its blind pair's other audit is submitted
+            raise ApplicationError(str(PAIR_SUBMITTED))
         raise ApplicationError(
             "Only the business unit, the scrutineer or the audit's own auditor can reopen it."
         )

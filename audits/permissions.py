@@ -6,7 +6,8 @@ and commands of the audits app ask here and nowhere else.
   case files, except that an independent second auditor's audit and the first auditor's are
   hidden from each other until both are submitted (blind second audit).
 - Nobody else sees case references.
-- A submitted audit is reopened by the business unit, the scrutineer or its own auditor.
+- A submitted audit is reopened by the business unit, the scrutineer or its own auditor; not by
+  its auditor once the other audit of its blind pair is submitted (they could copy it).
 - An immediate concern is read by the business unit and the scrutineer of its partnership, the
   partnership's named safeguarding lead and the person who raised it while an auditor of that
   partnership; acknowledged by the lead, the business unit and the scrutineer (not by the
@@ -20,6 +21,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext_lazy
 
 from audits.models import Assignment, ImmediateConcern
 from scrutiny import permissions
@@ -160,17 +162,51 @@ def access_assignment_to_complete(user: AnyUser, assignment_id: int) -> Assignme
     return assignment
 
 
-def audit_may_reopen(user: AnyUser, assignment: Assignment) -> bool:
-    """The business unit and the scrutineer may reopen any audit; an auditor their own."""
+PAIR_SUBMITTED = gettext_lazy(
+    "The other audit of this case file for your agency has been submitted, so you can read its "
+    "answers now: only the business unit or the scrutineer can reopen yours. Ask them, and say "
+    "why."
+)
+
+
+def _reopens_by_role(user: AnyUser, assignment: Assignment) -> bool:
+    """The business unit and the scrutineer, for any audit; its own auditor, for theirs."""
     return can_run_audits(user) or (
         user.is_authenticated and user.is_active and assignment.auditor_id == user.pk
     )
 
 
+def audit_reopen_barred_by_pair(user: AnyUser, assignment: Assignment) -> bool:
+    """True when the audit is one of a blind pair (the same case file and agency, the other
+    role) whose other audit is submitted, and the person is not one who runs the audits. Both
+    auditors can then read each other's answers (`_blind_hidden`): an auditor who reopened
+    their own could copy the other's and resubmit, and the pair's agreement (Cohen's kappa,
+    audits.agreement) would count the copy as an independent audit agreeing."""
+    if can_run_audits(user):
+        return False
+    return (
+        Assignment.objects.filter(
+            case_id=assignment.case_id,
+            agency_id=assignment.agency_id,
+            response__status=Response.Status.SUBMITTED,
+        )
+        .exclude(role=assignment.role)
+        .exists()
+    )
+
+
+def audit_may_reopen(user: AnyUser, assignment: Assignment) -> bool:
+    """The business unit and the scrutineer may reopen any audit; an auditor their own, unless
+    its blind pair's other audit is submitted (`audit_reopen_barred_by_pair`)."""
+    return _reopens_by_role(user, assignment) and not audit_reopen_barred_by_pair(user, assignment)
+
+
 def access_assignment_to_reopen(user: AnyUser, assignment_id: int) -> Assignment:
-    """An assignment the user may see (404 otherwise) and reopen (403 otherwise)."""
+    """An assignment the user may see (404 otherwise) and reopen (403 otherwise). Its own
+    auditor passes here even when `audit_may_reopen` refuses them, so that the page and the
+    service say why (PAIR_SUBMITTED)."""
     assignment = access_assignment_for_user(user, assignment_id)
-    if not audit_may_reopen(user, assignment):
+    if not _reopens_by_role(user, assignment):
         raise PermissionDenied(
             "Only the business unit, the scrutineer or the audit's own auditor can reopen it."
         )
@@ -181,9 +217,9 @@ def access_assignment_to_reopen(user: AnyUser, assignment_id: int) -> Assignment
 
 
 def _is_named_lead(user: User, concern: ImmediateConcern) -> bool:
-    partnership = concern.case.sample.scrutiny.partnership
-    lead = (partnership.safeguarding_lead_email or "").strip().lower()
-    return bool(lead) and user.partnership_id == partnership.pk and user.email.lower() == lead
+    """The concern's partnership's named safeguarding lead: who must, for that, prove a second
+    factor (scrutiny.permissions.needs_second_factor), as every other reader of a concern."""
+    return concern.case.sample.scrutiny.partnership.is_safeguarding_lead(user)
 
 
 def access_concern_for_user(user: AnyUser, concern_id: int) -> ImmediateConcern:

@@ -25,14 +25,18 @@ def env_bool(name: str, default: bool) -> bool:
     raise ImproperlyConfigured(f"{name} must be true or false, not {raw!r}")
 
 
-def env_int(name: str, default: int) -> int:
+def env_int(name: str, default: int, *, least: int | None = None) -> int:
+    """A whole number; with `least`, one below it is refused too."""
     raw = os.environ.get(name)
     if raw is None or raw.strip() == "":
         return default
     try:
-        return int(raw)
+        value = int(raw)
     except ValueError:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}") from None
+    if least is not None and value < least:
+        raise ImproperlyConfigured(f"{name} must be {least} or more, not {value}")
+    return value
 
 
 def env_list(name: str, default: str) -> list[str]:

@@ -325,10 +325,10 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "survey-open-submit": env_str("SURVEY_OPEN_SUBMIT_RATE", "120/minute"),
     },
+    # Proxies appending to X-Forwarded-For (0: ignored, a client forges it; docs/production.md).
+    "NUM_PROXIES": env_int("NUM_PROXIES", 0, least=0),
 }
-API_TOKEN_HOURS = env_int("API_TOKEN_HOURS", 10)
-if API_TOKEN_HOURS < 1:
-    raise ImproperlyConfigured(f"API_TOKEN_HOURS must be 1 or more, not {API_TOKEN_HOURS}")
+API_TOKEN_HOURS = env_int("API_TOKEN_HOURS", 10, least=1)
 REST_KNOX = {
     "TOKEN_TTL": timedelta(hours=API_TOKEN_HOURS),
     # A token lasts its lifetime from when it was given, however often it is used.

@@ -106,12 +106,15 @@ SECOND_FACTOR_ROLES = (
 def needs_second_factor(user: AnyUser) -> bool:
     """Whether the person must prove a second factor before any page beyond signing in: the
     business unit and whoever administers people, the scrutineer, and everyone who can see case
-    references (auditors and agency leads); the platform's operators too. Optional for board
-    members, practitioners and young scrutineers (published results only, no case data)."""
+    references (auditors, agency leads, and the partnership's named safeguarding lead, who reads
+    immediate concerns whatever their role); the platform's operators too. Optional for others:
+    board members, practitioners and young scrutineers (published results only, no case data)."""
     if not user.is_authenticated or not user.is_active:
         return False
     assert isinstance(user, User)
-    return user.is_superuser or user.is_staff or user.role in SECOND_FACTOR_ROLES
+    if user.is_superuser or user.is_staff or user.role in SECOND_FACTOR_ROLES:
+        return True
+    return user.partnership is not None and user.partnership.is_safeguarding_lead(user)
 
 
 def is_operator(user: AnyUser) -> bool:
@@ -207,9 +210,8 @@ def jobs_visible_to(user: AnyUser) -> QuerySet[Job]:
 
 def access_job_for_user(user: AnyUser, job_id: int) -> Job:
     """A job the user may follow; 404 otherwise, the same as for a job that does not exist."""
-    jobs = jobs_visible_to(user)
     try:
-        return jobs.get(pk=job_id)
+        return jobs_visible_to(user).get(pk=job_id)
     except Job.DoesNotExist:
         raise Http404("No such job.") from None
 

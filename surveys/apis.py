@@ -10,7 +10,8 @@ a response goes through the same services (surveys.services.answering, then scru
 as one typed into the pages, so it is validated, stored, anonymised and scored the same way. An
 invitation answers once (409 after that). An open-link client may send an Idempotency-Key
 header: a retried request with the same key gets the first answer (200) and stores nothing
-more. Open-link submits are throttled by address (SURVEY_OPEN_SUBMIT_RATE). An anonymous
+more. Open-link submits are throttled by address (SURVEY_OPEN_SUBMIT_RATE): the connection's,
+or behind proxies the one NUM_PROXIES names in X-Forwarded-For (config/settings.py). An anonymous
 response's answer carries no id, so a client cannot link it to the person either. Response
 rates leave through surveys.rates (suppressed) and are for those who run the surveys;
 distributions are for every reader of the scrutiny.

@@ -20,6 +20,8 @@ from audits.forms.completion import ConcernForm
 from audits.models import AuditEvent
 from audits.trail import audit_event_record
 from scrutiny.errors import ApplicationError
+from scrutiny.mfa.middleware import to_second_factor
+from scrutiny.mfa.selectors import session_is_verified
 from scrutiny.models import User
 
 
@@ -81,6 +83,10 @@ def audit_concern(request: HttpRequest, assignment_id: int) -> HttpResponse:
 def audit_concern_detail(request: HttpRequest, concern_id: int) -> HttpResponse:
     concern = permissions.access_concern_for_user(request.user, concern_id)
     assert isinstance(request.user, User)  # one who may read the concern
+    if not session_is_verified(request):
+        # Everyone who may read a concern (it names the case) must prove a second factor: the
+        # middleware sends them on first, and so does this page should any route pass it by.
+        return to_second_factor(request)
     may_acknowledge = permissions.concern_may_acknowledge(request.user, concern)
     if request.method == "POST":
         if not may_acknowledge:

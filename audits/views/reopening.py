@@ -1,7 +1,8 @@
 """Reopening a submitted audit (`audit-reopen`), for its auditor to correct it.
 
 The business unit, the scrutineer or the audit's own auditor give the reason, which is kept in
-the audit's history; a moderated case file's audits are not reopened (audits.completion).
+the audit's history; a moderated case file's audits are not reopened (audits.completion), nor by
+its auditor an audit whose blind pair's other audit is submitted (audits.permissions).
 """
 
 from __future__ import annotations
@@ -34,6 +35,10 @@ def audit_reopen(request: HttpRequest, assignment_id: int) -> HttpResponse:
         messages.info(
             request, _("This audit has not been submitted, so there is nothing to reopen.")
         )
+        return redirect("audit-detail", assignment.pk)
+    if not permissions.audit_may_reopen(request.user, assignment):
+        # Its own auditor, once the other audit of its blind pair is submitted.
+        messages.error(request, str(permissions.PAIR_SUBMITTED))
         return redirect("audit-detail", assignment.pk)
     form = ReopenForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():

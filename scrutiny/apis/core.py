@@ -116,7 +116,8 @@ class TokenApi(APIView):
 
 class TokenRevokeApi(APIView):
     """POST with the token in the `Authorization` header to sign it out: it stops working at
-    once. (Changing the password or deactivating the account revokes all of a person's tokens.)"""
+    once. (Changing the password, deactivating the account or a change that makes the person
+    need a second factor revokes all of a person's tokens: User.save.)"""
 
     authentication_classes = [TokenAuthentication]
 

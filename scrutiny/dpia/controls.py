@@ -131,8 +131,9 @@ def _session_controls() -> list[tuple[str, str, str]]:
         (
             gettext("API tokens"),
             gettext(
-                "Stored as a hash, expire, and are revoked when the password changes or the "
-                "account is deactivated (django-rest-knox)."
+                "Stored as a hash, expire, and are revoked when the password changes, the "
+                "account is deactivated or the person comes to need a second factor "
+                "(django-rest-knox)."
             ),
             gettext("Expire after %(hours)s hours (API_TOKEN_HOURS).")
             % {"hours": _setting("API_TOKEN_HOURS", "?")},
@@ -157,9 +158,10 @@ def _account_controls() -> list[tuple[str, str, str]]:
         (
             gettext("Multi-factor authentication"),
             gettext(
-                "A TOTP code with recovery codes, required for the %(roles)s and the platform's "
-                "operators; optional for everyone else. Where a person signs in through the "
-                "partnership's identity provider, its MFA counts."
+                "A TOTP code with recovery codes, required for the %(roles)s, the partnership's "
+                "named safeguarding lead and the platform's operators; optional for everyone "
+                "else. Where a person signs in through the partnership's identity provider, its "
+                "MFA counts."
             )
             % {"roles": _role_names(SECOND_FACTOR_ROLES)},
             "scrutiny.permissions.needs_second_factor",

@@ -96,5 +96,14 @@ class SecondFactorMiddleware:
                 verify=reverse("two-factor-verify"), token=reverse("api-token")
             )
             return JsonResponse({"detail": message}, status=403)
-        target = reverse("two-factor-verify" if has_device else "two-factor-set-up")
-        return HttpResponseRedirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
+        return to_second_factor(request, has_device=has_device)
+
+
+def to_second_factor(request: HttpRequest, *, has_device: bool | None = None) -> HttpResponse:
+    """To setting up a second factor (no device yet) or to entering its code, keeping where the
+    person was going as `next`: also for a page that must never open to an unproved session
+    whatever the middleware let through."""
+    if has_device is None:
+        has_device = has_second_factor(user=request.user)
+    target = reverse("two-factor-verify" if has_device else "two-factor-set-up")
+    return HttpResponseRedirect(f"{target}?{urlencode({'next': request.get_full_path()})}")

@@ -170,9 +170,23 @@ class Partnership(models.Model):
         return self.name
 
     def save(self, *args: Any, **kwargs: Any) -> None:
+        """Saves the partnership; a person made its named safeguarding lead, and so needing a
+        second factor only now, loses the API tokens they had (as in `User.save`)."""
+        # Imported here: it reads the rule of scrutiny.permissions, which imports the models.
+        from scrutiny.mfa.tokens import second_factor_begins_for_lead
+
         if not self.slug:
             self.slug = slugify(self.name)[:80] or "partnership"
+        begins = second_factor_begins_for_lead(self)
         super().save(*args, **kwargs)
+        if begins:
+            get_token_model().objects.filter(user_id__in=begins).delete()
+
+    def is_safeguarding_lead(self, user: User) -> bool:
+        """Whether the person is this partnership's named safeguarding lead: one of its own
+        people, by their email address, whatever their role."""
+        lead = self.safeguarding_lead_email.strip().lower()
+        return bool(lead) and user.partnership_id == self.pk and user.email.lower() == lead
 
     @property
     def brag_key(self) -> dict[str, str]:
@@ -319,18 +333,24 @@ class User(AbstractBaseUser, PermissionsMixin):
         self._api_tokens_revoke = True
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        """Saves the person; a new password or a deactivated account revokes every API token.
+        """Saves the person; a new password, a deactivated account or a change that makes them
+        need a second factor revokes every API token.
 
         Here rather than in a service or a signal: passwords change through Django's own pages
         (change, reset link), the admin's password form and `manage.py changepassword`, and
-        accounts are deactivated in the admin; every one of them ends in this `save`. Django
-        marks a password a person set in `_password` (not one only rehashed at sign-in). An
-        inactive account's tokens are deleted whenever it is saved, so none outlives it.
+        accounts are deactivated and promoted in the admin; every one of them ends in this
+        `save`. Django marks a password a person set in `_password` (not one only rehashed at
+        sign-in). An inactive account's tokens are deleted whenever it is saved, so none
+        outlives it.
         """
+        # Imported here: it reads the rule of scrutiny.permissions, which imports the models.
+        from scrutiny.mfa.tokens import second_factor_begins
+
         revoke = not self._state.adding and (
             getattr(self, "_password", None) is not None
             or self._api_tokens_revoke
             or not self.is_active
+            or second_factor_begins(self)
         )
         super().save(*args, **kwargs)
         if revoke:

@@ -186,6 +186,25 @@ def test_a_board_member_is_not_made_to_but_may(client, board_member, password):
     assert signed_in(Client(), board_member.email, password).get("/").status_code == 200
 
 
+def test_the_named_safeguarding_lead_is_made_to_whatever_their_role(
+    client, board_member, practitioner, partnership, password
+):
+    """The lead reads immediate concerns, with the case reference: as anyone who can see one,
+    they prove a second factor, whether their account is a board member's or a
+    practitioner's."""
+    partnership.safeguarding_lead_email = f"  {board_member.email.upper()} "
+    partnership.save()
+    signed_in(client, board_member.email, password)
+    assert client.get("/")["Location"] == f"{SET_UP}?next=%2F"
+    assert "must prove a second factor" in client.get(reverse("api-me")).json()["detail"]
+    # Nobody else of their partnership is, and the lead's is no longer once another is named.
+    assert signed_in(Client(), practitioner.email, password).get("/").status_code == 200
+    partnership.safeguarding_lead_email = practitioner.email
+    partnership.save()
+    assert signed_in(Client(), board_member.email, password).get("/").status_code == 200
+    assert signed_in(Client(), practitioner.email, password).get("/").status_code == 302
+
+
 def test_whoever_needs_it_cannot_remove_it(scrutineer):
     client = client_for(scrutineer)
     answer = client.post(reverse("two-factor-remove"), follow=True)

@@ -514,6 +514,31 @@ class TestReopen:
         done = submitted(done)
         completion.audit_reopen(assignment=done, reason="Asked by the panel", user=scrutineer)
 
+    def test_an_auditor_may_not_reopen_their_own_once_the_blind_pair_is_both_submitted(
+        self, council_audit, council, auditor_council, second_council_auditor, business_unit
+    ):
+        """Both can now read each other's answers: reopening one's own to copy the other's
+        would count as two independent audits agreeing."""
+        second = assign(
+            council_audit.case, council, second_council_auditor, role=Assignment.Role.SECOND
+        )
+        first = submitted(council_audit)
+        # Before the second is submitted, the first auditor still may (nothing to copy yet).
+        first = submitted(
+            completion.audit_reopen(assignment=first, reason="My slip", user=auditor_council)
+        )
+        second = submitted(second)
+        for audit, auditor in ((first, auditor_council), (second, second_council_auditor)):
+            with pytest.raises(ApplicationError, match="only the business unit or the scrutineer"):
+                completion.audit_reopen(assignment=audit, reason="A typo", user=auditor)
+            audit.refresh_from_db()
+            assert audit.response.status == Response.Status.SUBMITTED
+        assert AuditEvent.objects.filter(action=AuditEvent.Action.REOPENED).count() == 1
+        reopened = completion.audit_reopen(
+            assignment=first, reason="Asked by the panel", user=business_unit
+        )
+        assert reopened.response.status == Response.Status.DRAFT
+
     def test_a_resubmit_keeps_the_quotes_of_the_answers_it_did_not_change(
         self, council_audit, auditor_council, audit_scrutiny, scrutineer
     ):

@@ -188,6 +188,28 @@ class TestSubmitAndReopen:
         event = AuditEvent.objects.get(action=AuditEvent.Action.REOPENED)
         assert (event.user, event.detail) == (scrutineer, "Wrong plan graded")
 
+    def test_an_auditor_may_not_reopen_their_own_once_the_blind_pair_is_both_submitted(
+        self, council_audit, council, second_council_auditor, business_unit
+    ):
+        second = assign(
+            council_audit.case, council, second_council_auditor, role=Assignment.Role.SECOND
+        )
+        for audit in (council_audit, second):
+            client = client_for(audit.auditor)
+            put(client, url("api-audit-draft", audit.pk), {"values": COMPLETE, "revision": 0})
+            post(client, url("api-audit-submit", audit.pk), {"revision": 1})
+        path = url("api-audit-reopen", council_audit.pk)
+        refused = post(client_for(council_audit.auditor), path, {"reason": "A typo"})
+        assert refused.status_code == 400
+        assert (
+            "only the business unit or the scrutineer can reopen yours"
+            in (refused.json()["detail"])
+        )
+        council_audit.refresh_from_db()
+        assert council_audit.response.status == Response.Status.SUBMITTED
+        reopened = post(client_for(business_unit), path, {"reason": "Asked by the panel"})
+        assert reopened.status_code == 200 and reopened.json()["status"] == "draft"
+
 
 def test_concern_tells_the_lead_without_case_details(
     council_audit, auditor_council, partnership, django_capture_on_commit_callbacks

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from urllib.parse import urlencode
 
 import pytest
 from django.core import mail
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -25,7 +27,7 @@ from tests.audits.builders_completion import eager_tasks as eager_tasks
 from tests.audits.builders_completion import police_audit as police_audit
 from tests.audits.builders_completion import second_council_auditor as second_council_auditor
 from tests.audits.builders_completion import tool as tool
-from tests.conftest import client_for
+from tests.conftest import client_for, second_factor_for
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager_tasks")]
@@ -391,6 +393,39 @@ class TestReopen:
         assert client_for(second_council_auditor).get(url).status_code == 403
         assert client_for(second_council_auditor).post(url, {"reason": "x"}).status_code == 403
 
+    def test_an_auditor_is_told_why_once_the_blind_pair_is_both_submitted(
+        self, council_audit, council, second_council_auditor, business_unit, scrutineer
+    ):
+        """The review's case: the first auditor read the second's answers, reopened their own
+        with a reason and could copy them. Now the page says who can reopen it instead."""
+        second = assign(
+            council_audit.case, council, second_council_auditor, role=Assignment.Role.SECOND
+        )
+        submit_whole_audit(council_audit)
+        submit_whole_audit(second)
+        first = client_for(council_audit.auditor)
+        assert first.get(reverse("audit-detail", args=[second.pk])).status_code == 200
+        detail = page(first.get(reverse("audit-detail", args=[council_audit.pk])))
+        assert "Reopen the audit" not in detail
+        url = reverse("audit-reopen", args=[council_audit.pk])
+        for answer in (
+            first.get(url, follow=True),
+            first.post(url, {"reason": "typo"}, follow=True),
+        ):
+            assert answer.redirect_chain[-1][0] == reverse("audit-detail", args=[council_audit.pk])
+            assert "only the business unit or the scrutineer can reopen yours" in page(answer)
+        council_audit.refresh_from_db()
+        assert council_audit.response.status == Response.Status.SUBMITTED
+        assert not AuditEvent.objects.filter(action=AuditEvent.Action.REOPENED).exists()
+
+        for who in (business_unit, scrutineer):
+            link = page(client_for(who).get(reverse("audit-detail", args=[second.pk])))
+            assert "Reopen the audit" in link
+        done = client_for(business_unit).post(url, {"reason": "Asked by the panel"})
+        assert done.status_code == 302
+        council_audit.refresh_from_db()
+        assert council_audit.response.status == Response.Status.DRAFT
+
 
 # ---------------------------------------------------------------------------------------------
 # Immediate concerns
@@ -460,6 +495,54 @@ class TestConcern:
         result.concern.refresh_from_db()
         assert result.concern.acknowledged_by == lead
         assert client_for(auditor_council).post(url).status_code == 403
+
+    @pytest.fixture
+    def lead_concern(self, council_audit, auditor_council, partnership):
+        """A concern, and the partnership's named lead: a practitioner's account."""
+        partnership.safeguarding_lead_email = "dana.lead@fernhill.invalid"
+        partnership.save()
+        lead = UserFactory(
+            partnership=partnership,
+            email="dana.lead@fernhill.invalid",
+            role=User.Role.PRACTITIONER,
+        )
+        result = concerns.concern_raise(
+            assignment=council_audit, concern="At risk now.", user=auditor_council
+        )
+        return lead, reverse("audit-concern-detail", args=[result.concern.pk])
+
+    def test_the_named_lead_with_only_a_password_is_sent_to_the_second_factor(
+        self, lead_concern, password
+    ):
+        lead, url = lead_concern
+        client = Client()
+        signed = client.post(reverse("login"), {"username": lead.email, "password": password})
+        assert signed.status_code == 302
+        answer = client.get(url)
+        assert answer.status_code == 302
+        assert answer["Location"] == f"{reverse('two-factor-set-up')}?{urlencode({'next': url})}"
+        second_factor_for(lead)
+        assert client.get(url)["Location"].startswith(reverse("two-factor-verify"))
+        assert "At risk now." in page(client_for(lead).get(url))
+
+    def test_the_page_itself_refuses_a_session_without_the_second_factor(
+        self, settings, lead_concern, auditor_council
+    ):
+        """Should any route pass the middleware by, the concern still opens to no session that
+        has not proved the second factor: neither the lead's nor the raiser's."""
+        settings.MIDDLEWARE = [
+            m for m in settings.MIDDLEWARE if not m.endswith("SecondFactorMiddleware")
+        ]
+        lead, url = lead_concern
+        second_factor_for(auditor_council)
+        for person, to in ((lead, "two-factor-set-up"), (auditor_council, "two-factor-verify")):
+            client = Client()
+            client.force_login(person)
+            for answer in (client.get(url), client.post(url)):
+                assert answer.status_code == 302
+                assert answer["Location"].startswith(reverse(to)), person
+        assert ImmediateConcern.objects.get().acknowledged_by is None
+        assert "At risk now." in page(client_for(lead).get(url))
 
     def test_with_nobody_to_email_the_page_says_so(
         self, council_audit, auditor_council, partnership

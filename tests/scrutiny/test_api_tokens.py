@@ -1,6 +1,6 @@
 """API tokens (knox): given for a password at /api/token/, good for API_TOKEN_HOURS, kept only as
-a hash, signed out at /api/token/revoke/, and revoked when the password changes or the account is
-deactivated (User.save)."""
+a hash, signed out at /api/token/revoke/, and revoked when the password changes, the account is
+deactivated or the person comes to need a second factor (User.save)."""
 
 from __future__ import annotations
 
@@ -132,3 +132,85 @@ def test_other_changes_keep_the_tokens(auditor_council, password):
     user.full_name = "Sam Okafor-Reid"
     user.save()
     assert _me(token) == 200
+
+
+def _password_only_token(user: User, password: str) -> str:
+    """A token for someone who needs no second factor: the password alone gives it."""
+    answer = Client().post(reverse("api-token"), {"username": user.email, "password": password})
+    assert answer.status_code == 200, answer.content
+    return answer.json()["token"]
+
+
+@pytest.mark.parametrize(
+    "promotion",
+    [
+        {"role": User.Role.ADMINISTRATOR, "agency": None},
+        {"role": User.Role.SCRUTINEER, "agency": None},
+        {"role": User.Role.AUDITOR},
+        {"role": User.Role.AGENCY_LEAD},
+        {"is_staff": True},
+        {"is_superuser": True},
+    ],
+)
+def test_a_token_got_without_a_code_fails_once_the_person_needs_one(
+    practitioner, password, promotion
+):
+    """The code is asked only when a token is given: a token a practitioner got with the
+    password alone must not go on working in a role that needs a second factor."""
+    token = _password_only_token(practitioner, password)
+    assert _me(token) == 200
+    for field, value in promotion.items():
+        setattr(practitioner, field, value)
+    practitioner.save()
+    assert _me(token) in (401, 403)
+    assert not get_token_model().objects.filter(user=practitioner).exists()
+
+
+def test_a_change_that_needs_no_second_factor_keeps_the_tokens(practitioner, password):
+    token = _password_only_token(practitioner, password)
+    practitioner.role = User.Role.BOARD_MEMBER
+    practitioner.agency = None
+    practitioner.save()
+    assert _me(token) == 200
+
+
+def test_a_change_between_roles_that_both_need_one_keeps_the_tokens(auditor_council, password):
+    """The token was given with a code: an auditor made an agency lead keeps it."""
+    token = _token(password)["token"]
+    user = User.objects.get(email=EMAIL)
+    user.role = User.Role.AGENCY_LEAD
+    user.save()
+    assert _me(token) == 200
+
+
+def test_the_named_lead_needs_a_code_for_a_token(practitioner, partnership, password):
+    partnership.safeguarding_lead_email = practitioner.email
+    partnership.save()
+    answer = Client().post(
+        reverse("api-token"), {"username": practitioner.email, "password": password}
+    )
+    assert answer.status_code == 400
+    assert "needs a second factor" in answer.json()["detail"]
+
+
+def test_a_person_made_the_named_lead_loses_the_tokens_got_without_a_code(
+    practitioner, board_member, partnership, password
+):
+    """Named the lead on the partnership's page or in the admin: both save the partnership."""
+    lead_token = _password_only_token(practitioner, password)
+    other_token = _password_only_token(board_member, password)
+    partnership.safeguarding_lead_email = practitioner.email.upper()
+    partnership.save()
+    assert _me(lead_token) in (401, 403)
+    assert _me(other_token) == 200
+
+
+def test_a_person_given_the_leads_address_loses_the_tokens_got_without_a_code(
+    practitioner, partnership, password
+):
+    partnership.safeguarding_lead_email = "dana.lead@fernhill.invalid"
+    partnership.save()
+    token = _password_only_token(practitioner, password)
+    practitioner.email = "dana.lead@fernhill.invalid"
+    practitioner.save()
+    assert _me(token) in (401, 403)

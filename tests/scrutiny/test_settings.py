@@ -54,6 +54,18 @@ def test_a_bad_boolean_is_refused_with_its_name():
     assert "DEBUG must be true or false" in result.stderr
 
 
+def test_the_number_of_proxies_comes_from_the_environment():
+    def proxies(value: str) -> subprocess.CompletedProcess[str]:
+        code = "from django.conf import settings; print(settings.REST_FRAMEWORK['NUM_PROXIES'])"
+        return run_manage("shell", "--no-imports", "-c", code, NUM_PROXIES=value)
+
+    assert proxies("").stdout.strip() == "0"
+    assert proxies("1").stdout.strip() == "1"
+    refused = proxies("-1")
+    assert refused.returncode != 0
+    assert "NUM_PROXIES must be 0 or more" in refused.stderr
+
+
 def test_tasks_run_in_process_without_a_broker():
     result = run_manage(
         "shell",

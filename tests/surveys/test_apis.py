@@ -186,6 +186,48 @@ def test_open_link_submits_are_throttled_by_address(survey, police, monkeypatch)
     cache.clear()
 
 
+def _submits(survey, monkeypatch, *forwarded_for: str, remote: str = "192.0.2.10") -> list[int]:
+    """The answers to open-link submits, one for each X-Forwarded-For given, at 2 a minute."""
+    from rest_framework.throttling import ScopedRateThrottle
+
+    monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", {"survey-open-submit": "2/minute"})
+    body = {"agency": "POL", "answers": COMPLETE}
+    return [
+        _api()
+        .post(
+            _open_url(survey),
+            body,
+            format="json",
+            REMOTE_ADDR=remote,
+            HTTP_X_FORWARDED_FOR=header,
+        )
+        .status_code
+        for header in forwarded_for
+    ]
+
+
+def test_with_no_proxy_a_forged_x_forwarded_for_does_not_escape_the_throttle(
+    settings, survey, police, monkeypatch
+):
+    """By default (NUM_PROXIES 0) the connection's address counts, whatever the header says."""
+    assert settings.REST_FRAMEWORK["NUM_PROXIES"] == 0
+    forged = [f"198.51.100.{i}" for i in range(5)]
+    assert _submits(survey, monkeypatch, *forged) == [201, 201, 429, 429, 429]
+    assert Response.objects.count() == 2
+    # Another connection has a count of its own.
+    assert _submits(survey, monkeypatch, "198.51.100.9", remote="192.0.2.11") == [201]
+
+
+def test_behind_one_proxy_the_address_it_added_counts(settings, survey, police, monkeypatch):
+    """NUM_PROXIES 1: the last address of X-Forwarded-For, the one the proxy added; what the
+    client wrote before it changes nothing."""
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+    forged = [f"198.51.100.{i}, 203.0.113.7" for i in range(4)]
+    assert _submits(survey, monkeypatch, *forged) == [201, 201, 429, 429]
+    assert _submits(survey, monkeypatch, "198.51.100.1, 203.0.113.8") == [201]
+    assert Response.objects.count() == 3
+
+
 @pytest.mark.django_db(transaction=True)
 def test_the_same_key_at_the_same_moment_stores_one_response(survey, police):
     import threading

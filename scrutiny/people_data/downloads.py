@@ -9,7 +9,7 @@ import re
 from openpyxl import Workbook
 
 from scrutiny.people_data.held import PersonalData
-from scrutiny.workbooks.writing import clean_text
+from scrutiny.workbooks.writing import sheet_write
 
 _SHEET_UNSAFE = re.compile(r"[\[\]:*?/\\]")
 
@@ -18,28 +18,26 @@ def as_json(data: PersonalData) -> bytes:
     return json.dumps(data.as_data(), indent=2, ensure_ascii=False).encode()
 
 
-def _cell(value: str) -> str:
-    # What a worksheet cannot hold (a control character pasted from Word) is left out, and a
-    # value a spreadsheet would run as a formula is written as text.
-    value = clean_text(value)
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@") else value
-
-
 def as_xlsx(data: PersonalData) -> bytes:
+    """Each section a sheet, written as every workbook of the platform is
+    (`workbooks.writing.sheet_write`): what a worksheet cannot hold (a control character pasted
+    from Word) left out, and text a spreadsheet would run as a formula kept as text, unchanged."""
     book = Workbook()
-    about = book.active
-    assert about is not None
-    about.title = "About"
-    about.append(["Held about", _cell(data.email)])
-    about.append(["By", _cell(data.partnership)])
+    sheet_write(
+        book,
+        title="About",
+        header=["Held about", data.email],
+        rows=[["By", data.partnership], *([s.title, s.note] for s in data.held)],
+        first=True,
+    )
     for section in data.held:
-        about.append([section.title, _cell(section.note)])
-    for section in data.held:
-        sheet = book.create_sheet(_SHEET_UNSAFE.sub(" ", section.title)[:31])
         columns = list(section.rows[0])
-        sheet.append(columns)
-        for row in section.rows:
-            sheet.append([_cell(row.get(column, "")) for column in columns])
+        sheet_write(
+            book,
+            title=_SHEET_UNSAFE.sub(" ", section.title)[:31],
+            header=columns,
+            rows=([row.get(column, "") for column in columns] for row in section.rows),
+        )
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

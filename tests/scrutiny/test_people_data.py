@@ -200,6 +200,22 @@ def test_the_workbook_leaves_out_what_a_worksheet_cannot_hold(
     assert TrailEntry.objects.filter(action="subject_access").count() == 1
 
 
+def test_the_workbook_keeps_a_formula_like_text_as_the_text_it_is(
+    partnership, practitioner, business_unit
+):
+    """A detail a spreadsheet would run (`=`, `+`, `-`, `@`, a tab) is a string cell with
+    Excel's quote prefix, its text unchanged: as every workbook of the platform writes it."""
+    details = ['=HYPERLINK("http://x.invalid")', "\tindented", "-1 day", "@mention"]
+    for detail in details:
+        trail_record(action="note", user=practitioner, detail=detail)
+    client = client_for(business_unit)
+    download = client.post(reverse("people-data"), {"email": practitioner.email, "action": "xlsx"})
+    sheet = load_workbook(io.BytesIO(download.content))["Audit trail"]
+    cells = {row[3].value: row[3] for row in sheet.iter_rows(min_row=2)}
+    for detail in details:
+        assert cells[detail].data_type == "s" and cells[detail].quotePrefix
+
+
 def test_a_download_that_failed_is_not_recorded_as_made(
     partnership, practitioner, business_unit, monkeypatch
 ):

@@ -20,13 +20,17 @@ keeps that language until it is drafted again. The frozen data keeps English wor
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from scrutiny.disclosure import SOURCE_LABELS, CommentLabels, Redactor
+from scrutiny.disclosure import (
+    SOURCE_LABELS,
+    CommentLabels,
+    DistributionProtection,
+    Redactor,
+    distributions_protected,
+)
 from scrutiny.errors import ApplicationError
 from scrutiny.models import (
     Answer,
@@ -40,9 +44,11 @@ from scrutiny.models import (
 from scrutiny.packs.words import long_date, rating_word, source_word
 from scrutiny.scorecard import (
     QuestionEvidence,
+    QuestionScore,
     ScorecardRow,
     comment_questions,
     factor_evidence,
+    question_scores,
     scorecard,
     shortened,
 )
@@ -50,50 +56,11 @@ from scrutiny.scoring import (
     QuestionDistribution,
     ScrutinyScores,
     question_distributions,
-    question_score,
     scrutiny_scores,
 )
 
 # ---------------------------------------------------------------------------------------------
 # Drafting from the data
-
-
-@dataclass(frozen=True)
-class QuestionScore:
-    instrument: str
-    code: str
-    text: str
-    source: str
-    score: float  # 100 x the mean answer score of those who gave a scored option, as shown
-    n: int
-    instrument_title: str = ""
-
-
-def question_scores(questions: tuple[QuestionEvidence, ...]) -> list[QuestionScore]:
-    """Each scored linked question's score (`scoring.question_score`), shown as the scorecard
-    shows scores. A question whose every chosen option's count is suppressed where shown
-    (SCORING.md §9: a board questionnaire's, family feedback's, a small instrument's few
-    answers) is left out: its score and n would give back what the suppression hides
-    ("100.0, n 3": all three chose the top option)."""
-    scored = []
-    for item in questions:
-        chosen = [option for option in item.shown.options if option.count != 0]
-        if chosen and all(option.suppressed for option in chosen):
-            continue
-        cell = question_score(item.distribution)
-        if cell is not None:
-            scored.append(
-                QuestionScore(
-                    item.distribution.instrument_code,
-                    item.distribution.code,
-                    item.distribution.text,
-                    item.source,
-                    cell.display,
-                    cell.n,
-                    instrument_title=item.instrument_title,
-                )
-            )
-    return scored
 
 
 def _question_line(question: QuestionScore) -> str:
@@ -172,6 +139,7 @@ def _drafts(
     scores: ScrutinyScores | None = None,
     rows: list[ScorecardRow] | None = None,
     distributions: list[QuestionDistribution] | None = None,
+    protection: DistributionProtection | None = None,
 ) -> list[tuple[Finding, str | None]]:
     """Each factor's finding (or `factor`'s alone): the stored one, else a new one not saved,
     with the text the data drafts for it now; None for a signed-off one, whose words stay.
@@ -192,12 +160,15 @@ def _drafts(
                 rows = scorecard(scrutiny=scrutiny, scores=scores)
             if distributions is None:
                 distributions = question_distributions(scrutiny=scrutiny)
+            if protection is None:
+                protection = distributions_protected(scrutiny=scrutiny, distributions=distributions)
             evidence = factor_evidence(
                 scrutiny=scrutiny,
                 factor=each,
                 scores=scores,
                 rows=rows,
                 distributions=distributions,
+                protection=protection,
             )
             drafted = finding_draft_text(evidence.row, evidence.questions)
         result.append((finding, drafted))
@@ -211,13 +182,20 @@ def findings_drafted(
     scores: ScrutinyScores | None = None,
     rows: list[ScorecardRow] | None = None,
     distributions: list[QuestionDistribution] | None = None,
+    protection: DistributionProtection | None = None,
 ) -> list[Finding]:
     """Every factor's finding (or `factor`'s alone) as it reads now, writing nothing: what the
     scrutineer wrote, with the text drafted from the data unless signed off. A factor whose
-    finding was never written gets one not saved (its `pk` None)."""
+    finding was never written gets one not saved (its `pk` None). Callers that show the
+    factor's evidence too pass what they read for it (`scorecard.factor_evidence`)."""
     result = []
     for finding, drafted in _drafts(
-        scrutiny=scrutiny, factor=factor, scores=scores, rows=rows, distributions=distributions
+        scrutiny=scrutiny,
+        factor=factor,
+        scores=scores,
+        rows=rows,
+        distributions=distributions,
+        protection=protection,
     ):
         if drafted is not None:
             finding.drafted = drafted
@@ -232,13 +210,18 @@ def findings_ensure(
     scores: ScrutinyScores | None = None,
     rows: list[ScorecardRow] | None = None,
     distributions: list[QuestionDistribution] | None = None,
+    protection: DistributionProtection | None = None,
 ) -> list[Finding]:
     """Every factor's finding stored, its drafted text brought up to date unless signed off:
     for signing off and building a pack, which keep what they were drawn from. Pages and the
     API read `findings_drafted`, which writes nothing."""
     result = []
     for finding, drafted in _drafts(
-        scrutiny=scrutiny, scores=scores, rows=rows, distributions=distributions
+        scrutiny=scrutiny,
+        scores=scores,
+        rows=rows,
+        distributions=distributions,
+        protection=protection,
     ):
         if drafted is not None and (finding.pk is None or finding.drafted != drafted):
             finding.drafted = drafted
@@ -287,8 +270,13 @@ def findings_sign_off(*, scrutiny: Scrutiny, user: User) -> list[Finding]:
     scores = scrutiny_scores(scrutiny=scrutiny)
     rows = scorecard(scrutiny=scrutiny, scores=scores)
     distributions = question_distributions(scrutiny=scrutiny)
+    protection = distributions_protected(scrutiny=scrutiny, distributions=distributions)
     findings = findings_ensure(
-        scrutiny=scrutiny, scores=scores, rows=rows, distributions=distributions
+        scrutiny=scrutiny,
+        scores=scores,
+        rows=rows,
+        distributions=distributions,
+        protection=protection,
     )
     empty = [f.factor.code for f in findings if not (f.strengths or f.improvements)]
     if empty:
@@ -309,6 +297,7 @@ def findings_sign_off(*, scrutiny: Scrutiny, user: User) -> list[Finding]:
             scores=scores,
             rows=rows,
             distributions=distributions,
+            protection=protection,
         )
         finding.frozen = {
             "row": evidence.row.as_dict(),

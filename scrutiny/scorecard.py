@@ -11,7 +11,8 @@ and the API as well as the scrutineer's screen:
   factor's code;
 - `factor_evidence`: for one factor, each linked question's distribution (by source: a question
   belongs to one instrument, whose kind is its source), with its small counts suppressed
-  (`shown`), and the published agency and area breakdowns;
+  (`shown`), and the published agency and area breakdowns; `question_scores`, each linked
+  question's own score where it may be shown beside its counts (the drafted findings');
 - `factor_comments`: the free-text answers given on the pages of the factor's linked questions,
   redacted (SCORING.md §10), searchable, labelled only with an agency or area whose cell of the
   factor's breakdown is shown, never with one that is suppressed, and only as far as its
@@ -32,11 +33,12 @@ from django.db.models import Q, QuerySet
 from scrutiny.disclosure import (
     SOURCE_LABELS,
     CommentLabels,
+    DistributionProtection,
     DistributionShown,
     Redactor,
     answers_shown,
-    distribution_shown,
     distributions_protected,
+    question_score_shown,
     scores_for_publication,
 )
 from scrutiny.models import (
@@ -209,10 +211,11 @@ def factor_evidence(
     scores: ScrutinyScores | None = None,
     rows: list[ScorecardRow] | None = None,
     distributions: list[QuestionDistribution] | None = None,
+    protection: DistributionProtection | None = None,
 ) -> FactorEvidence:
     """One factor's evidence: a fixed number of queries, however many responses. Callers that
-    look at every factor pass the scores, scorecard rows and distributions they already have,
-    so that each is worked out once."""
+    look at every factor pass the scores, scorecard rows, distributions and their protection
+    (`distributions_protected`) they already have, so that each is worked out once."""
     scores = scores or scrutiny_scores(scrutiny=scrutiny)
     published = next(
         f
@@ -233,25 +236,21 @@ def factor_evidence(
     questions = []
     if distributions is None:
         distributions = question_distributions(scrutiny=scrutiny)
-    protected = distributions_protected(scrutiny=scrutiny)
+    if protection is None:
+        protection = distributions_protected(scrutiny=scrutiny, distributions=distributions)
     for distribution in distributions:
         key = (distribution.instrument_code, distribution.version, distribution.code)
         link = linked.get(key)
         if link is None:
             continue
         source = link.question.version.instrument.kind
-        shown = distribution_shown(
-            distribution,
-            threshold=scrutiny.suppression_threshold,
-            protected=distribution.instrument_code in protected,
-        )
         questions.append(
             QuestionEvidence(
                 source,
                 SOURCE_LABELS[source],
                 distribution,
                 link.weight,
-                shown,
+                protection(distribution),
                 instrument_title=link.question.version.instrument.title,
             )
         )
@@ -271,6 +270,39 @@ def factor_evidence(
         threshold=scrutiny.suppression_threshold,
         notes=tuple(factor.notes.select_related("recorded_by").order_by("-recorded_at")),
     )
+
+
+@dataclass(frozen=True)
+class QuestionScore:
+    instrument: str
+    code: str
+    text: str
+    source: str
+    score: float  # 100 x the mean answer score of those who gave a scored option, as shown
+    n: int
+    instrument_title: str = ""
+
+
+def question_scores(questions: tuple[QuestionEvidence, ...]) -> list[QuestionScore]:
+    """Each scored linked question's score and n as they may be shown beside its distribution
+    (`disclosure.question_score_shown`: none where a count of it is suppressed, SCORING.md §9,
+    since "79.2, n 8" beside "6, fewer than 5, fewer than 5" gives the hidden counts back)."""
+    scored = []
+    for item in questions:
+        cell = question_score_shown(item.distribution, item.shown)
+        if cell is not None:
+            scored.append(
+                QuestionScore(
+                    item.distribution.instrument_code,
+                    item.distribution.code,
+                    item.distribution.text,
+                    item.source,
+                    cell.display,
+                    cell.n,
+                    instrument_title=item.instrument_title,
+                )
+            )
+    return scored
 
 
 # ---------------------------------------------------------------------------------------------

@@ -38,8 +38,9 @@ pytestmark = pytest.mark.django_db
 
 # The most queries each page may take, signed in with a second factor (the session, the user,
 # the device) and its trail (scrutiny.trail) included, with nothing kept (scrutiny/kept.py): one
-# is the scrutiny's evidence stamp.
-FACTOR_PAGE = {"first page": 34, "page 2": 34, "search": 34, "one question": 34}
+# is the scrutiny's evidence stamp. On the factor's page, one is the factors' links, which say
+# which questions' counts a source's score would give back (scrutiny.disclosure.distributions).
+FACTOR_PAGE = {"first page": 35, "page 2": 35, "search": 35, "one question": 35}
 AUDIT_PAGES = {"overview": 7, "moderate": 12, "agreement": 7}
 RATES_PAGE = 15
 

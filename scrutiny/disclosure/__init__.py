@@ -3,9 +3,11 @@
 Everything that leaves the scrutineer's own screen (event packs, exports, API answers, the
 `scores` command) goes through this package, so nothing can bypass it by another route:
 
-- `suppression`: the rule for small cells (`suppressed_codes`), what each row of a row-level
-  output may show (`rows_coarsen`, `ResponseLabels`) and the counts per option that may be shown
-  (`distributions_for_publication`), SCORING.md §9;
+- `suppression`: the rule for small cells (`suppressed_codes`) and what each row of a row-level
+  output may show (`rows_coarsen`, `ResponseLabels`), SCORING.md §9;
+- `distributions`: the counts per option that may be shown (`distributions_protected`, the one
+  place that decides which are protected, and `distributions_for_publication`), and a
+  question's own score as it may be shown beside them (`question_score_shown`), §9;
 - `redaction`: identifiers removed from free text (`Redactor`, `HeldTerms`, `redact`), §10;
 - `publication`: the scores as they may be published (`scores_for_publication`), and a
   finding's, a quote's and a comment's words and labels as they leave the screen
@@ -21,6 +23,17 @@ Every public name of its modules is importable from `scrutiny.disclosure` itself
 was when this was one module, so that its importers need not know which module holds it.
 """
 
+from scrutiny.disclosure.distributions import (
+    NAMED_SOURCES,
+    SMALL_POPULATION,
+    DistributionProtection,
+    DistributionShown,
+    OptionShown,
+    distribution_shown,
+    distributions_for_publication,
+    distributions_protected,
+    question_score_shown,
+)
 from scrutiny.disclosure.flagged import (
     FlaggedAnswer,
     disclosure_notify,
@@ -63,17 +76,10 @@ from scrutiny.disclosure.redaction import (
     upn_is_valid,
 )
 from scrutiny.disclosure.suppression import (
-    NAMED_SOURCES,
     ROW_FIELDS,
-    SMALL_POPULATION,
     SUPPRESSED,
-    DistributionShown,
-    OptionShown,
     ResponseLabels,
     RowKey,
-    distribution_shown,
-    distributions_for_publication,
-    distributions_protected,
     rows_coarsen,
     suppressed_codes,
 )
@@ -89,6 +95,7 @@ __all__ = [
     "SUPPRESSED",
     "UPN_LETTERS",
     "CommentLabels",
+    "DistributionProtection",
     "DistributionShown",
     "FindingPublished",
     "FlaggedAnswer",
@@ -114,6 +121,7 @@ __all__ = [
     "nhs_number_is_valid",
     "phrases_clean",
     "phrases_parse",
+    "question_score_shown",
     "quote_published",
     "quotes_shown",
     "redact",

@@ -16,6 +16,8 @@ feedback) is a way evidence was gathered across the whole partnership, at the sa
 factor's own score and n, which §7 and §8 require to be shown, and which are shown however small.
 A board has to see that a score rests on 12 audits and 300 survey returns to judge it, and hiding
 one source would hide how the headline score was triangulated while the headline itself shows.
+Where a source's score would give back the counts a question's distribution hides, it is the
+counts that are hidden (`scrutiny.disclosure.distributions`), never the score.
 """
 
 from __future__ import annotations

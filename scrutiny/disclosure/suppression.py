@@ -4,15 +4,14 @@
   agency and area breakdowns of the scores (`scrutiny.disclosure.publication`), response rates;
 - `rows_coarsen` (and `ResponseLabels`, its reading of the database) decides what agency, area,
   role and day each row of a row-level output (the pack's response sheets) may show;
-- `distributions_for_publication` (`distribution_shown` for one question) suppresses small
-  counts per option of board questionnaires, family feedback and instruments with fewer than
-  SMALL_POPULATION responses (`distributions_protected`).
+- the counts per option that may be shown, built on `suppressed_codes`, are
+  `scrutiny.disclosure.distributions`.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,8 +19,7 @@ from django.db.models import Count
 from django.db.models.functions import TruncDate
 
 from scrutiny.kept import kept
-from scrutiny.models import Response, Scrutiny, Source
-from scrutiny.scoring import QuestionDistribution
+from scrutiny.models import Response, Scrutiny
 
 SUPPRESSED: dict[str, bool] = {"suppressed": True}
 
@@ -146,109 +144,3 @@ class ResponseLabels:
         """What a response of the instrument with this (agency, area, role, day) shows; all
         blank for a combination not counted (a response submitted since)."""
         return self.shown.get(instrument_id, {}).get(key, (None,) * len(key))
-
-
-# ---------------------------------------------------------------------------------------------
-# Distributions (§9): counts per option.
-
-# Sources whose every distribution is protected: board members answer by name, a family is one
-# of few, and a child is one of a class. So is any instrument with fewer counting responses than
-# SMALL_POPULATION.
-NAMED_SOURCES = frozenset(
-    {
-        Source.BOARD_QUESTIONNAIRE.value,
-        Source.FAMILY_FEEDBACK.value,
-        Source.YOUNG_PEOPLE.value,
-    }
-)
-SMALL_POPULATION = 20
-
-
-@dataclass(frozen=True)
-class OptionShown:
-    value: str
-    label: str
-    points: float | None
-    count: int | None  # None where suppressed: it reads "fewer than" the threshold
-
-    @property
-    def suppressed(self) -> bool:
-        return self.count is None
-
-
-@dataclass(frozen=True)
-class DistributionShown:
-    """A `scrutiny.scoring.QuestionDistribution` as it may leave the screen."""
-
-    instrument_code: str
-    version: int
-    code: str
-    type: str
-    text: str
-    answered: int
-    options: tuple[OptionShown, ...]  # in option order
-
-
-def distribution_shown(
-    distribution: QuestionDistribution, *, threshold: int, protected: bool
-) -> DistributionShown:
-    """One question's counts as they may be shown. Where `protected`, a count from 1 to
-    threshold - 1 is suppressed, with the secondary suppression of a breakdown
-    (`suppressed_codes` over the options chosen at least once); and where that leaves the only
-    option chosen hidden alone, the first (by value) of the options chosen by nobody is hidden
-    with it, since `answered` and a column of zeros would give it away ("fewer than 5" is true
-    of 0). `answered`, a total like a source's n, is shown."""
-    hidden: set[str] = set()
-    if protected:
-        hidden = suppressed_codes(
-            {o.value: o.count for o in distribution.options if o.count > 0}, threshold=threshold
-        )
-        if len(hidden) == 1:
-            hidden.update(sorted(o.value for o in distribution.options if o.count == 0)[:1])
-    return DistributionShown(
-        instrument_code=distribution.instrument_code,
-        version=distribution.version,
-        code=distribution.code,
-        type=distribution.type,
-        text=distribution.text,
-        answered=distribution.answered,
-        options=tuple(
-            OptionShown(o.value, o.label, o.points, None if o.value in hidden else o.count)
-            for o in distribution.options
-        ),
-    )
-
-
-def distributions_protected(*, scrutiny: Scrutiny) -> set[str]:
-    """The codes of the scrutiny's instruments whose distributions are protected: those of a
-    named source, and those with fewer than SMALL_POPULATION counting responses (one query;
-    an instrument with none has nothing to protect); none while its evidence is unchanged."""
-    counted = kept(
-        scrutiny,
-        "instrument counts",
-        lambda: list(
-            Response.objects.counting()
-            .filter(scrutiny=scrutiny)
-            .values_list("instrument__code", "instrument__kind")
-            .annotate(n=Count("pk"))
-            .order_by()
-        ),
-    )
-    return {code for code, kind, n in counted if kind in NAMED_SOURCES or n < SMALL_POPULATION}
-
-
-def distributions_for_publication(
-    distributions: Iterable[QuestionDistribution],
-    *,
-    scrutiny: Scrutiny,
-    protected: set[str] | None = None,
-) -> list[DistributionShown]:
-    """Every distribution as it may leave the screen (one query, none if `protected` is given
-    from `distributions_protected`)."""
-    if protected is None:
-        protected = distributions_protected(scrutiny=scrutiny)
-    threshold = scrutiny.suppression_threshold
-    return [
-        distribution_shown(d, threshold=threshold, protected=d.instrument_code in protected)
-        for d in distributions
-    ]

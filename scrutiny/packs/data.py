@@ -24,7 +24,7 @@ from scrutiny.disclosure import (
     DistributionShown,
     QuoteLabels,
     Redactor,
-    distributions_for_publication,
+    distributions_protected,
     finding_published,
     quote_published,
     quotes_shown,
@@ -50,7 +50,7 @@ from scrutiny.scorecard import (
     factor_evidence,
     scorecard,
 )
-from scrutiny.scoring import question_distributions, scrutiny_scores
+from scrutiny.scoring import ScrutinyScores, question_distributions, scrutiny_scores
 
 # The pack's data is gathered in the language the pack is built in (`scrutiny.packs.words`).
 EVENT_DATE_TO_BE_AGREED = gettext_noop("Date to be agreed")
@@ -243,17 +243,10 @@ def _discussion(rows: list[ScorecardRow]) -> list[str]:
     return questions
 
 
-def pack_data(*, scrutiny: Scrutiny) -> PackData:
-    scores = scrutiny_scores(scrutiny=scrutiny)
-    rows = scorecard(scrutiny=scrutiny, scores=scores)
-    all_distributions = question_distributions(scrutiny=scrutiny)
-    findings = {
-        f.factor_id: f
-        for f in findings_ensure(
-            scrutiny=scrutiny, scores=scores, rows=rows, distributions=all_distributions
-        )
-    }
-    redactor = Redactor.for_scrutiny(scrutiny)
+def _quotes(
+    scrutiny: Scrutiny, redactor: Redactor, scores: ScrutinyScores
+) -> dict[int, list[tuple[str, str, str]]]:
+    """Each factor's quotes (by its id) as they may leave the screen: (text, source, label)."""
     quotes: dict[int, list[tuple[str, str, str]]] = defaultdict(list)
     shown_quotes = list(
         quotes_shown(Quote.objects.filter(scrutiny=scrutiny))
@@ -264,11 +257,37 @@ def pack_data(*, scrutiny: Scrutiny) -> PackData:
     for quote in shown_quotes:
         shown = quote_published(quote, redactor=redactor, label=labels(quote))
         quotes[quote.factor_id].append((shown.text, source_word(shown.source), shown.label))
+    return quotes
+
+
+def _notes(scrutiny: Scrutiny, redactor: Redactor) -> dict[int, list[tuple[str, str]]]:
+    """Each factor's evidence notes (by its id), redacted: (kind, text)."""
     notes: dict[int, list[tuple[str, str]]] = defaultdict(list)
     for note in EvidenceNote.objects.filter(scrutiny=scrutiny).prefetch_related("factors"):
         for factor in note.factors.all():
             kind = note_kind_word(str(note.get_kind_display()))
             notes[factor.pk].append((kind, redactor.redact(note.text)))
+    return notes
+
+
+def pack_data(*, scrutiny: Scrutiny) -> PackData:
+    scores = scrutiny_scores(scrutiny=scrutiny)
+    rows = scorecard(scrutiny=scrutiny, scores=scores)
+    all_distributions = question_distributions(scrutiny=scrutiny)
+    protection = distributions_protected(scrutiny=scrutiny, distributions=all_distributions)
+    findings = {
+        f.factor_id: f
+        for f in findings_ensure(
+            scrutiny=scrutiny,
+            scores=scores,
+            rows=rows,
+            distributions=all_distributions,
+            protection=protection,
+        )
+    }
+    redactor = Redactor.for_scrutiny(scrutiny)
+    quotes = _quotes(scrutiny, redactor, scores)
+    notes = _notes(scrutiny, redactor)
     factors = []
     actions = []
     by_code = {row.code: row for row in rows}
@@ -279,6 +298,7 @@ def pack_data(*, scrutiny: Scrutiny) -> PackData:
             scores=scores,
             rows=rows,
             distributions=all_distributions,
+            protection=protection,
         )
         finding = findings[factor.pk]
         published = finding_published(finding, redactor=redactor)
@@ -304,7 +324,7 @@ def pack_data(*, scrutiny: Scrutiny) -> PackData:
     kinds = {source.code: source.kind for source in sources}
     distributions = tuple(
         (source_word(SOURCE_LABELS[kinds[d.instrument_code]]), d)
-        for d in distributions_for_publication(all_distributions, scrutiny=scrutiny)
+        for d in map(protection, all_distributions)  # suppressed as §9 says
     )
     return PackData(
         partnership=scrutiny.partnership.name,

@@ -28,6 +28,7 @@ from scrutiny.disclosure import (
     QuoteLabels,
     QuotePublished,
     Redactor,
+    distributions_protected,
     finding_published,
     quote_published,
 )
@@ -174,8 +175,14 @@ def workspace_factor(request: HttpRequest, slug: str, code: str) -> HttpResponse
     scores = scrutiny_scores(scrutiny=scrutiny)
     rows = scorecard(scrutiny=scrutiny, scores=scores)
     distributions = question_distributions(scrutiny=scrutiny)
+    protection = distributions_protected(scrutiny=scrutiny, distributions=distributions)
     (finding,) = findings.findings_drafted(
-        scrutiny=scrutiny, factor=factor, scores=scores, rows=rows, distributions=distributions
+        scrutiny=scrutiny,
+        factor=factor,
+        scores=scores,
+        rows=rows,
+        distributions=distributions,
+        protection=protection,
     )
     redactor = Redactor.for_scrutiny(scrutiny)
     comments = factor_comment_page(
@@ -198,6 +205,7 @@ def workspace_factor(request: HttpRequest, slug: str, code: str) -> HttpResponse
                     scores=scores,
                     rows=rows,
                     distributions=distributions,
+                    protection=protection,
                 )
             ),
             "comments": comments,

@@ -155,8 +155,10 @@ def test_a_board_questionnaires_three_reads_fewer_than_five_everywhere(
     assert rows.status_code == 200
     options = {o["value"]: (o["count"], o["suppressed"]) for o in rows.json()[0]["options"]}
     # 3 is below 5; 6, the next smallest chosen, goes with it so that 9 - 6 does not give it.
+    # And B1 is the board's only question on SF1: the board's score for SF1, 88.9 from 9, with
+    # the other grades' zeros would give 6 and 3 back, so those read "fewer than 5" too.
     assert options["3"] == (None, True) and options["4"] == (None, True)
-    assert options["2"] == (0, False)
+    assert options["2"] == (None, True)
     assert rows.json()[0]["answered"] == 9
 
     # The workspace's evidence, through the API and on the page.
@@ -212,10 +214,12 @@ def test_the_packs_method_hides_an_areas_few_case_files(scrutiny):
 
 def test_a_drafted_finding_names_no_question_whose_counts_are_hidden(scrutiny):
     """The board's 3 and 6 are both hidden where counts are shown: a drafted finding naming
-    "BQ B1 (…, n 9)" with its score would give them back."""
+    "BQ B1 (…, n 9)" with its score would give them back. So would the survey's P1 ("74.5, n
+    17" beside 6, 10 and 1, of which the 6 and the 1 are hidden): a question is named only
+    where none of its counts is hidden."""
     from scrutiny.findings import findings_drafted
 
     drafts = findings_drafted(scrutiny=scrutiny)
     text = "\n".join(finding.drafted for finding in drafts)
-    assert "Strongest question" in text  # the practitioner survey's question is still named
-    assert "BQ B1" not in text
+    assert "Strongest question" not in text
+    assert "BQ B1" not in text and "PS P1" not in text

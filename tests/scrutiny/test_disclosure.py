@@ -16,6 +16,7 @@ from scrutiny.disclosure import (
     distributions_for_publication,
     distributions_protected,
     nhs_number_is_valid,
+    question_score_shown,
     redact,
     rows_coarsen,
     scores_for_publication,
@@ -31,6 +32,7 @@ from scrutiny.scoring import (
     Rating,
     ScrutinyScores,
     question_distributions,
+    question_score,
     scrutiny_scores,
 )
 from tests.scrutiny.test_scoring_builders import (
@@ -271,15 +273,158 @@ def test_which_instruments_are_protected(partnership, django_assert_num_queries)
         evidence.submit_many(compiled, [{"Q1": "4"}] * (n - 3) + [{"Q1": "3"}] * 3 if n else [])
     distributions = question_distributions(scrutiny=scrutiny)
     caches["evidence"].clear()
-    with django_assert_num_queries(2):  # the evidence stamp and the counts (scrutiny/kept.py)
-        assert distributions_protected(scrutiny=scrutiny) == {"BQ", "PX"}
-    with django_assert_num_queries(1):  # the stamp: the counts are kept
-        shown = distributions_for_publication(distributions, scrutiny=scrutiny)
+    # The evidence stamp, the counts by version (scrutiny/kept.py) and the factors' links.
+    with django_assert_num_queries(3):
+        protection = distributions_protected(scrutiny=scrutiny, distributions=distributions)
+    assert protection.versions == {("BQ", 1), ("PX", 1)}
+    with django_assert_num_queries(2):  # the stamp and the links: the counts are kept
+        distributions_protected(scrutiny=scrutiny, distributions=distributions)
+    with django_assert_num_queries(0):
+        shown = distributions_for_publication(
+            distributions, scrutiny=scrutiny, protection=protection
+        )
     counts = {d.instrument_code: {o.value: o.count for o in d.options} for d in shown}
     assert counts["BQ"]["3"] is None and counts["PX"]["3"] is None
     assert counts["PS"]["3"] == 3 and counts["PZ"]["3"] == 0
     # Scores are unaffected: the distribution itself still holds every count.
     assert {o.value: o.count for o in distributions[0].options}["3"] == 3
+
+
+# A distribution beside the sums it adds to (§9: "suppression changes what is shown, never the
+# sums"): the fixes of a red-team review (scrutiny/disclosure/distributions.py).
+
+GRADE_POINTS = {"4": 4.0, "3": 3.0, "2": 2.0, "1": 1.0, "na": None}
+
+
+def _graded(**counts: int) -> QuestionDistribution:
+    """A question on the four-point grade (scores 0, 1/3, 2/3, 1) and "na", counts by value."""
+    options = tuple(
+        OptionCount(value, f"Grade {value}", points, counts.get(f"g{value}", 0))
+        for value, points in GRADE_POINTS.items()
+    )
+    return QuestionDistribution("BQ", 1, "B1", "single", "Question", sum(counts.values()), options)
+
+
+@pytest.mark.parametrize(
+    ("counts", "hidden"),
+    [
+        # 2 below 5 takes 6 with it, and "75.0, n 8" beside zeros would give both back: every
+        # count reads "fewer than 5", the zeros too.
+        ({"g4": 6, "g1": 2}, {"4", "3", "2", "1", "na"}),
+        # Nothing below 5: nothing to give back, all shown.
+        ({"g4": 6, "g1": 5}, set()),
+    ],
+)
+def test_a_question_a_sources_score_gives_back_hides_every_count_once_one_is(counts, hidden):
+    shown = distribution_shown(_graded(**counts), threshold=5, protected=True, exposed=True)
+    assert {o.value for o in shown.options if o.suppressed} == hidden
+    assert shown.answered == sum(counts.values())
+    # Not protected (20 responses or more of a practitioner survey or audits): nothing hidden.
+    plain = distribution_shown(_graded(**counts), threshold=5, protected=False, exposed=True)
+    assert not plain.suppressed
+
+
+@pytest.mark.parametrize(
+    "counts",
+    [
+        # Six Outstanding, one Inadequate, one Requires improvement: 1 and 1 read "fewer than
+        # 5", and (6 + 1/3)/8 = 79.2 from n 8 would give them back. Likewise 70.4 and 74.1, n 9.
+        {"g4": 6, "g1": 1, "g2": 1},
+        {"g4": 6, "g1": 2, "g2": 1},
+        {"g4": 6, "g1": 1, "g2": 2},
+        # The Not applicable's 1 and the next smallest (Good, 6) hidden: a score shown with its
+        # n (12) beside the answered (13) and 6 Outstanding would give both back.
+        {"g4": 6, "g3": 6, "gna": 1},
+    ],
+)
+def test_a_question_score_is_not_shown_beside_a_suppressed_count(counts):
+    distribution = _graded(**counts)
+    shown = distribution_shown(distribution, threshold=5, protected=True)
+    assert shown.suppressed and any(not o.suppressed and o.count for o in shown.options)
+    assert question_score_shown(distribution, shown) is None
+    # Shown whole, the question's score is shown as every score is.
+    whole = distribution_shown(distribution, threshold=5, protected=False)
+    assert question_score_shown(distribution, whole) == question_score(distribution)
+    assert question_score(distribution) is not None
+
+
+BOARD = [
+    Q("B1", factors="SF1"),
+    Q("B2", factors="SF1"),
+    Q("B3", factors="SF2"),
+    Q("B4", factors="SF2"),
+]
+
+
+@pytest.mark.django_db
+def test_only_the_one_question_with_a_count_hidden_among_its_sources_hides_every_count(
+    partnership,
+):
+    """Eight board members. SF1 rests on B1 and B2, each 6 Outstanding, 1 Inadequate and 1
+    Requires improvement: both have counts hidden, so the board's 79.2 (n 8) for SF1 is one
+    sum of four hidden counts, and each shows its 6. SF2 rests on B3 (6 Outstanding, 2
+    Inadequate: 2 and 6 hidden) and B4 (8 Outstanding, shown whole): the board's score for SF2
+    less B4's would be B3's own, so every count of B3 reads "fewer than 5". No question with a
+    count hidden is named in a drafted finding, with its score and n; B4 is."""
+    from scrutiny.findings import findings_drafted
+
+    scrutiny = make_scrutiny(partnership)
+    board = make_instrument(scrutiny, code="BQ", kind="board_questionnaire", questions=BOARD)
+    same = {"B1": "4", "B2": "4", "B3": "4", "B4": "4"}
+    Evidence(scrutiny).submit_many(
+        board,
+        [same] * 6
+        + [
+            {"B1": "1", "B2": "2", "B3": "1", "B4": "4"},
+            {"B1": "2", "B2": "1", "B3": "1", "B4": "4"},
+        ],
+    )
+    protection = distributions_protected(scrutiny=scrutiny)
+    assert protection.exposed == {("BQ", 1, "B3")}
+    shown = {
+        d.code: {o.value: o.count for o in d.options}
+        for d in distributions_for_publication(
+            question_distributions(scrutiny=scrutiny), scrutiny=scrutiny
+        )
+    }
+    assert shown["B1"] == shown["B2"] == {"4": 6, "3": 0, "2": None, "1": None, "na": 0}
+    assert shown["B3"] == dict.fromkeys(GRADE_POINTS)
+    assert shown["B4"] == {"4": 8, "3": 0, "2": 0, "1": 0, "na": 0}
+    drafted = {f.factor.code: f.drafted for f in findings_drafted(scrutiny=scrutiny)}
+    # The sources' scores and n are shown, as §6 to §8 require.
+    assert "By source: Board questionnaire 79.2 (n 8)." in drafted["SF1"]
+    assert "Strongest question" not in drafted["SF1"]
+    assert "Strongest question: “Question B4” (Instrument BQ: 100.0, n 8" in drafted["SF2"]
+    assert "B3" not in drafted["SF2"] and "Weakest question" not in drafted["SF2"]
+
+
+@pytest.mark.django_db
+def test_protection_is_decided_version_by_version(partnership):
+    """A practitioner survey of 21 responses: 1 to its first version, 20 to its second. Its
+    distributions are counted version by version, so the first version's are those of one
+    response, protected as such; the second's, of 20, are not."""
+    scrutiny = make_scrutiny(partnership)
+    evidence = Evidence(scrutiny)
+    # Linked to no factor: no source's score rests on them (the test above).
+    questions = [Q("P1", factors=""), Q("P2", factors="")]
+    first = make_instrument(
+        scrutiny, code="PS", kind="practitioner_survey", questions=questions[:1]
+    )
+    evidence.submit(first, {"P1": "1"})
+    second = make_instrument(scrutiny, code="PS", kind="practitioner_survey", questions=questions)
+    evidence.submit_many(second, [{"P1": "4", "P2": "3"}] * 19 + [{"P1": "2", "P2": "3"}])
+    distributions = question_distributions(scrutiny=scrutiny)
+    protection = distributions_protected(scrutiny=scrutiny, distributions=distributions)
+    assert protection.versions == {("PS", 1)}
+    shown = {
+        (d.version, d.code): {o.value: o.count for o in d.options if o.count != 0}
+        for d in distributions_for_publication(
+            distributions, scrutiny=scrutiny, protection=protection
+        )
+    }
+    assert shown[(1, "P1")] == {"2": None, "1": None}  # the 1, and an option nobody chose
+    assert shown[(2, "P1")] == {"4": 19, "2": 1}
+    assert shown[(2, "P2")] == {"3": 20}
 
 
 # §10 Redaction ----------------------------------------------------------------------------------

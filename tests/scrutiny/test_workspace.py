@@ -194,15 +194,12 @@ def test_findings_are_drafted_from_the_data_then_signed_off_frozen(scrutiny, scr
     text = drafted["SF1"].drafted
     assert "Limited evidence: 46.8 from 15 responses." in text
     assert "The sources diverge by 60.3 points" in text
-    # The question in words, with its instrument's title; the codes after them, for analysts.
-    assert (
-        "Strongest question: “How good was the plan?” (Practitioner survey: 76.9, n 13; "
-        "code PS Q6)." in text
-    )
     # AUD Q6's two answers are both suppressed where its counts are shown (SCORING.md §9: an
     # instrument of fewer than 20 responses), and 16.7 from n 2 would give both back (0 and a
-    # third): it is left out of the draft, so PS Q6 is the only question named.
-    assert "AUD Q6" not in text and "Weakest question" not in text
+    # third). PS Q6's 2 is suppressed, and the 5 with it: "76.9, n 13" beside the 6 shown would
+    # give both back. Neither question is named (the half-way test below names one).
+    assert "AUD Q6" not in text and "PS Q6" not in text
+    assert "Strongest question" not in text and "Weakest question" not in text
     assert "no counting response" in drafted["SF2"].drafted
     with pytest.raises(ApplicationError, match="SF1, SF2 before signing"):
         findings.findings_sign_off(scrutiny=scrutiny, user=scrutineer)

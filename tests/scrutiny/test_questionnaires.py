@@ -120,9 +120,10 @@ class TestFields:
 
     def test_help_is_escaped_and_linked_to_the_input(self, compiled):
         form = q.section_form_class(compiled, 1)(answers={"Q1": "yes"}, prefix="1")
-        # The workbook's help, escaped, then the longest answer taken (ANSWER_TEXT_MAX_CHARS).
-        assert (
-            form.fields["Q7"].help_text == "Say &lt;what&gt; &amp; why.<br>Up to 10,000 characters."
+        # The workbook's help, escaped and in the questionnaire's language (a Welsh page may show
+        # an English questionnaire), then the longest answer taken (ANSWER_TEXT_MAX_CHARS).
+        assert form.fields["Q7"].help_text == (
+            '<span lang="en-GB">Say &lt;what&gt; &amp; why.</span><br>Up to 10,000 characters.'
         )
         assert form.fields["Q7"].max_length == 10_000
         html = str(form["Q7"].as_field_group())

@@ -62,6 +62,17 @@ class NumberField(forms.DecimalField):
         return super().to_python(value)
 
 
+class AnswerTextField(forms.CharField):
+    """A text answer, its limit checked on the server only. Given `maxlength`, a browser cuts
+    pasted text short without a word, and "Shorten your answer…" (which says how long it is)
+    never shows; the hint states the limit instead."""
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        attrs = super().widget_attrs(widget)
+        attrs.pop("maxlength", None)
+        return attrs
+
+
 def _help_text(question: CompiledQuestion, extra: str, lang: str = "") -> SafeString:
     # templates/components/field.html prints help text unescaped (Django's convention), so the
     # help written in a workbook is escaped here. The help is the questionnaire's words, in its
@@ -128,7 +139,7 @@ def question_field(question: CompiledQuestion, *, hint: str = "", lang: str = ""
     limit = settings.ANSWER_TEXT_MAX_CHARS
     up_to = _("Up to %(limit)s characters.") % {"limit": f"{limit:,}"}
     common["help_text"] = _help_text(question, " ".join(filter(None, [hint, up_to])), lang)
-    return forms.CharField(
+    return AnswerTextField(
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=limit,
         error_messages={

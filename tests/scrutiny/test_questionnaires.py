@@ -131,6 +131,20 @@ class TestFields:
         assert 'aria-describedby="id_1-Q7_helptext"' in html
         assert "<label" in html and "Anything else?" in html
 
+    def test_a_long_answer_is_refused_with_its_length_not_cut_short(self, compiled, settings):
+        """No `maxlength` for the browser to cut pasted text silently: the server says how
+        long the answer is, and the hint states the limit."""
+        settings.ANSWER_TEXT_MAX_CHARS = 20
+        form = q.section_form_class(compiled, 1)(answers={"Q1": "yes"}, prefix="1")
+        html = str(form["Q7"].as_field_group())
+        assert "<textarea" in html and "maxlength" not in html
+        assert "Up to 20 characters." in html
+        posted = q.section_form_class(compiled, 1)(
+            {"1-Q7": "x" * 25}, answers={"Q1": "yes"}, prefix="1"
+        )
+        assert not posted.is_valid()
+        assert posted.errors["Q7"] == ["Shorten your answer to 20 characters or fewer (it has 25)."]
+
     def test_radio_group_is_a_fieldset_with_the_question_as_legend(self, compiled):
         form = q.section_form_class(compiled, 0)()
         html = str(form["Q1"].as_field_group())

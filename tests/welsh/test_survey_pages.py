@@ -178,6 +178,10 @@ def test_the_board_questionnaire_signed_in(survey_scrutiny, board_member, data):
     _walk(client, step, data)
     assert_welsh(client.get(reverse("answer-thanks", args=[draft_id])), data)
     assert_welsh(client.get(reverse("answer-list")), data)
+    # Starting again: told in Welsh that the answers went in, and when (the month in Welsh).
+    again = assert_welsh(client.post(reverse("answer-start", args=[survey.pk]), follow=True), data)
+    assert "Rydych wedi cyflwyno eich atebion" in again
+    assert any(month in again for month in MONTHS_CY)
 
 
 def test_family_feedback_by_the_open_link(survey_scrutiny, council, social_worker, data):

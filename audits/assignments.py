@@ -14,7 +14,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from audits.completion import sample_instrument
 from audits.models import Assignment, AuditEvent, CaseFile, Sample
@@ -184,8 +185,9 @@ def _first_due(assignments: list[Assignment]) -> str:
     dates = [a.due for a in assignments if a.due is not None]
     if not dates:
         return ""
-    first = min(dates)
-    return f", the first due by {first.day} {first:%B %Y}"
+    # The email is written in English only: its month too, whatever the active language.
+    with translation.override("en"):
+        return f", the first due by {date_format(min(dates), 'j F Y')}"
 
 
 def assignments_notify(*, assignment_ids: Sequence[int]) -> int:

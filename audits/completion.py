@@ -14,15 +14,14 @@ Assigning auditors: audits/assignments.py; immediate concerns: audits/concerns.p
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 
 from audits.models import Assignment, AuditEvent, CaseFile, Moderation, Sample
 from audits.moderation import moderation_case_locked, moderation_supersede_late
 from audits.permissions import PAIR_SUBMITTED, audit_may_reopen
+from audits.stale import stale_message
 from audits.trail import audit_event_record
 from scrutiny.errors import ApplicationError
 from scrutiny.evidence import (
@@ -195,39 +194,12 @@ def _read_locked(assignment: Assignment) -> tuple[Assignment, bool]:
     return _FRESH.select_related(*full).get(pk=assignment.pk), False
 
 
-def _last_change(assignment: Assignment) -> dt.datetime | None:
-    return (
-        AuditEvent.objects.filter(
-            assignment=assignment,
-            action__in=[
-                AuditEvent.Action.CHANGED,
-                AuditEvent.Action.SUBMITTED,
-                AuditEvent.Action.REOPENED,
-                AuditEvent.Action.ASSIGNED,
-            ],
-        )
-        .order_by("-at", "-pk")
-        .values_list("at", flat=True)
-        .first()
-    )
-
-
 def _check_revision(assignment: Assignment, revision: int) -> None:
-    if revision == assignment.revision:
-        return
-    changed = _last_change(assignment)
-    when = ""
-    if changed is not None:
-        local = timezone.localtime(changed)
-        when = f" at {local:%H:%M}"
-        if local.date() != timezone.localdate():
-            when += f" on {local.day} {local:%B %Y}"
-    raise StaleRevision(
-        f"This audit was changed in another tab or by someone else{when}. Nothing you typed on "
-        "this page was saved. Reload the page to see the answers saved now, then make your "
-        "changes again.",
-        extra={"revision": assignment.revision},
-    )
+    if revision != assignment.revision:
+        raise StaleRevision(
+            stale_message(assignment),
+            extra={"revision": assignment.revision},
+        )
 
 
 def _check_auditor(user: User, assignment: Assignment) -> None:

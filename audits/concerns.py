@@ -13,7 +13,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from audits.models import Assignment, AuditEvent, CaseFile, ImmediateConcern
 from audits.trail import audit_event_record
@@ -84,8 +86,10 @@ def concern_raise(*, assignment: Assignment, concern: str, user: User) -> Concer
 
 
 def _when(moment: dt.datetime) -> str:
-    local = timezone.localtime(moment)
-    return f"{local:%H:%M} on {local.day} {local:%B %Y}"
+    """A moment for the lead's email, which is written in English only: the month named in
+    English whatever the active language or the server's locale."""
+    with translation.override("en"):
+        return date_format(timezone.localtime(moment), r"H:i \o\n j F Y")
 
 
 def concern_notify(*, concern_id: int) -> bool:
@@ -141,15 +145,25 @@ def concern_notify(*, concern_id: int) -> bool:
     return True
 
 
+def _acknowledged_already(concern: ImmediateConcern) -> str:
+    """Shown on the reader's page, so in their language, the month's name too."""
+    assert concern.acknowledged_at is not None
+    local = timezone.localtime(concern.acknowledged_at)
+    when = {"time": date_format(local, "H:i"), "date": date_format(local, "j F Y")}
+    if concern.acknowledged_by is None:
+        return gettext("This concern was already acknowledged at %(time)s on %(date)s.") % when
+    return gettext("%(person)s already acknowledged this concern at %(time)s on %(date)s.") % {
+        "person": str(concern.acknowledged_by),
+        **when,
+    }
+
+
 @transaction.atomic
 def concern_acknowledge(*, concern: ImmediateConcern, user: User) -> ImmediateConcern:
     """The lead (or the business unit, or the scrutineer) has read the concern and acts on it."""
     concern = ImmediateConcern.objects.select_for_update().get(pk=concern.pk)
     if concern.acknowledged_at is not None:
-        raise ApplicationError(
-            f"{concern.acknowledged_by or 'nobody'} already acknowledged this concern at "
-            f"{_when(concern.acknowledged_at)}."
-        )
+        raise ApplicationError(_acknowledged_already(concern))
     concern.acknowledged_by = user
     concern.acknowledged_at = timezone.now()
     concern.save(update_fields=["acknowledged_by", "acknowledged_at"])

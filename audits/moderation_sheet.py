@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.utils.translation import gettext, gettext_noop
+
 from audits.models import Assignment, CaseFile, Moderation
 from scrutiny.errors import ApplicationError
 from scrutiny.evidence import EMPTY, answer_values_by_response
@@ -35,12 +37,16 @@ from scrutiny.models import InstrumentVersion, Question, Response
 from scrutiny.questionnaires import answer_display
 
 NOT_STARTED, DRAFT, SUBMITTED, MODERATED = "not_started", "draft", "submitted", "moderated"
+# In English, as the API's schema names them; marked (gettext_noop) so that the sheet says them
+# in the active language (`Contribution.status_words`), as it says "Not answered".
 STATUS_WORDS = {
-    NOT_STARTED: "Not started",
-    DRAFT: "In draft",
-    SUBMITTED: "Submitted",
-    MODERATED: "Moderated",
+    NOT_STARTED: gettext_noop("Not started"),
+    DRAFT: gettext_noop("In draft"),
+    SUBMITTED: gettext_noop("Submitted"),
+    MODERATED: gettext_noop("Moderated"),
 }
+NOT_ANSWERED = gettext_noop("Not answered")
+NOT_SUBMITTED = gettext_noop("Not submitted yet")
 
 
 @dataclass(frozen=True)
@@ -64,14 +70,14 @@ class Contribution:
     def label(self) -> str:
         name = f"{self.agency_name} ({self.agency_code})"
         if self.role == Assignment.Role.SECOND:
-            return f"{name}, independent second auditor"
+            return gettext("%(agency)s, independent second auditor") % {"agency": name}
         return name
 
     @property
     def status_words(self) -> str:
         if self.late:
-            return "Submitted since moderation"
-        return STATUS_WORDS[self.status]
+            return gettext("Submitted since moderation")
+        return gettext(STATUS_WORDS[self.status])
 
 
 @dataclass(frozen=True)
@@ -109,7 +115,7 @@ class SheetQuestion:
     def common_display(self) -> str:
         """The answer every agency gave, in words, when they agree."""
         given = [a for a in self.answers if a.contribution.submitted]
-        return given[0].display if given else "Not submitted yet"
+        return given[0].display if given else gettext(NOT_SUBMITTED)
 
 
 @dataclass(frozen=True)
@@ -306,10 +312,10 @@ class _SheetAnswers:
     def answer(self, contribution: Contribution, code: str) -> SheetAnswer:
         """One contribution's answer to one question; drafts are not shown."""
         if not contribution.submitted or contribution.response is None:
-            return SheetAnswer(contribution, None, "Not submitted yet")
+            return SheetAnswer(contribution, None, gettext(NOT_SUBMITTED))
         raw = self.values.get(contribution.response.pk, {}).get(code)
         raw = None if raw in EMPTY else raw
-        words = self.shown[contribution.assignment_id].get(code, "Not answered")
+        words = self.shown[contribution.assignment_id].get(code) or gettext(NOT_ANSWERED)
         return SheetAnswer(contribution, raw, words)
 
     def question(self, code: str, section: str = "") -> SheetQuestion:
@@ -329,7 +335,7 @@ class _SheetAnswers:
             disagree=compared and len(distinct) > 1,
             common=given[0].value if alike else None,
             agreed=self.agreed.get(code),
-            agreed_display=self.agreed_shown.get(code, "Not answered"),
+            agreed_display=self.agreed_shown.get(code) or gettext(NOT_ANSWERED),
             rationale=str(self.rationales.get(code, "")),
             section=section,
         )

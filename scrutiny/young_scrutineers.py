@@ -45,6 +45,7 @@ from scrutiny.models import (
     User,
 )
 from scrutiny.packs.data import PackData
+from scrutiny.packs.words import long_date
 from scrutiny.scoring import OptionCount, QuestionDistribution, Rating
 
 # How a young scrutineer's observation, or its author, is shown wherever it is shown.
@@ -187,7 +188,7 @@ def plain_summary_of(publication: Publication) -> PlainSummary:
     return PlainSummary(
         text=redactor.redact(publication.plain_summary),
         approved=plain_summary_is_approved(publication),
-        approved_on=f"{timezone.localtime(approved_at):%-d %B %Y}" if approved_at else "",
+        approved_on=long_date(timezone.localtime(approved_at)) if approved_at else "",
     )
 
 
@@ -315,7 +316,7 @@ def feedback_results(*, partnership: Partnership) -> list[FeedbackRow]:
         rows.append(
             FeedbackRow(
                 title=scrutiny.title,
-                published_on=f"{timezone.localtime(publication.published_at):%-d %B %Y}",
+                published_on=long_date(timezone.localtime(publication.published_at)),
                 responses=responses.get(scrutiny.pk, 0),
                 questions=tuple(questions),
             )

@@ -73,7 +73,7 @@ class SurveysConfig(AppConfig):
         (scrutiny.imports.app_import_headings finds this through the app registry)."""
         from surveys.imports import INVITATION_LIST
 
-        return {INVITATION_LIST: "Inviting people from a list"}
+        return {INVITATION_LIST: gettext("Inviting people from a list")}
 
     def pack_method(self, *, scrutiny: Any) -> dict[str, str]:
         """The event pack's method: each survey instrument's returns and response rate, by

@@ -40,13 +40,13 @@ class SurveyForm(forms.Form):
         queryset=Instrument.objects.none(),
         label=_("Questionnaire"),
         empty_label=_("Choose a questionnaire"),
-        error_messages={"required": "Choose the questionnaire to send."},
+        error_messages={"required": _("Choose the questionnaire to send.")},
     )
     title = forms.CharField(
         label=_("Title"),
         help_text=_("Respondents see this on every page and in their email."),
         max_length=200,
-        error_messages={"required": "Give the survey a title."},
+        error_messages={"required": _("Give the survey a title.")},
     )
     opens_at = forms.DateTimeField(
         label=_("Opens"),

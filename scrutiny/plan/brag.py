@@ -3,8 +3,8 @@ track) as its colour and what the partnership means by it (`Partnership.brag_key
 key line that heads the delivery plan in its workbook and its PDF alike.
 
 `BRAG_WORDS` are the English words (what the import reads back, and the plan's rows hold);
-`brag_word`, `brag_label` and `key_line` say them in the active language (issue 18), the
-partnership's own words for a status left as written unless they are the defaults."""
+`brag_word`, `brag_label`, `key_entries` and `key_line` say them in the active language (issue
+18), the partnership's own words for a status left as written unless they are the defaults."""
 
 from __future__ import annotations
 
@@ -34,6 +34,12 @@ def brag_word(status: str) -> str:
 def brag_label(status: str, key: dict[str, str]) -> str:
     """A status in words: its colour and what the partnership means by it."""
     return f"{brag_word(status)}: {brag_key_word(key.get(status, ''))}".rstrip(": ")
+
+
+def key_entries(key: Mapping[str, str]) -> list[tuple[str, str, str]]:
+    """The key as a page lists it: each status, its colour and its words, in the active
+    language ("green", "Gwyrdd", "Ar y trywydd iawn"), so no page prints the stored English."""
+    return [(status, brag_word(status), brag_key_word(key.get(status, ""))) for status in STATUSES]
 
 
 def key_line(key: Mapping[str, str]) -> str:

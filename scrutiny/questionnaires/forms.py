@@ -43,6 +43,7 @@ from scrutiny.questionnaires.conditions import (
     condition_hint,
     question_visibility,
 )
+from scrutiny.questionnaires.language import html_lang, shown_in_other_language
 
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d.%m.%Y", "%d %m %Y"]
 
@@ -61,20 +62,34 @@ class NumberField(forms.DecimalField):
         return super().to_python(value)
 
 
-def _help_text(question: CompiledQuestion, extra: str) -> SafeString:
+class AnswerTextField(forms.CharField):
+    """A text answer, its limit checked on the server only. Given `maxlength`, a browser cuts
+    pasted text short without a word, and "Shorten your answer…" (which says how long it is)
+    never shows; the hint states the limit instead."""
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        attrs = super().widget_attrs(widget)
+        attrs.pop("maxlength", None)
+        return attrs
+
+
+def _help_text(question: CompiledQuestion, extra: str, lang: str = "") -> SafeString:
     # templates/components/field.html prints help text unescaped (Django's convention), so the
-    # help written in a workbook is escaped here.
+    # help written in a workbook is escaped here. The help is the questionnaire's words, in its
+    # `lang`; `extra` is the platform's (a follow-up's condition, a limit), in the page's.
     parts = [
         conditional_escape(part).replace("\n", "<br>") for part in (question.help, extra) if part
     ]
+    if lang and question.help:
+        parts[0] = f'<span lang="{conditional_escape(lang)}">{parts[0]}</span>'
     return mark_safe("<br>".join(parts))  # noqa: S308 - every part is escaped above
 
 
-def question_field(question: CompiledQuestion, *, hint: str = "") -> forms.Field:
-    """The form field asking one question."""
+def question_field(question: CompiledQuestion, *, hint: str = "", lang: str = "") -> forms.Field:
+    """The form field asking one question; `lang`, its texts' language, marks its help."""
     common: dict[str, Any] = {
         "label": question.text,
-        "help_text": _help_text(question, hint),
+        "help_text": _help_text(question, hint, lang),
         "required": question.required,
     }
     choices = [(option.value, option.label) for option in question.options.values()]
@@ -123,8 +138,8 @@ def question_field(question: CompiledQuestion, *, hint: str = "") -> forms.Field
         )
     limit = settings.ANSWER_TEXT_MAX_CHARS
     up_to = _("Up to %(limit)s characters.") % {"limit": f"{limit:,}"}
-    common["help_text"] = _help_text(question, " ".join(filter(None, [hint, up_to])))
-    return forms.CharField(
+    common["help_text"] = _help_text(question, " ".join(filter(None, [hint, up_to])), lang)
+    return AnswerTextField(
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=limit,
         error_messages={
@@ -197,6 +212,13 @@ class QuestionnairePage(forms.Form):
         for code, field in self.fields.items():
             field.required = enforce_required and self.compiled.questions[code].required
 
+    @property
+    def content_lang(self) -> str:
+        """The `lang` of the questionnaire's own texts when they are not in the page's language
+        (an instrument without Welsh on a Welsh page), else "". components/field.html marks
+        them, and only them: the platform's own words ("(dewisol)", "Gwall:") keep the page's."""
+        return html_lang(self.compiled) if shown_in_other_language(self.compiled) else ""
+
     def _page_answers(self) -> dict[str, Any]:
         """The choices sent on this page, for the conditions of its own follow-ups."""
         sent: dict[str, Any] = {}
@@ -252,7 +274,7 @@ def section_form_class(compiled: CompiledVersion, section_index: int) -> type[Qu
         condition = question.show_if
         if condition is not None and condition.code in section.codes:
             hint = condition_hint(compiled, condition)
-        fields[code] = question_field(question, hint=hint)
+        fields[code] = question_field(question, hint=hint, lang=html_lang(compiled))
     attrs: dict[str, Any] = {
         **fields,
         "compiled": compiled,

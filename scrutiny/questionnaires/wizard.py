@@ -193,6 +193,8 @@ class DraftWizardView(InstrumentWizardView):
                     "question": compiled.questions[code].text,
                     "answer": shown.get(code, ""),
                     "required": compiled.questions[code].required,
+                    # A chosen option's label is the questionnaire's words (its `lang`).
+                    "choice": compiled.questions[code].type in CHOICE_TYPES,
                 }
                 for code in section.codes
                 if compiled.visible(code, self.draft)

@@ -10,12 +10,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from scrutiny import jobs, permissions, selectors, services
 from scrutiny.errors import ApplicationError
+from scrutiny.exports.jobs import EXPORT_KIND
 from scrutiny.forms import PartnershipForm
 from scrutiny.health import health_check
 from scrutiny.home import home_tasks
@@ -25,7 +26,7 @@ from scrutiny.imports import (
     SCRUTINY_IMPORT,
     app_import_headings,
 )
-from scrutiny.models import EventPack, Partnership, User
+from scrutiny.models import EventPack, Job, Partnership, User
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -129,7 +130,7 @@ def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
     pack = EventPack.objects.filter(job=job).select_related("scrutiny").first()
     # An app's import (a sample drawn from a case list, an invitation list): its heading from
     # the app, its links in the job's result, so that the core names none of the app's pages.
-    heading = app_import_headings().get(job.kind, "")
+    app_heading = app_import_headings().get(job.kind, "")
     return render(
         request,
         "scrutiny/job_detail.html",
@@ -139,10 +140,28 @@ def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
             "stalled": jobs.job_stalled(job),
             # Offered on a stalled job; job.js shows it when a running job becomes stalled.
             "can_restart": permissions.can_restart_job(request.user, job),
-            "import_kind": _IMPORT_KINDS.get(job.kind) or ("app" if heading else ""),
-            "heading": heading,
+            "import_kind": _IMPORT_KINDS.get(job.kind) or ("app" if app_heading else ""),
+            "heading": _job_heading(job, pack, app_heading),
         },
     )
+
+
+def _job_heading(job: Job, pack: EventPack | None, app_heading: str) -> str:
+    """The job page's heading and title in the reader's language, never the stored kind
+    ("responses import"), which is English and a programmer's word."""
+    if pack is not None:
+        return gettext("Building the event pack")
+    return str(_HEADINGS.get(job.kind) or app_heading or gettext("Background work"))
+
+
+_HEADINGS = {
+    "selfcheck": gettext_lazy("Background work check"),
+    RESPONSES_IMPORT: gettext_lazy("Importing responses"),
+    INSTRUMENT_IMPORT: gettext_lazy("Importing an instrument workbook"),
+    SCRUTINY_IMPORT: gettext_lazy("Importing a scrutiny workbook"),
+    EXPORT_KIND: gettext_lazy("Exporting responses"),
+    "published event pack": gettext_lazy("Building the published pack"),
+}
 
 
 # The core's jobs that import a workbook, by what their page calls them ("app" is an app's).

@@ -31,7 +31,7 @@ from scrutiny.forms_plan import ActionForm, OutcomeForm, PriorityForm, UpdateFor
 from scrutiny.models import Action, Brag, Partnership, Scrutiny, User
 from scrutiny.packs.plan import render_plan_xlsx
 from scrutiny.packs.plan_pdf import render_plan_pdf
-from scrutiny.plan.brag import brag_label
+from scrutiny.plan.brag import brag_label, key_entries
 from scrutiny.plan.redaction import ActionRedactors
 from scrutiny.plan.selectors import (
     actions_shown,
@@ -68,7 +68,6 @@ def _partnership(request: HttpRequest) -> Partnership:
 def plan_overview(request: HttpRequest) -> HttpResponse:
     partnership = _partnership(request)
     visible = permissions.actions_visible_to(request.user).filter(partnership=partnership)
-    key = partnership.brag_key
     priorities = priority_counts(
         permissions.priorities_visible_to(request.user).filter(partnership=partnership), visible
     )
@@ -79,7 +78,7 @@ def plan_overview(request: HttpRequest) -> HttpResponse:
             "partnership": partnership,
             "priorities": priorities,
             "unplaced": actions_shown(plan_actions(visible.filter(outcome__isnull=True))),
-            "key": key,
+            "key": key_entries(partnership.brag_key),
             "can_plan": permissions.can_plan(request.user),
             "own_agency": permissions.is_agency_lead(request.user),
             "priority_form": PriorityForm(),

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 from scrutiny import permissions
 from scrutiny.forms_scrutinies import WorkbookForm
 from scrutiny.models import User
+from scrutiny.plan.brag import key_entries
 from scrutiny.plan.importing_job import plan_import_start
 from scrutiny.views.scrutinies.form_pages import posted_with_files
 
@@ -31,5 +32,5 @@ def plan_import_page(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "scrutiny/plan/import.html",
-        {"form": form, "partnership": partnership, "key": partnership.brag_key},
+        {"form": form, "partnership": partnership, "key": key_entries(partnership.brag_key)},
     )

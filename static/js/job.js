@@ -3,13 +3,16 @@
 (function () {
   var box = document.querySelector("[data-job]");
   if (!box) return;
-  var statusNames = { queued: "Waiting to start", running: "In progress", done: "Finished", failed: "Failed" };
+  // The status's words in the page's language, from the page (data-queued, data-stalled …).
+  var status = box.querySelector("[data-job-status]");
   var stalledNotice = box.querySelector("[data-job-stalled]");
   function poll() {
     fetch(box.dataset.jobUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (r) { return r.json(); })
       .then(function (job) {
-        box.querySelector("[data-job-status]").textContent = job.stalled ? "Stalled" : (statusNames[job.status] || job.status);
+        var said = job.stalled ? status.dataset.stalled : status.dataset[job.status];
+        // Written only when it changes, so that the live region announces a change once.
+        if (status.textContent !== (said || job.status)) status.textContent = said || job.status;
         box.querySelector("[data-job-progress]").value = job.progress;
         box.querySelector("[data-job-message]").textContent = job.message;
         if (stalledNotice) stalledNotice.hidden = !job.stalled;

@@ -17,12 +17,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from scrutiny.errors import ApplicationError
 from scrutiny.models import User
 from surveys import permissions
-from surveys.models import OpenDraft
+from surveys.models import OpenDraft, Survey
 from surveys.services import answering, invitations
 from surveys.views.respond import SurveyWizard
 
@@ -63,10 +65,28 @@ def answer_start(request: HttpRequest, survey_id: int) -> HttpResponse:
     assert isinstance(request.user, User)  # login_required
     try:
         draft = answering.signed_in_draft_start(survey=survey, user=request.user)
+    except answering.AlreadySubmitted:
+        messages.error(request, _submitted_already(survey, request.user))
+        return redirect("answer-list")
     except ApplicationError as exc:
         messages.error(request, exc.message)
         return redirect("answer-list")
     return redirect("answer-step", draft.pk, "resume")
+
+
+def _submitted_already(survey: Survey, user: User) -> str:
+    """A board member who submitted already is told so in their language, the month too (the
+    service's own message is English)."""
+    used_at = (
+        OpenDraft.objects.filter(survey=survey, entered_by=user)
+        .values_list("used_at", flat=True)
+        .first()
+    )
+    words = {"title": survey.title}
+    if used_at is None:
+        return gettext("You submitted your answers to “%(title)s”. Thank you.") % words
+    words["date"] = date_format(used_at, "j F Y")
+    return gettext("You submitted your answers to “%(title)s” on %(date)s. Thank you.") % words
 
 
 @method_decorator(login_required, name="dispatch")

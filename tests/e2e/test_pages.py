@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.utils import translation
+from django.utils.translation import gettext, pgettext
 from playwright.sync_api import Page, expect
 
 from config import celery_app
@@ -136,3 +138,26 @@ def test_redoc_loads_under_its_policy(page: Page, log_in, scrutineer, csp_violat
     assert blocked, csp_violations
     for text in blocked:
         csp_violations.remove(text)
+
+
+def test_a_welsh_job_page_stays_welsh_as_it_runs(page: Page, log_in, business_unit):
+    """job.js takes the status's words from the page, so a Welsh page stays Welsh after its
+    first poll, and the status is announced politely as it changes."""
+    job = services.job_create(kind="selfcheck", user=business_unit)
+    log_in(business_unit)
+    visit(page, "/")
+    submit(page, "Cymraeg")
+    visit(page, f"/jobs/{job.pk}/")
+    with translation.override("cy"):
+        heading = gettext("Background work check")
+        running = pgettext("job status", "In progress")
+        finished = pgettext("job status", "Finished")
+    expect(page).to_have_title(re.compile(re.escape(heading)))
+    status = page.locator("[data-job-status]")
+    expect(status.locator("xpath=..")).to_have_attribute("aria-live", "polite")
+
+    services.job_progress(job_id=job.pk, progress=40, message="Hanner ffordd.")
+    expect(status).to_have_text(running)
+    services.job_finish(job_id=job.pk, result={}, message="Wedi gorffen.")
+    expect(status).to_have_text(finished)
+    assert running != "In progress" and finished != "Finished"

@@ -120,15 +120,30 @@ class TestFields:
 
     def test_help_is_escaped_and_linked_to_the_input(self, compiled):
         form = q.section_form_class(compiled, 1)(answers={"Q1": "yes"}, prefix="1")
-        # The workbook's help, escaped, then the longest answer taken (ANSWER_TEXT_MAX_CHARS).
-        assert (
-            form.fields["Q7"].help_text == "Say &lt;what&gt; &amp; why.<br>Up to 10,000 characters."
+        # The workbook's help, escaped and in the questionnaire's language (a Welsh page may show
+        # an English questionnaire), then the longest answer taken (ANSWER_TEXT_MAX_CHARS).
+        assert form.fields["Q7"].help_text == (
+            '<span lang="en-GB">Say &lt;what&gt; &amp; why.</span><br>Up to 10,000 characters.'
         )
         assert form.fields["Q7"].max_length == 10_000
         html = str(form["Q7"].as_field_group())
         assert 'id="id_1-Q7_helptext"' in html
         assert 'aria-describedby="id_1-Q7_helptext"' in html
         assert "<label" in html and "Anything else?" in html
+
+    def test_a_long_answer_is_refused_with_its_length_not_cut_short(self, compiled, settings):
+        """No `maxlength` for the browser to cut pasted text silently: the server says how
+        long the answer is, and the hint states the limit."""
+        settings.ANSWER_TEXT_MAX_CHARS = 20
+        form = q.section_form_class(compiled, 1)(answers={"Q1": "yes"}, prefix="1")
+        html = str(form["Q7"].as_field_group())
+        assert "<textarea" in html and "maxlength" not in html
+        assert "Up to 20 characters." in html
+        posted = q.section_form_class(compiled, 1)(
+            {"1-Q7": "x" * 25}, answers={"Q1": "yes"}, prefix="1"
+        )
+        assert not posted.is_valid()
+        assert posted.errors["Q7"] == ["Shorten your answer to 20 characters or fewer (it has 25)."]
 
     def test_radio_group_is_a_fieldset_with_the_question_as_legend(self, compiled):
         form = q.section_form_class(compiled, 0)()

@@ -256,7 +256,10 @@ def test_an_instrument_without_welsh_opens_in_english_and_says_so(survey, counci
     assert '<div lang="en-GB">' in page.text and '<h1 lang="en-GB">About the case</h1>' in page.text
     client.post(_step(survey, "0"), {"0-Q1": "no"})
     client.post(_step(survey, "1"), {})
-    assert "data-english-only" in client.get(_step(survey, "check")).text
+    check = client.get(_step(survey, "check")).text
+    assert "data-english-only" in check
+    # A chosen option's label is the questionnaire's English, marked so on the Welsh page.
+    assert '<dd><span lang="en-GB">No</span></dd>' in check
     client.post(_step(survey, "check"), {"action": "submit"})
     assert Response.objects.get().language == "en"  # the questions were shown in English
 

@@ -9,6 +9,12 @@ agencies' names, survey titles) together with the proper names below.
 
 A text is English when it is, whole, an English msgid of the catalogue whose Welsh differs, or
 when it holds one of the commonest English function words as a whole word.
+
+Leaving out what is marked English must not hide a `lang` marked too widely (the review found a
+questionnaire's whole form marked English, the platform's Welsh in it read in an English
+voice: WCAG 3.1.2). So `welsh_marked_english` reads the other way: inside an element marked
+English, a text that is the catalogue's Welsh ("Gwall:", "Mae problem", "(dewisol)") is an
+offender; `english_in` reports those too.
 """
 
 from __future__ import annotations
@@ -55,6 +61,7 @@ MONTHS_CY = (
 SPOKEN_ATTRIBUTES = ("title", "aria-label", "alt", "placeholder")
 _WORD = re.compile(r"[A-Za-z']+")
 _SPACE = re.compile(r"\s+")
+_BRACKETED = re.compile(r"\([^()]+\)")
 
 
 def _normal(text: str) -> str:
@@ -75,6 +82,21 @@ def english_msgids() -> frozenset[str]:
                 found.add(_normal(entry.msgid))
                 if entry.msgid_plural:
                     found.add(_normal(entry.msgid_plural))
+    return frozenset(found)
+
+
+@cache
+def welsh_msgstrs() -> frozenset[str]:
+    """The catalogue's Welsh that differs from its English: the platform's own Welsh words."""
+    found: set[str] = set()
+    for folder in settings.LOCALE_PATHS:
+        path = Path(folder) / "cy" / "LC_MESSAGES" / "django.po"
+        if not path.exists():
+            continue
+        for entry in polib.pofile(str(path)):
+            for welsh in (entry.msgstr, *entry.msgstr_plural.values()):
+                if welsh and welsh != entry.msgid and _WORD.search(welsh) and "%" not in welsh:
+                    found.add(_normal(welsh))
     return frozenset(found)
 
 
@@ -108,6 +130,32 @@ def spoken_texts(page: str) -> list[str]:
     return [_normal(text) for text in texts if _normal(text)]
 
 
+def _english_marked_texts(tree) -> list[str]:  # type: ignore[no-untyped-def]
+    """The texts inside elements whose `lang` says English."""
+    texts: list[str] = []
+    for element in tree.iter():
+        if not isinstance(element.tag, str) or not _is_english(element):
+            continue
+        texts.append(element.text or "")
+        texts.extend(element.get(name, "") for name in SPOKEN_ATTRIBUTES)
+        texts.extend(child.tail or "" for child in element if isinstance(child.tag, str))
+    return [_normal(text) for text in texts if _normal(text)]
+
+
+def welsh_marked_english(page: str) -> list[str]:
+    """The platform's Welsh that the page marks as English: the whole text, or a part in
+    brackets ("(dewisol)" after a question), is a Welsh text of the catalogue."""
+    tree = lxml_html.document_fromstring(page)
+    for dropped in tree.xpath("//script|//style|//template"):
+        dropped.drop_tree()
+    welsh = welsh_msgstrs()
+    return [
+        f"marked English: {text}"
+        for text in _english_marked_texts(tree)
+        if text in welsh or any(part in welsh for part in _BRACKETED.findall(text))
+    ]
+
+
 def _without(text: str, data: Iterable[str]) -> str:
     for name in sorted((*PROPER_NAMES, *data), key=len, reverse=True):
         if name:
@@ -128,4 +176,4 @@ def english_in(page: str, data: Iterable[str] = ()) -> list[str]:
         words = {word.lower() for word in _WORD.findall(rest)}
         if whole in msgids or rest in msgids or words & ENGLISH_WORDS:
             offenders.append(whole)
-    return offenders
+    return offenders + welsh_marked_english(page)

@@ -35,3 +35,21 @@ def test_user_data_is_english_only_where_the_test_says_so() -> None:
     page = PAGE.format(**{**WELSH, "heading": "Friends of the Park"})
     assert english_in(page) == ["Friends of the Park"]
     assert english_in(page, ["Friends of the Park"]) == []
+
+
+def test_the_platforms_welsh_marked_english_is_found() -> None:
+    """A `lang` put too wide (a questionnaire's whole form) would hide the page's own Welsh from
+    the check and have it read in an English voice: the check reports it."""
+    wide = """<!DOCTYPE html><html lang="cy"><body><main><form><div lang="en-GB">
+<h2>Mae problem</h2><label>Was there a plan? (dewisol)</label>
+<p><span>Gwall:</span> Dewiswch ateb.</p></div></form></main></body></html>"""
+    assert english_in(wide) == [
+        "marked English: Mae problem",
+        "marked English: Was there a plan? (dewisol)",
+        "marked English: Dewiswch ateb.",
+        "marked English: Gwall:",
+    ]
+    narrow = """<!DOCTYPE html><html lang="cy"><body><main><form><h2>Mae problem</h2>
+<label><span lang="en-GB">Was there a plan?</span> (dewisol)</label>
+<p><span>Gwall:</span> Dewiswch ateb.</p></form></main></body></html>"""
+    assert english_in(narrow) == []

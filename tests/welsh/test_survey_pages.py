@@ -15,6 +15,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from lxml import html as lxml_html
 
 from scrutiny.instruments import instrument_save
 from scrutiny.models import Source
@@ -141,6 +142,21 @@ def test_a_survey_with_no_welsh_says_so(survey, council, data):
     step = reverse("survey-invited-step", args=[survey.pk, "0"])
     # The instrument's own English (its section's name in the title) is its data.
     assert "Dim ond yn Saesneg" in assert_welsh(client.get(step), [*data, "About the case"])
+    # With errors: only the questionnaire's own English is marked English, never the page's
+    # Welsh around it (the error summary, "Gwall:", "(dewisol)"), which check.py reports.
+    page = assert_welsh(client.post(step, {"action": "continue"}), [*data, "About the case"])
+    tree = lxml_html.document_fromstring(page)
+    marked = [
+        " ".join(e.text_content().split()) for e in tree.xpath("//form[@novalidate]//*[@lang]")
+    ]
+    assert marked and all(text in ENGLISH_TEXTS for text in marked), marked
+    assert tree.xpath("//*[@data-error-summary]") and not tree.xpath(
+        "//*[starts-with(@lang, 'en')]//h2"
+    )
+
+
+# The English-only instrument's texts on its first page (tests/surveys/conftest.py).
+ENGLISH_TEXTS = {"Was there a plan?", "Yes No", "What did the plan say?"}
 
 
 def test_the_board_questionnaire_signed_in(survey_scrutiny, board_member, data):
@@ -162,6 +178,10 @@ def test_the_board_questionnaire_signed_in(survey_scrutiny, board_member, data):
     _walk(client, step, data)
     assert_welsh(client.get(reverse("answer-thanks", args=[draft_id])), data)
     assert_welsh(client.get(reverse("answer-list")), data)
+    # Starting again: told in Welsh that the answers went in, and when (the month in Welsh).
+    again = assert_welsh(client.post(reverse("answer-start", args=[survey.pk]), follow=True), data)
+    assert "Rydych wedi cyflwyno eich atebion" in again
+    assert any(month in again for month in MONTHS_CY)
 
 
 def test_family_feedback_by_the_open_link(survey_scrutiny, council, social_worker, data):

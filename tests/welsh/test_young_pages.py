@@ -138,3 +138,20 @@ def test_the_young_scrutineers_pages(published, young, partnership, scrutiny):
     feedback = reverse("young-feedback", args=[slug])
     assert_welsh(client.get(feedback), data)
     assert_welsh(client.post(feedback, {}), data)
+
+
+def test_a_survey_with_no_welsh_marks_only_its_own_words_english(business_unit, partnership):
+    """The question, its help and its options are marked English; the page's Welsh around them
+    (the error summary, "Gwall:", "You can skip this one.") is not (WCAG 3.1.2)."""
+    scrutiny = Scrutiny.objects.create(partnership=partnership, slug="voices-en", title="Voices")
+    SuccessFactor.objects.create(scrutiny=scrutiny, code="SF1", statement="Children feel safe.")
+    instrument = instrument_save(scrutiny=scrutiny, definition=young_definition()).instrument
+    session = start_session(business_unit, make_survey(instrument, title="Eich barn 2026"))
+    data = [partnership.name, "Fernhill Academy, Year 8", "Eich barn 2026"]
+    child = welsh()
+    start = reverse("young-start", args=[session.code])
+    child.get(start)
+    url = child.get(child.post(start)["Location"])["Location"]
+    page = assert_welsh(child.post(url, {"action": "continue"}), data)  # an error
+    assert "data-error-summary" in page and "data-english-only" in page
+    assert 'lang="en-GB"' in page

@@ -8,6 +8,7 @@ The Welsh comes from the catalogue the platform ships (locale/cy, with locale-pa
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from typing import Any
 
@@ -19,6 +20,7 @@ from audits.agreement import kappa_words
 from audits.models import Assignment, AuditEvent
 from scrutiny import findings
 from scrutiny.disclosure import SOURCE_LABELS
+from scrutiny.instruments import instrument_save
 from scrutiny.models import (
     ActionUpdate,
     Agency,
@@ -28,10 +30,13 @@ from scrutiny.models import (
     Response,
     Scrutiny,
     Source,
+    SuccessFactor,
     User,
 )
 from scrutiny.plan.drafting import SourceScore, action_drafted
 from tests.scrutiny.test_pack_welsh import _pack
+from tests.scrutiny.test_questionnaires import sample_definition
+from tests.scrutiny.test_workspace import _submit
 from tests.scrutiny.test_workspace import scrutiny as scrutiny
 
 CHOICES: list[type[models.Choices]] = [
@@ -128,6 +133,25 @@ def test_a_drafted_action_is_in_the_active_language_and_english_as_it_was():
     assert _drafted("en", ("Plans drift.",)).text.startswith("Agree at the scrutiny event who")
 
 
+@pytest.mark.django_db
+def test_a_question_named_in_a_finding_is_named_in_welsh(partnership, council):
+    """Sixteen returns, none of a grade chosen by fewer than five (5, 6 and 5), so the
+    question's counts are shown and its score may be named: in Welsh, its text as written."""
+    scrutiny = Scrutiny.objects.create(partnership=partnership, slug="halves", title="Halves")
+    SuccessFactor.objects.create(scrutiny=scrutiny, code="SF1", statement="Plans are good.")
+    definition = dataclasses.replace(
+        sample_definition("PS"), kind="practitioner_survey", title="Practitioner survey"
+    )
+    survey = instrument_save(scrutiny=scrutiny, definition=definition).instrument
+    for grade, times in (("4", 5), ("3", 6), ("1", 5)):
+        for _ in range(times):
+            _submit(survey, council, grade)
+    with translation.override("cy"):
+        (finding,) = findings.findings_drafted(scrutiny=scrutiny)
+    assert "Y cwestiwn cryfaf: “How good was the plan?”" in finding.drafted
+    assert "; cod PS Q6)." in finding.drafted and "Strongest" not in finding.drafted
+
+
 def test_the_kappas_words_are_in_the_active_language():
     cases = [
         (None, "Not defined", "Heb ei ddiffinio"),
@@ -150,7 +174,9 @@ def test_findings_are_drafted_in_the_active_language_and_frozen_in_english(scrut
     assert "Tystiolaeth gyfyngedig: 46.8 o 15 ymateb." in text
     assert "Mae'r ffynonellau'n amrywio 60.3 pwynt:" in text
     assert "Yn ôl ffynhonnell: " in text and "Arolwg ymarferwyr 76.9 (n 13)" in text
-    assert "Y cwestiwn cryfaf: “How good was the plan?”" in text and "; cod PS Q6)." in text
+    # No question is named: its counts are suppressed (SCORING.md §9), and its score and n
+    # would give them back (tests/scrutiny/test_workspace.py says how; the next test names one).
+    assert "Y cwestiwn cryfaf" not in text and "PS Q6" not in text
     assert "nid oes ymateb sy'n cyfrif wedi ateb ei gwestiynau eto" in drafted["SF2"]
     for english in (
         "Limited evidence",

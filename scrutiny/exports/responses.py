@@ -46,7 +46,6 @@ class _Export:
     rows: Iterator[list[Any]]
     total: int
     texts: frozenset[int]  # the columns of free text
-    numbers: frozenset[int]  # the columns of numbers
 
 
 def _export_of(instrument: Instrument, *, labels: bool) -> _Export:
@@ -56,18 +55,15 @@ def _export_of(instrument: Instrument, *, labels: bool) -> _Export:
             f"Instrument {instrument.code} has no submitted responses to export yet."
         )
     columns = export_columns(instrument, labels=labels)
-
-    def of_type(kind: str) -> frozenset[int]:
-        return frozenset(
-            len(RESERVED) + i for i, code in enumerate(columns.codes) if columns.types[code] == kind
-        )
-
     return _Export(
         header=columns.header,
         rows=export_rows(instrument, columns),
         total=total,
-        texts=of_type(Question.Type.TEXT),
-        numbers=of_type(Question.Type.NUMBER),
+        texts=frozenset(
+            len(RESERVED) + i
+            for i, code in enumerate(columns.codes)
+            if columns.types[code] == Question.Type.TEXT
+        ),
     )
 
 
@@ -151,14 +147,16 @@ def _write_xlsx(out: IO[bytes] | str, export: _Export, report: Callable[[int], N
     return count
 
 
-def _csv_cell(value: Any, number: bool) -> Any:
+def _csv_cell(value: Any) -> Any:
     if value is None:
         return ""
     if isinstance(value, Decimal):
         return format(value.normalize(), "f")
-    if isinstance(value, str) and not number:
+    if isinstance(value, str):
         # No text must run as a formula in the spreadsheet that opens this file: a comment,
-        # and as much an option's value or label, which the instrument's author chose.
+        # and as much an option's value or label, which the instrument's author chose, in any
+        # column (a question may be text in one version and a number in another). A number
+        # written as text (a long decimal, an option coded -1) stays bare (`csv_text`).
         return csv_text(value)
     return value
 
@@ -171,10 +169,9 @@ def _write_csv(out: IO[bytes] | str, export: _Export, report: Callable[[int], No
     stream = io.TextIOWrapper(out, encoding="utf-8-sig", newline="", write_through=False)
     writer = csv.writer(stream)
     writer.writerow([csv_text(name) for name in export.header])  # a code is the author's text
-    numbers = export.numbers
     count = 0
     for count, row in enumerate(export.rows, start=1):
-        writer.writerow([_csv_cell(value, column in numbers) for column, value in enumerate(row)])
+        writer.writerow([_csv_cell(value) for value in row])
         report(count)
     stream.flush()
     stream.detach()

@@ -22,6 +22,7 @@ apostrophe before such text gets one more, so the two are each other's inverse).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
@@ -35,13 +36,20 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 BOLD = Font(bold=True)
 
 
+# A number written as text ("-1", "+2.5"): a spreadsheet reads it as the number it is, and
+# analysts' tools need it bare (an option coded -1 for "Don't know").
+_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)")
+
+
 def _guarded(text: str) -> bool:
-    return text.lstrip("'").startswith(FORMULA_STARTS)
+    bare = text.lstrip("'")
+    return bare.startswith(FORMULA_STARTS) and not _NUMBER.fullmatch(bare)
 
 
 def csv_text(text: str) -> str:
     """A text as a CSV cell: with an apostrophe before it when a spreadsheet opening the file
-    would run it as a formula (Excel evaluates `=`, `+`, `-` and `@` even in a CSV)."""
+    would run it as a formula (Excel evaluates `=`, `+`, `-` and `@` even in a CSV), a plain
+    number such as -1 aside."""
     return f"'{text}" if _guarded(text) else text
 
 

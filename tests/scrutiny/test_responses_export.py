@@ -187,6 +187,44 @@ def test_csv_text_and_its_reading_are_each_others_inverse():
     assert csv_text("'quoted'") == "'quoted'"
 
 
+def test_a_number_written_as_text_stays_bare_and_formulas_do_not():
+    """An option coded -1 ("Don't know") is read by R, pandas and SPSS as the number it is only
+    bare; a spreadsheet reads -1 as that number too, so it needs no guard."""
+    for number in ("-1", "+2.5", "-0.75", "-.5", "12"):
+        assert csv_text(number) == number and csv_text_read(number) == number
+    for formula in ("-2+3", "-1)", "+A1", "-", "=1", "@x", "-1 day"):
+        assert csv_text(formula) == f"'{formula}"
+        assert csv_text_read(csv_text(formula)) == formula
+
+
+def test_a_text_answer_in_a_column_now_of_numbers_is_guarded(partnership, council, tmp_path):
+    """Q3 was written text in version 1 and is a number in version 2: the column is typed by
+    the newest version, and version 1's "=1+1" must still not run in Excel."""
+    scrutiny = Scrutiny.objects.create(partnership=partnership, slug="retyped", title="Retyped")
+    SuccessFactor.objects.create(scrutiny=scrutiny, code="SF1", statement="Plans are good.")
+    questions = (QuestionDef("A", "Q1", "single", "Pick one", "l"),)
+    for kind, value in (("text", "=1+1"), ("number", "-4")):
+        definition = InstrumentDefinition(
+            code="PS",
+            title="Retyped",
+            kind="practitioner_survey",
+            questions=(*questions, QuestionDef("A", "Q3", kind, "How many?")),
+            option_lists={"l": (OptionDef("-1", "Don't know"), OptionDef("1", "Yes"))},
+        )
+        survey = instrument_save(scrutiny=scrutiny, definition=definition).instrument
+        for _ in range(6):
+            response_submit(
+                compiled=version_compile(instrument_current_version(survey)),
+                values={"Q1": "-1", "Q3": value},
+                details=ResponseDetails(agency_id=council.pk),
+                channel=Response.Channel.WORKBOOK,
+            )
+    path = tmp_path / "out.csv"
+    responses_export(instrument=survey, out=str(path), fmt="csv", labels=False)
+    body = [row[len(RESERVED) :] for row in _rows(path, "csv")[1:]]
+    assert sorted(map(tuple, body)) == [("-1", "'=1+1")] * 6 + [("-1", "-4")] * 6
+
+
 def test_options_as_labels_and_cells_as_their_types(survey, tmp_path):
     path = tmp_path / "out.xlsx"
     responses_export(instrument=survey, out=str(path), fmt="xlsx", labels=True)

@@ -48,7 +48,7 @@ from scrutiny.instruments.definitions import (
     translations_clean,
 )
 from scrutiny.instruments.show_if import Condition, parse_show_if
-from scrutiny.instruments.validation import definition_errors
+from scrutiny.instruments.validation import definition_errors, too_long
 from scrutiny.instruments.versions import (
     SaveResult,
     definition_from_version,
@@ -85,6 +85,7 @@ __all__ = [
     "parse_factors",
     "parse_languages",
     "parse_show_if",
+    "too_long",
     "translations_clean",
     "version_compile",
 ]

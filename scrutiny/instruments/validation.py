@@ -26,10 +26,12 @@ from scrutiny.instruments.definitions import (
     option_list_is_scored,
 )
 from scrutiny.instruments.show_if import Condition, parse_show_if
-from scrutiny.models import Option, OptionList, Question, Section, Source
+from scrutiny.models import Instrument, Option, OptionList, Question, Section, Source
 
 # The longest text each part of a definition can hold: its column's max_length.
 TEXT_LIMITS: dict[str, int | None] = {
+    "instrument code": Instrument._meta.get_field("code").max_length,
+    "title": Instrument._meta.get_field("title").max_length,
     "code": Question._meta.get_field("code").max_length,
     "section": Section._meta.get_field("title").max_length,
     "show_if": Question._meta.get_field("show_if").max_length,
@@ -83,6 +85,9 @@ def _settings_errors(definition: InstrumentDefinition) -> list[ConfigError]:
         errors.append(ConfigError("settings", "code is required"))
     if not definition.title.strip():
         errors.append(ConfigError("settings", "title is required"))
+    for name, text in (("instrument code", definition.code), ("title", definition.title)):
+        if problem := too_long(name, text):
+            errors.append(ConfigError("settings", problem))
     if definition.kind not in Source.values:
         errors.append(
             ConfigError(

@@ -74,7 +74,9 @@ WORKBOOK_COLUMNS: tuple[tuple[str, str], ...] = (
     (r"has no (?P<language>[a-z]+) label", "label_{language}"),
 )
 _WHERE = re.compile(r"^sheet (?P<sheet>\w+), row (?P<row>\d+)$")
-_CHECKED_IN_SETTINGS = re.compile(r"^(code is required|title is required|kind )")
+_CHECKED_IN_SETTINGS = re.compile(
+    r"^(code is required|title is required|kind |the instrument code is |the title is )"
+)
 
 
 def row_text(

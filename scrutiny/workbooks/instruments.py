@@ -20,6 +20,7 @@ from scrutiny.instruments import (
     instrument_save,
     parse_factors,
     parse_languages,
+    too_long,
     translations_clean,
 )
 from scrutiny.models import Scrutiny, Source
@@ -78,10 +79,8 @@ def _setting_problem(key: str, text: str, raw: object) -> str:
         return f"the {key} is empty"
     if key == "kind" and text not in Source.values:
         return f"kind {cell_text(raw)!r} is not one of {', '.join(Source.values)}"
-    if key == "code" and len(text) > 40:
-        return "the code is longer than 40 characters"
-    if key == "title" and len(text) > 200:
-        return "the title is longer than 200 characters"
+    if key in ("code", "title"):  # the rule definition_errors follows, placed in its cell
+        return too_long("instrument code" if key == "code" else "title", text)
     return ""
 
 

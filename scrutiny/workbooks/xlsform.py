@@ -28,6 +28,7 @@ from scrutiny.instruments import (
     OptionDef,
     Translations,
     parse_languages,
+    too_long,
     translations_clean,
 )
 from scrutiny.models import Source
@@ -167,6 +168,9 @@ def _pyxform_check(sheets: dict[str, _Read], problems: Problems) -> None:
         )
 
 
+_LIMITED = {"code": "instrument code", "title": "title"}  # names as in TEXT_LIMITS
+
+
 def _settings(read: _Read, problems: Problems, overrides: dict[str, str]) -> dict[str, str]:
     """form_id → code, form_title → title, kind → kind (an override given to the import wins)."""
     row, texts = read.rows[0] if read.rows else (2, {})
@@ -192,6 +196,10 @@ def _settings(read: _Read, problems: Problems, overrides: dict[str, str]) -> dic
                 f"the form has no {name}: add a {name} column to sheet settings with its value "
                 f"on row 2{how[key]}",
             )
+        elif key != "kind" and (long := too_long(_LIMITED[key], found[key])):
+            # definition_errors' rule, placed in its cell (config_problem leaves it to us).
+            where = read.sheet.column(name) if read.sheet and name in read.sheet.columns else ""
+            problems.add("settings", row, where, long)
     return found
 
 

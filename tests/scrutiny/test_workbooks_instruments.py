@@ -201,6 +201,23 @@ def test_texts_too_long_for_their_columns_are_placed_once_in_their_columns():
     ]
 
 
+def test_an_instruments_code_and_title_too_long_are_placed_once_in_their_cells():
+    most = {name: Instrument._meta.get_field(name).max_length for name in ("code", "title")}
+    settings = [
+        ["key", "value"],
+        ["code", "C" * (most["code"] + 1)],
+        ["title", "T" * (most["title"] + 1)],
+        ["kind", "file_audit"],
+    ]
+    questions = [QUESTIONS_HEADER, ["Need", "Q1", "text", "Why?", *[None] * 5]]
+    assert _errors(xlsx({"settings": settings, "questions": questions})) == [
+        f"sheet settings, row 2, column B (value): the instrument code is {most['code'] + 1} "
+        f"characters long; at most {most['code']} fit",
+        f"sheet settings, row 3, column B (value): the title is {most['title'] + 1} characters "
+        f"long; at most {most['title']} fit",
+    ]
+
+
 def test_missing_sheets_and_columns_are_named():
     errors = _errors(xlsx({"questions": [["section", "code", "text"], ["Need", "Q1", "Why?"]]}))
     assert errors == [

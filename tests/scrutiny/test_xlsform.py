@@ -186,6 +186,23 @@ def test_a_choice_too_long_for_its_column_is_refused_in_its_column():
     ]
 
 
+def test_a_form_id_too_long_for_the_instruments_code_is_refused_on_its_sheet():
+    """Refused before the import job stores it (a DataError on PostgreSQL), by the rule every
+    way in follows (definition_errors)."""
+    most = Instrument._meta.get_field("code").max_length
+    file = xlsx(
+        {
+            "survey": [["type", "name", "label", "required"], ["text", "Q1", "First"]],
+            "choices": [["list_name", "name", "label"]],
+            "settings": [["form_title", "form_id", "kind"], ["Form", "F" * 50, "file_audit"]],
+        }
+    )
+    assert _errors(file) == [
+        f"sheet settings, row 2, column B (form_id): the instrument code is 50 characters "
+        f"long; at most {most} fit"
+    ]
+
+
 def test_a_note_with_no_question_after_it_is_refused():
     errors = _errors(_form([["text", "Q1", "First"], ["note", "bye", "Thank you"]]))
     assert errors == [

@@ -33,6 +33,7 @@ from rest_framework.views import APIView
 
 from scrutiny import permissions as scrutiny_permissions
 from scrutiny.api_parsers import JSONParser
+from scrutiny.apis.schema import SUPPRESSED_HELP
 from scrutiny.disclosure import distributions_for_publication
 from scrutiny.models import Instrument
 from scrutiny.models import Response as ScrutinyResponse
@@ -235,11 +236,7 @@ class OptionCountOutputSerializer(serializers.Serializer):
     label = serializers.CharField()  # type: ignore[assignment]
     points = serializers.FloatField(allow_null=True)
     count = serializers.IntegerField(allow_null=True, help_text="null where suppressed")
-    suppressed = serializers.BooleanField(
-        help_text="A count from 1 to the suppression threshold - 1 (or the next smallest) of a "
-        "board questionnaire, family feedback or an instrument of fewer than 20 responses "
-        "(SCORING.md §9)."
-    )
+    suppressed = serializers.BooleanField(help_text=SUPPRESSED_HELP)
 
 
 class DistributionOutputSerializer(serializers.Serializer):

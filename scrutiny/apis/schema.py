@@ -106,3 +106,13 @@ def _error_response(code: int) -> dict[str, Any]:
         else {"$ref": f"#/components/schemas/{ERROR_COMPONENT}"}
     )
     return {"description": DESCRIPTIONS[code], "content": {"application/json": {"schema": body}}}
+
+
+# What a count's `suppressed` means, wherever an answer's distribution is given.
+SUPPRESSED_HELP = (
+    "A count hidden (SCORING.md §9, scrutiny.disclosure.distributions): of a board "
+    "questionnaire, family feedback, a children's survey, or a version of an instrument with "
+    "fewer than 20 responses, a count from 1 to the suppression threshold - 1, the next smallest "
+    "where only one would be hidden, and every count of a question whose source's score would "
+    "give it back."
+)

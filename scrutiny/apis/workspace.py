@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from scrutiny import findings, permissions
+from scrutiny.apis.schema import SUPPRESSED_HELP
 from scrutiny.disclosure import Redactor, finding_published, quote_published, quotes_shown
 from scrutiny.models import EventPack, Quote, Scrutiny, Source, SuccessFactor, User
 from scrutiny.packs.build import pack_download, pack_start
@@ -144,11 +145,7 @@ class EvidenceOptionOutputSerializer(serializers.Serializer):
     label = serializers.CharField()  # type: ignore[assignment]  # shadows Field.label
     points = serializers.FloatField(allow_null=True)
     count = serializers.IntegerField(allow_null=True, help_text="null where suppressed")
-    suppressed = serializers.BooleanField(
-        help_text="A count from 1 to the suppression threshold - 1 (or the next smallest) of a "
-        "board questionnaire, family feedback or an instrument of fewer than 20 responses "
-        "(SCORING.md §9)."
-    )
+    suppressed = serializers.BooleanField(help_text=SUPPRESSED_HELP)
 
 
 class EvidenceQuestionOutputSerializer(serializers.Serializer):

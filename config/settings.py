@@ -137,8 +137,8 @@ AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_HOURS", 1)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
-# Failures are counted under the name folded as sign-in matches it (scrutiny/sign_in.py).
-AXES_USERNAME_CALLABLE = "scrutiny.sign_in.lockout_username"
+AXES_USERNAME_CALLABLE = "scrutiny.sign_in.lockout_username"  # the name as sign-in folds it
+AXES_CLIENT_IP_CALLABLE = "scrutiny.sign_in.client_address"  # as the API's, past NUM_PROXIES
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env_bool("AXES_ENABLED", True)

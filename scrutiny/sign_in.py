@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
+from rest_framework.throttling import BaseThrottle
 
 
 def sign_in_name(typed: str | None) -> str:
@@ -40,3 +41,13 @@ def lockout_username(request: Any, credentials: dict[str, Any] | None) -> str | 
     if typed is None:
         return None
     return lockout_name(str(typed))
+
+
+def client_address(request: Any) -> str:
+    """The address a request came from, as the API's throttle reads it: REMOTE_ADDR, or behind
+    `NUM_PROXIES` trusted proxies (REST_FRAMEWORK, from the environment) the address the
+    nearest of them added to X-Forwarded-For, never one the client wrote itself. django-axes'
+    AXES_CLIENT_IP_CALLABLE, so that behind a proxy failures are counted by the person's
+    address, not the proxy's (which every person would share), and the trail's record of a
+    sign-in's address."""
+    return BaseThrottle().get_ident(request) or ""

@@ -23,7 +23,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models.signals import post_save, pre_save
 
 from scrutiny.models import Agency, Partnership, User
-from scrutiny.sign_in import sign_in_name
+from scrutiny.sign_in import client_address, sign_in_name
 from scrutiny.trail import entry_create, partnership_id_of, trail_record
 from scrutiny.trail.context import current
 
@@ -56,7 +56,7 @@ def _request_data(request: Any) -> dict[str, Any]:
     path = str(getattr(request, "path", ""))
     return {
         "via": "api" if path.startswith("/api/") else "page",
-        "address": request.META.get("REMOTE_ADDR", ""),
+        "address": client_address(request),
     }
 
 

@@ -113,3 +113,29 @@ def test_a_wrong_password_before_the_limit_is_a_plain_failure(auditor_council):
     answer = _token(Client(), EMAIL.upper(), "wrong")
     assert answer.status_code == 400
     assert "token" not in answer.json()
+
+
+def _from(address: str, proxy: str = "10.0.0.2") -> Client:
+    """A browser at `address` reaching the platform through a proxy that appends it to
+    X-Forwarded-For (the connection itself comes from the proxy)."""
+    return Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR=f"203.0.113.66, {address}")
+
+
+def test_behind_one_proxy_failures_lock_the_address_they_came_from_not_the_proxy(
+    settings, auditor_council, password
+):
+    """NUM_PROXIES 1 (docker-compose's TLS proxy): the lock-out counts the address the proxy
+    added, as the API's throttle does. Counting the proxy's own address, which everyone shares,
+    let five wrong passwords from anyone lock the name for everyone; what the client wrote
+    first in the header (203.0.113.66) counts for nothing. The trail keeps the same address."""
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _sign_in(_from("198.51.100.7"), EMAIL, "wrong password")
+    locked = _from("198.51.100.7")
+    assert _sign_in(locked, EMAIL, password).status_code == 429
+    elsewhere = _from("198.51.100.8")
+    assert _sign_in(elsewhere, EMAIL, password).status_code == 302 and _signed_in(elsewhere)
+    from scrutiny.models import TrailEntry
+
+    signed_in = TrailEntry.objects.filter(action="signed_in").latest("pk")
+    assert signed_in.data["address"] == "198.51.100.8"

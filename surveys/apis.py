@@ -192,7 +192,7 @@ class InvitationResponseSubmitApi(APIView):
             raise Http404("No such invitation.")
         try:
             response = answering.survey_submit(
-                holder=invitation,
+                holder=answering.invited_holder(invitation),
                 values=data.validated_data["answers"],
                 channel=ScrutinyResponse.Channel.API,
             )

@@ -31,7 +31,7 @@ from django.utils import timezone
 
 from scrutiny.demo.evidence import START
 from scrutiny.models import Instrument, Response, Scrutiny, Source, User
-from surveys.models import Invitation, Survey, token_hash
+from surveys.models import Invitation, OpenDraft, Survey, invited_draft_key, token_hash
 from surveys.services.invitations import (
     invitation_token,
     invitations_create,
@@ -251,6 +251,7 @@ def _invite(survey: Survey, sent: list[Sent]) -> None:
     by_email = {s.email: s for s in sent}
     named = _board_responses(survey)
     invitations = list(Invitation.objects.filter(pk__in=created.invitation_ids).order_by("pk"))
+    keyed: list[OpenDraft] = []
     for invitation in invitations:
         plan = by_email[invitation.email]
         invitation.token_sha256 = token_hash(invitation_token(invitation))
@@ -258,9 +259,11 @@ def _invite(survey: Survey, sent: list[Sent]) -> None:
         invitation.reminders_sent = plan.reminders_sent
         if plan.answered_on is None:
             continue
+        if survey.anonymous:  # answered in a keyed draft, with no day (invited_drafts)
+            keyed.append(_invited_answered(survey, invitation))
+            continue
         invitation.answered = True
-        if not survey.anonymous:  # an anonymous survey's invitation keeps no day (answering)
-            invitation.started_at = plan.answered_on
+        invitation.started_at = plan.answered_on
         responses = named.get(invitation.agency_id)
         if responses:
             # By name: the invitation keeps the member's response (a return of their agency).
@@ -268,6 +271,20 @@ def _invite(survey: Survey, sent: list[Sent]) -> None:
             assert invitation.response.submitted_at is not None
             invitation.started_at = invitation.used_at = invitation.response.submitted_at.date()
     Invitation.objects.bulk_update(invitations, STORED)
+    keyed.sort(key=lambda draft: draft.key_sha256)  # created in no order the invitations have
+    OpenDraft.objects.bulk_create(keyed)
+
+
+def _invited_answered(survey: Survey, invitation: Invitation) -> OpenDraft:
+    """An anonymous survey's answered invitation: its keyed draft, answered, holding no agency,
+    role or day (as `answering.survey_submit` leaves it)."""
+    return OpenDraft(
+        survey=survey,
+        key_sha256=invited_draft_key(invitation.pk),
+        by_invitation=True,
+        answered=True,
+        started_at=survey.opens_at.astimezone(dt.UTC).date(),
+    )
 
 
 def _board_responses(survey: Survey) -> dict[int, list[Response]]:

@@ -9,18 +9,23 @@ around it here:
 - `Invitation`: one person invited by email. Its single-use token is stored only as a SHA-256
   hash (the plain token is in the emails only); it is an HMAC of the invitation and a random
   salt under the secret key, so a reminder can carry the same link as the first email. While
-  the person answers, their answers so far are kept here (`draft_values`), never as a Response,
-  so that the same link resumes from any browser;
+  the person answers a named survey, their answers so far are kept here (`draft_values`), never
+  as a Response, so that the same link resumes from any browser; for an anonymous survey they
+  are kept in an `OpenDraft` under `invited_draft_key`, and the invitation is never written
+  while the person answers;
 - `OpenDraft`: an open-link respondent's draft, found again by a random resume key kept in a
-  cookie in their browser and stored here hashed, or the draft of someone signed in (a board
-  member, or a rights officer entering a family's feedback).
+  cookie in their browser and stored here hashed, the draft of someone signed in (a board
+  member, or a rights officer entering a family's feedback), or that of a person invited to an
+  anonymous survey (`by_invitation`), under a key only the secret key makes from the
+  invitation.
 
 Unlinkable by construction (docs/surveys.md, "What anonymous means"): the Response of an
 anonymous survey is created only when the answers are submitted, with a random identifier (its
 answers too) and no time finer than the day; the invitation or open draft then forgets the
-answers and keeps only that it was answered (`answered`); an invitation not the day it was
-started either. Nothing the platform stores orders or matches a response to the invitation it
-came from (PostgreSQL's own bookkeeping aside: docs/surveys.md).
+answers and keeps only that it was answered (`answered`); an anonymous survey's invitation
+holds none of this (its keyed draft does, with no day). Nothing the platform stores orders or
+matches a response to the invitation it came from, PostgreSQL's transaction ids included: the
+only rows written while an invitee answers name no invitation (docs/surveys.md).
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ import secrets
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.utils.crypto import salted_hmac
 
 from scrutiny.models import (
     Agency,
@@ -69,6 +75,14 @@ def new_token() -> str:
 
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def invited_draft_key(invitation_pk: int) -> str:
+    """The `OpenDraft.key_sha256` of an anonymous survey's invitation: an HMAC of the
+    invitation's id under the secret key. Only the platform can make it, so nothing in the
+    tables (not even PostgreSQL's transaction ids: docs/surveys.md) ties the draft, or the
+    response submitted from it, to the invitation."""
+    return salted_hmac("surveys.invited-draft", str(invitation_pk), algorithm="sha256").hexdigest()
 
 
 class Survey(models.Model):
@@ -190,9 +204,11 @@ class Invitation(Answering):
 
 
 class OpenDraft(Answering):
-    """Answers in progress without an invitation: an open-link respondent's, found again by
-    their resume key, or those of someone signed in (`entered_by`): a board member answering
-    the board questionnaire by name, or a rights officer entering what a child or family said."""
+    """Answers in progress without an invitation row to hold them: an open-link respondent's,
+    found again by their resume key; those of someone signed in (`entered_by`): a board member
+    answering the board questionnaire by name, or a rights officer entering what a child or
+    family said; or those of a person invited to an anonymous survey (`by_invitation`), found
+    by `invited_draft_key`, which keep no day (their `started_at` is the survey's opening day)."""
 
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="open_drafts")
     key_sha256 = models.CharField(max_length=64, unique=True)
@@ -219,11 +235,15 @@ class OpenDraft(Answering):
         help_text="The children's session it was answered in, if any: a group and a setting, "
         "never a child.",
     )
+    by_invitation = models.BooleanField(
+        default=False,
+        help_text="The answering of an anonymous survey's invitation, kept apart from it.",
+    )
     started_at = models.DateField(help_text="The day only.")
     used_at = models.DateField(
         null=True,
         blank=True,
-        help_text="The day the answers were submitted.",
+        help_text="The day the answers were submitted (none for an invitation's).",
     )
 
     class Meta:

@@ -3,8 +3,9 @@ finds `SurveysConfig.personal_data` and `personal_data_erase` through the app re
 
 An invitee's address goes for good: the invitation keeps its agency and role (the response
 rates count it) under a placeholder address that names nobody, forgets any draft answers and,
-for a survey that was not anonymous, which response it led to. The submitted answers stay as
-evidence that no longer points to anyone.
+for a survey that was not anonymous, which response it led to; an anonymous survey's keyed
+draft (surveys.services.invited_drafts) goes if it was not submitted. The submitted answers stay
+as evidence that no longer points to anyone.
 """
 
 from __future__ import annotations
@@ -13,6 +14,24 @@ from scrutiny.models import Partnership, User
 from scrutiny.people_data import ErasureLine, HeldSection
 from surveys.models import Invitation, OpenDraft, Survey, YouthSession
 from surveys.retention import invitation_placeholder
+from surveys.services.invited_drafts import invited_drafts
+
+
+def _answering(invitation: Invitation, drafts: dict[int, OpenDraft]) -> dict[str, object]:
+    """Whether the person started and answered: an anonymous survey's invitation says nothing,
+    its keyed draft does (and keeps no day)."""
+    if invitation.survey.anonymous:
+        draft = drafts.get(invitation.pk)
+        return {
+            "started (day)": None,
+            "answered": bool(draft and draft.answered),
+            "draft answers held": bool(draft and draft.draft_values),
+        }
+    return {
+        "started (day)": invitation.started_at,
+        "answered": invitation.answered,
+        "draft answers held": bool(invitation.draft_values),
+    }
 
 
 def surveys_personal_data(
@@ -21,6 +40,7 @@ def surveys_personal_data(
     invitations = Invitation.objects.filter(
         survey__scrutiny__partnership=partnership, email__iexact=email
     ).select_related("survey", "agency", "role")
+    keyed = invited_drafts(invitations)
     sections = [
         HeldSection.of(
             "Survey invitations",
@@ -32,9 +52,7 @@ def surveys_personal_data(
                     "role": i.role.code if i.role else "",
                     "sent": i.sent_at,
                     "reminders": i.reminders_sent,
-                    "started (day)": i.started_at,
-                    "answered": i.answered,
-                    "draft answers held": bool(i.draft_values),
+                    **_answering(i, keyed),
                 }
                 for i in invitations
             ],
@@ -86,12 +104,16 @@ def surveys_personal_data_erase(
 ) -> list[ErasureLine]:
     invitations = Invitation.objects.filter(
         survey__scrutiny__partnership=partnership, email__iexact=email
-    )
+    ).select_related("survey")
+    # An anonymous survey's draft answers are in the invitation's keyed draft: it goes, unless
+    # submitted (then it holds only that it was answered, which the response rates count).
+    keyed = [d.pk for d in invited_drafts(invitations).values() if not d.answered]
     erased = 0
     for pk in list(invitations.values_list("pk", flat=True)):
         erased += Invitation.objects.filter(pk=pk).update(
             email=invitation_placeholder(pk), draft_values={}, current_step="", response=None
         )
+    OpenDraft.objects.filter(pk__in=keyed).delete()
     lines = [
         ErasureLine(
             "survey invitations' address, draft answers and link to a response", erased, True

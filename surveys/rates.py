@@ -89,7 +89,8 @@ def response_rates(*, instrument: Instrument) -> ResponseRates:
         started=Count("pk"),
         submitted=Count("pk", filter=counting_q()),
     )
-    # A survey's drafts are kept apart from responses (surveys.models): those in progress.
+    # A survey's drafts are kept apart from responses (surveys.models): those in progress. An
+    # anonymous survey's invitations' are keyed open drafts (surveys.services.invited_drafts).
     in_progress = (
         invitations.filter(answered=False, draft_version__isnull=False)
         .order_by()

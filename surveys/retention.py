@@ -6,7 +6,8 @@ A survey's drafts keep only the day they were started (surveys.models: nothing f
 stored), and none can change once the survey closes, so their period counts from the close: an
 open-ended survey keeps its drafts while it is open. An invitation's draft answers go and the
 invitation stays, so that the response rates (invited, started, submitted) are unchanged; an
-open-link draft, nothing but a draft, goes whole.
+open-link draft, nothing but a draft, goes whole, as does the keyed draft of an anonymous
+survey's invitation not submitted (surveys.services.invited_drafts).
 
 Invitation emails: once the survey closed past the period each address becomes a placeholder
 that names nobody (unique, as the table requires); the invitation's agency and role stay for

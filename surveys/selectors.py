@@ -30,15 +30,18 @@ def survey_list(*, scrutiny: Scrutiny) -> QuerySet[Survey]:
         .select_related("instrument")
         .annotate(
             invited=_count(Invitation),
-            # An anonymous survey's invitation keeps no started day: started is a draft held,
-            # or answered.
+            # A named survey's invitation holds its answering; an anonymous survey's is held
+            # by a keyed draft (surveys.services.invited_drafts), which exists once a page is
+            # saved. A survey has one kind or the other, so the two counts add up.
             invitations_started=_count(
                 Invitation,
                 Q(started_at__isnull=False) | Q(draft_version__isnull=False) | Q(answered=True),
-            ),
-            invitations_used=_count(Invitation, answered=True),
-            open_started=_count(OpenDraft, session__isnull=True),
-            open_used=_count(OpenDraft, answered=True, session__isnull=True),
+            )
+            + _count(OpenDraft, by_invitation=True),
+            invitations_used=_count(Invitation, answered=True)
+            + _count(OpenDraft, by_invitation=True, answered=True),
+            open_started=_count(OpenDraft, session__isnull=True, by_invitation=False),
+            open_used=_count(OpenDraft, answered=True, session__isnull=True, by_invitation=False),
         )
         .order_by("-opens_at", "pk")
     )

@@ -25,11 +25,13 @@ from scrutiny.errors import ApplicationError
 from scrutiny.forms import PartnershipForm
 from scrutiny.models import Partnership, Response
 from scrutiny.workbooks.lists import invitation_list_read
-from surveys.models import Invitation
+from surveys.models import Invitation, Survey
 from surveys.services import invitations as services
+from surveys.services.answering import survey_save_page, survey_submit
 from surveys.services.invitation_emails import invitation_email, invitation_language
 from tests.conftest import client_for
 from tests.surveys.conftest import (  # noqa: F401 - fixtures
+    COMPLETE,
     eager_tasks,
     make_invitation,
     social_worker,
@@ -245,8 +247,12 @@ def _first_page(survey) -> str:
     return reverse("survey-invited-step", args=[survey.pk, "0"])
 
 
+@pytest.mark.parametrize("anonymous", [False, True])
 @pytest.mark.usefixtures("council")
-def test_a_language_already_chosen_is_kept(survey, council) -> None:
+def test_a_language_already_chosen_is_kept(survey, council, anonymous) -> None:
+    """Kept on a named survey's invitation; never on an anonymous survey's, whose invitation
+    nothing written while its person answers may name (surveys.services.invited_drafts)."""
+    Survey.objects.filter(pk=survey.pk).update(anonymous=anonymous)
     invitation, token = make_invitation(survey, "ash@fernhill.invalid", council)
     Invitation.objects.filter(pk=invitation.pk).update(language="cy")
     client = Client()
@@ -257,10 +263,11 @@ def test_a_language_already_chosen_is_kept(survey, council) -> None:
     # Opening the link and reading its pages write nothing.
     assert client.get(_first_page(survey)).status_code == 200
     assert Invitation.objects.get(pk=invitation.pk).language == "cy"
-    # A page saved keeps the choice on the invitation: the reminders come in it.
+    # A page saved keeps the choice on a named survey's invitation: the reminders come in it.
+    # An anonymous survey's reminders come in the invitation's language.
     saved = client.post(_first_page(survey), {"0-Q1": "yes", "0-Q2": "A plan", "action": "later"})
     assert saved.status_code == 200
-    assert Invitation.objects.get(pk=invitation.pk).language == "en"
+    assert Invitation.objects.get(pk=invitation.pk).language == ("cy" if anonymous else "en")
 
 
 @pytest.mark.parametrize("state", ["open", "answered", "closed"])
@@ -269,8 +276,9 @@ def test_opening_a_link_writes_nothing(survey, council, state) -> None:
     default, with a blank language on the invitation) changes no invitation, open, used or
     closed."""
     invitation, token = make_invitation(survey, "ash@fernhill.invalid", council)
-    if state == "answered":
-        Invitation.objects.filter(pk=invitation.pk).update(answered=True)
+    if state == "answered":  # an anonymous survey's: in its keyed draft (invited_drafts)
+        survey_save_page(holder=invitation, step="check", values=COMPLETE)
+        survey_submit(holder=invitation)
     if state == "closed":
         survey.closes_at = survey.opens_at
         survey.save(update_fields=["closes_at"])
@@ -300,6 +308,7 @@ def test_a_response_records_its_language() -> None:
 
 def test_a_personal_links_token_never_goes_into_the_switch(survey, council) -> None:
     invitation, token = make_invitation(survey, "ash@fernhill.invalid", council)
-    Invitation.objects.filter(pk=invitation.pk).update(answered=True)
+    survey_save_page(holder=invitation, step="check", values=COMPLETE)  # answered: the page
+    survey_submit(holder=invitation)  # at the token's address says so
     page = Client().get(reverse("survey-invitation", args=[token])).content.decode()
     assert "/i18n/setlang/" in page and token not in page

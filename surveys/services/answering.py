@@ -1,8 +1,10 @@
 """Answering a survey: every answer goes through scrutiny.evidence (channel "survey"), so web
 responses are validated and scored like imported ones.
 
-A respondent's place in a survey is held by an Invitation (personal link) or an OpenDraft (open
-link, or signed in): both carry the agency and role, the draft answers and the page to resume at.
+A respondent's place in a survey is held by an Invitation (personal link to a named survey) or
+an OpenDraft (open link, signed in, or a personal link to an anonymous survey: `invited_holder`,
+surveys.services.invited_drafts): both carry the agency and role, the draft answers and the
+page to resume at.
 Saving a page and submitting lock that row (select_for_update), so a double click, a back button
 or a second tab never submits twice: the second submission is refused with a polite message and
 nothing is written. A response from another front end (the API) may carry an Idempotency-Key, so
@@ -12,7 +14,9 @@ Anonymity (docs/surveys.md, "What anonymous means"): the draft answers are kept 
 never as a Response; the response is created only on submitting, with random ids and no time
 finer than the day, and no user, token or IP address (none is ever stored). The holder then
 keeps only that it was answered: an invitation not even the day (nor the day it was started),
-an open draft not the agency and role.
+an open draft not the agency and role, an anonymous survey's invitation's keyed draft neither.
+Saving and submitting never write an anonymous survey's invitation (`_locked` takes its keyed
+draft instead), so no transaction id ties it to the response (invited_drafts).
 """
 
 from __future__ import annotations
@@ -34,7 +38,14 @@ from scrutiny.instruments import (
     version_compile,
 )
 from scrutiny.models import Agency, InstrumentVersion, PractitionerRole, Response, Source, User
-from surveys.models import Invitation, OpenDraft, Survey, new_token, token_hash
+from surveys.models import (
+    Invitation,
+    OpenDraft,
+    Survey,
+    invited_draft_key,
+    new_token,
+    token_hash,
+)
 from surveys.services.invitations import CLOSED, NOT_OPEN, survey_state
 
 Holder = Invitation | OpenDraft
@@ -118,6 +129,36 @@ def signed_in_draft_start(*, survey: Survey, user: User) -> OpenDraft:
     )
 
 
+def invited_holder(invitation: Invitation) -> Holder:
+    """What holds the answering of an invitation: for a named survey the invitation itself; for
+    an anonymous one its keyed draft (surveys.services.invited_drafts), which a page save
+    creates (`_locked`). Reading writes nothing: before the first save the draft is unsaved."""
+    survey = invitation.survey
+    if not survey.anonymous:
+        return invitation
+    key = invited_draft_key(invitation.pk)
+    try:  # a unique key: `get`, which sorts nothing
+        draft = OpenDraft.objects.get(key_sha256=key, by_invitation=True)
+    except OpenDraft.DoesNotExist:
+        draft = OpenDraft(
+            survey=survey,
+            key_sha256=key,
+            by_invitation=True,
+            agency_id=invitation.agency_id,
+            role_id=invitation.role_id,
+            started_at=survey.opens_at.astimezone(dt.UTC).date(),  # no day (surveys.models)
+        )
+    draft.survey = survey
+    return draft
+
+
+def _invited_draft_saved(draft: OpenDraft) -> None:
+    """The keyed draft created on its first save, if no one created it first. Two tabs saving at
+    once: the key is unique, and the insert that meets one already there does nothing (the
+    caller then locks the one there)."""
+    OpenDraft.objects.bulk_create([draft], ignore_conflicts=True)
+
+
 # ---------------------------------------------------------------------------------------------
 # Answering
 
@@ -162,11 +203,17 @@ def holder_values(holder: Holder) -> dict[str, Any]:
 
 
 def _locked(holder: Holder) -> Holder:
+    if isinstance(holder, Invitation) and holder.survey.anonymous:
+        holder = invited_holder(holder)  # never the invitation's row (invited_drafts)
     model = type(holder)
+    found: dict[str, Any] = {"pk": holder.pk}
+    if holder.pk is None and isinstance(holder, OpenDraft) and holder.by_invitation:
+        _invited_draft_saved(holder)
+        found = {"key_sha256": holder.key_sha256}
     locked = (
         model.objects.select_for_update(of=("self",))
         .select_related("survey__instrument", *(["entered_by"] if model is OpenDraft else []))
-        .get(pk=holder.pk)
+        .get(**found)
     )
     if locked.answered:
         raise AlreadySubmitted(
@@ -254,7 +301,8 @@ def survey_submit(
     )
     locked.answered = True
     # A person invited to an anonymous survey: not even the day.
-    locked.used_at = None if anonymous and isinstance(locked, Invitation) else today()
+    invited = isinstance(locked, Invitation) or locked.by_invitation
+    locked.used_at = None if anonymous and invited else today()
     locked.current_step = ""
     locked.draft_version = None
     locked.draft_values = {}

@@ -29,6 +29,7 @@ from surveys.models import (
     token_hash,
 )
 from surveys.services.invitation_emails import invitation_email
+from surveys.services.invited_drafts import invitation_answered, invitations_answered
 
 NOT_OPEN = "not_open"
 OPEN = "open"
@@ -195,7 +196,7 @@ def invitations_send(*, invitation_ids: list[int]) -> int:
                 .filter(pk=pk, sent_at__isnull=True, answered=False)
                 .first()
             )
-            if invitation is None:
+            if invitation is None or invitation_answered(invitation):
                 continue
             token = invitation_token(invitation)
             invitation.token_sha256 = token_hash(token)
@@ -225,12 +226,16 @@ def reminders_due(*, now: dt.datetime | None = None) -> list[int]:
         days = survey.reminder_days
         assert days is not None  # reminder_days__gt=0 above
         waiting = Invitation.objects.filter(survey=survey, sent_at__isnull=False, answered=False)
+        # An anonymous survey's invitation says nothing of its answering: its keyed draft does.
+        answered = invitations_answered(waiting.select_related("survey"))
         for sent_so_far in range(survey.reminder_limit):
             gap = dt.timedelta(days=days * (sent_so_far + 1))
             due.extend(
-                waiting.filter(reminders_sent=sent_so_far, sent_at__lte=now - gap)
+                pk
+                for pk in waiting.filter(reminders_sent=sent_so_far, sent_at__lte=now - gap)
                 .order_by("pk")
                 .values_list("pk", flat=True)
+                if pk not in answered
             )
     return sorted(due)
 
@@ -240,7 +245,9 @@ def _owed_reminder(invitation: Invitation, now: dt.datetime) -> bool:
     survey = invitation.survey
     if not survey.reminder_days or invitation.reminders_sent >= survey.reminder_limit:
         return False
-    if invitation.sent_at is None or invitation.answered:
+    # An anonymous survey's keyed draft is read, never locked: a lock marks the row with the
+    # transaction that writes the invitation here, which would tie the two (invited_drafts).
+    if invitation.sent_at is None or invitation_answered(invitation):
         return False
     if survey_state(survey, now=now) != OPEN:
         return False

@@ -9,7 +9,9 @@ the person can still change it on any page. The cookie holds only "en" or "cy".
 Opening a link (a GET) writes nothing: the choice is kept on the invitation when the person
 next saves a page or submits (`chosen_language_keep`, from the invitation's pages' POST), so
 only once the survey is open and the invitation not yet answered, never on a link that is used,
-closed or merely looked at.
+closed or merely looked at. Never for an anonymous survey: nothing written while its invitee
+answers may name the invitation (surveys.services.invited_drafts), so its reminders come in the
+invitation's language, not the one chosen while answering.
 """
 
 from __future__ import annotations
@@ -73,7 +75,10 @@ def chosen_language_keep(request: HttpRequest, invitation: Invitation) -> None:
     """On a POST of the invitation's pages (a page saved, the answers submitted): the language
     the person chose kept on their invitation, so that their reminders come in it too. Only
     when it is not the language they would be written to anyway: a cookie this module set from
-    the invitation is no choice, and nothing needs writing for it."""
+    the invitation is no choice, and nothing needs writing for it. Never for an anonymous
+    survey: the write would sit beside the person's answers (module docstring)."""
+    if invitation.survey.anonymous:
+        return
     chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
     if chosen and chosen != invitation_language(invitation):
         invitations.invitation_language_keep(invitation=invitation, language=chosen)

@@ -19,42 +19,22 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from scrutiny.errors import ApplicationError
-from scrutiny.questionnaires import DraftWizardView, QuestionnairePage
-from scrutiny.questionnaires.language import active_language, html_lang, shown_in_other_language
 from surveys.forms import OpenStartForm
-from surveys.models import ANONYMOUS_ONLY_KINDS, Invitation, OpenDraft, Survey
+from surveys.models import ANONYMOUS_ONLY_KINDS, Invitation, Survey
 from surveys.services import answering, invitations
 from surveys.views.language import chosen_language_keep, in_invitation_language, language_context
+from surveys.views.wizard import SurveyWizard, state_page, survey_closed_page
 
 RESUME_DAYS = 120
 
 
 def _cookie_name(survey: Survey) -> str:
     return f"survey_resume_{survey.pk}"
-
-
-def _state_page(request: HttpRequest, survey: Survey | None, state: str, **extra: Any) -> Any:
-    status = 404 if state == "unknown" else 200
-    return render(
-        request,
-        "surveys/respond/state.html",
-        {"survey": survey, "state": state, **extra},
-        status=status,
-    )
-
-
-def _survey_closed_page(request: HttpRequest, survey: Survey) -> HttpResponse | None:
-    state = invitations.survey_state(survey)
-    if state == invitations.OPEN:
-        return None
-    return _state_page(request, survey, state)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -84,11 +64,12 @@ def invitation_start(request: HttpRequest, token: str, rest: str = "") -> HttpRe
     never again (docs/surveys.md, "What anonymous means")."""
     invitation = invitations.invitation_for_token(token)
     if invitation is None:
-        return _no_referrer(_state_page(request, None, "unknown"))
+        return _no_referrer(state_page(request, None, "unknown"))
     survey = invitation.survey
-    if invitation.answered:
-        return _no_referrer(_state_page(request, survey, "used", used_at=invitation.used_at))
-    closed = _survey_closed_page(request, survey)
+    holder = answering.invited_holder(invitation)  # reads only: a GET writes nothing
+    if holder.answered:
+        return _no_referrer(state_page(request, survey, "used", used_at=holder.used_at))
+    closed = survey_closed_page(request, survey)
     if closed is not None:
         return _no_referrer(closed)
     response = _no_referrer(redirect(_invited_path(survey.pk)))
@@ -117,11 +98,12 @@ def _invitation_from_cookie(request: HttpRequest, survey_id: int) -> Invitation 
 def invited_start(request: HttpRequest, survey_id: int) -> HttpResponse:
     invitation = _invitation_from_cookie(request, survey_id)
     if invitation is None:
-        return _state_page(request, None, "relink")
+        return state_page(request, None, "relink")
     survey = invitation.survey
-    if invitation.answered:
-        return _state_page(request, survey, "used", used_at=invitation.used_at)
-    closed = _survey_closed_page(request, survey)
+    holder = answering.invited_holder(invitation)
+    if holder.answered:
+        return state_page(request, survey, "used", used_at=holder.used_at)
+    closed = survey_closed_page(request, survey)
     if closed is not None:
         return closed
     return render(
@@ -130,7 +112,7 @@ def invited_start(request: HttpRequest, survey_id: int) -> HttpResponse:
         {
             "survey": survey,
             "invitation": invitation,
-            "in_progress": invitation.draft_version_id is not None,
+            "in_progress": holder.draft_version_id is not None,
             "start_url": reverse("survey-invited-step", args=[survey_id, "resume"]),
             **language_context(survey),
         },
@@ -151,10 +133,10 @@ def _open_survey(public_key: str) -> Survey | None:
 def open_start(request: HttpRequest, public_key: str) -> HttpResponse:
     survey = _open_survey(public_key)
     if survey is None:
-        return _state_page(request, None, "unknown")
+        return state_page(request, None, "unknown")
     if survey.instrument.kind in ANONYMOUS_ONLY_KINDS:  # a children's survey: their own pages
         return redirect("young-start", public_key)
-    closed = _survey_closed_page(request, survey)
+    closed = survey_closed_page(request, survey)
     if closed is not None:
         return closed
     current = answering.open_draft_for_key(survey, request.COOKIES.get(_cookie_name(survey), ""))
@@ -195,144 +177,30 @@ def open_start(request: HttpRequest, public_key: str) -> HttpResponse:
     )
 
 
-# ---------------------------------------------------------------------------------------------
-# The pages of the instrument
-
-
-@method_decorator(never_cache, name="dispatch")
-class SurveyWizard(DraftWizardView):
-    """The instrument's pages over django-formtools. As for audits, the database draft is the
-    truth: the wizard's storage only carries the current step within a request."""
-
-    template_name = "surveys/respond/page.html"
-    check_template_name = "surveys/respond/check.html"
-    RESUME_STEP = "resume"
-    page_not_shown = gettext_lazy(
-        "That page does not apply, given your other answers, so nothing on it was saved."
-    )
-    survey: Survey
-    holder: Invitation | OpenDraft
-
-    # -- what subclasses give ------------------------------------------------------------------
-
-    def load(self) -> HttpResponse | None:
-        """Set self.survey and self.holder, or return the page to show instead."""
-        raise NotImplementedError
-
-    def start_url(self) -> str:
-        raise NotImplementedError
-
-    def thanks_url(self) -> str:
-        raise NotImplementedError
-
-    # -- building the pages from the database draft ---------------------------------------------
-
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        early = self.load()
-        if early is not None:
-            return early
-        if self.holder.answered:
-            return _state_page(request, self.survey, "used", used_at=self.holder.used_at)
-        closed = _survey_closed_page(request, self.survey)
-        if closed is not None:
-            return closed
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_compiled(self) -> Any:
-        compiled = answering.holder_compiled(self.holder, language=active_language())
-        self.draft: dict[str, Any] = answering.holder_values(self.holder)
-        return compiled
-
-    def get_prefix(self, request: HttpRequest, *args: Any, **kwargs: Any) -> str:
-        return f"survey_{type(self.holder).__name__.lower()}_{self.holder.pk}"
-
-    # -- what the draft wizard asks of a channel -----------------------------------------------
-
-    def draft_step(self) -> str:
-        return self.holder.current_step
-
-    def save_page(self, resume: str) -> None:
-        answering.survey_save_page(
-            holder=self.holder, step=resume, values=self.draft, compiled=self.compiled
-        )
-
-    def page_refused(self, form: QuestionnairePage, exc: ApplicationError) -> HttpResponse:
-        if isinstance(exc, answering.AlreadySubmitted):
-            return redirect(self.thanks_url())
-        return super().page_refused(form, exc)
-
-    def saved_for_later(self) -> HttpResponse:
-        return render(
-            self.request,
-            "surveys/respond/saved.html",
-            {"survey": self.survey, "resume_url": self.step_url("resume"), **self._mode()},
-        )
-
-    def submit(self) -> None:
-        answering.survey_submit(holder=self.holder, compiled=self.compiled)
-
-    def submit_refused(self, exc: ApplicationError) -> HttpResponse:
-        if isinstance(exc, answering.AlreadySubmitted):
-            return _state_page(self.request, self.survey, "used", used_at=None)
-        return super().submit_refused(exc)
-
-    def submitted(self) -> HttpResponse:
-        self.storage.reset()
-        return redirect(self.thanks_url())
-
-    # -- context ---------------------------------------------------------------------------
-
-    def _mode(self) -> dict[str, Any]:
-        return {"is_invitation": isinstance(self.holder, Invitation)}
-
-    def _language(self) -> dict[str, Any]:
-        return {
-            "english_only": shown_in_other_language(self.compiled),
-            "questionnaire_lang": html_lang(self.compiled),
-        }
-
-    def get_context_data(self, form: Any, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(form=form, **kwargs)
-        step = self.steps.current
-        context.update(self._mode())
-        context.update(self._language())
-        context["survey"] = self.survey
-        context["previous_step"] = self.get_prev_step(step)
-        context["next_step"] = self.get_next_step(step)
-        context["page_number"] = self.steps.step1
-        context["page_count"] = self.steps.count
-        return context
-
-    def check_context(self) -> dict[str, Any]:
-        return {
-            **self._mode(),
-            **self._language(),
-            "survey": self.survey,
-            "compiled": self.compiled,
-            "later_url": self.start_url(),
-        }
-
-
 class InvitationWizard(SurveyWizard):
     """A personal invitation's pages, at a token-free address: the invitation is found by the
     cookie its link was exchanged for (`invitation_start`)."""
 
-    holder: Invitation
+    is_invitation = True
+    invitation: Invitation
 
     def load(self) -> HttpResponse | None:
         invitation = _invitation_from_cookie(self.request, self.kwargs["survey_id"])
         if invitation is None:
-            return _state_page(self.request, None, "relink")
-        self.holder = invitation
+            return state_page(self.request, None, "relink")
+        self.invitation = invitation
+        # An anonymous survey's: its keyed draft, not the invitation (invited_drafts).
+        self.holder = answering.invited_holder(invitation)
         self.survey = invitation.survey
         return None
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        chosen_language_keep(request, self.holder)  # a POST, never a GET (docs/welsh.md)
+        chosen_language_keep(request, self.invitation)  # a POST, never a GET (docs/welsh.md)
         return super().post(request, *args, **kwargs)
 
     def get_prefix(self, request: HttpRequest, *args: Any, **kwargs: Any) -> str:
-        # The session keeps the current step under the survey's id, not the invitation's.
+        # The session keeps the current step under the survey's id, not the invitation's nor
+        # its keyed draft's (which a first save creates, mid-request).
         return f"survey_invited_{self.kwargs['survey_id']}"
 
     def step_url(self, step: str | None = None) -> str:
@@ -350,7 +218,7 @@ class OpenWizard(SurveyWizard):
         public_key = self.kwargs["public_key"]
         survey = _open_survey(public_key)
         if survey is None:
-            return _state_page(self.request, None, "unknown")
+            return state_page(self.request, None, "unknown")
         self.survey = survey
         draft = answering.open_draft_for_key(
             survey, self.request.COOKIES.get(_cookie_name(survey), "")
@@ -381,8 +249,8 @@ def invited_thanks(request: HttpRequest, survey_id: int) -> HttpResponse:
     names no survey."""
     invitation = _invitation_from_cookie(request, survey_id)
     if invitation is None:
-        return _state_page(request, None, "relink")
-    if not invitation.answered:
+        return state_page(request, None, "relink")
+    if not answering.invited_holder(invitation).answered:
         return redirect("survey-invited", survey_id)
     return render(request, "surveys/respond/thanks.html", {"survey": invitation.survey})
 
@@ -391,5 +259,5 @@ def invited_thanks(request: HttpRequest, survey_id: int) -> HttpResponse:
 def open_thanks(request: HttpRequest, public_key: str) -> HttpResponse:
     survey = _open_survey(public_key)
     if survey is None:
-        return _state_page(request, None, "unknown")
+        return state_page(request, None, "unknown")
     return render(request, "surveys/respond/thanks.html", {"survey": survey})

@@ -26,7 +26,7 @@ from scrutiny.models import User
 from surveys import permissions
 from surveys.models import OpenDraft, Survey
 from surveys.services import answering, invitations
-from surveys.views.respond import SurveyWizard
+from surveys.views.wizard import SurveyWizard
 
 
 @login_required

@@ -38,7 +38,8 @@ from surveys.models import OpenDraft, Survey, YouthSession, token_hash
 from surveys.services import answering, youth_sessions
 from surveys.services.invitations import OPEN, survey_state
 from surveys.views.language import language_context
-from surveys.views.respond import RESUME_DAYS, SurveyWizard
+from surveys.views.respond import RESUME_DAYS
+from surveys.views.wizard import SurveyWizard
 from surveys.young_questions import young_question
 
 COOKIE = "young_resume"

@@ -34,6 +34,7 @@ from scrutiny.models import Answer, Response
 from scrutiny.packs.data import response_sheets
 from surveys.models import Invitation, Survey, token_hash
 from surveys.services import answering
+from surveys.services.invited_drafts import invitations_answered
 from tests.red_team.anonymity import (
     MOST_BY_CHANCE,
     PEOPLE,
@@ -160,10 +161,14 @@ def test_every_table_dumped_links_no_response_to_its_invitation(survey, council,
     assert len({(r["submitted_at"], r["created_at"], r["updated_at"]) for r in responses}) == 1
 
     # Joined on what they share (agency and role: the invitation keeps no day), every
-    # invitation matches all.
+    # invitation matches all. The invitations hold nothing of the answering; their keyed drafts
+    # (surveys.services.invited_drafts) hold only that they were answered, and no day.
     invitations = dump["surveys.Invitation"]
+    keyed = [d for d in dump["surveys.OpenDraft"] if d["by_invitation"]]
+    assert len(keyed) == PEOPLE and len({d["started_at"] for d in keyed}) == 1
+    assert all(d["answered"] and d["used_at"] is None and d["agency_id"] is None for d in keyed)
     for invitation in invitations:
-        assert invitation["answered"] and invitation["used_at"] is None
+        assert not invitation["answered"] and invitation["used_at"] is None
         assert invitation["started_at"] is None
         assert invitation["response_id"] is None and invitation["draft_values"] == {}
         matches = [
@@ -222,8 +227,9 @@ def test_people_answering_on_different_days_are_not_matched_by_the_day(
             answering.survey_submit(holder=held)
 
     assert len({r.submitted_at.date() for r in Response.objects.all()}) == PEOPLE
-    for invitation in Invitation.objects.all():
-        assert invitation.answered
+    invitations = Invitation.objects.select_related("survey")
+    assert invitations_answered(invitations) == {i.pk for i in invitations}
+    for invitation in invitations:
         assert invitation.started_at is None and invitation.used_at is None
         same = Response.objects.filter(agency=invitation.agency, role=invitation.role)
         assert same.count() == PEOPLE
@@ -360,7 +366,8 @@ def test_a_real_servers_access_log_and_database_link_no_one(tmp_path):
     ).items():
         assert lined_up(arrivals, order) <= MOST_BY_CHANCE, attack
     assert all(is_midnight(r["submitted_at"]) and is_midnight(r["created_at"]) for r in responses)
-    assert all(i["answered"] and i["used_at"] is None for i in invitations)
+    # The invitations hold nothing of the answering (its keyed drafts do: invited_drafts).
+    assert not any(i["answered"] or i["used_at"] or i["draft_values"] != "{}" for i in invitations)
     # Nothing in any table, the invitations' own columns aside, holds a token.
     for table, content in everything.items():
         text = json.dumps(content, default=str)

@@ -20,7 +20,8 @@ from scrutiny.models import Partnership, TrailEntry, User
 from scrutiny.people_data import as_xlsx, erase, subject_access
 from scrutiny.people_data.scrub import TRAIL_FIELDS, rows_naming
 from scrutiny.trail import trail_record
-from surveys.models import Invitation
+from surveys.models import Invitation, OpenDraft
+from surveys.services.answering import survey_save_page
 from tests.conftest import client_for
 from tests.factories import AgencyFactory, PartnershipFactory, UserFactory
 from tests.surveys.conftest import (  # noqa: F401
@@ -44,7 +45,8 @@ def whole_database() -> str:
 @pytest.fixture
 def invited(survey, council, social_worker, business_unit):  # noqa: F811
     invitation, _ = make_invitation(survey, INVITEE.lower(), council, social_worker)
-    Invitation.objects.filter(pk=invitation.pk).update(draft_values={"Q2": "Started"})
+    # An anonymous survey: the draft is kept in the invitation's keyed draft (invited_drafts).
+    survey_save_page(holder=invitation, step="0", values={"Q2": "Started"})
     trail_record(action="invitation_sent", user=business_unit, obj=invitation)
     return invitation
 
@@ -82,6 +84,8 @@ def test_erasing_an_invitee_leaves_no_trace_of_the_address(invited, partnership,
     assert "invitee" in record.detail or "person" in record.detail
     invitation = Invitation.objects.get(pk=invited.pk)
     assert invitation.draft_values == {} and invitation.agency_id == invited.agency_id
+    # The keyed draft of the invitation, unsubmitted, went with it.
+    assert not OpenDraft.objects.filter(by_invitation=True).exists()
     assert subject_access(partnership=partnership, email=INVITEE).held == []
 
 

@@ -144,6 +144,14 @@ def world(demo_loaded, db, settings, tmp_path):
             draft_version=version,
         )
         OpenDraft.objects.create(survey=survey, key_sha256=f"{name:1<64}", started_at=closes.date())
+        # An anonymous survey's invitation's draft, kept apart from it (invited_drafts).
+        OpenDraft.objects.create(
+            survey=survey,
+            key_sha256=f"{name:2<64}",
+            by_invitation=True,
+            draft_values={"Q1": "no"},
+            started_at=closes.date(),
+        )
     return scrutiny
 
 
@@ -208,7 +216,13 @@ def test_a_run_removes_exactly_what_passed_and_keeps_findings_and_scores(world):
     emails = set(Invitation.objects.values_list("email", flat=True))
     assert "new.invitee@demo.invalid" in emails and "old.invitee@demo.invalid" not in emails
     # Survey drafts count from the survey's close: 90 days for the two older, 89 for the last.
-    assert set(OpenDraft.objects.values_list("survey__title", flat=True)) == {"recent"}
+    # The demo's own keyed drafts are answered, and their surveys open: they stay.
+    ours = OpenDraft.objects.filter(survey__title__in=("old", "new", "recent"))
+    assert list(ours.values_list("survey__title", "by_invitation").order_by("pk")) == [
+        ("recent", False),
+        ("recent", True),
+    ]
+    assert not OpenDraft.objects.exclude(survey__title="recent").filter(answered=False).exists()
     # The demo's own surveys are open, so their invitations keep everything.
     drafts = dict(
         Invitation.objects.filter(survey__title__in=("old", "new", "recent")).values_list(

@@ -16,6 +16,7 @@ from scrutiny.models import Response
 from scrutiny.scoring import scrutiny_scores
 from surveys.models import Invitation, OpenDraft
 from surveys.services import answering as services
+from surveys.services.invited_drafts import invitations_answered
 from tests.surveys.conftest import COMPLETE, make_invitation
 
 pytestmark = pytest.mark.django_db
@@ -30,10 +31,14 @@ def test_anonymous_invitation_keeps_no_link_and_no_day(survey, council, social_w
     invitation, _ = make_invitation(survey, "ash@fernhill.invalid", council, social_worker)
     services.survey_save_page(holder=invitation, step="1", values={"Q1": "yes", "Q2": "Plan"})
     invitation.refresh_from_db()
-    assert invitation.draft_values == {"Q1": "yes", "Q2": "Plan"}
+    # The draft is kept apart from the invitation, under a key only the secret key makes.
+    assert invitation.draft_values == {} and invitation.current_step == ""
+    held = services.invited_holder(invitation)
+    assert isinstance(held, OpenDraft) and held.by_invitation
+    assert held.draft_values == {"Q1": "yes", "Q2": "Plan"} and held.current_step == "1"
     # No started day: beside the agency and role it would match the response's day.
     assert invitation.started_at is None
-    assert invitation.current_step == "1"
+    assert held.started_at == survey.opens_at.astimezone(dt.UTC).date()
     # A draft is never a Response: nothing reachable from the invitation is the response.
     assert not Response.objects.exists()
     services.survey_save_page(holder=invitation, step="check", values=COMPLETE)
@@ -49,11 +54,15 @@ def test_anonymous_invitation_keeps_no_link_and_no_day(survey, council, social_w
     for moment in (response.submitted_at, response.created_at, response.updated_at):
         assert _midnight(moment)
         assert moment.date() == services.today()
-    # The invitation knows it was answered: not which response, nor the day it was started or
-    # submitted, and the answers it held are gone.
-    assert invitation.answered and invitation.used_at is None and invitation.started_at is None
+    # The invitation holds nothing of it; its keyed draft knows it was answered: not which
+    # response, nor the day, agency or role, and the answers it held are gone.
+    assert not invitation.answered and invitation.used_at is None and invitation.started_at is None
     assert invitation.draft_values == {} and invitation.draft_version is None
     assert invitation.response is None
+    assert invitations_answered([invitation]) == {invitation.pk}
+    held = services.invited_holder(invitation)
+    assert held.answered and held.used_at is None and held.response is None
+    assert held.draft_values == {} and held.agency is None and held.role is None
     assert not Invitation.objects.filter(response=response).exists()
     # The response and its answers have random identifiers, not the next in a sequence.
     assert response.pk >= 2**40
@@ -141,8 +150,9 @@ def test_missing_answers_are_refused_on_submit(survey, council):
     with pytest.raises(ApplicationError) as caught:
         services.survey_submit(holder=invitation)
     assert set(caught.value.extra["errors"]) == {"Q2", "Q6"}
-    invitation.refresh_from_db()
-    assert not invitation.answered and invitation.draft_values == {"Q1": "yes"}
+    held = services.invited_holder(invitation)
+    assert not held.answered and held.draft_values == {"Q1": "yes"}
+    assert invitations_answered([invitation]) == set()
 
 
 def test_open_link_agency_must_be_the_partnerships(survey, council):

@@ -9,6 +9,7 @@ from rest_framework.test import APIClient
 from scrutiny.models import Response
 from scrutiny.scoring import scrutiny_scores
 from surveys.models import Invitation, OpenDraft
+from surveys.services.invited_drafts import invitations_answered
 from tests.surveys.conftest import COMPLETE, SLUG, make_invitation
 
 pytestmark = pytest.mark.django_db
@@ -123,7 +124,7 @@ def test_distributions_for_readers_of_the_scrutiny(survey, council, board_member
     assert options["3"] == (None, True)
     assert all(hidden for _, hidden in options.values())
     assert _api(auditor_police).get(url).status_code == 404
-    assert Invitation.objects.get().answered
+    assert invitations_answered([Invitation.objects.get()]) == {Invitation.objects.get().pk}
 
 
 def test_the_schema_describes_the_survey_operations(scrutineer):

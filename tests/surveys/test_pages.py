@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from scrutiny.models import Response
 from surveys.models import OpenDraft, Survey
+from surveys.services.invited_drafts import invitations_answered
 from tests.conftest import client_for
 from tests.surveys.conftest import make_invitation, make_survey
 
@@ -90,7 +91,8 @@ def test_invitation_journey_resumes_from_the_same_link_and_submits_once(survey, 
     assert Response.objects.filter(status=Response.Status.SUBMITTED).count() == 1
     assert Response.objects.count() == 1
     invitation.refresh_from_db()
-    assert invitation.answered and invitation.draft_values == {}
+    assert invitations_answered([invitation]) == {invitation.pk}
+    assert not invitation.answered and invitation.draft_values == {}  # the keyed draft's
 
 
 def test_an_old_page_of_a_personal_link_is_exchanged_too(survey, council):

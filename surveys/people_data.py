@@ -12,22 +12,26 @@ from __future__ import annotations
 
 from scrutiny.models import Partnership, User
 from scrutiny.people_data import ErasureLine, HeldSection
+from surveys import permissions
 from surveys.models import Invitation, OpenDraft, Survey, YouthSession
 from surveys.retention import invitation_placeholder
 from surveys.services.invited_drafts import invited_drafts
 
+_ANONYMOUS = "not shown: the survey is anonymous"
 
-def _answering(invitation: Invitation, drafts: dict[int, OpenDraft]) -> dict[str, object]:
-    """Whether the person started and answered: an anonymous survey's invitation says nothing,
-    its keyed draft does (and keeps no day)."""
-    if invitation.survey.anonymous:
-        draft = drafts.get(invitation.pk)
-        return {
-            "started (day)": None,
-            "answered": bool(draft and draft.answered),
-            "draft answers held": bool(draft and draft.draft_values),
-        }
+
+def _answering(invitation: Invitation) -> dict[str, object]:
+    """Whether the person started and answered, and how often they were reminded. For an
+    anonymous survey, not shown: the business unit makes this download, and those who run an
+    anonymous survey see counts, not who has answered (surveys.permissions.
+    invitation_progress_shown); a download before and after a response arrived would say whose
+    it was. The person's unsubmitted draft answers, which are theirs alone, go on erasure."""
+    if not permissions.invitation_progress_shown(invitation.survey):
+        return dict.fromkeys(
+            ("reminders", "started (day)", "answered", "draft answers held"), _ANONYMOUS
+        )
     return {
+        "reminders": invitation.reminders_sent,
         "started (day)": invitation.started_at,
         "answered": invitation.answered,
         "draft answers held": bool(invitation.draft_values),
@@ -40,7 +44,6 @@ def surveys_personal_data(
     invitations = Invitation.objects.filter(
         survey__scrutiny__partnership=partnership, email__iexact=email
     ).select_related("survey", "agency", "role")
-    keyed = invited_drafts(invitations)
     sections = [
         HeldSection.of(
             "Survey invitations",
@@ -51,8 +54,7 @@ def surveys_personal_data(
                     "agency": i.agency.code,
                     "role": i.role.code if i.role else "",
                     "sent": i.sent_at,
-                    "reminders": i.reminders_sent,
-                    **_answering(i, keyed),
+                    **_answering(i),
                 }
                 for i in invitations
             ],

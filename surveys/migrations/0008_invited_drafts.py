@@ -16,8 +16,13 @@ import datetime as dt
 
 from django.db import migrations, models
 from django.db.models import Q
+from django.utils.crypto import salted_hmac
 
-from surveys.models import invited_draft_key
+
+def invited_draft_key(invitation_pk: int) -> str:
+    """surveys.models.invited_draft_key as it is at this migration (a migration keeps its own
+    copy, so that a later change to the model's cannot change what this one did)."""
+    return salted_hmac("surveys.invited-draft", str(invitation_pk), algorithm="sha256").hexdigest()
 
 
 def invited_drafts_move(apps, schema_editor):  # type: ignore[no-untyped-def]

@@ -16,12 +16,12 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from audits.concerns import concern_recipient
-from scrutiny.models import Partnership, TrailEntry, User
+from scrutiny.models import Partnership, Response, TrailEntry, User
 from scrutiny.people_data import as_xlsx, erase, subject_access
 from scrutiny.people_data.scrub import TRAIL_FIELDS, rows_naming
 from scrutiny.trail import trail_record
 from surveys.models import Invitation, OpenDraft
-from surveys.services.answering import survey_save_page
+from surveys.services.answering import survey_save_page, survey_submit
 from tests.conftest import client_for
 from tests.factories import AgencyFactory, PartnershipFactory, UserFactory
 from tests.surveys.conftest import (  # noqa: F401
@@ -68,11 +68,28 @@ def test_subject_access_holds_the_invitation_and_nothing_of_another_partnership(
     titles = {s.title for s in data.held}
     assert "Survey invitations" in titles and "Account" not in titles
     rows = next(s for s in data.held if s.title == "Survey invitations").rows
-    assert rows[0]["address"] == INVITEE.lower() and rows[0]["draft answers held"] == "yes"
+    assert rows[0]["address"] == INVITEE.lower()
+    # An anonymous survey: who has started or answered is not shown to those who run it, and
+    # the business unit makes this download (the next test).
+    assert (
+        rows[0]["draft answers held"] == rows[0]["answered"] == "not shown: the survey is anonymous"
+    )
     assert "Westmere" not in json.dumps(data.as_data())
     assert all("About" not in r.get("detail", "") for s in data.held for r in s.rows)
     book = load_workbook(io.BytesIO(as_xlsx(data)))
     assert "Survey invitations" in book.sheetnames
+
+
+def test_subject_access_looked_at_twice_does_not_say_who_answered_an_anonymous_survey(
+    invited, partnership
+):
+    """The attack: download an invitee's data, let a response arrive, download it again. Were
+    "answered" (or the reminders, or a draft held) shown, the change would say whose response
+    it was. The download is the same before and after the person submits."""
+    before = subject_access(partnership=partnership, email=INVITEE).as_data()
+    survey_submit(holder=invited, values={"Q1": "yes", "Q2": "Plan", "Q6": "3"})
+    assert Response.objects.count() == 1
+    assert subject_access(partnership=partnership, email=INVITEE).as_data() == before
 
 
 def test_erasing_an_invitee_leaves_no_trace_of_the_address(invited, partnership, business_unit):

@@ -374,3 +374,46 @@ def test_a_real_servers_access_log_and_database_link_no_one(tmp_path):
         if table != Invitation._meta.db_table:
             assert not any(token_hash(t) in text for t in tokens), table
         assert not any(t in text for t in tokens), table
+
+
+@pytest.mark.django_db(transaction=True)
+def test_postgresqls_transaction_ids_link_no_invitation_to_its_response(
+    survey, council, social_worker
+):
+    """The attack (PostgreSQL): any role that may SELECT a table reads the id of the
+    transaction that last wrote each row (`xmin`). Submitting wrote the response and marked
+    the invitation answered in one transaction, so `JOIN ... ON r.xmin = i.xmin` named every
+    invitee beside their words; each page saved wrote the invitation just before. Now nothing
+    written while an invitee answers is the invitation's row (surveys.services.invited_drafts):
+    the join finds no one, and no invitation was written after the emails went."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite keeps no transaction id on a row; this runs on PostgreSQL")
+    people = [
+        make_invitation(survey, f"person{i}@fernhill.invalid", council, social_worker)
+        for i in range(PEOPLE)
+    ]
+
+    def newest_invitation_write() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT max(xmin::text::bigint) FROM surveys_invitation")
+            return int(cursor.fetchone()[0])
+
+    sent = newest_invitation_write()
+    browsers = []
+    for i, (_, token) in enumerate(people):
+        browser = Client()
+        assert browser.get(reverse("survey-invitation", args=[token])).status_code == 302
+        first = {"0-Q1": "yes", "0-Q2": answers_of(i)["Q2"], "action": "continue"}
+        assert browser.post(_step(survey.pk, "0"), first).url == _step(survey.pk, "1")
+        browsers.append(browser)
+    for browser in reversed(browsers):
+        assert browser.post(_step(survey.pk, "1"), {"1-Q6": "3"}).status_code == 302
+        assert browser.post(_step(survey.pk, "check"), {"action": "submit"}).status_code == 302
+
+    assert Response.objects.count() == PEOPLE
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT i.email FROM surveys_invitation i JOIN scrutiny_response r ON r.xmin = i.xmin"
+        )
+        assert cursor.fetchall() == []
+    assert newest_invitation_write() == sent

@@ -21,6 +21,7 @@ from playwright.sync_api import Page, expect
 from scrutiny.instruments import instrument_save
 from scrutiny.models import PractitionerRole, Response, Scrutiny, Source, SuccessFactor
 from surveys.models import Invitation
+from surveys.services.invited_drafts import invitation_answered
 from tests.e2e.conftest import visit
 from tests.e2e.test_audit_journey import (
     HEIGHT,
@@ -186,9 +187,12 @@ def test_invite_answer_resume_submit_once_and_count(
     )
     survey_responses = Response.objects.filter(instrument=practitioner_survey.instrument)
     assert survey_responses.filter(status=Response.Status.SUBMITTED).count() == 1
-    ash_invitation = Invitation.objects.get(email=ADDRESSES[0])
-    assert ash_invitation.answered and ash_invitation.response is None  # anonymous
-    assert ash_invitation.used_at is None  # not even the day it was submitted
+    ash_invitation = Invitation.objects.select_related("survey").get(email=ADDRESSES[0])
+    # Anonymous: the invitation itself records nothing of the answering, its keyed draft that
+    # it was answered (surveys.services.invited_drafts), and neither the day it was submitted.
+    assert not ash_invitation.answered and ash_invitation.response is None
+    assert invitation_answered(ash_invitation)
+    assert ash_invitation.used_at is None and ash_invitation.started_at is None
 
     # 3. The open link: Fernhill Police, social worker, chosen with the arrow keys. ------------
     page.context.clear_cookies()

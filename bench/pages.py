@@ -280,6 +280,9 @@ def _survey(scrutiny: Any, compiled: Any, first: int, n: int) -> None:
         title="Practitioners",
         opens_at=now - dt.timedelta(days=30),
         closes_at=now + dt.timedelta(days=30),
+        # Named: each invitation holds its response, as the rows below are made. (An anonymous
+        # survey's invitation holds nothing of its answering: surveys.services.invited_drafts.)
+        anonymous=False,
     )
     rows = Response.objects.filter(
         instrument_id=compiled.instrument_id, pk__gte=first, pk__lt=first + n

@@ -217,6 +217,7 @@ def start_gunicorn(database_url: str, workers: int) -> tuple[subprocess.Popen, s
 def run(users: int, per_user: int, database_url: str, workers: int) -> dict:
     from scrutiny.models import Response
     from surveys.models import Invitation
+    from surveys.services.invited_drafts import invitations_answered
 
     slug = f"bench-load-{users}-{int(time.time())}"
     survey, tokens = make_survey(slug, users * per_user)
@@ -243,7 +244,9 @@ def run(users: int, per_user: int, database_url: str, workers: int) -> dict:
     result = json.loads(done.stdout.strip().splitlines()[-1])
     responses = Response.objects.filter(instrument=survey.instrument)  # type: ignore[attr-defined]
     stored = responses.filter(status=Response.Status.SUBMITTED).count()
-    used = Invitation.objects.filter(survey=survey, answered=True).count()
+    # An anonymous survey's invitation holds nothing of its answering: its keyed draft does.
+    invited = Invitation.objects.filter(survey=survey).select_related("survey")
+    used = len(invitations_answered(invited))
     seen = len(result["submitted"])
     result.update(
         stored=stored,

@@ -4,8 +4,8 @@ finds `SurveysConfig.personal_data` and `personal_data_erase` through the app re
 An invitee's address goes for good: the invitation keeps its agency and role (the response
 rates count it) under a placeholder address that names nobody, forgets any draft answers and,
 for a survey that was not anonymous, which response it led to; an anonymous survey's keyed
-draft (surveys.services.invited_drafts) goes if it was not submitted. The submitted answers stay
-as evidence that no longer points to anyone.
+draft (surveys.services.invited_drafts) forgets its draft answers as the invitation does. The
+submitted answers stay as evidence that no longer points to anyone.
 """
 
 from __future__ import annotations
@@ -107,15 +107,15 @@ def surveys_personal_data_erase(
     invitations = Invitation.objects.filter(
         survey__scrutiny__partnership=partnership, email__iexact=email
     ).select_related("survey")
-    # An anonymous survey's draft answers are in the invitation's keyed draft: it goes, unless
-    # submitted (then it holds only that it was answered, which the response rates count).
+    # An anonymous survey's draft answers are in the invitation's keyed draft: they go, and
+    # the draft stays, as an invitation does (it counts as started; surveys.retention).
     keyed = [d.pk for d in invited_drafts(invitations).values() if not d.answered]
     erased = 0
     for pk in list(invitations.values_list("pk", flat=True)):
         erased += Invitation.objects.filter(pk=pk).update(
             email=invitation_placeholder(pk), draft_values={}, current_step="", response=None
         )
-    OpenDraft.objects.filter(pk__in=keyed).delete()
+    OpenDraft.objects.filter(pk__in=keyed).update(draft_values={}, current_step="")
     lines = [
         ErasureLine(
             "survey invitations' address, draft answers and link to a response", erased, True

@@ -6,8 +6,8 @@ A survey's drafts keep only the day they were started (surveys.models: nothing f
 stored), and none can change once the survey closes, so their period counts from the close: an
 open-ended survey keeps its drafts while it is open. An invitation's draft answers go and the
 invitation stays, so that the response rates (invited, started, submitted) are unchanged; an
-open-link draft, nothing but a draft, goes whole, as does the keyed draft of an anonymous
-survey's invitation not submitted (surveys.services.invited_drafts).
+open-link draft, nothing but a draft, goes whole. The keyed draft of an anonymous survey's
+invitation (surveys.services.invited_drafts) is as the invitation: its answers go, it stays.
 
 Invitation emails: once the survey closed past the period each address becomes a placeholder
 that names nobody (unique, as the table requires); the invitation's agency and role stay for
@@ -34,12 +34,15 @@ def invitation_placeholder(pk: int) -> str:
 
 def drafts_remove(*, partnership: Partnership, cutoffs: Cutoffs) -> list[RetentionLine]:
     closed = Q(survey__scrutiny__partnership=partnership, survey__closes_at__lte=cutoffs.drafts)
-    invited = (
-        Invitation.objects.filter(closed, answered=False)
+    # An invitation's draft answers go and the invitation stays (it counts as started); so does
+    # an anonymous survey's invitation's keyed draft (surveys.services.invited_drafts).
+    invited = sum(
+        model.objects.filter(closed, answered=False, **keyed)
         .exclude(draft_values={}, current_step="")
         .update(draft_values={}, current_step="")
+        for model, keyed in ((Invitation, {}), (OpenDraft, {"by_invitation": True}))
     )
-    open_drafts = OpenDraft.objects.filter(closed, answered=False)
+    open_drafts = OpenDraft.objects.filter(closed, answered=False, by_invitation=False)
     removed = open_drafts.count()
     open_drafts.delete()
     return [

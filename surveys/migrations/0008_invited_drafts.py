@@ -50,12 +50,10 @@ def invited_drafts_move(apps, schema_editor):  # type: ignore[no-untyped-def]
             )
         )
     drafts.sort(key=lambda draft: draft.key_sha256)
-    existing = set(
-        OpenDraft.objects.filter(key_sha256__in=[d.key_sha256 for d in drafts]).values_list(
-            "key_sha256", flat=True
-        )
-    )
-    OpenDraft.objects.bulk_create([d for d in drafts if d.key_sha256 not in existing])
+    existing = OpenDraft.objects.filter(key_sha256__in=[d.key_sha256 for d in drafts])
+    existing.update(by_invitation=True)  # a key only an invitation's can be (run again)
+    kept = set(existing.values_list("key_sha256", flat=True))
+    OpenDraft.objects.bulk_create([d for d in drafts if d.key_sha256 not in kept])
     anonymous.update(
         answered=False,
         draft_version=None,
@@ -65,6 +63,26 @@ def invited_drafts_move(apps, schema_editor):  # type: ignore[no-untyped-def]
         started_at=None,
         response=None,
     )
+
+
+def invited_drafts_return(apps, schema_editor):  # type: ignore[no-untyped-def]
+    """Back to 0007: each keyed draft's state onto its invitation again (the code before this
+    migration reads it there), and the keyed drafts gone, so that no one answered is reminded
+    or answers twice, and no draft in progress is lost."""
+    Invitation = apps.get_model("surveys", "Invitation")
+    OpenDraft = apps.get_model("surveys", "OpenDraft")
+    keyed = {d.key_sha256: d for d in OpenDraft.objects.filter(by_invitation=True)}
+    for invitation in Invitation.objects.filter(survey__anonymous=True):
+        draft = keyed.get(invited_draft_key(invitation.pk))
+        if draft is None:
+            continue
+        Invitation.objects.filter(pk=invitation.pk).update(
+            answered=draft.answered,
+            draft_version_id=draft.draft_version_id,
+            draft_values=draft.draft_values,
+            current_step=draft.current_step,
+        )
+    OpenDraft.objects.filter(by_invitation=True).delete()
 
 
 class Migration(migrations.Migration):
@@ -90,5 +108,5 @@ class Migration(migrations.Migration):
                 null=True,
             ),
         ),
-        migrations.RunPython(invited_drafts_move, migrations.RunPython.noop),
+        migrations.RunPython(invited_drafts_move, invited_drafts_return),
     ]

@@ -259,7 +259,9 @@ def reminders_send(*, invitation_ids: list[int], now: dt.datetime | None = None)
     """Email a reminder to each invitation still owed one; returns how many were sent.
 
     Each invitation is locked and checked again before its email goes, so someone who submitted
-    in the meantime is never reminded, and a retried task reminds no one twice."""
+    in the meantime is not reminded, and a retried task reminds no one twice. (An anonymous
+    survey's keyed draft is read, not locked: `_owed_reminder`. A submit in the same moment can
+    cross the reminder.)"""
     now = now or timezone.now()
     sent = 0
     for pk in invitation_ids:

@@ -33,8 +33,10 @@ def invited_drafts(invitations: Iterable[Invitation]) -> dict[int, OpenDraft]:
             survey_ids.add(invitation.survey_id)
     if not keys:
         return {}
-    drafts = OpenDraft.objects.filter(survey_id__in=survey_ids, by_invitation=True)
-    return {keys[d.key_sha256]: d for d in drafts if d.key_sha256 in keys}
+    drafts = OpenDraft.objects.filter(survey_id__in=survey_ids, by_invitation=True).only(
+        "pk", "key_sha256", "answered"
+    )
+    return {keys[d.key_sha256]: d for d in drafts.iterator() if d.key_sha256 in keys}
 
 
 def invitations_answered(invitations: Iterable[Invitation]) -> set[int]:
@@ -46,4 +48,9 @@ def invitations_answered(invitations: Iterable[Invitation]) -> set[int]:
 
 
 def invitation_answered(invitation: Invitation) -> bool:
-    return invitation.pk in invitations_answered([invitation])
+    """Whether this one invitation's answers were submitted: its own row, or its keyed draft
+    looked up by its key alone (the first email and each reminder ask, one by one)."""
+    if not invitation.survey.anonymous:
+        return invitation.answered
+    key = invited_draft_key(invitation.pk)
+    return OpenDraft.objects.filter(key_sha256=key, by_invitation=True, answered=True).exists()

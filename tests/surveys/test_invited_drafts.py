@@ -155,17 +155,20 @@ def test_reminders_counts_and_rates_ask_the_keyed_drafts(survey, council, police
     assert (rates.invited, rates.started, rates.submitted) == (3, 3, 1)
 
 
-def test_erasing_an_invitee_deletes_their_unsubmitted_keyed_draft(
+def test_erasing_an_invitee_takes_their_keyed_drafts_answers_and_keeps_it_started(
     survey, council, partnership, business_unit
 ):
+    """As an invitation's own draft answers go on erasure and it stays (counted as started),
+    so with an anonymous survey's keyed draft: the started count does not move."""
     mine, _ = make_invitation(survey, "ash@fernhill.invalid", council)
     other, _ = make_invitation(survey, "bo@fernhill.invalid", council)
     answering.survey_save_page(holder=mine, step="1", values={"Q1": "yes"})
     answering.survey_save_page(holder=other, step="1", values={"Q1": "no"})
+    started = survey_counts(survey=survey).invitations_started
     erase(partnership=partnership, email="ash@fernhill.invalid", user=business_unit)
-    assert list(OpenDraft.objects.values_list("key_sha256", flat=True)) == [
-        invited_draft_key(other.pk)
-    ]
+    drafts = dict(OpenDraft.objects.values_list("key_sha256", "draft_values"))
+    assert drafts == {invited_draft_key(mine.pk): {}, invited_draft_key(other.pk): {"Q1": "no"}}
+    assert survey_counts(survey=survey).invitations_started == started == 2
 
 
 def test_the_migration_moves_what_invitations_held_to_their_keyed_drafts(
@@ -202,3 +205,19 @@ def test_the_migration_moves_what_invitations_held_to_their_keyed_drafts(
     # Run again, it creates nothing twice.
     migration.invited_drafts_move(django_apps, None)
     assert OpenDraft.objects.count() == 2
+
+    # Migrated back to 0007: the code before reads each state on the invitation again.
+    migration.invited_drafts_return(django_apps, None)
+    assert not OpenDraft.objects.exists()
+    back = {i.pk: i for i in Invitation.objects.filter(survey=survey)}
+    assert back[answered.pk].answered and not back[started.pk].answered
+    assert back[started.pk].draft_values == {"Q1": "yes"}
+    assert (back[started.pk].current_step, back[started.pk].draft_version_id) == ("1", version)
+    assert not back[untouched.pk].answered and back[untouched.pk].draft_values == {}
+    # ... and forward once more: the same keyed drafts again.
+    migration.invited_drafts_move(django_apps, None)
+    assert OpenDraft.objects.filter(by_invitation=True).count() == 2
+    assert invitations_answered(Invitation.objects.select_related("survey")) == {
+        answered.pk,
+        named.pk,
+    }

@@ -13,6 +13,8 @@ from typing import Any
 from django import forms
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from scrutiny.imports.uploads import KEPT_FOR
 from scrutiny.instruments import CompiledVersion
@@ -23,24 +25,28 @@ _SALT = "scrutiny.forms_returns.map"
 
 class ResponsesFileForm(forms.Form):
     file = forms.FileField(
-        label="Responses file",
-        help_text="An Excel workbook (.xlsx) or a CSV file: our layout, or the export of "
-        "Microsoft Forms, SurveyMonkey or Google Forms as it is downloaded.",
+        label=gettext_lazy("Responses file"),
+        help_text=gettext_lazy(
+            "An Excel workbook (.xlsx) or a CSV file: our layout, or the export of "
+            "Microsoft Forms, SurveyMonkey or Google Forms as it is downloaded."
+        ),
         widget=forms.ClearableFileInput(
             attrs={
                 "accept": ".xlsx,.csv,text/csv,"
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
             }
         ),
-        error_messages={"required": "Choose a workbook or CSV file to upload."},
+        error_messages={"required": gettext_lazy("Choose a workbook or CSV file to upload.")},
     )
 
     def clean_file(self) -> Any:
         file = self.cleaned_data["file"]
         if not file.name.lower().endswith((".xlsx", ".csv")):
             raise ValidationError(
-                "The file must be an Excel workbook (.xlsx) or a CSV file (.csv). In Excel, use "
-                "Save As and choose Excel Workbook or CSV UTF-8."
+                _(
+                    "The file must be an Excel workbook (.xlsx) or a CSV file (.csv). In Excel, "
+                    "use Save As and choose Excel Workbook or CSV UTF-8."
+                )
             )
         return file
 
@@ -76,20 +82,18 @@ class ColumnMapForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.columns = columns
-        choices = [("", "Choose a question"), (IGNORE, "Ignore this column")]
+        choices = [("", _("Choose a question")), (IGNORE, _("Ignore this column"))]
         for question in compiled.questions.values():
             text = question.text if len(question.text) <= 80 else question.text[:79] + "…"
             choices.append((question.code, f"{question.code}: {text}"))
         for index, column in enumerate(columns):
+            wrong = _(
+                "Choose the question the column “%(column)s” answers, or choose to ignore it."
+            ) % {"column": column}
             self.fields[f"column_{index}"] = forms.ChoiceField(
-                label=f"Column “{column}”",
+                label=_("Column “%(column)s”") % {"column": column},
                 choices=choices,
-                error_messages={
-                    "required": f"Choose the question the column “{column}” answers, or "
-                    "choose to ignore it.",
-                    "invalid_choice": f"Choose the question the column “{column}” answers, or "
-                    "choose to ignore it.",
-                },
+                error_messages={"required": wrong, "invalid_choice": wrong},
             )
 
     def mapping(self) -> dict[str, str]:

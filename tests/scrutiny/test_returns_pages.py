@@ -163,3 +163,18 @@ def test_the_command_imports_each_tools_export(survey):
             "import_responses", survey.scrutiny.slug, "PS1", str(returned(name)), stdout=out
         )
     assert Response.objects.count() == 9
+
+
+def test_the_page_and_its_column_map_speak_welsh(scrutineer, survey, job_uploads):
+    """The form's words were not marked for translation: a Welsh page read "Responses file",
+    "Column “…”" and "Ignore this column" in English."""
+    from tests.welsh.conftest import welsh
+
+    client = welsh(client_for(scrutineer))
+    page = client.get(url_of(survey)).text
+    assert "Ffeil ymatebion" in page and "Responses file" not in page
+    refused = client.post(url_of(survey), {"file": csv_upload("x", "a.txt")}).text
+    assert "Rhaid i&#x27;r ffeil fod yn llyfr gwaith Excel" in refused
+    mapped = client.post(url_of(survey), {"file": csv_upload(MAPPED)}).text
+    assert "Colofn “Which agency?”" in mapped and "Anwybyddu&#x27;r golofn hon" in mapped
+    assert "Ignore this column" not in mapped and not Job.objects.exists()

@@ -10,6 +10,7 @@ shares one count: `Sam@…` gets no fresh attempts once `sam@…` is locked.
 
 from __future__ import annotations
 
+import ipaddress
 import unicodedata
 from collections.abc import Mapping
 from typing import Any
@@ -49,5 +50,10 @@ def client_address(request: Any) -> str:
     nearest of them added to X-Forwarded-For, never one the client wrote itself. django-axes'
     AXES_CLIENT_IP_CALLABLE, so that behind a proxy failures are counted by the person's
     address, not the proxy's (which every person would share), and the trail's record of a
-    sign-in's address."""
-    return BaseThrottle().get_ident(request) or ""
+    sign-in's address. Only an IP address counts: what a proxy wrote otherwise ("unknown", a
+    port after it) falls back to the connection's own, which django-axes can store."""
+    found = BaseThrottle().get_ident(request) or ""
+    try:
+        return str(ipaddress.ip_address(found))
+    except ValueError:
+        return str(request.META.get("REMOTE_ADDR", ""))

@@ -38,12 +38,14 @@ BOLD = Font(bold=True)
 
 # A number written as text ("-1", "+2.5"): a spreadsheet reads it as the number it is, and
 # analysts' tools need it bare (an option coded -1 for "Don't know").
-_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)")
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)")
 
 
 def _guarded(text: str) -> bool:
+    """Whether `csv_text` puts an apostrophe before the text: when, its apostrophes aside, it
+    starts as a formula does, unless it is a plain number with no apostrophe before it."""
     bare = text.lstrip("'")
-    return bare.startswith(FORMULA_STARTS) and not _NUMBER.fullmatch(bare)
+    return bare.startswith(FORMULA_STARTS) and not (bare == text and _NUMBER.fullmatch(bare))
 
 
 def csv_text(text: str) -> str:
@@ -54,8 +56,14 @@ def csv_text(text: str) -> str:
 
 
 def csv_text_read(text: str) -> str:
-    """A CSV cell as the text `csv_text` was given: its guarding apostrophe taken off."""
-    return text[1:] if text.startswith("'") and _guarded(text[1:]) else text
+    """A CSV cell as the text `csv_text` was given: its guarding apostrophe taken off. So is one
+    before a plain number, as exports before numbers were left bare wrote them ('-1): no
+    text `csv_text` writes now is one."""
+    rest = text[1:]
+    signed_number = rest.startswith(FORMULA_STARTS) and _NUMBER.fullmatch(rest)
+    if text.startswith("'") and (_guarded(rest) or signed_number):
+        return rest
+    return text
 
 
 def clean_text(value: str) -> str:

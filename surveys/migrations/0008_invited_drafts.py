@@ -72,6 +72,7 @@ def invited_drafts_return(apps, schema_editor):  # type: ignore[no-untyped-def]
     Invitation = apps.get_model("surveys", "Invitation")
     OpenDraft = apps.get_model("surveys", "OpenDraft")
     keyed = {d.key_sha256: d for d in OpenDraft.objects.filter(by_invitation=True)}
+    returned = []
     for invitation in Invitation.objects.filter(survey__anonymous=True):
         draft = keyed.get(invited_draft_key(invitation.pk))
         if draft is None:
@@ -82,7 +83,10 @@ def invited_drafts_return(apps, schema_editor):  # type: ignore[no-untyped-def]
             draft_values=draft.draft_values,
             current_step=draft.current_step,
         )
-    OpenDraft.objects.filter(by_invitation=True).delete()
+        returned.append(draft.pk)
+    # Only those returned: one no invitation's key matches (the secret key changed since) is
+    # the only record of who answered, should the old key come back.
+    OpenDraft.objects.filter(pk__in=returned).delete()
 
 
 class Migration(migrations.Migration):

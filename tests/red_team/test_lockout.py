@@ -139,3 +139,19 @@ def test_behind_one_proxy_failures_lock_the_address_they_came_from_not_the_proxy
 
     signed_in = TrailEntry.objects.filter(action="signed_in").latest("pk")
     assert signed_in.data["address"] == "198.51.100.8"
+
+
+def test_an_address_a_proxy_wrote_otherwise_counts_the_connections_own(
+    settings, auditor_council, password
+):
+    """A proxy that writes "unknown" or the port after the address: not an IP address, which
+    django-axes stores in an address column (PostgreSQL refused it, and every sign-in failed).
+    The connection's own address counts instead."""
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+    for written in ("unknown", "198.51.100.7:50123", "[2001:db8::1]"):
+        client = Client(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=written)
+        assert _sign_in(client, EMAIL, password).status_code == 302 and _signed_in(client)
+    from scrutiny.models import TrailEntry
+
+    signed_in = TrailEntry.objects.filter(action="signed_in").latest("pk")
+    assert signed_in.data["address"] == "10.0.0.2"

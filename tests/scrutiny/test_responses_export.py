@@ -192,9 +192,14 @@ def test_a_number_written_as_text_stays_bare_and_formulas_do_not():
     bare; a spreadsheet reads -1 as that number too, so it needs no guard."""
     for number in ("-1", "+2.5", "-0.75", "-.5", "12"):
         assert csv_text(number) == number and csv_text_read(number) == number
-    for formula in ("-2+3", "-1)", "+A1", "-", "=1", "@x", "-1 day"):
+    for formula in ("-2+3", "-1)", "+A1", "-", "=1", "@x", "-1 day", "-\u0661", "+\uff11"):
         assert csv_text(formula) == f"'{formula}"
         assert csv_text_read(csv_text(formula)) == formula
+    # Exports before numbers were left bare wrote '-1: it reads back as the -1 it was, and a
+    # text that is itself '-1 is written so that it reads back as itself.
+    assert csv_text_read("'-1") == "-1" and csv_text_read("'+2.5") == "+2.5"
+    for text in ("'-1", "''-1", "'2", "'-1 day"):
+        assert csv_text_read(csv_text(text)) == text
 
 
 def test_a_text_answer_in_a_column_now_of_numbers_is_guarded(partnership, council, tmp_path):

@@ -12,6 +12,8 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 
+from django.utils.translation import gettext
+
 from scrutiny.errors import ApplicationError
 from scrutiny.instruments import (
     ConfigError,
@@ -63,14 +65,17 @@ def parse_option_lines(text: str) -> tuple[OptionDef, ...]:
             continue
         parts = [part.strip() for part in line.split("|")]
         if len(parts) > 3:
-            raise ValueError(f"line {number} has {len(parts)} parts; write value | label | points")
+            message = gettext("line %(number)s has %(parts)s parts; write value | label | points")
+            raise ValueError(message % {"number": number, "parts": len(parts)})
         value = parts[0]
         label = parts[1] if len(parts) > 1 and parts[1] else value
         points_text = parts[2] if len(parts) > 2 else ""
         if not value:
-            raise ValueError(f"line {number} has no value before the first |")
+            message = gettext("line %(number)s has no value before the first |")
+            raise ValueError(message % {"number": number})
         if value in seen:
-            raise ValueError(f"line {number}: value {value!r} is already in the list")
+            message = gettext("line %(number)s: value %(value)s is already in the list")
+            raise ValueError(message % {"number": number, "value": repr(value)})
         points: float | None = None
         if points_text:
             try:
@@ -80,7 +85,7 @@ def parse_option_lines(text: str) -> tuple[OptionDef, ...]:
         seen.add(value)
         options.append(OptionDef(value, label, points))
     if not options:
-        raise ValueError("write at least one option")
+        raise ValueError(gettext("write at least one option"))
     return tuple(options)
 
 

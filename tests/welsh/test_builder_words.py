@@ -87,11 +87,12 @@ def test_the_option_list_page_speaks_welsh(instrument, scrutineer):
         assert english not in page
     page = _page(
         client.post(
-            _url(instrument, "instrument-list"), {"name": "", "option_lines": "a | A | lots"}
+            _url(instrument, "instrument-list"), {"name": "", "option_lines": "a | A\na | Again"}
         )
     )
     assert "Ychwanegu rhestr opsiynau" in page
-    assert "Add an option list" not in page
+    assert "Llinell 2: mae'r gwerth 'a' eisoes yn y rhestr." in page
+    assert "Add an option list" not in page and "already in the list" not in page
 
 
 def test_english_pages_are_as_they_were(instrument, scrutineer):

@@ -105,3 +105,15 @@ def test_english_pages_are_as_they_were(instrument, scrutineer):
     page = _page(client.get(_url(instrument, "instrument-list")))
     assert "Add an option list" in page
     assert "Name of the list" in page
+
+
+def test_a_refused_move_and_removal_say_why_in_welsh(instrument, scrutineer):
+    client = welsh(client_for(scrutineer))
+    move = _url(instrument, "instrument-question-move", "?code=Q1")
+    page = _page(client.post(move, {"direction": "up", "based_on": ""}, follow=True))
+    assert "Q1 yw cwestiwn cyntaf yr adran “About the case” eisoes." in page
+    assert "already the first question" not in page
+    remove = _url(instrument, "instrument-list-remove", "?name=grade")
+    page = _page(client.post(remove, {"based_on": ""}))
+    assert "Mae rhestr opsiynau grade yn cael ei defnyddio gan Q6: rhowch restr arall" in page
+    assert "is used by" not in page

@@ -9,13 +9,15 @@ meanwhile is not undone.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import BoundField
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
+from scrutiny.forms_welsh_labels import WELSH, options_in_welsh, welsh_labels
 from scrutiny.instrument_builder.edits import parse_option_lines
 from scrutiny.instruments import (
     CHOICE_TYPES,
@@ -28,8 +30,6 @@ from scrutiny.instruments import (
 )
 from scrutiny.models import Question, Source
 from scrutiny.models.people import code_validator
-
-WELSH = "cy"
 
 
 class BasedOnForm(forms.Form):
@@ -48,15 +48,15 @@ class BasedOnForm(forms.Form):
             english = self.fields[name]
             widget = type(english.widget)(attrs={**english.widget.attrs, "lang": WELSH})
             self.fields[welsh] = forms.CharField(
-                label=f"{english.label or name.capitalize()} (Welsh)",
+                label=gettext("%(label)s (Welsh)") % {"label": english.label or name.capitalize()},
                 required=english.required,
                 max_length=getattr(english, "max_length", None),
                 widget=widget,
             )
         if "option_lines" in self.welsh_fields:
-            self.fields[
-                "option_lines_cy"
-            ].help_text = "One option a line as value | Welsh label, e.g. 4 | Rhagorol."
+            self.fields["option_lines_cy"].help_text = gettext(
+                "One option a line as value | Welsh label, e.g. 4 | Rhagorol."
+            )
         self.initial.update(initial or {})
         self.order_fields(
             [f for name in list(self.fields) for f in (name, self.welsh_fields.get(name)) if f]
@@ -88,110 +88,90 @@ class BasedOnForm(forms.Form):
         return {WELSH: {name: data.get(f"{name}_{WELSH}", "").strip() for name in names}}
 
 
-def welsh_labels(text: str, options: tuple[OptionDef, ...]) -> dict[str, str]:
-    """Welsh option labels written one a line as `value | label`. Raises ValueError."""
-    values = {option.value for option in options}
-    labels: dict[str, str] = {}
-    for number, line in enumerate((text or "").splitlines(), start=1):
-        if not line.strip():
-            continue
-        value, _, label = (part.strip() for part in line.partition("|"))
-        if value not in values:
-            raise ValueError(f"line {number}: {value!r} is not a value of the list")
-        labels[value] = label
-    return labels
-
-
-def format_welsh_labels(options: tuple[OptionDef, ...]) -> str:
-    return "\n".join(
-        f"{o.value} | {o.translations.get(WELSH, {}).get('label', '')}".rstrip(" |")
-        for o in options
-    )
-
-
-def options_in_welsh(options: tuple[OptionDef, ...], text: str | None) -> tuple[OptionDef, ...]:
-    """The options with the Welsh labels typed (None: not shown, the old ones are kept)."""
-    if text is None:
-        return options
-    labels = welsh_labels(text, options)
-    return tuple(
-        replace(o, translations={**o.translations, WELSH: {"label": labels.get(o.value, "")}})
-        for o in options
-    )
-
-
 class MoveForm(BasedOnForm):
-    direction = forms.ChoiceField(choices=[("up", "Up"), ("down", "Down")])
+    direction = forms.ChoiceField(choices=[("up", _("Up")), ("down", _("Down"))])
 
 
 def _option_list_names_hint(names: list[str]) -> str:
     if not names:
-        return "This instrument has no option lists yet: name a new one and write its options."
-    return "Lists of this instrument: " + ", ".join(names) + "."
+        return gettext(
+            "This instrument has no option lists yet: name a new one and write its options."
+        )
+    return gettext("Lists of this instrument: %(names)s.") % {"names": ", ".join(names)}
 
 
 class QuestionForm(BasedOnForm):
     section = forms.CharField(
+        label=_("Section"),
         max_length=200,
-        help_text="The page the question is on. Questions with the same section are asked "
-        "together; a new section starts a new page at the end.",
+        help_text=_(
+            "The page the question is on. Questions with the same section are asked "
+            "together; a new section starts a new page at the end."
+        ),
     )
     code = forms.CharField(
+        label=_("Code"),
         max_length=40,
-        help_text="Unique within the instrument, e.g. Q7. Workbooks and show_if use it.",
+        help_text=_("Unique within the instrument, e.g. Q7. Workbooks and show_if use it."),
         widget=forms.TextInput(attrs={"spellcheck": "false", "autocapitalize": "none"}),
     )
     type = forms.ChoiceField(
-        label="Type of answer", choices=Question.Type.choices, widget=forms.RadioSelect
+        label=_("Type of answer"), choices=Question.Type.choices, widget=forms.RadioSelect
     )
     text = forms.CharField(
-        label="Question",
+        label=_("Question"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="As the respondent reads it.",
+        help_text=_("As the respondent reads it."),
     )
     options = forms.CharField(
-        label="Option list",
+        label=_("Option list"),
         max_length=80,
         required=False,
-        help_text="For single and multiple choice only: the name of the list of answers.",
+        help_text=_("For single and multiple choice only: the name of the list of answers."),
         widget=forms.TextInput(attrs={"spellcheck": "false", "autocapitalize": "none"}),
     )
     option_lines = forms.CharField(
-        label="Options of the list",
+        label=_("Options of the list"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "false"}),
-        help_text="To create the list, or to change it for every question that uses it: one "
-        "option a line as value | label | points, e.g. 4 | Outstanding | 4. Leave points empty "
-        "for an unscored answer such as N/A | Not applicable. Leave this box empty to use the "
-        "list as it is.",
+        help_text=_(
+            "To create the list, or to change it for every question that uses it: one "
+            "option a line as value | label | points, e.g. 4 | Outstanding | 4. Leave points "
+            "empty for an unscored answer such as N/A | Not applicable. Leave this box empty to "
+            "use the list as it is."
+        ),
     )
     required = forms.TypedChoiceField(
-        label="Must respondents answer it?",
-        choices=[("yes", "Yes"), ("no", "No, it is optional")],
+        label=_("Must respondents answer it?"),
+        choices=[("yes", _("Yes")), ("no", _("No, it is optional"))],
         coerce=lambda value: value == "yes",
         initial="no",
         widget=forms.RadioSelect,
     )
     factors = forms.CharField(
-        label="Success factors",
+        label=_("Success factors"),
         max_length=300,
         required=False,
-        help_text="Codes with optional weights, e.g. SF1; SF2:2. Only single choice questions "
-        "with points count for a success factor.",
+        help_text=_(
+            "Codes with optional weights, e.g. SF1; SF2:2. Only single choice questions "
+            "with points count for a success factor."
+        ),
         widget=forms.TextInput(attrs={"spellcheck": "false", "autocapitalize": "none"}),
     )
     help = forms.CharField(
-        label="Guidance",
+        label=_("Guidance"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Shown under the question.",
+        help_text=_("Shown under the question."),
     )
     show_if = forms.CharField(
-        label="Show only if",
+        label=_("Show only if"),
         max_length=300,
         required=False,
-        help_text="Leave empty to always ask it. Otherwise CODE = value, CODE != value or "
-        "CODE in (value1, value2), e.g. Q3 = yes.",
+        help_text=_(
+            "Leave empty to always ask it. Otherwise CODE = value, CODE != value or "
+            "CODE in (value1, value2), e.g. Q3 = yes."
+        ),
         widget=forms.TextInput(attrs={"spellcheck": "false", "autocapitalize": "none"}),
     )
 
@@ -203,11 +183,15 @@ class QuestionForm(BasedOnForm):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["options"].help_text += " " + _option_list_names_hint(option_list_names or [])
+        options, factors = self.fields["options"], self.fields["factors"]
+        options.help_text = (
+            f"{options.help_text} {_option_list_names_hint(option_list_names or [])}"
+        )
         if factor_codes:
-            self.fields["factors"].help_text += " This scrutiny's: " + ", ".join(factor_codes) + "."
+            hint = gettext("This scrutiny's: %(codes)s.") % {"codes": ", ".join(factor_codes)}
         else:
-            self.fields["factors"].help_text += " This scrutiny has no success factors yet."
+            hint = gettext("This scrutiny has no success factors yet.")
+        factors.help_text = f"{factors.help_text} {hint}"
 
     def clean_code(self) -> str:
         code = self.cleaned_data["code"].strip()
@@ -215,7 +199,7 @@ class QuestionForm(BasedOnForm):
             code_validator(code)
         except ValidationError:
             raise ValidationError(
-                "Use letters, numbers, hyphens and underscores only, e.g. Q7."
+                gettext("Use letters, numbers, hyphens and underscores only, e.g. Q7.")
             ) from None
         return code
 
@@ -223,7 +207,9 @@ class QuestionForm(BasedOnForm):
         try:
             return parse_factors(self.cleaned_data["factors"])
         except ValueError as exc:
-            raise ValidationError(f"Check the success factors: {exc}.") from None
+            raise ValidationError(
+                gettext("Check the success factors: %(reason)s.") % {"reason": exc}
+            ) from None
 
     def clean_show_if(self) -> str:
         show_if = self.cleaned_data["show_if"].strip()
@@ -247,7 +233,7 @@ class QuestionForm(BasedOnForm):
         data = self.cleaned_data
         if data.get("type") in CHOICE_TYPES:
             if not data.get("options"):
-                self.add_error("options", "Name the list of answers this question offers.")
+                self.add_error("options", gettext("Name the list of answers this question offers."))
         else:
             data["options"] = ""
             data["option_lines"] = None
@@ -283,14 +269,14 @@ class InstrumentNewForm(QuestionForm):
     """A new instrument and its first question."""
 
     instrument_code = forms.CharField(
-        label="Instrument code",
+        label=_("Instrument code"),
         max_length=40,
-        help_text="Unique within the scrutiny, e.g. AUDIT or SURVEY.",
+        help_text=_("Unique within the scrutiny, e.g. AUDIT or SURVEY."),
         widget=forms.TextInput(attrs={"spellcheck": "false", "autocapitalize": "none"}),
     )
-    title = forms.CharField(label="Title", max_length=200)
+    title = forms.CharField(label=_("Title"), max_length=200)
     kind = forms.ChoiceField(
-        label="Source of evidence", choices=Source.choices, widget=forms.RadioSelect
+        label=_("Source of evidence"), choices=Source.choices, widget=forms.RadioSelect
     )
 
     field_order = ["instrument_code", "title", "kind"]
@@ -300,23 +286,28 @@ class InstrumentNewForm(QuestionForm):
 
 
 class InstrumentSettingsForm(BasedOnForm):
-    title = forms.CharField(max_length=200)
+    title = forms.CharField(label=_("Title"), max_length=200)
     kind = forms.ChoiceField(
-        label="Source of evidence",
+        label=_("Source of evidence"),
         choices=Source.choices,
         widget=forms.RadioSelect,
-        help_text="Cannot change once the instrument has responses.",
+        help_text=_("Cannot change once the instrument has responses."),
     )
 
     def with_languages(self, *, welsh_offered: bool, title_cy: str) -> None:
         """Choose whether it offers Welsh, and its Welsh title."""
         self.fields["offers_welsh"] = forms.TypedChoiceField(
-            label="Is it offered in Welsh (Cymraeg)?",
-            choices=[("yes", "Yes, in English and Welsh"), ("no", "No, in English only")],
+            label=gettext("Is it offered in Welsh (Cymraeg)?"),
+            choices=[
+                ("yes", gettext("Yes, in English and Welsh")),
+                ("no", gettext("No, in English only")),
+            ],
             coerce=lambda value: value == "yes",
             widget=forms.RadioSelect,
-            help_text="Respondents then choose the language. Every text needs its Welsh first: "
-            "the title, each section, question, guidance and option.",
+            help_text=gettext(
+                "Respondents then choose the language. Every text needs its Welsh first: "
+                "the title, each section, question, guidance and option."
+            ),
         )
         self.with_welsh(
             ("title",),
@@ -332,17 +323,19 @@ class InstrumentSettingsForm(BasedOnForm):
 
 class OptionListForm(BasedOnForm):
     name = forms.CharField(
-        label="Name of the list",
+        label=_("Name of the list"),
         max_length=80,
-        help_text="Questions name the list they offer, e.g. agreement or grade.",
+        help_text=_("Questions name the list they offer, e.g. agreement or grade."),
         widget=forms.TextInput(attrs={"spellcheck": "false", "autocapitalize": "none"}),
     )
     option_lines = forms.CharField(
-        label="Options",
+        label=_("Options"),
         widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"}),
-        help_text="One option a line as value | label | points, e.g. 4 | Outstanding | 4. Leave "
-        "points empty for an unscored answer such as N/A | Not applicable. A change applies to "
-        "every question that uses the list.",
+        help_text=_(
+            "One option a line as value | label | points, e.g. 4 | Outstanding | 4. Leave "
+            "points empty for an unscored answer such as N/A | Not applicable. A change applies "
+            "to every question that uses the list."
+        ),
     )
 
     def clean_name(self) -> str:

@@ -56,8 +56,8 @@ class TrailFilterForm(forms.Form):
     def __init__(
         self,
         *args: Any,
-        object_types: list[tuple[str, str]],
-        actions: list[tuple[str, str]],
+        object_types: list[tuple[str, StrOrPromise]],
+        actions: list[tuple[str, StrOrPromise]],
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)

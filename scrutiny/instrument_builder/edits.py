@@ -12,6 +12,8 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 
+from django.utils.translation import gettext, ngettext
+
 from scrutiny.errors import ApplicationError
 from scrutiny.instruments import (
     ConfigError,
@@ -63,14 +65,17 @@ def parse_option_lines(text: str) -> tuple[OptionDef, ...]:
             continue
         parts = [part.strip() for part in line.split("|")]
         if len(parts) > 3:
-            raise ValueError(f"line {number} has {len(parts)} parts; write value | label | points")
+            message = gettext("line %(number)s has %(parts)s parts; write value | label | points")
+            raise ValueError(message % {"number": number, "parts": len(parts)})
         value = parts[0]
         label = parts[1] if len(parts) > 1 and parts[1] else value
         points_text = parts[2] if len(parts) > 2 else ""
         if not value:
-            raise ValueError(f"line {number} has no value before the first |")
+            message = gettext("line %(number)s has no value before the first |")
+            raise ValueError(message % {"number": number})
         if value in seen:
-            raise ValueError(f"line {number}: value {value!r} is already in the list")
+            message = gettext("line %(number)s: value %(value)s is already in the list")
+            raise ValueError(message % {"number": number, "value": repr(value)})
         points: float | None = None
         if points_text:
             try:
@@ -80,7 +85,7 @@ def parse_option_lines(text: str) -> tuple[OptionDef, ...]:
         seen.add(value)
         options.append(OptionDef(value, label, points))
     if not options:
-        raise ValueError("write at least one option")
+        raise ValueError(gettext("write at least one option"))
     return tuple(options)
 
 
@@ -119,7 +124,8 @@ def _index(definition: InstrumentDefinition, code: str) -> int:
     for i, question in enumerate(definition.questions):
         if question.code == code:
             return i
-    raise ApplicationError(f"The instrument has no question {code}: it may have just been removed.")
+    message = gettext("The instrument has no question %(code)s: it may have just been removed.")
+    raise ApplicationError(message % {"code": code})
 
 
 def _insert_in_section(questions: list[QuestionDef], question: QuestionDef) -> None:
@@ -240,11 +246,14 @@ def question_remove(definition: InstrumentDefinition, code: str) -> InstrumentDe
         if condition is not None and condition.code == code:
             dependants.append(q.code)
     if dependants:
-        raise ApplicationError(
-            f"{', '.join(dependants)} {'is' if len(dependants) == 1 else 'are'} shown only "
-            f"depending on the answer to {code} (show_if): change or remove "
-            f"{'it' if len(dependants) == 1 else 'them'} first."
+        message = ngettext(
+            "%(codes)s is shown only depending on the answer to %(code)s (show_if): change or "
+            "remove it first.",
+            "%(codes)s are shown only depending on the answer to %(code)s (show_if): change or "
+            "remove them first.",
+            len(dependants),
         )
+        raise ApplicationError(message % {"codes": ", ".join(dependants), "code": code})
     return _with(definition, questions=questions)
 
 
@@ -256,13 +265,19 @@ def question_move(
     i = _index(definition, code)
     j = i + offset
     if offset not in (-1, 1):
-        raise ApplicationError("A question moves one place at a time.")
+        raise ApplicationError(gettext("A question moves one place at a time."))
     if not 0 <= j < len(questions) or questions[j].section != questions[i].section:
-        where = "first" if offset < 0 else "last"
-        raise ApplicationError(
-            f"{code} is already the {where} question of section “{questions[i].section}”. "
-            "To move it to another section, change its section."
-        )
+        if offset < 0:
+            message = gettext(
+                "%(code)s is already the first question of section “%(section)s”. To move it "
+                "to another section, change its section."
+            )
+        else:
+            message = gettext(
+                "%(code)s is already the last question of section “%(section)s”. To move it "
+                "to another section, change its section."
+            )
+        raise ApplicationError(message % {"code": code, "section": questions[i].section})
     questions[i], questions[j] = questions[j], questions[i]
     return _with(definition, questions=questions)
 
@@ -277,7 +292,7 @@ def option_list_put(
     """Add an option list, or replace list `replacing` (renaming it in every question using it)."""
     name = name.strip()
     if not name:
-        raise ApplicationError("An option list needs a name.")
+        raise ApplicationError(gettext("An option list needs a name."))
     lists = dict(definition.option_lists)
     where = option_list_where(name)
     before = lists.get(replacing, ()) if replacing is not None else ()
@@ -287,7 +302,8 @@ def option_list_put(
     questions = list(definition.questions)
     if replacing is not None:
         if replacing not in lists:
-            raise ApplicationError(f"The instrument has no option list {replacing!r}.")
+            message = gettext("The instrument has no option list %(name)s.")
+            raise ApplicationError(message % {"name": repr(replacing)})
         # Keep the lists in their order, with the new name in the old one's place.
         lists = {(name if key == replacing else key): value for key, value in lists.items()}
         questions = [replace(q, options=name) if q.options == replacing else q for q in questions]
@@ -297,13 +313,16 @@ def option_list_put(
 
 def option_list_remove(definition: InstrumentDefinition, name: str) -> InstrumentDefinition:
     if name not in definition.option_lists:
-        raise ApplicationError(f"The instrument has no option list {name!r}.")
+        message = gettext("The instrument has no option list %(name)s.")
+        raise ApplicationError(message % {"name": repr(name)})
     users = [q.code for q in definition.questions if q.options == name]
     if users:
-        raise ApplicationError(
-            f"Option list {name} is used by {', '.join(users)}: give "
-            f"{'that question' if len(users) == 1 else 'those questions'} another list first."
+        message = ngettext(
+            "Option list %(name)s is used by %(codes)s: give that question another list first.",
+            "Option list %(name)s is used by %(codes)s: give those questions another list first.",
+            len(users),
         )
+        raise ApplicationError(message % {"name": name, "codes": ", ".join(users)})
     lists = {key: value for key, value in definition.option_lists.items() if key != name}
     return _with(definition, option_lists=lists)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from scrutiny.errors import ApplicationError
 from scrutiny.instrument_builder.edits import (
@@ -71,10 +72,11 @@ def instrument_change(*, instrument: Instrument, change: Change, based_on: str =
     )
     current = instrument_current_version(instrument)
     if based_on and based_on != current.definition_sha256:
-        raise ApplicationError(
-            f"{instrument.code} has changed since you opened this page (it is now version "
-            f"{current.number}). Nothing was saved: look at it again, then make your change."
+        message = gettext(
+            "%(code)s has changed since you opened this page (it is now version %(number)s). "
+            "Nothing was saved: look at it again, then make your change."
         )
+        raise ApplicationError(message % {"code": instrument.code, "number": current.number})
     definition = change(_labelled(definition_from_version(current)))
     return _check_and_save(scrutiny=instrument.scrutiny, definition=definition)
 

@@ -8,28 +8,31 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from scrutiny.models import TrailEntry
 from scrutiny.trail import ACTIONS
 
-OBJECT_TYPES: dict[str, str] = {
-    "partnership": "Partnership",
-    "user": "Person",
-    "agency": "Agency",
-    "scrutiny": "Scrutiny",
-    "successfactor": "Success factor",
-    "instrument": "Instrument",
-    "survey": "Survey",
-    "casefile": "Case file",
-    "assignment": "Audit",
-    "immediateconcern": "Immediate concern",
-    "eventpack": "Event pack",
-    "quote": "Quote",
-    "priority": "Priority",
-    "action": "Action",
-    "actionupdate": "Action update",
-    "job": "Job",
+# The kinds of object, in the reader's language (the entry stores the key).
+OBJECT_TYPES: dict[str, StrOrPromise] = {
+    "partnership": _("Partnership"),
+    "user": _("Person"),
+    "agency": _("Agency"),
+    "scrutiny": _("Scrutiny"),
+    "successfactor": _("Success factor"),
+    "instrument": _("Instrument"),
+    "survey": _("Survey"),
+    "casefile": _("Case file"),
+    "assignment": _("Audit"),
+    "immediateconcern": _("Immediate concern"),
+    "eventpack": _("Event pack"),
+    "quote": _("Quote"),
+    "priority": _("Priority"),
+    "action": _("Action"),
+    "actionupdate": _("Action update"),
+    "job": _("Job"),
 }
 
 EXPORT_HEADER = (
@@ -84,7 +87,7 @@ def trail_entries(*, partnership_id: int | None, filters: TrailFilters) -> Query
     return entries.order_by("-at", "-pk")
 
 
-def trail_object_types(*, partnership_id: int | None) -> list[tuple[str, str]]:
+def trail_object_types(*, partnership_id: int | None) -> list[tuple[str, StrOrPromise]]:
     """The kinds of object the partnership's entries name, for the filter (one query)."""
     if partnership_id is None:
         return []
@@ -95,10 +98,11 @@ def trail_object_types(*, partnership_id: int | None) -> list[tuple[str, str]]:
         .order_by()
         .distinct()
     )
-    return sorted(((kind, OBJECT_TYPES.get(kind, kind)) for kind in kinds), key=lambda c: c[1])
+    choices = ((kind, OBJECT_TYPES.get(kind, kind)) for kind in kinds)
+    return sorted(choices, key=lambda choice: str(choice[1]))
 
 
-def trail_actions(*, partnership_id: int | None) -> list[tuple[str, str]]:
+def trail_actions(*, partnership_id: int | None) -> list[tuple[str, StrOrPromise]]:
     """Every action the trail knows, and any other its entries hold, for the filter (one
     query)."""
     present: set[str] = set()
@@ -109,8 +113,8 @@ def trail_actions(*, partnership_id: int | None) -> list[tuple[str, str]]:
             .order_by()
             .distinct()
         )
-    choices = {**{code: code for code in present}, **ACTIONS}
-    return sorted(choices.items(), key=lambda choice: choice[1].lower())
+    choices: dict[str, StrOrPromise] = {**{code: code for code in present}, **ACTIONS}
+    return sorted(choices.items(), key=lambda choice: str(choice[1]).lower())
 
 
 def entry_person(entry: TrailEntry) -> str:
@@ -118,14 +122,18 @@ def entry_person(entry: TrailEntry) -> str:
 
 
 def entry_rows(entries: QuerySet[TrailEntry]) -> Iterator[list[object]]:
-    """The export's rows, read in chunks: the time in the partnership's time zone."""
+    """The export's rows, read in chunks: the time in the partnership's time zone. What an
+    action means and the kind of object stay in English, as the export's header is."""
+    with translation.override("en"):
+        meanings = {code: str(words) for code, words in ACTIONS.items()}
+        kinds = {code: str(words) for code, words in OBJECT_TYPES.items()}
     for entry in entries.iterator(chunk_size=2000):
         yield [
             timezone.localtime(entry.at).replace(tzinfo=None, microsecond=0),
             entry_person(entry),
             entry.action,
-            ACTIONS.get(entry.action, entry.action),
-            OBJECT_TYPES.get(entry.object_type, entry.object_type),
+            meanings.get(entry.action, entry.action),
+            kinds.get(entry.object_type, entry.object_type),
             entry.object_id,
             entry.object_label,
             entry.detail,

@@ -15,6 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from scrutiny import instrument_builder as builder
@@ -27,8 +28,8 @@ from scrutiny.forms_instruments import (
     MoveForm,
     OptionListForm,
     QuestionForm,
-    format_welsh_labels,
 )
+from scrutiny.forms_welsh_labels import format_welsh_labels
 from scrutiny.instruments import (
     InstrumentDefinition,
     QuestionDef,
@@ -123,8 +124,8 @@ def instrument_settings(request: HttpRequest, slug: str, instrument_id: int) -> 
             scrutiny,
             instrument,
             form=form,
-            title=f"Title and source of {instrument.code}",
-            submit="Save",
+            title=gettext("Title and source of %(code)s") % {"code": instrument.code},
+            submit=gettext("Save"),
         ),
     )
 
@@ -179,9 +180,11 @@ def question_edit(request: HttpRequest, slug: str, instrument_id: int) -> HttpRe
             scrutiny,
             instrument,
             form=form,
-            title=f"Change question {code}" if code else f"Add a question to {instrument.code}",
+            title=gettext("Change question %(code)s") % {"code": code}
+            if code
+            else gettext("Add a question to %(code)s") % {"code": instrument.code},
             caption=f"{instrument.code} {instrument.title}",
-            submit="Save the question",
+            submit=gettext("Save the question"),
             has_responses=current.responses.exists(),
         ),
     )
@@ -205,9 +208,9 @@ def question_delete(request: HttpRequest, slug: str, instrument_id: int) -> Http
         remove=lambda based_on: builder.instrument_question_delete(
             instrument=instrument, code=code, based_on=based_on
         ),
-        title=f"Remove question {code}?",
+        title=gettext("Remove question %(code)s?") % {"code": code},
         what=question.text,
-        submit="Remove the question",
+        submit=gettext("Remove the question"),
     )
 
 
@@ -255,7 +258,7 @@ def question_move(request: HttpRequest, slug: str, instrument_id: int) -> HttpRe
     form = MoveForm(request.POST)
     code = request.GET.get("code", "")
     if not form.is_valid() or not code:
-        messages.error(request, "Choose a question and a direction to move it.")
+        messages.error(request, gettext("Choose a question and a direction to move it."))
     else:
         try:
             result = builder.instrument_question_move(
@@ -310,9 +313,11 @@ def option_list_edit(request: HttpRequest, slug: str, instrument_id: int) -> Htt
             scrutiny,
             instrument,
             form=form,
-            title=f"Change option list {name}" if name else "Add an option list",
+            title=gettext("Change option list %(name)s") % {"name": name}
+            if name
+            else gettext("Add an option list"),
             caption=f"{instrument.code} {instrument.title}",
-            submit="Save the list",
+            submit=gettext("Save the list"),
             has_responses=current.responses.exists(),
         ),
     )
@@ -335,7 +340,7 @@ def option_list_delete(request: HttpRequest, slug: str, instrument_id: int) -> H
         remove=lambda based_on: builder.instrument_option_list_delete(
             instrument=instrument, name=name, based_on=based_on
         ),
-        title=f"Remove option list {name}?",
+        title=gettext("Remove option list %(name)s?") % {"name": name},
         what="",
-        submit="Remove the list",
+        submit=gettext("Remove the list"),
     )

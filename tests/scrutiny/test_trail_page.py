@@ -21,6 +21,7 @@ from scrutiny.models import TrailEntry, User
 from scrutiny.trail import entry_create
 from tests.conftest import client_for
 from tests.factories import PartnershipFactory, UserFactory
+from tests.welsh.conftest import welsh
 
 pytestmark = pytest.mark.django_db
 URL = "/trail/"
@@ -143,6 +144,24 @@ def test_bad_filters_are_explained_and_export_nothing(reader, entries, query, me
     refused = reader.get(URL, {**query, "format": "csv"})
     assert refused.status_code == 400 and refused["Content-Type"].startswith("text/html")
     assert not TrailEntry.objects.filter(action="trail_exported").exists()
+
+
+def test_actions_and_kinds_of_object_are_shown_in_the_readers_language(reader, entries):
+    """The entry keeps the action's key; a Welsh page says what it means in Welsh (the rows and
+    the filter), and the export, whose header is English, stays English."""
+    page = welsh(reader).get(URL).content.decode().replace("&#x27;", "'")
+    for words in (
+        "Wedi lawrlwytho pecyn digwyddiad",
+        "Wedi methu mewngofnodi",
+        "Pecyn digwyddiad 7",
+    ):
+        assert words in page
+    assert "Wedi mewngofnodi" in page  # an action of the filter no entry has
+    for english in ("Downloaded an event pack", "Failed to sign in", "Event pack 7", "Signed in"):
+        assert english not in page
+    exported = b"".join(reader.get(URL, {"format": "csv"}).streaming_content).decode()
+    assert "Imported a workbook or list" in exported and ",Event pack," in exported
+    assert "Wedi mewnforio" not in exported
 
 
 def test_the_export_is_the_filtered_entries_and_is_itself_recorded(reader, entries, business_unit):

@@ -8,7 +8,6 @@ The Welsh comes from the catalogue the platform ships (locale/cy, with locale-pa
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from typing import Any
 
@@ -20,7 +19,6 @@ from audits.agreement import kappa_words
 from audits.models import Assignment, AuditEvent
 from scrutiny import findings
 from scrutiny.disclosure import SOURCE_LABELS
-from scrutiny.instruments import instrument_save
 from scrutiny.models import (
     ActionUpdate,
     Agency,
@@ -30,13 +28,11 @@ from scrutiny.models import (
     Response,
     Scrutiny,
     Source,
-    SuccessFactor,
     User,
 )
 from scrutiny.plan.drafting import SourceScore, action_drafted
 from tests.scrutiny.test_pack_welsh import _pack
-from tests.scrutiny.test_questionnaires import sample_definition
-from tests.scrutiny.test_workspace import _submit
+from tests.scrutiny.test_workspace import halves
 from tests.scrutiny.test_workspace import scrutiny as scrutiny
 
 CHOICES: list[type[models.Choices]] = [
@@ -137,15 +133,7 @@ def test_a_drafted_action_is_in_the_active_language_and_english_as_it_was():
 def test_a_question_named_in_a_finding_is_named_in_welsh(partnership, council):
     """Sixteen returns, none of a grade chosen by fewer than five (5, 6 and 5), so the
     question's counts are shown and its score may be named: in Welsh, its text as written."""
-    scrutiny = Scrutiny.objects.create(partnership=partnership, slug="halves", title="Halves")
-    SuccessFactor.objects.create(scrutiny=scrutiny, code="SF1", statement="Plans are good.")
-    definition = dataclasses.replace(
-        sample_definition("PS"), kind="practitioner_survey", title="Practitioner survey"
-    )
-    survey = instrument_save(scrutiny=scrutiny, definition=definition).instrument
-    for grade, times in (("4", 5), ("3", 6), ("1", 5)):
-        for _ in range(times):
-            _submit(survey, council, grade)
+    scrutiny = halves(partnership, council)
     with translation.override("cy"):
         (finding,) = findings.findings_drafted(scrutiny=scrutiny)
     assert "Y cwestiwn cryfaf: “How good was the plan?”" in finding.drafted

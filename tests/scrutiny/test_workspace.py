@@ -224,13 +224,9 @@ def test_findings_are_drafted_from_the_data_then_signed_off_frozen(scrutiny, scr
     assert first.frozen["row"]["n"] == 15
 
 
-def test_a_question_score_exactly_half_way_is_rounded_half_up_like_the_scorecard(
-    partnership, council
-):
-    """Sixteen returns on the four-point grade (answer scores 0, 1/3, 2/3, 1): 5 Outstanding,
-    6 Good, 5 Inadequate. s = (5·1 + 6·2/3 + 5·0)/16 = 9/16 = 0.5625, so 100·s = 56.25, half
-    way: half up, 56.3, in the scorecard and the drafted finding alike (Python's round(),
-    half to even, made the finding say 56.2)."""
+def halves(partnership, council) -> Scrutiny:
+    """A practitioner survey with sixteen returns on the four-point grade: 5 Outstanding,
+    6 Good, 5 Inadequate (none chosen by fewer than five, so its counts are shown)."""
     scrutiny = Scrutiny.objects.create(partnership=partnership, slug="halves", title="Halves")
     SuccessFactor.objects.create(scrutiny=scrutiny, code="SF1", statement="Plans are good.")
     definition = dataclasses.replace(
@@ -240,6 +236,17 @@ def test_a_question_score_exactly_half_way_is_rounded_half_up_like_the_scorecard
     for grade, times in (("4", 5), ("3", 6), ("1", 5)):
         for _ in range(times):
             _submit(survey, council, grade)
+    return scrutiny
+
+
+def test_a_question_score_exactly_half_way_is_rounded_half_up_like_the_scorecard(
+    partnership, council
+):
+    """Sixteen returns on the four-point grade (answer scores 0, 1/3, 2/3, 1): 5 Outstanding,
+    6 Good, 5 Inadequate. s = (5·1 + 6·2/3 + 5·0)/16 = 9/16 = 0.5625, so 100·s = 56.25, half
+    way: half up, 56.3, in the scorecard and the drafted finding alike (Python's round(),
+    half to even, made the finding say 56.2)."""
+    scrutiny = halves(partnership, council)
     assert round(100 * 9 / 16, 1) == 56.2  # the rounding findings used to do
     (row,) = scorecard(scrutiny=scrutiny)
     assert (row.score, row.n) == (56.3, 16)

@@ -20,7 +20,7 @@ offender; `english_in` reports those too.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import cache
 from pathlib import Path
 
@@ -68,20 +68,24 @@ def _normal(text: str) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
+def _catalogue() -> Iterator[polib.POEntry]:
+    """Every entry of the Welsh catalogues the platform ships."""
+    for folder in settings.LOCALE_PATHS:
+        path = Path(folder) / "cy" / "LC_MESSAGES" / "django.po"
+        if path.exists():
+            yield from polib.pofile(str(path))
+
+
 @cache
 def english_msgids() -> frozenset[str]:
     """The catalogue's English whose Welsh is different (so its appearing means untranslated)."""
     found: set[str] = set()
-    for folder in settings.LOCALE_PATHS:
-        path = Path(folder) / "cy" / "LC_MESSAGES" / "django.po"
-        if not path.exists():
-            continue
-        for entry in polib.pofile(str(path)):
-            welsh = entry.msgstr or next(iter(entry.msgstr_plural.values()), "")
-            if entry.msgid != welsh and _WORD.search(entry.msgid):
-                found.add(_normal(entry.msgid))
-                if entry.msgid_plural:
-                    found.add(_normal(entry.msgid_plural))
+    for entry in _catalogue():
+        welsh = entry.msgstr or next(iter(entry.msgstr_plural.values()), "")
+        if entry.msgid != welsh and _WORD.search(entry.msgid):
+            found.add(_normal(entry.msgid))
+            if entry.msgid_plural:
+                found.add(_normal(entry.msgid_plural))
     return frozenset(found)
 
 
@@ -89,14 +93,10 @@ def english_msgids() -> frozenset[str]:
 def welsh_msgstrs() -> frozenset[str]:
     """The catalogue's Welsh that differs from its English: the platform's own Welsh words."""
     found: set[str] = set()
-    for folder in settings.LOCALE_PATHS:
-        path = Path(folder) / "cy" / "LC_MESSAGES" / "django.po"
-        if not path.exists():
-            continue
-        for entry in polib.pofile(str(path)):
-            for welsh in (entry.msgstr, *entry.msgstr_plural.values()):
-                if welsh and welsh != entry.msgid and _WORD.search(welsh) and "%" not in welsh:
-                    found.add(_normal(welsh))
+    for entry in _catalogue():
+        for welsh in (entry.msgstr, *entry.msgstr_plural.values()):
+            if welsh and welsh != entry.msgid and _WORD.search(welsh) and "%" not in welsh:
+                found.add(_normal(welsh))
     return frozenset(found)
 
 
